@@ -1,0 +1,148 @@
+//! The command line: global flags, the command tree, and dispatch. Each
+//! command lives in its own file and turns arguments into a call into the
+//! domain modules and the result into output; none does real work itself.
+
+pub mod completions;
+pub mod config;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+use crate::error::Result;
+use crate::install::Layout;
+use crate::output::Ui;
+
+const EXIT_CODES: &str = "\
+EXIT STATUS:
+  0  done (health: healthy)
+  1  the operation failed (health: degraded)
+  2  usage error (health: unhealthy)
+  3  integrity failure: corrupt, tampered or unsafe backup, chain or file (health: unknown)
+  4  refused for safety: lock held, daemon running, PID unverified, confirmation declined or impossible
+  5  the daemon was required (--online) and could not be reached";
+
+/// talos: the Talos operator toolkit.
+///
+/// Drives the Talos daemon through its admin API when it answers, and works
+/// directly on the installation's files when it does not.
+#[derive(Debug, Parser)]
+#[command(name = "talos", version, propagate_version = true, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts, before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Base URL of the daemon's admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// CA bundle to verify the daemon's HTTPS certificate [env: TALOS_CACERT]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Print one JSON document on stdout and nothing else there
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Only go through the daemon's API; exit 5 if it cannot be reached
+    #[arg(long, global = true, conflicts_with = "offline")]
+    pub online: bool,
+    /// Only work on the files; never call the API
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Answer yes to every confirmation (for scripts, cron and CI)
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Less on stderr: only warnings and errors
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Seconds to wait for each API request [default: 3]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Effective settings and config.yaml checks
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Print shell completions
+    Completions(completions::CompletionsArgs),
+}
+
+/// Which path a command that can act on the daemon takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Through the API when it answers, on files otherwise.
+    Auto,
+    Online,
+    Offline,
+}
+
+/// Everything a command needs: settings resolved once, the layout, the Ui.
+pub struct Ctx {
+    pub settings: Settings,
+    pub layout: Layout,
+    pub ui: Ui,
+    pub mode: Mode,
+}
+
+/// What a command ends with when it did not fail: its exit code (0 for most;
+/// `health`, `doctor`, `verify-chain` use 1..=3 for findings). A command that
+/// has printed its result returns `Ok(Exit(n))`, never `Err`, so `--json`
+/// output stays one document; `Err` is for failures before any result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit(pub u8);
+
+impl Exit {
+    pub const OK: Exit = Exit(0);
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs) -> Ctx {
+        let overrides = Overrides {
+            root: global.root.clone(),
+            url: global.url.clone(),
+            cacert: global.cacert.clone(),
+            timeout_secs: global.timeout,
+        };
+        let settings = Settings::load(&overrides);
+        let layout = settings.layout();
+        let ui = Ui::new(global.json, global.quiet, global.verbose, global.yes);
+        let mode = if global.online {
+            Mode::Online
+        } else if global.offline {
+            Mode::Offline
+        } else {
+            Mode::Auto
+        };
+        Ctx {
+            settings,
+            layout,
+            ui,
+            mode,
+        }
+    }
+}
+
+pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
+    match command {
+        Command::Config(c) => config::run(ctx, c),
+        Command::Completions(a) => completions::run(ctx, a),
+    }
+}
+
+/// The clap tree, for completions and man pages.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}

@@ -1,0 +1,432 @@
+//! Effective settings: flags, then environment, then `config.yaml`, then
+//! defaults (CONTRACT §2), each remembered with where it came from.
+//!
+//! Loading never fails on a broken `config.yaml`: at 3 AM `panic` and `status`
+//! must still work when the config is the thing that broke. The problem is kept
+//! in `Settings::config_problem` for the commands that care.
+
+use std::fmt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::install::Layout;
+
+pub const DEFAULT_API_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_PROCESS_MATCH: &str = "talos";
+pub const DEFAULT_TIMEOUT_SECS: f64 = 3.0;
+pub const REQUIRED_KEYS: [&str; 3] = ["version", "orchestrator", "logging"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flag,
+    Env,
+    ConfigFile,
+    SecretsFile,
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Flag => "flag",
+            Source::Env => "env",
+            Source::ConfigFile => "config.yaml",
+            Source::SecretsFile => "secrets/admin_token",
+            Source::Default => "default",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, source: Source) -> Self {
+        Setting { value, source }
+    }
+}
+
+/// The admin token. Its Debug and Display never show the value, so it cannot
+/// leak through a log line or an error message by accident.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// What the command line gave; `None` means "not given".
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub root: Option<PathBuf>,
+    pub url: Option<String>,
+    pub cacert: Option<PathBuf>,
+    pub timeout_secs: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub root: Setting<PathBuf>,
+    pub api_url: Setting<String>,
+    pub cacert: Setting<Option<PathBuf>>,
+    pub process_match: Setting<String>,
+    pub backup_dir: Setting<PathBuf>,
+    pub backup_keep: Setting<Option<usize>>,
+    pub token: Setting<Option<Token>>,
+    pub timeout: Setting<Duration>,
+    /// Why config.yaml could not be used, when it could not.
+    pub config_problem: Option<String>,
+}
+
+/// The environment the settings read, injectable for tests.
+pub trait Env {
+    fn var(&self, key: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads and parses config.yaml as a YAML mapping.
+pub fn read_config_file(path: &Path) -> Result<yaml_serde::Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: yaml_serde::Value = yaml_serde::from_str(&text)
+        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    if !value.is_mapping() {
+        return Err(format!("{} is not a YAML mapping", path.display()));
+    }
+    Ok(value)
+}
+
+fn lookup<'a>(doc: &'a yaml_serde::Value, dotted: &str) -> Option<&'a yaml_serde::Value> {
+    let mut cur = doc;
+    for key in dotted.split('.') {
+        cur = cur.get(key)?;
+    }
+    if cur.is_null() { None } else { Some(cur) }
+}
+
+fn yaml_string(v: &yaml_serde::Value) -> Option<String> {
+    match v {
+        yaml_serde::Value::String(s) => Some(s.clone()),
+        yaml_serde::Value::Number(n) => Some(n.to_string()),
+        yaml_serde::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Settings {
+    pub fn load(overrides: &Overrides) -> Settings {
+        Self::load_with(overrides, &ProcessEnv)
+    }
+
+    pub fn load_with(overrides: &Overrides, env: &dyn Env) -> Settings {
+        let root = match (&overrides.root, env.var("TALOS_ROOT")) {
+            (Some(r), _) => Setting::new(r.clone(), Source::Flag),
+            (None, Some(r)) => Setting::new(PathBuf::from(r), Source::Env),
+            (None, None) => Setting::new(PathBuf::from("/"), Source::Default),
+        };
+        let layout = Layout::new(&root.value);
+
+        let (doc, config_problem) = if layout.config_file.exists() {
+            match read_config_file(&layout.config_file) {
+                Ok(doc) => (Some(doc), None),
+                Err(e) => (None, Some(e)),
+            }
+        } else {
+            (
+                None,
+                Some(format!("{} does not exist", layout.config_file.display())),
+            )
+        };
+        let from_file = |key: &str| {
+            doc.as_ref()
+                .and_then(|d| lookup(d, key))
+                .and_then(yaml_string)
+        };
+
+        let api_url = if let Some(u) = &overrides.url {
+            Setting::new(u.clone(), Source::Flag)
+        } else if let Some(u) = env.var("TALOS_URL") {
+            Setting::new(u, Source::Env)
+        } else if let Some(u) = from_file("orchestrator.api_url") {
+            Setting::new(u, Source::ConfigFile)
+        } else {
+            Setting::new(DEFAULT_API_URL.to_string(), Source::Default)
+        };
+        let api_url = Setting::new(
+            api_url.value.trim_end_matches('/').to_string(),
+            api_url.source,
+        );
+
+        let cacert = if let Some(c) = &overrides.cacert {
+            Setting::new(Some(c.clone()), Source::Flag)
+        } else if let Some(c) = env.var("TALOS_CACERT") {
+            Setting::new(Some(PathBuf::from(c)), Source::Env)
+        } else if let Some(c) = from_file("orchestrator.cacert") {
+            Setting::new(Some(layout.rooted(Path::new(&c))), Source::ConfigFile)
+        } else {
+            Setting::new(None, Source::Default)
+        };
+
+        let process_match = match from_file("orchestrator.process_match") {
+            Some(p) => Setting::new(p, Source::ConfigFile),
+            None => Setting::new(DEFAULT_PROCESS_MATCH.to_string(), Source::Default),
+        };
+
+        let backup_dir = match from_file("backup.dir") {
+            Some(d) => Setting::new(layout.rooted(Path::new(&d)), Source::ConfigFile),
+            None => Setting::new(layout.backup_dir.clone(), Source::Default),
+        };
+
+        let backup_keep = match from_file("backup.keep").and_then(|k| k.parse::<usize>().ok()) {
+            Some(k) => Setting::new(Some(k), Source::ConfigFile),
+            None => Setting::new(None, Source::Default),
+        };
+
+        let token = if let Some(t) = env.var("TALOS_TOKEN") {
+            Setting::new(Some(Token(t.trim().to_string())), Source::Env)
+        } else {
+            match std::fs::read_to_string(&layout.token_file) {
+                Ok(text) => {
+                    let first = text.lines().next().unwrap_or("").trim().to_string();
+                    if first.is_empty() {
+                        Setting::new(None, Source::Default)
+                    } else {
+                        Setting::new(Some(Token(first)), Source::SecretsFile)
+                    }
+                }
+                Err(_) => Setting::new(None, Source::Default),
+            }
+        };
+
+        let timeout = match overrides.timeout_secs {
+            Some(t) => Setting::new(Duration::from_secs_f64(t), Source::Flag),
+            None => Setting::new(
+                Duration::from_secs_f64(DEFAULT_TIMEOUT_SECS),
+                Source::Default,
+            ),
+        };
+
+        Settings {
+            root,
+            api_url,
+            cacert,
+            process_match,
+            backup_dir,
+            backup_keep,
+            token,
+            timeout,
+            config_problem,
+        }
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::new(&self.root.value)
+    }
+}
+
+/// One problem `config validate` found, with the fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub path: PathBuf,
+    pub problem: String,
+    pub fix: String,
+    /// True when the finding is about integrity or safety (exit 3), false when
+    /// a file is merely missing (exit 1).
+    pub integrity: bool,
+}
+
+/// Checks config.yaml (YAML, required keys) and the modes of CONTRACT §1.
+pub fn validate(layout: &Layout) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let cfg = &layout.config_file;
+    if !cfg.exists() {
+        findings.push(Finding {
+            path: cfg.clone(),
+            problem: "config.yaml does not exist".into(),
+            fix: "`talos repair config` puts back the newest config.yaml.backup*, or restore the config component: `talos restore BACKUP --partial config`".into(),
+            integrity: false,
+        });
+    } else {
+        match read_config_file(cfg) {
+            Err(e) => findings.push(Finding {
+                path: cfg.clone(),
+                problem: e,
+                fix: "fix the YAML syntax, or `talos repair config` to put back the newest config.yaml.backup* that validates".into(),
+                integrity: true,
+            }),
+            Ok(doc) => {
+                for key in REQUIRED_KEYS {
+                    if doc.get(key).is_none() {
+                        findings.push(Finding {
+                            path: cfg.clone(),
+                            problem: format!("required top-level key `{key}` is missing"),
+                            fix: format!("add `{key}:` to config.yaml (required: version, orchestrator, logging)"),
+                            integrity: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    findings.extend(check_modes(layout));
+    findings
+}
+
+/// Files and directories whose modes CONTRACT §1 fixes. A mode is accepted
+/// when it grants nothing beyond the required one.
+pub fn required_modes(layout: &Layout) -> Vec<(PathBuf, u32)> {
+    let mut out = vec![
+        (layout.data_dir.clone(), crate::install::DATA_DIR_MODE),
+        (layout.config_dir.clone(), crate::install::CONFIG_DIR_MODE),
+        (layout.config_file.clone(), 0o600),
+        (layout.db.clone(), 0o600),
+        (layout.ssl_dir.join("key.pem"), 0o600),
+    ];
+    if let Ok(entries) = walk_files(&layout.secrets_dir) {
+        out.extend(entries.into_iter().map(|p| (p, 0o600)));
+    }
+    out
+}
+
+fn walk_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            out.extend(walk_files(&entry.path())?);
+        } else if ft.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
+}
+
+pub fn check_modes(layout: &Layout) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (path, want) in required_modes(layout) {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & !want != 0 {
+            findings.push(Finding {
+                path: path.clone(),
+                problem: format!("mode is {mode:04o}, must be {want:04o} or stricter"),
+                fix: format!("chmod {want:04o} {}", path.display()),
+                integrity: true,
+            });
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct MapEnv(HashMap<&'static str, &'static str>);
+    impl Env for MapEnv {
+        fn var(&self, key: &str) -> Option<String> {
+            self.0.get(key).map(|s| s.to_string())
+        }
+    }
+
+    #[test]
+    fn flag_beats_env_beats_file_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        std::fs::create_dir_all(&layout.config_dir).unwrap();
+        std::fs::write(
+            &layout.config_file,
+            "version: 1\norchestrator:\n  api_url: http://file:1\nlogging: {}\n",
+        )
+        .unwrap();
+        let root = Some(dir.path().to_path_buf());
+        let env = MapEnv(HashMap::from([("TALOS_URL", "http://env:2")]));
+        let none = MapEnv(HashMap::new());
+
+        let s = Settings::load_with(
+            &Overrides {
+                root: root.clone(),
+                url: Some("http://flag:3".into()),
+                ..Default::default()
+            },
+            &env,
+        );
+        assert_eq!(
+            (s.api_url.value.as_str(), s.api_url.source),
+            ("http://flag:3", Source::Flag)
+        );
+        let s = Settings::load_with(
+            &Overrides {
+                root: root.clone(),
+                ..Default::default()
+            },
+            &env,
+        );
+        assert_eq!(
+            (s.api_url.value.as_str(), s.api_url.source),
+            ("http://env:2", Source::Env)
+        );
+        let s = Settings::load_with(
+            &Overrides {
+                root: root.clone(),
+                ..Default::default()
+            },
+            &none,
+        );
+        assert_eq!(
+            (s.api_url.value.as_str(), s.api_url.source),
+            ("http://file:1", Source::ConfigFile)
+        );
+        std::fs::write(
+            &layout.config_file,
+            "version: 1\norchestrator: {}\nlogging: {}\n",
+        )
+        .unwrap();
+        let s = Settings::load_with(
+            &Overrides {
+                root,
+                ..Default::default()
+            },
+            &none,
+        );
+        assert_eq!(
+            (s.api_url.value.as_str(), s.api_url.source),
+            (DEFAULT_API_URL, Source::Default)
+        );
+    }
+
+    #[test]
+    fn token_debug_is_redacted() {
+        let t = Token("s3cret".into());
+        assert!(!format!("{t:?}").contains("s3cret"));
+    }
+}

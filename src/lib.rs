@@ -1,0 +1,16 @@
+//! talos: the Talos operator toolkit. The binary's commands live in `cli`;
+//! everything else is the domain logic they call, which returns values and
+//! never prints.
+
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod fsutil;
+pub mod install;
+pub mod output;
+pub mod process;
+pub mod timespec;
+
+/// The version every report and archive records.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,258 @@
+//! Everything the tool prints goes through `Ui`: results to stdout (a JSON
+//! document with `--json`, human text otherwise), notes and progress to
+//! stderr. Colour and progress bars only on a terminal, never with NO_COLOR.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// Colour on stdout.
+    pub color: bool,
+    /// Colour and progress on stderr.
+    pub stderr_color: bool,
+    pub stdin_tty: bool,
+    pub stderr_tty: bool,
+    pub assume_yes: bool,
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
+impl Ui {
+    pub fn new(json: bool, quiet: bool, verbose: u8, assume_yes: bool) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let nc = no_color();
+        let color = stdout_tty && !nc && !json;
+        let stderr_color = stderr_tty && !nc;
+        console::set_colors_enabled(color);
+        console::set_colors_enabled_stderr(stderr_color);
+        Ui {
+            json,
+            quiet,
+            verbose,
+            color,
+            stderr_color,
+            stdin_tty: std::io::stdin().is_terminal(),
+            stderr_tty,
+            assume_yes,
+        }
+    }
+
+    /// A plain Ui for tests and library callers: no colour, no terminal.
+    pub fn plain(json: bool) -> Ui {
+        Ui {
+            json,
+            quiet: false,
+            verbose: 0,
+            color: false,
+            stderr_color: false,
+            stdin_tty: false,
+            stderr_tty: false,
+            assume_yes: false,
+        }
+    }
+
+    /// Writes a line of the result to stdout.
+    pub fn line(&self, text: impl AsRef<str>) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        write_or_pipe(&mut out, text.as_ref().as_bytes())?;
+        write_or_pipe(&mut out, b"\n")
+    }
+
+    /// Writes raw bytes to stdout (log lines verbatim).
+    pub fn raw(&self, bytes: &[u8]) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        write_or_pipe(&mut out, bytes)
+    }
+
+    /// Prints the one JSON document of a `--json` run.
+    pub fn json_doc<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(value)?;
+        self.line(text)
+    }
+
+    /// Prints `value` as JSON with `--json`, otherwise calls `human`.
+    pub fn render<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&Ui) -> Result<()>,
+    ) -> Result<()> {
+        if self.json {
+            self.json_doc(value)
+        } else {
+            human(self)
+        }
+    }
+
+    /// A note on stderr, silenced by `-q`.
+    pub fn note(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+
+    /// A warning on stderr; shown even with `-q`.
+    pub fn warn(&self, text: impl AsRef<str>) {
+        let label = console::style("warning:").yellow().bold().for_stderr();
+        eprintln!("{label} {}", text.as_ref());
+    }
+
+    /// Detail on stderr, shown only with `-v`.
+    pub fn debug(&self, text: impl AsRef<str>) {
+        if self.verbose > 0 {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+
+    /// A progress bar on stderr, or a hidden one when not on a terminal, with
+    /// `--json` or `-q`.
+    pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
+        if !self.stderr_tty || self.quiet || self.json {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(len),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(message.to_string());
+        bar
+    }
+
+    /// Asks for confirmation before a destructive action. `--yes` answers yes;
+    /// without a terminal the answer cannot be asked, and that is a refusal
+    /// (exit 4), never a silent yes: cron and CI must say `--yes` themselves.
+    pub fn confirm(&self, question: &str) -> Result<()> {
+        if self.assume_yes {
+            return Ok(());
+        }
+        if !(self.stdin_tty && self.stderr_tty) {
+            return Err(Error::refused(format!(
+                "confirmation needed ({question}) but there is no terminal to ask on"
+            ))
+            .hint(
+                "re-run with --yes to confirm from a script, or --dry-run to see the plan first",
+            ));
+        }
+        let answer = dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(|e| Error::refused(format!("confirmation failed: {e}")))?;
+        if answer {
+            Ok(())
+        } else {
+            Err(Error::refused(
+                "declined at the confirmation prompt; nothing was changed",
+            ))
+        }
+    }
+
+    // Styling helpers for human output on stdout.
+    pub fn red(&self, s: &str) -> String {
+        console::style(s).red().bold().to_string()
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        console::style(s).yellow().to_string()
+    }
+    pub fn green(&self, s: &str) -> String {
+        console::style(s).green().to_string()
+    }
+    pub fn bold(&self, s: &str) -> String {
+        console::style(s).bold().to_string()
+    }
+    pub fn dim(&self, s: &str) -> String {
+        console::style(s).dim().to_string()
+    }
+}
+
+/// A reader that closed the pipe (`talos log query | head`) is not an error:
+/// stop quietly with success, as ripgrep does.
+fn write_or_pipe(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
+    match out.write_all(bytes) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Renders rows as an aligned text table (no colour codes inside cells, so
+/// widths are right).
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(console::measure_text_width(cell));
+            }
+        }
+    }
+    let mut out = String::new();
+    let fmt_row = |cells: Vec<&str>, out: &mut String| {
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            if i + 1 < cells.len() {
+                let pad = widths[i].saturating_sub(console::measure_text_width(cell));
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    fmt_row(headers.to_vec(), &mut out);
+    for row in rows {
+        fmt_row(row.iter().map(String::as_str).collect(), &mut out);
+    }
+    out.pop();
+    out
+}
+
+/// Human size: 1.2 MiB.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// Human duration: 3h 12m, 45s, 2d 4h.
+pub fn human_duration(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let out = if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m {}s", s / 60, s % 60)
+    } else if s < 86400 {
+        format!("{}h {}m", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{}d {}h", s / 86400, (s % 86400) / 3600)
+    };
+    if secs < 0 { format!("-{out}") } else { out }
+}
