@@ -10,6 +10,7 @@ pub mod fsutil;
 pub mod install;
 pub mod output;
 pub mod process;
+pub mod sandbox;
 pub mod timespec;
 
 /// The version every report and archive records.
