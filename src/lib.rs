@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod install;
+pub mod logs;
 pub mod output;
 pub mod process;
 pub mod timespec;

@@ -4,6 +4,7 @@
 
 pub mod completions;
 pub mod config;
+pub mod log;
 
 use std::path::PathBuf;
 
@@ -78,6 +79,9 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    /// Search, trace and count the Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -139,6 +143,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Log(c) => log::run(ctx, c),
     }
 }
 
