@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod config;
 pub mod sandbox;
+pub mod log;
 
 use std::path::PathBuf;
 
@@ -82,6 +83,9 @@ pub enum Command {
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
+    /// Search, trace and count the Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -144,6 +148,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
         Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
     }
 }
 
