@@ -4,8 +4,8 @@
 
 pub mod completions;
 pub mod config;
-pub mod sandbox;
 pub mod log;
+pub mod sandbox;
 
 use std::path::PathBuf;
 
