@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
 use crate::cli::Mode;
 use crate::cli::{Ctx, Exit};
-use crate::daemon::{ApiProbe, Client, Liveness};
+use crate::daemon::{ApiErrorKind, ApiProbe, Client, Liveness};
 use crate::error::{Error, Result};
 
 /// Reset circuit breakers to closed (failure_count 0, opened_at null).
@@ -154,6 +154,17 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
                         o.error = Some(format!("audit record failed: {e}"));
                         failed = true;
                     }
+                }
+                // A rejected token or a vanished daemon fails every reset
+                // alike: stop, as an error if nothing was done yet.
+                Err(e) if !matches!(e.kind, ApiErrorKind::NotFound | ApiErrorKind::Status) => {
+                    if !results.iter().any(|r: &Outcome| r.done) {
+                        return Err(e.into());
+                    }
+                    o.error = Some(e.message);
+                    results.push(o);
+                    failed = true;
+                    break;
                 }
                 Err(e) => {
                     o.error = Some(e.message);
