@@ -6,7 +6,9 @@ pub mod breaker;
 pub mod completions;
 pub mod config;
 pub mod health;
+pub mod log;
 pub mod restart;
+pub mod sandbox;
 pub mod status;
 
 use std::path::PathBuf;
@@ -91,6 +93,12 @@ pub enum Command {
     Restart(restart::RestartArgs),
     /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
     Status(status::StatusArgs),
+    /// Make a practice installation (sandbox init DIR)
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
+    /// Search, trace and count the Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -156,6 +164,8 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Health(a) => health::run(ctx, a),
         Command::Restart(a) => restart::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
     }
 }
 
