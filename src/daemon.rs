@@ -722,6 +722,66 @@ mod tests {
         assert!(Verdict::StalePidFile.is_down() && !Verdict::Hung.is_down());
     }
 
+    struct NoEnv;
+    impl crate::config::Env for NoEnv {
+        fn var(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    fn client(url: &str, timeout: f64) -> Client {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load_with(
+            &crate::config::Overrides {
+                root: Some(dir.path().to_path_buf()),
+                url: Some(url.to_string()),
+                cacert: None,
+                timeout_secs: Some(timeout),
+            },
+            &NoEnv,
+        );
+        Client::new(&s).unwrap()
+    }
+
+    #[test]
+    fn failures_are_told_apart() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let e = client(&format!("http://127.0.0.1:{port}"), 1.0)
+            .health()
+            .unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::ConnectionRefused, "{e}");
+
+        // Accepted by the kernel, never answered: a timeout, and bounded.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let start = Instant::now();
+        let e = client(&url, 0.5).health().unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Timeout, "{e}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+        assert!(e.message.contains("did not answer within 0.5s"), "{e}");
+
+        // An answer that is not the contract's JSON.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let t = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+                .unwrap();
+        });
+        let e = client(&url, 2.0).health().unwrap_err();
+        t.join().unwrap();
+        assert_eq!(e.kind, ApiErrorKind::BadResponse, "{e}");
+
+        // No token, no request.
+        let e = client("http://127.0.0.1:9", 1.0).restart().unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::NoToken);
+    }
+
     #[test]
     fn unreachable_maps_to_exit_5_and_401_to_1() {
         let e: Error = ApiError::new(ApiErrorKind::Timeout, "t").into();

@@ -87,11 +87,8 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
-    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
     Health(health::HealthArgs),
-    /// Ask the daemon to restart through its admin API
     Restart(restart::RestartArgs),
-    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
     Status(status::StatusArgs),
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
