@@ -2,10 +2,14 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod breaker;
 pub mod completions;
 pub mod config;
+pub mod health;
 pub mod log;
+pub mod restart;
 pub mod sandbox;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -75,11 +79,17 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Circuit breakers: list them, reset them
+    #[command(subcommand)]
+    Breaker(breaker::BreakerCommand),
     /// Effective settings and config.yaml checks
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    Health(health::HealthArgs),
+    Restart(restart::RestartArgs),
+    Status(status::StatusArgs),
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -145,8 +155,12 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Breaker(c) => breaker::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Health(a) => health::run(ctx, a),
+        Command::Restart(a) => restart::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
         Command::Sandbox(c) => sandbox::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
     }
