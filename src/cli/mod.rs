@@ -2,8 +2,10 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod backup;
 pub mod completions;
 pub mod config;
+pub mod restore;
 
 use std::path::PathBuf;
 
@@ -73,11 +75,15 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write, list and verify backup archives
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// Effective settings and config.yaml checks
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    Restore(restore::RestoreArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -137,8 +143,10 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Restore(a) => restore::run(ctx, a),
     }
 }
 
