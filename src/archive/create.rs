@@ -360,6 +360,16 @@ fn header(kind: tar::EntryType, size: u64, mode: u32, mtime: u64) -> tar::Header
     h
 }
 
+/// Clears our PID from the lock file before releasing it, so only a backup
+/// that died holding the lock leaves a PID for the next one to report.
+struct ClearOnDrop(FileLock);
+
+impl Drop for ClearOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0.path, b"");
+    }
+}
+
 /// Removes temporary directories left by killed backups (the caller holds the
 /// output directory's lock, so none of them is in use).
 fn clean_stale_temps(dir: &Path) {
@@ -383,7 +393,10 @@ pub fn create(
     if !out_dir.exists() {
         crate::fsutil::create_dir_mode(out_dir, 0o700)?;
     }
-    let lock = FileLock::try_exclusive(&out_dir.join(".backup.lock"), "backup")?;
+    let lock = ClearOnDrop(FileLock::try_exclusive(
+        &out_dir.join(".backup.lock"),
+        "backup",
+    )?);
     clean_stale_temps(out_dir);
     let tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
@@ -714,7 +727,7 @@ pub fn create(
     if let Some(keep) = opts.keep {
         pruned = prune(out_dir, keep, &final_path)?;
     }
-    let lock_taken_over = lock.previous_holder;
+    let lock_taken_over = lock.0.previous_holder;
     drop(lock);
     Ok(Created {
         path: final_path,

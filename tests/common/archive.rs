@@ -177,3 +177,17 @@ pub fn good_state_entries() -> Vec<E> {
         f(files[1].0, files[1].1),
     ]
 }
+
+/// `talos --root ROOT` as a std Command (for spawning and killing).
+pub fn talos_std(root: &Path) -> std::process::Command {
+    #[allow(deprecated)]
+    let bin = assert_cmd::cargo::cargo_bin("talos");
+    let mut c = std::process::Command::new(bin);
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("USER", "tester")
+        .env("TZ", "UTC")
+        .arg("--root")
+        .arg(root);
+    c
+}
