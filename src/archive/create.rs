@@ -453,7 +453,15 @@ pub fn create(
                 match std::fs::symlink_metadata(&layout.db) {
                     Ok(m) if m.is_file() => {
                         let snap = tmp.path().join("talos.db");
-                        if let Err(e) = snapshot_database(&layout.db, &snap) {
+                        let wal = layout.db_dir.join("talos.db-wal");
+                        if opts.rescue && !wal.exists() {
+                            // Daemon down and no WAL: the file alone is the
+                            // whole database, and copying it leaves the
+                            // installation untouched (opening it with SQLite
+                            // would leave -wal/-shm files behind).
+                            std::fs::copy(&layout.db, &snap)
+                                .with_context(|| format!("cannot copy {}", layout.db.display()))?;
+                        } else if let Err(e) = snapshot_database(&layout.db, &snap) {
                             if !opts.rescue {
                                 return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
                             }
