@@ -4,13 +4,18 @@
 
 pub mod archive;
 pub mod audit;
+pub mod breakers;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fsutil;
+pub mod health;
 pub mod install;
+pub mod logs;
 pub mod output;
 pub mod process;
+pub mod sandbox;
+pub mod sim;
 pub mod timespec;
 
 /// The version every report and archive records.

@@ -5,7 +5,9 @@
 pub mod backup;
 pub mod completions;
 pub mod config;
+pub mod log;
 pub mod restore;
+pub mod sandbox;
 
 use std::path::PathBuf;
 
@@ -83,6 +85,12 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    /// Make a practice installation (sandbox init DIR)
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
+    /// Search, trace and count the Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
     Restore(restore::RestoreArgs),
 }
 
@@ -146,6 +154,8 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
         Command::Restore(a) => restore::run(ctx, a),
     }
 }

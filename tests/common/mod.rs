@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod archive;
+pub mod sim;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
