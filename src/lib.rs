@@ -2,6 +2,7 @@
 //! everything else is the domain logic they call, which returns values and
 //! never prints.
 
+pub mod archive;
 pub mod audit;
 pub mod breakers;
 pub mod cli;

@@ -3,11 +3,13 @@
 //! domain modules and the result into output; none does real work itself.
 
 pub mod breaker;
+pub mod backup;
 pub mod completions;
 pub mod config;
 pub mod health;
 pub mod log;
 pub mod restart;
+pub mod restore;
 pub mod sandbox;
 pub mod status;
 
@@ -82,6 +84,9 @@ pub enum Command {
     /// Circuit breakers: list them, reset them
     #[command(subcommand)]
     Breaker(breaker::BreakerCommand),
+    /// Write, list and verify backup archives
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// Effective settings and config.yaml checks
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -96,6 +101,7 @@ pub enum Command {
     /// Search, trace and count the Tier 2/3 logs
     #[command(subcommand)]
     Log(log::LogCommand),
+    Restore(restore::RestoreArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -156,6 +162,7 @@ impl Ctx {
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Breaker(c) => breaker::run(ctx, c),
+        Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
@@ -163,6 +170,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Status(a) => status::run(ctx, a),
         Command::Sandbox(c) => sandbox::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
+        Command::Restore(a) => restore::run(ctx, a),
     }
 }
 
