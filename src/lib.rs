@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod emergency;
 pub mod error;
 pub mod fsutil;
 pub mod install;
