@@ -4,6 +4,8 @@
 
 pub mod completions;
 pub mod config;
+pub mod panic;
+pub mod recover;
 
 use std::path::PathBuf;
 
@@ -78,6 +80,9 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    // The args structs' doc comments are the help of these two.
+    Panic(panic::PanicArgs),
+    Recover(recover::RecoverArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -139,6 +144,8 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Panic(a) => panic::run(ctx, a),
+        Command::Recover(a) => recover::run(ctx, a),
     }
 }
 
