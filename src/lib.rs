@@ -3,14 +3,17 @@
 //! never prints.
 
 pub mod audit;
+pub mod breakers;
 pub mod cli;
 pub mod config;
 pub mod emergency;
 pub mod error;
 pub mod fsutil;
+pub mod health;
 pub mod install;
 pub mod output;
 pub mod process;
+pub mod sim;
 pub mod timespec;
 
 /// The version every report and archive records.
