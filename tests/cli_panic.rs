@@ -466,3 +466,50 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
         .assert()
         .code(3);
 }
+
+#[test]
+fn without_a_pid_file_force_still_stops_a_daemon_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    let mut sim = Sim::start(root, &["--signal-poll", "1"]);
+    std::fs::remove_file(sim.pid_file()).unwrap();
+    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--force"]);
+    assert_eq!(code, 0, "{doc}\n{stderr}");
+    assert_eq!(doc["pid_file"]["state"], "no_pid_file");
+    assert_eq!(doc["escalation"]["method"], "api");
+    assert_eq!(doc["escalation"]["rungs"][2]["outcome"], "skipped");
+    assert!(sim.wait_exit(Duration::from_secs(5)).is_some());
+}
+
+#[test]
+fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
+    std::fs::remove_file(sim.pid_file()).unwrap();
+    let (code, doc, stderr) = panic_json(
+        root,
+        &sim.url.clone(),
+        &["--force", "--timeout", "1", "--signal-wait", "1"],
+    );
+    // Alive (its port accepts, never answers) but unverifiable: exit 4.
+    assert_eq!(code, 4, "{doc}\n{stderr}");
+    assert_eq!(doc["escalation"]["stopped"], false);
+    assert_eq!(
+        outcomes(&doc),
+        [
+            "api=failed",
+            "signal_file=failed",
+            "sigterm=skipped",
+            "sigkill=skipped"
+        ]
+    );
+    assert!(sim.is_running(), "an unverified process was signalled");
+    // SIGNAL_PANIC stays so the daemon stops as soon as it can; no
+    // emergency_state.json claims a stop that did not happen.
+    assert_eq!(doc["escalation"]["signal_file"], "left_in_place");
+    assert!(data_dir(root).join("SIGNAL_PANIC").exists());
+    assert!(!data_dir(root).join("emergency_state.json").exists());
+}

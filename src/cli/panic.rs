@@ -270,8 +270,11 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         &mut on_event,
     );
     let mut warnings = Vec::new();
-    let api_unreachable =
-        opts.api_only && !esc.stopped && api.as_mut().is_some_and(|a| !escalate::Api::answers(a));
+    let api_unreachable = opts.api_only
+        && !esc.stopped
+        && api
+            .as_mut()
+            .is_some_and(|a| escalate::Api::probe(a) != escalate::Probe::Answers);
 
     // A PID file is removed only once it is shown stale: checked again now,
     // and only if it still names the same PID.
@@ -687,10 +690,25 @@ impl escalate::Api for DaemonApi {
         }
     }
 
-    fn answers(&mut self) -> bool {
-        self.agent
-            .get(&format!("{}/health", self.base))
-            .call()
-            .is_ok()
+    fn probe(&mut self) -> escalate::Probe {
+        use escalate::Probe;
+        match self.agent.get(&format!("{}/health", self.base)).call() {
+            Ok(_) => Probe::Answers,
+            Err(ureq::Error::Timeout(_)) => Probe::Hung,
+            Err(ureq::Error::ConnectionFailed | ureq::Error::HostNotFound) => Probe::Unreachable,
+            Err(ureq::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::NotFound
+                ) =>
+            {
+                Probe::Unreachable
+            }
+            // Anything else (TLS trouble, a garbled answer) means something
+            // is there: never call that "stopped".
+            Err(_) => Probe::Hung,
+        }
     }
 }

@@ -8,8 +8,9 @@
 //!
 //! Rungs 3 and 4 need a `VerifiedPid`; without one they are skipped, never
 //! aimed at a guess. Each signal re-verifies the PID first. "Stopped" means
-//! the verified process is gone; without a PID it means the API no longer
-//! answers and the heartbeat has stopped.
+//! the verified process is gone; without a PID it means nothing listens on
+//! the API any more (a port that accepts and never answers is a hung daemon,
+//! not a stopped one) and the heartbeat has stopped.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -98,8 +99,21 @@ pub trait Api {
         reason: &str,
         preserve_state: bool,
     ) -> std::result::Result<String, String>;
-    /// True when the API gives any HTTP answer at all.
-    fn answers(&mut self) -> bool;
+    /// Is anything there? Only `Unreachable` (nothing listening) counts
+    /// as gone: a port that accepts but never answers is a hung daemon.
+    fn probe(&mut self) -> Probe;
+}
+
+/// What a liveness probe of the API found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    /// An HTTP answer, whatever its status.
+    Answers,
+    /// Connected (or tried to) but no answer in time.
+    Hung,
+    /// Nothing listens there.
+    Unreachable,
 }
 
 #[derive(Debug, Clone)]
@@ -175,7 +189,7 @@ pub fn heartbeat_fresh(layout: &Layout, within: Duration) -> bool {
 }
 
 /// Is the daemon gone? With a verified PID, the process decides; without
-/// one, the API must be silent and the heartbeat stopped.
+/// one, nothing may listen on the API and the heartbeat must have stopped.
 struct Watch<'a, 'b> {
     layout: &'a Layout,
     pid: Option<&'a VerifiedPid>,
@@ -187,7 +201,7 @@ impl Watch<'_, '_> {
         match self.pid {
             Some(p) => !p.is_alive(),
             None => {
-                !self.api.as_mut().is_some_and(|a| a.answers())
+                self.probe() == Probe::Unreachable
                     && !heartbeat_fresh(self.layout, Duration::from_secs(3))
             }
         }
@@ -197,10 +211,14 @@ impl Watch<'_, '_> {
         match self.pid {
             Some(p) => p.is_alive(),
             None => {
-                self.api.as_mut().is_some_and(|a| a.answers())
+                self.probe() != Probe::Unreachable
                     || heartbeat_fresh(self.layout, Duration::from_secs(10))
             }
         }
+    }
+
+    fn probe(&mut self) -> Probe {
+        self.api.as_mut().map_or(Probe::Unreachable, |a| a.probe())
     }
 
     /// Waits up to `limit` for the daemon to go; `extra` lets the caller
