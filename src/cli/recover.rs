@@ -74,6 +74,16 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
         }
     };
     let choice = recover::choose(layout, args.archive.as_deref(), emergency.as_ref())?;
+    if args.archive.is_none()
+        && let Some(newest) = preserve::list(&layout.preserves_dir())?.pop()
+        && newest.path != choice.archive
+    {
+        warnings.push(format!(
+            "a newer preserve exists: {} (not named in emergency_state.json, e.g. from a panic that did not stop the daemon); `talos recover {}` uses it instead",
+            newest.path.display(),
+            newest.path.display()
+        ));
+    }
     let unpacked = preserve::unpack(&choice.archive)?;
     let plan = recover::plan(layout, &unpacked)?;
 
