@@ -11,8 +11,10 @@ pub mod error;
 pub mod fsutil;
 pub mod health;
 pub mod install;
+pub mod logs;
 pub mod output;
 pub mod process;
+pub mod sandbox;
 pub mod sim;
 pub mod timespec;
 

@@ -4,8 +4,10 @@
 
 pub mod completions;
 pub mod config;
+pub mod log;
 pub mod panic;
 pub mod recover;
+pub mod sandbox;
 
 use std::path::PathBuf;
 
@@ -83,6 +85,12 @@ pub enum Command {
     // The args structs' doc comments are the help of these two.
     Panic(panic::PanicArgs),
     Recover(recover::RecoverArgs),
+    /// Make a practice installation (sandbox init DIR)
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
+    /// Search, trace and count the Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -146,6 +154,8 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Completions(a) => completions::run(ctx, a),
         Command::Panic(a) => panic::run(ctx, a),
         Command::Recover(a) => recover::run(ctx, a),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
     }
 }
 
