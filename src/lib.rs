@@ -6,6 +6,7 @@ pub mod audit;
 pub mod breakers;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod emergency;
 pub mod error;
 pub mod fsutil;

@@ -2,12 +2,16 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod breaker;
 pub mod completions;
 pub mod config;
+pub mod health;
 pub mod log;
 pub mod panic;
 pub mod recover;
+pub mod restart;
 pub mod sandbox;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -77,6 +81,9 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Circuit breakers: list them, reset them
+    #[command(subcommand)]
+    Breaker(breaker::BreakerCommand),
     /// Effective settings and config.yaml checks
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -91,6 +98,12 @@ pub enum Command {
     /// Search, trace and count the Tier 2/3 logs
     #[command(subcommand)]
     Log(log::LogCommand),
+    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
+    Health(health::HealthArgs),
+    /// Ask the daemon to restart through its admin API
+    Restart(restart::RestartArgs),
+    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
+    Status(status::StatusArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -150,12 +163,16 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Breaker(c) => breaker::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
         Command::Panic(a) => panic::run(ctx, a),
         Command::Recover(a) => recover::run(ctx, a),
         Command::Sandbox(c) => sandbox::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
+        Command::Health(a) => health::run(ctx, a),
+        Command::Restart(a) => restart::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
     }
 }
 
