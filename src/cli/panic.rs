@@ -224,7 +224,15 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
             opts.api_skip = Some("not tried: --offline".into());
             None
         }
-        _ => Some(DaemonApi::new(&ctx.settings)?),
+        // A broken --cacert must not stand between the operator and the
+        // stop: the API rung is skipped and the others still run.
+        _ => match DaemonApi::new(&ctx.settings) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                opts.api_skip = Some(format!("not tried: {}", e.message));
+                None
+            }
+        },
     };
     if opts.api_skip.is_none() && ctx.settings.token.value.is_none() {
         opts.api_skip = Some(format!(
@@ -604,47 +612,16 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// The two API calls the escalation needs, over HTTP(S) with bounded
-/// timeouts (connect 1 s, each request `--timeout`, default 3 s).
+/// The escalation's view of the daemon's API, over the shared client
+/// (bounded timeouts, TLS with --cacert, the token never shown).
 struct DaemonApi {
-    agent: ureq::Agent,
-    base: String,
-    token: Option<crate::config::Token>,
+    client: crate::daemon::Client,
 }
 
 impl DaemonApi {
     fn new(settings: &crate::config::Settings) -> Result<DaemonApi> {
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(ca) = &settings.cacert.value {
-            let pem = std::fs::read(ca).map_err(|e| {
-                Error::usage(format!("cannot read the CA bundle {}: {e}", ca.display()))
-                    .hint("check --cacert / TALOS_CACERT / orchestrator.cacert")
-            })?;
-            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-                .filter_map(|i| match i {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
-                return Err(Error::usage(format!(
-                    "{} holds no PEM certificate",
-                    ca.display()
-                )));
-            }
-            tls = tls.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs)));
-        }
-        let timeout = settings.timeout.value;
-        let config = ureq::Agent::config_builder()
-            .timeout_connect(Some(timeout.min(Duration::from_secs(1))))
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .tls_config(tls.build())
-            .build();
         Ok(DaemonApi {
-            agent: config.into(),
-            base: settings.api_url.value.clone(),
-            token: settings.token.value.clone(),
+            client: crate::daemon::Client::new(settings)?,
         })
     }
 }
@@ -655,60 +632,35 @@ impl escalate::Api for DaemonApi {
         reason: &str,
         preserve_state: bool,
     ) -> std::result::Result<String, String> {
-        let Some(token) = &self.token else {
-            return Err("no admin token".into());
-        };
-        let url = format!("{}/api/v1/emergency/panic", self.base);
-        let answer = self
-            .agent
-            .post(&url)
-            .header("Authorization", &format!("Bearer {}", token.expose()))
-            .send_json(json!({"reason": reason, "preserve_state": preserve_state}));
-        let mut resp = match answer {
-            Ok(r) => r,
-            Err(ureq::Error::Timeout(_)) => {
-                return Err(format!(
-                    "{url} did not answer in time (the daemon may be hung)"
-                ));
-            }
-            Err(e) => return Err(format!("{url} could not be reached: {e}")),
-        };
-        let status = resp.status().as_u16();
-        let body: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
-        match status {
-            200..=299 => Ok(format!(
-                "the daemon accepted the panic ({status}{})",
+        match self.client.panic(reason, preserve_state) {
+            Ok(body) => Ok(format!(
+                "the daemon accepted the panic{}",
                 body.get("recovery_token")
                     .and_then(Value::as_str)
-                    .map(|t| format!(", recovery token {t}"))
+                    .map(|t| format!(" (recovery token {t})"))
                     .unwrap_or_default()
             )),
-            401 | 403 => Err(format!(
-                "the daemon refused the admin token ({status}): check TALOS_TOKEN or secrets/admin_token"
-            )),
-            _ => Err(format!("the daemon answered {status}")),
+            Err(e) => Err(match e.hint() {
+                Some(h) => format!("{} ({h})", e.message),
+                None => e.message,
+            }),
         }
     }
 
     fn probe(&mut self) -> escalate::Probe {
+        use crate::daemon::ApiErrorKind as K;
         use escalate::Probe;
-        match self.agent.get(&format!("{}/health", self.base)).call() {
+        match self.client.health() {
             Ok(_) => Probe::Answers,
-            Err(ureq::Error::Timeout(_)) => Probe::Hung,
-            Err(ureq::Error::ConnectionFailed | ureq::Error::HostNotFound) => Probe::Unreachable,
-            Err(ureq::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::ConnectionRefused
-                        | std::io::ErrorKind::ConnectionReset
-                        | std::io::ErrorKind::NotFound
-                ) =>
-            {
-                Probe::Unreachable
-            }
-            // Anything else (TLS trouble, a garbled answer) means something
-            // is there: never call that "stopped".
-            Err(_) => Probe::Hung,
+            Err(e) => match e.kind {
+                K::ConnectionRefused | K::Network | K::Config => Probe::Unreachable,
+                // Connected, or something answered, but not as a healthy
+                // daemon would: never call that "stopped".
+                K::Timeout | K::Tls => Probe::Hung,
+                K::NoToken | K::Unauthorized | K::NotFound | K::Status | K::BadResponse => {
+                    Probe::Answers
+                }
+            },
         }
     }
 }
