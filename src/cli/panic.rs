@@ -633,12 +633,13 @@ impl escalate::Api for DaemonApi {
         preserve_state: bool,
     ) -> std::result::Result<String, String> {
         match self.client.panic(reason, preserve_state) {
+            // The recovery token stays out of panic.log and the screen; the
+            // daemon keeps it in its own emergency_state.json (mode 0600).
             Ok(body) => Ok(format!(
-                "the daemon accepted the panic{}",
-                body.get("recovery_token")
-                    .and_then(Value::as_str)
-                    .map(|t| format!(" (recovery token {t})"))
-                    .unwrap_or_default()
+                "the daemon accepted the panic (state preserved by the daemon: {})",
+                body.get("state_preserved")
+                    .and_then(Value::as_bool)
+                    .map_or("unknown", |b| if b { "yes" } else { "no" })
             )),
             Err(e) => Err(match e.hint() {
                 Some(h) => format!("{} ({h})", e.message),

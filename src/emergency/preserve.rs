@@ -860,6 +860,34 @@ mod tests {
         assert_eq!(read_tail(&p, 100).unwrap().len(), 15);
     }
 
+    proptest::proptest! {
+        /// Whatever the entry name, an accepted path is relative, never
+        /// climbs out, and starts with one of the preserve's own names.
+        #[test]
+        fn accepted_paths_stay_inside(parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("..".to_string()),
+                proptest::strategy::Just(".".to_string()),
+                proptest::strategy::Just("".to_string()),
+                proptest::strategy::Just("state".to_string()),
+                proptest::strategy::Just("task_queue.json".to_string()),
+                "[a-z./]{1,8}",
+            ],
+            0..6,
+        ), absolute in proptest::bool::ANY) {
+            let mut raw = parts.join("/");
+            if absolute {
+                raw.insert(0, '/');
+            }
+            if let Ok(clean) = clean_path(raw.as_bytes()) {
+                proptest::prop_assert!(!clean.starts_with('/'));
+                proptest::prop_assert!(clean.split('/').all(|c| c != ".." && c != "." && !c.is_empty()));
+                let first = clean.split('/').next().unwrap();
+                proptest::prop_assert!(TOP_LEVEL.contains(&first));
+            }
+        }
+    }
+
     #[test]
     fn task_counts() {
         assert_eq!(count_tasks(b"[1,2]"), Some(2));
