@@ -8,6 +8,7 @@ pub mod breakers;
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod emergency;
 pub mod error;
 pub mod fsutil;
 pub mod health;

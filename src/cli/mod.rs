@@ -10,6 +10,9 @@ pub mod health;
 pub mod log;
 pub mod restart;
 pub mod restore;
+pub mod panic;
+pub mod recover;
+pub mod restart;
 pub mod sandbox;
 pub mod status;
 
@@ -95,6 +98,9 @@ pub enum Command {
     Health(health::HealthArgs),
     Restart(restart::RestartArgs),
     Status(status::StatusArgs),
+    // The args structs' doc comments are the help of these two.
+    Panic(panic::PanicArgs),
+    Recover(recover::RecoverArgs),
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -102,6 +108,12 @@ pub enum Command {
     #[command(subcommand)]
     Log(log::LogCommand),
     Restore(restore::RestoreArgs),
+    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
+    Health(health::HealthArgs),
+    /// Ask the daemon to restart through its admin API
+    Restart(restart::RestartArgs),
+    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
+    Status(status::StatusArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -171,6 +183,13 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Sandbox(c) => sandbox::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
         Command::Restore(a) => restore::run(ctx, a),
+        Command::Panic(a) => panic::run(ctx, a),
+        Command::Recover(a) => recover::run(ctx, a),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
+        Command::Health(a) => health::run(ctx, a),
+        Command::Restart(a) => restart::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
     }
 }
 
