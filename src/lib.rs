@@ -5,11 +5,15 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod db;
+pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod install;
+pub mod logfiles;
 pub mod output;
 pub mod process;
+pub mod repair;
 pub mod timespec;
 
 /// The version every report and archive records.

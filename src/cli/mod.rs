@@ -4,6 +4,9 @@
 
 pub mod completions;
 pub mod config;
+pub mod db;
+pub mod log;
+pub mod repair;
 
 use std::path::PathBuf;
 
@@ -78,6 +81,15 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    /// The database: integrity check, WAL checkpoint
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// The Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
+    /// Repair damaged files: JSON-lines logs, config.yaml
+    #[command(subcommand)]
+    Repair(repair::RepairCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -139,6 +151,9 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Db(c) => db::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
+        Command::Repair(c) => repair::run(ctx, c),
     }
 }
 

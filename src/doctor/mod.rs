@@ -1,0 +1,3 @@
+//! `talos doctor`: every offline check of an installation.
+
+pub mod procs;
