@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod config;
 pub mod db;
+pub mod doctor;
 pub mod log;
 pub mod repair;
 
@@ -84,6 +85,8 @@ pub enum Command {
     /// The database: integrity check, WAL checkpoint
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Every offline check, with the fix for each finding
+    Doctor(doctor::DoctorArgs),
     /// The Tier 2/3 logs
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -152,6 +155,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
         Command::Db(c) => db::run(ctx, c),
+        Command::Doctor(a) => doctor::run(ctx, a),
         Command::Log(c) => log::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
     }
