@@ -3,17 +3,20 @@
 //! never prints.
 
 pub mod audit;
+pub mod breakers;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod doctor;
 pub mod error;
 pub mod fsutil;
+pub mod health;
 pub mod install;
 pub mod logfiles;
 pub mod output;
 pub mod process;
 pub mod repair;
+pub mod sim;
 pub mod timespec;
 
 /// The version every report and archive records.
