@@ -6,16 +6,13 @@ use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Finding, Inputs, chain, procs};
+use super::{Finding, Inputs, procs};
 use crate::db;
 use crate::logfiles::{self, Tier};
 use crate::process::PidStatus;
 
-/// Thresholds (CONTRACT §7 `health`, seed 000 §4.5.2).
-pub const DISK_WARN: f64 = 80.0;
-pub const DISK_FAIL: f64 = 95.0;
-pub const MEM_WARN: f64 = 70.0;
-pub const MEM_FAIL: f64 = 90.0;
+/// Thresholds (CONTRACT §7 `health`, seed 000 §4.5.2); disk and memory
+/// come from `health`.
 pub const HEARTBEAT_WARN_SECS: i64 = 10;
 pub const HEARTBEAT_FAIL_SECS: i64 = 30;
 pub const CERT_WARN_DAYS: i64 = 30;
@@ -281,54 +278,70 @@ fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
 // ---- integrity of files ----
 
 fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
-    let w = match chain::walk(&i.layout.audit_dir) {
-        Ok(w) => w,
+    use crate::audit::{anchors, verify};
+    // The same anchors `talos audit verify-chain` uses by default: each
+    // backup's audit_head and the database's audit_log table.
+    let (mut found, _) = anchors::from_backups(&i.settings.backup_dir.value);
+    if let (Some(a), _) = anchors::from_database(&i.layout.db) {
+        found.push(a);
+    }
+    let report = match verify::verify_chain_with(
+        &i.layout.audit_dir,
+        &found,
+        &verify::VerifyOptions::default(),
+    ) {
+        Ok(r) => r,
         Err(e) => {
             out.push(could_not("audit_chain", "the audit chain", e));
             return;
         }
     };
-    if let Some(p) = &w.problem {
-        out.push(
-            Finding::fail("audit_chain", "the audit chain does not verify")
-                .integrity()
-                .evidence(format!(
-                    "{} line {} (seq {}): {}",
-                    p.file.display(),
-                    p.line,
-                    p.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into()),
-                    p.message
-                ))
-                .evidence(format!("{} record(s) verified before it", w.records))
-                .path(&p.file)
-                .fix("`talos audit verify-chain` for the full report; keep the files as they are (they are evidence) and compare with the audit log in the newest backup (`talos backup verify BACKUP`)"),
-        );
+    if let Some(e) = &report.first_error {
+        let place = match (&e.file, e.line) {
+            (Some(f), Some(l)) => format!("{} line {l}", f.display()),
+            (Some(f), None) => f.display().to_string(),
+            _ => i.layout.audit_dir.display().to_string(),
+        };
+        let mut f = Finding::fail(
+            "audit_chain",
+            format!("the audit chain does not verify: {}", e.kind.as_str()),
+        )
+        .integrity()
+        .evidence(format!("{place} (seq {}): {}", e.seq, e.message))
+        .evidence(format!("{} record(s) verified before it", e.seq.saturating_sub(1)))
+        .fix(format!(
+            "`talos audit verify-chain` for the full report; {} (keep the files as they are: they are evidence)",
+            e.fix
+        ));
+        if let Some(p) = &e.file {
+            f = f.path(p);
+        }
+        out.push(f);
     }
     // Timestamps of the chain: in the future, or going back.
+    let records = match crate::audit::query::query(
+        &i.layout.audit_dir,
+        &crate::audit::query::QueryFilter::default(),
+    ) {
+        Ok(r) => r.records,
+        Err(_) => return,
+    };
     let mut max: Option<Timestamp> = None;
     let mut future = None;
     let mut back = None;
-    for (file, line, rec) in &w.valid {
+    for rec in &records {
         let Some(t) = logfiles::parse_ts(&rec.timestamp) else {
             continue;
         };
         if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
-            future = Some(format!(
-                "{} line {} (seq {}): {}",
-                file.display(),
-                line,
-                rec.seq,
-                rec.timestamp
-            ));
+            future = Some(format!("audit seq {}: {}", rec.seq, rec.timestamp));
         }
         if let Some(m) = max
             && back.is_none()
             && m.duration_since(t).as_secs() > AUDIT_BACKWARDS_TOLERANCE_SECS
         {
             back = Some(format!(
-                "{} line {} (seq {}): {} comes after {}",
-                file.display(),
-                line,
+                "audit seq {}: {} comes after {}",
                 rec.seq,
                 rec.timestamp,
                 crate::timespec::format_ts(m)
@@ -764,63 +777,40 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
 
 // ---- resources ----
 
-/// Percent used of the file system holding `path`, as `df` counts it.
-pub fn disk_percent(path: &Path) -> Option<(f64, u64)> {
-    let mut p = path.to_path_buf();
-    while !p.exists() {
-        p = p.parent()?.to_path_buf();
-    }
-    let s = nix::sys::statvfs::statvfs(&p).ok()?;
-    let frsize = s.fragment_size() as u64;
-    let blocks = s.blocks() as u64;
-    let free = s.blocks_free() as u64;
-    let avail = s.blocks_available() as u64;
-    let used = blocks.saturating_sub(free);
-    let denom = used + avail;
-    if denom == 0 {
-        return None;
-    }
-    Some((used as f64 * 100.0 / denom as f64, avail * frsize))
-}
-
-/// Percent of memory in use (total minus available).
-pub fn memory_percent() -> Option<f64> {
-    let mut sys = sysinfo::System::new().ok()?;
-    sys.refresh_memory();
-    let total = sys.total_memory();
-    if total == 0 {
-        return None;
-    }
-    Some(total.saturating_sub(sys.available_memory()) as f64 * 100.0 / total as f64)
+/// A check of `health` (disk, memory) as a finding, when it warns or fails.
+fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<Finding> {
+    use crate::health::CheckStatus;
+    let msg = v
+        .get("message")
+        .and_then(|m| m.as_str())
+        .unwrap_or(check)
+        .to_string();
+    let f = match CheckStatus::of(v) {
+        CheckStatus::Fail => Finding::fail(check, msg),
+        CheckStatus::Warn => Finding::warn(check, msg),
+        _ => return None,
+    };
+    Some(f.fix(fix))
 }
 
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {
-    let Some((pct, avail)) = disk_percent(&i.layout.data_dir) else {
-        out.push(could_not("disk", "the disk of DATA_DIR", "statvfs failed"));
-        return;
-    };
-    let what = format!(
-        "the disk of {} is {pct:.0}% full ({} free)",
-        i.layout.data_dir.display(),
-        crate::output::human_bytes(avail)
-    );
-    let fix = "seed 000 F-005: `talos log prune --dry-run`, then `talos log prune`; look for what else grew (`du -h DATA_DIR LOG_DIR | sort -hr | head`)";
-    if pct >= DISK_FAIL {
-        out.push(Finding::fail("disk", what).fix(fix));
-    } else if pct >= DISK_WARN {
-        out.push(Finding::warn("disk", what).fix(fix));
-    }
+    // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
+    let v = crate::health::disk_check(&i.layout.data_dir);
+    out.extend(from_health(
+        "disk",
+        &v,
+        "seed 000 F-005: `talos log prune --dry-run`, then `talos log prune`; look for what else grew (`du -h DATA_DIR LOG_DIR | sort -hr | head`)",
+    ));
 }
 
 fn memory(out: &mut Vec<Finding>) {
-    let Some(pct) = memory_percent() else { return };
-    let what = format!("memory is {pct:.0}% used");
-    let fix = "seed 000 F-002: find the biggest processes (`ps aux --sort=-%mem | head`); if it is the orchestrator, `talos restart`";
-    if pct >= MEM_FAIL {
-        out.push(Finding::fail("memory", what).fix(fix));
-    } else if pct >= MEM_WARN {
-        out.push(Finding::warn("memory", what).fix(fix));
-    }
+    // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
+    let v = crate::health::memory_check();
+    out.extend(from_health(
+        "memory",
+        &v,
+        "seed 000 F-002: find the biggest processes (`ps aux --sort=-%mem | head`); if it is the orchestrator, `talos restart`",
+    ));
 }
 
 // ---- backups ----

@@ -5,7 +5,6 @@
 //! could be waiting for, and opens the database read-only. It works the same
 //! with the daemon up or down.
 
-pub mod chain;
 pub mod checks;
 pub mod procs;
 
