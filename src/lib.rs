@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod health;
+pub mod incident;
 pub mod install;
 pub mod logfiles;
 pub mod output;

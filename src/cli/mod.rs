@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod db;
 pub mod doctor;
+pub mod incident;
 pub mod log;
 pub mod repair;
 
@@ -87,6 +88,9 @@ pub enum Command {
     Db(db::DbCommand),
     /// Every offline check, with the fix for each finding
     Doctor(doctor::DoctorArgs),
+    /// Postmortem draft from the evidence on disk
+    #[command(subcommand)]
+    Incident(incident::IncidentCommand),
     /// The Tier 2/3 logs
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -156,6 +160,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Completions(a) => completions::run(ctx, a),
         Command::Db(c) => db::run(ctx, c),
         Command::Doctor(a) => doctor::run(ctx, a),
+        Command::Incident(c) => incident::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
     }
