@@ -134,7 +134,7 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(
         m,
-        "- Duration (first to last problem): {}",
+        "- Duration (first to last error): {}",
         s.duration.as_deref().unwrap_or("-")
     );
     let _ = writeln!(

@@ -92,7 +92,8 @@ pub struct Summary {
     pub affected_components: Vec<String>,
     pub first_error: Option<ErrorRef>,
     pub last_error: Option<ErrorRef>,
-    /// From the first to the last error or warning event of the timeline.
+    /// From the first error to the last (Tier 2 ERROR lines, event loop
+    /// blocks, breakers opening).
     pub duration_seconds: Option<i64>,
     pub duration: Option<String>,
     pub timeline_events: usize,
@@ -657,7 +658,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         code: e.code.clone(),
         message: e.message.clone(),
     };
-    let duration = match (problems.first(), problems.last()) {
+    let duration = match (errors.first(), errors.last()) {
         (Some(a), Some(b)) => Some(b.at.duration_since(a.at).as_secs()),
         _ => None,
     };
@@ -838,7 +839,9 @@ fn to_fill(summary: &Summary, actions: &[Event], state: &StateNow) -> Vec<ToFill
         ));
     }
     if let Some(d) = &summary.duration {
-        impact.push(format!("Errors and warnings span {d}"));
+        impact.push(format!(
+            "Errors span {d} (first to last error in the evidence)"
+        ));
     }
     impact.push("Data loss: none / minimal / significant".into());
     impact.push("Service downtime: ?; affected users or tasks: ?".into());
