@@ -15,6 +15,11 @@ pub mod recover;
 pub mod restart;
 pub mod sandbox;
 pub mod status;
+pub mod db;
+pub mod doctor;
+pub mod incident;
+pub mod log;
+pub mod repair;
 
 use std::path::PathBuf;
 
@@ -114,6 +119,20 @@ pub enum Command {
     Restart(restart::RestartArgs),
     /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
     Status(status::StatusArgs),
+    /// The database: integrity check, WAL checkpoint
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Every offline check, with the fix for each finding
+    Doctor(doctor::DoctorArgs),
+    /// Postmortem draft from the evidence on disk
+    #[command(subcommand)]
+    Incident(incident::IncidentCommand),
+    /// The Tier 2/3 logs
+    #[command(subcommand)]
+    Log(log::LogCommand),
+    /// Repair damaged files: JSON-lines logs, config.yaml
+    #[command(subcommand)]
+    Repair(repair::RepairCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -190,6 +209,11 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Health(a) => health::run(ctx, a),
         Command::Restart(a) => restart::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
+        Command::Db(c) => db::run(ctx, c),
+        Command::Doctor(a) => doctor::run(ctx, a),
+        Command::Incident(c) => incident::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
+        Command::Repair(c) => repair::run(ctx, c),
     }
 }
 

@@ -6,6 +6,9 @@ pub mod trace;
 
 use std::io::Write;
 use std::path::PathBuf;
+//! `talos log`: the Tier 2/3 logs.
+
+pub mod prune;
 
 use clap::Subcommand;
 
@@ -19,6 +22,11 @@ pub enum LogCommand {
     Query(Box<query::QueryArgs>),
     Trace(trace::TraceArgs),
     Stats(stats::StatsArgs),
+use crate::error::Result;
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    Prune(prune::PruneArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
@@ -154,5 +162,6 @@ fn ms(d: f64) -> String {
         format!("{d:.0} ms")
     } else {
         format!("{d:.1} ms")
+        LogCommand::Prune(a) => prune::run(ctx, a),
     }
 }
