@@ -1,14 +1,12 @@
 //! `talos log`: search, trace and count the Tier 2 and Tier 3 logs.
 
+pub mod prune;
 pub mod query;
 pub mod stats;
 pub mod trace;
 
 use std::io::Write;
 use std::path::PathBuf;
-//! `talos log`: the Tier 2/3 logs.
-
-pub mod prune;
 
 use clap::Subcommand;
 
@@ -22,10 +20,6 @@ pub enum LogCommand {
     Query(Box<query::QueryArgs>),
     Trace(trace::TraceArgs),
     Stats(stats::StatsArgs),
-use crate::error::Result;
-
-#[derive(Debug, Subcommand)]
-pub enum LogCommand {
     Prune(prune::PruneArgs),
 }
 
@@ -34,6 +28,7 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
         LogCommand::Query(a) => query::run(ctx, *a),
         LogCommand::Trace(a) => trace::run(ctx, a),
         LogCommand::Stats(a) => stats::run(ctx, a),
+        LogCommand::Prune(a) => prune::run(ctx, a),
     }
 }
 
@@ -162,6 +157,5 @@ fn ms(d: f64) -> String {
         format!("{d:.0} ms")
     } else {
         format!("{d:.1} ms")
-        LogCommand::Prune(a) => prune::run(ctx, a),
     }
 }
