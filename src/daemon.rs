@@ -585,10 +585,17 @@ impl Liveness {
             }
             (ApiProbe::Failed(e), PidStatus::Verified { process, .. }) => (
                 Verdict::Hung,
-                format!(
-                    "PID {} is alive but its API does not answer: {}",
-                    process.pid, e.message
-                ),
+                if e.is_unreachable() {
+                    format!(
+                        "PID {} is alive but its API does not answer: {}",
+                        process.pid, e.message
+                    )
+                } else {
+                    format!(
+                        "PID {} is alive but its API is not usable: {}",
+                        process.pid, e.message
+                    )
+                },
                 Some(match e.kind {
                     ApiErrorKind::Timeout => format!(
                         "the daemon looks hung: `talos panic --reason \"hung\"` stops it (PID {})",
