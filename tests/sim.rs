@@ -319,19 +319,24 @@ fn an_open_breaker_goes_half_open_then_closed_when_the_dependency_is_back() {
     assert_eq!(b["failure_count"], 0);
     assert_eq!(b["opened_at"], Value::Null);
     assert_eq!(b["extra"], "kept");
-    let audit =
-        std::fs::read_to_string(root.join("var/log/talos/audit/audit-000001.jsonl")).unwrap();
-    let transitions: Vec<(String, String)> = audit
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["action"] == "circuit_breaker_transition")
-        .map(|v| {
-            (
-                v["details"]["from"].as_str().unwrap().to_string(),
-                v["details"]["to"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let transitions = || -> Vec<(String, String)> {
+        let audit =
+            std::fs::read_to_string(root.join("var/log/talos/audit/audit-000001.jsonl")).unwrap();
+        audit
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["action"] == "circuit_breaker_transition")
+            .map(|v| {
+                (
+                    v["details"]["from"].as_str().unwrap().to_string(),
+                    v["details"]["to"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The record follows the file write: wait for it too.
+    assert!(wait_for(Duration::from_secs(3), || transitions().len() >= 2));
+    let transitions = transitions();
     assert_eq!(
         transitions,
         [
