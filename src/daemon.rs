@@ -650,6 +650,15 @@ impl Liveness {
         }
     }
 
+    /// The PID as a `VerifiedPid` (the only way to signal it), re-checked
+    /// against `process_match` before each signal; None unless the PID file
+    /// was verified.
+    pub fn verified_pid(&self, process_match: &str) -> Option<crate::process::VerifiedPid> {
+        self.pid_file
+            .verified()
+            .map(|v| v.with_match(process_match))
+    }
+
     /// The /health answer, when the API answered.
     pub fn health(&self) -> Option<&HealthAnswer> {
         match &self.api {
