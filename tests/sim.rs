@@ -345,3 +345,18 @@ fn an_open_breaker_goes_half_open_then_closed_when_the_dependency_is_back() {
         ]
     );
 }
+
+#[test]
+fn a_sim_that_cannot_start_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Sim::try_start(dir.path(), &[])
+        .err()
+        .expect("not an installation");
+    assert!(err.contains("is not an installation"), "{err}");
+    let dir2 = tempfile::tempdir().unwrap();
+    minimal_install(dir2.path());
+    let err = Sim::try_start(dir2.path(), &["--fault", "explode"])
+        .err()
+        .expect("bad fault");
+    assert!(err.contains("unknown fault"), "{err}");
+}
