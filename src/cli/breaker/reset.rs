@@ -24,8 +24,8 @@ use crate::error::{Error, Result};
 ///
 /// EXIT STATUS: 0 reset; 1 a reset failed; 2 an unknown breaker name (the
 /// known ones are listed); 3 circuit_breakers.json is corrupt; 4 refused:
-/// the daemon is alive but its API does not answer, or another offline reset
-/// holds the lock; 5 with --online when the daemon cannot be reached.
+/// the daemon is alive but its API does not answer; 5 with --online when the
+/// daemon cannot be reached.
 #[derive(Debug, Args)]
 pub struct ResetArgs {
     /// Breakers to reset
@@ -188,12 +188,13 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
 
 fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
     // Two operators resetting at once must not lose each other's change.
+    // Held for a read-modify-write only, so waiting is fine; the file keeps
+    // no PID, so nothing mistakes it for a stale lock later.
     let _lock = if args.dry_run {
         None
     } else {
-        Some(crate::fsutil::FileLock::try_exclusive(
+        Some(crate::fsutil::FileLock::exclusive_blocking(
             &ctx.layout.run_dir.join("breaker-reset.lock"),
-            "breaker reset",
         )?)
     };
     let mut file = BreakerFile::load(&ctx.layout.breakers_file())?;
