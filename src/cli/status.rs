@@ -163,7 +163,7 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
         serde_json::from_slice::<Value>(&b)
             .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
     });
-    let journal = ctx.layout.data_dir.join("restore.journal");
+    let journal = crate::archive::journal::path(&ctx.layout);
     RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
@@ -271,7 +271,7 @@ fn problems(
         push(
             Severity::Critical,
             format!("a restore did not finish ({} exists)", j.display()),
-            "`talos doctor` shows the unfinished restore and its rollback archive in var/lib/talos/restore_rollback/".into(),
+            "`talos restore --resume` finishes it, `talos restore --abort` puts the previous state back; `talos doctor` shows the details".into(),
         );
     }
     if let Some(e) = &audit.error {
