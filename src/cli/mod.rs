@@ -87,14 +87,12 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
+    // Variants without a doc comment take their help (with its EXIT STATUS
+    // section) from the args struct's doc comment.
     Status(status::StatusArgs),
-    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
     Health(health::HealthArgs),
-    // The args structs' doc comments are the help of these two.
     Panic(panic::PanicArgs),
     Recover(recover::RecoverArgs),
-    /// Ask the daemon to restart through its admin API
     Restart(restart::RestartArgs),
     /// Circuit breakers: list them, reset them
     #[command(subcommand)]
@@ -109,7 +107,6 @@ pub enum Command {
     /// Postmortem draft from the evidence on disk
     #[command(subcommand)]
     Incident(incident::IncidentCommand),
-    /// Every offline check, with the fix for each finding
     Doctor(doctor::DoctorArgs),
     /// Repair damaged files: JSON-lines logs, config.yaml
     #[command(subcommand)]
