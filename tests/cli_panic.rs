@@ -171,6 +171,21 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     let root = dir.path();
     minimal_install(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
+    // --online allows only the API, which does not answer: exit 5, and
+    // nothing else was tried.
+    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--online", "--timeout", "1"]);
+    assert_eq!(code, 5, "{doc}\n{stderr}");
+    assert_eq!(
+        outcomes(&doc),
+        [
+            "api=failed",
+            "signal_file=skipped",
+            "sigterm=skipped",
+            "sigkill=skipped"
+        ]
+    );
+    assert!(sim.is_running());
+
     let (code, doc, stderr) = panic_json(
         root,
         &sim.url.clone(),
@@ -512,4 +527,21 @@ fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
     assert_eq!(doc["escalation"]["signal_file"], "left_in_place");
     assert!(data_dir(root).join("SIGNAL_PANIC").exists());
     assert!(!data_dir(root).join("emergency_state.json").exists());
+}
+
+#[test]
+fn a_broken_audit_chain_does_not_stop_the_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    // AUDIT_DIR is a file: no record can be appended.
+    let audit = root.join("var/log/talos/audit");
+    std::fs::remove_dir_all(&audit).unwrap();
+    std::fs::write(&audit, b"not a directory").unwrap();
+    let (code, doc, stderr) = panic_json(root, &dead_url(), &["--force"]);
+    assert_eq!(code, 0, "{doc}\n{stderr}");
+    assert!(doc["audit_seq"].is_null());
+    let warnings = doc["warnings"].to_string();
+    assert!(warnings.contains("audit chain"), "{warnings}");
+    assert!(data_dir(root).join("emergency_state.json").exists());
 }
