@@ -461,7 +461,8 @@ pub enum Verdict {
     /// The PID file names a live orchestrator, but the API does not answer
     /// (timeout, refused, TLS): hung, starting, or a wrong URL.
     Hung,
-    /// The PID file names a live orchestrator; the API was not asked (--offline).
+    /// The PID file names a live orchestrator; the API was not asked
+    /// (--offline) or could not be (a bad --url or --cacert).
     Running,
     /// The PID file is stale: its process is dead, or the PID now belongs to
     /// another program; the API does not answer.
@@ -508,6 +509,8 @@ pub struct Liveness {
     pub url: String,
     pub pid_file: PidStatus,
     pub api: ApiProbe,
+    /// Age of the heartbeat, looked at when the verdict is `Hung`.
+    pub heartbeat_age_s: Option<f64>,
 }
 
 impl Liveness {
@@ -525,7 +528,23 @@ impl Liveness {
         } else {
             ApiProbe::NotAsked
         };
-        Ok(Self::judge(settings.api_url.value.clone(), pid_file, api))
+        let mut live = Self::judge(settings.api_url.value.clone(), pid_file, api);
+        if live.verdict == Verdict::Hung {
+            // A stale heartbeat says the event loop is blocked; a fresh one
+            // says the process works and only the API is slow or elsewhere.
+            let age = crate::health::read_heartbeat(&layout.heartbeat(), jiff::Timestamp::now())
+                .ok()
+                .map(|(_, age)| age);
+            live.heartbeat_age_s = age;
+            live.message.push_str(&match age {
+                Some(a) if a <= crate::health::HEARTBEAT_WARN_SECS => format!(
+                    "; its heartbeat is fresh ({a:.1}s old), so the process works but the API is slow, overloaded or not at --url"
+                ),
+                Some(a) => format!("; its heartbeat is {a:.0}s old: the event loop looks blocked"),
+                None => "; it has no readable heartbeat".to_string(),
+            });
+        }
+        Ok(live)
     }
 
     /// The verdict from a PID file status and an API probe.
@@ -551,6 +570,18 @@ impl Liveness {
                     }
                 }
                 (Verdict::Up, msg, None)
+            }
+            (ApiProbe::Failed(e), PidStatus::Verified { process, .. })
+                if e.kind == ApiErrorKind::Config =>
+            {
+                (
+                    Verdict::Running,
+                    format!(
+                        "PID {} is alive; its API could not be asked: {}",
+                        process.pid, e.message
+                    ),
+                    e.hint().map(str::to_string),
+                )
             }
             (ApiProbe::Failed(e), PidStatus::Verified { process, .. }) => (
                 Verdict::Hung,
@@ -608,6 +639,7 @@ impl Liveness {
             url,
             pid_file,
             api,
+            heartbeat_age_s: None,
         }
     }
 
@@ -688,6 +720,66 @@ mod tests {
         assert_eq!(j(&none, answered.clone()), Verdict::Up);
         assert_eq!(j(&live, answered), Verdict::Up);
         assert!(Verdict::StalePidFile.is_down() && !Verdict::Hung.is_down());
+    }
+
+    struct NoEnv;
+    impl crate::config::Env for NoEnv {
+        fn var(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    fn client(url: &str, timeout: f64) -> Client {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load_with(
+            &crate::config::Overrides {
+                root: Some(dir.path().to_path_buf()),
+                url: Some(url.to_string()),
+                cacert: None,
+                timeout_secs: Some(timeout),
+            },
+            &NoEnv,
+        );
+        Client::new(&s).unwrap()
+    }
+
+    #[test]
+    fn failures_are_told_apart() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let e = client(&format!("http://127.0.0.1:{port}"), 1.0)
+            .health()
+            .unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::ConnectionRefused, "{e}");
+
+        // Accepted by the kernel, never answered: a timeout, and bounded.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let start = Instant::now();
+        let e = client(&url, 0.5).health().unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::Timeout, "{e}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+        assert!(e.message.contains("did not answer within 0.5s"), "{e}");
+
+        // An answer that is not the contract's JSON.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let t = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+                .unwrap();
+        });
+        let e = client(&url, 2.0).health().unwrap_err();
+        t.join().unwrap();
+        assert_eq!(e.kind, ApiErrorKind::BadResponse, "{e}");
+
+        // No token, no request.
+        let e = client("http://127.0.0.1:9", 1.0).restart().unwrap_err();
+        assert_eq!(e.kind, ApiErrorKind::NoToken);
     }
 
     #[test]

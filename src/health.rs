@@ -555,6 +555,14 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
     let hb = heartbeat_check(&layout.heartbeat(), now);
     let orchestrator = match live.verdict {
         Verdict::Running | Verdict::Up => hb,
+        // Alive with a fresh heartbeat: the API alone is slow; a warning.
+        Verdict::Hung if CheckStatus::of(&hb) == CheckStatus::Pass => {
+            let mut f = fields(hb);
+            f.remove("status");
+            f.remove("message");
+            f.insert("daemon".into(), live.verdict.as_str().into());
+            check(CheckStatus::Warn, live.message.clone(), f)
+        }
         _ => {
             let mut f = fields(hb);
             f.remove("status");

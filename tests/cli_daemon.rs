@@ -167,6 +167,14 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let root = dir.path();
     minimal_install(root);
     let sim = Sim::start(root, &["--fault", "hang"]);
+    // The hung sim never rewrites its heartbeat again: age it as if it had
+    // been blocked for a minute.
+    let old = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+    std::fs::write(
+        root.join("var/lib/talos/state/heartbeat"),
+        format!("{old}\n"),
+    )
+    .unwrap();
     let (out, took) = run(root, &sim.url, &["health", "--json"]);
     let doc = json(&out);
     assert!(took < Duration::from_secs(6), "took {took:?}");
@@ -175,16 +183,27 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let msg = doc["daemon"]["message"].as_str().unwrap();
     assert!(msg.contains("does not answer"), "{msg}");
     assert!(msg.contains("within"), "timeout named: {msg}");
+    assert!(msg.contains("event loop looks blocked"), "{msg}");
     assert_eq!(out.status.code(), Some(2));
 
-    let (out, _) = run(root, &sim.url, &["status"]);
+    let (out, _) = run(root, &sim.url, &["--timeout", "1", "health", "--online"]);
+    assert_eq!(out.status.code(), Some(5));
+    let (out, _) = run(root, &sim.url, &["--timeout", "1", "restart"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stderr(&out).contains("talos panic"), "{}", stderr(&out));
+
+    let (out, _) = run(root, &sim.url, &["--timeout", "1", "status"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("daemon HUNG"), "{text}");
     assert!(text.contains("talos panic"), "{text}");
 
     // Offline breaker reset refused: the daemon is alive.
     let before = std::fs::read(breakers_file(root)).unwrap();
-    let (out, _) = run(root, &sim.url, &["breaker", "reset", "payments_api"]);
+    let (out, _) = run(
+        root,
+        &sim.url,
+        &["--timeout", "1", "breaker", "reset", "payments_api"],
+    );
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(std::fs::read(breakers_file(root)).unwrap(), before);
 }
@@ -506,4 +525,45 @@ fn health_is_unknown_without_an_installation() {
     let (out, _) = run(dir.path(), &dead_url(), &["health", "--json"]);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(json(&out)["status"], "unknown");
+}
+
+#[test]
+fn a_slow_api_with_a_fresh_heartbeat_is_degraded_not_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    let sim = Sim::start(root, &["--fault", "slow-health=10"]);
+    let (out, took) = run(root, &sim.url, &["--timeout", "1", "health", "--json"]);
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    let doc = json(&out);
+    assert_eq!(doc["daemon"]["state"], "hung", "{doc}");
+    assert!(
+        doc["daemon"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("heartbeat is fresh"),
+        "{doc}"
+    );
+    assert_eq!(doc["checks"]["orchestrator"]["status"], "warn", "{doc}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn health_watch_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    // Dies after its timeout: assert_cmd kills it, and what it printed stays.
+    let out = talos_at(root)
+        .args(["--url", &dead_url(), "health", "--watch", "0.3", "--json"])
+        .timeout(Duration::from_millis(1500))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let docs: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(docs.len() >= 2, "{text}");
+    assert!(docs.iter().all(|d| d["path"] == "offline"));
 }

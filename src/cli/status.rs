@@ -19,10 +19,12 @@ const RECENT_ERRORS: usize = 5;
 /// A newest backup older than this is a warning.
 const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
 
-/// The 3 AM first screen: is the daemon up (and if not, why), its health,
-/// open circuit breakers, a pending recovery (emergency_state.json after a
-/// panic, an unfinished restore), the age of the last backup, the audit
-/// chain's head, and the last errors of orchestrator.log.
+/// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors.
+///
+/// Is the daemon up (and if not, why), its health, open circuit breakers, a
+/// pending recovery (emergency_state.json after a panic, an unfinished
+/// restore: var/lib/talos/restore.journal), the age of the last backup, the
+/// audit chain's head, and the last ERROR lines of orchestrator.log.
 ///
 /// Problems come first, most urgent first, each with the command to run
 /// next. Online when the daemon answers; otherwise everything is read from

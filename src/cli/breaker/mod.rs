@@ -11,9 +11,7 @@ use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
 pub enum BreakerCommand {
-    /// List the circuit breakers with state and failure count
     List(list::ListArgs),
-    /// Reset breakers to closed (API, or the file when the daemon is dead)
     Reset(reset::ResetArgs),
 }
 
