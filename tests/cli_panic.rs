@@ -427,6 +427,17 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
     write_queue(root, r#"{"tasks":[]}"#);
     let queue_path = data_dir(root).join("state/task_queue.json");
 
+    // `talos status` shows the pending recovery...
+    let status = |root: &Path| {
+        let out = talos_at(root)
+            .args(["--url", &dead_url(), "status"])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(status(root).contains("emergency_state.json is waiting"));
+
     // Dry run: the plan, and nothing changes.
     let out = talos_at(root)
         .args(["recover", "--dry-run"])
@@ -472,6 +483,8 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
     assert_eq!(st["recovery_available"], false);
     assert!(st["recovered_at"].is_string());
     assert!(audit_actions(root).iter().any(|r| r["action"] == "recover"));
+    // ...and no longer once it is recovered.
+    assert!(!status(root).contains("emergency_state.json is waiting"));
 
     // A damaged archive is refused with exit 3 before anything is written.
     let bad = root.join("bad.tar.gz");
