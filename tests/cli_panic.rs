@@ -560,3 +560,35 @@ fn a_broken_audit_chain_does_not_stop_the_panic() {
     assert!(warnings.contains("audit chain"), "{warnings}");
     assert!(data_dir(root).join("emergency_state.json").exists());
 }
+
+#[test]
+fn a_second_panic_or_recover_while_one_runs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    // Hold the lock a running panic holds.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir(root).join(".emergency.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = talos_at(root)
+        .args([
+            "--url",
+            &dead_url(),
+            "--yes",
+            "panic",
+            "--reason",
+            "x",
+            "--force",
+        ])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another panic or recover"));
+    assert!(!data_dir(root).join("emergency_state.json").exists());
+    drop(lock);
+}
