@@ -2,6 +2,8 @@
 //! environment, hash a tree, find a free port. Each test file uses a part.
 #![allow(dead_code)]
 
+pub mod sandbox;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
