@@ -1,7 +1,11 @@
 //! The Tier 1 hash-chained audit log (CONTRACT §3): the record format, the
 //! append every changing command uses, and the head of the chain.
 
+pub mod anchors;
+pub mod merkle;
+pub mod query;
 pub mod record;
+pub mod verify;
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -15,6 +19,10 @@ use crate::fsutil::FileLock;
 use crate::install::Layout;
 
 pub use record::{GENESIS_HASH, Record};
+pub use verify::{
+    Anchor, AnchorFrom, ChainError, ChainErrorKind, ChainReport, TreeHead, VerifyOptions,
+    verify_chain, verify_chain_with,
+};
 
 /// A new audit file is begun past this size (CONTRACT §3).
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;

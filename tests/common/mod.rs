@@ -2,7 +2,9 @@
 //! environment, hash a tree, find a free port. Each test file uses a part.
 #![allow(dead_code)]
 
+pub mod archive;
 pub mod sandbox;
+pub mod sim;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

@@ -1,0 +1,200 @@
+//! Anchors kept outside the audit log (CONTRACT §3): the `audit_head` each
+//! backup's `metadata.json` records, and the newest row of the database's
+//! `audit_log` table. A plain hash chain can be rewritten wholesale by
+//! whoever can write its files; these copies cannot be rewritten with it.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Head;
+use super::merkle::parse_hash;
+use super::verify::{Anchor, AnchorFrom};
+use crate::error::{Context, Error, Result};
+
+/// metadata.json is the first entry of a talos backup; give up looking for
+/// it after this many entries rather than inflate the whole archive.
+const METADATA_SEARCH_ENTRIES: usize = 64;
+
+/// The largest metadata.json read (it is a few hundred bytes).
+const METADATA_MAX_BYTES: u64 = 1024 * 1024;
+
+#[derive(Deserialize)]
+struct Metadata {
+    #[serde(default)]
+    audit_head: Option<HeadJson>,
+}
+
+#[derive(Deserialize)]
+struct HeadJson {
+    seq: u64,
+    hash: String,
+}
+
+/// The `audit_head` of one backup archive, read by streaming the tar.gz until
+/// its `metadata.json`. `Ok(None)` when the backup recorded no head (an empty
+/// chain or an archive without metadata).
+pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
+    let file = File::open(archive).with_context(|| format!("cannot open {}", archive.display()))?;
+    let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+    let mut tar = tar::Archive::new(gz);
+    let entries = tar
+        .entries()
+        .with_context(|| format!("cannot read {} as a tar.gz", archive.display()))?;
+    for (i, entry) in entries.enumerate() {
+        if i >= METADATA_SEARCH_ENTRIES {
+            break;
+        }
+        let entry =
+            entry.with_context(|| format!("cannot read {} as a tar.gz", archive.display()))?;
+        let path = entry
+            .path()
+            .with_context(|| format!("bad entry name in {}", archive.display()))?
+            .into_owned();
+        let name = path.to_string_lossy();
+        if name != "metadata.json" && name != "./metadata.json" {
+            continue;
+        }
+        let mut text = Vec::new();
+        entry
+            .take(METADATA_MAX_BYTES)
+            .read_to_end(&mut text)
+            .with_context(|| format!("cannot read metadata.json in {}", archive.display()))?;
+        let meta: Metadata = serde_json::from_slice(&text).map_err(|e| {
+            Error::integrity(format!(
+                "metadata.json in {} is not valid: {e}",
+                archive.display()
+            ))
+        })?;
+        return match meta.audit_head {
+            None => Ok(None),
+            Some(h) => {
+                let hash = parse_hash(&h.hash).ok_or_else(|| {
+                    Error::integrity(format!(
+                        "audit_head.hash in {} is not 64 hex digits",
+                        archive.display()
+                    ))
+                })?;
+                Ok(Some(Head {
+                    seq: h.seq,
+                    hash: super::record::hex(&hash),
+                }))
+            }
+        };
+    }
+    Ok(None)
+}
+
+/// One anchor per backup in `backup_dir` (`backup_*.tar.gz`), oldest first.
+/// Unreadable archives become warnings: they are a backup problem, not a
+/// verdict on the chain.
+pub fn from_backups(backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
+    let mut anchors = Vec::new();
+    let mut warnings = Vec::new();
+    let Ok(entries) = std::fs::read_dir(backup_dir) else {
+        return (anchors, warnings);
+    };
+    let mut archives: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("backup_") && n.ends_with(".tar.gz"))
+        })
+        .collect();
+    archives.sort();
+    for path in archives {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match backup_audit_head(&path) {
+            Ok(Some(head)) if head.seq > 0 => anchors.push(AnchorFrom {
+                anchor: Anchor::Record {
+                    seq: head.seq,
+                    hash: head.hash,
+                },
+                source: format!("backup {name}"),
+            }),
+            Ok(_) => {}
+            Err(e) => warnings.push(format!(
+                "backup {name} gives no anchor: {} (check it with `talos backup verify {}`)",
+                e.message,
+                path.display()
+            )),
+        }
+    }
+    (anchors, warnings)
+}
+
+/// The newest row of the database's `audit_log(seq, ..., hash)`, opened
+/// read-only. Since every record links to the one before, the newest row
+/// anchors the whole history up to it.
+pub fn from_database(db: &Path) -> (Option<AnchorFrom>, Vec<String>) {
+    let mut warnings = Vec::new();
+    if !db.exists() {
+        return (None, warnings);
+    }
+    let conn = match rusqlite::Connection::open_with_flags(
+        db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            warnings.push(format!(
+                "cannot open {} read-only for its audit_log anchor: {e}",
+                db.display()
+            ));
+            return (None, warnings);
+        }
+    };
+    let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
+    let has_table: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+        .unwrap_or(false);
+    if !has_table {
+        return (None, warnings);
+    }
+    let row = conn.query_row(
+        "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL AND hash != '' ORDER BY seq DESC LIMIT 1",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+    );
+    match row {
+        Ok((seq, hash)) => match (u64::try_from(seq), parse_hash(&hash)) {
+            (Ok(seq), Some(h)) if seq > 0 => (
+                Some(AnchorFrom {
+                    anchor: Anchor::Record {
+                        seq,
+                        hash: super::record::hex(&h),
+                    },
+                    source: format!("database audit_log ({})", db.display()),
+                }),
+                warnings,
+            ),
+            _ => {
+                warnings.push(format!(
+                    "the newest audit_log row of {} (seq {seq}) has no usable seq and 64-hex hash; not used as an anchor",
+                    db.display()
+                ));
+                (None, warnings)
+            }
+        },
+        Err(rusqlite::Error::QueryReturnedNoRows) => (None, warnings),
+        Err(e) => {
+            warnings.push(format!(
+                "cannot read the audit_log anchor from {}: {e}",
+                db.display()
+            ));
+            (None, warnings)
+        }
+    }
+}

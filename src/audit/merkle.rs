@@ -1,0 +1,503 @@
+//! RFC 6962 Merkle tree over the audit records (CONTRACT §3): leaf =
+//! SHA-256(0x00 || line), node = SHA-256(0x01 || left || right). The root and
+//! inclusion proofs are computed in one streaming pass with O(log n) memory,
+//! so a million-record chain needs no leaf list.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::record::hex;
+
+pub type Hash = [u8; 32];
+
+/// The leaf hash of one record line (without its newline).
+pub fn leaf_hash(line: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(line);
+    h.finalize().into()
+}
+
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([1u8]);
+    h.update(left);
+    h.update(right);
+    h.finalize().into()
+}
+
+/// MTH of the empty tree: SHA-256 of the empty string.
+pub fn empty_root() -> Hash {
+    Sha256::digest(b"").into()
+}
+
+/// Parses 64 hex digits (an optional `0x` in front, either case).
+pub fn parse_hash(text: &str) -> Option<Hash> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    if t.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in t.as_bytes().chunks(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out[i] = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
+
+/// The root of a growing tree: a stack of the roots of complete subtrees
+/// (sizes are the binary digits of the leaf count), merged as leaves arrive.
+#[derive(Debug, Clone, Default)]
+pub struct StreamingRoot {
+    /// (log2 of the subtree size, subtree root), largest first.
+    stack: Vec<(u32, Hash)>,
+    size: u64,
+}
+
+impl StreamingRoot {
+    pub fn new() -> StreamingRoot {
+        StreamingRoot::default()
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn push(&mut self, leaf: Hash) {
+        let mut level = 0u32;
+        let mut hash = leaf;
+        while let Some(&(top_level, top)) = self.stack.last() {
+            if top_level != level {
+                break;
+            }
+            self.stack.pop();
+            hash = node_hash(&top, &hash);
+            level += 1;
+        }
+        self.stack.push((level, hash));
+        self.size += 1;
+    }
+
+    /// MTH of the leaves pushed so far. RFC 6962 splits at the largest power
+    /// of two below n, so the right-hand subtrees fold from the smallest up.
+    pub fn root(&self) -> Hash {
+        let mut iter = self.stack.iter().rev();
+        let Some(&(_, mut acc)) = iter.next() else {
+            return empty_root();
+        };
+        for (_, left) in iter {
+            acc = node_hash(left, &acc);
+        }
+        acc
+    }
+}
+
+/// The leaf ranges `[lo, hi)` whose subtree roots form the audit path of
+/// leaf `m` in a tree of `n` leaves, in the RFC's order (leaf level first).
+pub fn path_ranges(m: u64, n: u64) -> Vec<(u64, u64)> {
+    fn go(m: u64, lo: u64, hi: u64, out: &mut Vec<(u64, u64)>) {
+        let n = hi - lo;
+        if n <= 1 {
+            return;
+        }
+        let k = largest_power_of_two_below(n);
+        if m < lo + k {
+            go(m, lo, lo + k, out);
+            out.push((lo + k, hi));
+        } else {
+            go(m, lo + k, hi, out);
+            out.push((lo, lo + k));
+        }
+    }
+    let mut out = Vec::new();
+    if m < n {
+        go(m, 0, n, &mut out);
+    }
+    out
+}
+
+/// The largest power of two strictly less than `n` (n >= 2).
+pub fn largest_power_of_two_below(n: u64) -> u64 {
+    debug_assert!(n >= 2);
+    1u64 << (63 - (n - 1).leading_zeros())
+}
+
+/// Collects, in one pass over the leaves of a tree of `size` leaves, the tree
+/// root and the audit path of one leaf. Each leaf belongs to at most one
+/// path range, and the ranges are disjoint, so one streaming root per range
+/// at a time is enough.
+#[derive(Debug, Clone)]
+pub struct ProofBuilder {
+    leaf_index: u64,
+    size: u64,
+    /// (range, index in the path), sorted by range start.
+    ranges: Vec<((u64, u64), usize)>,
+    next_range: usize,
+    current: StreamingRoot,
+    path: Vec<Option<Hash>>,
+    leaf: Option<Hash>,
+    whole: StreamingRoot,
+}
+
+impl ProofBuilder {
+    pub fn new(leaf_index: u64, size: u64) -> ProofBuilder {
+        let in_path = path_ranges(leaf_index, size);
+        let mut ranges: Vec<_> = in_path.iter().copied().zip(0..).collect();
+        ranges.sort();
+        ProofBuilder {
+            leaf_index,
+            size,
+            path: vec![None; ranges.len()],
+            ranges,
+            next_range: 0,
+            current: StreamingRoot::new(),
+            leaf: None,
+            whole: StreamingRoot::new(),
+        }
+    }
+
+    /// Feeds the next leaf (leaves beyond `size` are ignored).
+    pub fn push(&mut self, leaf: Hash) {
+        let i = self.whole.size();
+        if i >= self.size {
+            return;
+        }
+        self.whole.push(leaf);
+        if i == self.leaf_index {
+            self.leaf = Some(leaf);
+            return;
+        }
+        let Some(&((lo, hi), slot)) = self.ranges.get(self.next_range) else {
+            return;
+        };
+        debug_assert!(i >= lo && i < hi);
+        self.current.push(leaf);
+        if i + 1 == hi {
+            self.path[slot] = Some(self.current.root());
+            self.current = StreamingRoot::new();
+            self.next_range += 1;
+        }
+    }
+
+    /// The proof, once all `size` leaves have been pushed.
+    pub fn finish(self) -> Option<InclusionProof> {
+        if self.whole.size() != self.size {
+            return None;
+        }
+        let path: Option<Vec<Hash>> = self.path.into_iter().collect();
+        Some(InclusionProof {
+            leaf_index: self.leaf_index,
+            tree_size: self.size,
+            leaf_hash: hex(&self.leaf?),
+            audit_path: path?.iter().map(|h| hex(h)).collect(),
+            root: hex(&self.whole.root()),
+            record: None,
+        })
+    }
+}
+
+/// An inclusion proof as `talos audit prove` prints it. `leaf_index` is
+/// `seq - 1`; `record` (the line itself) lets a verifier recompute the leaf.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusionProof {
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub leaf_hash: String,
+    pub audit_path: Vec<String>,
+    pub root: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+/// Why a proof does not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProofError {
+    IndexOutOfRange,
+    BadHex(String),
+    PathLength,
+    LeafMismatch,
+    RootMismatch { computed: String },
+}
+
+impl std::fmt::Display for ProofError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProofError::IndexOutOfRange => write!(f, "leaf_index is not below tree_size"),
+            ProofError::BadHex(what) => write!(f, "{what} is not 64 hex digits"),
+            ProofError::PathLength => write!(
+                f,
+                "the audit path has the wrong length for this leaf index and tree size"
+            ),
+            ProofError::LeafMismatch => {
+                write!(f, "the record in the proof does not hash to its leaf_hash")
+            }
+            ProofError::RootMismatch { computed } => {
+                write!(f, "the path leads to root {computed}, not the given root")
+            }
+        }
+    }
+}
+
+/// Checks an inclusion proof against a trusted root, with the algorithm of
+/// RFC 9162 §2.1.3.2 (equivalent to RFC 6962's, and free of recursion).
+pub fn verify_inclusion(proof: &InclusionProof, root: &Hash) -> Result<(), ProofError> {
+    if proof.leaf_index >= proof.tree_size {
+        return Err(ProofError::IndexOutOfRange);
+    }
+    let leaf =
+        parse_hash(&proof.leaf_hash).ok_or_else(|| ProofError::BadHex("leaf_hash".into()))?;
+    if let Some(record) = &proof.record
+        && leaf_hash(record.as_bytes()) != leaf
+    {
+        return Err(ProofError::LeafMismatch);
+    }
+    let mut path = Vec::with_capacity(proof.audit_path.len());
+    for (i, p) in proof.audit_path.iter().enumerate() {
+        path.push(parse_hash(p).ok_or_else(|| ProofError::BadHex(format!("audit_path[{i}]")))?);
+    }
+    let computed = root_from_path(proof.leaf_index, proof.tree_size, &leaf, &path)?;
+    if &computed != root {
+        return Err(ProofError::RootMismatch {
+            computed: hex(&computed),
+        });
+    }
+    Ok(())
+}
+
+/// RFC 9162 §2.1.3.2 steps 2-5: the root an audit path leads to.
+pub fn root_from_path(
+    leaf_index: u64,
+    tree_size: u64,
+    leaf: &Hash,
+    path: &[Hash],
+) -> Result<Hash, ProofError> {
+    if leaf_index >= tree_size {
+        return Err(ProofError::IndexOutOfRange);
+    }
+    let mut fnode = leaf_index;
+    let mut snode = tree_size - 1;
+    let mut r = *leaf;
+    for p in path {
+        if snode == 0 {
+            return Err(ProofError::PathLength);
+        }
+        if fnode & 1 == 1 || fnode == snode {
+            r = node_hash(p, &r);
+            if fnode & 1 == 0 {
+                while fnode & 1 == 0 && fnode != 0 {
+                    fnode >>= 1;
+                    snode >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    if snode != 0 {
+        return Err(ProofError::PathLength);
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // An independent, deliberately naive RFC 6962 §2.1 implementation: MTH and
+    // PATH written straight from the recursive definitions over a Vec.
+    fn sha(parts: &[&[u8]]) -> Hash {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+    fn mth(d: &[Vec<u8>]) -> Hash {
+        match d.len() {
+            0 => sha(&[]),
+            1 => sha(&[&[0], &d[0]]),
+            n => {
+                let mut k = 1;
+                while k * 2 < n {
+                    k *= 2;
+                }
+                sha(&[&[1], &mth(&d[..k]), &mth(&d[k..])])
+            }
+        }
+    }
+    fn path(m: usize, d: &[Vec<u8>]) -> Vec<Hash> {
+        let n = d.len();
+        if n <= 1 {
+            return vec![];
+        }
+        let mut k = 1;
+        while k * 2 < n {
+            k *= 2;
+        }
+        if m < k {
+            let mut p = path(m, &d[..k]);
+            p.push(mth(&d[k..]));
+            p
+        } else {
+            let mut p = path(m - k, &d[k..]);
+            p.push(mth(&d[..k]));
+            p
+        }
+    }
+    fn leaves(n: usize) -> Vec<Vec<u8>> {
+        (0..n).map(|i| format!("record {i}").into_bytes()).collect()
+    }
+
+    #[test]
+    fn root_matches_recursive_definition() {
+        for n in 0..70 {
+            let d = leaves(n);
+            let mut s = StreamingRoot::new();
+            for l in &d {
+                s.push(leaf_hash(l));
+            }
+            assert_eq!(s.root(), mth(&d), "n={n}");
+        }
+    }
+
+    #[test]
+    fn proofs_match_recursive_definition_and_verify() {
+        for n in 1..40u64 {
+            let d = leaves(n as usize);
+            let root = mth(&d);
+            for m in 0..n {
+                let mut b = ProofBuilder::new(m, n);
+                for l in &d {
+                    b.push(leaf_hash(l));
+                }
+                let proof = b.finish().unwrap();
+                let expected: Vec<String> = path(m as usize, &d).iter().map(|h| hex(h)).collect();
+                assert_eq!(proof.audit_path, expected, "n={n} m={m}");
+                assert_eq!(proof.root, hex(&root));
+                verify_inclusion(&proof, &root).unwrap();
+                // Any change to the path, the index or the size must fail.
+                if !proof.audit_path.is_empty() {
+                    let mut bad = proof.clone();
+                    bad.audit_path[0] = hex(&[7u8; 32]);
+                    assert!(verify_inclusion(&bad, &root).is_err());
+                    let mut short = proof.clone();
+                    short.audit_path.pop();
+                    assert!(verify_inclusion(&short, &root).is_err());
+                }
+                let mut longer = proof.clone();
+                longer.audit_path.push(hex(&[9u8; 32]));
+                assert!(verify_inclusion(&longer, &root).is_err());
+                if n > 1 {
+                    let mut moved = proof.clone();
+                    moved.leaf_index = (m + 1) % n;
+                    assert!(verify_inclusion(&moved, &root).is_err(), "n={n} m={m}");
+                }
+            }
+        }
+    }
+
+    // RFC 6962 reference vectors (as used by Certificate Transparency's and
+    // transparency-dev's merkle test suites): the 8 leaf inputs and the roots
+    // of the trees over their first 1..=8 entries.
+    const LEAVES: [&str; 8] = [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ];
+    const ROOTS: [&str; 8] = [
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    ];
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn rfc6962_reference_roots() {
+        let mut s = StreamingRoot::new();
+        for (i, l) in LEAVES.iter().enumerate() {
+            s.push(leaf_hash(&unhex(l)));
+            assert_eq!(hex(&s.root()), ROOTS[i], "size {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn rfc6962_reference_paths() {
+        // Inclusion proofs from the same reference suite: (leaf, size, path).
+        let cases: [(u64, u64, &[&str]); 5] = [
+            (0, 1, &[]),
+            (
+                0,
+                8,
+                &[
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ],
+            ),
+            (
+                5,
+                8,
+                &[
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ],
+            ),
+            (
+                2,
+                3,
+                &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"],
+            ),
+            (
+                1,
+                5,
+                &[
+                    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ],
+            ),
+        ];
+        for (m, n, expected) in cases {
+            let mut b = ProofBuilder::new(m, n);
+            for l in &LEAVES[..n as usize] {
+                b.push(leaf_hash(&unhex(l)));
+            }
+            let proof = b.finish().unwrap();
+            assert_eq!(proof.audit_path, expected, "leaf {m} of {n}");
+            assert_eq!(proof.root, ROOTS[n as usize - 1]);
+            verify_inclusion(&proof, &parse_hash(ROOTS[n as usize - 1]).unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn parse_hash_accepts_0x_and_upper_case() {
+        let h = parse_hash(&format!("0x{}", ROOTS[0].to_uppercase())).unwrap();
+        assert_eq!(hex(&h), ROOTS[0]);
+        assert!(parse_hash("abc").is_none());
+        assert!(parse_hash(&"g".repeat(64)).is_none());
+    }
+}

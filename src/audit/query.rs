@@ -1,0 +1,87 @@
+//! Reading the audit trail: records filtered by action and time, optionally
+//! only the last N. Reading is not verifying: damaged lines are counted and
+//! skipped, and `talos audit verify-chain` says what they are.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::{Record, audit_files};
+use crate::error::{Context, Result};
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryFilter {
+    /// Keep records whose action is one of these (exact match).
+    pub actions: Vec<String>,
+    /// Keep records at or after this time.
+    pub since: Option<Timestamp>,
+    /// Keep only the last N matches.
+    pub last: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryResult {
+    pub records: Vec<Record>,
+    /// Records read (matching or not).
+    pub scanned: u64,
+    /// Lines that are not intact records (bad JSON or hash): skipped.
+    pub damaged: u64,
+}
+
+impl QueryFilter {
+    fn matches(&self, rec: &Record) -> bool {
+        if !self.actions.is_empty() && !self.actions.iter().any(|a| *a == rec.action) {
+            return false;
+        }
+        if let Some(since) = self.since {
+            match rec.timestamp.parse::<Timestamp>() {
+                Ok(t) if t >= since => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The records of the chain in `audit_dir` that match, in chain order.
+pub fn query(audit_dir: &Path, filter: &QueryFilter) -> Result<QueryResult> {
+    let mut out = QueryResult::default();
+    let mut kept: VecDeque<Record> = VecDeque::new();
+    let mut line = Vec::new();
+    for (_, path) in audit_files(audit_dir)? {
+        let file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            if body.is_empty() {
+                continue;
+            }
+            let Ok(rec) = Record::parse(body) else {
+                out.damaged += 1;
+                continue;
+            };
+            out.scanned += 1;
+            if !filter.matches(&rec) {
+                continue;
+            }
+            kept.push_back(rec);
+            if let Some(last) = filter.last
+                && kept.len() > last
+            {
+                kept.pop_front();
+            }
+        }
+    }
+    out.records = kept.into();
+    Ok(out)
+}
