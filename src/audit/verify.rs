@@ -252,25 +252,41 @@ struct RawRecord<'a> {
     details: Option<serde::de::IgnoredAny>,
     #[serde(borrow)]
     prev_hash: Cow<'a, str>,
-    #[serde(borrow)]
+    // Its bytes are the line's tail, checked by `split_line`; serde checks
+    // that it is there exactly once.
     #[allow(dead_code)]
-    hash: Cow<'a, str>,
+    hash: serde::de::IgnoredAny,
 }
 
+/// Decodes 64 lowercase hex digits (the only form CONTRACT §3 allows).
 fn lower_hex(text: &[u8]) -> Option<Hash> {
-    if text.len() != 64
-        || !text
-            .iter()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
+    const BAD: u8 = 0xff;
+    const TABLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    if text.len() != 64 {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, pair) in text.chunks(2).enumerate() {
-        let v = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
-        out[i] = v(pair[0]) << 4 | v(pair[1]);
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        let hi = TABLE[pair[0] as usize];
+        let lo = TABLE[pair[1] as usize];
+        bad |= (hi | lo) & 0xf0;
+        *o = hi << 4 | lo;
     }
-    Some(out)
+    (bad == 0).then_some(out)
 }
 
 /// The seq a damaged line claims, if its start still reads `{"seq":N`.
@@ -299,7 +315,13 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     };
-    let claimed = lower_hex(claimed).expect("split_line checked the hex");
+    let Some(claimed) = lower_hex(claimed) else {
+        return LineInfo::Bad {
+            kind: ChainErrorKind::InvalidJson,
+            detail: "its hash is not 64 lowercase hex digits".to_string(),
+            found_seq: claimed_seq(line),
+        };
+    };
     let actual: Hash = Sha256::digest(prefix).into();
     if actual != claimed {
         return LineInfo::Bad {
@@ -312,7 +334,16 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     }
-    let rec: RawRecord = match serde_json::from_slice(line) {
+    // UTF-8 is checked once for the whole line (fast on ASCII); parsing from
+    // a &str then skips the per-string check.
+    let Ok(text) = std::str::from_utf8(line) else {
+        return LineInfo::Bad {
+            kind: ChainErrorKind::InvalidJson,
+            detail: "its hash matches but it is not valid UTF-8".to_string(),
+            found_seq: claimed_seq(line),
+        };
+    };
+    let rec: RawRecord = match serde_json::from_str(text) {
         Ok(r) => r,
         Err(e) => {
             return LineInfo::Bad {
@@ -353,7 +384,8 @@ struct Checker<'a> {
     prev_hash: Hash,
     records: u64,
     operator_actions: u64,
-    head: Option<Head>,
+    /// The seq of the last verified record (its hash is `prev_hash`).
+    head: Option<u64>,
     tree: Option<StreamingRoot>,
     proof: Option<ProofBuilder>,
     proof_record: Option<String>,
@@ -395,14 +427,15 @@ impl<'a> Checker<'a> {
 
     /// Checks one complete (newline-terminated) line against the chain so far.
     fn line(&mut self, bytes: &[u8], info: LineInfo, loc: Loc<'_>) {
-        let at = format!("{}:{}", loc.file.display(), loc.line);
         let expected = self.next_seq;
+        let at = || format!("{}:{}", loc.file.display(), loc.line);
         let (seq, prev, hash, operator, leaf) = match info {
             LineInfo::Bad {
                 kind,
                 detail,
                 found_seq,
             } => {
+                let at = at();
                 let (message, fix) = match kind {
                     ChainErrorKind::HashMismatch => (
                         format!(
@@ -414,7 +447,9 @@ impl<'a> Checker<'a> {
                         ),
                     ),
                     _ => (
-                        format!("line {at} (where seq {expected} belongs) is not an audit record: {detail}"),
+                        format!(
+                            "line {at} (where seq {expected} belongs) is not an audit record: {detail}"
+                        ),
                         format!(
                             "{PRESERVE}; compare the file with logs/audit/ in the newest backup (`talos backup list`) \
                              to see what the line held"
@@ -433,6 +468,7 @@ impl<'a> Checker<'a> {
             } => (seq, prev, hash, operator, leaf),
         };
         if seq > expected {
+            let at = at();
             let missing = if seq == expected + 1 {
                 format!("record {expected} is missing")
             } else {
@@ -452,10 +488,14 @@ impl<'a> Checker<'a> {
             return;
         }
         if seq < expected {
+            let at = at();
             let what = if seq + 1 == expected && hash == self.prev_hash {
                 format!("record {seq} is repeated at {at}: the line is a copy of the one before it")
             } else {
-                format!("seq {seq} appears at {at} after seq {}: a record repeated or moved", expected - 1)
+                format!(
+                    "seq {seq} appears at {at} after seq {}: a record repeated or moved",
+                    expected - 1
+                )
             };
             self.fail(
                 ChainErrorKind::DuplicateOrReordered,
@@ -471,6 +511,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if prev != self.prev_hash {
+            let at = at();
             let before = if expected == 1 {
                 "the first record must have 64 zeros".to_string()
             } else {
@@ -492,28 +533,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        // Accepted.
-        self.records += 1;
-        self.next_seq += 1;
-        self.prev_hash = hash;
-        if operator {
-            self.operator_actions += 1;
-        }
-        if let Some(leaf) = leaf {
-            if let Some(t) = &mut self.tree {
-                t.push(leaf);
-            }
-            if let Some(p) = &mut self.proof {
-                p.push(leaf);
-            }
-        }
-        if self.opts.prove == Some(seq) {
-            self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
-        }
-        self.head = Some(Head {
-            seq,
-            hash: hex(&hash),
-        });
+        // Anchors are checked before the record counts as verified.
         while let Some(&(aseq, ahash, source)) = self.rec_anchors.get(self.rec_pos) {
             if aseq != seq {
                 break;
@@ -521,6 +541,7 @@ impl<'a> Checker<'a> {
             self.rec_pos += 1;
             self.anchors_checked += 1;
             if ahash != hash {
+                let at = at();
                 self.fail(
                     ChainErrorKind::AnchorMismatch,
                     Some(loc),
@@ -541,6 +562,25 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        // Accepted.
+        self.records += 1;
+        self.next_seq += 1;
+        self.prev_hash = hash;
+        if operator {
+            self.operator_actions += 1;
+        }
+        if let Some(leaf) = leaf {
+            if let Some(t) = &mut self.tree {
+                t.push(leaf);
+            }
+            if let Some(p) = &mut self.proof {
+                p.push(leaf);
+            }
+        }
+        if self.opts.prove == Some(seq) {
+            self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
+        }
+        self.head = Some(seq);
         self.check_tree_anchors(Some(loc));
         if self.opts.limit == Some(self.records) {
             self.done = true;
@@ -674,7 +714,9 @@ pub fn verify_chain_with(
     tree_anchors.sort_by_key(|a| a.0);
     let want_tree = opts.tree_root || !tree_anchors.is_empty();
     let proof = match (opts.prove, opts.limit) {
-        (Some(seq), Some(size)) if seq >= 1 && seq <= size => Some(ProofBuilder::new(seq - 1, size)),
+        (Some(seq), Some(size)) if seq >= 1 && seq <= size => {
+            Some(ProofBuilder::new(seq - 1, size))
+        }
         _ => None,
     };
     let mut c = Checker {
@@ -700,7 +742,6 @@ pub fn verify_chain_with(
     let mut warnings = Vec::new();
     let mut bytes_total = 0u64;
     let mut buf: Vec<u8> = Vec::new();
-    let mut expected_number = 1u64;
     let mut end_loc: Option<(PathBuf, u64)> = None;
 
     'files: for (index, (number, path)) in files.iter().enumerate() {
@@ -708,6 +749,7 @@ pub fn verify_chain_with(
             break;
         }
         let last_file = index + 1 == files.len();
+        let expected_number = index as u64 + 1;
         if *number != expected_number {
             let missing = if *number == expected_number + 1 {
                 audit_file_name(expected_number)
@@ -749,7 +791,6 @@ pub fn verify_chain_with(
             );
             break;
         }
-        expected_number += 1;
         let mut file =
             File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut line_no = 0u64;
@@ -863,7 +904,11 @@ pub fn verify_chain_with(
     if c.error.is_none() && !stopped_by_limit && unchecked > 0 {
         let last = c.records;
         let beyond = match (c.rec_anchors.get(c.rec_pos), c.tree_anchors.get(c.tree_pos)) {
-            (Some(&(seq, hash, source)), _) => Some((seq, format!("record {seq} with hash {}", hex(&hash)), source)),
+            (Some(&(seq, hash, source)), _) => Some((
+                seq,
+                format!("record {seq} with hash {}", hex(&hash)),
+                source,
+            )),
             (None, Some(&(size, root, source))) => Some((
                 size,
                 format!("a tree of {size} records with root {}", hex(&root)),
@@ -919,13 +964,19 @@ pub fn verify_chain_with(
     } else {
         None
     };
+    if let Some(e) = &mut c.error {
+        e.fix = e.fix.replace("AUDIT_DIR", &audit_dir.display().to_string());
+    }
     Ok(ChainReport {
         ok: c.error.is_none(),
         audit_dir: audit_dir.to_path_buf(),
         records: c.records,
         files: files.len(),
         bytes: bytes_total,
-        head: c.head,
+        head: c.head.map(|seq| Head {
+            seq,
+            hash: hex(&c.prev_hash),
+        }),
         operator_actions: c.operator_actions,
         first_error: c.error,
         anchors_checked: c.anchors_checked,

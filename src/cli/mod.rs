@@ -2,6 +2,7 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod audit;
 pub mod completions;
 pub mod config;
 
@@ -73,11 +74,16 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The Tier 1 audit chain: verify, tree head, inclusion proofs, query
+    #[command(subcommand, after_long_help = audit::ANCHORING)]
+    Audit(audit::AuditCommand),
     /// Effective settings and config.yaml checks
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    /// Same as `talos audit verify-chain`
+    VerifyChain(audit::verify_chain::VerifyChainArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -137,8 +143,10 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Audit(c) => audit::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::VerifyChain(a) => audit::verify_chain::run(ctx, a),
     }
 }
 
