@@ -491,6 +491,11 @@ impl<'a> Checker<'a> {
             let at = at();
             let what = if seq + 1 == expected && hash == self.prev_hash {
                 format!("record {seq} is repeated at {at}: the line is a copy of the one before it")
+            } else if seq + 1 == expected {
+                format!(
+                    "a second, different record with seq {seq} at {at}: the chain forked (two writers \
+                     without the lock) or a record was inserted"
+                )
             } else {
                 format!(
                     "seq {seq} appears at {at} after seq {}: a record repeated or moved",

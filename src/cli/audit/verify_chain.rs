@@ -108,10 +108,14 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
         ))?;
         ui.line(format!("  {}", e.message))?;
         ui.line(format!("  {} {}", ui.bold("what to do:"), e.fix))?;
-        ui.line(format!(
-            "  records 1..{} verified before it; {} operator actions among them",
-            r.records, r.operator_actions
-        ))?;
+        if r.records == 0 {
+            ui.line("  no record verified before it")?;
+        } else {
+            ui.line(format!(
+                "  records 1..{} verified before it; {} operator actions among them",
+                r.records, r.operator_actions
+            ))?;
+        }
     } else if r.records == 0 {
         ui.line(format!(
             "{} the audit chain in {} is empty (no records yet)",
