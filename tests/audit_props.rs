@@ -27,7 +27,10 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use talos::audit::record::Record;
-use talos::audit::{Anchor, ChainErrorKind, GENESIS_HASH, audit_file_name, verify_chain};
+use talos::audit::{
+    Anchor, AnchorFrom, ChainErrorKind, GENESIS_HASH, VerifyOptions, audit_file_name, verify_chain,
+    verify_chain_with,
+};
 
 /// A valid chain as files of lines (without newlines).
 #[derive(Debug, Clone)]
@@ -386,7 +389,7 @@ fn chain_strategy() -> impl Strategy<Value = Chain> {
         })
 }
 
-fn check(chain: &Chain, m: &Mutation) -> Result<(), TestCaseError> {
+fn check(chain: &Chain, m: &Mutation, block: usize) -> Result<(), TestCaseError> {
     let n = chain.hashes.len() as u64;
     let (files, expect) = apply(chain, m);
     let dir = tempfile::tempdir().unwrap();
@@ -395,7 +398,16 @@ fn check(chain: &Chain, m: &Mutation) -> Result<(), TestCaseError> {
         seq: n,
         hash: chain.hashes[n as usize - 1].clone(),
     };
-    let report = verify_chain(dir.path(), &[head]).unwrap();
+    // Tiny blocks put block boundaries inside and between records everywhere.
+    let opts = VerifyOptions {
+        block_size: Some(block),
+        ..VerifyOptions::default()
+    };
+    let anchors = [AnchorFrom {
+        anchor: head,
+        source: "the original head".to_string(),
+    }];
+    let report = verify_chain_with(dir.path(), &anchors, &opts).unwrap();
     prop_assert!(!report.ok, "{m:?} went unnoticed");
     let err = report.first_error.clone().unwrap();
     prop_assert_eq!(err.seq, expect.seq, "{:?}: {}", m, err.message);
@@ -445,9 +457,10 @@ proptest! {
     fn every_single_mutation_is_detected_at_the_right_seq(
         chain in chain_strategy(),
         raw in mutation(),
+        block in 1usize..2000,
     ) {
         let m = pick(&chain, raw);
-        check(&chain, &m)?;
+        check(&chain, &m, block)?;
     }
 }
 
@@ -470,6 +483,16 @@ fn the_unmutated_chain_verifies() {
         seq: 41,
         hash: chain.hashes[40].clone(),
     };
+    for block in [1, 7, 64, 333, 4096] {
+        let opts = VerifyOptions {
+            block_size: Some(block),
+            tree_root: true,
+            ..VerifyOptions::default()
+        };
+        let r = verify_chain_with(dir.path(), &[], &opts).unwrap();
+        assert!(r.ok, "block {block}: {:?}", r.first_error);
+        assert_eq!(r.records, 120);
+    }
     let report = verify_chain(dir.path(), &[head, mid]).unwrap();
     assert!(report.ok, "{:?}", report.first_error);
     assert_eq!(report.records, 120);

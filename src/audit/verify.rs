@@ -204,6 +204,9 @@ pub struct VerifyOptions {
     pub limit: Option<u64>,
     /// Build an inclusion proof for this seq (needs `limit`: the tree size).
     pub prove: Option<u64>,
+    /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
+    /// block boundaries everywhere.
+    pub block_size: Option<usize>,
 }
 
 /// Verifies the chain in `audit_dir` against `anchors` (labelled `anchor #N`).
@@ -748,6 +751,7 @@ pub fn verify_chain_with(
     let mut bytes_total = 0u64;
     let mut buf: Vec<u8> = Vec::new();
     let mut end_loc: Option<(PathBuf, u64)> = None;
+    let block = opts.block_size.unwrap_or(BLOCK).max(1);
 
     'files: for (index, (number, path)) in files.iter().enumerate() {
         if c.done {
@@ -803,16 +807,16 @@ pub fn verify_chain_with(
         let mut carry = 0usize;
         loop {
             buf.truncate(carry);
-            let want = BLOCK.max(carry + 1);
+            let want = block.max(carry + 1);
             if buf.capacity() < want {
                 buf.reserve(want - buf.len());
             }
             let n = Read::by_ref(&mut file)
-                .take(BLOCK as u64)
+                .take(block as u64)
                 .read_to_end(&mut buf)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             bytes_total += n as u64;
-            let eof = n < BLOCK;
+            let eof = n < block;
             let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
                 Some(i) => carry + i + 1,
                 None if eof => {
@@ -835,11 +839,11 @@ pub fn verify_chain_with(
                 start = nl + 1;
             }
             let want_leaf = c.want_leaf;
-            let block = &buf[..complete];
+            let lines = &buf[..complete];
             let infos: Vec<LineInfo> = ranges
                 .par_iter()
                 .with_min_len(256)
-                .map(|&(s, e)| analyze(&block[s..e], want_leaf))
+                .map(|&(s, e)| analyze(&lines[s..e], want_leaf))
                 .collect();
             for ((s, e), info) in ranges.iter().zip(infos) {
                 line_no += 1;
@@ -848,7 +852,7 @@ pub fn verify_chain_with(
                     line: line_no,
                     offset: offset + *s as u64,
                 };
-                c.line(&block[*s..*e], info, loc);
+                c.line(&lines[*s..*e], info, loc);
                 if c.done {
                     break 'files;
                 }
@@ -990,4 +994,157 @@ pub fn verify_chain_with(
         proof,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Record;
+
+    fn chain(dir: &Path, n: u64, details: &serde_json::Value) -> Vec<String> {
+        let mut prev = crate::audit::GENESIS_HASH.to_string();
+        let mut out = String::new();
+        let mut hashes = Vec::new();
+        for seq in 1..=n {
+            let line = Record::encode(
+                seq,
+                "2024-01-15T08:30:00.000Z",
+                "orchestrator",
+                "a",
+                details,
+                &prev,
+            )
+            .unwrap();
+            prev = Record::parse(line.as_bytes()).unwrap().hash;
+            hashes.push(prev.clone());
+            out.push_str(&line);
+            out.push('\n');
+        }
+        std::fs::write(dir.join(audit_file_name(1)), out).unwrap();
+        hashes
+    }
+
+    #[test]
+    fn anchors_parse_and_print() {
+        let h = "ab".repeat(32);
+        assert_eq!(
+            format!("12:{h}").parse::<Anchor>().unwrap(),
+            Anchor::Record {
+                seq: 12,
+                hash: h.clone()
+            }
+        );
+        assert_eq!(
+            format!("size=3:0x{}", h.to_uppercase())
+                .parse::<Anchor>()
+                .unwrap(),
+            Anchor::TreeHead {
+                size: 3,
+                root: h.clone()
+            }
+        );
+        let a: Anchor = format!("size=3:{h}").parse().unwrap();
+        assert_eq!(a.to_string(), format!("size=3:{h}"));
+        assert!(format!("0:{h}").parse::<Anchor>().is_err());
+        assert!("12:abc".parse::<Anchor>().is_err());
+        assert!(h.parse::<Anchor>().is_err());
+        assert!(format!("x:{h}").parse::<Anchor>().is_err());
+    }
+
+    #[test]
+    fn a_record_longer_than_a_block_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = serde_json::json!({"blob": "y".repeat(5000)});
+        chain(dir.path(), 4, &big);
+        let opts = VerifyOptions {
+            block_size: Some(1000),
+            ..VerifyOptions::default()
+        };
+        let r = verify_chain_with(dir.path(), &[], &opts).unwrap();
+        assert!(r.ok, "{:?}", r.first_error);
+        assert_eq!(r.records, 4);
+    }
+
+    #[test]
+    fn a_complete_record_missing_only_its_newline_is_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 3, &serde_json::json!({}));
+        let path = dir.path().join(audit_file_name(1));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.pop();
+        std::fs::write(&path, &bytes).unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        let e = r.first_error.unwrap();
+        assert_eq!(e.kind, ChainErrorKind::TornLastLine);
+        assert_eq!(e.seq, 3);
+        assert!(
+            e.message.contains("the record itself is complete"),
+            "{}",
+            e.message
+        );
+        assert!(e.fix.contains("printf"), "{}", e.fix);
+    }
+
+    #[test]
+    fn an_empty_last_file_is_a_note_not_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 3, &serde_json::json!({}));
+        std::fs::write(dir.path().join(audit_file_name(2)), b"").unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        assert!(r.ok);
+        assert_eq!(r.warnings.len(), 1);
+        // ...but an empty file before the last one is.
+        std::fs::rename(
+            dir.path().join(audit_file_name(2)),
+            dir.path().join(audit_file_name(1)).with_extension("tmp"),
+        )
+        .unwrap();
+        std::fs::rename(
+            dir.path().join(audit_file_name(1)),
+            dir.path().join(audit_file_name(2)),
+        )
+        .unwrap();
+        std::fs::rename(
+            dir.path().join(audit_file_name(1)).with_extension("tmp"),
+            dir.path().join(audit_file_name(1)),
+        )
+        .unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        let e = r.first_error.unwrap();
+        assert_eq!(e.kind, ChainErrorKind::TruncatedFile);
+        assert_eq!(e.seq, 1);
+    }
+
+    #[test]
+    fn a_limit_stops_early_and_leaves_later_anchors_unchecked() {
+        let dir = tempfile::tempdir().unwrap();
+        let hashes = chain(dir.path(), 10, &serde_json::json!({}));
+        let anchors = [
+            AnchorFrom {
+                anchor: Anchor::Record {
+                    seq: 3,
+                    hash: hashes[2].clone(),
+                },
+                source: "a".into(),
+            },
+            AnchorFrom {
+                anchor: Anchor::Record {
+                    seq: 9,
+                    hash: "00".repeat(32),
+                },
+                source: "b".into(),
+            },
+        ];
+        let opts = VerifyOptions {
+            limit: Some(5),
+            tree_root: true,
+            ..VerifyOptions::default()
+        };
+        let r = verify_chain_with(dir.path(), &anchors, &opts).unwrap();
+        assert!(r.ok, "{:?}", r.first_error);
+        assert_eq!(r.records, 5);
+        assert_eq!(r.anchors_checked, 1);
+        assert_eq!(r.anchors_unchecked, 1);
+        assert_eq!(r.tree_root.unwrap().size, 5);
+    }
 }

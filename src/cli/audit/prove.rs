@@ -44,6 +44,7 @@ pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<Exit> {
         tree_root: false,
         limit: Some(size),
         prove: Some(args.seq),
+        ..VerifyOptions::default()
     };
     let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
     if let Some(e) = &report.first_error {

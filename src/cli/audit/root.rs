@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: RootArgs) -> Result<Exit> {
     let opts = VerifyOptions {
         tree_root: true,
         limit: args.size,
-        prove: None,
+        ..VerifyOptions::default()
     };
     let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
     if let Some(e) = &report.first_error {
