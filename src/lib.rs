@@ -2,14 +2,27 @@
 //! everything else is the domain logic they call, which returns values and
 //! never prints.
 
+pub mod archive;
 pub mod audit;
+pub mod breakers;
 pub mod cli;
 pub mod config;
+pub mod daemon;
+pub mod db;
+pub mod doctor;
+pub mod emergency;
 pub mod error;
 pub mod fsutil;
+pub mod health;
+pub mod incident;
 pub mod install;
+pub mod logfiles;
+pub mod logs;
 pub mod output;
 pub mod process;
+pub mod repair;
+pub mod sandbox;
+pub mod sim;
 pub mod timespec;
 
 /// The version every report and archive records.

@@ -6,6 +6,8 @@
 //! `TALOS_TEST_APPEND_DIR` set so that `child_appender` appends instead of
 //! returning at once.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -149,4 +151,72 @@ fn appends_continue_the_chain_into_a_new_file_past_10_mb() {
     assert!(report.ok, "{:?}", report.first_error);
     assert_eq!(report.records, 11 + 2 * PER_WRITER);
     assert_eq!(report.files, 2);
+}
+
+/// The contract's case: `talos` records its own actions while `talos-sim`
+/// appends at the same moment. Several `talos breaker reset` runs go
+/// through the daemon's API in parallel, so each one makes the daemon append
+/// its record while talos appends the operator's. The result verifies, with
+/// the database's audit_log (the daemon's anchor) agreeing.
+#[test]
+fn talos_and_talos_sim_appending_at_once_leave_a_chain_that_verifies() {
+    use common::sim::{Sim, minimal_install};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    minimal_install(&root);
+    // A fast flaky cycle makes the daemon append breaker transitions on its
+    // own as well.
+    let mut daemon = Sim::start(
+        &root,
+        &["--flaky-cycle", "0.2,0.2", "--task-interval", "0.1"],
+    );
+    let url = daemon.url.clone();
+    let runs_per_thread = 4;
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let root = root.clone();
+            let url = url.clone();
+            std::thread::spawn(move || {
+                for _ in 0..runs_per_thread {
+                    let out = common::talos_at(&root)
+                        .args([
+                            "--url",
+                            &url,
+                            "--online",
+                            "--yes",
+                            "breaker",
+                            "reset",
+                            "payments_api",
+                        ])
+                        .timeout(Duration::from_secs(60))
+                        .output()
+                        .unwrap();
+                    assert_eq!(
+                        out.status.code(),
+                        Some(0),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    daemon.terminate(Duration::from_secs(20));
+
+    let out = common::talos_at(&root)
+        .args(["--json", "audit", "verify-chain"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(doc["operator_actions"], 3 * runs_per_thread);
+    // daemon_start, one API reset per run, daemon_stop at least.
+    assert!(
+        doc["records"].as_u64().unwrap() >= 2 * 3 * runs_per_thread as u64 + 2,
+        "{doc}"
+    );
+    assert!(doc["anchors_checked"].as_u64().unwrap() >= 1, "{doc}");
 }

@@ -2,6 +2,9 @@
 //! environment, hash a tree, find a free port. Each test file uses a part.
 #![allow(dead_code)]
 
+pub mod archive;
+pub mod sim;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -1,0 +1,208 @@
+//! `STATE_DIR/circuit_breakers.json` (CONTRACT §3): read, reset, rewrite.
+//!
+//! The file is kept as a JSON value, not a struct, so that a reset changes
+//! exactly `state`, `failure_count` and `opened_at` of one breaker and keeps
+//! every other key (known to us or not) and every other breaker as it was.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Result};
+
+/// One breaker as `breaker list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Breaker {
+    pub name: String,
+    pub state: String,
+    pub failure_count: Option<u64>,
+    pub opened_at: Option<String>,
+    pub last_failure: Option<String>,
+    /// Every key of the breaker as stored.
+    pub raw: Value,
+}
+
+impl Breaker {
+    pub fn from_value(name: &str, v: &Value) -> Breaker {
+        Breaker {
+            name: name.to_string(),
+            state: v
+                .get("state")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown")
+                .to_string(),
+            failure_count: v.get("failure_count").and_then(Value::as_u64),
+            opened_at: v
+                .get("opened_at")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            last_failure: v
+                .get("last_failure")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            raw: v.clone(),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.state != "closed"
+    }
+}
+
+/// Turns a `{"name": {...}}` map (the API's `/metrics/circuit_breakers`, or the
+/// file's `breakers`) into a sorted list.
+pub fn list_from_map(map: &Map<String, Value>) -> Vec<Breaker> {
+    let mut out: Vec<Breaker> = map
+        .iter()
+        .filter(|(_, v)| v.is_object())
+        .map(|(k, v)| Breaker::from_value(k, v))
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Applies the reset of CONTRACT §3 to one breaker object.
+pub fn reset_value(breaker: &mut Map<String, Value>) {
+    breaker.insert("state".into(), json!("closed"));
+    breaker.insert("failure_count".into(), json!(0));
+    breaker.insert("opened_at".into(), Value::Null);
+}
+
+/// The whole file, as read.
+#[derive(Debug, Clone)]
+pub struct BreakerFile {
+    pub path: PathBuf,
+    pub doc: Value,
+}
+
+impl BreakerFile {
+    /// Reads the file. Missing: exit 1 with a hint; not JSON or without a
+    /// `breakers` object: exit 3 (a corrupt state file).
+    pub fn load(path: &Path) -> Result<BreakerFile> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::failed(format!(
+                    "{} does not exist: no circuit breaker state is recorded",
+                    path.display()
+                ))
+                .hint("the daemon creates it at start; check --root"));
+            }
+            Err(e) => return Err(Error::from(e)),
+        };
+        let doc = Self::parse(path, &text)?;
+        Ok(BreakerFile {
+            path: path.to_path_buf(),
+            doc,
+        })
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Value> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            Error::integrity(format!("{} is not valid JSON: {e}", path.display()))
+                .hint("`talos doctor` reports corrupt state files; restore the state component from a backup with `talos restore BACKUP --partial state`")
+        })?;
+        if !doc.get("breakers").is_some_and(Value::is_object) {
+            return Err(
+                Error::integrity(format!("{} has no `breakers` object", path.display()))
+                    .hint("expected {\"breakers\": {\"NAME\": {\"state\": ...}}} (CONTRACT §3)"),
+            );
+        }
+        Ok(doc)
+    }
+
+    pub fn map(&self) -> &Map<String, Value> {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        self.doc
+            .get("breakers")
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+    }
+
+    pub fn list(&self) -> Vec<Breaker> {
+        list_from_map(self.map())
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.list().into_iter().map(|b| b.name).collect()
+    }
+
+    /// Resets one breaker in memory; an unknown name is a usage error that
+    /// lists the known ones.
+    pub fn reset(&mut self, name: &str) -> Result<()> {
+        let known = self.names();
+        let Some(b) = self
+            .doc
+            .get_mut("breakers")
+            .and_then(Value::as_object_mut)
+            .and_then(|m| m.get_mut(name))
+            .and_then(Value::as_object_mut)
+        else {
+            return Err(unknown_breaker(name, &known));
+        };
+        reset_value(b);
+        Ok(())
+    }
+
+    /// Rewrites the file atomically, keeping its mode (0600 for a new file).
+    pub fn save(&self) -> Result<()> {
+        let mode = std::fs::metadata(&self.path)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o600);
+        crate::fsutil::write_json_atomic(&self.path, &self.doc, mode)
+    }
+}
+
+/// The error for a breaker name nobody knows.
+pub fn unknown_breaker(name: &str, known: &[String]) -> Error {
+    let list = if known.is_empty() {
+        "there are no breakers".to_string()
+    } else {
+        format!("known breakers: {}", known.join(", "))
+    };
+    Error::usage(format!("unknown circuit breaker `{name}`"))
+        .hint(format!("{list}; `talos breaker list` shows them"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_keeps_every_other_key_and_breaker() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("circuit_breakers.json");
+        let text = r#"{"version": 3, "breakers": {"llm_api": {"state": "open", "failure_count": 5, "failure_threshold": 5, "recovery_timeout_s": 60, "opened_at": "2024-01-15T08:24:12Z", "last_failure": "2024-01-15T08:24:12Z", "custom": [1,2]}, "db": {"state": "half_open", "failure_count": 2, "opened_at": "x"}}}"#;
+        std::fs::write(&path, text).unwrap();
+        let mut f = BreakerFile::load(&path).unwrap();
+        f.reset("llm_api").unwrap();
+        f.save().unwrap();
+        let after: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let mut want: Value = serde_json::from_str(text).unwrap();
+        want["breakers"]["llm_api"]["state"] = json!("closed");
+        want["breakers"]["llm_api"]["failure_count"] = json!(0);
+        want["breakers"]["llm_api"]["opened_at"] = Value::Null;
+        assert_eq!(after, want);
+        let err = f.reset("nope").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.hints[0].contains("db, llm_api"), "{:?}", err.hints);
+    }
+
+    #[test]
+    fn corrupt_file_is_integrity_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("circuit_breakers.json");
+        std::fs::write(&path, "{not json").unwrap();
+        assert_eq!(BreakerFile::load(&path).unwrap_err().exit_code(), 3);
+        std::fs::write(&path, "[]").unwrap();
+        assert_eq!(BreakerFile::load(&path).unwrap_err().exit_code(), 3);
+        assert_eq!(
+            BreakerFile::load(&dir.path().join("none"))
+                .unwrap_err()
+                .exit_code(),
+            1
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! The emergency preserve a live daemon writes when it panics (CONTRACT §3):
+//! `DATA_DIR/emergency_preserves/emergency_YYYYMMDD_HHMMSS.tar.gz` holding
+//! `config/`, `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
+//! most 10 are kept, the oldest go first.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::json;
+
+use crate::install::Layout;
+
+pub const KEEP: usize = 10;
+
+fn add_dir(
+    tar: &mut tar::Builder<GzEncoder<File>>,
+    src: &Path,
+    name: &str,
+    skip: &[&Path],
+) -> std::io::Result<()> {
+    if !src.is_dir() {
+        return Ok(());
+    }
+    tar.append_dir(name, src)?;
+    let mut entries: Vec<_> = std::fs::read_dir(src)?.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if skip.iter().any(|s| *s == path) {
+            continue;
+        }
+        let child = format!("{name}/{}", entry.file_name().to_string_lossy());
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            add_dir(tar, &path, &child, skip)?;
+        } else if ft.is_file() {
+            tar.append_path_with_name(&path, &child)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one preserve archive under a temporary name, syncs it, renames it
+/// into place, and prunes all but the newest `KEEP`.
+pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Result<PathBuf> {
+    let dir = layout.preserves_dir();
+    std::fs::create_dir_all(&dir)?;
+    let stamp = now.strftime("%Y%m%d_%H%M%S").to_string();
+    let mut final_path = dir.join(format!("emergency_{stamp}.tar.gz"));
+    let mut n = 1;
+    while final_path.exists() {
+        final_path = dir.join(format!("emergency_{stamp}_{n}.tar.gz"));
+        n += 1;
+    }
+    let tmp = dir.join(format!(
+        ".emergency_{stamp}.tar.gz.tmp{}",
+        std::process::id()
+    ));
+    let result = (|| {
+        let file = File::create(&tmp)?;
+        let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::fast()));
+        tar.mode(tar::HeaderMode::Complete);
+        let ssl = layout.ssl_dir.clone();
+        add_dir(&mut tar, &layout.config_dir, "config", &[ssl.as_path()])?;
+        add_dir(&mut tar, &layout.state_dir, "state", &[])?;
+        tar.append_dir("logs", &layout.log_dir)?;
+        let log = layout.orchestrator_log();
+        if log.is_file() {
+            tar.append_path_with_name(&log, "logs/orchestrator.log")?;
+        }
+        if layout.task_queue().is_file() {
+            tar.append_path_with_name(layout.task_queue(), "task_queue.json")?;
+        }
+        let meta = json!({
+            "timestamp": crate::timespec::format_ts(now),
+            "reason": reason,
+            "hostname": crate::fsutil::hostname(),
+            "talos_version": crate::VERSION,
+            "preserve_version": "1.0",
+            "written_by": "talos-sim",
+        });
+        let bytes = serde_json::to_vec_pretty(&meta)?;
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o600);
+        header.set_mtime(now.as_second().max(0) as u64);
+        header.set_cksum();
+        tar.append_data(&mut header, "metadata.json", &bytes[..])?;
+        let mut gz = tar.into_inner()?;
+        gz.flush()?;
+        let file = gz.finish()?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &final_path)?;
+        File::open(&dir)?.sync_all()
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    prune(&dir);
+    Ok(final_path)
+}
+
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("emergency_") && n.ends_with(".tar.gz"))
+        })
+        .collect();
+    names.sort();
+    while names.len() > KEEP {
+        let old = names.remove(0);
+        let _ = std::fs::remove_file(old);
+    }
+}
