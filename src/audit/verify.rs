@@ -694,6 +694,28 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The audit files and their lengths, taken under a shared lock on
+/// AUDIT_DIR/.lock when it exists, so no append is half-way through. Appends
+/// only add bytes, so these prefixes stay as they are while they are read.
+/// Verification never creates the lock file (the directory may be a restored
+/// copy or read-only).
+fn snapshot(audit_dir: &Path) -> Result<Vec<(u64, PathBuf, u64)>> {
+    let lock = File::open(audit_dir.join(".lock"))
+        .ok()
+        .filter(|f| f.lock_shared().is_ok());
+    let mut out = Vec::new();
+    for (n, path) in audit_files(audit_dir)? {
+        let len = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        out.push((n, path, len));
+    }
+    if let Some(f) = lock {
+        let _ = f.unlock();
+    }
+    Ok(out)
+}
+
 /// Verifies the chain, with labelled anchors and options. `Err` only when a
 /// file cannot be read; damage is reported in `ChainReport::first_error`.
 pub fn verify_chain_with(
@@ -701,7 +723,7 @@ pub fn verify_chain_with(
     anchors: &[AnchorFrom],
     opts: &VerifyOptions,
 ) -> Result<ChainReport> {
-    let files = audit_files(audit_dir)?;
+    let files = snapshot(audit_dir)?;
     let mut rec_anchors = Vec::new();
     let mut tree_anchors = Vec::new();
     for a in anchors {
@@ -753,7 +775,7 @@ pub fn verify_chain_with(
     let mut end_loc: Option<(PathBuf, u64)> = None;
     let block = opts.block_size.unwrap_or(BLOCK).max(1);
 
-    'files: for (index, (number, path)) in files.iter().enumerate() {
+    'files: for (index, (number, path, len)) in files.iter().enumerate() {
         if c.done {
             break;
         }
@@ -800,8 +822,11 @@ pub fn verify_chain_with(
             );
             break;
         }
-        let mut file =
-            File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        // Only the bytes that were there at the snapshot: a record being
+        // appended meanwhile is not a torn line.
+        let mut file = File::open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?
+            .take(*len);
         let mut line_no = 0u64;
         let mut offset = 0u64;
         let mut carry = 0usize;
