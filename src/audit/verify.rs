@@ -195,8 +195,11 @@ pub struct ChainReport {
     pub warnings: Vec<String>,
 }
 
+/// Called after each block with (bytes read, bytes to read).
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// Knobs for `verify_chain_with`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct VerifyOptions {
     /// Compute the RFC 6962 tree head over the verified records.
     pub tree_root: bool,
@@ -207,6 +210,20 @@ pub struct VerifyOptions {
     /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
     /// block boundaries everywhere.
     pub block_size: Option<usize>,
+    /// Progress for a bar on a terminal.
+    pub progress: Option<Progress>,
+}
+
+impl fmt::Debug for VerifyOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyOptions")
+            .field("tree_root", &self.tree_root)
+            .field("limit", &self.limit)
+            .field("prove", &self.prove)
+            .field("block_size", &self.block_size)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// Verifies the chain in `audit_dir` against `anchors` (labelled `anchor #N`).
@@ -774,6 +791,7 @@ pub fn verify_chain_with(
     let mut buf: Vec<u8> = Vec::new();
     let mut end_loc: Option<(PathBuf, u64)> = None;
     let block = opts.block_size.unwrap_or(BLOCK).max(1);
+    let bytes_to_read: u64 = files.iter().map(|f| f.2).sum();
 
     'files: for (index, (number, path, len)) in files.iter().enumerate() {
         if c.done {
@@ -841,6 +859,9 @@ pub fn verify_chain_with(
                 .read_to_end(&mut buf)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             bytes_total += n as u64;
+            if let Some(p) = &opts.progress {
+                p(bytes_total, bytes_to_read);
+            }
             let eof = n < block;
             let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
                 Some(i) => carry + i + 1,

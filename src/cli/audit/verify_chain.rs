@@ -70,11 +70,19 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
         anchors.extend(found);
         anchor_warnings = warnings;
     }
+    let bar = ctx.ui.progress(0, "verifying the audit chain");
+    let progress_bar = bar.clone();
     let opts = VerifyOptions {
         tree_root: args.tree_head,
+        progress: Some(std::sync::Arc::new(move |done, total| {
+            progress_bar.set_length(total);
+            progress_bar.set_position(done);
+        })),
         ..VerifyOptions::default()
     };
-    let report = verify_chain_with(&ctx.layout.audit_dir, &anchors, &opts)?;
+    let report = verify_chain_with(&ctx.layout.audit_dir, &anchors, &opts);
+    bar.finish_and_clear();
+    let report = report?;
     if !ctx.ui.json {
         for w in &anchor_warnings {
             ctx.ui.warn(w);
