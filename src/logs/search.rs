@@ -681,7 +681,7 @@ mod tests {
             for i in 0..3000u64 {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
                 let ms = (i * 10 + (seed >> 40) % 300) as i64 + f * 5000;
-                let line = if (seed >> 20) % 50 == 0 {
+                let line = if (seed >> 20).is_multiple_of(50) {
                     format!("{{\"n\":\"{f}-{i}\"}}")
                 } else {
                     let t = Timestamp::from_millisecond(1_700_000_000_000 + ms).unwrap();
