@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod completions;
 pub mod config;
+pub mod drill;
 pub mod log;
 pub mod restore;
 pub mod sandbox;
@@ -85,6 +86,8 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+    /// The CI restore drill: back up, restore into a scratch root, validate, time it
+    Drill(drill::DrillArgs),
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -154,6 +157,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Drill(a) => drill::run(ctx, a),
         Command::Sandbox(c) => sandbox::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
         Command::Restore(a) => restore::run(ctx, a),
