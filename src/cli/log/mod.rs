@@ -1,5 +1,6 @@
 //! `talos log`: search, trace and count the Tier 2 and Tier 3 logs.
 
+pub mod prune;
 pub mod query;
 pub mod stats;
 pub mod trace;
@@ -19,6 +20,7 @@ pub enum LogCommand {
     Query(Box<query::QueryArgs>),
     Trace(trace::TraceArgs),
     Stats(stats::StatsArgs),
+    Prune(prune::PruneArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
@@ -26,6 +28,7 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
         LogCommand::Query(a) => query::run(ctx, *a),
         LogCommand::Trace(a) => trace::run(ctx, a),
         LogCommand::Stats(a) => stats::run(ctx, a),
+        LogCommand::Prune(a) => prune::run(ctx, a),
     }
 }
 

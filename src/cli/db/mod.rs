@@ -1,0 +1,22 @@
+//! `talos db`: the SQLite database.
+
+pub mod check;
+pub mod checkpoint;
+
+use clap::Subcommand;
+
+use super::{Ctx, Exit};
+use crate::error::Result;
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    Check(check::CheckArgs),
+    Checkpoint(checkpoint::CheckpointArgs),
+}
+
+pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<Exit> {
+    match cmd {
+        DbCommand::Check(a) => check::run(ctx, a),
+        DbCommand::Checkpoint(a) => checkpoint::run(ctx, a),
+    }
+}

@@ -1,0 +1,872 @@
+//! The checks themselves. Each reads files (never writes) and pushes its
+//! findings; a check that cannot run says so as a warning instead of
+//! stopping the others.
+
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Finding, Inputs, procs};
+use crate::db;
+use crate::logfiles::{self, Tier};
+use crate::process::PidStatus;
+
+/// Thresholds (CONTRACT §7 `health`, seed 000 §4.5.2); disk and memory
+/// come from `health`.
+pub const HEARTBEAT_WARN_SECS: i64 = 10;
+pub const HEARTBEAT_FAIL_SECS: i64 = 30;
+pub const CERT_WARN_DAYS: i64 = 30;
+pub const BACKUP_MAX_AGE_HOURS: i64 = 26;
+/// A timestamp this far past now is in the future (clock skew).
+pub const FUTURE_TOLERANCE_SECS: i64 = 60;
+/// Log lines from several threads may be slightly out of order; the audit
+/// chain is written under a lock, so it must not go back at all beyond this.
+pub const LOG_BACKWARDS_TOLERANCE_SECS: i64 = 5;
+pub const AUDIT_BACKWARDS_TOLERANCE_SECS: i64 = 1;
+
+pub fn all(i: &Inputs) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let daemon_pids = pid_and_processes(i, &mut out);
+    heartbeat(i, !daemon_pids.is_empty(), &mut out);
+    restore_journal(i, &mut out);
+    emergency(i, !daemon_pids.is_empty(), &mut out);
+    audit_chain(i, &mut out);
+    database(i, &mut out);
+    state_json(i, &mut out);
+    logs(i, &mut out);
+    heartbeat_and_block_clock(i, &mut out);
+    locks(i, &mut out);
+    config(i, &mut out);
+    certificate(i, &mut out);
+    disk(i, &mut out);
+    memory(&mut out);
+    backups(i, &mut out);
+    out
+}
+
+fn could_not(check: &'static str, what: &str, e: impl std::fmt::Display) -> Finding {
+    Finding::warn(check, format!("could not check {what}: {e}"))
+        .fix("check that the files are readable (run as the talos user or root), then `talos doctor` again")
+}
+
+fn ago(now: Timestamp, t: Timestamp) -> i64 {
+    now.duration_since(t).as_secs()
+}
+
+// ---- daemon: PID file, split brain ----
+
+/// Returns the PIDs of the orchestrator(s) of this installation.
+fn pid_and_processes(i: &Inputs, out: &mut Vec<Finding>) -> Vec<u32> {
+    let l = i.layout;
+    let (status, procs) = match procs::orchestrators(l, &i.settings.process_match.value) {
+        Ok(x) => x,
+        Err(e) => {
+            out.push(could_not("pid_file", "the PID file", e));
+            return Vec::new();
+        }
+    };
+    match &status {
+        PidStatus::NoPidFile { .. } => {
+            out.push(
+                Finding::info("pid_file", "the daemon is not running (no PID file)")
+                    .path(&l.pid_file),
+            );
+        }
+        PidStatus::Stale { pid, reason, .. } => {
+            let pid = pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+            out.push(
+                Finding::warn("pid_file", format!("stale PID file (PID {pid})"))
+                    .evidence(format!("{}: {reason}", l.pid_file.display()))
+                    .evidence("talos will not signal this PID; status and panic report the daemon as down")
+                    .fix(format!(
+                        "confirm no orchestrator runs (`talos status`), then `rm {}`",
+                        l.pid_file.display()
+                    ))
+                    .path(&l.pid_file),
+            );
+        }
+        PidStatus::Verified { process, .. } => {
+            out.push(
+                Finding::info(
+                    "pid_file",
+                    format!("the daemon is running (PID {})", process.pid),
+                )
+                .evidence(process.cmdline.clone())
+                .path(&l.pid_file),
+            );
+        }
+    }
+    let verified = match &status {
+        PidStatus::Verified { process, .. } => Some(process.pid),
+        _ => None,
+    };
+    if procs.len() > 1 {
+        let mut f = Finding::fail(
+            "split_brain",
+            format!(
+                "{} orchestrator processes run for this installation (split brain)",
+                procs.len()
+            ),
+        );
+        for p in &procs {
+            let started = Timestamp::from_second(p.started_at as i64)
+                .map(crate::timespec::format_ts)
+                .unwrap_or_default();
+            let mark = if Some(p.pid) == verified {
+                " [in PID file]"
+            } else {
+                ""
+            };
+            f = f.evidence(format!(
+                "PID {}{mark}, started {started}: {}",
+                p.pid, p.cmdline
+            ));
+        }
+        let keep = verified
+            .map(|p| format!("keep PID {p} (the one in the PID file) and "))
+            .unwrap_or_default();
+        out.push(f.fix(format!(
+            "two daemons on one DATA_DIR corrupt its state: {keep}stop the others through your service manager; \
+             then decide which state is authoritative (seed 002: stop all, pick one state, resume a single instance) \
+             and check it with `talos doctor`"
+        )));
+    } else if let (Some(p), None) = (procs.first(), verified) {
+        out.push(
+            Finding::warn(
+                "split_brain",
+                format!("an orchestrator runs (PID {}) but the PID file does not name it", p.pid),
+            )
+            .evidence(p.cmdline.clone())
+            .fix("talos cannot verify or signal it: stop it through your service manager and start it again so it writes its PID file"),
+        );
+    }
+    let mut pids: Vec<u32> = procs.iter().map(|p| p.pid).collect();
+    if let Some(v) = verified
+        && !pids.contains(&v)
+    {
+        pids.push(v);
+    }
+    pids
+}
+
+fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
+    if !running {
+        return;
+    }
+    let hb = i.layout.heartbeat();
+    let Some(t) = std::fs::read_to_string(&hb)
+        .ok()
+        .and_then(|s| logfiles::parse_ts(&s))
+    else {
+        out.push(
+            Finding::warn(
+                "heartbeat",
+                "the daemon runs but its heartbeat file is missing or unreadable",
+            )
+            .path(&hb)
+            .fix(
+                "`talos health` for the daemon's own view; if it does not answer, `talos restart`",
+            ),
+        );
+        return;
+    };
+    let age = ago(i.now, t);
+    if age > HEARTBEAT_WARN_SECS {
+        let f = if age > HEARTBEAT_FAIL_SECS {
+            Finding::fail(
+                "heartbeat",
+                format!("heartbeat is {age} s old: the event loop may be blocked"),
+            )
+        } else {
+            Finding::warn("heartbeat", format!("heartbeat is {age} s old"))
+        };
+        out.push(
+            f.evidence(format!("{}: {}", hb.display(), crate::timespec::format_ts(t)))
+                .path(&hb)
+                .fix("seed 000 F-001 (event loop block): `talos health`; if the block persists, `talos restart`, or `talos panic --reason ...`"),
+        );
+    }
+}
+
+// ---- recovery state ----
+
+fn restore_journal(i: &Inputs, out: &mut Vec<Finding>) {
+    let j = i.layout.data_dir.join("restore.journal");
+    let Ok(text) = std::fs::read_to_string(&j) else {
+        return;
+    };
+    let mut f = Finding::fail(
+        "restore",
+        "a restore did not finish: the installation may mix old and new files",
+    )
+    .integrity()
+    .path(&j);
+    let summary: String = text
+        .lines()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(300)
+        .collect();
+    if !summary.is_empty() {
+        f = f.evidence(format!("restore.journal: {summary}"));
+    }
+    // `talos restore` refuses while the journal exists; --resume finishes
+    // the interrupted restore, --abort puts the pre-restore state back.
+    let root = if i.layout.root == std::path::Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", i.layout.root.display())
+    };
+    let mut fix = format!(
+        "`talos restore --resume{root}` finishes it; `talos restore --abort{root}` puts the previous state back"
+    );
+    if let Some(r) = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz")) {
+        fix.push_str(&format!(
+            "; once finished, `talos restore {}{root}` undoes it",
+            r.display()
+        ));
+    }
+    out.push(f.fix(fix));
+}
+
+fn newest_file(dir: &Path, want: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    let mut v: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(&want))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    v.sort();
+    v.pop().map(|(_, p)| p)
+}
+
+fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
+    let es = i.layout.emergency_state();
+    if let Ok(text) = std::fs::read_to_string(&es)
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+        && v.get("recovery_available").and_then(|x| x.as_bool()) == Some(true)
+    {
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("?").to_string();
+        out.push(
+            Finding::warn(
+                "emergency",
+                "an emergency stop left state waiting to be recovered",
+            )
+            .evidence(format!(
+                "panic at {}: {}",
+                s("panic_timestamp"),
+                s("reason")
+            ))
+            .evidence(format!(
+                "preserve: {}",
+                v.get("preserve").and_then(|x| x.as_str()).unwrap_or("none")
+            ))
+            .path(&es)
+            .fix("`talos recover` shows what the preserve holds and puts the state back"),
+        );
+    }
+    let sp = i.layout.signal_panic();
+    if sp.exists() && !running {
+        out.push(
+            Finding::warn(
+                "emergency",
+                "SIGNAL_PANIC is waiting: the daemon will stop again as soon as it starts",
+            )
+            .path(&sp)
+            .fix(format!(
+                "if the emergency is over, `rm {}` before starting the daemon",
+                sp.display()
+            )),
+        );
+    }
+}
+
+// ---- integrity of files ----
+
+fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
+    use crate::audit::{anchors, verify};
+    // The same anchors `talos audit verify-chain` uses by default: each
+    // backup's audit_head and the database's audit_log table.
+    let (mut found, _) = anchors::from_backups(&i.settings.backup_dir.value);
+    if let (Some(a), _) = anchors::from_database(&i.layout.db) {
+        found.push(a);
+    }
+    let report = match verify::verify_chain_with(
+        &i.layout.audit_dir,
+        &found,
+        &verify::VerifyOptions::default(),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(could_not("audit_chain", "the audit chain", e));
+            return;
+        }
+    };
+    if let Some(e) = &report.first_error {
+        let place = match (&e.file, e.line) {
+            (Some(f), Some(l)) => format!("{} line {l}", f.display()),
+            (Some(f), None) => f.display().to_string(),
+            _ => i.layout.audit_dir.display().to_string(),
+        };
+        let mut f = Finding::fail(
+            "audit_chain",
+            format!("the audit chain does not verify: {}", e.kind.as_str()),
+        )
+        .integrity()
+        .evidence(format!("{place} (seq {}): {}", e.seq, e.message))
+        .evidence(format!("{} record(s) verified before it", e.seq.saturating_sub(1)))
+        .fix(format!(
+            "`talos audit verify-chain` for the full report; {} (keep the files as they are: they are evidence)",
+            e.fix
+        ));
+        if let Some(p) = &e.file {
+            f = f.path(p);
+        }
+        out.push(f);
+    }
+    // Timestamps of the chain: in the future, or going back.
+    let records = match crate::audit::query::query(
+        &i.layout.audit_dir,
+        &crate::audit::query::QueryFilter::default(),
+    ) {
+        Ok(r) => r.records,
+        Err(_) => return,
+    };
+    let mut max: Option<Timestamp> = None;
+    let mut future = None;
+    let mut back = None;
+    for rec in &records {
+        let Some(t) = logfiles::parse_ts(&rec.timestamp) else {
+            continue;
+        };
+        if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
+            future = Some(format!("audit seq {}: {}", rec.seq, rec.timestamp));
+        }
+        if let Some(m) = max
+            && back.is_none()
+            && m.duration_since(t).as_secs() > AUDIT_BACKWARDS_TOLERANCE_SECS
+        {
+            back = Some(format!(
+                "audit seq {}: {} comes after {}",
+                rec.seq,
+                rec.timestamp,
+                crate::timespec::format_ts(m)
+            ));
+        }
+        max = max.max(Some(t));
+    }
+    if let Some(e) = future {
+        out.push(clock_finding("an audit record is dated in the future").evidence(e));
+    }
+    if let Some(e) = back {
+        out.push(clock_finding("audit record times go backwards").evidence(e));
+    }
+}
+
+fn clock_finding(title: &str) -> Finding {
+    Finding::warn("clock", format!("clock skew: {title}")).fix(
+        "check time synchronisation (`timedatectl status`, `chronyc tracking`); \
+         times logged while the clock was wrong will sort out of order in `talos log query` and `talos incident report`",
+    )
+}
+
+fn database(i: &Inputs, out: &mut Vec<Finding>) {
+    let r = db::check(&i.layout.db);
+    let restore =
+        "stop the daemon, then restore the database: `talos restore BACKUP --partial database`";
+    if !r.exists {
+        out.push(
+            Finding::fail("database", "the database does not exist")
+                .path(&r.path)
+                .fix(restore),
+        );
+        return;
+    }
+    if let Some(e) = &r.open_error {
+        out.push(
+            Finding::fail("database", "the database cannot be read")
+                .integrity()
+                .evidence(e.clone())
+                .path(&r.path)
+                .fix(format!("`talos db check` for details; {restore}")),
+        );
+        return;
+    }
+    if r.integrity != ["ok"] {
+        let mut f =
+            Finding::fail("database", "the database fails PRAGMA integrity_check").integrity();
+        for row in r.integrity.iter().take(5) {
+            f = f.evidence(row.clone());
+        }
+        out.push(
+            f.path(&r.path)
+                .fix(format!("`talos db check` for details; {restore}")),
+        );
+    }
+    if !r.tables_missing.is_empty() {
+        out.push(
+            Finding::fail(
+                "database",
+                format!("required table(s) missing: {}", r.tables_missing.join(", ")),
+            )
+            .integrity()
+            .path(&r.path)
+            .fix(restore),
+        );
+    }
+    if let Some(m) = &r.journal_mode
+        && !m.eq_ignore_ascii_case("wal")
+    {
+        out.push(
+            Finding::warn("database", format!("journal mode is {m}, not WAL"))
+                .path(&r.path)
+                .fix(format!(
+                    "with the daemon stopped: `sqlite3 {} 'PRAGMA journal_mode=WAL;'` (seed 000 F-003)",
+                    r.path.display()
+                )),
+        );
+    }
+    if r.wal_too_big() {
+        out.push(
+            Finding::warn(
+                "database",
+                format!(
+                    "the WAL has grown to {}",
+                    crate::output::human_bytes(r.wal_bytes)
+                ),
+            )
+            .evidence(format!(
+                "over {}: checkpoints are not keeping up",
+                crate::output::human_bytes(db::WAL_WARN_BYTES)
+            ))
+            .path(db::wal_path(&r.path))
+            .fix("`talos db checkpoint`"),
+        );
+    }
+}
+
+fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
+    let mut files = Vec::new();
+    collect_json(&i.layout.state_dir, &mut files);
+    let es = i.layout.emergency_state();
+    if es.is_file() {
+        files.push(es);
+    }
+    files.sort();
+    for f in files {
+        let problem = match std::fs::read(&f) {
+            Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
+                .err()
+                .map(|e| e.to_string()),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(p) = problem {
+            out.push(
+                Finding::fail("state_json", format!("corrupt JSON: {}", f.display()))
+                    .integrity()
+                    .evidence(p)
+                    .path(&f)
+                    .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state` (or `talos recover` when an emergency preserve is newer)"),
+            );
+        }
+    }
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            collect_json(&e.path(), out);
+        } else if ft.is_file() && e.path().extension().is_some_and(|x| x == "json") {
+            out.push(e.path());
+        }
+    }
+}
+
+/// Malformed lines in Tier 2/3 logs, and their timestamps (future,
+/// backwards), in one pass per file.
+fn logs(i: &Inputs, out: &mut Vec<Finding>) {
+    let mut files = Vec::new();
+    for tier in [Tier::Ops, Tier::Debug] {
+        match logfiles::tier_files(&i.layout.log_dir, tier) {
+            Ok(f) => files.extend(f),
+            Err(e) => out.push(could_not("jsonl", "the logs", e)),
+        }
+    }
+    for f in files {
+        let bytes = match logfiles::read_maybe_gz(&f.path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.push(
+                    Finding::warn("jsonl", format!("cannot read {}", f.path.display()))
+                        .evidence(e.to_string())
+                        .path(&f.path)
+                        .fix("a damaged rotation can only be deleted: `talos log prune --dry-run` shows what can go, or remove it by hand"),
+                );
+                continue;
+            }
+        };
+        let (mut malformed, mut first_bad) = (0usize, Vec::new());
+        let mut max: Option<Timestamp> = None;
+        let (mut future, mut back) = (None, None);
+        for (n, line) in logfiles::lines(&bytes).enumerate() {
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                line.trim_ascii(),
+            ) else {
+                malformed += 1;
+                if first_bad.len() < 5 {
+                    first_bad.push((n + 1).to_string());
+                }
+                continue;
+            };
+            let Some(t) = logfiles::json_ts(&obj) else {
+                continue;
+            };
+            if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
+                future = Some(format!(
+                    "{} line {}: {}",
+                    f.path.display(),
+                    n + 1,
+                    crate::timespec::format_ts(t)
+                ));
+            }
+            if let Some(m) = max
+                && back.is_none()
+                && m.duration_since(t).as_secs() > LOG_BACKWARDS_TOLERANCE_SECS
+            {
+                back = Some(format!(
+                    "{} line {}: {} after {}",
+                    f.path.display(),
+                    n + 1,
+                    crate::timespec::format_ts(t),
+                    crate::timespec::format_ts(m)
+                ));
+            }
+            max = max.max(Some(t));
+        }
+        if malformed > 0 {
+            out.push(
+                Finding::warn(
+                    "jsonl",
+                    format!("{malformed} malformed line(s) in {}", f.path.display()),
+                )
+                .evidence(format!(
+                    "lines {}{}",
+                    first_bad.join(", "),
+                    if malformed > first_bad.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ))
+                .path(&f.path)
+                .fix(format!(
+                    "`talos repair jsonl {}` (keeps the original as .corrupt)",
+                    f.path.display()
+                )),
+            );
+        }
+        if let Some(e) = future {
+            out.push(clock_finding("a log line is dated in the future").evidence(e));
+        }
+        if let Some(e) = back {
+            out.push(clock_finding("log times go backwards").evidence(e));
+        }
+    }
+}
+
+fn heartbeat_and_block_clock(i: &Inputs, out: &mut Vec<Finding>) {
+    let hb = i.layout.heartbeat();
+    if let Some(t) = std::fs::read_to_string(&hb)
+        .ok()
+        .and_then(|s| logfiles::parse_ts(&s))
+        && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS
+    {
+        out.push(
+            clock_finding("the heartbeat is dated in the future")
+                .evidence(format!(
+                    "{}: {}",
+                    hb.display(),
+                    crate::timespec::format_ts(t)
+                ))
+                .path(&hb),
+        );
+    }
+    let be = i.layout.block_events_log();
+    if let Ok(text) = std::fs::read_to_string(&be)
+        && let Some((n, t)) = text
+            .lines()
+            .enumerate()
+            .filter_map(|(n, l)| logfiles::parse_text_line(l).map(|(t, _, _)| (n, t)))
+            .find(|(_, t)| t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS)
+    {
+        out.push(
+            clock_finding("a block event is dated in the future")
+                .evidence(format!(
+                    "{} line {}: {}",
+                    be.display(),
+                    n + 1,
+                    crate::timespec::format_ts(t)
+                ))
+                .path(&be),
+        );
+    }
+}
+
+// ---- locks ----
+
+fn is_lock_name(name: &str) -> bool {
+    name == ".lock" || name.ends_with(".lock") || name.ends_with(".lck")
+}
+
+fn pid_alive(pid: u32) -> bool {
+    if pid == 0 || pid > i32::MAX as u32 {
+        return false;
+    }
+    !matches!(
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None),
+        Err(nix::errno::Errno::ESRCH)
+    )
+}
+
+/// A lock file's recorded PID: a decimal first line, or `{"pid": n}`.
+fn lock_pid(text: &str) -> Option<u32> {
+    let t = text.trim();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
+        && let Some(p) = v.get("pid").and_then(|p| p.as_u64())
+    {
+        return u32::try_from(p).ok();
+    }
+    t.lines().next()?.split_whitespace().next()?.parse().ok()
+}
+
+fn locks(i: &Inputs, out: &mut Vec<Finding>) {
+    let l = i.layout;
+    let dirs = [
+        l.data_dir.clone(),
+        l.state_dir.clone(),
+        l.db_dir.clone(),
+        l.run_dir.clone(),
+        l.log_dir.clone(),
+        l.audit_dir.clone(),
+        l.config_dir.clone(),
+        i.settings.backup_dir.value.clone(),
+    ];
+    let mut seen = Vec::new();
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !is_lock_name(&name)
+                || !e.file_type().is_ok_and(|t| t.is_file())
+                || seen.contains(&e.path())
+            {
+                continue;
+            }
+            seen.push(e.path());
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            // A lock without a recorded PID (the audit .lock) is a plain
+            // flock target: the kernel releases it with its holder.
+            let Some(pid) = lock_pid(&text) else { continue };
+            if !pid_alive(pid) {
+                out.push(
+                    Finding::warn(
+                        "locks",
+                        format!("stale lock: {} (PID {pid} is gone)", e.path().display()),
+                    )
+                    .evidence("the process that took the lock has exited without removing the file")
+                    .path(e.path())
+                    .fix(format!("nothing holds it: `rm {}`", e.path().display())),
+                );
+            }
+        }
+    }
+}
+
+// ---- configuration, certificate ----
+
+fn config(i: &Inputs, out: &mut Vec<Finding>) {
+    for f in crate::config::validate(i.layout) {
+        let finding = if f.integrity {
+            Finding::fail("config", f.problem.clone()).integrity()
+        } else {
+            Finding::fail("config", f.problem.clone())
+        };
+        out.push(
+            finding
+                .evidence(f.path.display().to_string())
+                .path(&f.path)
+                .fix(f.fix.clone()),
+        );
+    }
+}
+
+fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
+    for name in ["cert.pem", "ca.pem"] {
+        let path = i.layout.ssl_dir.join(name);
+        let Ok(bytes) = std::fs::read(&path) else {
+            if name == "cert.pem" && i.settings.api_url.value.starts_with("https:") {
+                out.push(
+                    Finding::warn("certificate", format!("api_url is HTTPS but {} is missing", path.display()))
+                        .path(&path)
+                        .fix("install the certificate and key in SSL_DIR, or restore them: `talos restore BACKUP --partial ssl`"),
+                );
+            }
+            continue;
+        };
+        let parsed = x509_parser::pem::parse_x509_pem(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|(_, pem)| {
+                let cert = pem.parse_x509().map_err(|e| e.to_string())?;
+                let v = cert.validity();
+                Ok((
+                    v.not_before.timestamp(),
+                    v.not_after.timestamp(),
+                    cert.subject().to_string(),
+                ))
+            });
+        let (not_before, not_after, subject) = match parsed {
+            Ok(x) => x,
+            Err(e) => {
+                out.push(
+                    Finding::fail("certificate", format!("{} is not a readable PEM certificate", path.display()))
+                        .integrity()
+                        .evidence(e)
+                        .path(&path)
+                        .fix("replace it with the right certificate, or restore it: `talos restore BACKUP --partial ssl`"),
+                );
+                continue;
+            }
+        };
+        let now = i.now.as_second();
+        let days = (not_after - now).div_euclid(86400);
+        let until = Timestamp::from_second(not_after)
+            .map(crate::timespec::format_ts)
+            .unwrap_or_default();
+        let renew =
+            "renew the certificate (replace cert.pem and key.pem in SSL_DIR), then `talos restart`";
+        if not_after <= now {
+            out.push(
+                Finding::fail("certificate", format!("{name} expired on {until}"))
+                    .evidence(subject)
+                    .path(&path)
+                    .fix(renew),
+            );
+        } else if days < CERT_WARN_DAYS {
+            out.push(
+                Finding::warn(
+                    "certificate",
+                    format!("{name} expires in {days} day(s), on {until}"),
+                )
+                .evidence(subject)
+                .path(&path)
+                .fix(renew),
+            );
+        } else if not_before > now {
+            out.push(
+                Finding::warn("certificate", format!("{name} is not valid yet"))
+                    .evidence("its notBefore is in the future: clock skew, or a certificate issued for later")
+                    .path(&path)
+                    .fix("check the clock (`timedatectl status`) and the certificate's dates"),
+            );
+        }
+    }
+}
+
+// ---- resources ----
+
+/// A check of `health` (disk, memory) as a finding, when it warns or fails.
+fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<Finding> {
+    use crate::health::CheckStatus;
+    let msg = v
+        .get("message")
+        .and_then(|m| m.as_str())
+        .unwrap_or(check)
+        .to_string();
+    let f = match CheckStatus::of(v) {
+        CheckStatus::Fail => Finding::fail(check, msg),
+        CheckStatus::Warn => Finding::warn(check, msg),
+        _ => return None,
+    };
+    Some(f.fix(fix))
+}
+
+fn disk(i: &Inputs, out: &mut Vec<Finding>) {
+    // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
+    let v = crate::health::disk_check(&i.layout.data_dir);
+    out.extend(from_health(
+        "disk",
+        &v,
+        "seed 000 F-005: `talos log prune --dry-run`, then `talos log prune`; look for what else grew (`du -h DATA_DIR LOG_DIR | sort -hr | head`)",
+    ));
+}
+
+fn memory(out: &mut Vec<Finding>) {
+    // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
+    let v = crate::health::memory_check();
+    out.extend(from_health(
+        "memory",
+        &v,
+        "seed 000 F-002: find the biggest processes (`ps aux --sort=-%mem | head`); if it is the orchestrator, `talos restart`",
+    ));
+}
+
+// ---- backups ----
+
+/// `backup_YYYYMMDD_HHMMSS.tar.gz` → its time (UTC).
+pub fn backup_time(name: &str) -> Option<Timestamp> {
+    let stamp = name.strip_prefix("backup_")?.strip_suffix(".tar.gz")?;
+    let dt = jiff::civil::DateTime::strptime("%Y%m%d_%H%M%S", stamp).ok()?;
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// The newest backup archive in `dir`, with its time.
+pub fn newest_backup(dir: &Path) -> Option<(PathBuf, Timestamp)> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let t = backup_time(e.file_name().to_str()?)?;
+            e.file_type().ok()?.is_file().then(|| (e.path(), t))
+        })
+        .max_by_key(|(_, t)| *t)
+}
+
+fn backups(i: &Inputs, out: &mut Vec<Finding>) {
+    let dir = &i.settings.backup_dir.value;
+    match newest_backup(dir) {
+        None => out.push(
+            Finding::warn("backup", format!("no backup in {}", dir.display()))
+                .fix("`talos backup create` (and schedule it daily)"),
+        ),
+        Some((path, t)) => {
+            let age = i.now.duration_since(t);
+            if age > SignedDuration::from_hours(BACKUP_MAX_AGE_HOURS) {
+                out.push(
+                    Finding::warn(
+                        "backup",
+                        format!(
+                            "the newest backup is {} old (over {BACKUP_MAX_AGE_HOURS} h)",
+                            crate::output::human_duration(age.as_secs())
+                        ),
+                    )
+                    .evidence(path.display().to_string())
+                    .path(&path)
+                    .fix("`talos backup create`; check the backup schedule (cron, systemd timer)"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! `talos doctor`: every offline check of an installation, each finding with
+//! its severity, the evidence, and the command that fixes it.
+//!
+//! Doctor only reads: it never repairs, never takes a lock another command
+//! could be waiting for, and opens the database read-only. It works the same
+//! with the daemon up or down.
+
+pub mod checks;
+pub mod procs;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::install::Layout;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warn,
+    Fail,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Fail => "FAIL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The check that found it (`pid_file`, `database`, ...).
+    pub check: &'static str,
+    pub severity: Severity,
+    /// A corrupt, tampered or unsafe file, chain or database: exit 3.
+    pub integrity: bool,
+    pub title: String,
+    pub evidence: Vec<String>,
+    /// The command (or step) that fixes it.
+    pub fix: Option<String>,
+    pub path: Option<PathBuf>,
+}
+
+impl Finding {
+    pub fn new(check: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
+        Finding {
+            check,
+            severity,
+            integrity: false,
+            title: title.into(),
+            evidence: Vec::new(),
+            fix: None,
+            path: None,
+        }
+    }
+    pub fn info(check: &'static str, title: impl Into<String>) -> Finding {
+        Finding::new(check, Severity::Info, title)
+    }
+    pub fn warn(check: &'static str, title: impl Into<String>) -> Finding {
+        Finding::new(check, Severity::Warn, title)
+    }
+    pub fn fail(check: &'static str, title: impl Into<String>) -> Finding {
+        Finding::new(check, Severity::Fail, title)
+    }
+    pub fn integrity(mut self) -> Finding {
+        self.integrity = true;
+        self
+    }
+    pub fn evidence(mut self, e: impl Into<String>) -> Finding {
+        self.evidence.push(e.into());
+        self
+    }
+    pub fn fix(mut self, f: impl Into<String>) -> Finding {
+        self.fix = Some(f.into());
+        self
+    }
+    pub fn path(mut self, p: impl AsRef<Path>) -> Finding {
+        self.path = Some(p.as_ref().to_path_buf());
+        self
+    }
+    /// A warning or failure: something to act on.
+    pub fn is_problem(&self) -> bool {
+        self.severity >= Severity::Warn
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckStatus {
+    pub check: &'static str,
+    /// `ok`, `info`, `warn` or `fail`: the worst of its findings.
+    pub status: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub root: PathBuf,
+    pub generated_at: String,
+    /// `clean`, `warnings`, `failures` or `integrity`.
+    pub verdict: &'static str,
+    pub exit_code: u8,
+    pub checks: Vec<CheckStatus>,
+    /// Most urgent first.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn problems(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_problem())
+    }
+}
+
+/// What the checks read: the layout, the settings, and one "now".
+pub struct Inputs<'a> {
+    pub layout: &'a Layout,
+    pub settings: &'a Settings,
+    pub now: Timestamp,
+}
+
+/// Every check, in the order they are reported when equally urgent.
+pub const CHECKS: [&str; 16] = [
+    "pid_file",
+    "split_brain",
+    "heartbeat",
+    "restore",
+    "emergency",
+    "audit_chain",
+    "database",
+    "state_json",
+    "jsonl",
+    "clock",
+    "locks",
+    "config",
+    "certificate",
+    "disk",
+    "memory",
+    "backup",
+];
+
+/// Runs every check.
+pub fn run(layout: &Layout, settings: &Settings) -> Report {
+    let inputs = Inputs {
+        layout,
+        settings,
+        now: Timestamp::now(),
+    };
+    let mut findings = checks::all(&inputs);
+    // Most urgent first; the check order breaks ties.
+    let rank = |c: &str| CHECKS.iter().position(|x| *x == c).unwrap_or(CHECKS.len());
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.integrity.cmp(&a.integrity))
+            .then(rank(a.check).cmp(&rank(b.check)))
+    });
+    let checks = CHECKS
+        .iter()
+        .map(|c| {
+            let worst = findings
+                .iter()
+                .filter(|f| f.check == *c)
+                .map(|f| f.severity)
+                .max();
+            CheckStatus {
+                check: c,
+                status: match worst {
+                    None => "ok",
+                    Some(Severity::Info) => "info",
+                    Some(Severity::Warn) => "warn",
+                    Some(Severity::Fail) => "fail",
+                },
+            }
+        })
+        .collect();
+    let integrity = findings
+        .iter()
+        .any(|f| f.integrity && f.severity == Severity::Fail);
+    let fail = findings.iter().any(|f| f.severity == Severity::Fail);
+    let warn = findings.iter().any(|f| f.severity == Severity::Warn);
+    let (verdict, exit_code) = if integrity {
+        ("integrity", 3)
+    } else if fail {
+        ("failures", 1)
+    } else if warn {
+        ("warnings", 1)
+    } else {
+        ("clean", 0)
+    };
+    Report {
+        root: layout.root.clone(),
+        generated_at: crate::timespec::format_ts(inputs.now),
+        verdict,
+        exit_code,
+        checks,
+        findings,
+    }
+}

@@ -1,0 +1,898 @@
+//! `talos incident report`: a postmortem draft built only from the evidence
+//! on disk, so it works with the daemon dead.
+//!
+//! Sources, merged in time order: Tier 2 ERROR and WARN lines (with their
+//! rotations, `.gz` included), `block_events.log`, `panic.log`,
+//! `restore.log`, breaker transitions (Tier 2 lines `Circuit breaker NAME
+//! FROM -> TO`, audit records `circuit_breaker_transition`, and the
+//! `opened_at` of `circuit_breakers.json`), and every audit record (operator
+//! actions first among them).
+//!
+//! The window: `--since`/`--until` when given; otherwise the last 24 hours.
+//! With `--correlation-id` and no explicit window, every Tier 2 line of
+//! that id is taken whatever its time, and the other sources are read over
+//! the span of those lines widened by 5 minutes on each side.
+
+pub mod codes;
+pub mod markdown;
+pub mod patterns;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use jiff::{SignedDuration, Timestamp};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::Settings;
+use crate::error::Result;
+use crate::install::Layout;
+use crate::logfiles::{self, Tier};
+use crate::timespec::format_ts;
+
+pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+pub const CORRELATION_PAD: SignedDuration = SignedDuration::from_mins(5);
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub correlation_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub title: String,
+    pub host: String,
+    pub root: PathBuf,
+    pub window_start: String,
+    pub window_end: String,
+    pub correlation_id: Option<String>,
+    pub generated_at: String,
+    pub talos_version: String,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub timestamp: String,
+    /// `tier2`, `block_events`, `panic_log`, `restore_log`, `breakers`, `audit`.
+    pub source: &'static str,
+    /// `error`, `warning`, `event_loop_block`, `panic`, `restore`,
+    /// `breaker_transition`, `operator_action`, `audit`.
+    pub kind: &'static str,
+    pub level: Option<String>,
+    pub component: Option<String>,
+    pub code: Option<String>,
+    pub message: String,
+    pub correlation_id: Option<String>,
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    #[serde(skip)]
+    at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorRef {
+    pub timestamp: String,
+    pub component: Option<String>,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub tier2_lines: usize,
+    pub malformed_lines: usize,
+    pub by_level: BTreeMap<String, usize>,
+    pub by_component: BTreeMap<String, usize>,
+    pub by_code: BTreeMap<String, usize>,
+    pub affected_components: Vec<String>,
+    pub first_error: Option<ErrorRef>,
+    pub last_error: Option<ErrorRef>,
+    /// From the first error to the last (Tier 2 ERROR lines, event loop
+    /// blocks, breakers opening).
+    pub duration_seconds: Option<i64>,
+    pub duration: Option<String>,
+    pub timeline_events: usize,
+    pub operator_actions: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeSeen {
+    pub code: String,
+    /// Tier 2 lines with this code.
+    pub count: usize,
+    /// Other evidence that implies it (a block event for T007, an open
+    /// breaker for T010).
+    pub implied_by: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub description: Option<String>,
+    pub response: Option<String>,
+    pub procedure: Option<codes::Procedure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pattern {
+    pub pattern: String,
+    pub count: usize,
+    pub levels: Vec<String>,
+    pub components: Vec<String>,
+    pub codes: Vec<String>,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub example: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenBreaker {
+    pub name: String,
+    pub state: String,
+    pub failure_count: Option<u64>,
+    pub opened_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StateNow {
+    /// `healthy`, `degraded` or `unhealthy`, computed from the files as
+    /// `talos health` does when the daemon is down.
+    pub health: String,
+    pub health_checks: BTreeMap<String, Value>,
+    pub daemon: String,
+    pub open_breakers: Vec<OpenBreaker>,
+    pub pending_recovery: Option<Value>,
+    pub unfinished_restore: bool,
+    /// Warnings and failures of `talos doctor`, with their fixes.
+    pub doctor: Vec<DoctorLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoctorLine {
+    pub severity: String,
+    pub check: String,
+    pub title: String,
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToFill {
+    pub section: &'static str,
+    pub prompt: &'static str,
+    /// What the evidence already says, as a starting point.
+    pub draft: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub header: Header,
+    pub summary: Summary,
+    pub timeline: Vec<Event>,
+    pub error_codes: Vec<CodeSeen>,
+    pub patterns: Vec<Pattern>,
+    pub operator_actions: Vec<Event>,
+    pub state_now: StateNow,
+    pub to_fill: Vec<ToFill>,
+    /// Files read, and lines that could not be used.
+    pub sources: Vec<SourceRead>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRead {
+    pub file: PathBuf,
+    pub lines: usize,
+    pub used: usize,
+    pub unreadable: usize,
+}
+
+/// A Tier 2 line, as far as the report needs it.
+#[derive(Deserialize)]
+struct Tier2Line {
+    #[serde(default)]
+    timestamp: Option<String>,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    component: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    correlation_id: Option<String>,
+    #[serde(default)]
+    context: Option<Value>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+impl Tier2Line {
+    fn code(&self) -> Option<String> {
+        self.error
+            .as_ref()?
+            .get("code")?
+            .as_str()
+            .map(str::to_string)
+    }
+    /// CONTRACT §3: the id itself, a child `ID:...`, or a parent in context.
+    fn belongs_to(&self, id: &str) -> bool {
+        if let Some(c) = &self.correlation_id
+            && (c == id || c.strip_prefix(id).is_some_and(|r| r.starts_with(':')))
+        {
+            return true;
+        }
+        self.context
+            .as_ref()
+            .and_then(|c| c.get("parent_correlation_id"))
+            .and_then(|p| p.as_str())
+            == Some(id)
+    }
+}
+
+static BREAKER_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)circuit[ _-]?breaker\s+(\S+)\s+(\S+)\s*->\s*(\S+)").unwrap());
+
+struct Tier2 {
+    at: Timestamp,
+    file: PathBuf,
+    line: usize,
+    rec: Tier2Line,
+}
+
+/// Every Tier 2 line (oldest file first) that parses and has a time.
+fn read_tier2(layout: &Layout, sources: &mut Vec<SourceRead>, malformed: &mut usize) -> Vec<Tier2> {
+    let mut files = logfiles::tier_files(&layout.log_dir, Tier::Ops).unwrap_or_default();
+    files.reverse();
+    let mut out = Vec::new();
+    for f in files {
+        let Ok(bytes) = logfiles::read_maybe_gz(&f.path) else {
+            sources.push(SourceRead {
+                file: f.path.clone(),
+                lines: 0,
+                used: 0,
+                unreadable: 1,
+            });
+            continue;
+        };
+        let mut src = SourceRead {
+            file: f.path.clone(),
+            lines: 0,
+            used: 0,
+            unreadable: 0,
+        };
+        for (n, line) in logfiles::lines(&bytes).enumerate() {
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            src.lines += 1;
+            let rec: Tier2Line = match serde_json::from_slice(line.trim_ascii()) {
+                Ok(r) => r,
+                Err(_) => {
+                    src.unreadable += 1;
+                    *malformed += 1;
+                    continue;
+                }
+            };
+            let Some(at) = rec.timestamp.as_deref().and_then(logfiles::parse_ts) else {
+                src.unreadable += 1;
+                *malformed += 1;
+                continue;
+            };
+            src.used += 1;
+            out.push(Tier2 {
+                at,
+                file: f.path.clone(),
+                line: n + 1,
+                rec,
+            });
+        }
+        sources.push(src);
+    }
+    out
+}
+
+/// Lines of a plain-text (or JSON-lines) log with their time.
+fn read_text_log(
+    path: &Path,
+    sources: &mut Vec<SourceRead>,
+) -> Vec<(usize, Timestamp, Option<String>, String, String)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let mut src = SourceRead {
+        file: path.to_path_buf(),
+        lines: 0,
+        used: 0,
+        unreadable: 0,
+    };
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        src.lines += 1;
+        match logfiles::parse_text_line(line) {
+            Some((t, level, msg)) => {
+                src.used += 1;
+                out.push((n + 1, t, level, msg, line.to_string()));
+            }
+            None => src.unreadable += 1,
+        }
+    }
+    sources.push(src);
+    out
+}
+
+fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
+    t >= since && t <= until
+}
+
+pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
+    let now = Timestamp::now();
+    let mut sources = Vec::new();
+    let mut malformed = 0;
+    let tier2 = read_tier2(layout, &mut sources, &mut malformed);
+
+    // The window, and which Tier 2 lines are in it.
+    let explicit = opts.since.is_some() || opts.until.is_some();
+    let until = opts.until.unwrap_or(now);
+    let mut since = opts.since.unwrap_or_else(|| until - DEFAULT_WINDOW);
+    let mut until = until;
+    let selected: Vec<&Tier2> = match &opts.correlation_id {
+        Some(id) => {
+            let mine: Vec<&Tier2> = tier2
+                .iter()
+                .filter(|l| l.rec.belongs_to(id))
+                .filter(|l| !explicit || in_window(l.at, since, until))
+                .collect();
+            if !explicit
+                && let (Some(first), Some(last)) = (
+                    mine.iter().map(|l| l.at).min(),
+                    mine.iter().map(|l| l.at).max(),
+                )
+            {
+                since = first - CORRELATION_PAD;
+                until = last + CORRELATION_PAD;
+            }
+            mine
+        }
+        None => tier2
+            .iter()
+            .filter(|l| in_window(l.at, since, until))
+            .collect(),
+    };
+
+    let mut timeline: Vec<Event> = Vec::new();
+    let mut summary_levels = BTreeMap::new();
+    let mut by_component = BTreeMap::new();
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    let mut code_times: BTreeMap<String, (Timestamp, Timestamp)> = BTreeMap::new();
+    let mut pattern_map: BTreeMap<String, Pattern> = BTreeMap::new();
+    let mut pattern_order: Vec<String> = Vec::new();
+    let mut breaker_opens: Vec<(String, Timestamp)> = Vec::new();
+
+    for l in &selected {
+        let level = l
+            .rec
+            .level
+            .clone()
+            .unwrap_or_else(|| "?".into())
+            .to_uppercase();
+        *summary_levels.entry(level.clone()).or_insert(0) += 1;
+        let component = l.rec.component.clone();
+        if let Some(c) = &component {
+            *by_component.entry(c.clone()).or_insert(0) += 1;
+        }
+        let code = l.rec.code();
+        if let Some(c) = &code {
+            *by_code.entry(c.clone()).or_insert(0) += 1;
+            let e = code_times.entry(c.clone()).or_insert((l.at, l.at));
+            e.0 = e.0.min(l.at);
+            e.1 = e.1.max(l.at);
+        }
+        let message = l.rec.message.clone().unwrap_or_default();
+        let transition = BREAKER_LINE.captures(&message);
+        let problem =
+            level == "ERROR" || level == "WARN" || level == "WARNING" || level == "CRITICAL";
+        if !problem && transition.is_none() {
+            continue;
+        }
+        let kind = if let Some(c) = &transition {
+            if c[3].eq_ignore_ascii_case("open") {
+                breaker_opens.push((c[1].to_string(), l.at));
+            }
+            "breaker_transition"
+        } else if level == "ERROR" || level == "CRITICAL" {
+            "error"
+        } else {
+            "warning"
+        };
+        timeline.push(Event {
+            timestamp: format_ts(l.at),
+            source: "tier2",
+            kind,
+            level: Some(level.clone()),
+            component: component.clone(),
+            code: code.clone(),
+            message: message.clone(),
+            correlation_id: l.rec.correlation_id.clone(),
+            file: l.file.clone(),
+            line: Some(l.line),
+            at: l.at,
+        });
+        if problem {
+            let key = patterns::normalise(&message);
+            let p = pattern_map.entry(key.clone()).or_insert_with(|| {
+                pattern_order.push(key.clone());
+                Pattern {
+                    pattern: key.clone(),
+                    count: 0,
+                    levels: Vec::new(),
+                    components: Vec::new(),
+                    codes: Vec::new(),
+                    first_seen: format_ts(l.at),
+                    last_seen: format_ts(l.at),
+                    example: message.clone(),
+                }
+            });
+            p.count += 1;
+            push_unique(&mut p.levels, &level);
+            if let Some(c) = &component {
+                push_unique(&mut p.components, c);
+            }
+            if let Some(c) = &code {
+                push_unique(&mut p.codes, c);
+            }
+            let ts = format_ts(l.at);
+            if ts < p.first_seen {
+                p.first_seen = ts.clone();
+            }
+            if ts > p.last_seen {
+                p.last_seen = ts;
+            }
+        }
+    }
+
+    // block_events.log
+    let mut implied: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (line, at, _, _, raw) in read_text_log(&layout.block_events_log(), &mut sources) {
+        if !in_window(at, since, until) {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
+        let dur = v.get("block_duration_seconds").and_then(Value::as_f64);
+        let thr = v.get("threshold_seconds").and_then(Value::as_f64);
+        let mut message = match dur {
+            Some(d) => format!("Event loop blocked for {d} s"),
+            None => "Event loop blocked".to_string(),
+        };
+        if let Some(t) = thr {
+            message.push_str(&format!(" (threshold {t} s)"));
+        }
+        if let Some(tasks) = v.get("active_tasks").filter(|t| !t.is_null()) {
+            let t = tasks.to_string();
+            let t: String = t.chars().take(160).collect();
+            message.push_str(&format!("; active tasks: {t}"));
+        }
+        implied
+            .entry("T007".into())
+            .or_default()
+            .push(format!("block_events.log line {line}"));
+        timeline.push(Event {
+            timestamp: format_ts(at),
+            source: "block_events",
+            kind: "event_loop_block",
+            level: Some("CRITICAL".into()),
+            component: Some("watchdog".into()),
+            code: Some("T007".into()),
+            message,
+            correlation_id: None,
+            file: layout.block_events_log(),
+            line: Some(line),
+            at,
+        });
+    }
+
+    // panic.log and restore.log
+    for (path, source, kind) in [
+        (layout.panic_log(), "panic_log", "panic"),
+        (layout.restore_log(), "restore_log", "restore"),
+    ] {
+        for (line, at, level, msg, _) in read_text_log(&path, &mut sources) {
+            if !in_window(at, since, until) {
+                continue;
+            }
+            timeline.push(Event {
+                timestamp: format_ts(at),
+                source,
+                kind,
+                level: level.map(|l| l.to_uppercase()),
+                component: None,
+                code: None,
+                message: msg,
+                correlation_id: None,
+                file: path.clone(),
+                line: Some(line),
+                at,
+            });
+        }
+    }
+
+    // The audit chain: every record in the window.
+    let mut operator_actions = Vec::new();
+    let records = crate::audit::query::query(
+        &layout.audit_dir,
+        &crate::audit::query::QueryFilter::default(),
+    )
+    .map(|r| r.records)
+    .unwrap_or_default();
+    sources.push(SourceRead {
+        file: layout.audit_dir.clone(),
+        lines: records.len(),
+        used: records.len(),
+        unreadable: 0,
+    });
+    for rec in records {
+        let Some(at) = logfiles::parse_ts(&rec.timestamp) else {
+            continue;
+        };
+        if !in_window(at, since, until) {
+            continue;
+        }
+        let is_transition = rec.action == "circuit_breaker_transition";
+        let operator = rec.actor.starts_with("operator:");
+        let message = if is_transition {
+            let d = &rec.details;
+            let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+            if s("to") == "open" {
+                breaker_opens.push((s("name"), at));
+            }
+            format!(
+                "Circuit breaker {} {} -> {} (audit seq {}, {})",
+                s("name"),
+                s("from"),
+                s("to"),
+                rec.seq,
+                rec.actor
+            )
+        } else {
+            let mut d = rec.details.to_string();
+            if d.chars().count() > 240 {
+                d = d.chars().take(240).collect::<String>() + "…";
+            }
+            format!("{} {} {d} (audit seq {})", rec.actor, rec.action, rec.seq)
+        };
+        let ev = Event {
+            timestamp: format_ts(at),
+            source: "audit",
+            kind: if is_transition {
+                "breaker_transition"
+            } else if operator {
+                "operator_action"
+            } else {
+                "audit"
+            },
+            level: None,
+            component: None,
+            code: None,
+            message,
+            correlation_id: None,
+            file: layout.audit_dir.clone(),
+            line: None,
+            at,
+        };
+        if operator {
+            operator_actions.push(ev.clone());
+        }
+        timeline.push(ev);
+    }
+
+    // circuit_breakers.json: an open breaker's opened_at, unless a logged
+    // transition already says so.
+    let breakers = crate::breakers::BreakerFile::load(&layout.breakers_file())
+        .map(|f| f.list())
+        .unwrap_or_default();
+    for b in &breakers {
+        if !b.is_open() {
+            continue;
+        }
+        implied
+            .entry("T010".into())
+            .or_default()
+            .push(format!("breaker {} is {}", b.name, b.state));
+        let Some(at) = b.opened_at.as_deref().and_then(logfiles::parse_ts) else {
+            continue;
+        };
+        if !in_window(at, since, until) {
+            continue;
+        }
+        let logged = breaker_opens.iter().any(|(n, t)| {
+            *n == b.name && t.duration_since(at).abs() <= SignedDuration::from_secs(2)
+        });
+        if logged {
+            continue;
+        }
+        timeline.push(Event {
+            timestamp: format_ts(at),
+            source: "breakers",
+            kind: "breaker_transition",
+            level: None,
+            component: None,
+            code: Some("T010".into()),
+            message: format!(
+                "Circuit breaker {} opened ({} failure(s); state now {})",
+                b.name,
+                b.failure_count
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                b.state
+            ),
+            correlation_id: None,
+            file: layout.breakers_file(),
+            line: None,
+            at,
+        });
+    }
+
+    // Time order; equal times keep source order (logs before the audit).
+    timeline.sort_by_key(|e| e.at);
+
+    // Summary.
+    let problems: Vec<&Event> = timeline
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, "error" | "warning" | "event_loop_block" | "panic")
+                || (e.kind == "breaker_transition" && e.code.is_some())
+        })
+        .collect();
+    let errors: Vec<&Event> = timeline
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, "error" | "event_loop_block")
+                || (e.kind == "breaker_transition" && e.code.is_some())
+        })
+        .collect();
+    let eref = |e: &Event| ErrorRef {
+        timestamp: e.timestamp.clone(),
+        component: e.component.clone(),
+        code: e.code.clone(),
+        message: e.message.clone(),
+    };
+    let duration = match (errors.first(), errors.last()) {
+        (Some(a), Some(b)) => Some(b.at.duration_since(a.at).as_secs()),
+        _ => None,
+    };
+    let mut affected: Vec<String> = Vec::new();
+    for e in &problems {
+        if let Some(c) = &e.component {
+            push_unique(&mut affected, c);
+        }
+    }
+    affected.sort();
+    let summary = Summary {
+        tier2_lines: selected.len(),
+        malformed_lines: malformed,
+        by_level: summary_levels,
+        by_component,
+        by_code: by_code.clone(),
+        affected_components: affected.clone(),
+        first_error: errors.first().map(|e| eref(e)),
+        last_error: errors.last().map(|e| eref(e)),
+        duration_seconds: duration,
+        duration: duration.map(crate::output::human_duration),
+        timeline_events: timeline.len(),
+        operator_actions: operator_actions.len(),
+    };
+
+    // Error codes: counted in Tier 2, or implied by other evidence.
+    let mut all_codes: Vec<String> = by_code.keys().cloned().collect();
+    for c in implied.keys() {
+        push_unique(&mut all_codes, c);
+    }
+    all_codes.sort();
+    let error_codes = all_codes
+        .into_iter()
+        .map(|c| {
+            let info = codes::lookup(&c);
+            let times = code_times.get(&c);
+            CodeSeen {
+                count: by_code.get(&c).copied().unwrap_or(0),
+                implied_by: implied.get(&c).cloned().unwrap_or_default(),
+                first_seen: times.map(|t| format_ts(t.0)),
+                last_seen: times.map(|t| format_ts(t.1)),
+                description: info.map(|i| i.description.to_string()),
+                response: info.map(|i| i.response.to_string()),
+                procedure: info.and_then(|i| i.procedure),
+                code: c,
+            }
+        })
+        .collect();
+
+    let mut patterns: Vec<Pattern> = pattern_order
+        .into_iter()
+        .filter_map(|k| pattern_map.remove(&k))
+        .collect();
+    patterns.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_seen.cmp(&b.first_seen)));
+
+    let state_now = state_now(layout, settings, now, &breakers);
+    let to_fill = to_fill(&summary, &operator_actions, &state_now);
+    let title = match &opts.correlation_id {
+        Some(id) => format!("Incident report: correlation id {id}"),
+        None => format!(
+            "Incident report: {} to {}",
+            format_ts(since),
+            format_ts(until)
+        ),
+    };
+    Ok(Report {
+        header: Header {
+            title,
+            host: crate::fsutil::hostname(),
+            root: layout.root.clone(),
+            window_start: format_ts(since),
+            window_end: format_ts(until),
+            correlation_id: opts.correlation_id.clone(),
+            generated_at: format_ts(now),
+            talos_version: crate::VERSION.to_string(),
+        },
+        summary,
+        timeline,
+        error_codes,
+        patterns,
+        operator_actions,
+        state_now,
+        to_fill,
+        sources,
+    })
+}
+
+impl Report {
+    /// True when a correlation id was asked for and no line carries it.
+    pub fn correlation_id_missing(&self) -> bool {
+        self.header.correlation_id.is_some() && self.summary.tier2_lines == 0
+    }
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+fn state_now(
+    layout: &Layout,
+    settings: &Settings,
+    now: Timestamp,
+    breakers: &[crate::breakers::Breaker],
+) -> StateNow {
+    use crate::health;
+    let mut checks = BTreeMap::new();
+    checks.insert(
+        "orchestrator".to_string(),
+        health::heartbeat_check(&layout.heartbeat(), now),
+    );
+    checks.insert(
+        "database".to_string(),
+        health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
+    );
+    checks.insert("memory".to_string(), health::memory_check());
+    checks.insert("disk".to_string(), health::disk_check(&layout.data_dir));
+    checks.insert(
+        "certificate".to_string(),
+        health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
+    );
+    let overall = health::Overall::from_checks(checks.values());
+    let daemon =
+        match crate::process::check_pid_file(&layout.pid_file, &settings.process_match.value) {
+            Ok(crate::process::PidStatus::Verified { process, .. }) => {
+                format!("running (PID {})", process.pid)
+            }
+            Ok(crate::process::PidStatus::NoPidFile { .. }) => "down (no PID file)".into(),
+            Ok(crate::process::PidStatus::Stale { reason, .. }) => {
+                format!("down (stale PID file: {reason})")
+            }
+            Err(e) => format!("unknown ({e})"),
+        };
+    let pending_recovery = std::fs::read_to_string(layout.emergency_state())
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true));
+    let doctor = crate::doctor::run(layout, settings)
+        .findings
+        .into_iter()
+        .filter(|f| f.is_problem())
+        .map(|f| DoctorLine {
+            severity: f.severity.label().to_lowercase(),
+            check: f.check.to_string(),
+            title: f.title,
+            fix: f.fix,
+        })
+        .collect();
+    StateNow {
+        health: overall.as_str().to_string(),
+        health_checks: checks,
+        daemon,
+        open_breakers: breakers
+            .iter()
+            .filter(|b| b.is_open())
+            .map(|b| OpenBreaker {
+                name: b.name.clone(),
+                state: b.state.clone(),
+                failure_count: b.failure_count,
+                opened_at: b.opened_at.clone(),
+            })
+            .collect(),
+        pending_recovery,
+        unfinished_restore: layout.data_dir.join("restore.journal").exists(),
+        doctor,
+    }
+}
+
+/// The sections a person writes (Google SRE postmortem; seed 001's and
+/// 004's templates), each started with what the evidence already says.
+fn to_fill(summary: &Summary, actions: &[Event], state: &StateNow) -> Vec<ToFill> {
+    let mut impact = Vec::new();
+    if !summary.affected_components.is_empty() {
+        impact.push(format!(
+            "Affected components: {}",
+            summary.affected_components.join(", ")
+        ));
+    }
+    if let Some(d) = &summary.duration {
+        impact.push(format!(
+            "Errors span {d} (first to last error in the evidence)"
+        ));
+    }
+    impact.push("Data loss: none / minimal / significant".into());
+    impact.push("Service downtime: ?; affected users or tasks: ?".into());
+    let recovery: Vec<String> = actions
+        .iter()
+        .map(|a| format!("{}: {}", a.timestamp, a.message))
+        .collect();
+    let mut verification = vec![
+        "`talos doctor` is clean".to_string(),
+        "`talos health` says healthy".to_string(),
+        "`talos audit verify-chain` verifies".to_string(),
+        "a backup was taken after the recovery (`talos backup create`)".to_string(),
+    ];
+    if !state.open_breakers.is_empty() {
+        verification.push("every circuit breaker is closed (`talos breaker list`)".into());
+    }
+    vec![
+        ToFill {
+            section: "Severity",
+            prompt: "P1 (complete outage) / P2 (core function impaired) / P3 (degraded)",
+            draft: Vec::new(),
+        },
+        ToFill {
+            section: "Root cause",
+            prompt: "What caused the failure, and why it was possible (the trigger and the underlying weakness)",
+            draft: Vec::new(),
+        },
+        ToFill {
+            section: "Impact",
+            prompt: "Who and what was affected, for how long, and whether data was lost",
+            draft: impact,
+        },
+        ToFill {
+            section: "Recovery actions",
+            prompt: "What was done to recover, in order (the operator actions of the audit chain are listed)",
+            draft: recovery,
+        },
+        ToFill {
+            section: "Recovery verification",
+            prompt: "Tick what has been checked",
+            draft: verification,
+        },
+        ToFill {
+            section: "Prevention",
+            prompt: "Action items so it does not happen again: action, type (mitigate / prevent / detect), owner, tracking issue",
+            draft: Vec::new(),
+        },
+        ToFill {
+            section: "Lessons learned",
+            prompt: "What went well; what went wrong; where we got lucky",
+            draft: Vec::new(),
+        },
+    ]
+}

@@ -1,0 +1,269 @@
+//! Reading the evidence files that doctor, incident and the repairs share:
+//! Tier 2/3 logs with their rotations (plain or gzip), JSON lines, and the
+//! many timestamp shapes found in plain-text logs.
+//!
+//! Kept deliberately small: the log query engine lives in `logs`; this is
+//! only what the offline checks and the postmortem need to walk the files.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::error::{Context, Result};
+use crate::install::Layout;
+
+/// Which tier a log file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Tier 2, `orchestrator.log`.
+    Ops,
+    /// Tier 3, `debug.log`.
+    Debug,
+}
+
+impl Tier {
+    pub fn base_name(self) -> &'static str {
+        match self {
+            Tier::Ops => "orchestrator.log",
+            Tier::Debug => "debug.log",
+        }
+    }
+}
+
+/// One file of a tier: the current file (`rotation` 0) or a rotation
+/// (`orchestrator.log.N`, `orchestrator.log.N.gz`; 1 is the newest).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogFile {
+    pub tier: Tier,
+    pub path: PathBuf,
+    pub rotation: u32,
+    pub gzip: bool,
+    pub size: u64,
+}
+
+/// `orchestrator.log.3` → 3, `orchestrator.log.3.gz` → 3 (gzip).
+pub fn parse_rotation(base: &str, name: &str) -> Option<(u32, bool)> {
+    let rest = name.strip_prefix(base)?.strip_prefix('.')?;
+    let (digits, gzip) = match rest.strip_suffix(".gz") {
+        Some(d) => (d, true),
+        None => (rest, false),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((digits.parse().ok()?, gzip))
+}
+
+/// Every file of a tier, the current one first, then rotations newest first.
+pub fn tier_files(log_dir: &Path, tier: Tier) -> Result<Vec<LogFile>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(log_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", log_dir.display())),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let meta = match entry.metadata() {
+            Ok(m) if m.is_file() => m,
+            _ => continue,
+        };
+        let (rotation, gzip) = if name == tier.base_name() {
+            (0, false)
+        } else if let Some(r) = parse_rotation(tier.base_name(), &name) {
+            r
+        } else {
+            continue;
+        };
+        out.push(LogFile {
+            tier,
+            path: entry.path(),
+            rotation,
+            gzip,
+            size: meta.len(),
+        });
+    }
+    out.sort_by_key(|f| (f.rotation, f.gzip));
+    Ok(out)
+}
+
+/// Tier 2 then Tier 3 files.
+pub fn all_tier_files(layout: &Layout) -> Result<Vec<LogFile>> {
+    let mut v = tier_files(&layout.log_dir, Tier::Ops)?;
+    v.extend(tier_files(&layout.log_dir, Tier::Debug)?);
+    Ok(v)
+}
+
+/// The whole content of a file, gunzipped when its name ends in `.gz`
+/// (multi-member gzip, as `logrotate` and `pigz` may write).
+pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .with_context(|| format!("{} is not valid gzip", path.display()))?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Splits into lines (without `\n`, and without a trailing `\r`); the last
+/// line counts even without a newline.
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let empty = bytes.is_empty();
+    body.split(|b| *b == b'\n')
+        .filter(move |_| !empty)
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+}
+
+/// True when a line is a JSON object (CONTRACT §3: anything else is malformed).
+pub fn is_json_object(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t.first() == Some(&b'{')
+        && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(t).is_ok()
+}
+
+/// Parses a timestamp in any shape the evidence files use: RFC 3339 (`Z` or
+/// offset), a naive ISO date-time as Python's `isoformat()` writes it, or
+/// `YYYY-MM-DD HH:MM:SS` as the restore script logs it. Times without an
+/// offset are taken as UTC (the daemon runs in UTC).
+pub fn parse_ts(text: &str) -> Option<Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let normalised = t.replacen(' ', "T", 1);
+    if let Ok(ts) = normalised.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let dt: jiff::civil::DateTime = normalised.parse().ok()?;
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// The timestamp of a JSON log object (`timestamp`, else `ts` or `time`).
+pub fn json_ts(obj: &serde_json::Map<String, serde_json::Value>) -> Option<Timestamp> {
+    ["timestamp", "ts", "time"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(|v| v.as_str()).and_then(parse_ts))
+}
+
+/// A plain-text log line as the shell scripts of seed 000 write them:
+/// `[2024-01-15T08:24:12+00:00] INFO: text` (panic.sh),
+/// `[2024-01-15 08:24:12] [INFO] text` (restore.sh), or a line that starts
+/// with an RFC 3339 timestamp. JSON objects are read by their keys.
+/// Returns (time, level, message).
+pub fn parse_text_line(line: &str) -> Option<(Timestamp, Option<String>, String)> {
+    let line = line.trim();
+    if line.starts_with('{') {
+        let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+        let ts = json_ts(&obj)?;
+        let level = obj
+            .get("level")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        let msg = ["message", "msg", "event", "event_type", "action"]
+            .iter()
+            .find_map(|k| obj.get(*k).and_then(|v| v.as_str()))
+            .map(str::to_string)
+            .unwrap_or_else(|| line.to_string());
+        return Some((ts, level, msg));
+    }
+    let (ts_text, rest) = if let Some(inner) = line.strip_prefix('[') {
+        let end = inner.find(']')?;
+        (&inner[..end], inner[end + 1..].trim_start())
+    } else {
+        let end = line.find(' ').unwrap_or(line.len());
+        (&line[..end], line[end..].trim_start())
+    };
+    let ts = parse_ts(ts_text)?;
+    // `[LEVEL] text` or `LEVEL: text`
+    let (level, msg) = if let Some(inner) = rest.strip_prefix('[') {
+        match inner.find(']') {
+            Some(end) => (
+                Some(inner[..end].to_string()),
+                inner[end + 1..].trim_start(),
+            ),
+            None => (None, rest),
+        }
+    } else if let Some((lvl, msg)) = rest.split_once(": ")
+        && !lvl.is_empty()
+        && lvl.chars().all(|c| c.is_ascii_uppercase())
+    {
+        (Some(lvl.to_string()), msg)
+    } else {
+        (None, rest)
+    };
+    Some((ts, level, msg.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotations() {
+        assert_eq!(
+            parse_rotation("orchestrator.log", "orchestrator.log.3"),
+            Some((3, false))
+        );
+        assert_eq!(
+            parse_rotation("orchestrator.log", "orchestrator.log.12.gz"),
+            Some((12, true))
+        );
+        assert_eq!(
+            parse_rotation("orchestrator.log", "orchestrator.log.corrupt"),
+            None
+        );
+        assert_eq!(
+            parse_rotation("orchestrator.log", "orchestrator.log."),
+            None
+        );
+    }
+
+    #[test]
+    fn timestamps_in_every_shape() {
+        let want: Timestamp = "2024-01-15T08:24:12Z".parse().unwrap();
+        assert_eq!(parse_ts("2024-01-15T08:24:12Z"), Some(want));
+        assert_eq!(parse_ts("2024-01-15T09:24:12+01:00"), Some(want));
+        assert_eq!(parse_ts("2024-01-15T08:24:12"), Some(want));
+        assert_eq!(parse_ts("2024-01-15 08:24:12"), Some(want));
+        assert!(parse_ts("yesterday").is_none());
+        let (ts, lvl, msg) =
+            parse_text_line("[2024-01-15T08:24:12+00:00] INFO: Reason: disk").unwrap();
+        assert_eq!(
+            (ts, lvl.as_deref(), msg.as_str()),
+            (want, Some("INFO"), "Reason: disk")
+        );
+        let (ts, lvl, msg) =
+            parse_text_line("[2024-01-15 08:24:12] [ERROR] restore failed").unwrap();
+        assert_eq!(
+            (ts, lvl.as_deref(), msg.as_str()),
+            (want, Some("ERROR"), "restore failed")
+        );
+        let (_, _, msg) = parse_text_line(
+            r#"{"timestamp":"2024-01-15T08:24:12Z","event_type":"event_loop_blocked"}"#,
+        )
+        .unwrap();
+        assert_eq!(msg, "event_loop_blocked");
+    }
+
+    #[test]
+    fn lines_and_objects() {
+        let v: Vec<&[u8]> = lines(b"{}\nx\r\n{\"a\":1}").collect();
+        assert_eq!(v, vec![&b"{}"[..], b"x", b"{\"a\":1}"]);
+        assert_eq!(lines(b"").count(), 0);
+        assert!(is_json_object(b" {\"a\":1} "));
+        assert!(!is_json_object(b"[1]"));
+        assert!(!is_json_object(b"{\"a\":"));
+    }
+}

@@ -1,0 +1,177 @@
+//! `talos repair jsonl`: keep only the lines that are JSON objects.
+//!
+//! The original is kept beside the file as `FILE.corrupt` (the first free
+//! of `FILE.corrupt`, `FILE.corrupt.1`, ...), and the repaired content
+//! replaces the file atomically with the original's mode. A gzip rotation is
+//! written back gzip-compressed. Audit files are never touched: their damage
+//! is evidence, and rewriting them would break the chain.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Context, Error, Result};
+use crate::fsutil;
+use crate::install::Layout;
+use crate::logfiles;
+
+/// What repairing one file does (or did).
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonlPlan {
+    pub path: PathBuf,
+    pub gzip: bool,
+    pub mode: String,
+    pub lines: usize,
+    pub kept: usize,
+    pub dropped: usize,
+    pub blank: usize,
+    /// 1-based numbers of the first dropped lines (at most 20).
+    pub dropped_lines: Vec<usize>,
+    /// Where the original goes; None when nothing needs to change.
+    pub corrupt_copy: Option<PathBuf>,
+    #[serde(skip)]
+    content: Vec<u8>,
+    #[serde(skip)]
+    mode_bits: u32,
+}
+
+impl JsonlPlan {
+    pub fn changes(&self) -> bool {
+        self.dropped + self.blank > 0
+    }
+}
+
+fn corrupt_name(path: &Path) -> PathBuf {
+    let mut base = path.as_os_str().to_owned();
+    base.push(".corrupt");
+    let first = PathBuf::from(&base);
+    if !first.exists() {
+        return first;
+    }
+    (1..)
+        .map(|n| {
+            let mut s = base.clone();
+            s.push(format!(".{n}"));
+            PathBuf::from(s)
+        })
+        .find(|p| !p.exists())
+        .expect("an unused name exists")
+}
+
+/// Refuses files that are evidence (AUDIT_DIR) before anything is read.
+pub fn refuse_audit(layout: &Layout, path: &Path) -> Result<()> {
+    if super::is_within(path, &layout.audit_dir) {
+        return Err(Error::refused(format!(
+            "{} is in the audit log directory: audit records are evidence and are never rewritten",
+            path.display()
+        ))
+        .hint("run `talos audit verify-chain` to see which record is damaged and where"));
+    }
+    Ok(())
+}
+
+/// Reads a file and decides which lines stay.
+pub fn plan(path: &Path) -> Result<JsonlPlan> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        return Err(Error::usage(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let gzip = path.extension().is_some_and(|e| e == "gz");
+    let bytes = logfiles::read_maybe_gz(path).map_err(|e| {
+        let msg = e.message.clone();
+        Error::integrity(msg).hint("a damaged .gz rotation cannot be repaired line by line; `talos log prune` or delete it")
+    })?;
+    let mut content = Vec::with_capacity(bytes.len());
+    let (mut lines, mut kept, mut dropped, mut blank) = (0, 0, 0, 0);
+    let mut dropped_lines = Vec::new();
+    for (i, line) in logfiles::lines(&bytes).enumerate() {
+        lines += 1;
+        if line.trim_ascii().is_empty() {
+            blank += 1;
+        } else if logfiles::is_json_object(line) {
+            kept += 1;
+            content.extend_from_slice(line);
+            content.push(b'\n');
+        } else {
+            dropped += 1;
+            if dropped_lines.len() < 20 {
+                dropped_lines.push(i + 1);
+            }
+        }
+    }
+    let mode_bits = meta.permissions().mode() & 0o7777;
+    let mut p = JsonlPlan {
+        path: path.to_path_buf(),
+        gzip,
+        mode: format!("{mode_bits:04o}"),
+        lines,
+        kept,
+        dropped,
+        blank,
+        dropped_lines,
+        corrupt_copy: None,
+        content,
+        mode_bits,
+    };
+    if p.changes() {
+        p.corrupt_copy = Some(corrupt_name(path));
+    }
+    Ok(p)
+}
+
+/// Keeps the original as `corrupt_copy`, then replaces the file atomically.
+pub fn apply(plan: &JsonlPlan) -> Result<()> {
+    let Some(copy) = &plan.corrupt_copy else {
+        return Ok(());
+    };
+    let original = std::fs::read(&plan.path)
+        .with_context(|| format!("cannot read {}", plan.path.display()))?;
+    fsutil::write_atomic(copy, &original, plan.mode_bits)?;
+    if plan.gzip {
+        fsutil::write_atomic_with(&plan.path, plan.mode_bits, |w| {
+            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
+            gz.write_all(&plan.content)?;
+            gz.finish()?;
+            Ok(())
+        })
+    } else {
+        fsutil::write_atomic(&plan.path, &plan.content, plan.mode_bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_objects_and_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("orchestrator.log.1");
+        std::fs::write(&f, "{\"a\":1}\nnot json\n\n[1,2]\n{\"b\":2}\n{\"torn\":").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let p = plan(&f).unwrap();
+        assert_eq!((p.lines, p.kept, p.dropped, p.blank), (6, 2, 3, 1));
+        assert_eq!(p.dropped_lines, vec![2, 4, 6]);
+        apply(&p).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "{\"a\":1}\n{\"b\":2}\n"
+        );
+        let copy = dir.path().join("orchestrator.log.1.corrupt");
+        assert!(std::fs::read_to_string(&copy).unwrap().contains("not json"));
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        // A second repair finds nothing to do; a third file name is free.
+        assert!(!plan(&f).unwrap().changes());
+        assert_eq!(
+            corrupt_name(&f),
+            dir.path().join("orchestrator.log.1.corrupt.1")
+        );
+    }
+}
