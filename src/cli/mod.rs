@@ -9,6 +9,7 @@ pub mod completions;
 pub mod config;
 pub mod db;
 pub mod doctor;
+pub mod drill;
 pub mod health;
 pub mod incident;
 pub mod log;
@@ -107,6 +108,8 @@ pub enum Command {
     Audit(audit::AuditCommand),
     /// Same as `talos audit verify-chain`
     VerifyChain(audit::verify_chain::VerifyChainArgs),
+    /// The CI restore drill: back up, restore into a scratch root, validate, time it
+    Drill(drill::DrillArgs),
     /// Search, trace and count the Tier 2/3 logs; prune old rotations
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -192,6 +195,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Drill(a) => drill::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
         Command::Restart(a) => restart::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
