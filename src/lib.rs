@@ -14,9 +14,11 @@ pub mod health;
 pub mod incident;
 pub mod install;
 pub mod logfiles;
+pub mod logs;
 pub mod output;
 pub mod process;
 pub mod repair;
+pub mod sandbox;
 pub mod sim;
 pub mod timespec;
 

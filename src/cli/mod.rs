@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod incident;
 pub mod log;
 pub mod repair;
+pub mod sandbox;
 
 use std::path::PathBuf;
 
@@ -91,12 +92,15 @@ pub enum Command {
     /// Postmortem draft from the evidence on disk
     #[command(subcommand)]
     Incident(incident::IncidentCommand),
-    /// The Tier 2/3 logs
+    /// Search, trace, count and prune the Tier 2/3 logs
     #[command(subcommand)]
     Log(log::LogCommand),
     /// Repair damaged files: JSON-lines logs, config.yaml
     #[command(subcommand)]
     Repair(repair::RepairCommand),
+    /// Make a practice installation (sandbox init DIR)
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -163,6 +167,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Incident(c) => incident::run(ctx, c),
         Command::Log(c) => log::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
     }
 }
 

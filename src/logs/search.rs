@@ -1,0 +1,613 @@
+//! Searching many files at once and merging the matches in time order.
+//!
+//! Work is cut into units (a gzip file, or a slice of a plain file aligned
+//! to line starts) that run on every core. Each unit keeps its matches in
+//! one byte arena plus a small index entry per match, sorts them by
+//! (timestamp, file, offset), and spills them to an anonymous temporary file
+//! as a sorted run when they grow past a budget. A k-way merge of all runs
+//! then streams the matches out. The order is a total order, so it does not
+//! depend on how the work was cut: timestamp first; at equal timestamps (or
+//! none) the order of the files as given (oldest rotation first, Tier 2
+//! before Tier 3) and then the order of the lines in the file. Lines without
+//! a readable timestamp sort before all others, as `null` does in jq's
+//! `sort_by(.timestamp)`. Memory stays bounded however large the input or
+//! the result: a few MiB of read buffers per core plus the retained runs.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use super::LogFile;
+use super::query::{Query, Verdict};
+use super::record::{Malformed, Record};
+use super::scan::{self, ScanOptions};
+use crate::error::{Context, Result};
+
+/// Plain files larger than this are searched in slices of this size.
+const SLICE: u64 = 64 << 20;
+/// A unit spills its matches to disk past this many bytes of lines.
+const SPILL_AT: usize = 8 << 20;
+/// Matches kept in memory across finished units before they too spill.
+const RETAIN_MAX: usize = 32 << 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    /// Only count; matches are not kept.
+    pub count_only: bool,
+    /// Stop after this many matches (the first in time order).
+    pub limit: Option<usize>,
+    /// Leave an unterminated last line for later (`--follow`): it is still
+    /// being written.
+    pub hold_tail: bool,
+}
+
+/// One matching line, handed to the caller in merge order.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'a> {
+    /// The line exactly as in the file, without its newline.
+    pub line: &'a [u8],
+    pub time: Option<Timestamp>,
+    /// Index into the files searched.
+    pub file: usize,
+    /// Offset of the line in the (decompressed) file.
+    pub offset: u64,
+}
+
+impl<'a> Match<'a> {
+    /// The line's fields (it parsed once already, so this succeeds).
+    pub fn record(&self) -> Option<Record<'a>> {
+        Record::parse(self.line).ok()
+    }
+}
+
+/// What a search saw besides its matches.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub matched: u64,
+    /// Malformed lines by kind, among the lines examined: every line when
+    /// the query has no byte needle, otherwise the lines containing it (and
+    /// always the over-long ones met on the way).
+    pub malformed: BTreeMap<Malformed, u64>,
+    /// Lines on which the `--filter` program raised an error.
+    pub filter_errors: u64,
+    pub first_filter_error: Option<String>,
+    /// Files (or the rest of a file) that could not be read, with why.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// For each file, where its last unit stopped reading (to resume a
+    /// `--follow` there), and the file's identity when it was read.
+    #[serde(skip)]
+    pub ends: Vec<Option<FileEnd>>,
+}
+
+impl Summary {
+    fn add(&mut self, out: UnitOut) {
+        self.matched += out.matched;
+        for (k, n) in out.malformed {
+            *self.malformed.entry(k).or_default() += n;
+        }
+        self.filter_errors += out.filter_errors;
+        if self.first_filter_error.is_none() {
+            self.first_filter_error = out.first_filter_error;
+        }
+        if let Some(e) = out.error {
+            self.unreadable.push(e);
+        }
+    }
+
+    pub fn malformed_total(&self) -> u64 {
+        self.malformed.values().sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileEnd {
+    pub consumed: u64,
+    pub dev: u64,
+    pub ino: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    /// Nanoseconds since the epoch; i128::MIN when there is no timestamp.
+    ts: i128,
+    file: u32,
+    offset: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: Key,
+    start: usize,
+    len: usize,
+}
+
+struct Unit {
+    file: usize,
+    gzip: bool,
+    start: u64,
+    end: Option<u64>,
+}
+
+/// A sorted run of matches, in memory or spilled.
+enum Run {
+    Mem { entries: Vec<Entry>, bytes: Vec<u8> },
+    Disk(File),
+}
+
+#[derive(Default)]
+struct UnitOut {
+    runs: Vec<Run>,
+    matched: u64,
+    malformed: BTreeMap<Malformed, u64>,
+    filter_errors: u64,
+    first_filter_error: Option<String>,
+    error: Option<(PathBuf, String)>,
+    end: Option<FileEnd>,
+}
+
+/// Searches `files` for `query`, calling `sink` with each match in merge
+/// order until it breaks or the limit is reached. Unreadable files are
+/// reported in the summary and do not stop the search; only a failure to
+/// write the temporary runs is an error.
+pub fn search(
+    files: &[LogFile],
+    query: &Query,
+    opts: &SearchOptions,
+    mut sink: impl FnMut(Match<'_>) -> ControlFlow<()>,
+) -> Result<Summary> {
+    let mut summary = Summary {
+        files: files.len(),
+        ends: vec![None; files.len()],
+        ..Summary::default()
+    };
+    let mut units = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match plan(i, f) {
+            Ok(mut u) => units.append(&mut u),
+            Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
+        }
+    }
+    let retained = AtomicUsize::new(0);
+    let spill_error = Mutex::new(None);
+    let outs: Vec<UnitOut> = units
+        .par_iter()
+        .map(|u| run_unit(u, files, query, opts, &retained, &spill_error))
+        .collect();
+    if let Some(e) = spill_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    let mut runs = Vec::new();
+    for (u, mut out) in units.iter().zip(outs) {
+        if u.end.is_none() {
+            summary.ends[u.file] = out.end;
+        }
+        runs.append(&mut out.runs);
+        summary.add(out);
+    }
+    if let Some(limit) = opts.limit {
+        summary.matched = summary.matched.min(limit as u64);
+    }
+    if !opts.count_only {
+        merge(runs, opts.limit, &mut sink).context("cannot read back the sorted matches")?;
+    }
+    Ok(summary)
+}
+
+/// Cuts a file into units.
+fn plan(i: usize, f: &LogFile) -> std::io::Result<Vec<Unit>> {
+    let gzip = f.is_gzip()?;
+    let size = std::fs::metadata(&f.path)?.len();
+    if gzip || size <= SLICE {
+        return Ok(vec![Unit {
+            file: i,
+            gzip,
+            start: 0,
+            end: None,
+        }]);
+    }
+    let n = size.div_ceil(SLICE);
+    Ok((0..n)
+        .map(|k| Unit {
+            file: i,
+            gzip: false,
+            start: k * SLICE,
+            end: (k + 1 < n).then_some((k + 1) * SLICE),
+        })
+        .collect())
+}
+
+/// Opens and scans one unit, counting malformed lines and filter errors in
+/// `out`, and calls `on_match` with each matching record, its time and line.
+fn scan_unit(
+    u: &Unit,
+    files: &[LogFile],
+    query: &Query,
+    hold_tail: bool,
+    out: &mut UnitOut,
+    mut on_match: impl FnMut(&Record<'_>, Option<Timestamp>, scan::Line<'_>) -> ControlFlow<()>,
+) {
+    let path = &files[u.file].path;
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            out.error = Some((path.clone(), e.to_string()));
+            return;
+        }
+    };
+    if let Ok(meta) = file.metadata() {
+        use std::os::unix::fs::MetadataExt;
+        out.end = Some(FileEnd {
+            consumed: 0,
+            dev: meta.dev(),
+            ino: meta.ino(),
+        });
+    }
+    let scan_start = u.start.saturating_sub(1);
+    if scan_start > 0
+        && let Err(e) = file.seek(SeekFrom::Start(scan_start))
+    {
+        out.error = Some((path.clone(), e.to_string()));
+        return;
+    }
+    let reader: Box<dyn Read> = if u.gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let finder = query.finder();
+    let sopts = ScanOptions {
+        needle: finder.as_ref(),
+        start: scan_start,
+        skip_first_partial: u.start > 0,
+        end: u.end,
+        // Only a current file can still be being written.
+        hold_tail: hold_tail && u.end.is_none() && !u.gzip && files[u.file].rotation.is_none(),
+    };
+    let timed = query.since.is_some() || query.until.is_some();
+    let malformed = &mut out.malformed;
+    let filter_errors = &mut out.filter_errors;
+    let first_filter_error = &mut out.first_filter_error;
+    let result = scan::scan(reader, &sopts, |line| {
+        let rec = match Record::parse(line.bytes) {
+            Ok(r) => r,
+            Err(kind) => {
+                let kind = if !line.terminated && kind == Malformed::NotJson {
+                    Malformed::Truncated
+                } else {
+                    kind
+                };
+                *malformed.entry(kind).or_default() += 1;
+                return ControlFlow::Continue(());
+            }
+        };
+        let time = if timed { rec.time() } else { None };
+        match query.test(&rec, time, line.bytes) {
+            Verdict::NoMatch => ControlFlow::Continue(()),
+            Verdict::FilterError(e) => {
+                *filter_errors += 1;
+                first_filter_error.get_or_insert(e);
+                ControlFlow::Continue(())
+            }
+            Verdict::Match => {
+                let time = if timed { time } else { rec.time() };
+                on_match(&rec, time, line)
+            }
+        }
+    });
+    match result {
+        Ok(end) => {
+            if end.too_long > 0 {
+                *out.malformed.entry(Malformed::TooLong).or_default() += end.too_long;
+            }
+            if let Some(fe) = &mut out.end {
+                fe.consumed = end.consumed;
+            }
+        }
+        Err(e) => {
+            let what = if u.gzip {
+                format!("gzip stream unreadable, rest of file skipped: {e}")
+            } else {
+                format!("read failed, rest of file skipped: {e}")
+            };
+            out.error = Some((path.clone(), what));
+            out.end = None;
+        }
+    }
+}
+
+fn run_unit(
+    u: &Unit,
+    files: &[LogFile],
+    query: &Query,
+    opts: &SearchOptions,
+    retained: &AtomicUsize,
+    spill_error: &Mutex<Option<crate::error::Error>>,
+) -> UnitOut {
+    let mut out = UnitOut::default();
+    let mut acc = Acc::default();
+    let mut runs = Vec::new();
+    let mut matched = 0u64;
+    let mut failed = false;
+    scan_unit(
+        u,
+        files,
+        query,
+        opts.hold_tail,
+        &mut out,
+        |_, time, line| {
+            matched += 1;
+            if opts.count_only {
+                return ControlFlow::Continue(());
+            }
+            let key = Key {
+                ts: time.map_or(i128::MIN, |t| t.as_nanosecond()),
+                file: u.file as u32,
+                offset: line.offset,
+            };
+            acc.push(key, line.bytes);
+            if let Some(limit) = opts.limit
+                && acc.entries.len() >= 2 * limit + 1024
+            {
+                acc.keep_first(limit);
+            }
+            if acc.bytes.len() > SPILL_AT {
+                match acc.spill() {
+                    Ok(run) => runs.push(run),
+                    Err(e) => {
+                        failed = true;
+                        *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    out.matched = matched;
+    out.runs = runs;
+    if failed {
+        return out;
+    }
+    if let Some(limit) = opts.limit {
+        acc.keep_first(limit);
+    }
+    if acc.entries.is_empty() {
+        return out;
+    }
+    acc.entries.sort_unstable_by_key(|e| e.key);
+    let size = acc.bytes.len();
+    let before = retained.fetch_add(size, Ordering::SeqCst);
+    if before + size > RETAIN_MAX {
+        retained.fetch_sub(size, Ordering::SeqCst);
+        match acc.spill() {
+            Ok(run) => out.runs.push(run),
+            Err(e) => *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+        }
+    } else {
+        out.runs.push(Run::Mem {
+            entries: acc.entries,
+            bytes: acc.bytes,
+        });
+    }
+    out
+}
+
+/// Runs `query` over `files` on every core without ordering anything: each
+/// unit of work folds its matches into its own `T` (made by `make`), and the
+/// caller combines the results. For statistics over inputs of any size.
+pub fn fold<T: Send>(
+    files: &[LogFile],
+    query: &Query,
+    make: impl Fn() -> T + Sync,
+    each: impl Fn(&mut T, &Record<'_>, Option<Timestamp>) + Sync,
+) -> (Vec<T>, Summary) {
+    let mut summary = Summary {
+        files: files.len(),
+        ends: vec![None; files.len()],
+        ..Summary::default()
+    };
+    let mut units = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match plan(i, f) {
+            Ok(mut u) => units.append(&mut u),
+            Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
+        }
+    }
+    let outs: Vec<(T, UnitOut)> = units
+        .par_iter()
+        .map(|u| {
+            let mut out = UnitOut::default();
+            let mut acc = make();
+            let mut n = 0u64;
+            scan_unit(u, files, query, false, &mut out, |rec, time, _| {
+                n += 1;
+                each(&mut acc, rec, time);
+                ControlFlow::Continue(())
+            });
+            out.matched = n;
+            (acc, out)
+        })
+        .collect();
+    let mut results = Vec::with_capacity(outs.len());
+    for (t, out) in outs {
+        summary.add(out);
+        results.push(t);
+    }
+    (results, summary)
+}
+
+/// The matches of one unit not yet spilled.
+#[derive(Default)]
+struct Acc {
+    entries: Vec<Entry>,
+    bytes: Vec<u8>,
+}
+
+impl Acc {
+    fn push(&mut self, key: Key, line: &[u8]) {
+        self.entries.push(Entry {
+            key,
+            start: self.bytes.len(),
+            len: line.len(),
+        });
+        self.bytes.extend_from_slice(line);
+    }
+
+    /// Keeps only the `n` first matches in merge order.
+    fn keep_first(&mut self, n: usize) {
+        if self.entries.len() <= n {
+            return;
+        }
+        self.entries.sort_unstable_by_key(|e| e.key);
+        self.entries.truncate(n);
+        let mut bytes = Vec::with_capacity(self.entries.iter().map(|e| e.len).sum());
+        for e in &mut self.entries {
+            let start = bytes.len();
+            bytes.extend_from_slice(&self.bytes[e.start..e.start + e.len]);
+            e.start = start;
+        }
+        self.bytes = bytes;
+    }
+
+    /// Writes the matches as a sorted run to an anonymous temporary file.
+    fn spill(&mut self) -> Result<Run> {
+        self.entries.sort_unstable_by_key(|e| e.key);
+        let file =
+            tempfile::tempfile().context("cannot create a temporary file for sorting matches")?;
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        let write = |w: &mut BufWriter<File>| -> std::io::Result<()> {
+            for e in &self.entries {
+                w.write_all(&e.key.ts.to_le_bytes())?;
+                w.write_all(&e.key.file.to_le_bytes())?;
+                w.write_all(&e.key.offset.to_le_bytes())?;
+                w.write_all(&(e.len as u64).to_le_bytes())?;
+                w.write_all(&self.bytes[e.start..e.start + e.len])?;
+            }
+            w.flush()
+        };
+        write(&mut w).context("cannot write matches to a temporary file (is the disk full?)")?;
+        let mut file = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("temporary file")?;
+        file.seek(SeekFrom::Start(0)).context("temporary file")?;
+        self.entries.clear();
+        self.bytes.clear();
+        Ok(Run::Disk(file))
+    }
+}
+
+/// A run being read during the merge.
+enum Cursor {
+    Mem {
+        entries: Vec<Entry>,
+        bytes: Vec<u8>,
+        next: usize,
+    },
+    Disk {
+        reader: BufReader<File>,
+        line: Vec<u8>,
+    },
+}
+
+impl Cursor {
+    /// Moves to the next match and returns its key.
+    fn advance(&mut self) -> std::io::Result<Option<Key>> {
+        match self {
+            Cursor::Mem { entries, next, .. } => {
+                let k = entries.get(*next).map(|e| e.key);
+                *next += 1;
+                Ok(k)
+            }
+            Cursor::Disk { reader, line } => {
+                let mut head = [0u8; 36];
+                match reader.read_exact(&mut head) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+                let ts = i128::from_le_bytes(head[0..16].try_into().expect("16 bytes"));
+                let file = u32::from_le_bytes(head[16..20].try_into().expect("4 bytes"));
+                let offset = u64::from_le_bytes(head[20..28].try_into().expect("8 bytes"));
+                let len = u64::from_le_bytes(head[28..36].try_into().expect("8 bytes")) as usize;
+                line.clear();
+                line.resize(len, 0);
+                reader.read_exact(line)?;
+                Ok(Some(Key { ts, file, offset }))
+            }
+        }
+    }
+
+    /// The line of the match `advance` last moved to.
+    fn line(&self) -> &[u8] {
+        match self {
+            Cursor::Mem {
+                entries,
+                bytes,
+                next,
+            } => {
+                let e = &entries[*next - 1];
+                &bytes[e.start..e.start + e.len]
+            }
+            Cursor::Disk { line, .. } => line,
+        }
+    }
+}
+
+fn merge(
+    runs: Vec<Run>,
+    limit: Option<usize>,
+    sink: &mut impl FnMut(Match<'_>) -> ControlFlow<()>,
+) -> std::io::Result<()> {
+    let mut cursors: Vec<Cursor> = runs
+        .into_iter()
+        .map(|r| match r {
+            Run::Mem { entries, bytes } => Cursor::Mem {
+                entries,
+                bytes,
+                next: 0,
+            },
+            Run::Disk(f) => Cursor::Disk {
+                reader: BufReader::with_capacity(1 << 16, f),
+                line: Vec::new(),
+            },
+        })
+        .collect();
+    let mut heap = BinaryHeap::with_capacity(cursors.len());
+    for (i, c) in cursors.iter_mut().enumerate() {
+        if let Some(k) = c.advance()? {
+            heap.push(Reverse((k, i)));
+        }
+    }
+    let mut sent = 0usize;
+    while let Some(Reverse((key, i))) = heap.pop() {
+        if limit.is_some_and(|l| sent >= l) {
+            break;
+        }
+        let m = Match {
+            line: cursors[i].line(),
+            time: (key.ts != i128::MIN)
+                .then(|| Timestamp::from_nanosecond(key.ts).ok())
+                .flatten(),
+            file: key.file as usize,
+            offset: key.offset,
+        };
+        sent += 1;
+        if sink(m).is_break() {
+            break;
+        }
+        if let Some(k) = cursors[i].advance()? {
+            heap.push(Reverse((k, i)));
+        }
+    }
+    Ok(())
+}
