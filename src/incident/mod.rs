@@ -5,8 +5,9 @@
 //! rotations, `.gz` included), `block_events.log`, `panic.log`,
 //! `restore.log`, breaker transitions (Tier 2 lines `Circuit breaker NAME
 //! FROM -> TO`, audit records `circuit_breaker_transition`, and the
-//! `opened_at` of `circuit_breakers.json`), and every audit record (operator
-//! actions first among them).
+//! `opened_at` of `circuit_breakers.json`), and the audit records of
+//! operators (`operator:*`) and of the system (`system:*`, breakers);
+//! users' own records (login, task_submit) are only counted.
 //!
 //! The window: `--since`/`--until` when given; otherwise the last 24 hours.
 //! With `--correlation-id` and no explicit window, every Tier 2 line of
@@ -98,6 +99,36 @@ pub struct Summary {
     pub duration: Option<String>,
     pub timeline_events: usize,
     pub operator_actions: usize,
+    /// Audit records of users (login, task_submit, ...) in the window:
+    /// counted here, not listed in the timeline.
+    pub other_audit_records: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::breaker_transition;
+
+    #[test]
+    fn breaker_messages() {
+        let t = |m: &str| breaker_transition(m).map(|(n, s)| format!("{n}:{s}"));
+        assert_eq!(
+            t("Circuit breaker llm_api closed -> open").as_deref(),
+            Some("llm_api:open")
+        );
+        assert_eq!(
+            t("Circuit breaker llm_api opened after 5 consecutive failures").as_deref(),
+            Some("llm_api:open")
+        );
+        assert_eq!(
+            t("Circuit breaker database half-open probe succeeded; closed").as_deref(),
+            Some("database:closed")
+        );
+        assert_eq!(
+            t("Circuit breaker llm_api is open; task task_1 deferred"),
+            None
+        );
+        assert_eq!(t("Task deferred: circuit breaker llm_api is open"), None);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,8 +260,32 @@ impl Tier2Line {
     }
 }
 
-static BREAKER_LINE: LazyLock<Regex> =
+/// `Circuit breaker llm_api closed -> open` (talos-sim).
+static BREAKER_ARROW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)circuit[ _-]?breaker\s+(\S+)\s+(\S+)\s*->\s*(\S+)").unwrap());
+/// `Circuit breaker llm_api opened after 5 consecutive failures`,
+/// `Circuit breaker db half-open probe succeeded; closed` (the sandbox). Not
+/// `Circuit breaker llm_api is open; task ... deferred`.
+static BREAKER_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)circuit[ _-]?breaker\s+(\S+)\s+(?:[^;]*;\s*)?(opened|closed|reopened|half-opened)\b",
+    )
+    .unwrap()
+});
+
+/// A breaker transition in a log message: (name, state it went to).
+pub fn breaker_transition(message: &str) -> Option<(String, String)> {
+    if let Some(c) = BREAKER_ARROW.captures(message) {
+        return Some((c[1].to_string(), c[3].to_lowercase()));
+    }
+    let c = BREAKER_VERB.captures(message)?;
+    let to = match c[2].to_lowercase().as_str() {
+        "opened" | "reopened" => "open",
+        "closed" => "closed",
+        _ => "half_open",
+    };
+    Some((c[1].to_string(), to.to_string()))
+}
 
 struct Tier2 {
     at: Timestamp,
@@ -391,15 +446,15 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             e.1 = e.1.max(l.at);
         }
         let message = l.rec.message.clone().unwrap_or_default();
-        let transition = BREAKER_LINE.captures(&message);
+        let transition = breaker_transition(&message);
         let problem =
             level == "ERROR" || level == "WARN" || level == "WARNING" || level == "CRITICAL";
         if !problem && transition.is_none() {
             continue;
         }
-        let kind = if let Some(c) = &transition {
-            if c[3].eq_ignore_ascii_case("open") {
-                breaker_opens.push((c[1].to_string(), l.at));
+        let kind = if let Some((name, to)) = &transition {
+            if to == "open" {
+                breaker_opens.push((name.clone(), l.at));
             }
             "breaker_transition"
         } else if level == "ERROR" || level == "CRITICAL" {
@@ -520,6 +575,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
 
     // The audit chain: every record in the window.
     let mut operator_actions = Vec::new();
+    let mut other_audit = 0usize;
     let records = crate::audit::query::query(
         &layout.audit_dir,
         &crate::audit::query::QueryFilter::default(),
@@ -539,21 +595,41 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         if !in_window(at, since, until) {
             continue;
         }
-        let is_transition = rec.action == "circuit_breaker_transition";
+        // Breaker records: talos-sim's `circuit_breaker_transition`
+        // {name, from, to}, or `circuit_breaker_open` / `_close` {breaker}.
+        let is_transition = rec.action.starts_with("circuit_breaker");
         let operator = rec.actor.starts_with("operator:");
+        let system = rec.actor.starts_with("system:") || rec.actor.starts_with("daemon");
+        if !(is_transition || operator || system) {
+            // Users' own actions (login, task_submit...) are counted, not listed.
+            other_audit += 1;
+            continue;
+        }
         let message = if is_transition {
             let d = &rec.details;
-            let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
-            if s("to") == "open" {
-                breaker_opens.push((s("name"), at));
+            let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
+            let name = s("name")
+                .or_else(|| s("breaker"))
+                .unwrap_or_else(|| "?".into());
+            let to = s("to").unwrap_or_else(|| {
+                match rec
+                    .action
+                    .trim_start_matches("circuit_breaker")
+                    .trim_start_matches('_')
+                {
+                    "open" | "opened" => "open".into(),
+                    "close" | "closed" => "closed".into(),
+                    "half_open" => "half_open".into(),
+                    other => other.to_string(),
+                }
+            });
+            if to == "open" {
+                breaker_opens.push((name.clone(), at));
             }
+            let from = s("from").map(|f| format!("{f} ")).unwrap_or_default();
             format!(
-                "Circuit breaker {} {} -> {} (audit seq {}, {})",
-                s("name"),
-                s("from"),
-                s("to"),
-                rec.seq,
-                rec.actor
+                "Circuit breaker {name} {from}-> {to} (audit seq {}, {})",
+                rec.seq, rec.actor
             )
         } else {
             let mut d = rec.details.to_string();
@@ -682,6 +758,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         duration: duration.map(crate::output::human_duration),
         timeline_events: timeline.len(),
         operator_actions: operator_actions.len(),
+        other_audit_records: other_audit,
     };
 
     // Error codes: counted in Tier 2, or implied by other evidence.
