@@ -14,6 +14,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::daemon::{HealthAnswer, Liveness, Verdict};
+use crate::install::Layout;
+use crate::timespec::format_ts;
+
 /// Heartbeat age: warn above 10 s, fail above 30 s.
 pub const HEARTBEAT_WARN_SECS: f64 = 10.0;
 pub const HEARTBEAT_FAIL_SECS: f64 = 30.0;
@@ -189,7 +193,7 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
                 status,
                 message,
                 fields(json!({
-                    "last_heartbeat": crate::timespec::format_ts(ts),
+                    "last_heartbeat": format_ts(ts),
                     "heartbeat_age_s": (age * 10.0).round() / 10.0,
                     "event_loop_blocked": blocked,
                     "block_duration_ms": if blocked { (age * 1000.0) as u64 } else { 0 },
@@ -416,6 +420,194 @@ pub fn certificate_check(cert: &Path, now: Timestamp) -> Value {
             )
         }
     }
+}
+
+/// What `talos health` reports, the same shape online and offline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub status: Overall,
+    /// `online` (the daemon's /health) or `offline` (computed from files).
+    pub path: &'static str,
+    pub timestamp: String,
+    pub daemon: DaemonSummary,
+    /// The daemon's version and uptime, when it answered.
+    pub version: Option<String>,
+    pub uptime_seconds: Option<u64>,
+    /// `orchestrator`, `database`, `memory`, `disk`, `certificate`.
+    pub checks: Map<String, Value>,
+}
+
+/// The liveness part of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DaemonSummary {
+    pub state: Verdict,
+    pub pid: Option<u32>,
+    pub url: String,
+    pub message: String,
+    pub next: Option<String>,
+}
+
+impl DaemonSummary {
+    pub fn of(live: &Liveness) -> DaemonSummary {
+        DaemonSummary {
+            state: live.verdict,
+            pid: live.pid,
+            url: live.url.clone(),
+            message: live.message.clone(),
+            next: live.next.clone(),
+        }
+    }
+}
+
+/// Busy wait allowed on the database offline: a locked DB must not make
+/// `health` miss its 2 s answer.
+const OFFLINE_DB_BUSY: Duration = Duration::from_millis(800);
+
+/// The report: from the daemon's /health when it answered, else from files.
+pub fn report(live: &Liveness, layout: &Layout) -> Report {
+    match live.health() {
+        Some(answer) => online_report(live, answer, layout),
+        None => offline_report(live, layout),
+    }
+}
+
+fn worst(a: Overall, b: Overall) -> Overall {
+    let rank = |o: Overall| match o {
+        Overall::Healthy => 0,
+        Overall::Degraded => 1,
+        Overall::Unhealthy => 2,
+        Overall::Unknown => 3,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// The daemon's answer, plus the certificate check done locally.
+pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) -> Report {
+    let now = Timestamp::now();
+    let body = &answer.body;
+    let mut checks = body
+        .get("checks")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    // Give every check of the daemon's a message, for people.
+    for (name, c) in checks.iter_mut() {
+        if let Some(m) = c.as_object_mut()
+            && !m.contains_key("message")
+        {
+            let st = m.get("status").and_then(Value::as_str).unwrap_or("?");
+            m.insert(
+                "message".into(),
+                format!("{name}: {st} (reported by the daemon)").into(),
+            );
+        }
+    }
+    let cert = certificate_check(&layout.ssl_dir.join("cert.pem"), now);
+    let cert_overall = Overall::from_checks([&cert]);
+    checks.insert("certificate".into(), cert);
+    let daemon_status = body
+        .get("status")
+        .and_then(Value::as_str)
+        .and_then(Overall::parse)
+        .unwrap_or(Overall::Unknown);
+    Report {
+        status: worst(daemon_status, cert_overall),
+        path: "online",
+        timestamp: format_ts(now),
+        daemon: DaemonSummary::of(live),
+        version: body
+            .get("version")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        uptime_seconds: body.get("uptime_seconds").and_then(Value::as_u64),
+        checks,
+    }
+}
+
+/// Health from files: PID file and heartbeat, database, memory, disk of
+/// DATA_DIR, certificate. `unknown` when the root is not an installation.
+pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
+    let now = Timestamp::now();
+    let mut checks = Map::new();
+    if !layout.data_dir.is_dir() {
+        checks.insert(
+            "installation".into(),
+            check(
+                CheckStatus::Fail,
+                format!(
+                    "{} is not an installation ({} is missing): check --root / TALOS_ROOT",
+                    layout.root.display(),
+                    layout.data_dir.display()
+                ),
+                Map::new(),
+            ),
+        );
+        return Report {
+            status: Overall::Unknown,
+            path: "offline",
+            timestamp: format_ts(now),
+            daemon: DaemonSummary::of(live),
+            version: None,
+            uptime_seconds: None,
+            checks,
+        };
+    }
+    let hb = heartbeat_check(&layout.heartbeat(), now);
+    let orchestrator = match live.verdict {
+        Verdict::Running | Verdict::Up => hb,
+        // Alive with a fresh heartbeat: the API alone is slow; a warning.
+        Verdict::Hung if CheckStatus::of(&hb) == CheckStatus::Pass => {
+            let mut f = fields(hb);
+            f.remove("status");
+            f.remove("message");
+            f.insert("daemon".into(), live.verdict.as_str().into());
+            check(CheckStatus::Warn, live.message.clone(), f)
+        }
+        _ => {
+            let mut f = fields(hb);
+            f.remove("status");
+            f.remove("message");
+            f.insert("daemon".into(), live.verdict.as_str().into());
+            check(CheckStatus::Fail, live.message.clone(), f)
+        }
+    };
+    checks.insert("orchestrator".into(), orchestrator);
+    checks.insert(
+        "database".into(),
+        database_check(&layout.db, true, OFFLINE_DB_BUSY),
+    );
+    checks.insert("memory".into(), memory_check());
+    checks.insert("disk".into(), disk_check(&layout.data_dir));
+    checks.insert(
+        "certificate".into(),
+        certificate_check(&layout.ssl_dir.join("cert.pem"), now),
+    );
+    Report {
+        status: Overall::from_checks(checks.values()),
+        path: "offline",
+        timestamp: format_ts(now),
+        daemon: DaemonSummary::of(live),
+        version: None,
+        uptime_seconds: None,
+        checks,
+    }
+}
+
+/// The command to run next for a failing or warning check.
+pub fn next_step(name: &str, report: &Report) -> Option<String> {
+    Some(match name {
+        "orchestrator" => report
+            .daemon
+            .next
+            .clone()
+            .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover (F-001)".into()),
+        "database" => "`talos db check`; if locked, see F-003 (`talos restart` releases locks)".into(),
+        "memory" => "find the memory hog (`ps aux --sort=-%mem | head`); `talos restart` if it is Talos (F-002)".into(),
+        "disk" => "`talos log prune --dry-run` shows what can be freed (F-005)".into(),
+        "certificate" => "renew etc/talos/ssl/cert.pem (T008)".into(),
+        "installation" => "check --root / TALOS_ROOT".into(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

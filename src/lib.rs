@@ -2,12 +2,15 @@
 //! everything else is the domain logic they call, which returns values and
 //! never prints.
 
+pub mod archive;
 pub mod audit;
 pub mod breakers;
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod db;
 pub mod doctor;
+pub mod emergency;
 pub mod error;
 pub mod fsutil;
 pub mod health;

@@ -6,7 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use common::sim::{Sim, TOKEN, minimal_install, wait_for};
+use common::sim::{Sim, TOKEN, minimal_install, sandbox_install, wait_for};
 use serde_json::Value;
 
 fn agent() -> ureq::Agent {
@@ -259,4 +259,40 @@ fn a_second_sim_on_the_same_root_refuses() {
     let _first = Sim::start(root, &[]);
     let err = Sim::try_start(root, &[]).err().expect("refused");
     assert!(err.contains("another daemon"), "{err}");
+}
+
+#[test]
+fn runs_on_a_sandbox_and_records_tasks_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sandbox");
+    let token = sandbox_install(&root);
+    let sim = Sim::start(&root, &["--task-interval", "0.1", "--flaky", "none"]);
+    let db = root.join("var/lib/talos/db/talos.db");
+    let count = || -> i64 {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM tasks WHERE id LIKE 'task_%' AND status = 'completed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0)
+    };
+    let before = count();
+    assert!(wait_for(Duration::from_secs(5), || count() >= before + 3));
+    // The sandbox's token opens the API.
+    let (code, body) = post(
+        &format!("{}/admin/circuit-breakers/llm_api/reset", sim.url),
+        Some(&token),
+        "",
+    );
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(
+        body,
+        serde_json::json!({"name": "llm_api", "state": "closed"})
+    );
+    assert!(
+        sim.stderr().lines().all(|l| !l.contains("cannot")),
+        "{}",
+        sim.stderr()
+    );
 }

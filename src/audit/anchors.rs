@@ -9,9 +9,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::Head;
 use super::merkle::parse_hash;
 use super::verify::{Anchor, AnchorFrom};
-use super::Head;
 use crate::error::{Context, Error, Result};
 
 /// metadata.json is the first entry of a talos backup; give up looking for
@@ -37,8 +37,7 @@ struct HeadJson {
 /// its `metadata.json`. `Ok(None)` when the backup recorded no head (an empty
 /// chain or an archive without metadata).
 pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
-    let file =
-        File::open(archive).with_context(|| format!("cannot open {}", archive.display()))?;
+    let file = File::open(archive).with_context(|| format!("cannot open {}", archive.display()))?;
     let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
     let mut tar = tar::Archive::new(gz);
     let entries = tar
@@ -48,7 +47,8 @@ pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
         if i >= METADATA_SEARCH_ENTRIES {
             break;
         }
-        let entry = entry.with_context(|| format!("cannot read {} as a tar.gz", archive.display()))?;
+        let entry =
+            entry.with_context(|| format!("cannot read {} as a tar.gz", archive.display()))?;
         let path = entry
             .path()
             .with_context(|| format!("bad entry name in {}", archive.display()))?

@@ -233,10 +233,9 @@ impl std::fmt::Display for ProofError {
                 f,
                 "the audit path has the wrong length for this leaf index and tree size"
             ),
-            ProofError::LeafMismatch => write!(
-                f,
-                "the record in the proof does not hash to its leaf_hash"
-            ),
+            ProofError::LeafMismatch => {
+                write!(f, "the record in the proof does not hash to its leaf_hash")
+            }
             ProofError::RootMismatch { computed } => {
                 write!(f, "the path leads to root {computed}, not the given root")
             }

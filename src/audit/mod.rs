@@ -20,8 +20,8 @@ use crate::install::Layout;
 
 pub use record::{GENESIS_HASH, Record};
 pub use verify::{
-    Anchor, AnchorFrom, ChainError, ChainErrorKind, ChainReport, TreeHead, VerifyOptions, verify_chain,
-    verify_chain_with,
+    Anchor, AnchorFrom, ChainError, ChainErrorKind, ChainReport, TreeHead, VerifyOptions,
+    verify_chain, verify_chain_with,
 };
 
 /// A new audit file is begun past this size (CONTRACT §3).

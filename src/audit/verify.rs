@@ -258,11 +258,7 @@ struct RawRecord<'a> {
 }
 
 fn lower_hex(text: &[u8]) -> Option<Hash> {
-    if text.len() != 64
-        || !text
-            .iter()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
+    if text.len() != 64 || !text.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         return None;
     }
     let mut out = [0u8; 32];
@@ -414,7 +410,9 @@ impl<'a> Checker<'a> {
                         ),
                     ),
                     _ => (
-                        format!("line {at} (where seq {expected} belongs) is not an audit record: {detail}"),
+                        format!(
+                            "line {at} (where seq {expected} belongs) is not an audit record: {detail}"
+                        ),
                         format!(
                             "{PRESERVE}; compare the file with logs/audit/ in the newest backup (`talos backup list`) \
                              to see what the line held"
@@ -455,7 +453,10 @@ impl<'a> Checker<'a> {
             let what = if seq + 1 == expected && hash == self.prev_hash {
                 format!("record {seq} is repeated at {at}: the line is a copy of the one before it")
             } else {
-                format!("seq {seq} appears at {at} after seq {}: a record repeated or moved", expected - 1)
+                format!(
+                    "seq {seq} appears at {at} after seq {}: a record repeated or moved",
+                    expected - 1
+                )
             };
             self.fail(
                 ChainErrorKind::DuplicateOrReordered,
@@ -674,7 +675,9 @@ pub fn verify_chain_with(
     tree_anchors.sort_by_key(|a| a.0);
     let want_tree = opts.tree_root || !tree_anchors.is_empty();
     let proof = match (opts.prove, opts.limit) {
-        (Some(seq), Some(size)) if seq >= 1 && seq <= size => Some(ProofBuilder::new(seq - 1, size)),
+        (Some(seq), Some(size)) if seq >= 1 && seq <= size => {
+            Some(ProofBuilder::new(seq - 1, size))
+        }
         _ => None,
     };
     let mut c = Checker {
@@ -863,7 +866,11 @@ pub fn verify_chain_with(
     if c.error.is_none() && !stopped_by_limit && unchecked > 0 {
         let last = c.records;
         let beyond = match (c.rec_anchors.get(c.rec_pos), c.tree_anchors.get(c.tree_pos)) {
-            (Some(&(seq, hash, source)), _) => Some((seq, format!("record {seq} with hash {}", hex(&hash)), source)),
+            (Some(&(seq, hash, source)), _) => Some((
+                seq,
+                format!("record {seq} with hash {}", hex(&hash)),
+                source,
+            )),
             (None, Some(&(size, root, source))) => Some((
                 size,
                 format!("a tree of {size} records with root {}", hex(&root)),

@@ -2,14 +2,22 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod backup;
+pub mod breaker;
 pub mod completions;
 pub mod config;
 pub mod db;
 pub mod doctor;
+pub mod health;
 pub mod incident;
 pub mod log;
+pub mod panic;
+pub mod recover;
 pub mod repair;
+pub mod restart;
+pub mod restore;
 pub mod sandbox;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -79,28 +87,44 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Effective settings and config.yaml checks
+    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
+    Status(status::StatusArgs),
+    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
+    Health(health::HealthArgs),
+    // The args structs' doc comments are the help of these two.
+    Panic(panic::PanicArgs),
+    Recover(recover::RecoverArgs),
+    /// Ask the daemon to restart through its admin API
+    Restart(restart::RestartArgs),
+    /// Circuit breakers: list them, reset them
     #[command(subcommand)]
-    Config(config::ConfigCommand),
-    /// Print shell completions
-    Completions(completions::CompletionsArgs),
-    /// The database: integrity check, WAL checkpoint
+    Breaker(breaker::BreakerCommand),
+    /// Write, list and verify backup archives
     #[command(subcommand)]
-    Db(db::DbCommand),
-    /// Every offline check, with the fix for each finding
-    Doctor(doctor::DoctorArgs),
+    Backup(backup::BackupCommand),
+    Restore(restore::RestoreArgs),
+    /// Search, trace and count the Tier 2/3 logs; prune old rotations
+    #[command(subcommand)]
+    Log(log::LogCommand),
     /// Postmortem draft from the evidence on disk
     #[command(subcommand)]
     Incident(incident::IncidentCommand),
-    /// Search, trace, count and prune the Tier 2/3 logs
-    #[command(subcommand)]
-    Log(log::LogCommand),
+    /// Every offline check, with the fix for each finding
+    Doctor(doctor::DoctorArgs),
     /// Repair damaged files: JSON-lines logs, config.yaml
     #[command(subcommand)]
     Repair(repair::RepairCommand),
+    /// The database: integrity check, WAL checkpoint
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Effective settings and config.yaml checks
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Make a practice installation (sandbox init DIR)
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
+    /// Print shell completions
+    Completions(completions::CompletionsArgs),
 }
 
 /// Which path a command that can act on the daemon takes.
@@ -160,14 +184,22 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Breaker(c) => breaker::run(ctx, c),
+        Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Health(a) => health::run(ctx, a),
+        Command::Restart(a) => restart::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
+        Command::Sandbox(c) => sandbox::run(ctx, c),
+        Command::Log(c) => log::run(ctx, c),
+        Command::Restore(a) => restore::run(ctx, a),
+        Command::Panic(a) => panic::run(ctx, a),
+        Command::Recover(a) => recover::run(ctx, a),
         Command::Db(c) => db::run(ctx, c),
         Command::Doctor(a) => doctor::run(ctx, a),
         Command::Incident(c) => incident::run(ctx, c),
-        Command::Log(c) => log::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
-        Command::Sandbox(c) => sandbox::run(ctx, c),
     }
 }
 

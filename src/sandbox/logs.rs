@@ -123,7 +123,7 @@ impl Plan {
             now,
             start,
             slices: if large { 288 } else { 48 },
-            traces_per_slice: if large { 520 } else { 12 },
+            traces_per_slice: if large { 1150 } else { 12 },
             sessions,
             blocks,
             breaker_open,

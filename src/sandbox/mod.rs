@@ -209,7 +209,7 @@ pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summar
     }
     let records = if large { 1_000_000 } else { 320 };
     let chain = chain::write_chain(&plan, &layout.audit_dir, records, large, &opts.operator)?;
-    let history = if large { 700_000 } else { 300 };
+    let history = if large { 260_000 } else { 300 };
     let db_stats = db::write_db(
         &layout.db,
         &plan,

@@ -186,6 +186,8 @@ struct Sim {
     next_task: Instant,
     next_signal_check: Instant,
     crash_at: Option<Instant>,
+    /// The tasks table did not take a row once: do not say it again.
+    tasks_table_failed: bool,
 }
 
 impl Sim {
@@ -247,6 +249,7 @@ impl Sim {
             next_task: now + Duration::from_secs_f64(args.task_interval.min(1.0)),
             next_signal_check: now,
             crash_at,
+            tasks_table_failed: false,
             args,
         };
         sim.load_breakers();
@@ -570,6 +573,7 @@ impl Sim {
                 &cid,
                 Some(json!({"code": "T010", "type": "CircuitBreakerOpen", "recoverable": true})),
             );
+            self.record_task(&task_id, &cid, "deferred", now);
             return;
         }
         let ok = self.dependency_up();
@@ -611,8 +615,24 @@ impl Sim {
                 Some(json!({"code": "T004", "type": "TaskTimeout", "recoverable": true})),
             );
         }
+        self.record_task(&task_id, &cid, if ok { "completed" } else { "failed" }, now);
         if flaky != "none" {
             self.breaker_result(&flaky, ok, &cid);
+        }
+    }
+
+    /// A row in the database's `tasks` table (the sandbox's schema).
+    fn record_task(&mut self, id: &str, cid: &str, status: &str, started: Timestamp) {
+        let Some(db) = &self.db else { return };
+        let res = db.execute(
+            "INSERT OR REPLACE INTO tasks (id, type, status, priority, correlation_id, created_at, updated_at, payload) VALUES (?1, 'analysis', ?2, 5, ?3, ?4, ?5, '{}')",
+            rusqlite::params![id, status, cid, format_ts(started), format_ts(Timestamp::now())],
+        );
+        if let Err(e) = res
+            && !self.tasks_table_failed
+        {
+            self.tasks_table_failed = true;
+            eprintln!("talos-sim: not recording tasks in the database: {e}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! environment, hash a tree, find a free port. Each test file uses a part.
 #![allow(dead_code)]
 
+pub mod archive;
 pub mod sim;
 
 use std::collections::BTreeMap;

@@ -237,7 +237,7 @@ pub fn minimal_install(root: &Path) -> &'static str {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
         "PRAGMA journal_mode=WAL;
-         CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, status TEXT, created_at TEXT);
+         CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL, correlation_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, payload TEXT);
          CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, created_at TEXT);
          CREATE TABLE IF NOT EXISTS audit_log (seq INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, hash TEXT NOT NULL);",
     )
@@ -245,6 +245,33 @@ pub fn minimal_install(root: &Path) -> &'static str {
     drop(conn);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
     TOKEN
+}
+
+/// A realistic installation made by `talos sandbox init ROOT` (ROOT new or
+/// empty): config with `process_match: talos-sim`, secrets, certificate,
+/// breakers (`llm_api` open, `database` closed), a WAL database, traced
+/// logs, an audit chain. Returns the admin token it wrote.
+pub fn sandbox_install(root: &Path) -> String {
+    let out = assert_cmd::Command::cargo_bin("talos")
+        .unwrap()
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .args(["sandbox", "init"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "sandbox init failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(root.join("etc/talos/secrets/admin_token"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// Files for an HTTPS sim: a self-signed CA and a server certificate it

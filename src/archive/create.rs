@@ -1,0 +1,796 @@
+//! Writing a backup archive (CONTRACT §4).
+//!
+//! `metadata.json` and `manifest.json` come first in the archive, but the
+//! manifest's checksums are known only after reading every file. So: snapshot
+//! the database with SQLite's online backup API, hash every file first (in
+//! parallel), then stream the tar with the hashes known, checking each file
+//! again on the way in (a file that changed in between fails the backup, it
+//! is never archived with a wrong checksum). Small files are kept in memory
+//! between the two passes, so state files the daemon rewrites every second
+//! (the heartbeat) are archived exactly as hashed. Audit files are append-only:
+//! their length is taken under the audit lock, with the chain head, and only
+//! that prefix is archived, so the archived chain ends at `audit_head`.
+//!
+//! Compression runs on its own thread (flate2 with the zlib-rs backend) while
+//! the tar is assembled and re-hashed on the calling thread: the two cores are
+//! both used, which is what keeps `backup create` within `tar czf`'s time.
+//!
+//! Everything is written inside a private temporary directory in the output
+//! directory, fsynced, then renamed to `backup_YYYYMMDD_HHMMSS.tar.gz`, and
+//! the directory fsynced: a killed backup never leaves a file with a final name.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{
+    AuditHead, BACKUP_VERSION, MANIFEST, METADATA, Manifest, ManifestFile, Metadata,
+    backup_file_name, parse_backup_file_name,
+};
+use crate::audit::record::hex;
+use crate::error::{Context, Error, Result};
+use crate::fsutil::FileLock;
+use crate::install::{COMPONENTS, Layout};
+
+/// Files up to this size are read once and archived from memory.
+const SMALL_FILE: u64 = 1024 * 1024;
+/// At most this much file content is held in memory at once.
+const MEMORY_BUDGET: u64 = 32 * 1024 * 1024;
+/// gzip level. 6 is gzip's default; zlib-rs at 6 compresses about as fast as
+/// GNU gzip -6 while the hashing runs on the other core. Override with
+/// TALOS_BACKUP_LEVEL (1 = fastest, 9 = smallest).
+pub const DEFAULT_LEVEL: u32 = 6;
+/// Temporary directories of unfinished backups start with this.
+pub const TMP_PREFIX: &str = ".tmp-backup-";
+
+#[derive(Debug, Clone)]
+pub struct CreateOptions {
+    pub output_dir: PathBuf,
+    /// None: every component that exists (a full backup).
+    pub components: Option<Vec<String>>,
+    pub keep: Option<usize>,
+    /// Rescue mode, for the rollback archive a restore writes while the
+    /// daemon is known to be down: the installation may be the damaged thing
+    /// being replaced, so a database the online backup API cannot read is
+    /// copied as it is, and an unreadable audit head is noted, not fatal.
+    pub rescue: bool,
+}
+
+/// Something in the installation that is not archived, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub path: PathBuf,
+    pub size: u64,
+    pub files: usize,
+    pub bytes: u64,
+    pub duration_ms: u64,
+    pub sha256: String,
+    pub backup_type: String,
+    pub components: Vec<String>,
+    pub audit_head: Option<AuditHead>,
+    pub skipped: Vec<Skipped>,
+    pub pruned: Vec<PathBuf>,
+    /// PID of a dead process whose lock was taken over.
+    pub lock_taken_over: Option<u32>,
+}
+
+enum Source {
+    Path(PathBuf),
+}
+
+struct FileItem {
+    archive_path: String,
+    source: Source,
+    mode: u32,
+    mtime: u64,
+    /// For append-only files: archive only this prefix.
+    limit: Option<u64>,
+}
+
+enum Item {
+    Dir {
+        archive_path: String,
+        mode: u32,
+        mtime: u64,
+    },
+    File(usize),
+}
+
+struct Hashed {
+    checksum: String,
+    size: u64,
+    data: Option<Vec<u8>>,
+}
+
+struct Walk<'a> {
+    items: Vec<Item>,
+    files: Vec<FileItem>,
+    skipped: &'a mut Vec<Skipped>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, archive_path: &str, meta: &std::fs::Metadata) {
+        self.items.push(Item::Dir {
+            archive_path: archive_path.to_string(),
+            mode: meta.mode() & 0o7777,
+            mtime: meta.mtime().max(0) as u64,
+        });
+    }
+
+    fn file(&mut self, archive_path: String, path: PathBuf, meta: &std::fs::Metadata) {
+        self.items.push(Item::File(self.files.len()));
+        self.files.push(FileItem {
+            archive_path,
+            source: Source::Path(path),
+            mode: meta.mode() & 0o7777,
+            mtime: meta.mtime().max(0) as u64,
+            limit: None,
+        });
+    }
+
+    /// Walks a directory without following links; `exclude` names entries of
+    /// the top level that belong elsewhere (config's ssl/).
+    fn tree(&mut self, dir: &Path, archive_path: &str, exclude: &[&str]) -> Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .collect::<std::io::Result<_>>()
+            .with_context(|| format!("cannot read {}", dir.display()))?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else {
+                self.skipped.push(Skipped {
+                    path: e.path(),
+                    reason: "name is not UTF-8".into(),
+                });
+                continue;
+            };
+            if exclude.contains(&name) {
+                continue;
+            }
+            let path = e.path();
+            let ap = format!("{archive_path}/{name}");
+            let meta = match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => {
+                    return Err(Error::from(err).hint(format!("cannot read {}", path.display())));
+                }
+            };
+            let ft = meta.file_type();
+            if ft.is_dir() {
+                self.dir(&ap, &meta);
+                self.tree(&path, &ap, &[])?;
+            } else if ft.is_file() {
+                self.file(ap, path, &meta);
+            } else {
+                self.skipped.push(Skipped {
+                    path,
+                    reason: kind_name(&meta).into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn kind_name(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        "symbolic link (not followed)"
+    } else if ft.is_socket() {
+        "socket"
+    } else if ft.is_fifo() {
+        "fifo"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "device"
+    } else if ft.is_dir() {
+        "directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Takes a consistent copy of a live SQLite database with the online backup
+/// API, in one step so concurrent writers (WAL mode) never restart it.
+pub fn snapshot_database(db: &Path, dest: &Path) -> Result<()> {
+    use rusqlite::backup::{Backup, StepResult};
+    use rusqlite::{Connection, OpenFlags};
+    let open = |flags| -> rusqlite::Result<Connection> {
+        let c = Connection::open_with_flags(db, flags)?;
+        c.busy_timeout(Duration::from_secs(10))?;
+        Ok(c)
+    };
+    let src = open(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let mut dst = Connection::open(dest)
+        .with_context(|| format!("cannot create the snapshot {}", dest.display()))?;
+    {
+        let backup = Backup::new(&src, &mut dst).context("cannot start the database backup")?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match backup
+                .step(-1)
+                .with_context(|| format!("backup of {} failed", db.display()))?
+            {
+                StepResult::Done => break,
+                StepResult::More => continue,
+                _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                _ => {
+                    return Err(Error::failed(format!(
+                        "the database {} stayed locked for 60 s",
+                        db.display()
+                    ))
+                    .hint("retry; if it persists, check what holds the lock (`talos db check`)"));
+                }
+            }
+        }
+    }
+    dst.close()
+        .map_err(|(_, e)| Error::from(e))
+        .context("cannot close the snapshot")?;
+    Ok(())
+}
+
+/// Sends the tar stream to the compressing thread in large chunks.
+struct ChunkWriter {
+    buf: Vec<u8>,
+    tx: mpsc::SyncSender<Vec<u8>>,
+}
+
+const CHUNK: usize = 1024 * 1024;
+
+impl Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 64 * 1024));
+            self.tx
+                .send(chunk)
+                .map_err(|_| std::io::Error::other("the compressor stopped"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Hashes and counts what passes through to the archive file.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(data)?;
+        self.hasher.update(&data[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Hashes and counts what a reader yields.
+struct HashingReader<R: Read> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+fn open_nofollow(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW)
+        .open(path)
+}
+
+fn hash_one(f: &FileItem, mem: &AtomicU64) -> std::io::Result<Hashed> {
+    let Source::Path(path) = &f.source;
+    let file = open_nofollow(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("is no longer a regular file"));
+    }
+    let size = f.limit.unwrap_or(meta.len()).min(meta.len());
+    if size <= SMALL_FILE && mem.fetch_add(size, Ordering::Relaxed) + size <= MEMORY_BUDGET {
+        let mut data = Vec::with_capacity(size as usize);
+        file.take(size).read_to_end(&mut data)?;
+        if (data.len() as u64) < size {
+            return Err(std::io::Error::other("shrank while being read"));
+        }
+        let checksum = hex(&Sha256::digest(&data));
+        return Ok(Hashed {
+            checksum,
+            size,
+            data: Some(data),
+        });
+    }
+    let (checksum, n) = super::hash_reader(file.take(size))?;
+    if n < size {
+        return Err(std::io::Error::other("shrank while being read"));
+    }
+    Ok(Hashed {
+        checksum,
+        size,
+        data: None,
+    })
+}
+
+fn header(kind: tar::EntryType, size: u64, mode: u32, mtime: u64) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(kind);
+    h.set_size(size);
+    h.set_mode(mode);
+    h.set_mtime(mtime);
+    h.set_uid(0);
+    h.set_gid(0);
+    h
+}
+
+/// Clears our PID from the lock file before releasing it, so only a backup
+/// that died holding the lock leaves a PID for the next one to report.
+struct ClearOnDrop(FileLock);
+
+impl Drop for ClearOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0.path, b"");
+    }
+}
+
+/// Removes temporary directories left by killed backups (the caller holds the
+/// output directory's lock, so none of them is in use).
+fn clean_stale_temps(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Writes one backup archive. Never prints; `progress` gets bytes archived.
+pub fn create(
+    layout: &Layout,
+    opts: &CreateOptions,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Created> {
+    let started = Instant::now();
+    let out_dir = &opts.output_dir;
+    if !out_dir.exists() {
+        crate::fsutil::create_dir_mode(out_dir, 0o700)?;
+    }
+    let lock = ClearOnDrop(FileLock::try_exclusive(
+        &out_dir.join(".backup.lock"),
+        "backup",
+    )?);
+    clean_stale_temps(out_dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .tempdir_in(out_dir)
+        .with_context(|| {
+            format!(
+                "cannot create a temporary directory in {}",
+                out_dir.display()
+            )
+        })?;
+
+    let full = opts.components.is_none();
+    let wanted: Vec<String> = match &opts.components {
+        Some(c) => super::ordered(c),
+        None => COMPONENTS.iter().map(|s| s.to_string()).collect(),
+    };
+
+    let mut skipped = Vec::new();
+    let mut components = Vec::new();
+    let mut walk = Walk {
+        items: Vec::new(),
+        files: Vec::new(),
+        skipped: &mut skipped,
+    };
+    let mut audit_head = None;
+    for comp in &wanted {
+        let dir = layout.component_dir(comp).expect("known component");
+        let meta = match std::fs::symlink_metadata(&dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                walk.skipped.push(Skipped {
+                    path: dir.clone(),
+                    reason: format!("component {comp}: directory does not exist"),
+                });
+                continue;
+            }
+            Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+        };
+        if !meta.is_dir() {
+            walk.skipped.push(Skipped {
+                path: dir.clone(),
+                reason: format!("component {comp}: {}", kind_name(&meta)),
+            });
+            continue;
+        }
+        components.push(comp.clone());
+        match comp.as_str() {
+            "config" => {
+                walk.dir("config", &meta);
+                walk.tree(&dir, "config", &["ssl"])?;
+            }
+            "database" => {
+                walk.dir("database", &meta);
+                match std::fs::symlink_metadata(&layout.db) {
+                    Ok(m) if m.is_file() => {
+                        let snap = tmp.path().join("talos.db");
+                        let wal = layout.db_dir.join("talos.db-wal");
+                        if opts.rescue && !wal.exists() {
+                            // Daemon down and no WAL: the file alone is the
+                            // whole database, and copying it leaves the
+                            // installation untouched (opening it with SQLite
+                            // would leave -wal/-shm files behind).
+                            std::fs::copy(&layout.db, &snap)
+                                .with_context(|| format!("cannot copy {}", layout.db.display()))?;
+                        } else if let Err(e) = snapshot_database(&layout.db, &snap) {
+                            if !opts.rescue {
+                                return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
+                            }
+                            // The daemon is down (checked by the caller): the
+                            // file is not live, a plain copy is consistent.
+                            walk.skipped.push(Skipped {
+                                path: layout.db.clone(),
+                                reason: format!(
+                                    "online backup failed ({e}); copied the file as it is"
+                                ),
+                            });
+                            std::fs::copy(&layout.db, &snap)
+                                .with_context(|| format!("cannot copy {}", layout.db.display()))?;
+                        }
+                        let smeta = std::fs::metadata(&snap)?;
+                        walk.items.push(Item::File(walk.files.len()));
+                        walk.files.push(FileItem {
+                            archive_path: "database/talos.db".into(),
+                            source: Source::Path(snap),
+                            mode: m.mode() & 0o7777,
+                            mtime: smeta.mtime().max(0) as u64,
+                            limit: None,
+                        });
+                    }
+                    Ok(m) => walk.skipped.push(Skipped {
+                        path: layout.db.clone(),
+                        reason: kind_name(&m).into(),
+                    }),
+                    Err(_) => walk.skipped.push(Skipped {
+                        path: layout.db.clone(),
+                        reason: "no database file".into(),
+                    }),
+                }
+            }
+            "logs" => {
+                let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
+                walk.dir("logs", &log_meta);
+                walk.dir("logs/audit", &meta);
+                // Sizes and head under the audit lock: appends happen under
+                // it, so every size is at a record boundary and the head is
+                // the last archived record.
+                let _audit_lock = FileLock::exclusive_blocking(&layout.audit_lock())?;
+                let first = walk.files.len();
+                walk.tree(&dir, "logs/audit", &[".lock"])?;
+                for f in &mut walk.files[first..] {
+                    let Source::Path(p) = &f.source;
+                    f.limit = Some(std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0));
+                }
+                match crate::audit::head(&dir) {
+                    Ok(h) => {
+                        audit_head = h.map(|h| AuditHead {
+                            seq: h.seq,
+                            hash: h.hash,
+                        })
+                    }
+                    Err(e) if opts.rescue => walk.skipped.push(Skipped {
+                        path: dir.clone(),
+                        reason: format!("audit head unreadable ({}); archived as it is", e.message),
+                    }),
+                    Err(e) => {
+                        return Err(Error::integrity(format!(
+                            "cannot read the audit chain's head: {}",
+                            e.message
+                        ))
+                        .hint("run `talos audit verify-chain`; a backup records the head it saw"));
+                    }
+                }
+            }
+            _ => {
+                walk.dir(super::component_prefix(comp), &meta);
+                walk.tree(&dir, super::component_prefix(comp), &[])?;
+            }
+        }
+    }
+    let Walk { items, files, .. } = walk;
+
+    // Pass 1: hash everything, in parallel.
+    let mem = AtomicU64::new(0);
+    let hashed: Vec<std::io::Result<Hashed>> =
+        files.par_iter().map(|f| hash_one(f, &mem)).collect();
+    let mut manifest_files = Vec::with_capacity(files.len());
+    let mut hashes = Vec::with_capacity(files.len());
+    let mut vanished = vec![false; files.len()];
+    for (i, (f, h)) in files.iter().zip(hashed).enumerate() {
+        match h {
+            Ok(h) => {
+                manifest_files.push(ManifestFile {
+                    path: f.archive_path.clone(),
+                    checksum: h.checksum.clone(),
+                    size: h.size,
+                    mode: format!("{:04o}", f.mode & 0o7777),
+                });
+                hashes.push(Some(h));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let Source::Path(p) = &f.source;
+                skipped.push(Skipped {
+                    path: p.clone(),
+                    reason: "vanished during the backup".into(),
+                });
+                vanished[i] = true;
+                hashes.push(None);
+            }
+            Err(e) => {
+                let Source::Path(p) = &f.source;
+                return Err(Error::failed(format!("cannot read {}", p.display()))
+                    .with_source(e)
+                    .hint("check its owner and mode, or run as the talos user or root"));
+            }
+        }
+    }
+    let manifest = Manifest {
+        algorithm: "sha256".into(),
+        files: manifest_files,
+    };
+    let total: u64 = manifest.total_size();
+    let created_at = jiff::Timestamp::now();
+    let metadata = Metadata {
+        backup_version: BACKUP_VERSION.into(),
+        created_at: crate::timespec::format_ts(created_at),
+        created_by: Some(crate::audit::operator_actor()),
+        hostname: Some(crate::fsutil::hostname()),
+        talos_version: Some(crate::VERSION.into()),
+        backup_type: Some(if full { "full" } else { "partial" }.into()),
+        components: Some(components.clone()),
+        compressed: Some(true),
+        encryption: Some(serde_json::Value::Null),
+        checksum_algorithm: Some("sha256".into()),
+        audit_head: audit_head.clone(),
+    };
+
+    // Pass 2: stream the tar to the compressing thread.
+    let level = std::env::var("TALOS_BACKUP_LEVEL")
+        .ok()
+        .and_then(|l| l.parse::<u32>().ok())
+        .filter(|l| (1..=9).contains(l))
+        .unwrap_or(DEFAULT_LEVEL);
+    let partial_path = tmp.path().join("archive.tar.gz");
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial_path)
+        .with_context(|| format!("cannot create {}", partial_path.display()))?;
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(4);
+    let now = created_at.as_second().max(0) as u64;
+
+    let (tar_result, gz_result) = std::thread::scope(|s| {
+        let compressor = s.spawn(move || -> std::io::Result<(File, String, u64)> {
+            let hw = HashingWriter {
+                inner: BufWriter::with_capacity(256 * 1024, out),
+                hasher: Sha256::new(),
+                count: 0,
+            };
+            let mut gz = flate2::write::GzEncoder::new(hw, flate2::Compression::new(level));
+            for chunk in rx {
+                gz.write_all(&chunk)?;
+            }
+            let mut hw = gz.finish()?;
+            hw.flush()?;
+            let HashingWriter {
+                inner,
+                hasher,
+                count,
+            } = hw;
+            let file = inner.into_inner().map_err(|e| e.into_error())?;
+            Ok((file, hex(&hasher.finalize()), count))
+        });
+        let tar_result = (|| -> Result<()> {
+            let mut b = tar::Builder::new(ChunkWriter {
+                buf: Vec::with_capacity(CHUNK + 64 * 1024),
+                tx,
+            });
+            let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
+                let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
+                b.append_data(&mut h, name, bytes)
+            };
+            let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
+            let man_bytes = serde_json::to_vec_pretty(&manifest)?;
+            let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
+            put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
+            put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
+            let mut done = 0u64;
+            for item in &items {
+                match item {
+                    Item::Dir {
+                        archive_path,
+                        mode,
+                        mtime,
+                    } => {
+                        let mut h = header(tar::EntryType::Directory, 0, *mode, *mtime);
+                        b.append_data(&mut h, format!("{archive_path}/"), std::io::empty())
+                            .map_err(io)?;
+                    }
+                    Item::File(i) => {
+                        let i = *i;
+                        if vanished[i] {
+                            continue;
+                        }
+                        let f = &files[i];
+                        let hsh = hashes[i].as_ref().expect("hashed");
+                        let mut h = header(tar::EntryType::Regular, hsh.size, f.mode, f.mtime);
+                        if let Some(data) = &hsh.data {
+                            b.append_data(&mut h, &f.archive_path, &data[..])
+                                .map_err(io)?;
+                        } else {
+                            let Source::Path(p) = &f.source;
+                            let file = open_nofollow(p)
+                                .with_context(|| format!("cannot reopen {}", p.display()))?;
+                            let mut r = HashingReader {
+                                inner: file.take(hsh.size),
+                                hasher: Sha256::new(),
+                                count: 0,
+                            };
+                            b.append_data(&mut h, &f.archive_path, &mut r).map_err(io)?;
+                            let got = hex(&r.hasher.finalize());
+                            if r.count != hsh.size || got != hsh.checksum {
+                                return Err(Error::failed(format!(
+                                    "{} changed while the backup was being written",
+                                    p.display()
+                                ))
+                                .hint("run the backup again; if it keeps changing, stop what rewrites it in place"));
+                            }
+                        }
+                        done += hsh.size;
+                        progress(done, total);
+                    }
+                }
+            }
+            b.finish().map_err(io)?;
+            let mut w = b.into_inner().map_err(io)?;
+            w.flush().map_err(io)?;
+            Ok(())
+        })();
+        // Dropping the builder closed the channel; the compressor ends.
+        let gz_result = compressor.join().expect("compressor thread");
+        (tar_result, gz_result)
+    });
+    tar_result?;
+    let (file, sha256, size) = gz_result.context("cannot write the archive")?;
+    file.sync_all().context("cannot sync the archive")?;
+    drop(file);
+
+    // Rename into place without replacing anything; two backups in one
+    // second get consecutive names.
+    let mut ts = created_at;
+    let final_path = loop {
+        let candidate = out_dir.join(backup_file_name(ts));
+        match nix::fcntl::renameat2(
+            nix::fcntl::AT_FDCWD,
+            &partial_path,
+            nix::fcntl::AT_FDCWD,
+            &candidate,
+            nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+        ) {
+            Ok(()) => break candidate,
+            Err(nix::errno::Errno::EEXIST) => ts += jiff::SignedDuration::from_secs(1),
+            Err(e) => {
+                return Err(Error::failed(format!(
+                    "cannot rename the finished archive to {}",
+                    candidate.display()
+                ))
+                .with_source(e));
+            }
+        }
+    };
+    crate::fsutil::sync_dir(out_dir)?;
+    drop(tmp);
+
+    let mut pruned = Vec::new();
+    if let Some(keep) = opts.keep {
+        pruned = prune(out_dir, keep, &final_path)?;
+    }
+    let lock_taken_over = lock.0.previous_holder;
+    drop(lock);
+    Ok(Created {
+        path: final_path,
+        size,
+        files: manifest.files.len(),
+        bytes: total,
+        duration_ms: started.elapsed().as_millis() as u64,
+        sha256,
+        backup_type: metadata.backup_type.clone().unwrap_or_default(),
+        components,
+        audit_head,
+        skipped,
+        pruned,
+        lock_taken_over,
+    })
+}
+
+/// Backups in a directory, newest first (by the time in their names).
+pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(ts) = parse_backup_file_name(name)
+            && e.file_type().map(|t| t.is_file()).unwrap_or(false)
+        {
+            out.push((ts, e.path()));
+        }
+    }
+    out.sort_by(|a, b| b.cmp(a));
+    Ok(out)
+}
+
+/// Deletes all but the newest `keep` backups; never the one just written.
+fn prune(dir: &Path, keep: usize, just_written: &Path) -> Result<Vec<PathBuf>> {
+    let mut pruned = Vec::new();
+    for (_, path) in list_backups(dir)?.into_iter().skip(keep) {
+        if path == just_written {
+            continue;
+        }
+        std::fs::remove_file(&path).with_context(|| format!("cannot delete {}", path.display()))?;
+        pruned.push(path);
+    }
+    if !pruned.is_empty() {
+        crate::fsutil::sync_dir(dir)?;
+    }
+    Ok(pruned)
+}
+
+/// Mode of a file as the manifest writes it.
+pub fn mode_string(meta: &std::fs::Metadata) -> String {
+    format!("{:04o}", meta.permissions().mode() & 0o7777)
+}

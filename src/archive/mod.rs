@@ -1,0 +1,403 @@
+//! The backup archive of CONTRACT §4: its formats (`metadata.json`,
+//! `manifest.json`), the rules an entry path must follow, and the mapping
+//! between archive components and installation directories. Writing lives in
+//! `create`, verification in `read`, the restore plan in `plan`, the swap and
+//! its crash journal in `restore` and `journal`.
+
+pub mod create;
+pub mod journal;
+pub mod plan;
+pub mod read;
+pub mod restore;
+pub mod sample;
+pub mod validate;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::record::hex;
+use crate::error::{Error, Result};
+use crate::install::{COMPONENTS, Layout};
+
+pub const BACKUP_VERSION: &str = "4.0";
+pub const METADATA: &str = "metadata.json";
+pub const MANIFEST: &str = "manifest.json";
+
+/// `backup_YYYYMMDD_HHMMSS.tar.gz`.
+pub fn backup_file_name(ts: jiff::Timestamp) -> String {
+    ts.to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("backup_%Y%m%d_%H%M%S.tar.gz")
+        .to_string()
+}
+
+/// The timestamp a backup's file name holds, if it is one of ours.
+pub fn parse_backup_file_name(name: &str) -> Option<jiff::Timestamp> {
+    let stamp = name.strip_prefix("backup_")?.strip_suffix(".tar.gz")?;
+    if stamp.len() != 15 {
+        return None;
+    }
+    let dt = jiff::civil::DateTime::strptime("%Y%m%d_%H%M%S", stamp).ok()?;
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditHead {
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// `metadata.json`. Only `backup_version` and `created_at` are required on
+/// reading, so an archive assembled by hand (GNU tar and sha256sum) restores.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Metadata {
+    pub backup_version: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub hostname: Option<String>,
+    #[serde(default)]
+    pub talos_version: Option<String>,
+    #[serde(default)]
+    pub backup_type: Option<String>,
+    #[serde(default)]
+    pub components: Option<Vec<String>>,
+    #[serde(default)]
+    pub compressed: Option<bool>,
+    #[serde(default)]
+    pub encryption: Option<serde_json::Value>,
+    #[serde(default)]
+    pub checksum_algorithm: Option<String>,
+    #[serde(default)]
+    pub audit_head: Option<AuditHead>,
+}
+
+impl Metadata {
+    /// Checks what a restore relies on; the error names the field.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if !self.backup_version.starts_with("4.") {
+            return Err(format!(
+                "backup_version is {:?}; this talos reads version 4.x archives",
+                self.backup_version
+            ));
+        }
+        if let Some(a) = &self.checksum_algorithm
+            && a != "sha256"
+        {
+            return Err(format!("checksum_algorithm is {a:?}, only sha256 is known"));
+        }
+        if let Some(t) = &self.backup_type
+            && t != "full"
+            && t != "partial"
+        {
+            return Err(format!("backup_type is {t:?}, must be full or partial"));
+        }
+        if let Some(cs) = &self.components {
+            for c in cs {
+                if !COMPONENTS.contains(&c.as_str()) {
+                    return Err(format!("components lists unknown component {c:?}"));
+                }
+            }
+        }
+        if let Some(e) = &self.encryption
+            && !e.is_null()
+        {
+            return Err("the archive says it is encrypted; this talos writes and reads only unencrypted archives".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ManifestFile {
+    pub path: String,
+    pub checksum: String,
+    pub size: u64,
+    pub mode: String,
+}
+
+impl ManifestFile {
+    /// The mode as a number, limited to the permission bits (no setuid).
+    pub fn mode_bits(&self) -> u32 {
+        u32::from_str_radix(&self.mode, 8).unwrap_or(0o600) & 0o777
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub algorithm: String,
+    pub files: Vec<ManifestFile>,
+}
+
+impl Manifest {
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.algorithm != "sha256" {
+            return Err(format!(
+                "algorithm is {:?}, only sha256 is known",
+                self.algorithm
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.files {
+            check_entry_path(&f.path, false)
+                .map_err(|e| format!("manifest entry {:?}: {e}", f.path))?;
+            if f.path == METADATA || f.path == MANIFEST {
+                return Err(format!("manifest lists {:?}, which it must not", f.path));
+            }
+            if f.checksum.len() != 64
+                || !f
+                    .checksum
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            {
+                return Err(format!(
+                    "manifest entry {:?}: checksum {:?} is not 64 lowercase hex digits",
+                    f.path, f.checksum
+                ));
+            }
+            if u32::from_str_radix(&f.mode, 8).is_err() {
+                return Err(format!(
+                    "manifest entry {:?}: mode {:?} is not octal",
+                    f.path, f.mode
+                ));
+            }
+            if !seen.insert(f.path.as_str()) {
+                return Err(format!("manifest lists {:?} twice", f.path));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn total_size(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
+
+/// The archive prefix a component's files sit under.
+pub fn component_prefix(component: &str) -> &'static str {
+    match component {
+        "config" => "config",
+        "state" => "state",
+        "database" => "database",
+        "logs" => "logs/audit",
+        "custom" => "custom",
+        "ssl" => "ssl",
+        _ => "",
+    }
+}
+
+/// The component an archive path belongs to, or why it belongs to none.
+/// `logs` itself (the parent of `logs/audit`) and `database` hold nothing
+/// but their one child.
+pub fn component_of(path: &str) -> std::result::Result<Option<&'static str>, String> {
+    let first = path.split('/').next().unwrap_or("");
+    match first {
+        "config" => {
+            if path == "config/ssl" || path.starts_with("config/ssl/") {
+                return Err("config/ssl belongs to the ssl component (archived as ssl/), not inside config/".into());
+            }
+            Ok(Some("config"))
+        }
+        "state" => Ok(Some("state")),
+        "custom" => Ok(Some("custom")),
+        "ssl" => Ok(Some("ssl")),
+        "database" => match path {
+            "database" | "database/talos.db" => Ok(Some("database")),
+            _ => Err("the database component holds only database/talos.db".into()),
+        },
+        "logs" => match path {
+            "logs" => Ok(None),
+            p if p == "logs/audit" || p.starts_with("logs/audit/") => Ok(Some("logs")),
+            _ => Err("the logs component holds only logs/audit/".into()),
+        },
+        _ => Err(format!(
+            "{first:?} is not a component ({})",
+            COMPONENTS.join(", ")
+        )),
+    }
+}
+
+/// Checks an archive path (already stripped of a leading `./` and trailing
+/// `/`): relative, no `..`, `.` or empty segment, inside a component (or one of
+/// the two top-level JSON files when `top_level_ok`).
+pub fn check_entry_path(path: &str, top_level_ok: bool) -> std::result::Result<(), String> {
+    if path.is_empty() {
+        return Err("empty path".into());
+    }
+    if path.starts_with('/') {
+        return Err("absolute path".into());
+    }
+    for seg in path.split('/') {
+        match seg {
+            ".." => return Err("path contains `..`".into()),
+            "." | "" => return Err("path contains an empty or `.` segment".into()),
+            _ => {}
+        }
+        if seg.bytes().any(|b| b == 0 || b < 0x20) {
+            return Err("path contains control characters".into());
+        }
+    }
+    if top_level_ok && (path == METADATA || path == MANIFEST) {
+        return Ok(());
+    }
+    component_of(path).map(|_| ())
+}
+
+/// Normalises a tar entry name: drops one leading `./` and trailing `/`.
+/// Returns None for the archive root itself (`./`).
+pub fn normalise_entry_name(name: &str) -> Option<&str> {
+    let n = name.strip_prefix("./").unwrap_or(name);
+    let n = n.trim_end_matches('/');
+    if n.is_empty() || n == "." {
+        None
+    } else {
+        Some(n)
+    }
+}
+
+/// Where an archive path of `component` lives in an installation.
+pub fn install_path(layout: &Layout, archive_path: &str) -> Option<PathBuf> {
+    let comp = component_of(archive_path).ok()??;
+    let prefix = component_prefix(comp);
+    let rest = archive_path
+        .strip_prefix(prefix)?
+        .trim_start_matches('/')
+        .to_string();
+    let base = layout.component_dir(comp)?;
+    Some(if rest.is_empty() {
+        base
+    } else {
+        base.join(rest)
+    })
+}
+
+/// SHA-256 of a reader, with its length.
+pub fn hash_reader(mut r: impl Read) -> std::io::Result<(String, u64)> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((hex(&h.finalize()), n))
+}
+
+pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    hash_reader(std::fs::File::open(path)?)
+}
+
+/// The components an archive holds: metadata's list, in §4 order.
+pub fn ordered(components: &[String]) -> Vec<String> {
+    COMPONENTS
+        .iter()
+        .filter(|c| components.iter().any(|x| x == *c))
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// Free bytes for an unprivileged writer on the file system holding `path`.
+pub fn free_space(path: &Path) -> Option<u64> {
+    let st = nix::sys::statvfs::statvfs(path).ok()?;
+    Some(st.blocks_available() as u64 * st.fragment_size() as u64)
+}
+
+/// Refuses when a path under `root` runs through a symlink: a restore or
+/// backup never writes through a link planted in the installation.
+pub fn check_no_symlink_ancestors(root: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut cur = root.to_path_buf();
+    let comps: Vec<_> = rel.components().collect();
+    // Every ancestor strictly inside the root, excluding the path itself.
+    for c in comps.iter().take(comps.len().saturating_sub(1)) {
+        cur.push(c);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&cur)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                return Err(Error::refused(format!(
+                    "{} is a symbolic link (to {target}); talos will not write through it",
+                    cur.display()
+                ))
+                .hint(format!(
+                    "replace it with a real directory (or remove it) and run again; the link was not touched: {}",
+                    cur.display()
+                )));
+            }
+            Ok(m) if !m.is_dir() => {
+                return Err(
+                    Error::refused(format!("{} is not a directory", cur.display()))
+                        .hint("move it out of the way and run again"),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_paths() {
+        assert!(check_entry_path("config/config.yaml", false).is_ok());
+        assert!(check_entry_path("logs/audit/audit-000001.jsonl", false).is_ok());
+        assert!(check_entry_path("metadata.json", true).is_ok());
+        assert!(check_entry_path("metadata.json", false).is_err());
+        for bad in [
+            "/etc/passwd",
+            "config/../../x",
+            "config/./x",
+            "etc/x",
+            "logs/other",
+            "database/talos.db-wal",
+            "config/ssl/key.pem",
+            "config//x",
+        ] {
+            assert!(check_entry_path(bad, true).is_err(), "{bad}");
+        }
+        assert_eq!(normalise_entry_name("./config/"), Some("config"));
+        assert_eq!(normalise_entry_name("./"), None);
+    }
+
+    #[test]
+    fn file_names_round_trip() {
+        let ts: jiff::Timestamp = "2024-01-15T08:30:05Z".parse().unwrap();
+        let name = backup_file_name(ts);
+        assert_eq!(name, "backup_20240115_083005.tar.gz");
+        assert_eq!(parse_backup_file_name(&name), Some(ts));
+        assert_eq!(parse_backup_file_name("backup_x.tar.gz"), None);
+    }
+
+    #[test]
+    fn install_paths() {
+        let l = Layout::new("/r");
+        assert_eq!(
+            install_path(&l, "logs/audit/a").unwrap(),
+            PathBuf::from("/r/var/log/talos/audit/a")
+        );
+        assert_eq!(
+            install_path(&l, "database/talos.db").unwrap(),
+            PathBuf::from("/r/var/lib/talos/db/talos.db")
+        );
+        assert_eq!(
+            install_path(&l, "ssl/cert.pem").unwrap(),
+            PathBuf::from("/r/etc/talos/ssl/cert.pem")
+        );
+        assert!(install_path(&l, "logs").is_none());
+    }
+}

@@ -1,0 +1,274 @@
+//! The restore plan: what a restore will do, as a value. `--dry-run` prints
+//! it; the real run executes its `moves` (the swap, journalled) and reports
+//! its `changes` (per file: create, overwrite, unchanged, remove).
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::read::Verified;
+use super::{component_of, component_prefix, hash_file};
+use crate::error::{Context, Result};
+use crate::install::Layout;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Overwrite,
+    Unchanged,
+    Remove,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Overwrite => "overwrite",
+            Action::Unchanged => "unchanged",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileChange {
+    pub action: Action,
+    pub component: String,
+    pub path: PathBuf,
+    /// Why, when it is not plain content (a link replaced, a mode changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One rename of the swap. Both paths are absolute.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Move {
+    pub from: PathBuf,
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub create: usize,
+    pub overwrite: usize,
+    pub unchanged: usize,
+    pub remove: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub archive: PathBuf,
+    pub root: PathBuf,
+    pub components: Vec<String>,
+    pub counts: Counts,
+    pub changes: Vec<FileChange>,
+    pub moves: Vec<Move>,
+    pub staging: PathBuf,
+}
+
+/// Staging layout: new content under `new/<archive path>`, the content it
+/// replaces under `old/<component>`.
+pub fn staged_new(staging: &Path, component: &str) -> PathBuf {
+    staging.join("new").join(component_prefix(component))
+}
+pub fn staged_old(staging: &Path, component: &str) -> PathBuf {
+    staging.join("old").join(component)
+}
+
+/// The renames that swap `components` into place. SSL_DIR sits inside
+/// CONFIG_DIR, so restoring config moves the current ssl/ aside first and puts
+/// it (or the restored one) back inside the new config/ afterwards.
+pub fn moves(layout: &Layout, components: &[String], staging: &Path) -> Vec<Move> {
+    let has = |c: &str| components.iter().any(|x| x == c);
+    let mv = |from: PathBuf, to: PathBuf| Move { from, to };
+    let mut out = Vec::new();
+    if has("config") {
+        out.push(mv(layout.ssl_dir.clone(), staged_old(staging, "ssl")));
+        out.push(mv(layout.config_dir.clone(), staged_old(staging, "config")));
+        out.push(mv(staged_new(staging, "config"), layout.config_dir.clone()));
+        if has("ssl") {
+            out.push(mv(staged_new(staging, "ssl"), layout.ssl_dir.clone()));
+        } else {
+            out.push(mv(staged_old(staging, "ssl"), layout.ssl_dir.clone()));
+        }
+    } else if has("ssl") {
+        out.push(mv(layout.ssl_dir.clone(), staged_old(staging, "ssl")));
+        out.push(mv(staged_new(staging, "ssl"), layout.ssl_dir.clone()));
+    }
+    for c in ["state", "database", "logs", "custom"] {
+        if has(c) {
+            let target = layout.component_dir(c).expect("component");
+            out.push(mv(target.clone(), staged_old(staging, c)));
+            out.push(mv(staged_new(staging, c), target));
+        }
+    }
+    out
+}
+
+/// Entries that are not regular files or directories, with their kind.
+type Others = Vec<(PathBuf, &'static str)>;
+
+/// Current regular files of a component (relative paths) and what else is
+/// there (links, sockets...), without following links.
+fn current_files(dir: &Path, exclude_top: &[&str]) -> Result<(BTreeMap<String, PathBuf>, Others)> {
+    let mut files = BTreeMap::new();
+    let mut others = Vec::new();
+    fn walk(
+        base: &Path,
+        dir: &Path,
+        exclude_top: &[&str],
+        files: &mut BTreeMap<String, PathBuf>,
+        others: &mut Vec<(PathBuf, &'static str)>,
+    ) -> Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(
+                    crate::error::Error::from(e).hint(format!("cannot read {}", dir.display()))
+                );
+            }
+        };
+        for e in entries {
+            let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+            let path = e.path();
+            if dir == base
+                && let Some(n) = e.file_name().to_str()
+                && exclude_top.contains(&n)
+            {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(&path)?;
+            if meta.is_dir() {
+                walk(base, &path, exclude_top, files, others)?;
+            } else if meta.is_file() {
+                let rel = path
+                    .strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, path);
+            } else {
+                others.push((path, super::create::kind_name(&meta)));
+            }
+        }
+        Ok(())
+    }
+    walk(dir, dir, exclude_top, &mut files, &mut others)?;
+    Ok((files, others))
+}
+
+/// Per-file changes of restoring `components` of `verified` into `layout`.
+pub fn changes(
+    layout: &Layout,
+    verified: &Verified,
+    components: &[String],
+) -> Result<Vec<FileChange>> {
+    let mut out = Vec::new();
+    for comp in components {
+        let target = layout.component_dir(comp).expect("component");
+        let prefix = component_prefix(comp);
+        let want: BTreeMap<String, &super::ManifestFile> = verified
+            .manifest
+            .files
+            .iter()
+            .filter(|f| component_of(&f.path).ok().flatten() == Some(comp.as_str()))
+            .map(|f| {
+                let rel = f.path[prefix.len()..].trim_start_matches('/').to_string();
+                (rel, f)
+            })
+            .collect();
+        let link = std::fs::symlink_metadata(&target)
+            .map(|m| !m.is_dir())
+            .unwrap_or(false);
+        let (have, others) = if link {
+            out.push(FileChange {
+                action: Action::Remove,
+                component: comp.clone(),
+                path: target.clone(),
+                note: Some("not a directory (a link is replaced, never followed)".into()),
+            });
+            (BTreeMap::new(), Vec::new())
+        } else {
+            let exclude: &[&str] = if comp == "config" { &["ssl"] } else { &[] };
+            current_files(&target, exclude)?
+        };
+        for (path, kind) in others {
+            out.push(FileChange {
+                action: Action::Remove,
+                component: comp.clone(),
+                path,
+                note: Some(format!("{kind}, not in a backup")),
+            });
+        }
+        for (rel, f) in &want {
+            let path = target.join(rel);
+            let (action, note) = match have.get(rel) {
+                None => (Action::Create, None),
+                Some(p) => {
+                    let (sum, size) =
+                        hash_file(p).with_context(|| format!("cannot read {}", p.display()))?;
+                    let mode = std::fs::symlink_metadata(p)?.permissions().mode() & 0o777;
+                    if sum != f.checksum || size != f.size {
+                        (Action::Overwrite, None)
+                    } else if mode != f.mode_bits() {
+                        (
+                            Action::Overwrite,
+                            Some(format!("mode {mode:04o} -> {:04o}", f.mode_bits())),
+                        )
+                    } else {
+                        (Action::Unchanged, None)
+                    }
+                }
+            };
+            out.push(FileChange {
+                action,
+                component: comp.clone(),
+                path,
+                note,
+            });
+        }
+        for (rel, p) in &have {
+            if !want.contains_key(rel) {
+                out.push(FileChange {
+                    action: Action::Remove,
+                    component: comp.clone(),
+                    path: p.clone(),
+                    note: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+pub fn build(
+    layout: &Layout,
+    verified: &Verified,
+    components: &[String],
+    staging: &Path,
+) -> Result<Plan> {
+    let changes = changes(layout, verified, components)?;
+    let mut counts = Counts::default();
+    for c in &changes {
+        match c.action {
+            Action::Create => counts.create += 1,
+            Action::Overwrite => counts.overwrite += 1,
+            Action::Unchanged => counts.unchanged += 1,
+            Action::Remove => counts.remove += 1,
+        }
+    }
+    Ok(Plan {
+        archive: verified.path.clone(),
+        root: layout.root.clone(),
+        components: components.to_vec(),
+        counts,
+        changes,
+        moves: moves(layout, components, staging),
+        staging: staging.to_path_buf(),
+    })
+}

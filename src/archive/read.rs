@@ -1,0 +1,552 @@
+//! Reading and verifying an archive in ONE streaming pass: decompress, check
+//! every entry's name and type, hash every file while (optionally) writing it
+//! into a private staging directory, and compare with the manifest.
+//!
+//! Any rule of CONTRACT §4 broken is an integrity error (exit 3) naming what
+//! and where. Nothing is written outside the staging directory, and the
+//! caller removes that directory on error.
+//!
+//! `manifest.json` is normally the second entry, so sizes are checked against
+//! it as each file header arrives and the expanded size is capped by its
+//! total. An archive assembled by hand may put it later: then files are
+//! hashed as they come and compared at the end, under an absolute cap
+//! (`PRE_MANIFEST_CAP`, or the free space of the staging file system).
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{
+    MANIFEST, METADATA, Manifest, ManifestFile, Metadata, check_entry_path, component_of,
+    normalise_entry_name,
+};
+use crate::audit::record::hex;
+use crate::error::{Context, Error, Result};
+
+/// Expanded bytes allowed before the manifest says how much to expect.
+pub const PRE_MANIFEST_CAP: u64 = 64 * 1024 * 1024 * 1024;
+/// Tar headers, long names and padding allowed beyond the manifest's sizes.
+const OVERHEAD_PER_FILE: u64 = 3 * 1024;
+const OVERHEAD_SLACK: u64 = 64 * 1024 * 1024;
+/// The JSON documents are read into memory: this is their limit.
+const MAX_JSON: u64 = 64 * 1024 * 1024;
+
+pub struct ReadOptions<'a> {
+    /// Write the selected components' files under this directory (the
+    /// archive's own paths, e.g. `<dir>/config/config.yaml`).
+    pub extract_to: Option<&'a Path>,
+    /// Components to write (None: all). Every entry is verified regardless.
+    pub components: Option<&'a [String]>,
+    /// Called with compressed bytes read so far.
+    pub progress: &'a dyn Fn(u64),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verified {
+    pub path: PathBuf,
+    pub metadata: Metadata,
+    #[serde(skip)]
+    pub manifest: Manifest,
+    /// Components the archive holds, in §4 order.
+    pub components: Vec<String>,
+    pub files: usize,
+    pub bytes: u64,
+    pub compressed_size: u64,
+    pub duration_ms: u64,
+    /// Directory entries: path and mode.
+    #[serde(skip)]
+    pub dirs: Vec<(String, u32)>,
+}
+
+/// An expansion beyond the limit, told apart from a corrupt stream.
+#[derive(Debug)]
+struct TooBig(u64);
+impl std::fmt::Display for TooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "expands beyond {} bytes", self.0)
+    }
+}
+impl std::error::Error for TooBig {}
+
+/// Counts decompressed bytes and stops the stream past a limit that the
+/// manifest can lower once it has been read.
+struct Limited<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+    limit: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let c = self.count.get() + n as u64;
+        self.count.set(c);
+        if c > self.limit.get() {
+            return Err(std::io::Error::other(TooBig(self.limit.get())));
+        }
+        Ok(n)
+    }
+}
+
+struct Counting<'a, R> {
+    inner: R,
+    count: u64,
+    progress_every: u64,
+    next: u64,
+    progress: &'a dyn Fn(u64),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count >= self.next {
+            (self.progress)(self.count);
+            self.next = self.count + self.progress_every;
+        }
+        Ok(n)
+    }
+}
+
+fn integrity(archive: &Path, what: impl std::fmt::Display) -> Error {
+    Error::integrity(format!("{}: {what}", archive.display())).hint(
+        "this archive cannot be trusted: nothing was restored from it; use another backup (`talos backup list`)",
+    )
+}
+
+/// Reads the whole stream, turning read errors into integrity errors (a
+/// truncated or corrupt gzip) or a bomb report.
+fn stream_error(archive: &Path, where_: &str, e: std::io::Error) -> Error {
+    if let Some(tb) = e.get_ref().and_then(|i| i.downcast_ref::<TooBig>()) {
+        return integrity(
+            archive,
+            format!(
+                "decompression bomb: the archive {tb} ({where_}), more than its manifest accounts for"
+            ),
+        );
+    }
+    let what = match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => {
+            "the archive is truncated (unexpected end of data)".to_string()
+        }
+        _ => format!("the archive is corrupt ({e})"),
+    };
+    integrity(archive, format!("{what} {where_}"))
+}
+
+struct Seen {
+    size: u64,
+    checksum: String,
+}
+
+/// Verifies `archive` completely; with `extract_to`, also writes its files.
+pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
+    let started = Instant::now();
+    let file = File::open(archive).map_err(|e| {
+        Error::failed(format!("cannot open {}", archive.display()))
+            .with_source(e)
+            .hint("check the path; `talos backup list` shows the backups")
+    })?;
+    let compressed_size = file.metadata()?.len();
+    if compressed_size == 0 {
+        return Err(integrity(
+            archive,
+            "the file is empty (0 bytes), not a backup",
+        ));
+    }
+    let mut magic = [0u8; 2];
+    {
+        let mut f = &file;
+        let n = f.read(&mut magic)?;
+        if n < 2 || magic != [0x1f, 0x8b] {
+            return Err(integrity(
+                archive,
+                "not a gzip file (a backup is a .tar.gz)",
+            ));
+        }
+    }
+    let file = File::open(archive)?;
+
+    let count = Rc::new(Cell::new(0u64));
+    let free_cap = opts
+        .extract_to
+        .and_then(super::free_space)
+        .unwrap_or(u64::MAX);
+    let limit = Rc::new(Cell::new(PRE_MANIFEST_CAP.min(free_cap)));
+    let counting = Counting {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        count: 0,
+        progress_every: 4 * 1024 * 1024,
+        next: 0,
+        progress: opts.progress,
+    };
+    let dec = flate2::read::MultiGzDecoder::new(counting);
+    let limited = Limited {
+        inner: dec,
+        count: count.clone(),
+        limit: limit.clone(),
+    };
+    let mut ar = tar::Archive::new(limited);
+
+    let mut metadata: Option<Metadata> = None;
+    let mut manifest: Option<(Manifest, HashMap<String, usize>)> = None;
+    let mut seen_paths: HashSet<String> = HashSet::new();
+    let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
+    let mut dirs: Vec<(String, u32)> = Vec::new();
+    let mut entry_components: HashSet<&'static str> = HashSet::new();
+    let selected = |comp: &str| {
+        opts.components
+            .is_none_or(|cs| cs.iter().any(|c| c == comp))
+    };
+    let mut buf = vec![0u8; 256 * 1024];
+
+    let entries = ar
+        .entries()
+        .map_err(|e| stream_error(archive, "at the start", e))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| stream_error(archive, "reading an entry header", e))?;
+        let raw = entry.path_bytes().into_owned();
+        let Ok(name) = std::str::from_utf8(&raw) else {
+            return Err(integrity(
+                archive,
+                format!(
+                    "entry {:?} has a name that is not UTF-8",
+                    String::from_utf8_lossy(&raw)
+                ),
+            ));
+        };
+        let kind = entry.header().entry_type();
+        let Some(path) = normalise_entry_name(name) else {
+            if kind.is_dir() {
+                continue; // `./`, the archive root
+            }
+            return Err(integrity(
+                archive,
+                format!("entry {name:?} has no usable name"),
+            ));
+        };
+        let path = path.to_string();
+        if name.starts_with('/') {
+            return Err(integrity(archive, format!("entry {name:?}: absolute path")));
+        }
+        check_entry_path(&path, true)
+            .map_err(|e| integrity(archive, format!("entry {name:?}: {e}")))?;
+        if !seen_paths.insert(path.clone()) {
+            return Err(integrity(archive, format!("entry {path:?} appears twice")));
+        }
+        let comp = if path == METADATA || path == MANIFEST {
+            None
+        } else {
+            component_of(&path).ok().flatten()
+        };
+        if let Some(c) = comp {
+            entry_components.insert(c);
+        }
+        match kind {
+            tar::EntryType::Directory => {
+                if path == METADATA || path == MANIFEST {
+                    return Err(integrity(archive, format!("{path} is a directory")));
+                }
+                let mode = entry.header().mode().unwrap_or(0o750) & 0o777;
+                dirs.push((path, mode));
+                continue;
+            }
+            tar::EntryType::Regular | tar::EntryType::Continuous => {}
+            other => {
+                let what = match other {
+                    tar::EntryType::Symlink => "a symbolic link",
+                    tar::EntryType::Link => "a hard link",
+                    tar::EntryType::Char | tar::EntryType::Block => "a device",
+                    tar::EntryType::Fifo => "a fifo",
+                    _ => "not a regular file or directory",
+                };
+                return Err(integrity(
+                    archive,
+                    format!(
+                        "entry {path:?} is {what}; a backup holds only directories and regular files"
+                    ),
+                ));
+            }
+        }
+        let size = entry.size();
+        if path == METADATA || path == MANIFEST {
+            if size > MAX_JSON {
+                return Err(integrity(
+                    archive,
+                    format!("{path} is {size} bytes, too large"),
+                ));
+            }
+            let mut bytes = Vec::with_capacity(size as usize);
+            (&mut entry)
+                .take(MAX_JSON)
+                .read_to_end(&mut bytes)
+                .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
+            if path == METADATA {
+                let m: Metadata = serde_json::from_slice(&bytes)
+                    .map_err(|e| integrity(archive, format!("metadata.json is not valid: {e}")))?;
+                m.check()
+                    .map_err(|e| integrity(archive, format!("metadata.json: {e}")))?;
+                metadata = Some(m);
+            } else {
+                let m: Manifest = serde_json::from_slice(&bytes)
+                    .map_err(|e| integrity(archive, format!("manifest.json is not valid: {e}")))?;
+                m.check()
+                    .map_err(|e| integrity(archive, format!("manifest.json: {e}")))?;
+                // Files that came before the manifest must match it.
+                for (p, s) in &seen_files {
+                    check_against(archive, &m, p, s.size, Some(&s.checksum))?;
+                }
+                let total = m.total_size();
+                let allowed = count
+                    .get()
+                    .saturating_add(total)
+                    .saturating_add(OVERHEAD_PER_FILE * m.files.len() as u64)
+                    .saturating_add(OVERHEAD_SLACK);
+                limit.set(limit.get().min(allowed));
+                if let Some(dir) = opts.extract_to {
+                    let need: u64 = m
+                        .files
+                        .iter()
+                        .filter(|f| component_of(&f.path).ok().flatten().is_some_and(selected))
+                        .map(|f| f.size)
+                        .sum();
+                    if let Some(free) = super::free_space(dir)
+                        && free < need
+                    {
+                        return Err(Error::failed(format!(
+                            "not enough disk space to restore: the archive holds {}, {} free on the file system of {}",
+                            crate::output::human_bytes(need),
+                            crate::output::human_bytes(free),
+                            dir.display()
+                        ))
+                        .hint("free space (`talos log prune --dry-run`), or restore fewer components with --partial"));
+                    }
+                }
+                let index = m
+                    .files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.path.clone(), i))
+                    .collect();
+                manifest = Some((m, index));
+            }
+            continue;
+        }
+
+        // A component file.
+        let comp = comp.expect("checked by check_entry_path");
+        if let Some((m, index)) = &manifest {
+            match index.get(&path) {
+                None => {
+                    return Err(integrity(
+                        archive,
+                        format!("entry {path:?} is not listed in manifest.json"),
+                    ));
+                }
+                Some(&i) if m.files[i].size != size => {
+                    return Err(integrity(
+                        archive,
+                        format!(
+                            "size mismatch for {path:?}: manifest.json says {} bytes, the archive holds {size}",
+                            m.files[i].size
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let mut out: Option<(File, PathBuf)> = None;
+        if let Some(dir) = opts.extract_to
+            && selected(comp)
+        {
+            let dest = dir.join(&path);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .custom_flags(nix::libc::O_NOFOLLOW)
+                .mode(0o600)
+                .open(&dest)
+                .with_context(|| format!("cannot create {}", dest.display()))?;
+            out = Some((f, dest));
+        }
+        let mut h = Sha256::new();
+        let mut n = 0u64;
+        loop {
+            let k = entry
+                .read(&mut buf)
+                .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
+            if k == 0 {
+                break;
+            }
+            h.update(&buf[..k]);
+            n += k as u64;
+            if let Some((f, dest)) = &mut out {
+                f.write_all(&buf[..k])
+                    .with_context(|| format!("cannot write {}", dest.display()))?;
+            }
+        }
+        if n != size {
+            return Err(integrity(
+                archive,
+                format!("the archive is truncated inside {path:?} ({n} of {size} bytes)"),
+            ));
+        }
+        let checksum = hex(&h.finalize());
+        if let Some((m, _)) = &manifest {
+            check_against(archive, m, &path, n, Some(&checksum))?;
+        }
+        seen_files.insert(path, Seen { size: n, checksum });
+    }
+    // Past the end-of-archive blocks: the rest must decompress cleanly (the
+    // gzip trailer's CRC catches truncation and corruption) and stay small.
+    let mut rest = ar.into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink())
+        .map_err(|e| stream_error(archive, "after the last entry", e))?;
+
+    let metadata = metadata.ok_or_else(|| integrity(archive, "metadata.json is missing"))?;
+    let (manifest, _) = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
+    for f in &manifest.files {
+        if !seen_files.contains_key(&f.path) {
+            return Err(integrity(
+                archive,
+                format!(
+                    "{:?} is listed in manifest.json but missing from the archive",
+                    f.path
+                ),
+            ));
+        }
+    }
+    for (p, s) in &seen_files {
+        check_against(archive, &manifest, p, s.size, Some(&s.checksum))?;
+    }
+    let components = match &metadata.components {
+        Some(cs) => {
+            for c in &entry_components {
+                if !cs.iter().any(|x| x == c) {
+                    return Err(integrity(
+                        archive,
+                        format!(
+                            "the archive holds {c}/ entries but metadata.json's components do not list {c}"
+                        ),
+                    ));
+                }
+            }
+            super::ordered(cs)
+        }
+        None => super::ordered(
+            &entry_components
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        ),
+    };
+    if let Some(dir) = opts.extract_to {
+        finish_extraction(dir, &manifest, &dirs, &selected)?;
+    }
+    Ok(Verified {
+        path: archive.to_path_buf(),
+        metadata,
+        files: manifest.files.len(),
+        bytes: manifest.total_size(),
+        manifest,
+        components,
+        compressed_size,
+        duration_ms: started.elapsed().as_millis() as u64,
+        dirs,
+    })
+}
+
+fn check_against(
+    archive: &Path,
+    m: &Manifest,
+    path: &str,
+    size: u64,
+    checksum: Option<&str>,
+) -> Result<()> {
+    let Some(f) = m.files.iter().find(|f| f.path == path) else {
+        return Err(integrity(
+            archive,
+            format!("entry {path:?} is not listed in manifest.json"),
+        ));
+    };
+    if f.size != size {
+        return Err(integrity(
+            archive,
+            format!(
+                "size mismatch for {path:?}: manifest.json says {} bytes, the archive holds {size}",
+                f.size
+            ),
+        ));
+    }
+    if let Some(c) = checksum
+        && c != f.checksum
+    {
+        return Err(integrity(
+            archive,
+            format!(
+                "checksum mismatch for {path:?}: manifest.json says {}, the content hashes to {c}",
+                f.checksum
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Gives extracted files their manifest modes and directories theirs, makes
+/// component roots that had no directory entry, and syncs it all to disk.
+fn finish_extraction(
+    dir: &Path,
+    manifest: &Manifest,
+    dirs: &[(String, u32)],
+    selected: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set the mode of {}", p.display()))
+    };
+    for f in &manifest.files {
+        let ManifestFile { path, .. } = f;
+        if component_of(path).ok().flatten().is_some_and(selected) {
+            set(&dir.join(path), f.mode_bits())?;
+        }
+    }
+    // Every selected component has a root in staging, even when empty.
+    for c in crate::install::COMPONENTS {
+        if selected(c) {
+            let root = dir.join(super::component_prefix(c));
+            if !root.exists() {
+                std::fs::create_dir_all(&root)
+                    .with_context(|| format!("cannot create {}", root.display()))?;
+            }
+        }
+    }
+    // Deepest first, so a read-only directory does not block its children.
+    let mut ds: Vec<&(String, u32)> = dirs
+        .iter()
+        .filter(|(p, _)| component_of(p).ok().flatten().is_some_and(selected))
+        .collect();
+    ds.sort_by_key(|(p, _)| std::cmp::Reverse(p.matches('/').count()));
+    for (p, mode) in ds {
+        let d = dir.join(p);
+        std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+        // Keep the owner able to rename and remove what is inside.
+        set(&d, mode | 0o700)?;
+    }
+    let f = File::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    nix::unistd::syncfs(&f)
+        .map_err(|e| Error::failed(format!("cannot sync {}", dir.display())).with_source(e))?;
+    Ok(())
+}

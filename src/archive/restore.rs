@@ -1,0 +1,748 @@
+//! The restore engine: verify into staging, save what will be replaced,
+//! swap each component into place by rename under a journal, validate.
+//!
+//! Safety rules, in order:
+//! 1. One restore per installation: an exclusive `flock` on the installation
+//!    root directory (no lock file, so nothing is left behind; the kernel
+//!    drops it when the holder dies).
+//! 2. The archive is verified completely, in one pass, into a private
+//!    staging directory (0700) in DATA_DIR, on the destination's file system.
+//!    Nothing outside staging is touched until verification passed.
+//! 3. The current content of the components to replace is saved as a backup
+//!    archive in DATA_DIR/restore_rollback/.
+//! 4. The swap is a list of renames (RENAME_NOREPLACE) recorded in
+//!    DATA_DIR/restore.journal after each one; every rename is idempotent to
+//!    check (source there and target absent → to do; the reverse → done), so
+//!    `--resume` and `--abort` are exact after a kill at any point.
+//! 5. No path is written through a symbolic link: the ancestors of every
+//!    path the swap touches must be real directories; a component directory
+//!    that is itself a link is moved aside as a link, never followed.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::journal::{self, Journal, State};
+use super::plan::{self, Move, Plan};
+use super::read::{ReadOptions, Verified, read_archive};
+use super::validate::{self, Report};
+use crate::error::{Context, Error, Result};
+use crate::install::Layout;
+
+pub const STAGING_PREFIX: &str = ".restore-staging-";
+
+/// Test-only crash hook. With `TALOS_TEST_CRASH_AT=N` in the environment,
+/// the process kills itself with SIGKILL at the N-th crash point (1-based):
+/// after the rollback archive, after the journal is created, after every
+/// rename and after every journal update, after commit, after cleanup, after
+/// validation. The crash tests use it to hit every step deterministically;
+/// nothing else should ever set it.
+fn crash_point() {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
+    if let Ok(v) = std::env::var("TALOS_TEST_CRASH_AT")
+        && v.parse::<usize>().ok() == Some(n)
+    {
+        let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
+        std::process::abort();
+    }
+}
+
+/// The exclusive restore lock: a `flock` on the installation's root
+/// directory, held until dropped.
+pub struct RestoreLock {
+    _dir: std::fs::File,
+}
+
+pub fn lock(layout: &Layout) -> Result<RestoreLock> {
+    if !layout.root.exists() {
+        std::fs::create_dir_all(&layout.root)
+            .with_context(|| format!("cannot create {}", layout.root.display()))?;
+    }
+    let dir = std::fs::File::open(&layout.root)
+        .with_context(|| format!("cannot open {}", layout.root.display()))?;
+    match dir.try_lock() {
+        Ok(()) => Ok(RestoreLock { _dir: dir }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(format!(
+            "another restore is running on {}",
+            layout.root.display()
+        ))
+        .hint("wait for it to finish; `talos status` shows an unfinished restore")),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Error::failed(format!("cannot lock {}", layout.root.display())).with_source(e))
+        }
+    }
+}
+
+/// Refuses while a journal says a restore was interrupted.
+pub fn refuse_if_unfinished(layout: &Layout) -> Result<()> {
+    if let Some(j) = journal::load(layout)? {
+        return Err(Error::refused(format!(
+            "a restore of {} into {} was interrupted at step {} of {} (started {}, PID {})",
+            j.archive.display(),
+            j.root.display(),
+            j.done,
+            j.moves.len(),
+            j.started_at,
+            j.pid
+        ))
+        .hint(format!(
+            "finish it with `talos restore --resume{}` or put the previous state back with `talos restore --abort{}`",
+            target_flag(layout),
+            target_flag(layout)
+        )));
+    }
+    Ok(())
+}
+
+fn target_flag(layout: &Layout) -> String {
+    if layout.root == Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", layout.root.display())
+    }
+}
+
+/// Removes staging directories of restores killed before their journal was
+/// written (they changed nothing). Returns what was removed.
+pub fn remove_stale_staging(layout: &Layout) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&layout.data_dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(STAGING_PREFIX)
+                && std::fs::remove_dir_all(e.path()).is_ok()
+            {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct RestoreOptions {
+    pub archive: PathBuf,
+    pub components: Option<Vec<String>>,
+    pub new_host: bool,
+    /// Append to restore.log and the audit chain (false for drill scratch roots).
+    pub record: bool,
+    /// Save the replaced content first (false only for a scratch root).
+    pub rollback: bool,
+}
+
+/// A verified archive staged and planned, ready to swap.
+pub struct Prepared {
+    pub verified: Verified,
+    pub plan: Plan,
+    pub stale_removed: Vec<PathBuf>,
+    staging: Option<tempfile::TempDir>,
+    created_data_dir: bool,
+    _lock: RestoreLock,
+}
+
+impl Prepared {
+    pub fn staging(&self) -> &Path {
+        &self.plan.staging
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        // Not executed (declined, failed): leave the tree as it was.
+        if let Some(s) = self.staging.take() {
+            let _ = s.close();
+            if self.created_data_dir {
+                let _ = std::fs::remove_dir(self.verified_data_dir());
+            }
+        }
+    }
+}
+
+impl Prepared {
+    fn verified_data_dir(&self) -> PathBuf {
+        self.plan
+            .staging
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+}
+
+/// Components to restore: the `--partial` list (each must be in the
+/// archive) or all of the archive's.
+pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Result<Vec<String>> {
+    match partial {
+        None => Ok(verified.components.clone()),
+        Some(list) => {
+            for c in list {
+                if !verified.components.iter().any(|x| x == c) {
+                    return Err(Error::usage(format!(
+                        "component {c} is not in {} (it holds: {})",
+                        verified.path.display(),
+                        verified.components.join(",")
+                    ))
+                    .hint("pick components the backup holds, or another backup"));
+                }
+            }
+            Ok(super::ordered(list))
+        }
+    }
+}
+
+/// Step 1 (no change outside staging): lock, check for an unfinished
+/// restore, verify and extract into staging, plan.
+pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<Prepared> {
+    let lock = lock(layout)?;
+    refuse_if_unfinished(layout)?;
+    super::check_no_symlink_ancestors(&layout.root, &layout.data_dir.join("x"))?;
+    if let Ok(m) = std::fs::symlink_metadata(&layout.data_dir)
+        && !m.is_dir()
+    {
+        return Err(Error::refused(format!(
+            "{} is not a directory (a link?); talos will not stage a restore through it",
+            layout.data_dir.display()
+        ))
+        .hint("replace it with a real directory (mode 0700) and run again"));
+    }
+    let stale_removed = remove_stale_staging(layout);
+    let created_data_dir = !layout.data_dir.exists();
+    if created_data_dir {
+        crate::fsutil::create_dir_mode(&layout.data_dir, crate::install::DATA_DIR_MODE)?;
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir_in(&layout.data_dir)
+        .with_context(|| {
+            format!(
+                "cannot create a staging directory in {}",
+                layout.data_dir.display()
+            )
+        })?;
+    let new_dir = staging.path().join("new");
+    let result = (|| {
+        std::fs::create_dir(&new_dir)
+            .with_context(|| format!("cannot create {}", new_dir.display()))?;
+        std::fs::create_dir(staging.path().join("old"))
+            .with_context(|| format!("cannot create {}", staging.path().display()))?;
+        let components = opts.components.clone();
+        let verified = read_archive(
+            &opts.archive,
+            &ReadOptions {
+                extract_to: Some(&new_dir),
+                components: components.as_deref(),
+                progress,
+            },
+        )?;
+        let comps = choose_components(&verified, components.as_deref())?;
+        let plan = plan::build(layout, &verified, &comps, staging.path())?;
+        for m in &plan.moves {
+            super::check_no_symlink_ancestors(&layout.root, &m.from)?;
+            super::check_no_symlink_ancestors(&layout.root, &m.to)?;
+        }
+        check_same_filesystem(staging.path(), &plan.moves)?;
+        Ok((verified, plan))
+    })();
+    match result {
+        Ok((verified, plan)) => Ok(Prepared {
+            verified,
+            plan,
+            stale_removed,
+            staging: Some(staging),
+            created_data_dir,
+            _lock: lock,
+        }),
+        Err(e) => {
+            let _ = staging.close();
+            if created_data_dir {
+                let _ = std::fs::remove_dir(&layout.data_dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Renames cannot cross file systems: refuse before anything changes.
+fn check_same_filesystem(staging: &Path, moves: &[Move]) -> Result<()> {
+    let dev = std::fs::metadata(staging)?.dev();
+    for m in moves {
+        for p in [&m.from, &m.to] {
+            if p.starts_with(staging) {
+                continue;
+            }
+            // The nearest existing ancestor decides the file system.
+            let mut cur = p.parent();
+            while let Some(c) = cur {
+                if let Ok(meta) = std::fs::symlink_metadata(c) {
+                    if meta.dev() != dev {
+                        return Err(Error::failed(format!(
+                            "{} is on another file system than the staging directory {}; a restore swaps by rename and needs them on one",
+                            c.display(),
+                            staging.display()
+                        ))
+                        .hint("restore into a root on a single file system (--target-dir), then move the data"));
+                    }
+                    break;
+                }
+                cur = c.parent();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Does or confirms one rename. Source present and target absent: rename.
+/// Source absent: already done (or nothing to move). Both present: refuse.
+fn apply_move(from: &Path, to: &Path) -> Result<()> {
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    match (exists(from), exists(to)) {
+        (true, false) => {
+            if let Some(parent) = to.parent()
+                && !parent.exists()
+            {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            nix::fcntl::renameat2(
+                nix::fcntl::AT_FDCWD,
+                from,
+                nix::fcntl::AT_FDCWD,
+                to,
+                nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+            )
+            .map_err(|e| {
+                Error::failed(format!("cannot rename {} to {}", from.display(), to.display()))
+                    .with_source(e)
+            })?;
+            for d in [to.parent(), from.parent()].into_iter().flatten() {
+                crate::fsutil::sync_dir(d)?;
+            }
+            Ok(())
+        }
+        (false, _) => Ok(()),
+        (true, true) => Err(Error::failed(format!(
+            "cannot rename {} to {}: both exist",
+            from.display(),
+            to.display()
+        ))
+        .hint("something changed the installation during the restore; inspect both, then `talos restore --abort`")),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub archive: PathBuf,
+    pub root: PathBuf,
+    pub components: Vec<String>,
+    pub rollback: Option<PathBuf>,
+    pub validation: Report,
+    pub new_host: Vec<String>,
+    pub duration_ms: u64,
+    pub resumed: bool,
+}
+
+/// Step 2: save the rollback archive, journal, swap, commit, validate.
+pub fn execute(layout: &Layout, mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
+    let started = Instant::now();
+    let plan = prepared.plan.clone();
+    // Rollback archive of what exists now.
+    let mut rollback = None;
+    if opts.rollback {
+        let existing: Vec<String> = plan
+            .components
+            .iter()
+            .filter(|c| {
+                layout
+                    .component_dir(c)
+                    .and_then(|d| std::fs::symlink_metadata(d).ok())
+                    .is_some_and(|m| m.is_dir())
+            })
+            .cloned()
+            .collect();
+        if !existing.is_empty() {
+            let estimate: u64 = existing
+                .iter()
+                .filter_map(|c| layout.component_dir(c))
+                .map(|d| dir_size(&d))
+                .sum();
+            if let Some(free) = super::free_space(&layout.data_dir)
+                && free < estimate.saturating_add(16 * 1024 * 1024)
+            {
+                return Err(Error::failed(format!(
+                    "not enough disk space for the rollback archive: about {} needed, {} free",
+                    crate::output::human_bytes(estimate),
+                    crate::output::human_bytes(free)
+                ))
+                .hint("free space in DATA_DIR (`talos log prune --dry-run`) and run again; nothing was changed"));
+            }
+            let created = super::create::create(
+                layout,
+                &super::create::CreateOptions {
+                    output_dir: layout.rollback_dir(),
+                    components: Some(existing),
+                    keep: None,
+                    rescue: true,
+                },
+                &|_, _| {},
+            )?;
+            rollback = Some(created.path);
+        }
+    }
+    crash_point();
+    let staging_dir = prepared.staging.take().expect("prepared staging").keep();
+    let j = Journal {
+        version: 1,
+        pid: std::process::id(),
+        started_at: crate::timespec::now_rfc3339(),
+        archive: plan.archive.clone(),
+        root: layout.root.clone(),
+        components: plan.components.clone(),
+        staging: staging_dir.clone(),
+        rollback: rollback.clone(),
+        new_host: opts.new_host,
+        record: opts.record,
+        expected_head: prepared.verified.metadata.audit_head.clone(),
+        moves: plan.moves.clone(),
+        done: 0,
+        state: State::Swapping,
+    };
+    journal::save(layout, &j)?;
+    crash_point();
+    finish(layout, j, started, false)
+}
+
+/// Runs the remaining moves of a journal, then commit, cleanup, modes,
+/// new-host setup, validation and the records.
+fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> Result<Outcome> {
+    if j.state == State::Swapping {
+        while j.done < j.moves.len() {
+            let m = &j.moves[j.done];
+            apply_move(&m.from, &m.to)?;
+            crash_point();
+            j.done += 1;
+            journal::save(layout, &j)?;
+            crash_point();
+        }
+        j.state = State::Committed;
+        journal::save(layout, &j)?;
+        crash_point();
+    }
+    // Committed: the old content in staging is no longer needed.
+    if j.staging.exists() {
+        std::fs::remove_dir_all(&j.staging)
+            .with_context(|| format!("cannot remove {}", j.staging.display()))?;
+        crate::fsutil::sync_dir(&layout.data_dir)?;
+    }
+    crash_point();
+    fix_modes(layout, &j.components, j.new_host)?;
+    let new_host = if j.new_host {
+        setup_new_host(layout)?
+    } else {
+        Vec::new()
+    };
+    let expected_head = j.expected_head.clone();
+    let validation = validate::validate(layout, &j.components, expected_head.as_ref());
+    crash_point();
+    let outcome = Outcome {
+        archive: j.archive.clone(),
+        root: j.root.clone(),
+        components: j.components.clone(),
+        rollback: j.rollback.clone(),
+        validation,
+        new_host,
+        duration_ms: started.elapsed().as_millis() as u64,
+        resumed,
+    };
+    if j.record {
+        record(layout, "restore", &outcome)?;
+    }
+    journal::remove(layout)?;
+    Ok(outcome)
+}
+
+fn record(layout: &Layout, action: &str, o: &Outcome) -> Result<()> {
+    let line = serde_json::json!({
+        "timestamp": crate::timespec::now_rfc3339(),
+        "action": action,
+        "operator": crate::audit::operator_actor(),
+        "archive": o.archive,
+        "components": o.components,
+        "rollback": o.rollback,
+        "validation_ok": o.validation.ok,
+        "resumed": o.resumed,
+        "duration_ms": o.duration_ms,
+    });
+    crate::fsutil::append_line(&layout.restore_log(), &line.to_string())?;
+    crate::audit::record_operator_action(
+        layout,
+        action,
+        serde_json::json!({
+            "archive": o.archive,
+            "components": o.components,
+            "rollback": o.rollback,
+            "validation_ok": o.validation.ok,
+            "resumed": o.resumed,
+        }),
+    )
+    .map_err(|e| {
+        Error::failed(format!(
+            "the restore is done but its audit record could not be written: {}",
+            e.message
+        ))
+        .hint("run `talos audit verify-chain`")
+    })?;
+    Ok(())
+}
+
+/// `--resume`: completes an interrupted restore from its journal.
+pub fn resume(layout: &Layout) -> Result<Option<Outcome>> {
+    let _lock = lock(layout)?;
+    let Some(j) = journal::load(layout)? else {
+        return Ok(None);
+    };
+    for m in &j.moves {
+        super::check_no_symlink_ancestors(&layout.root, &m.from)?;
+        super::check_no_symlink_ancestors(&layout.root, &m.to)?;
+    }
+    finish(layout, j, Instant::now(), true).map(Some)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Aborted {
+    pub archive: Option<PathBuf>,
+    pub undone: usize,
+    pub removed_staging: Vec<PathBuf>,
+}
+
+/// `--abort`: puts back the state before an interrupted restore.
+pub fn abort(layout: &Layout) -> Result<Aborted> {
+    let _lock = lock(layout)?;
+    let Some(j) = journal::load(layout)? else {
+        return Ok(Aborted {
+            archive: None,
+            undone: 0,
+            removed_staging: remove_stale_staging(layout),
+        });
+    };
+    if j.state == State::Committed {
+        let rb = j
+            .rollback
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "`talos restore {} --yes{}`",
+                    r.display(),
+                    target_flag(layout)
+                )
+            })
+            .unwrap_or_else(|| "a backup taken before it".into());
+        return Err(Error::refused(
+            "the interrupted restore had already swapped every component in; it cannot be aborted, only finished",
+        )
+        .hint(format!(
+            "finish it with `talos restore --resume{}`; to undo it afterwards restore {rb}",
+            target_flag(layout)
+        )));
+    }
+    for m in &j.moves {
+        super::check_no_symlink_ancestors(&layout.root, &m.from)?;
+        super::check_no_symlink_ancestors(&layout.root, &m.to)?;
+    }
+    // The move at index `done` may have happened before the kill; undo it
+    // too (apply_move checks which side exists).
+    let last = j.done.min(j.moves.len().saturating_sub(1));
+    let mut undone = 0;
+    if !j.moves.is_empty() {
+        for i in (0..=last).rev() {
+            let m = &j.moves[i];
+            apply_move(&m.to, &m.from)?;
+            undone += 1;
+        }
+    }
+    let mut removed = Vec::new();
+    if j.staging.exists() {
+        std::fs::remove_dir_all(&j.staging)
+            .with_context(|| format!("cannot remove {}", j.staging.display()))?;
+        removed.push(j.staging.clone());
+    }
+    removed.extend(remove_stale_staging(layout));
+    journal::remove(layout)?;
+    if j.record {
+        let line = serde_json::json!({
+            "timestamp": crate::timespec::now_rfc3339(),
+            "action": "restore_abort",
+            "operator": crate::audit::operator_actor(),
+            "archive": j.archive,
+            "components": j.components,
+            "undone_steps": undone,
+        });
+        crate::fsutil::append_line(&layout.restore_log(), &line.to_string())?;
+        crate::audit::record_operator_action(
+            layout,
+            "restore_abort",
+            serde_json::json!({"archive": j.archive, "components": j.components}),
+        )?;
+    }
+    Ok(Aborted {
+        archive: Some(j.archive),
+        undone,
+        removed_staging: removed,
+    })
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if let Ok(m) = std::fs::symlink_metadata(e.path()) {
+                if m.is_dir() {
+                    total += dir_size(&e.path());
+                } else if m.is_file() {
+                    total += m.len();
+                }
+            }
+        }
+    }
+    total
+}
+
+/// Gives the restored components the modes of CONTRACT §1 (and, on a new
+/// host, every directory of §1).
+fn fix_modes(layout: &Layout, components: &[String], new_host: bool) -> Result<()> {
+    let roots = validate::restored_roots(layout, components);
+    let ours = |p: &Path| new_host || roots.iter().any(|r| p.starts_with(r));
+    for (dir, mode) in layout.directories() {
+        if !ours(&dir) {
+            continue;
+        }
+        super::check_no_symlink_ancestors(&layout.root, &dir)?;
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode))
+                    .with_context(|| format!("cannot set the mode of {}", dir.display()))?;
+            }
+            Ok(_) => {}
+            Err(_) if new_host => crate::fsutil::create_dir_mode(&dir, mode)?,
+            Err(_) => {}
+        }
+    }
+    if (new_host || components.iter().any(|c| c == "state" || c == "database"))
+        && let Ok(m) = std::fs::symlink_metadata(&layout.data_dir)
+        && m.is_dir()
+    {
+        std::fs::set_permissions(
+            &layout.data_dir,
+            std::fs::Permissions::from_mode(crate::install::DATA_DIR_MODE),
+        )?;
+    }
+    for (path, want) in crate::config::required_modes(layout) {
+        if !ours(&path) {
+            continue;
+        }
+        if let Ok(m) = std::fs::symlink_metadata(&path)
+            && m.is_file()
+        {
+            let mode = m.permissions().mode() & 0o7777;
+            if mode & !want != 0 {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & want))
+                    .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--new-host` as root on `/`: the system user `talos` and ownership.
+/// Elsewhere, says what was skipped. Returns notes for the report.
+fn setup_new_host(layout: &Layout) -> Result<Vec<String>> {
+    let mut notes = vec!["created every directory of CONTRACT §1 with its mode".to_string()];
+    let root = nix::unistd::geteuid().is_root();
+    if !root || layout.root != Path::new("/") {
+        notes.push(format!(
+            "skipped: system user `talos` and ownership (needs root and --root /; this run: {}, root {})",
+            if root { "root" } else { "not root" },
+            layout.root.display()
+        ));
+        return Ok(notes);
+    }
+    let user = match nix::unistd::User::from_name("talos").ok().flatten() {
+        Some(u) => u,
+        None => {
+            let status = std::process::Command::new("useradd")
+                .args([
+                    "--system",
+                    "--no-create-home",
+                    "--home-dir",
+                    "/var/lib/talos",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    "talos",
+                ])
+                .status()
+                .context("cannot run useradd")?;
+            if !status.success() {
+                return Err(Error::failed("useradd talos failed")
+                    .hint("create the user by hand: useradd --system talos"));
+            }
+            notes.push("created system user talos".into());
+            nix::unistd::User::from_name("talos")
+                .ok()
+                .flatten()
+                .ok_or_else(|| Error::failed("user talos not found after useradd"))?
+        }
+    };
+    for (dir, _) in layout.directories() {
+        chown_tree(&dir, user.uid, user.gid)?;
+    }
+    notes.push("ownership set to talos:talos".into());
+    Ok(notes)
+}
+
+fn chown_tree(path: &Path, uid: nix::unistd::Uid, gid: nix::unistd::Gid) -> Result<()> {
+    let Ok(m) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    nix::unistd::fchownat(
+        nix::fcntl::AT_FDCWD,
+        path,
+        Some(uid),
+        Some(gid),
+        nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+    )
+    .map_err(|e| Error::failed(format!("cannot chown {}", path.display())).with_source(e))?;
+    if m.is_dir() {
+        for e in std::fs::read_dir(path)?.flatten() {
+            chown_tree(&e.path(), uid, gid)?;
+        }
+    }
+    Ok(())
+}
+
+/// Verification only: the whole archive, written nowhere.
+pub fn verify_only(archive: &Path, progress: &dyn Fn(u64)) -> Result<Verified> {
+    read_archive(
+        archive,
+        &ReadOptions {
+            extract_to: None,
+            components: None,
+            progress,
+        },
+    )
+}
+
+/// `--dry-run`: verify without writing, then plan against the current tree.
+pub fn dry_run(
+    layout: &Layout,
+    archive: &Path,
+    partial: Option<&[String]>,
+    progress: &dyn Fn(u64),
+) -> Result<(Verified, Plan)> {
+    let verified = verify_only(archive, progress)?;
+    let comps = choose_components(&verified, partial)?;
+    let staging = layout.data_dir.join(format!("{STAGING_PREFIX}XXXXXX"));
+    let plan = plan::build(layout, &verified, &comps, &staging)?;
+    Ok((verified, plan))
+}

@@ -1,0 +1,123 @@
+//! `talos health [--watch SECS]`.
+
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{Ctx, Exit, Mode};
+use crate::daemon::Liveness;
+use crate::error::{Error, Result};
+use crate::health::{self, CheckStatus, Overall, Report};
+use crate::output::Ui;
+
+/// Health of the daemon and the installation, for people and for monitoring.
+///
+/// Online through the daemon's GET /health when it answers; otherwise
+/// computed from the files (path: offline) with the thresholds of the
+/// runbook: PID file and heartbeat age (warn > 10 s, fail > 30 s), database
+/// (PRAGMA quick_check; response time warn > 100 ms, fail > 5 s), memory
+/// (warn > 70 %, fail > 90 %), disk of DATA_DIR (warn > 80 %, fail > 95 %),
+/// and the expiry of etc/talos/ssl/cert.pem (warn < 30 days, fail < 7).
+/// The report has the same shape either way and says which path it took.
+/// It answers within about 2 s when the daemon is dead and within
+/// --timeout + 2 s when it hangs.
+///
+/// Example: `talos health --json | jq .status`
+///
+/// EXIT STATUS (the monitoring-plugin convention): 0 healthy, 1 degraded,
+/// 2 unhealthy, 3 unknown (no installation at --root, or an answer that
+/// cannot be read); 5 with --online when the daemon cannot be reached.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Check again every SECS seconds until interrupted (with --json, one
+    /// JSON document per line per round)
+    #[arg(long, value_name = "SECS")]
+    pub watch: Option<f64>,
+}
+
+/// One health report, through the path the mode allows.
+pub fn check(ctx: &Ctx) -> Result<Report> {
+    let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline)?;
+    if ctx.mode == Mode::Online && live.health().is_none() {
+        return Err(live.unreachable_error());
+    }
+    Ok(health::report(&live, &ctx.layout))
+}
+
+pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
+    let Some(secs) = args.watch else {
+        let report = check(ctx)?;
+        ctx.ui.render(&report, |ui| render(ui, &report))?;
+        return Ok(Exit(report.status.exit_code()));
+    };
+    if !(secs.is_finite() && secs > 0.0) {
+        return Err(Error::usage(format!(
+            "--watch needs a positive number of seconds, not {secs}"
+        )));
+    }
+    loop {
+        match check(ctx) {
+            Ok(report) => {
+                if ctx.ui.json {
+                    ctx.ui.line(serde_json::to_string(&report)?)?;
+                } else {
+                    render(&ctx.ui, &report)?;
+                    ctx.ui.line("")?;
+                }
+            }
+            // --online and unreachable: say so each round, keep watching.
+            Err(e) => ctx.ui.warn(&e.message),
+        }
+        std::thread::sleep(Duration::from_secs_f64(secs));
+    }
+}
+
+fn status_word(ui: &Ui, status: Overall) -> String {
+    let s = status.as_str().to_uppercase();
+    match status {
+        Overall::Healthy => ui.green(&s),
+        Overall::Degraded => ui.yellow(&s),
+        _ => ui.red(&s),
+    }
+}
+
+/// The human report: overall status and path, then every check, worst first,
+/// each problem with the command to run next.
+pub fn render(ui: &Ui, r: &Report) -> Result<()> {
+    let via = if r.path == "online" {
+        format!("online, {}", r.daemon.url)
+    } else {
+        "offline: computed from files".to_string()
+    };
+    ui.line(format!(
+        "{} ({via}) at {}",
+        ui.bold(&status_word(ui, r.status)),
+        r.timestamp
+    ))?;
+    ui.line(format!("daemon: {}", r.daemon.message))?;
+    if let (Some(v), Some(up)) = (&r.version, r.uptime_seconds) {
+        ui.line(format!(
+            "version {v}, up {}",
+            crate::output::human_duration(up as i64)
+        ))?;
+    }
+    let mut checks: Vec<(&String, &serde_json::Value)> = r.checks.iter().collect();
+    checks.sort_by_key(|(_, c)| std::cmp::Reverse(CheckStatus::of(c)));
+    for (name, c) in checks {
+        let st = CheckStatus::of(c);
+        let mark = match st {
+            CheckStatus::Pass => ui.green("ok  "),
+            CheckStatus::Skip => ui.dim("skip"),
+            CheckStatus::Warn => ui.yellow("WARN"),
+            CheckStatus::Fail => ui.red("FAIL"),
+        };
+        let msg = c.get("message").and_then(|m| m.as_str()).unwrap_or("");
+        ui.line(format!("  {mark}  {name:<13} {msg}"))?;
+        if matches!(st, CheckStatus::Warn | CheckStatus::Fail)
+            && let Some(next) = health::next_step(name, r)
+        {
+            ui.line(format!("        next: {next}"))?;
+        }
+    }
+    Ok(())
+}

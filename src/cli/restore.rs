@@ -1,0 +1,366 @@
+//! `talos restore`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, Exit};
+use crate::archive::plan::{Action, Plan};
+use crate::archive::restore::{self, Outcome, RestoreOptions};
+use crate::error::{Error, Result};
+use crate::install::{Layout, parse_components};
+use crate::output::{Ui, human_bytes};
+use crate::process::{PidStatus, check_pid_file};
+
+/// Restore a backup archive into the installation (CONTRACT §4).
+///
+/// 1. Verify the whole archive in one pass into a private staging directory
+///    in DATA_DIR; any broken rule rejects it before anything outside staging
+///    is written.
+/// 2. Show the plan (per file: create, overwrite, unchanged, remove) and ask
+///    for confirmation (--yes for scripts).
+/// 3. Save the current content of the components being replaced to
+///    DATA_DIR/restore_rollback/ (restoring that archive undoes the restore).
+/// 4. Swap each component into place by rename, recording every step in
+///    DATA_DIR/restore.journal: a restore killed at any moment is finished by
+///    `talos restore --resume` or undone by `talos restore --abort`.
+/// 5. Validate: config, database integrity and tables, modes, certificate,
+///    audit chain. Every restore is logged in restore.log and the audit chain.
+///
+/// A restored component equals the backup's copy: files absent from the
+/// backup are removed. Symbolic links in the installation are never written
+/// through.
+///
+/// Examples:
+///   talos restore /var/backups/talos/backup_20240115_083000.tar.gz --dry-run
+///   talos restore backup.tar.gz --partial config --yes
+///   talos restore backup.tar.gz --target-dir /mnt/newroot --new-host --yes
+///
+/// EXIT STATUS: 0 restored and validated; 1 failed, or a validation check
+/// failed (the report names the rollback command); 2 usage; 3 the archive is
+/// corrupt, tampered or unsafe (nothing was changed); 4 refused: the daemon
+/// is running (see --stop-daemon), another restore holds the lock, an
+/// interrupted restore needs --resume or --abort, a path runs through a
+/// symbolic link, or the confirmation was declined or could not be asked.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup archive (.tar.gz)
+    #[arg(required_unless_present_any = ["resume", "abort"])]
+    pub file: Option<PathBuf>,
+    /// Verify, print the plan per file, and change nothing
+    #[arg(long, conflicts_with_all = ["verify_only", "resume", "abort"])]
+    pub dry_run: bool,
+    /// Only verify the archive (like `talos backup verify`); write nothing
+    #[arg(long, conflicts_with_all = ["resume", "abort"])]
+    pub verify_only: bool,
+    /// Restore only these components: comma list of config,state,database,logs,custom,ssl
+    #[arg(long, value_name = "LIST")]
+    pub partial: Option<String>,
+    /// Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership
+    #[arg(long)]
+    pub new_host: bool,
+    /// Restore into the installation rooted at DIR instead of --root
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+    /// Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)
+    #[arg(long)]
+    pub stop_daemon: bool,
+    /// Finish a restore that was interrupted (see DATA_DIR/restore.journal)
+    #[arg(long, conflicts_with_all = ["file", "abort", "partial", "new_host"])]
+    pub resume: bool,
+    /// Undo a restore that was interrupted, putting the previous state back
+    #[arg(long, conflicts_with_all = ["file", "partial", "new_host"])]
+    pub abort: bool,
+}
+
+pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
+    let layout = match &args.target_dir {
+        Some(d) => Layout::new(d),
+        None => ctx.layout.clone(),
+    };
+    let ui = &ctx.ui;
+    if args.resume || args.abort {
+        check_daemon(ctx, &layout, args.stop_daemon, false)?;
+        return if args.resume {
+            run_resume(ctx, &layout)
+        } else {
+            run_abort(ctx, &layout)
+        };
+    }
+    let file = args.file.clone().expect("clap requires FILE");
+    let partial = args.partial.as_deref().map(parse_components).transpose()?;
+    if args.verify_only {
+        return super::backup::verify::verify_and_report(ctx, &file);
+    }
+    let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    if args.dry_run {
+        let bar = ui.progress(len, "verify");
+        let (v, plan) =
+            restore::dry_run(&layout, &file, partial.as_deref(), &|n| bar.set_position(n))?;
+        bar.finish_and_clear();
+        let daemon = daemon_running(ctx, &layout)?;
+        let doc = serde_json::json!({
+            "dry_run": true,
+            "archive": v.path,
+            "created_at": v.metadata.created_at,
+            "daemon_running": daemon,
+            "plan": plan,
+        });
+        ui.render(&doc, |ui| {
+            print_plan(ui, &plan, true)?;
+            if let Some(pid) = daemon {
+                ui.line(format!(
+                    "{} the daemon is running (PID {pid}): the restore would refuse without --stop-daemon",
+                    ui.yellow("note:")
+                ))?;
+            }
+            ui.line(format!(
+                "dry run: the archive verified ({} files, {}); nothing was changed",
+                v.files,
+                human_bytes(v.bytes)
+            ))
+        })?;
+        return Ok(Exit::OK);
+    }
+
+    // A real restore. Fail fast on what would refuse later anyway.
+    restore::refuse_if_unfinished(&layout)?;
+    if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
+        ui.confirm("restore")?;
+    }
+    check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    let opts = RestoreOptions {
+        archive: file.clone(),
+        components: partial,
+        new_host: args.new_host,
+        record: true,
+        rollback: true,
+    };
+    let bar = ui.progress(len, "verify");
+    let prepared = restore::prepare(&layout, &opts, &|n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    for s in &prepared.stale_removed {
+        ui.note(format!(
+            "removed {} left by a restore killed before it changed anything",
+            s.display()
+        ));
+    }
+    if !ui.json {
+        print_plan(ui, &prepared.plan, ui.verbose > 0)?;
+    }
+    ui.confirm(&format!(
+        "Replace {} in {} with the backup's copy?",
+        prepared.plan.components.join(", "),
+        layout.root.display()
+    ))?;
+    // The daemon may have been started while we verified.
+    check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    ui.note("saving the current content to DATA_DIR/restore_rollback/ and swapping in...");
+    let plan = prepared.plan.clone();
+    let outcome =
+        restore::execute(&layout, prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
+    report(ctx, &layout, Some(&plan), &outcome)
+}
+
+fn with_journal_hint(e: Error, layout: &Layout) -> Error {
+    if crate::archive::journal::path(layout).exists() {
+        let root = if layout.root == std::path::Path::new("/") {
+            String::new()
+        } else {
+            format!(" --root {}", layout.root.display())
+        };
+        e.hint(format!(
+            "the restore stopped part way; {} records where: `talos restore --resume{root}` finishes it, `talos restore --abort{root}` undoes it",
+            crate::archive::journal::path(layout).display()
+        ))
+    } else {
+        e
+    }
+}
+
+fn report(ctx: &Ctx, layout: &Layout, plan: Option<&Plan>, o: &Outcome) -> Result<Exit> {
+    let ui = &ctx.ui;
+    let undo = o.rollback.as_ref().map(|r| {
+        let root = if layout.root == std::path::Path::new("/") {
+            String::new()
+        } else {
+            format!(" --root {}", layout.root.display())
+        };
+        format!("talos restore {} --yes{root}", r.display())
+    });
+    let doc = serde_json::json!({
+        "result": if o.validation.ok { "restored" } else { "validation_failed" },
+        "outcome": o,
+        "undo": undo,
+        "counts": plan.map(|p| &p.counts),
+    });
+    ui.render(&doc, |ui| {
+        if !o.validation.ok {
+            ui.line(format!(
+                "{} the restore finished but validation failed:",
+                ui.red("FAILED")
+            ))?;
+        }
+        for c in &o.validation.checks {
+            let mark = if c.ok {
+                ui.green("ok  ")
+            } else {
+                ui.red("FAIL")
+            };
+            ui.line(format!("  {mark} {:<12} {}", c.name, c.detail))?;
+            if let Some(fix) = &c.fix
+                && !c.ok
+            {
+                ui.line(format!("       fix: {fix}"))?;
+            }
+        }
+        for n in &o.new_host {
+            ui.line(format!("  new host: {n}"))?;
+        }
+        match &o.rollback {
+            Some(r) => ui.line(format!(
+                "the replaced content was saved to {}\n  to undo this restore: {}",
+                r.display(),
+                undo.as_deref().unwrap_or_default()
+            ))?,
+            None => {
+                ui.line("nothing was there to save before the restore (no rollback archive)")?
+            }
+        }
+        if o.validation.ok {
+            ui.line(format!(
+                "{} restored {} from {} into {}",
+                ui.green("done:"),
+                o.components.join(","),
+                o.archive.display(),
+                o.root.display()
+            ))?;
+        }
+        Ok(())
+    })?;
+    Ok(if o.validation.ok { Exit::OK } else { Exit(1) })
+}
+
+fn print_plan(ui: &Ui, plan: &Plan, every_file: bool) -> Result<()> {
+    let c = &plan.counts;
+    ui.line(format!(
+        "plan: restore {} into {}: {} create, {} overwrite, {} unchanged, {} remove",
+        plan.components.join(","),
+        plan.root.display(),
+        c.create,
+        c.overwrite,
+        c.unchanged,
+        c.remove
+    ))?;
+    let shown: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|ch| every_file || ch.action != Action::Unchanged)
+        .collect();
+    let limit = if every_file { usize::MAX } else { 40 };
+    for ch in shown.iter().take(limit) {
+        let label = match ch.action {
+            Action::Create => ui.green("create   "),
+            Action::Overwrite => ui.yellow("overwrite"),
+            Action::Unchanged => ui.dim("unchanged"),
+            Action::Remove => ui.red("remove   "),
+        };
+        let note = ch
+            .note
+            .as_ref()
+            .map(|n| format!("  ({n})"))
+            .unwrap_or_default();
+        ui.line(format!("  {label} {}{note}", ch.path.display()))?;
+    }
+    if shown.len() > limit {
+        ui.line(format!(
+            "  ... and {} more (see --dry-run -v)",
+            shown.len() - limit
+        ))?;
+    }
+    Ok(())
+}
+
+/// The PID of a verified running daemon, if any.
+fn daemon_running(ctx: &Ctx, layout: &Layout) -> Result<Option<u32>> {
+    let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
+    Ok(match st {
+        PidStatus::Verified { process, .. } => Some(process.pid),
+        _ => None,
+    })
+}
+
+/// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
+/// it: SIGTERM to the verified PID (re-verified before the signal), then a
+/// bounded wait.
+fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool, _before_change: bool) -> Result<()> {
+    let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
+    let Some(v) = st.verified() else {
+        return Ok(());
+    };
+    let v = v.with_match(&ctx.settings.process_match.value);
+    if !stop {
+        return Err(Error::refused(format!(
+            "the daemon is running (PID {}); a restore under a live daemon would be overwritten by it",
+            v.pid()
+        ))
+        .hint("stop it first, or add --stop-daemon to stop it gracefully"));
+    }
+    ctx.ui.note(format!(
+        "stopping the daemon (PID {}) with SIGTERM...",
+        v.pid()
+    ));
+    v.signal(nix::sys::signal::Signal::SIGTERM)?;
+    if !v.wait_exit(std::time::Duration::from_secs(20)) {
+        return Err(Error::refused(format!(
+            "the daemon (PID {}) did not exit within 20 s of SIGTERM; nothing was restored",
+            v.pid()
+        ))
+        .hint("`talos panic --reason restore` stops it by escalation"));
+    }
+    ctx.ui.note("the daemon stopped");
+    Ok(())
+}
+
+fn run_resume(ctx: &Ctx, layout: &Layout) -> Result<Exit> {
+    match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
+        Some(o) => report(ctx, layout, None, &o),
+        None => {
+            let removed = restore::remove_stale_staging(layout);
+            let doc =
+                serde_json::json!({"result": "nothing_to_resume", "removed_staging": removed});
+            ctx.ui.render(&doc, |ui| {
+                for r in &removed {
+                    ui.line(format!("removed leftover staging {}", r.display()))?;
+                }
+                ui.line(format!(
+                    "no unfinished restore in {} (no {})",
+                    layout.root.display(),
+                    crate::archive::journal::path(layout).display()
+                ))
+            })?;
+            Ok(Exit::OK)
+        }
+    }
+}
+
+fn run_abort(ctx: &Ctx, layout: &Layout) -> Result<Exit> {
+    let a = restore::abort(layout)?;
+    ctx.ui.render(&a, |ui| {
+        for r in &a.removed_staging {
+            ui.line(format!("removed staging {}", r.display()))?;
+        }
+        match &a.archive {
+            Some(f) => ui.line(format!(
+                "aborted the restore of {}: {} step(s) undone; the installation is as it was before",
+                f.display(),
+                a.undone
+            )),
+            None => ui.line(format!(
+                "no unfinished restore in {}; nothing to undo",
+                layout.root.display()
+            )),
+        }
+    })?;
+    Ok(Exit::OK)
+}

@@ -1,0 +1,450 @@
+//! `talos status`: the 3 AM first screen.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Ctx, Exit, Mode};
+use crate::breakers::{Breaker, BreakerFile, list_from_map};
+use crate::daemon::{Client, Liveness, Verdict};
+use crate::error::Result;
+use crate::health::{self, CheckStatus, Overall, Report};
+use crate::output::{Ui, human_duration};
+
+/// How many recent ERROR lines of orchestrator.log to show.
+const RECENT_ERRORS: usize = 5;
+/// A newest backup older than this is a warning.
+const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
+
+/// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors.
+///
+/// Is the daemon up (and if not, why), its health, open circuit breakers, a
+/// pending recovery (emergency_state.json after a panic, an unfinished
+/// restore: var/lib/talos/restore.journal), the age of the last backup, the
+/// audit chain's head, and the last ERROR lines of orchestrator.log.
+///
+/// Problems come first, most urgent first, each with the command to run
+/// next. Online when the daemon answers; otherwise everything is read from
+/// the files (path: offline). Full chain verification is
+/// `talos audit verify-chain`; status only reads the chain's head.
+///
+/// Example: `talos status`, `talos status --json | jq .problems`
+///
+/// EXIT STATUS: 0 the screen was printed (whatever it shows: use
+/// `talos health` for monitoring); 5 with --online when the daemon cannot be
+/// reached.
+#[derive(Debug, Args)]
+pub struct StatusArgs {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub what: String,
+    pub next: String,
+}
+
+#[derive(Debug, Serialize)]
+struct BreakersPart {
+    path: &'static str,
+    error: Option<String>,
+    open: Vec<String>,
+    list: Vec<Breaker>,
+}
+
+#[derive(Debug, Serialize)]
+struct RecoveryPart {
+    emergency_state: Option<Value>,
+    restore_journal: Option<PathBuf>,
+}
+
+#[derive(Debug, Serialize)]
+struct BackupPart {
+    dir: PathBuf,
+    newest: Option<PathBuf>,
+    age_seconds: Option<i64>,
+    count: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct AuditPart {
+    head: Option<crate::audit::Head>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct StatusDoc {
+    path: &'static str,
+    timestamp: String,
+    problems: Vec<Problem>,
+    daemon: health::DaemonSummary,
+    health: Report,
+    breakers: BreakersPart,
+    recovery: RecoveryPart,
+    backup: BackupPart,
+    audit: AuditPart,
+    recent_errors: Vec<Value>,
+}
+
+pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
+    let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline)?;
+    if ctx.mode == Mode::Online && live.verdict != Verdict::Up {
+        return Err(live.unreachable_error());
+    }
+    let report = health::report(&live, &ctx.layout);
+    let breakers = breakers(ctx, &live);
+    let recovery = recovery(ctx);
+    let backup = backup(ctx);
+    let audit = match crate::audit::head(&ctx.layout.audit_dir) {
+        Ok(head) => AuditPart { head, error: None },
+        Err(e) => AuditPart {
+            head: None,
+            error: Some(e.message),
+        },
+    };
+    let recent_errors = recent_errors(&ctx.layout.orchestrator_log(), RECENT_ERRORS);
+    let problems = problems(ctx, &live, &report, &breakers, &recovery, &backup, &audit);
+    let doc = StatusDoc {
+        path: report.path,
+        timestamp: crate::timespec::now_rfc3339(),
+        problems,
+        daemon: report.daemon.clone(),
+        health: report,
+        breakers,
+        recovery,
+        backup,
+        audit,
+        recent_errors,
+    };
+    ctx.ui.render(&doc, |ui| render(ui, &doc))?;
+    Ok(Exit::OK)
+}
+
+fn breakers(ctx: &Ctx, live: &Liveness) -> BreakersPart {
+    let mut part = BreakersPart {
+        path: "offline",
+        error: None,
+        open: Vec::new(),
+        list: Vec::new(),
+    };
+    if live.verdict == Verdict::Up
+        && let Ok(map) = Client::new(&ctx.settings).and_then(|c| c.breakers().map_err(Into::into))
+    {
+        part.path = "online";
+        part.list = list_from_map(&map);
+    } else {
+        match BreakerFile::load(&ctx.layout.breakers_file()) {
+            Ok(f) => part.list = f.list(),
+            Err(e) => part.error = Some(e.message),
+        }
+    }
+    part.open = part
+        .list
+        .iter()
+        .filter(|b| b.is_open())
+        .map(|b| b.name.clone())
+        .collect();
+    part
+}
+
+fn recovery(ctx: &Ctx) -> RecoveryPart {
+    let es = ctx.layout.emergency_state();
+    let emergency_state = std::fs::read(&es).ok().map(|b| {
+        serde_json::from_slice::<Value>(&b)
+            .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
+    });
+    let journal = ctx.layout.data_dir.join("restore.journal");
+    RecoveryPart {
+        emergency_state,
+        restore_journal: journal.exists().then_some(journal),
+    }
+}
+
+fn backup(ctx: &Ctx) -> BackupPart {
+    let dir = ctx.settings.backup_dir.value.clone();
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    let mut count = 0;
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("backup_") && name.ends_with(".tar.gz")) {
+                continue;
+            }
+            count += 1;
+            if let Ok(m) = e.metadata().and_then(|m| m.modified())
+                && newest.as_ref().is_none_or(|(t, _)| m > *t)
+            {
+                newest = Some((m, e.path()));
+            }
+        }
+    }
+    let age_seconds = newest.as_ref().map(|(t, _)| {
+        std::time::SystemTime::now()
+            .duration_since(*t)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    });
+    BackupPart {
+        dir,
+        newest: newest.map(|(_, p)| p),
+        age_seconds,
+        count,
+    }
+}
+
+/// The last `n` ERROR lines of a Tier 2 log, read from its tail.
+fn recent_errors(path: &Path, n: usize) -> Vec<Value> {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let start = len.saturating_sub(512 * 1024);
+    if f.seek(SeekFrom::Start(start)).is_err() {
+        return Vec::new();
+    }
+    let mut buf = Vec::new();
+    if f.read_to_end(&mut buf).is_err() {
+        return Vec::new();
+    }
+    let mut out: Vec<Value> = buf
+        .split(|b| *b == b'\n')
+        .skip(usize::from(start > 0))
+        .filter(|l| memchr::memmem::find(l, b"ERROR").is_some())
+        .filter_map(|l| serde_json::from_slice::<Value>(l).ok())
+        .filter(|v| v.get("level").and_then(Value::as_str) == Some("ERROR"))
+        .collect();
+    let skip = out.len().saturating_sub(n);
+    out.drain(..skip);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn problems(
+    ctx: &Ctx,
+    live: &Liveness,
+    report: &Report,
+    breakers: &BreakersPart,
+    recovery: &RecoveryPart,
+    backup: &BackupPart,
+    audit: &AuditPart,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut push = |severity, what: String, next: String| {
+        out.push(Problem {
+            severity,
+            what,
+            next,
+        })
+    };
+    let daemon_down = !matches!(live.verdict, Verdict::Up | Verdict::Running);
+    if daemon_down {
+        push(
+            Severity::Critical,
+            live.message.clone(),
+            live.next.clone().unwrap_or_else(|| "`talos doctor`".into()),
+        );
+    }
+    if let Some(es) = &recovery.emergency_state {
+        let field = |k: &str| es.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        push(
+            Severity::Critical,
+            format!(
+                "a panic stopped the daemon at {} (method {}, reason: {}); emergency_state.json is waiting",
+                field("panic_timestamp"),
+                field("method"),
+                field("reason")
+            ),
+            "`talos recover` shows what was preserved and puts it back".into(),
+        );
+    }
+    if let Some(j) = &recovery.restore_journal {
+        push(
+            Severity::Critical,
+            format!("a restore did not finish ({} exists)", j.display()),
+            "`talos doctor` shows the unfinished restore and its rollback archive in var/lib/talos/restore_rollback/".into(),
+        );
+    }
+    if let Some(e) = &audit.error {
+        push(
+            Severity::Critical,
+            format!("audit chain: {e}"),
+            "`talos audit verify-chain` before anything else appends to it".into(),
+        );
+    }
+    if report.status == Overall::Unknown {
+        push(
+            Severity::Critical,
+            "health is unknown".into(),
+            "`talos health -v`; check --root / TALOS_ROOT".into(),
+        );
+    }
+    for (name, c) in &report.checks {
+        let st = CheckStatus::of(c);
+        if name == "orchestrator" && daemon_down {
+            continue;
+        }
+        let severity = match st {
+            CheckStatus::Fail => Severity::Critical,
+            CheckStatus::Warn => Severity::Warning,
+            _ => continue,
+        };
+        let msg = c.get("message").and_then(Value::as_str).unwrap_or("");
+        push(
+            severity,
+            format!("{name}: {msg}"),
+            health::next_step(name, report).unwrap_or_else(|| "`talos health`".into()),
+        );
+    }
+    if let Some(e) = &breakers.error {
+        push(
+            Severity::Warning,
+            format!("circuit breakers: {e}"),
+            "`talos doctor`".into(),
+        );
+    }
+    for b in breakers.list.iter().filter(|b| b.is_open()) {
+        let since = b
+            .opened_at
+            .as_deref()
+            .map(|t| format!(" since {t}"))
+            .unwrap_or_default();
+        let fails = b
+            .failure_count
+            .map(|n| format!(", {n} failures"))
+            .unwrap_or_default();
+        push(
+            Severity::Warning,
+            format!("circuit breaker {} is {}{since}{fails}", b.name, b.state),
+            format!(
+                "wait for its cooldown, or once the dependency is back: `talos breaker reset {}`",
+                b.name
+            ),
+        );
+    }
+    match (&backup.newest, backup.age_seconds) {
+        (None, _) => push(
+            Severity::Warning,
+            format!("no backup in {}", backup.dir.display()),
+            "`talos backup create`".into(),
+        ),
+        (Some(p), Some(age)) if age > BACKUP_MAX_AGE_SECS => push(
+            Severity::Warning,
+            format!(
+                "the last backup is {} old ({})",
+                human_duration(age),
+                p.display()
+            ),
+            "`talos backup create`".into(),
+        ),
+        _ => {}
+    }
+    if let Some(p) = &ctx.settings.config_problem {
+        push(
+            Severity::Warning,
+            format!("config.yaml not used: {p}"),
+            "`talos config validate`; `talos repair config` puts back the newest good backup"
+                .into(),
+        );
+    }
+    out.sort_by_key(|p| p.severity);
+    out
+}
+
+fn render(ui: &Ui, d: &StatusDoc) -> Result<()> {
+    let state = match d.daemon.state {
+        Verdict::Up => ui.green("UP"),
+        Verdict::Running => ui.yellow("RUNNING (API not asked)"),
+        Verdict::Hung => ui.red("HUNG"),
+        Verdict::StalePidFile => ui.red("DOWN (stale PID file)"),
+        Verdict::NotRunning => ui.red("DOWN"),
+    };
+    let health = d.health.status.as_str().to_uppercase();
+    let health = match d.health.status {
+        Overall::Healthy => ui.green(&health),
+        Overall::Degraded => ui.yellow(&health),
+        _ => ui.red(&health),
+    };
+    ui.line(format!(
+        "{}  daemon {state}  health {health}  ({}) {}",
+        ui.bold("TALOS"),
+        d.path,
+        d.timestamp
+    ))?;
+    ui.line(format!("  {}", d.daemon.message))?;
+    ui.line("")?;
+    if d.problems.is_empty() {
+        ui.line(format!("{} no problems found", ui.green("ok")))?;
+    } else {
+        ui.line(ui.bold("PROBLEMS (most urgent first)"))?;
+        for p in &d.problems {
+            let label = match p.severity {
+                Severity::Critical => ui.red("CRITICAL"),
+                Severity::Warning => ui.yellow("WARNING "),
+                Severity::Info => ui.dim("INFO    "),
+            };
+            ui.line(format!("  {label}  {}", p.what))?;
+            ui.line(format!("            next: {}", p.next))?;
+        }
+    }
+    ui.line("")?;
+    let open = if d.breakers.open.is_empty() {
+        "none open".to_string()
+    } else {
+        format!("open: {}", d.breakers.open.join(", "))
+    };
+    ui.line(format!(
+        "breakers:     {} ({open}; {})",
+        d.breakers.list.len(),
+        d.breakers.path
+    ))?;
+    let backup = match (&d.backup.newest, d.backup.age_seconds) {
+        (Some(p), Some(age)) => format!(
+            "{} ago, {} ({} in {})",
+            human_duration(age),
+            p.file_name().unwrap_or_default().to_string_lossy(),
+            d.backup.count,
+            d.backup.dir.display()
+        ),
+        _ => format!("none in {}", d.backup.dir.display()),
+    };
+    ui.line(format!("last backup:  {backup}"))?;
+    let audit = match (&d.audit.head, &d.audit.error) {
+        (Some(h), _) => format!(
+            "head seq {} ({}…); full check: `talos audit verify-chain`",
+            h.seq,
+            &h.hash[..h.hash.len().min(12)]
+        ),
+        (None, Some(e)) => ui.red(e),
+        (None, None) => "empty".to_string(),
+    };
+    ui.line(format!("audit chain:  {audit}"))?;
+    if !d.recent_errors.is_empty() {
+        ui.line("recent errors (orchestrator.log):")?;
+        for e in &d.recent_errors {
+            let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
+            let code = e
+                .pointer("/error/code")
+                .and_then(Value::as_str)
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            ui.line(format!(
+                "  {} {}{code} [{}] {}",
+                g("timestamp"),
+                g("component"),
+                g("correlation_id"),
+                g("message")
+            ))?;
+        }
+    }
+    Ok(())
+}

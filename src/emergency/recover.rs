@@ -1,0 +1,306 @@
+//! `talos recover`: choose a preserve, plan what it puts back, and put it
+//! back.
+//!
+//! Recover restores STATE_DIR's files and the task queue from a preserve.
+//! It creates and overwrites, never deletes: a file in STATE_DIR that the
+//! preserve does not hold is left as it is (listed as kept). The heartbeat
+//! is not put back (a past heartbeat would only mislead health checks), and
+//! the configuration and logs in the preserve are for reading only.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::preserve::{self, Unpacked};
+use super::state::EmergencyState;
+use crate::audit::record::hex;
+use crate::error::{Context, Error, Result};
+use crate::fsutil;
+use crate::install::Layout;
+
+/// Which preserve to use and why that one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub archive: PathBuf,
+    pub because: &'static str,
+}
+
+/// The archive given on the command line, else the one emergency_state.json
+/// names (when it still exists), else the newest preserve.
+pub fn choose(
+    layout: &Layout,
+    given: Option<&Path>,
+    state: Option<&EmergencyState>,
+) -> Result<Choice> {
+    if let Some(g) = given {
+        return Ok(Choice {
+            archive: g.to_path_buf(),
+            because: "given on the command line",
+        });
+    }
+    if let Some(p) = state.and_then(EmergencyState::preserve_path)
+        && p.is_file()
+    {
+        return Ok(Choice {
+            archive: p,
+            because: "named in emergency_state.json",
+        });
+    }
+    let dir = layout.preserves_dir();
+    match preserve::list(&dir)?.pop() {
+        Some(newest) => Ok(Choice {
+            archive: newest.path,
+            because: "the newest preserve",
+        }),
+        None => Err(Error::failed(format!(
+            "no emergency preserve in {}",
+            dir.display()
+        ))
+        .hint("a preserve is written by `talos panic` (unless --no-state); give one explicitly with `talos recover ARCHIVE`")),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Overwrite,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedFile {
+    /// Path inside the archive.
+    pub from: String,
+    pub target: PathBuf,
+    pub action: Action,
+    pub size: u64,
+    #[serde(skip)]
+    mode: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    /// Archive files recover does not put back, with why.
+    pub not_restored: Vec<String>,
+    /// Files in STATE_DIR the preserve does not hold; left as they are.
+    pub kept: Vec<PathBuf>,
+}
+
+impl Plan {
+    pub fn changes(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.action != Action::Unchanged)
+            .count()
+    }
+}
+
+fn sha256_of(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|b| hex(&Sha256::digest(&b)))
+}
+
+/// Refuses a target whose directories inside STATE_DIR are links (they
+/// could point anywhere) or not directories.
+fn check_parents(state_dir: &Path, target: &Path) -> Result<()> {
+    let rel = target.strip_prefix(state_dir).unwrap_or(target);
+    let mut cur = state_dir.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        cur.push(part);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                return Err(Error::refused(format!(
+                    "{} is not a plain directory (a link or a file); recover will not write through it",
+                    cur.display()
+                ))
+                .hint("move it aside and run `talos recover` again"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Builds the plan: every file of `state/` (but the heartbeat) back into
+/// STATE_DIR, and `task_queue.json` (the archive's top-level copy wins over
+/// `state/task_queue.json`) into STATE_DIR/task_queue.json.
+pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
+    let mut files = Vec::new();
+    let mut not_restored = Vec::new();
+    let top_queue = unpacked.files.contains_key("task_queue.json");
+    for (path, (entry, mode)) in &unpacked.files {
+        let target = if path == "task_queue.json" {
+            layout.task_queue()
+        } else if let Some(rel) = path.strip_prefix("state/") {
+            if rel == "heartbeat" {
+                not_restored.push(format!(
+                    "{path}: a heartbeat from the past would mislead health checks"
+                ));
+                continue;
+            }
+            if rel == "task_queue.json" && top_queue {
+                continue;
+            }
+            layout.state_dir.join(rel)
+        } else {
+            if path != "metadata.json" {
+                not_restored.push(format!("{path}: kept in the preserve for reading only"));
+            }
+            continue;
+        };
+        check_parents(&layout.state_dir, &target)?;
+        let action = match std::fs::symlink_metadata(&target) {
+            Err(_) => Action::Create,
+            Ok(m)
+                if m.is_file() && sha256_of(&target).as_deref() == Some(entry.sha256.as_str()) =>
+            {
+                Action::Unchanged
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(Error::refused(format!(
+                    "{} is a directory where the preserve has a file",
+                    target.display()
+                ))
+                .hint("move it aside and run `talos recover` again"));
+            }
+            Ok(_) => Action::Overwrite,
+        };
+        files.push(PlannedFile {
+            from: path.clone(),
+            target,
+            action,
+            size: entry.size,
+            mode: *mode,
+        });
+    }
+    files.sort_by(|a, b| a.target.cmp(&b.target));
+    let mut kept = Vec::new();
+    collect_kept(&layout.state_dir, &files, &mut kept);
+    kept.sort();
+    Ok(Plan {
+        files,
+        not_restored,
+        kept,
+    })
+}
+
+fn collect_kept(dir: &Path, files: &[PlannedFile], out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => collect_kept(&p, files, out),
+            Ok(_) => {
+                if !files.iter().any(|f| f.target == p) {
+                    out.push(p);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Puts the planned files back, each by an atomic replace (temp file,
+/// fsync, rename), from the staging copy that `preserve::unpack` checked.
+/// Returns the number of files written.
+pub fn apply(unpacked: &Unpacked, plan: &Plan) -> Result<usize> {
+    let mut written = 0;
+    for f in &plan.files {
+        if f.action == Action::Unchanged {
+            continue;
+        }
+        if let Some(parent) = f.target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let bytes = std::fs::read(unpacked.staged(&f.from))
+            .with_context(|| format!("cannot read the staged copy of {}", f.from))?;
+        let mode = match f.mode & 0o777 {
+            0 => 0o600,
+            m => m,
+        };
+        fsutil::write_atomic(&f.target, &bytes, mode)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emergency::preserve::{Request, create, unpack};
+
+    #[test]
+    fn plan_and_apply_put_the_queue_back_and_keep_extras() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        std::fs::create_dir_all(layout.sessions_dir()).unwrap();
+        std::fs::write(layout.task_queue(), "[1,2,3]").unwrap();
+        std::fs::write(layout.heartbeat(), "old").unwrap();
+        std::fs::write(layout.sessions_dir().join("a.json"), "{}").unwrap();
+        let c = create(
+            &layout,
+            &Request {
+                reason: "t".into(),
+                method: "api".into(),
+                pid: None,
+                created_by: "operator:t".into(),
+                now: "2026-01-01T00:00:00Z".parse().unwrap(),
+            },
+        )
+        .unwrap();
+        std::fs::write(layout.task_queue(), "[]").unwrap();
+        std::fs::write(layout.state_dir.join("new.json"), "{}").unwrap();
+        std::fs::remove_file(layout.sessions_dir().join("a.json")).unwrap();
+
+        let u = unpack(&c.path).unwrap();
+        let p = plan(&layout, &u).unwrap();
+        let by_target = |t: &Path| p.files.iter().find(|f| f.target == t).unwrap().action;
+        assert_eq!(by_target(&layout.task_queue()), Action::Overwrite);
+        assert_eq!(
+            by_target(&layout.sessions_dir().join("a.json")),
+            Action::Create
+        );
+        assert!(p.files.iter().all(|f| !f.target.ends_with("heartbeat")));
+        assert!(p.kept.contains(&layout.state_dir.join("new.json")));
+        assert_eq!(p.changes(), 2);
+        assert_eq!(apply(&u, &p).unwrap(), 2);
+        assert_eq!(
+            std::fs::read_to_string(layout.task_queue()).unwrap(),
+            "[1,2,3]"
+        );
+        assert!(layout.state_dir.join("new.json").exists());
+        // Applying the same preserve again changes nothing.
+        assert_eq!(plan(&layout, &u).unwrap().changes(), 0);
+    }
+
+    #[test]
+    fn a_linked_directory_in_state_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        std::fs::create_dir_all(layout.sessions_dir()).unwrap();
+        std::fs::write(layout.sessions_dir().join("a.json"), "{}").unwrap();
+        let c = create(
+            &layout,
+            &Request {
+                reason: "t".into(),
+                method: "api".into(),
+                pid: None,
+                created_by: "operator:t".into(),
+                now: "2026-01-01T00:00:00Z".parse().unwrap(),
+            },
+        )
+        .unwrap();
+        std::fs::remove_dir_all(layout.sessions_dir()).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, layout.sessions_dir()).unwrap();
+        let u = unpack(&c.path).unwrap();
+        assert_eq!(plan(&layout, &u).unwrap_err().exit_code(), 4);
+    }
+}

@@ -1,0 +1,193 @@
+//! Helpers for the backup/restore/drill tests: a sample installation, the
+//! trees of its components, and hand-made archives.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use talos::install::Layout;
+
+/// A sample installation in a fresh temp dir.
+pub fn sample(db_bytes: u64) -> (tempfile::TempDir, Layout) {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = talos::archive::sample::create(dir.path(), db_bytes).unwrap();
+    (dir, layout)
+}
+
+/// Tree hashes of the component directories that a restore owns (config
+/// without ssl, ssl, state, db, custom, audit), keyed by component.
+pub fn components(layout: &Layout) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for c in talos::install::COMPONENTS {
+        let dir = layout.component_dir(c).unwrap();
+        let mut t = super::tree_hash(&dir);
+        if c == "config" {
+            t.retain(|k, _| k != "ssl" && !k.starts_with("ssl/"));
+        }
+        if c == "logs" {
+            t.remove(".lock");
+        }
+        out.insert(c.to_string(), t);
+    }
+    out
+}
+
+/// The newest backup file in a directory.
+pub fn newest_backup(dir: &Path) -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("backup_")
+        })
+        .collect();
+    v.sort();
+    v.pop().expect("a backup")
+}
+
+/// One entry of a hand-made archive. Names are raw bytes so tests can write
+/// what the tar crate's safe API refuses (`..`, absolute, non-UTF-8).
+pub enum E {
+    File(Vec<u8>, Vec<u8>),
+    Dir(Vec<u8>),
+    Symlink(Vec<u8>, Vec<u8>),
+    Hardlink(Vec<u8>, Vec<u8>),
+    Fifo(Vec<u8>),
+    Char(Vec<u8>),
+}
+
+pub fn f(name: &str, data: &[u8]) -> E {
+    E::File(name.as_bytes().to_vec(), data.to_vec())
+}
+pub fn d(name: &str) -> E {
+    E::Dir(name.as_bytes().to_vec())
+}
+
+fn raw_header(name: &[u8], kind: tar::EntryType, size: u64, mode: u32) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    {
+        let old = h.as_old_mut();
+        assert!(
+            name.len() <= old.name.len(),
+            "name too long for the test helper"
+        );
+        old.name[..name.len()].copy_from_slice(name);
+    }
+    h.set_entry_type(kind);
+    h.set_size(size);
+    h.set_mode(mode);
+    h.set_mtime(1_700_000_000);
+    h
+}
+
+/// The uncompressed tar of `entries`.
+pub fn tar_bytes(entries: &[E]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for e in entries {
+        match e {
+            E::File(n, data) => {
+                let mut h = raw_header(n, tar::EntryType::Regular, data.len() as u64, 0o600);
+                h.set_cksum();
+                b.append(&h, &data[..]).unwrap();
+            }
+            E::Dir(n) => {
+                let mut h = raw_header(n, tar::EntryType::Directory, 0, 0o750);
+                h.set_cksum();
+                b.append(&h, std::io::empty()).unwrap();
+            }
+            E::Symlink(n, target) | E::Hardlink(n, target) => {
+                let kind = if matches!(e, E::Symlink(..)) {
+                    tar::EntryType::Symlink
+                } else {
+                    tar::EntryType::Link
+                };
+                let mut h = raw_header(n, kind, 0, 0o777);
+                h.as_old_mut().linkname[..target.len()].copy_from_slice(target);
+                h.set_cksum();
+                b.append(&h, std::io::empty()).unwrap();
+            }
+            E::Fifo(n) | E::Char(n) => {
+                let kind = if matches!(e, E::Fifo(..)) {
+                    tar::EntryType::Fifo
+                } else {
+                    tar::EntryType::Char
+                };
+                let mut h = raw_header(n, kind, 0, 0o600);
+                h.set_cksum();
+                b.append(&h, std::io::empty()).unwrap();
+            }
+        }
+    }
+    b.into_inner().unwrap()
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    talos::audit::record::hex(&sha2::Sha256::digest(bytes))
+}
+
+pub fn metadata_json(components: &[&str]) -> Vec<u8> {
+    serde_json::to_vec_pretty(&serde_json::json!({
+        "backup_version": "4.0",
+        "created_at": "2024-01-15T08:30:00.000Z",
+        "created_by": "operator:tester",
+        "hostname": "test",
+        "talos_version": "4.0.0",
+        "backup_type": "partial",
+        "components": components,
+        "compressed": true,
+        "encryption": null,
+        "checksum_algorithm": "sha256",
+    }))
+    .unwrap()
+}
+
+/// A manifest for `files` (path, content).
+pub fn manifest_json(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let list: Vec<_> = files
+        .iter()
+        .map(|(p, data)| {
+            serde_json::json!({"path": p, "checksum": sha256_hex(data), "size": data.len(), "mode": "0600"})
+        })
+        .collect();
+    serde_json::to_vec_pretty(&serde_json::json!({"algorithm": "sha256", "files": list})).unwrap()
+}
+
+/// A valid state-only archive: metadata, manifest, state/ with two files.
+pub fn good_state_entries() -> Vec<E> {
+    let files: [(&str, &[u8]); 2] = [
+        ("state/task_queue.json", b"{\"pending\":[]}"),
+        ("state/orchestrator.json", b"{\"status\":\"stopped\"}"),
+    ];
+    vec![
+        f("metadata.json", &metadata_json(&["state"])),
+        f("manifest.json", &manifest_json(&files)),
+        d("state/"),
+        f(files[0].0, files[0].1),
+        f(files[1].0, files[1].1),
+    ]
+}
+
+/// `talos --root ROOT` as a std Command (for spawning and killing).
+pub fn talos_std(root: &Path) -> std::process::Command {
+    #[allow(deprecated)]
+    let bin = assert_cmd::cargo::cargo_bin("talos");
+    let mut c = std::process::Command::new(bin);
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("USER", "tester")
+        .env("TZ", "UTC")
+        .arg("--root")
+        .arg(root);
+    c
+}
