@@ -1,0 +1,52 @@
+//! Contract conformance checks added by the review: each test pins one
+//! clause of CONTRACT.md that the product did not follow before.
+
+mod common;
+
+use common::talos_at;
+use serde_json::Value;
+
+/// Stdout must be exactly one JSON document; returns it.
+fn one_json_doc(stdout: &[u8]) -> Value {
+    let text = std::str::from_utf8(stdout).expect("stdout is UTF-8");
+    let mut docs = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let first = docs
+        .next()
+        .unwrap_or_else(|| panic!("no JSON document on stdout: {text:?}"))
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {text:?}"));
+    assert!(
+        docs.next().is_none(),
+        "more than one document on stdout: {text:?}"
+    );
+    first
+}
+
+/// CONTRACT §6 (one JSON document with --json) and §5 (usage error, exit 2):
+/// a command line that does not parse still prints an error document.
+#[test]
+fn usage_error_with_json_prints_one_error_document() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["breaker", "reset", "--json"],
+        vec!["--json", "no-such-command"],
+        vec!["status", "--no-such-flag", "--json"],
+        vec!["log", "query", "--since", "not-a-time", "--json"],
+    ] {
+        let out = talos_at(dir.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let doc = one_json_doc(&out.stdout);
+        assert_eq!(doc["error"]["kind"], "usage", "{args:?}: {doc}");
+        assert_eq!(doc["error"]["exit_code"], 2, "{args:?}: {doc}");
+        assert!(
+            !doc["error"]["message"].as_str().unwrap().is_empty(),
+            "{args:?}: {doc}"
+        );
+    }
+    // Without --json a usage error leaves stdout empty.
+    let out = talos_at(dir.path())
+        .args(["breaker", "reset"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
