@@ -3,6 +3,10 @@
 
 mod common;
 
+use std::path::Path;
+use std::time::Duration;
+
+use common::sim::{Sim, minimal_install};
 use common::talos_at;
 use serde_json::Value;
 
@@ -49,4 +53,49 @@ fn usage_error_with_json_prints_one_error_document() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
+}
+
+fn panic_json(root: &Path, extra: &[&str]) -> Value {
+    let out = talos_at(root)
+        .args(["panic", "--reason", "contract review", "--yes", "--json"])
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    one_json_doc(&out.stdout)
+}
+
+/// CONTRACT §6: a command that can act on the daemon says which path it
+/// took, `online` (API) or `offline` (files, signals).
+#[test]
+fn panic_says_which_path_it_took() {
+    // Through the API: online.
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["escalation"]["method"], "api", "{doc}");
+    assert_eq!(doc["path"], "online", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+
+    // --offline: the signal file stops it; offline.
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url, "--offline"]);
+    assert_eq!(doc["escalation"]["method"], "signal_file", "{doc}");
+    assert_eq!(doc["path"], "offline", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+
+    // Nothing running (--force): offline.
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let doc = panic_json(dir.path(), &["--url", "http://127.0.0.1:9", "--force"]);
+    assert_eq!(doc["path"], "offline", "{doc}");
 }

@@ -99,6 +99,9 @@ struct StateReport {
 
 #[derive(Debug, Serialize)]
 struct Report {
+    /// `online` when the daemon was stopped through its API, else `offline`
+    /// (signal file, signals, or nothing to stop): CONTRACT §6.
+    path: &'static str,
     reason: String,
     started_at: String,
     pid_file: PidStatus,
@@ -372,7 +375,13 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         warnings.push(f);
     }
 
+    let path = if esc.method == state::Method::Api {
+        "online"
+    } else {
+        "offline"
+    };
     let report = Report {
+        path,
         reason,
         started_at,
         pid_file: pid_status,
@@ -542,15 +551,16 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
     ui.line("")?;
     if esc.already_stopped {
         ui.line(format!(
-            "{} the daemon was not running: nothing had to be stopped{}",
+            "{} the daemon was not running: nothing had to be stopped{} (offline)",
             ui.green("DOWN:"),
             if force { " (--force)" } else { "" }
         ))?;
     } else if esc.stopped {
         ui.line(format!(
-            "{} the daemon is stopped (method: {}, {:.1}s)",
+            "{} the daemon is stopped (method: {}, {}, {:.1}s)",
             ui.green("STOPPED:"),
             esc.method.as_str(),
+            r.path,
             esc.elapsed_ms as f64 / 1000.0
         ))?;
     } else {
