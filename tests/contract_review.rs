@@ -99,3 +99,59 @@ fn panic_says_which_path_it_took() {
     let doc = panic_json(dir.path(), &["--url", "http://127.0.0.1:9", "--force"]);
     assert_eq!(doc["path"], "offline", "{doc}");
 }
+
+/// Runs `talos ARGS` on a pseudo-terminal (util-linux `script`), with
+/// `NO_COLOR` set or not; returns everything it printed. None when `script`
+/// is not installed.
+fn on_tty(args: &str, no_color: bool) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let talos = env!("CARGO_BIN_EXE_talos");
+    let mut cmd = std::process::Command::new(script);
+    cmd.args(["-qec", &format!("{talos} {args}"), "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// CONTRACT §6: colour and progress bars never appear with NO_COLOR set,
+/// even on a terminal.
+#[test]
+fn no_progress_bar_with_no_color_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("inst");
+    talos_at(&root)
+        .args(["sandbox", "init"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = talos_at(&root)
+        .args(["backup", "create", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc = one_json_doc(&out.stdout);
+    let archive = doc["path"].as_str().unwrap().to_string();
+    let root_s = root.display().to_string();
+    for args in [
+        format!("--root {root_s} backup verify {archive}"),
+        format!("--root {root_s} restore {archive} --dry-run"),
+        format!("--root {root_s} status"),
+    ] {
+        let Some(text) = on_tty(&args, true) else {
+            eprintln!("`script` is not installed: skipping the terminal check");
+            return;
+        };
+        assert!(
+            !text.contains('\u{1b}'),
+            "escape sequences with NO_COLOR for `{args}`: {text:?}"
+        );
+        assert!(!text.trim().is_empty(), "no output for `{args}`");
+    }
+}
