@@ -527,3 +527,35 @@ fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
         assert!(!n.starts_with(".tmp-backup"), "{n} left behind");
     }
 }
+
+#[test]
+fn two_restores_at_once_one_gets_exit_4() {
+    let (dir, layout) = sample(0);
+    let file = backup(dir.path());
+    // The first restore pauses (test hook) right after writing its journal,
+    // holding the lock.
+    let first = common::archive::talos_std(dir.path())
+        .env("TALOS_TEST_PAUSE_AT", "2")
+        .args(["restore", "--yes"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = layout.data_dir.join("restore.journal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !journal.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(journal.exists(), "the first restore did not start");
+    let second = restore(dir.path(), &file, &["--yes"]);
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(second.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another restore is running"));
+    assert!(!journal.exists());
+}

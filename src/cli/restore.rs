@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     }
 
     // A real restore. Fail fast on what would refuse later anyway.
-    restore::refuse_if_unfinished(&layout)?;
+    restore::check_not_busy(&layout)?;
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }
