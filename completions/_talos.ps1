@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart through its admin API')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Search, trace and count the Tier 2/3 logs; prune old rotations')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Postmortem draft from the evidence on disk')
@@ -264,9 +264,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -335,9 +335,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -947,7 +947,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart through its admin API')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Search, trace and count the Tier 2/3 logs; prune old rotations')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Postmortem draft from the evidence on disk')
@@ -987,9 +987,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             break
         }
         'talos;help;backup;create' {

@@ -43,6 +43,7 @@ use crate::process::{PidStatus, check_pid_file};
 /// interrupted restore needs --resume or --abort, a path runs through a
 /// symbolic link, or the confirmation was declined or could not be asked.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RestoreArgs {
     /// The backup archive (.tar.gz)
     #[arg(required_unless_present_any = ["resume", "abort"])]
