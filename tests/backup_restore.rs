@@ -147,7 +147,8 @@ fn gnu_tar_lists_our_backup_in_the_contract_layout() {
     assert!(entries.contains(&"database/talos.db"));
     assert!(entries.contains(&"logs/audit/audit-000001.jsonl"));
     assert!(entries.contains(&"ssl/key.pem"));
-    // The manifest lists exactly the regular files.
+    // The manifest lists exactly the regular files except itself
+    // (metadata.json included, CONTRACT §4).
     let m = manifest_of(&file);
     let mut listed: Vec<String> = m["files"]
         .as_array()
@@ -156,9 +157,9 @@ fn gnu_tar_lists_our_backup_in_the_contract_layout() {
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
     listed.sort();
-    let mut files: Vec<String> = entries[2..]
+    let mut files: Vec<String> = entries
         .iter()
-        .filter(|e| !e.ends_with('/'))
+        .filter(|e| !e.ends_with('/') && **e != "manifest.json")
         .map(|s| s.to_string())
         .collect();
     files.sort();

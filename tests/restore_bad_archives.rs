@@ -227,6 +227,33 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             ])),
             "do not list state",
         ),
+        (
+            "metadata_checksum_mismatch",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[
+                        ("metadata.json", &metadata_json(&["config"])),
+                        ("state/a.json", b"{}"),
+                    ]),
+                ),
+                f("state/a.json", b"{}"),
+            ])),
+            "metadata.json does not match its manifest.json entry",
+        ),
+        (
+            "manifest_lists_itself",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[("manifest.json", b"{}"), ("state/a.json", b"{}")]),
+                ),
+                f("state/a.json", b"{}"),
+            ])),
+            "manifest lists \"manifest.json\"",
+        ),
     ];
     // A byte flipped inside a file's data (the gzip is rebuilt, so only the
     // manifest checksum can catch it).

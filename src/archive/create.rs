@@ -581,10 +581,12 @@ pub fn create(
             }
         }
     }
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         algorithm: "sha256".into(),
         files: manifest_files,
     };
+    // Component files and bytes (what `files` and `bytes` report).
+    let component_files = manifest.files.len();
     let total: u64 = manifest.total_size();
     let created_at = jiff::Timestamp::now();
     let metadata = Metadata {
@@ -600,6 +602,18 @@ pub fn create(
         checksum_algorithm: Some("sha256".into()),
         audit_head: audit_head.clone(),
     };
+    // The manifest lists every regular file except itself (CONTRACT §4),
+    // so metadata.json too: it never refers to the manifest, no cycle.
+    let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
+    manifest.files.insert(
+        0,
+        ManifestFile {
+            path: METADATA.into(),
+            checksum: hex(&Sha256::digest(&meta_bytes)),
+            size: meta_bytes.len() as u64,
+            mode: "0600".into(),
+        },
+    );
 
     // Pass 2: stream the tar to the compressing thread.
     let level = std::env::var("TALOS_BACKUP_LEVEL")
@@ -647,7 +661,6 @@ pub fn create(
                 let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
                 b.append_data(&mut h, name, bytes)
             };
-            let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
             let man_bytes = serde_json::to_vec_pretty(&manifest)?;
             let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
             put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
@@ -748,7 +761,7 @@ pub fn create(
     Ok(Created {
         path: final_path,
         size,
-        files: manifest.files.len(),
+        files: component_files,
         bytes: total,
         duration_ms: started.elapsed().as_millis() as u64,
         sha256,

@@ -145,10 +145,14 @@ impl Manifest {
         }
         let mut seen = std::collections::HashSet::new();
         for f in &self.files {
-            check_entry_path(&f.path, false)
-                .map_err(|e| format!("manifest entry {:?}: {e}", f.path))?;
-            if f.path == METADATA || f.path == MANIFEST {
+            // metadata.json is listed like any file (CONTRACT §4: every
+            // regular file except the manifest itself).
+            if f.path == MANIFEST {
                 return Err(format!("manifest lists {:?}, which it must not", f.path));
+            }
+            if f.path != METADATA {
+                check_entry_path(&f.path, false)
+                    .map_err(|e| format!("manifest entry {:?}: {e}", f.path))?;
             }
             if f.checksum.len() != 64
                 || !f
@@ -176,6 +180,12 @@ impl Manifest {
 
     pub fn total_size(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// The entry for `metadata.json`, when the manifest lists it (archives
+    /// written before talos listed it, or assembled by hand, may not).
+    pub fn metadata_entry(&self) -> Option<&ManifestFile> {
+        self.files.iter().find(|f| f.path == METADATA)
     }
 }
 

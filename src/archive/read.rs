@@ -64,6 +64,10 @@ pub struct Verified {
     /// Directory entries: path and mode.
     #[serde(skip)]
     pub dirs: Vec<(String, u32)>,
+    /// Whether manifest.json lists metadata.json (and so it was checked
+    /// against its checksum). `manifest` above holds the component files only.
+    #[serde(skip)]
+    pub metadata_listed: bool,
 }
 
 /// An expansion beyond the limit, told apart from a corrupt stream.
@@ -201,6 +205,8 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let mut seen_paths: HashSet<String> = HashSet::new();
     let mut ancestors: HashSet<String> = HashSet::new();
     let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
+    // metadata.json's own size and checksum, for the manifest's entry.
+    let mut metadata_seen: Option<Seen> = None;
     let mut dirs: Vec<(String, u32)> = Vec::new();
     let mut entry_components: HashSet<&'static str> = HashSet::new();
     let selected = |comp: &str| {
@@ -313,6 +319,10 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                 .read_to_end(&mut bytes)
                 .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
             if path == METADATA {
+                metadata_seen = Some(Seen {
+                    size: bytes.len() as u64,
+                    checksum: hex(&Sha256::digest(&bytes)),
+                });
                 let m: Metadata = serde_json::from_slice(&bytes)
                     .map_err(|e| integrity(archive, format!("metadata.json is not valid: {e}")))?;
                 m.check()
@@ -451,6 +461,32 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
 
     let metadata = metadata.ok_or_else(|| integrity(archive, "metadata.json is missing"))?;
     let (manifest, _) = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
+    // metadata.json: checked like any file when the manifest lists it (as
+    // CONTRACT §4 asks and `backup create` writes); an archive whose
+    // manifest leaves it out (older talos, or assembled by hand with
+    // sha256sum) is still accepted: metadata.json must then parse and pass
+    // its own checks, which it did above.
+    let metadata_listed = match manifest.metadata_entry() {
+        None => false,
+        Some(want) => {
+            let got = metadata_seen
+                .as_ref()
+                .expect("metadata.json was read when metadata is Some");
+            check_against(archive, &manifest, METADATA, got.size, Some(&got.checksum))
+                .map_err(|_| {
+                    integrity(
+                        archive,
+                        format!(
+                            "metadata.json does not match its manifest.json entry ({} bytes, sha256 {}; the archive holds {} bytes, sha256 {})",
+                            want.size, want.checksum, got.size, got.checksum
+                        ),
+                    )
+                })?;
+            true
+        }
+    };
+    let mut manifest = manifest;
+    manifest.files.retain(|f| f.path != METADATA);
     for f in &manifest.files {
         if !seen_files.contains_key(&f.path) {
             return Err(integrity(
@@ -499,6 +535,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         compressed_size,
         duration_ms: started.elapsed().as_millis() as u64,
         dirs,
+        metadata_listed,
     })
 }
 

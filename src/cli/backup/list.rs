@@ -101,7 +101,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
                 l.backup_type = m.backup_type.clone();
                 l.components = m.components.clone().unwrap_or_default();
                 l.audit_head = m.audit_head.clone();
-                l.files = man.map(|m| m.files.len());
+                // Component files, as `backup create` and `verify` count them
+                // (newer manifests also list metadata.json).
+                l.files = man.map(|m| m.files.iter().filter(|f| f.path != METADATA).count());
             }
             Err(e) => l.problem = Some(e),
         }

@@ -45,6 +45,7 @@ pub fn verify_and_report(ctx: &Ctx, file: &std::path::Path) -> Result<Exit> {
         "components": v.components,
         "created_at": v.metadata.created_at,
         "audit_head": v.metadata.audit_head,
+        "metadata_in_manifest": v.metadata_listed,
         "duration_ms": v.duration_ms,
     });
     ui.render(&doc, |ui| {

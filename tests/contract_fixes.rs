@@ -1,0 +1,143 @@
+//! Fixes for the contract review (/work/review-findings.md): each test here
+//! failed before its fix.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use common::archive::{d, f, gzip, manifest_json, metadata_json, newest_backup, sample, tar_bytes};
+use common::talos_at;
+
+/// The regular files of a backup archive: path → bytes.
+fn archive_files(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap());
+    let mut ar = tar::Archive::new(gz);
+    let mut out = std::collections::BTreeMap::new();
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        if e.header().entry_type().is_file() {
+            let name = e.path().unwrap().to_string_lossy().into_owned();
+            let mut bytes = Vec::new();
+            e.read_to_end(&mut bytes).unwrap();
+            out.insert(name, bytes);
+        }
+    }
+    out
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
+}
+
+fn sha(bytes: &[u8]) -> String {
+    common::archive::sha256_hex(bytes)
+}
+
+// F-8: the manifest lists every regular file except itself, metadata.json
+// included.
+#[test]
+fn f8_backup_manifest_lists_metadata_json() {
+    let (dir, _layout) = sample(0);
+    let out = tempfile::tempdir().unwrap();
+    talos_at(dir.path())
+        .args(["backup", "create", "--output-dir"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let files = archive_files(&newest_backup(out.path()));
+    let manifest = json(&files["manifest.json"]);
+    let listed: std::collections::BTreeMap<String, (String, u64)> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                (
+                    f["checksum"].as_str().unwrap().to_string(),
+                    f["size"].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    let mut want: Vec<&String> = files.keys().filter(|k| *k != "manifest.json").collect();
+    want.sort();
+    assert_eq!(listed.keys().collect::<Vec<_>>(), want);
+    for (p, (sum, size)) in &listed {
+        assert_eq!(sum, &sha(&files[p]), "{p}");
+        assert_eq!(*size, files[p].len() as u64, "{p}");
+    }
+    // And talos reads its own archive back.
+    talos_at(dir.path())
+        .args(["backup", "verify"])
+        .arg(newest_backup(out.path()))
+        .assert()
+        .success();
+}
+
+/// A state-only archive whose manifest lists metadata.json with `listed`
+/// as its content.
+fn state_archive_listing_metadata(listed: &[u8]) -> Vec<u8> {
+    let meta = metadata_json(&["state"]);
+    let a: &[u8] = b"{\"pending\":[]}";
+    gzip(&tar_bytes(&[
+        f("metadata.json", &meta),
+        f(
+            "manifest.json",
+            &manifest_json(&[("metadata.json", listed), ("state/task_queue.json", a)]),
+        ),
+        d("state/"),
+        f("state/task_queue.json", a),
+    ]))
+}
+
+#[test]
+fn f8_an_archive_listing_metadata_json_verifies_and_restores() {
+    let (dir, layout) = sample(0);
+    let work = tempfile::tempdir().unwrap();
+    let good = work.path().join("listed.tar.gz");
+    std::fs::write(
+        &good,
+        state_archive_listing_metadata(&metadata_json(&["state"])),
+    )
+    .unwrap();
+    let out = talos_at(dir.path())
+        .args(["backup", "verify", "--json"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert_eq!(v["metadata_in_manifest"], true);
+    assert_eq!(v["files"], 1, "component files only");
+    talos_at(dir.path())
+        .args(["restore", "--yes"])
+        .arg(&good)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(layout.task_queue()).unwrap(),
+        b"{\"pending\":[]}"
+    );
+
+    // Listed with the wrong checksum: tampered, exit 3.
+    let bad = work.path().join("bad.tar.gz");
+    std::fs::write(
+        &bad,
+        state_archive_listing_metadata(&metadata_json(&["config"])),
+    )
+    .unwrap();
+    talos_at(dir.path())
+        .args(["backup", "verify"])
+        .arg(&bad)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("metadata.json does not match"));
+}
