@@ -141,3 +141,51 @@ fn f8_an_archive_listing_metadata_json_verifies_and_restores() {
         .code(3)
         .stderr(predicates::str::contains("metadata.json does not match"));
 }
+
+// F-4: every backup carries the audit head, partial ones without `logs` too.
+#[test]
+fn f4_a_partial_backup_without_logs_records_the_audit_head() {
+    let (dir, layout) = sample(0);
+    let out = tempfile::tempdir().unwrap();
+    let head = talos::audit::head(&layout.audit_dir).unwrap().unwrap();
+    let o = talos_at(dir.path())
+        .args([
+            "backup",
+            "create",
+            "--partial",
+            "config,state",
+            "--json",
+            "--output-dir",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = json(&o.stdout);
+    assert_eq!(doc["audit_head"]["seq"], head.seq, "{doc}");
+    let files = archive_files(&newest_backup(out.path()));
+    let meta = json(&files["metadata.json"]);
+    assert_eq!(meta["backup_type"], "partial");
+    assert_eq!(meta["audit_head"]["seq"], head.seq);
+    assert_eq!(meta["audit_head"]["hash"], head.hash.as_str());
+    assert!(!files.keys().any(|k| k.starts_with("logs/")));
+
+    // An empty chain: null.
+    let (dir2, layout2) = sample(0);
+    for e in std::fs::read_dir(&layout2.audit_dir).unwrap().flatten() {
+        std::fs::remove_file(e.path()).unwrap();
+    }
+    let out2 = tempfile::tempdir().unwrap();
+    talos_at(dir2.path())
+        .args(["backup", "create", "--partial", "config", "--output-dir"])
+        .arg(out2.path())
+        .assert()
+        .success();
+    let meta = json(&archive_files(&newest_backup(out2.path()))["metadata.json"]);
+    assert!(meta["audit_head"].is_null(), "{meta}");
+}

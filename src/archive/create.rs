@@ -544,6 +544,31 @@ pub fn create(
             }
         }
     }
+    // Every backup records the chain head (CONTRACT §4 audit_head; §3
+    // anchors come from each backup's metadata.json), not only those that
+    // archive the chain: read it under the audit lock, after the database
+    // snapshot as above. Null only when the chain is empty (or absent).
+    if !wanted.iter().any(|c| c == "logs") && layout.audit_dir.is_dir() {
+        let head = FileLock::exclusive_blocking(&layout.audit_lock())
+            .and_then(|_lock| crate::audit::head(&layout.audit_dir));
+        match head {
+            Ok(h) => {
+                audit_head = h.map(|h| AuditHead {
+                    seq: h.seq,
+                    hash: h.hash,
+                })
+            }
+            // The chain is not part of this backup: a damaged head does not
+            // stop a backup of the other components, it is reported.
+            Err(e) => walk.skipped.push(Skipped {
+                path: layout.audit_dir.clone(),
+                reason: format!(
+                    "audit head unreadable ({}); metadata.json has no audit_head — run `talos audit verify-chain`",
+                    e.message
+                ),
+            }),
+        }
+    }
     let Walk { items, files, .. } = walk;
 
     // Pass 1: hash everything, in parallel.
