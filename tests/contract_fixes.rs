@@ -189,3 +189,39 @@ fn f4_a_partial_backup_without_logs_records_the_audit_head() {
     let meta = json(&archive_files(&newest_backup(out2.path()))["metadata.json"]);
     assert!(meta["audit_head"].is_null(), "{meta}");
 }
+
+// F-5: the rollback of a full restore holds all six components: "full".
+#[test]
+fn f5_the_rollback_of_a_full_restore_is_a_full_backup() {
+    let (dir, layout) = sample(0);
+    let out = tempfile::tempdir().unwrap();
+    talos_at(dir.path())
+        .args(["backup", "create", "--output-dir"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let backup = newest_backup(out.path());
+    talos_at(dir.path())
+        .args(["restore", "--yes"])
+        .arg(&backup)
+        .assert()
+        .success();
+    let rollback = newest_backup(&layout.rollback_dir());
+    let meta = json(&archive_files(&rollback)["metadata.json"]);
+    assert_eq!(
+        meta["components"],
+        serde_json::json!(["config", "state", "database", "logs", "custom", "ssl"])
+    );
+    assert_eq!(meta["backup_type"], "full", "{meta}");
+
+    // A partial restore's rollback stays partial.
+    talos_at(dir.path())
+        .args(["restore", "--yes", "--partial", "state"])
+        .arg(&backup)
+        .assert()
+        .success();
+    let rollback = newest_backup(&layout.rollback_dir());
+    let meta = json(&archive_files(&rollback)["metadata.json"]);
+    assert_eq!(meta["components"], serde_json::json!(["state"]));
+    assert_eq!(meta["backup_type"], "partial");
+}

@@ -411,11 +411,13 @@ pub fn create(
             )
         })?;
 
-    let full = opts.components.is_none();
     let wanted: Vec<String> = match &opts.components {
         Some(c) => super::ordered(c),
         None => COMPONENTS.iter().map(|s| s.to_string()).collect(),
     };
+    // "full" when every component is asked for (a restore's rollback of a
+    // full restore too), "partial" when a subset is.
+    let full = wanted.len() == COMPONENTS.len();
 
     let mut skipped = Vec::new();
     let mut components = Vec::new();
