@@ -225,3 +225,89 @@ fn f5_the_rollback_of_a_full_restore_is_a_full_backup() {
     assert_eq!(meta["components"], serde_json::json!(["state"]));
     assert_eq!(meta["backup_type"], "partial");
 }
+
+/// A process the PID check accepts as the daemon (`talos-sim` in its
+/// command line), killed on drop.
+struct FakeDaemon(std::process::Child);
+
+impl FakeDaemon {
+    fn start(pid_file: &Path) -> FakeDaemon {
+        let child = std::process::Command::new("bash")
+            .args(["-c", "exec -a talos-sim sleep 60"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::fs::write(pid_file, format!("{}\n", child.id())).unwrap();
+        FakeDaemon(child)
+    }
+}
+
+impl Drop for FakeDaemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+// F-3: restore says which path it took and what it did to the daemon.
+#[test]
+fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
+    let (dir, layout) = sample(0);
+    let out = tempfile::tempdir().unwrap();
+    talos_at(dir.path())
+        .args(["backup", "create", "--output-dir"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let backup = newest_backup(out.path());
+
+    // No daemon.
+    let o = talos_at(dir.path())
+        .args(["restore", "--yes", "--json"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = json(&o.stdout);
+    assert_eq!(doc["path"], "offline", "{doc}");
+    assert_eq!(doc["daemon"]["was_running"], false);
+    assert_eq!(doc["daemon"]["stopped"], false);
+
+    // A verified daemon, stopped with --stop-daemon.
+    let mut daemon = FakeDaemon::start(&layout.pid_file);
+    let pid = daemon.0.id();
+    let o = talos_at(dir.path())
+        .args(["restore", "--yes", "--stop-daemon", "--json"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = json(&o.stdout);
+    assert_eq!(doc["path"], "offline", "{doc}");
+    assert_eq!(doc["daemon"]["was_running"], true);
+    assert_eq!(doc["daemon"]["stopped"], true);
+    assert_eq!(doc["daemon"]["pid"], pid);
+    let status = daemon.0.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(15));
+
+    // The human report says it too.
+    let _daemon = FakeDaemon::start(&layout.pid_file);
+    talos_at(dir.path())
+        .args(["restore", "--yes", "--stop-daemon"])
+        .arg(&backup)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("path: offline"))
+        .stdout(predicates::str::contains("was stopped with SIGTERM"));
+}
