@@ -311,3 +311,32 @@ fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
         .stdout(predicates::str::contains("path: offline"))
         .stdout(predicates::str::contains("was stopped with SIGTERM"));
 }
+
+// F-10: a directory that does not exist is an error, not "no backups".
+#[test]
+fn f10_backup_list_of_a_missing_directory_exits_1() {
+    let (dir, _layout) = sample(0);
+    let missing = dir.path().join("no/such/dir");
+    talos_at(dir.path())
+        .args(["backup", "list", "--dir"])
+        .arg(&missing)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no such directory"));
+    let o = talos_at(dir.path())
+        .args(["backup", "list", "--json", "--dir"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(json(&o.stdout).get("error").is_some());
+    // An existing empty directory: an empty list.
+    let empty = tempfile::tempdir().unwrap();
+    let o = talos_at(dir.path())
+        .args(["backup", "list", "--json", "--dir"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(json(&o.stdout)["backups"], serde_json::json!([]));
+}
