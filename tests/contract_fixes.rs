@@ -340,3 +340,66 @@ fn f10_backup_list_of_a_missing_directory_exits_1() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(json(&o.stdout)["backups"], serde_json::json!([]));
 }
+
+// F-9: a deleted audit directory is not an empty chain.
+#[test]
+fn f9_verify_chain_with_the_audit_directory_missing() {
+    let (dir, layout) = sample(0);
+    std::fs::remove_dir_all(&layout.audit_dir).unwrap();
+    let o = talos_at(dir.path())
+        .args(["verify-chain", "--json", "--no-external-anchors"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = json(&o.stdout);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["first_error"]["kind"], "missing_directory", "{doc}");
+    talos_at(dir.path())
+        .args(["audit", "verify-chain"])
+        .assert()
+        .code(3)
+        .stdout(predicates::str::contains("the audit directory"))
+        .stdout(predicates::str::contains("is missing"));
+    // status shows it as a problem.
+    let o = talos_at(dir.path())
+        .args(["status", "--json", "--offline"])
+        .output()
+        .unwrap();
+    let doc = json(&o.stdout);
+    assert!(
+        doc["audit"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("is missing")),
+        "{doc}"
+    );
+    assert!(
+        doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["what"].as_str().unwrap().contains("audit directory")),
+        "{doc}"
+    );
+
+    // An existing empty directory stays "empty", exit 0.
+    std::fs::create_dir(&layout.audit_dir).unwrap();
+    talos_at(dir.path())
+        .args(["verify-chain", "--no-external-anchors"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("empty"));
+
+    // A --root that is no installation: exit 1 with a hint about --root.
+    let nothing = tempfile::tempdir().unwrap();
+    talos_at(&nothing.path().join("typo"))
+        .args(["verify-chain"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("not a talos installation"))
+        .stderr(predicates::str::contains("TALOS_ROOT"));
+}

@@ -111,6 +111,8 @@ pub enum ChainErrorKind {
     InvalidJson,
     /// A number is missing in `audit-NNNNNN.jsonl`: a file removed or renamed.
     MissingFile,
+    /// AUDIT_DIR itself is gone from an installation.
+    MissingDirectory,
     /// The log disagrees with an anchor: its history was rewritten.
     AnchorMismatch,
     /// An anchor names a record past the end: the end was cut off.
@@ -128,6 +130,7 @@ impl ChainErrorKind {
             ChainErrorKind::TornLastLine => "torn last line",
             ChainErrorKind::InvalidJson => "invalid JSON",
             ChainErrorKind::MissingFile => "missing file",
+            ChainErrorKind::MissingDirectory => "missing directory",
             ChainErrorKind::AnchorMismatch => "anchor mismatch",
             ChainErrorKind::AnchorBeyondEnd => "anchor beyond the end",
         }
@@ -223,6 +226,39 @@ impl fmt::Debug for VerifyOptions {
             .field("block_size", &self.block_size)
             .field("progress", &self.progress.is_some())
             .finish()
+    }
+}
+
+/// The report for an installation whose AUDIT_DIR is gone: not "empty" (an
+/// existing directory without records) but deleted, which is the simplest
+/// tampering there is, so an integrity failure.
+pub fn missing_directory_report(audit_dir: &Path) -> ChainReport {
+    ChainReport {
+        ok: false,
+        audit_dir: audit_dir.to_path_buf(),
+        records: 0,
+        files: 0,
+        bytes: 0,
+        head: None,
+        operator_actions: 0,
+        first_error: Some(ChainError {
+            kind: ChainErrorKind::MissingDirectory,
+            file: Some(audit_dir.to_path_buf()),
+            line: None,
+            seq: 1,
+            found_seq: None,
+            offset: None,
+            message: format!(
+                "the audit directory {} is missing, although the installation exists (DATA_DIR is there)",
+                audit_dir.display()
+            ),
+            fix: "the Tier 1 audit log was deleted or never installed: restore it from a backup (`talos restore BACKUP --partial logs`); if this is a new installation, create the directory (mode 0750) before starting the daemon".into(),
+        }),
+        anchors_checked: 0,
+        anchors_unchecked: 0,
+        tree_root: None,
+        proof: None,
+        warnings: Vec::new(),
     }
 }
 

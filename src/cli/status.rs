@@ -105,7 +105,18 @@ pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
     let breakers = breakers(ctx, &live);
     let recovery = recovery(ctx);
     let backup = backup(ctx);
+    let audit_missing =
+        std::fs::symlink_metadata(&ctx.layout.audit_dir).is_err() && ctx.layout.data_dir.is_dir();
     let audit = match crate::audit::head(&ctx.layout.audit_dir) {
+        // Same rule as `talos audit verify-chain`: a deleted audit
+        // directory in an installation is a problem, not an empty chain.
+        Ok(_) if audit_missing => AuditPart {
+            head: None,
+            error: Some(format!(
+                "the audit directory {} is missing",
+                ctx.layout.audit_dir.display()
+            )),
+        },
         Ok(head) => AuditPart { head, error: None },
         Err(e) => AuditPart {
             head: None,
