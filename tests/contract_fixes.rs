@@ -403,3 +403,24 @@ fn f9_verify_chain_with_the_audit_directory_missing() {
         .stderr(predicates::str::contains("not a talos installation"))
         .stderr(predicates::str::contains("TALOS_ROOT"));
 }
+
+// F-2: completions --json prints one JSON document.
+#[test]
+fn f2_completions_json_is_one_document() {
+    let o = common::talos()
+        .args(["completions", "bash", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let doc = json(&o.stdout);
+    assert_eq!(doc["shell"], "bash");
+    let plain = common::talos()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        doc["script"].as_str().unwrap().as_bytes(),
+        &plain.stdout[..]
+    );
+    assert!(!plain.stdout.is_empty());
+}
