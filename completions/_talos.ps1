@@ -405,7 +405,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -524,7 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -585,8 +585,8 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -990,7 +990,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1036,7 +1036,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;config;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1199,7 +1199,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             break
         }
         'talos;help;audit;verify-chain' {
@@ -1275,7 +1275,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;config' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             break
         }

@@ -379,7 +379,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;audit;verify-chain'= {
@@ -492,7 +492,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;audit;help;verify-chain'= {
@@ -545,8 +545,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --quiet 'Less on stderr: only warnings and errors'
             cand -v 'More detail on stderr'
             cand --verbose 'More detail on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -918,7 +918,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -961,7 +961,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;config;help'= {
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1100,7 +1100,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
         }
         &'talos;help;audit;verify-chain'= {
         }
@@ -1154,7 +1154,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;db;checkpoint'= {
         }
         &'talos;help;config'= {
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
         }
         &'talos;help;config;show'= {

@@ -264,7 +264,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -340,7 +340,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -369,7 +369,7 @@ complete -c talos -n "__fish_talos_using_subcommand drill" -l offline -d 'Only w
 complete -c talos -n "__fish_talos_using_subcommand drill" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
 complete -c talos -n "__fish_talos_using_subcommand drill" -s q -l quiet -d 'Less on stderr: only warnings and errors'
 complete -c talos -n "__fish_talos_using_subcommand drill" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand drill" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand drill" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
@@ -600,7 +600,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -627,7 +627,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -704,7 +704,7 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
@@ -714,6 +714,6 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'Copy the WAL into the database file and shrink the WAL.'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "init" -d 'Create a complete, realistic installation in DIR to practise on'

@@ -424,3 +424,36 @@ fn f2_completions_json_is_one_document() {
     );
     assert!(!plain.stdout.is_empty());
 }
+
+// F-6: every command of the backup/audit areas that can exit non-zero says
+// when in its long help.
+#[test]
+fn f6_long_help_has_an_exit_status_paragraph() {
+    let commands: [&[&str]; 13] = [
+        &["backup", "create"],
+        &["backup", "list"],
+        &["backup", "verify"],
+        &["restore"],
+        &["drill"],
+        &["audit", "verify-chain"],
+        &["verify-chain"],
+        &["audit", "root"],
+        &["audit", "prove"],
+        &["audit", "verify-proof"],
+        &["audit", "query"],
+        &["config", "show"],
+        &["config", "validate"],
+    ];
+    let mut missing = Vec::new();
+    for c in commands {
+        let o = common::talos().args(c).arg("--help").output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{c:?}");
+        if !String::from_utf8_lossy(&o.stdout).contains("EXIT STATUS") {
+            missing.push(c.join(" "));
+        }
+    }
+    assert!(missing.is_empty(), "no EXIT STATUS in: {missing:?}");
+    // drill says when it exits 3.
+    let o = common::talos().args(["drill", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3 the archive failed"));
+}

@@ -13,6 +13,11 @@ pub enum ConfigCommand {
     /// Every effective setting and where it came from (flag, env, config.yaml, default).
     ///
     /// The admin token is shown only as set or unset, never its value.
+    ///
+    /// EXIT STATUS: 0 printed, also when config.yaml is missing or broken
+    /// (shown as config_problem; `talos config validate` exits 1 or 3 for
+    /// it); 2 usage error.
+    #[command(verbatim_doc_comment)]
     Show,
     /// Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout.
     ///

@@ -106,9 +106,13 @@ pub enum Command {
     /// The Tier 1 audit chain: verify, tree head, inclusion proofs, query
     #[command(subcommand, after_long_help = audit::ANCHORING)]
     Audit(audit::AuditCommand),
-    /// Same as `talos audit verify-chain`
+    // `about` only (not a doc comment, which would also erase the long help
+    // with its EXIT STATUS paragraph from the Args struct).
+    #[command(about = "Same as `talos audit verify-chain`")]
     VerifyChain(audit::verify_chain::VerifyChainArgs),
-    /// The CI restore drill: back up, restore into a scratch root, validate, time it
+    #[command(
+        about = "The CI restore drill: back up, restore into a scratch root, validate, time it"
+    )]
     Drill(drill::DrillArgs),
     /// Search, trace and count the Tier 2/3 logs; prune old rotations
     #[command(subcommand)]
