@@ -35,9 +35,14 @@ use crate::timespec::clap_time;
 /// lines containing that text are read, so only those are counted.
 ///
 /// Examples:
+///
 ///   talos log query --correlation-id a1b2c3d4e5f67890
+///
 ///   talos log query --level error,warn --since 2h
+///
 ///   talos log query --filter '.metadata.duration_ms > 1000' --json | jq .message
+///
+///   talos log query --follow --level error
 ///
 /// EXIT STATUS: 0 the search ran (with or without matches); 1 a file (or the
 /// rest of a compressed file) could not be read: the results shown are
