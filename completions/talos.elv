@@ -43,6 +43,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
             cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
             cand doctor 'Run every offline check and say how to fix each finding.'
@@ -351,6 +352,27 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --verbose 'More detail on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;drill'= {
+            cand --backup 'Drill this archive instead of taking a new backup'
+            cand --junit 'Write a JUnit XML report here (for CI)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -855,6 +877,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
             cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
             cand doctor 'Run every offline check and say how to fix each finding.'
@@ -895,6 +918,8 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;backup;verify'= {
         }
         &'talos;help;restore'= {
+        }
+        &'talos;help;drill'= {
         }
         &'talos;help;log'= {
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'

@@ -99,8 +99,7 @@ struct StateReport {
 
 #[derive(Debug, Serialize)]
 struct Report {
-    /// `online` when the daemon was stopped through its API, else `offline`
-    /// (signal file, signals, or nothing to stop): CONTRACT §6.
+    /// CONTRACT §6: `online` when the API stopped the daemon, else `offline`.
     path: &'static str,
     reason: String,
     started_at: String,
@@ -375,13 +374,12 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         warnings.push(f);
     }
 
-    let path = if esc.method == state::Method::Api {
-        "online"
-    } else {
-        "offline"
-    };
     let report = Report {
-        path,
+        path: if report_online(&esc) {
+            "online"
+        } else {
+            "offline"
+        },
         reason,
         started_at,
         pid_file: pid_status,
@@ -399,6 +397,10 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         render(ctx, &report, args.force)?;
     }
     Ok(Exit(exit))
+}
+
+fn report_online(esc: &Escalation) -> bool {
+    esc.method == crate::emergency::state::Method::Api
 }
 
 fn fmt_secs(d: Duration) -> String {
@@ -551,7 +553,7 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
     ui.line("")?;
     if esc.already_stopped {
         ui.line(format!(
-            "{} the daemon was not running: nothing had to be stopped{} (offline)",
+            "{} the daemon was not running: nothing had to be stopped{}",
             ui.green("DOWN:"),
             if force { " (--force)" } else { "" }
         ))?;
