@@ -155,3 +155,29 @@ fn no_progress_bar_with_no_color_on_a_terminal() {
         assert!(!text.trim().is_empty(), "no output for `{args}`");
     }
 }
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// CONTRACT §2: on SIGTERM the daemon saves state and exits within 15 s;
+/// its state (STATE_DIR/orchestrator.json) says it stopped, other keys kept.
+#[test]
+fn sim_saves_its_state_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let state = dir.path().join("var/lib/talos/state/orchestrator.json");
+    std::fs::write(&state, r#"{"node_id": "node-7", "status": "unknown"}"#).unwrap();
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = read_json(&state);
+    assert_eq!(doc["status"], "running", "{doc}");
+    assert_eq!(doc["pid"], sim.pid, "{doc}");
+    assert_eq!(doc["node_id"], "node-7", "{doc}");
+    let status = sim.terminate(Duration::from_secs(15));
+    assert!(status.is_some_and(|s| s.success()), "no clean exit in 15 s");
+    let doc = read_json(&state);
+    assert_eq!(doc["status"], "stopped", "{doc}");
+    assert_eq!(doc["node_id"], "node-7", "{doc}");
+    assert!(doc["last_checkpoint"].as_str().is_some(), "{doc}");
+    assert!(!sim.pid_file().exists(), "PID file left after a clean exit");
+}
