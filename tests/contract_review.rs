@@ -181,3 +181,43 @@ fn sim_saves_its_state_on_sigterm() {
     assert!(doc["last_checkpoint"].as_str().is_some(), "{doc}");
     assert!(!sim.pid_file().exists(), "PID file left after a clean exit");
 }
+
+/// The entry names of a .tar.gz.
+fn tar_names(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    ar.entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// CONTRACT §2 (the token is never printed or logged) and §3 (emergency
+/// preserve: config/, state/, logs/, task_queue.json, metadata.json): the
+/// preserve the daemon writes on a panic holds no secrets.
+#[test]
+fn sim_preserve_holds_no_admin_token() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["escalation"]["method"], "api", "{doc}");
+    assert_eq!(doc["state"]["preserve_written_by"], "daemon", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let preserve = Path::new(doc["state"]["preserve"].as_str().unwrap()).to_path_buf();
+    let names = tar_names(&preserve);
+    for want in [
+        "config/config.yaml",
+        "state/circuit_breakers.json",
+        "metadata.json",
+    ] {
+        assert!(
+            names.iter().any(|n| n.trim_end_matches('/') == want),
+            "{want} missing: {names:?}"
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n.contains("secrets")),
+        "secrets in the preserve: {names:?}"
+    );
+}

@@ -1,6 +1,6 @@
 //! The emergency preserve a live daemon writes when it panics (CONTRACT §3):
 //! `DATA_DIR/emergency_preserves/emergency_YYYYMMDD_HHMMSS.tar.gz` holding
-//! `config/`, `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
+//! `config/` (without `ssl/` and `secrets/`), `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
 //! most 10 are kept, the oldest go first.
 
 use std::fs::File;
@@ -63,8 +63,10 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
         let file = File::create(&tmp)?;
         let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::fast()));
         tar.mode(tar::HeaderMode::Complete);
-        let ssl = layout.ssl_dir.clone();
-        add_dir(&mut tar, &layout.config_dir, "config", &[ssl.as_path()])?;
+        // CONFIG_DIR without ssl/ and secrets/: the admin token never goes
+        // into a preserve (CONTRACT §2), as in the preserve talos writes.
+        let skip = [layout.ssl_dir.as_path(), layout.secrets_dir.as_path()];
+        add_dir(&mut tar, &layout.config_dir, "config", &skip)?;
         add_dir(&mut tar, &layout.state_dir, "state", &[])?;
         tar.append_dir("logs", &layout.log_dir)?;
         let log = layout.orchestrator_log();
