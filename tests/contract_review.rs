@@ -221,3 +221,37 @@ fn sim_preserve_holds_no_admin_token() {
         "secrets in the preserve: {names:?}"
     );
 }
+
+/// CONTRACT §3: a preserve is `emergency_YYYYMMDD_HHMMSS.tar.gz`, and the
+/// oldest go first. When the name of this second is taken, or a newer
+/// preserve exists (clock set back), the daemon still uses that format and
+/// its preserve sorts last (so pruning never deletes it first).
+#[test]
+fn sim_preserve_name_keeps_the_format_and_sorts_last() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let preserves = dir.path().join("var/lib/talos/emergency_preserves");
+    std::fs::create_dir_all(&preserves).unwrap();
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+    let fake = format!("emergency_{}.tar.gz", ahead.strftime("%Y%m%d_%H%M%S"));
+    std::fs::write(preserves.join(&fake), b"placeholder").unwrap();
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["state"]["preserve_written_by"], "daemon", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let re = regex::Regex::new(r"^emergency_\d{8}_\d{6}\.tar\.gz$").unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&preserves)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| re.is_match(n)), "{names:?}");
+    assert_eq!(
+        names[0], fake,
+        "the daemon's preserve must sort last: {names:?}"
+    );
+    let written = Path::new(doc["state"]["preserve"].as_str().unwrap());
+    assert_eq!(written.file_name().unwrap().to_str().unwrap(), names[1]);
+}
