@@ -255,3 +255,21 @@ fn sim_preserve_name_keeps_the_format_and_sorts_last() {
     let written = Path::new(doc["state"]["preserve"].as_str().unwrap());
     assert_eq!(written.file_name().unwrap().to_str().unwrap(), names[1]);
 }
+
+/// CONTRACT §5/§6: a failure names what failed (the archive's path), exit 1,
+/// one error document with --json.
+#[test]
+fn recover_names_a_missing_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let missing = dir.path().join("no-such-preserve.tar.gz");
+    let out = talos_at(dir.path())
+        .args(["recover", "--yes", "--json"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = one_json_doc(&out.stdout);
+    let msg = doc["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("no-such-preserve.tar.gz"), "{doc}");
+}
