@@ -273,3 +273,43 @@ fn recover_names_a_missing_archive() {
     let msg = doc["error"]["message"].as_str().unwrap();
     assert!(msg.contains("no-such-preserve.tar.gz"), "{doc}");
 }
+
+/// The recovery token the daemon returns stays in the 0600
+/// emergency_state.json: `status` and `recover` do not print it (like the
+/// admin token, CONTRACT §2; panic keeps it out of panic.log).
+#[test]
+fn status_and_recover_do_not_print_the_recovery_token() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["escalation"]["method"], "api", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let state_text =
+        std::fs::read_to_string(dir.path().join("var/lib/talos/emergency_state.json")).unwrap();
+    let state: Value = serde_json::from_str(&state_text).unwrap();
+    let token = state["daemon_record"]["recovery_token"]
+        .as_str()
+        .or(state["recovery_token"].as_str())
+        .unwrap_or_else(|| panic!("no recovery token recorded: {state}"))
+        .to_string();
+    assert!(token.len() >= 16);
+    for args in [
+        vec!["status", "--json", "--offline"],
+        vec!["status", "--offline"],
+        vec!["recover", "--dry-run", "--json"],
+        vec!["recover", "--dry-run"],
+    ] {
+        let out = talos_at(dir.path())
+            .args(&args)
+            .args(["--url", "http://127.0.0.1:9"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(&token), "{args:?} printed the token: {all}");
+    }
+}

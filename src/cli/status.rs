@@ -167,7 +167,11 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
             serde_json::from_slice::<Value>(&b)
                 .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
         })
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) != Some(false));
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) != Some(false))
+        .map(|mut v| {
+            crate::emergency::state::redact_secrets(&mut v);
+            v
+        });
     let journal = crate::archive::journal::path(&ctx.layout);
     RecoveryPart {
         emergency_state,
