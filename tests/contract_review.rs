@@ -313,3 +313,55 @@ fn status_and_recover_do_not_print_the_recovery_token() {
         assert!(!all.contains(&token), "{args:?} printed the token: {all}");
     }
 }
+
+/// CONTRACT §1 (recognised settings) and §7 (`config validate` checks
+/// config.yaml): a recognised setting that cannot be used is a finding
+/// (exit 3), not silently ignored or left to break every daemon command.
+#[test]
+fn config_validate_checks_the_recognised_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let cfg = dir.path().join("etc/talos/config.yaml");
+    talos_at(dir.path())
+        .args(["config", "validate"])
+        .assert()
+        .code(0);
+    std::fs::write(
+        &cfg,
+        "version: \"4.0\"\norchestrator:\n  api_url: \"not a url\"\n  process_match: \"talos([\"\nlogging: {}\nbackup:\n  keep: seven\n",
+    )
+    .unwrap();
+    let out = talos_at(dir.path())
+        .args(["config", "validate", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc = one_json_doc(&out.stdout);
+    assert_eq!(doc["valid"], false, "{doc}");
+    let problems: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["problem"].as_str().unwrap().to_string())
+        .collect();
+    for key in [
+        "orchestrator.api_url",
+        "orchestrator.process_match",
+        "backup.keep",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(key)),
+            "{key} not reported: {problems:?}"
+        );
+    }
+    // Numbers written as strings are what the loader accepts too.
+    std::fs::write(
+        &cfg,
+        "version: 1\norchestrator:\n  api_url: https://talos.internal:8443\n  process_match: talos\nlogging: {}\nbackup:\n  keep: \"7\"\n",
+    )
+    .unwrap();
+    talos_at(dir.path())
+        .args(["config", "validate"])
+        .assert()
+        .code(0);
+}
