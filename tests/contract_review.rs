@@ -365,3 +365,35 @@ fn config_validate_checks_the_recognised_settings() {
         .assert()
         .code(0);
 }
+
+/// CONTRACT §5: a bad number is a usage error (exit 2, one JSON document
+/// with --json), never a crash (Rust panics exit 101).
+#[test]
+fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    for t in ["-1", "0", "nan", "inf", "1e300"] {
+        let out = talos_at(dir.path())
+            .arg(format!("--timeout={t}"))
+            .args(["status", "--json", "--offline"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--timeout={t}");
+        let doc = one_json_doc(&out.stdout);
+        assert_eq!(doc["error"]["kind"], "usage", "--timeout={t}: {doc}");
+    }
+    for w in ["-1", "0", "nan", "1e300"] {
+        let out = talos_at(dir.path())
+            .args(["health", "--json", "--offline"])
+            .arg(format!("--watch={w}"))
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--watch={w}");
+        one_json_doc(&out.stdout);
+    }
+    talos_at(dir.path())
+        .args(["--timeout", "0.5", "status", "--offline"])
+        .assert()
+        .code(0);
+}
