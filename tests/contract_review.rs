@@ -397,3 +397,38 @@ fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
         .assert()
         .code(0);
 }
+
+/// CONTRACT §7 status ("daemon up or down (and why) ... pending recovery"):
+/// a SIGNAL_PANIC left in DATA_DIR stops the daemon at its next check
+/// (§2), so status names it, with what to do.
+#[test]
+fn status_names_a_waiting_signal_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let status = |root: &Path| {
+        let out = talos_at(root)
+            .args(["status", "--json", "--offline"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        one_json_doc(&out.stdout)
+    };
+    let doc = status(dir.path());
+    assert!(doc["recovery"]["signal_panic"].is_null(), "{doc}");
+    let signal = dir.path().join("var/lib/talos/SIGNAL_PANIC");
+    std::fs::write(&signal, r#"{"reason": "left over"}"#).unwrap();
+    let doc = status(dir.path());
+    assert_eq!(
+        doc["recovery"]["signal_panic"].as_str(),
+        Some(signal.to_str().unwrap()),
+        "{doc}"
+    );
+    let problems = doc["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| {
+            p["what"].as_str().unwrap().contains("SIGNAL_PANIC")
+                && p["next"].as_str().unwrap().contains("rm ")
+        }),
+        "{doc}"
+    );
+}

@@ -66,6 +66,8 @@ struct BreakersPart {
 struct RecoveryPart {
     emergency_state: Option<Value>,
     restore_journal: Option<PathBuf>,
+    /// DATA_DIR/SIGNAL_PANIC when it exists: a panic asked of the daemon.
+    signal_panic: Option<PathBuf>,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,9 +175,11 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
             v
         });
     let journal = crate::archive::journal::path(&ctx.layout);
+    let signal = ctx.layout.signal_panic();
     RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
+        signal_panic: signal.exists().then_some(signal),
     }
 }
 
@@ -282,6 +286,30 @@ fn problems(
             format!("a restore did not finish ({} exists)", j.display()),
             "`talos restore --resume` finishes it, `talos restore --abort` puts the previous state back; `talos doctor` shows the details".into(),
         );
+    }
+    if let Some(sp) = &recovery.signal_panic {
+        if daemon_down {
+            push(
+                Severity::Critical,
+                format!(
+                    "{} is waiting: a daemon started now stops again at its first check",
+                    sp.display()
+                ),
+                format!(
+                    "once the cause of the panic is fixed: `rm {}`, then start the daemon",
+                    sp.display()
+                ),
+            );
+        } else {
+            push(
+                Severity::Critical,
+                format!(
+                    "{} exists: the daemon was asked to stop (it checks at least every 5 s)",
+                    sp.display()
+                ),
+                "if it is still up in a minute, `talos panic --reason \"...\"` escalates".into(),
+            );
+        }
     }
     if let Some(e) = &audit.error {
         push(
