@@ -127,10 +127,12 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
 fn copy_objects(path: &Path, w: &mut dyn Write) -> std::io::Result<()> {
     let mut failed: Option<std::io::Error> = None;
     logfiles::for_each_line(path, |_, line| {
-        if failed.is_none() && !line.trim_ascii().is_empty() && logfiles::is_json_object(line) {
-            if let Err(e) = w.write_all(line).and_then(|_| w.write_all(b"\n")) {
-                failed = Some(e);
-            }
+        if failed.is_none()
+            && !line.trim_ascii().is_empty()
+            && logfiles::is_json_object(line)
+            && let Err(e) = w.write_all(line).and_then(|_| w.write_all(b"\n"))
+        {
+            failed = Some(e);
         }
     })
     .map_err(|e| std::io::Error::other(e.message))?;
