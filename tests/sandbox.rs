@@ -12,25 +12,11 @@ use std::path::{Path, PathBuf};
 use common::{talos, talos_at, tree_hash};
 use sha2::{Digest, Sha256};
 
-const NOW: &str = "2026-01-15T10:00:00Z";
+const NOW: &str = common::sandbox::SANDBOX_NOW;
 
 /// Makes a small sandbox in a new temp dir and returns (dir, root, summary).
 fn sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("sb");
-    let out = talos()
-        .args(["--json", "sandbox", "init", "--now", NOW, "--seed"])
-        .arg(seed.to_string())
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "sandbox init failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
-    (dir, root, doc)
+    common::sandbox::new_sandbox(seed)
 }
 
 fn json_of(out: &std::process::Output) -> serde_json::Value {

@@ -159,11 +159,16 @@ fn breakers(ctx: &Ctx, live: &Liveness) -> BreakersPart {
 
 fn recovery(ctx: &Ctx) -> RecoveryPart {
     let es = ctx.layout.emergency_state();
-    let emergency_state = std::fs::read(&es).ok().map(|b| {
-        serde_json::from_slice::<Value>(&b)
-            .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
-    });
-    let journal = ctx.layout.data_dir.join("restore.journal");
+    // Pending only while `recovery_available` is not false: `talos recover`
+    // sets it to false (and adds `recovered_at`) once the state is back.
+    let emergency_state = std::fs::read(&es)
+        .ok()
+        .map(|b| {
+            serde_json::from_slice::<Value>(&b)
+                .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
+        })
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) != Some(false));
+    let journal = crate::archive::journal::path(&ctx.layout);
     RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
@@ -271,7 +276,7 @@ fn problems(
         push(
             Severity::Critical,
             format!("a restore did not finish ({} exists)", j.display()),
-            "`talos doctor` shows the unfinished restore and its rollback archive in var/lib/talos/restore_rollback/".into(),
+            "`talos restore --resume` finishes it, `talos restore --abort` puts the previous state back; `talos doctor` shows the details".into(),
         );
     }
     if let Some(e) = &audit.error {

@@ -103,6 +103,8 @@ impl Sim {
         if !sim.url.starts_with("http") {
             // Give stderr a moment to arrive for the message.
             let status = sim.wait_exit(Duration::from_millis(500));
+            // The stderr pipe is drained on a thread: let it catch up.
+            wait_for(Duration::from_millis(500), || !sim.stderr().is_empty());
             return Err(format!(
                 "no URL within {START_TIMEOUT:?} (exit: {status:?}); stderr:\n{}",
                 sim.stderr()
