@@ -376,4 +376,9 @@ fn empty_installation_still_reports() {
         .args(["incident", "report", "--since", "1h", "--until", "2h"])
         .assert()
         .code(2);
+    // --json is one JSON document: Markdown only with -o.
+    talos_at(dir.path())
+        .args(["incident", "report", "--json", "--format", "markdown"])
+        .assert()
+        .code(2);
 }
