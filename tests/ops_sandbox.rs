@@ -2,14 +2,11 @@
 //! and with a real `talos-sim` daemon running on it.
 
 mod common;
-#[path = "common/ops.rs"]
-mod ops;
 
 use std::path::Path;
 
 use common::sim::Sim;
 use common::talos_at;
-use ops::*;
 use serde_json::Value;
 use talos::install::Layout;
 
