@@ -269,6 +269,14 @@ fn cases() -> Vec<Case> {
             fix: "talos recover",
         },
         Case {
+            name: "SIGNAL_PANIC waiting with no daemon",
+            inject: |l| write(&l.signal_panic(), r#"{"reason":"drill"}"#, 0o600),
+            check: "emergency",
+            severity: "warn",
+            exit: 1,
+            fix: "rm ",
+        },
+        Case {
             name: "audit chain tampered",
             inject: |l| {
                 let f = l.audit_dir.join("audit-000001.jsonl");
