@@ -33,7 +33,9 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     audit_chain(i, &mut out);
     database(i, &mut out);
     state_json(i, &mut out);
-    logs(i, &mut out);
+    if i.scan_logs {
+        logs(i, &mut out);
+    }
     heartbeat_and_block_clock(i, &mut out);
     locks(i, &mut out);
     config(i, &mut out);

@@ -584,9 +584,14 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
     // The audit chain: every record in the window.
     let mut operator_actions = Vec::new();
     let mut other_audit = 0usize;
+    // Only records from the start of the window are kept in memory (the
+    // chain of a long-lived host holds millions).
     let records = crate::audit::query::query(
         &layout.audit_dir,
-        &crate::audit::query::QueryFilter::default(),
+        &crate::audit::query::QueryFilter {
+            since: Some(since),
+            ..Default::default()
+        },
     )
     .map(|r| r.records)
     .unwrap_or_default();
@@ -884,7 +889,8 @@ fn state_now(
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true));
-    let doctor = crate::doctor::run(layout, settings)
+    // The log lines were searched above; doctor need not read them again.
+    let doctor = crate::doctor::run_with(layout, settings, false)
         .findings
         .into_iter()
         .filter(|f| f.is_problem())
