@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
@@ -266,9 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -337,9 +337,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1135,7 +1135,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
@@ -1177,9 +1177,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             break
         }
         'talos;help;backup;create' {

@@ -42,7 +42,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
             cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -250,9 +250,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;backup;create'= {
@@ -317,9 +317,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;backup;help'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;backup;help;create'= {
@@ -1050,7 +1050,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
             cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -1083,9 +1083,9 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;breaker;reset'= {
         }
         &'talos;help;backup'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
         }
         &'talos;help;backup;create'= {
         }

@@ -64,6 +64,20 @@ fn a_backup_taken_while_talos_sim_writes_is_consistent() {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(ok, "ok");
+        // Every anchor in the database names a record inside the archived
+        // chain (the snapshot is taken before the audit cut).
+        let meta = Command::new("tar")
+            .arg("-xzOf")
+            .arg(file)
+            .arg("metadata.json")
+            .output()
+            .unwrap();
+        let meta: serde_json::Value = serde_json::from_slice(&meta.stdout).unwrap();
+        let head = meta["audit_head"]["seq"].as_i64().unwrap();
+        let anchored: Option<i64> = c
+            .query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0))
+            .unwrap();
+        assert!(anchored.unwrap_or(0) <= head, "{anchored:?} > {head}");
         drop(c);
         let _ = std::fs::remove_file(&db);
         // And the whole archive restores into a new root and validates: the

@@ -89,6 +89,43 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "UTF-8",
         ),
         (
+            "file_used_as_directory",
+            with(vec![f("state/task_queue.json/inner", b"x")]),
+            "which is a file",
+        ),
+        (
+            "directory_then_file",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[("state/a/b", b"{}"), ("state/a", b"{}")]),
+                ),
+                f("state/a/b", b"{}"),
+                f("state/a", b"{}"),
+            ])),
+            "used as a directory|appears twice|is a file",
+        ),
+        (
+            "file_as_component_root",
+            with(vec![f("logs", b"x")]),
+            "component directory",
+        ),
+        (
+            "file_as_state_root",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f("manifest.json", &manifest_json(&[("state", b"x")])),
+                f("state", b"x"),
+            ])),
+            "component directory",
+        ),
+        (
+            "database_as_directory",
+            with(vec![d("database/talos.db/")]),
+            "not a file",
+        ),
+        (
             "duplicate",
             with(vec![f("state/task_queue.json", b"{\"pending\":[]}")]),
             "twice",

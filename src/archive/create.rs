@@ -425,6 +425,11 @@ pub fn create(
         skipped: &mut skipped,
     };
     let mut audit_head = None;
+    // Order matters: the database is snapshotted (component `database`)
+    // before the audit chain is cut (`logs`). The daemon anchors a record in
+    // the database's audit_log table only after appending it to the chain,
+    // so every anchor in the snapshot names a record inside the archived
+    // chain, never one past its head.
     for comp in &wanted {
         let dir = layout.component_dir(comp).expect("known component");
         let meta = match std::fs::symlink_metadata(&dir) {

@@ -401,4 +401,29 @@ mod tests {
         );
         assert!(install_path(&l, "logs").is_none());
     }
+
+    proptest::proptest! {
+        /// Whatever a name is made of, an accepted entry lands inside its
+        /// component's directory, never above it.
+        #[test]
+        fn accepted_paths_stay_inside_their_component(
+            first in proptest::sample::select(vec!["config", "state", "database", "logs", "custom", "ssl", "etc", "", "."]),
+            segs in proptest::collection::vec("[a-z]{1,3}|\\.\\.|\\.|ssl|audit|talos\\.db|", 0..5),
+        ) {
+            let path = std::iter::once(first.to_string()).chain(segs).collect::<Vec<_>>().join("/");
+            if check_entry_path(&path, false).is_ok() {
+                let l = Layout::new("/r");
+                let comp = component_of(&path).unwrap();
+                if let Some(comp) = comp {
+                    let ip = install_path(&l, &path).unwrap();
+                    let base = l.component_dir(comp).unwrap();
+                    proptest::prop_assert!(ip.starts_with(&base), "{path} -> {}", ip.display());
+                    proptest::prop_assert!(!ip.components().any(|c| c == std::path::Component::ParentDir));
+                    if comp == "config" {
+                        proptest::prop_assert!(!ip.starts_with(&l.ssl_dir));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -199,6 +199,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let mut metadata: Option<Metadata> = None;
     let mut manifest: Option<(Manifest, HashMap<String, usize>)> = None;
     let mut seen_paths: HashSet<String> = HashSet::new();
+    let mut ancestors: HashSet<String> = HashSet::new();
     let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
     let mut dirs: Vec<(String, u32)> = Vec::new();
     let mut entry_components: HashSet<&'static str> = HashSet::new();
@@ -242,6 +243,25 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         if !seen_paths.insert(path.clone()) {
             return Err(integrity(archive, format!("entry {path:?} appears twice")));
         }
+        // A path cannot be both a file and a directory.
+        let is_file_entry = !kind.is_dir();
+        if is_file_entry && ancestors.contains(&path) {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is a file but other entries use it as a directory"),
+            ));
+        }
+        let mut cut = path.as_str();
+        while let Some((parent, _)) = cut.rsplit_once('/') {
+            if seen_files.contains_key(parent) {
+                return Err(integrity(
+                    archive,
+                    format!("entry {path:?} is inside {parent:?}, which is a file"),
+                ));
+            }
+            ancestors.insert(parent.to_string());
+            cut = parent;
+        }
         let comp = if path == METADATA || path == MANIFEST {
             None
         } else {
@@ -252,8 +272,11 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         }
         match kind {
             tar::EntryType::Directory => {
-                if path == METADATA || path == MANIFEST {
-                    return Err(integrity(archive, format!("{path} is a directory")));
+                if path == METADATA || path == MANIFEST || path == "database/talos.db" {
+                    return Err(integrity(
+                        archive,
+                        format!("{path} is a directory, not a file"),
+                    ));
                 }
                 let mode = entry.header().mode().unwrap_or(0o750) & 0o777;
                 dirs.push((path, mode));
@@ -341,8 +364,14 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
             continue;
         }
 
-        // A component file.
-        let comp = comp.expect("checked by check_entry_path");
+        // A component file: never a component's root itself (`state`,
+        // `logs`, `logs/audit`, `database` are directories).
+        let Some(comp) = comp.filter(|c| super::component_prefix(c) != path) else {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is a file where a component directory belongs"),
+            ));
+        };
         if let Some((m, index)) = &manifest {
             match index.get(&path) {
                 None => {

@@ -31,6 +31,7 @@ use crate::install::Layout;
 /// EXIT STATUS: 0 every step passed; 1 a step failed; 3 the archive failed
 /// verification (corrupt, tampered or unsafe).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct DrillArgs {
     /// Drill this archive instead of taking a new backup
     #[arg(long, value_name = "FILE")]

@@ -43,6 +43,7 @@ use crate::process::{PidStatus, check_pid_file};
 /// interrupted restore needs --resume or --abort, a path runs through a
 /// symbolic link, or the confirmation was declined or could not be asked.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RestoreArgs {
     /// The backup archive (.tar.gz)
     #[arg(required_unless_present_any = ["resume", "abort"])]
@@ -124,7 +125,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     }
 
     // A real restore. Fail fast on what would refuse later anyway.
-    restore::refuse_if_unfinished(&layout)?;
+    restore::check_not_busy(&layout)?;
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }

@@ -883,11 +883,12 @@ impl Sim {
                 json!({"active": 1, "idle": 0, "max": 1}),
             );
         }
+        let limits = health::Limits::from_config(&self.layout);
         let checks = json!({
             "orchestrator": orchestrator,
             "database": database,
-            "memory": health::memory_check(),
-            "disk": health::disk_check(&self.layout.data_dir),
+            "memory": health::memory_check_within(&limits),
+            "disk": health::disk_check_within(&self.layout.data_dir, &limits),
         });
         let status = Overall::from_checks(checks.as_object().into_iter().flat_map(|m| m.values()));
         let code = if status == Overall::Unhealthy {

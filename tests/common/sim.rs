@@ -223,6 +223,7 @@ pub fn minimal_install(root: &Path) -> &'static str {
         "etc/talos/config.yaml",
         "version: \"4.0\"\norchestrator:\n  process_match: talos\nlogging:\n  level: INFO\n",
     );
+    super::ignore_host_limits(root);
     write("etc/talos/secrets/admin_token", &format!("{TOKEN}\n"));
     write(
         "var/lib/talos/state/circuit_breakers.json",
@@ -267,6 +268,7 @@ pub fn sandbox_install(root: &Path) -> String {
         "sandbox init failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    super::ignore_host_limits(root);
     std::fs::read_to_string(root.join("etc/talos/secrets/admin_token"))
         .unwrap()
         .lines()

@@ -18,6 +18,7 @@ use crate::output::{human_bytes, human_duration, table};
 ///
 /// Example: talos backup list --dir /mnt/offsite/talos
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// Directory to list [default: backup.dir from config.yaml, else var/backups/talos]
     #[arg(long, value_name = "DIR")]

@@ -19,6 +19,7 @@ use crate::output::human_bytes;
 /// EXIT STATUS: 0 the archive is intact; 1 it cannot be read; 3 it is
 /// corrupt, tampered or unsafe (the message says what and where).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
     /// The backup archive (.tar.gz)
     pub file: PathBuf,
