@@ -2,8 +2,11 @@
 //! Tier 2/3 logs with their rotations (plain or gzip), JSON lines, and the
 //! many timestamp shapes found in plain-text logs.
 //!
-//! Kept deliberately small: the log query engine lives in `logs`; this is
-//! only what the offline checks and the postmortem need to walk the files.
+//! Kept deliberately small: the log query engine lives in `logs` (the
+//! incident report searches through it). This is what the others need
+//! beyond it: every rotation with its size, `.N` and `.N.gz` alike (prune
+//! must see both), line numbers (doctor's evidence, repair's report), a
+//! streaming line reader, and the timestamp shapes of the plain-text logs.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
