@@ -119,9 +119,16 @@ fn stage(l: &Layout) -> Staged {
     write(
         &l.restore_log(),
         &format!(
-            "[{}] [INFO] Restore of backup_20240115_083000.tar.gz started\n[{}] [SUCCESS] Restore completed\n",
+            "[{}] [INFO] Restore of backup_20240115_083000.tar.gz started\n[{}] [SUCCESS] Restore completed\n{}\n",
             plain(s.t_restore),
-            plain(s.t_restore + SignedDuration::from_secs(30))
+            plain(s.t_restore + SignedDuration::from_secs(30)),
+            // As `talos restore` writes it.
+            serde_json::json!({
+                "timestamp": ts(s.t_restore + SignedDuration::from_secs(31)),
+                "action": "restore", "operator": "operator:alice",
+                "archive": "/var/backups/talos/backup_20240115_083000.tar.gz",
+                "components": ["config", "state"], "rollback": null, "validation_ok": true,
+            })
         ),
         0o640,
     );
@@ -201,6 +208,17 @@ fn staged_incident_in_order_with_codes_and_responses() {
     assert_eq!(tl[breaker]["timestamp"], ts(s.t_breaker));
     assert_eq!(tl[panic]["timestamp"], ts(s.t_panic));
     assert_eq!(tl[restore]["timestamp"], ts(s.t_restore));
+    let talos_restore = tl
+        .iter()
+        .find(|e| {
+            e["kind"] == "restore"
+                && e["timestamp"] == ts(s.t_restore + SignedDuration::from_secs(31))
+        })
+        .unwrap_or_else(|| panic!("{tl:#?}"));
+    assert_eq!(
+        talos_restore["message"],
+        "restore operator=operator:alice archive=/var/backups/talos/backup_20240115_083000.tar.gz components=[\"config\",\"state\"] validation_ok=true"
+    );
     assert!(
         tl[action]["message"]
             .as_str()
@@ -374,6 +392,11 @@ fn empty_installation_still_reports() {
     assert!(md.contains("No events in the window"));
     talos_at(dir.path())
         .args(["incident", "report", "--since", "1h", "--until", "2h"])
+        .assert()
+        .code(2);
+    // --json is one JSON document: Markdown only with -o.
+    talos_at(dir.path())
+        .args(["incident", "report", "--json", "--format", "markdown"])
         .assert()
         .code(2);
 }

@@ -2,14 +2,11 @@
 //! and with a real `talos-sim` daemon running on it.
 
 mod common;
-#[path = "common/ops.rs"]
-mod ops;
 
 use std::path::Path;
 
 use common::sim::Sim;
 use common::talos_at;
-use ops::*;
 use serde_json::Value;
 use talos::install::Layout;
 
@@ -25,12 +22,14 @@ fn run_json(root: &Path, args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), doc)
 }
 
+/// Problems of the installation: not the host's disk or memory, which a
+/// loaded test machine may have over the thresholds.
 fn problems(doc: &Value) -> Vec<Value> {
     doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["severity"] != "info")
+        .filter(|f| f["severity"] != "info" && f["check"] != "disk" && f["check"] != "memory")
         .cloned()
         .collect()
 }
@@ -121,8 +120,17 @@ fn fresh_sandbox_then_repaired_is_clean() {
         .filter(|f| !known_sandbox_clock_issue(f))
         .collect();
     assert!(left.is_empty(), "{left:#?}");
-    let want = if problems(&doc).is_empty() { 0 } else { 1 };
-    assert_eq!(code, want);
+    let host = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["severity"] != "info" && (f["check"] == "disk" || f["check"] == "memory"));
+    let want = if problems(&doc).is_empty() && !host {
+        0
+    } else {
+        1
+    };
+    assert_eq!(code, want, "{doc:#}");
     // The repairs are in the audit chain, and it still verifies.
     let l = Layout::new(&root);
     let report = talos::audit::verify::verify_chain(&l.audit_dir, &[]).unwrap();
