@@ -23,7 +23,8 @@ const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
 ///
 /// Is the daemon up (and if not, why), its health, open circuit breakers, a
 /// pending recovery (emergency_state.json after a panic, an unfinished
-/// restore: var/lib/talos/restore.journal), the age of the last backup, the
+/// restore: var/lib/talos/restore.journal, a SIGNAL_PANIC still waiting in
+/// var/lib/talos/), the age of the last backup, the
 /// audit chain's head, and the last ERROR lines of orchestrator.log.
 ///
 /// Problems come first, most urgent first, each with the command to run
