@@ -810,7 +810,10 @@ fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<
 
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
-    let v = crate::health::disk_check(&i.layout.data_dir);
+    let v = crate::health::disk_check_within(
+        &i.layout.data_dir,
+        &crate::health::Limits::from_config(&i.layout),
+    );
     out.extend(from_health(
         "disk",
         &v,
@@ -820,7 +823,7 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
 
 fn memory(out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
-    let v = crate::health::memory_check();
+    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(&i.layout));
     out.extend(from_health(
         "memory",
         &v,
