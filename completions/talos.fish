@@ -44,6 +44,9 @@ complete -c talos -n "__fish_talos_needs_command" -f -a "restart" -d 'Ask the da
 complete -c talos -n "__fish_talos_needs_command" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
 complete -c talos -n "__fish_talos_needs_command" -f -a "backup" -d 'Write, list and verify backup archives'
 complete -c talos -n "__fish_talos_needs_command" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4)'
+complete -c talos -n "__fish_talos_needs_command" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
+complete -c talos -n "__fish_talos_needs_command" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
+complete -c talos -n "__fish_talos_needs_command" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
 complete -c talos -n "__fish_talos_needs_command" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
 complete -c talos -n "__fish_talos_needs_command" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
 complete -c talos -n "__fish_talos_needs_command" -f -a "doctor" -d 'Run every offline check and say how to fix each finding.'
@@ -245,6 +248,129 @@ complete -c talos -n "__fish_talos_using_subcommand restore" -s q -l quiet -d 'L
 complete -c talos -n "__fish_talos_using_subcommand restore" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "verify-chain" -d 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l size -d 'Tree size: the head over records 1..N [default: every record]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l size -d 'Tree size the proof is for [default: every record]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l proof -d 'The proof JSON (`-` for stdin)' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root-hash -d 'The trusted tree root (same as --root HEX)' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l action -d 'Only these actions (comma-separated, exact names)' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l since -d 'Only records at or after T (RFC 3339, or 90s / 15m / 2h / 7d back from now)' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l last -d 'Only the last N matching records' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify-chain" -d 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l backup -d 'Drill this archive instead of taking a new backup' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l junit -d 'Write a JUnit XML report here (for CI)' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -549,28 +675,36 @@ complete -c talos -n "__fish_talos_using_subcommand completions" -s q -l quiet -
 complete -c talos -n "__fish_talos_using_subcommand completions" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "status" -d 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "backup" -d 'Write, list and verify backup archives'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "doctor" -d 'Run every offline check and say how to fix each finding.'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "repair" -d 'Repair damaged files: JSON-lines logs, config.yaml'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "db" -d 'The database: integrity check, WAL checkpoint'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "config" -d 'Effective settings and config.yaml checks'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "sandbox" -d 'Make a practice installation (sandbox init DIR)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "completions" -d 'Print shell completions'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "status" -d 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "backup" -d 'Write, list and verify backup archives'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "doctor" -d 'Run every offline check and say how to fix each finding.'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "repair" -d 'Repair damaged files: JSON-lines logs, config.yaml'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "db" -d 'The database: integrity check, WAL checkpoint'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "config" -d 'Effective settings and config.yaml checks'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "sandbox" -d 'Make a practice installation (sandbox init DIR)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "completions" -d 'Print shell completions'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups, newest first: age, size, components and audit head'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check a backup archive completely without writing anything'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-chain" -d 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'

@@ -13,7 +13,25 @@ fn main() -> ExitCode {
             // --help and --version print to stdout and succeed; every other
             // parse error is a usage error, exit 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if !e.use_stderr() {
+                return ExitCode::SUCCESS;
+            }
+            // CONTRACT §6: with --json, stdout carries one JSON document even
+            // for a usage error, as for every other error.
+            if json_requested() {
+                let rendered = e.render().to_string();
+                // The error's paragraph, without the usage and help lines.
+                let first = rendered.split("\n\n").next().unwrap_or("usage error");
+                let message = first
+                    .trim_start_matches("error: ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let err = Error::usage(message)
+                    .hint("see `talos --help` or `talos COMMAND --help` for the usage");
+                print_json_error(&err);
+            }
+            return ExitCode::from(2);
         }
     };
     let ctx = Ctx::new(&cli.global);
@@ -41,15 +59,29 @@ fn report(ctx: &Ctx, err: &Error) {
         eprintln!("{h} {hint}");
     }
     if ctx.ui.json {
-        let doc = serde_json::json!({
-            "error": {
-                "kind": err.kind.as_str(),
-                "exit_code": err.exit_code(),
-                "message": err.message,
-                "causes": err.causes(),
-                "hints": err.hints,
-            }
-        });
-        println!("{doc}");
+        print_json_error(err);
     }
+}
+
+/// `--json` given on a command line that did not parse: looked for in the
+/// raw arguments, up to a `--` that ends the flags.
+fn json_requested() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
+}
+
+/// The error document on stdout: `{"error": {kind, exit_code, message, causes, hints}}`.
+fn print_json_error(err: &Error) {
+    let doc = serde_json::json!({
+        "error": {
+            "kind": err.kind.as_str(),
+            "exit_code": err.exit_code(),
+            "message": err.message,
+            "causes": err.causes(),
+            "hints": err.hints,
+        }
+    });
+    println!("{doc}");
 }

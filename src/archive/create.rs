@@ -216,8 +216,11 @@ pub fn snapshot_database(db: &Path, dest: &Path) -> Result<()> {
         c.busy_timeout(Duration::from_secs(10))?;
         Ok(c)
     };
-    let src = open(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
+    // Read-write (no write is made) when allowed: as the last connection to
+    // close, it removes the -wal/-shm files it had to create, leaving a
+    // stopped installation as it found it. Read-only otherwise.
+    let src = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX))
         .with_context(|| format!("cannot open the database {}", db.display()))?;
     let mut dst = Connection::open(dest)
         .with_context(|| format!("cannot create the snapshot {}", dest.display()))?;

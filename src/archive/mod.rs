@@ -5,6 +5,7 @@
 //! its crash journal in `restore` and `journal`.
 
 pub mod create;
+pub mod drill;
 pub mod journal;
 pub mod plan;
 pub mod read;

@@ -397,6 +397,11 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                     .with_context(|| format!("cannot write {}", dest.display()))?;
             }
         }
+        if let Some((f, dest)) = &out {
+            // Durable before the swap renames it into place.
+            f.sync_data()
+                .with_context(|| format!("cannot sync {}", dest.display()))?;
+        }
         if n != size {
             return Err(integrity(
                 archive,
@@ -545,8 +550,17 @@ fn finish_extraction(
         // Keep the owner able to rename and remove what is inside.
         set(&d, mode | 0o700)?;
     }
-    let f = File::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
-    nix::unistd::syncfs(&f)
-        .map_err(|e| Error::failed(format!("cannot sync {}", dir.display())).with_source(e))?;
-    Ok(())
+    // Files were synced as they were written; now every directory entry.
+    // (Not syncfs: that would flush every other writer on the file system.)
+    sync_dirs(dir)
+}
+
+fn sync_dirs(dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            sync_dirs(&e.path())?;
+        }
+    }
+    crate::fsutil::sync_dir(dir)
 }

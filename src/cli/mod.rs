@@ -2,12 +2,14 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod audit;
 pub mod backup;
 pub mod breaker;
 pub mod completions;
 pub mod config;
 pub mod db;
 pub mod doctor;
+pub mod drill;
 pub mod health;
 pub mod incident;
 pub mod log;
@@ -101,6 +103,13 @@ pub enum Command {
     #[command(subcommand)]
     Backup(backup::BackupCommand),
     Restore(restore::RestoreArgs),
+    /// The Tier 1 audit chain: verify, tree head, inclusion proofs, query
+    #[command(subcommand, after_long_help = audit::ANCHORING)]
+    Audit(audit::AuditCommand),
+    /// Same as `talos audit verify-chain`
+    VerifyChain(audit::verify_chain::VerifyChainArgs),
+    /// The CI restore drill: back up, restore into a scratch root, validate, time it
+    Drill(drill::DrillArgs),
     /// Search, trace and count the Tier 2/3 logs; prune old rotations
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -181,10 +190,12 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Audit(c) => audit::run(ctx, c),
         Command::Breaker(c) => breaker::run(ctx, c),
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Drill(a) => drill::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
         Command::Restart(a) => restart::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),
@@ -197,6 +208,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Doctor(a) => doctor::run(ctx, a),
         Command::Incident(c) => incident::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
+        Command::VerifyChain(a) => audit::verify_chain::run(ctx, a),
     }
 }
 

@@ -287,6 +287,35 @@ fn show(
             None => "none or unknown format".into(),
         }
     ))?;
+    // What it holds, by top-level name: "state/ (8 files, 4.1 KiB)".
+    let mut groups: Vec<(String, usize, u64)> = Vec::new();
+    for (path, (entry, _)) in &unpacked.files {
+        let top = match path.split_once('/') {
+            Some((dir, _)) => format!("{dir}/"),
+            None => path.clone(),
+        };
+        match groups.iter_mut().find(|g| g.0 == top) {
+            Some(g) => {
+                g.1 += 1;
+                g.2 += entry.size;
+            }
+            None => groups.push((top, 1, entry.size)),
+        }
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(name, n, size)| {
+            if name.ends_with('/') {
+                format!(
+                    "{name} ({n} file(s), {})",
+                    crate::output::human_bytes(*size)
+                )
+            } else {
+                format!("{name} ({})", crate::output::human_bytes(*size))
+            }
+        })
+        .collect();
+    ui.line(format!("  files:    {}", listed.join(", ")))?;
     let count = |a: Action| plan.files.iter().filter(|f| f.action == a).count();
     ui.line(format!(
         "{} {} to create, {} to overwrite, {} unchanged; {} file(s) in STATE_DIR not in the preserve are kept",
@@ -300,11 +329,28 @@ fn show(
         let a = match f.action {
             Action::Create => ui.green("create   "),
             Action::Overwrite => ui.yellow("overwrite"),
+            // Unchanged files are noise at 3 AM; -v lists them.
+            Action::Unchanged if ui.verbose == 0 => continue,
             Action::Unchanged => ui.dim("unchanged"),
         };
         ui.line(format!("  {a} {}  (from {})", f.target.display(), f.from))?;
     }
-    for n in &plan.not_restored {
+    let (reading, other): (Vec<&String>, Vec<&String>) = plan
+        .not_restored
+        .iter()
+        .partition(|n| n.ends_with(recover::READ_ONLY));
+    if !reading.is_empty() {
+        let names: Vec<&str> = reading
+            .iter()
+            .filter_map(|n| n.split(": ").next())
+            .collect();
+        ui.line(format!(
+            "  {} {} (kept in the preserve for reading only)",
+            ui.dim("not put back:"),
+            names.join(", ")
+        ))?;
+    }
+    for n in other {
         ui.line(format!("  {} {n}", ui.dim("not put back:")))?;
     }
     Ok(())

@@ -159,10 +159,15 @@ fn breakers(ctx: &Ctx, live: &Liveness) -> BreakersPart {
 
 fn recovery(ctx: &Ctx) -> RecoveryPart {
     let es = ctx.layout.emergency_state();
-    let emergency_state = std::fs::read(&es).ok().map(|b| {
-        serde_json::from_slice::<Value>(&b)
-            .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
-    });
+    // Pending only while `recovery_available` is not false: `talos recover`
+    // sets it to false (and adds `recovered_at`) once the state is back.
+    let emergency_state = std::fs::read(&es)
+        .ok()
+        .map(|b| {
+            serde_json::from_slice::<Value>(&b)
+                .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
+        })
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) != Some(false));
     let journal = crate::archive::journal::path(&ctx.layout);
     RecoveryPart {
         emergency_state,

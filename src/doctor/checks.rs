@@ -212,14 +212,22 @@ fn restore_journal(i: &Inputs, out: &mut Vec<Finding>) {
     if !summary.is_empty() {
         f = f.evidence(format!("restore.journal: {summary}"));
     }
-    let rollback = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz"));
-    let fix = match rollback {
-        Some(r) => format!(
-            "run the same restore again to finish it, or undo it with its rollback archive: `talos restore {}`",
-            r.display()
-        ),
-        None => "run the same restore again (`talos restore BACKUP`) to finish it; `talos restore --dry-run BACKUP` shows what it will change".into(),
+    // `talos restore` refuses while the journal exists; --resume finishes
+    // the interrupted restore, --abort puts the pre-restore state back.
+    let root = if i.layout.root == std::path::Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", i.layout.root.display())
     };
+    let mut fix = format!(
+        "`talos restore --resume{root}` finishes it; `talos restore --abort{root}` puts the previous state back"
+    );
+    if let Some(r) = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz")) {
+        fix.push_str(&format!(
+            "; once finished, `talos restore {}{root}` undoes it",
+            r.display()
+        ));
+    }
     out.push(f.fix(fix));
 }
 

@@ -32,11 +32,11 @@ use super::scan::{self, ScanOptions};
 use crate::error::{Context, Result};
 
 /// Plain files larger than this are searched in slices of this size.
-const SLICE: u64 = 64 << 20;
+const SLICE: u64 = if cfg!(test) { 64 << 10 } else { 64 << 20 };
 /// A unit spills its matches to disk past this many bytes of lines.
-const SPILL_AT: usize = 8 << 20;
+const SPILL_AT: usize = if cfg!(test) { 8 << 10 } else { 8 << 20 };
 /// Matches kept in memory across finished units before they too spill.
-const RETAIN_MAX: usize = 32 << 20;
+const RETAIN_MAX: usize = if cfg!(test) { 16 << 10 } else { 24 << 20 };
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchOptions {
@@ -137,10 +137,39 @@ struct Unit {
     end: Option<u64>,
 }
 
-/// A sorted run of matches, in memory or spilled.
+/// A sorted run of matches, in memory or spilled. A spilled run is a chain
+/// of files whose key ranges follow one another (a file's lines are mostly
+/// in time order, so a unit's spills usually chain), read one after the
+/// other: the merge then has one cursor per unit, not one per spill, and
+/// its read buffers do not grow with the input.
 enum Run {
     Mem { entries: Vec<Entry>, bytes: Vec<u8> },
-    Disk(File),
+    Disk(Vec<File>),
+}
+
+/// Spilled files of one unit, grouped into chains.
+#[derive(Default)]
+struct Chains {
+    done: Vec<Run>,
+    current: Vec<File>,
+    last: Option<Key>,
+}
+
+impl Chains {
+    fn add(&mut self, file: File, first: Key, last: Key) {
+        if self.last.is_some_and(|l| l > first) {
+            self.done.push(Run::Disk(std::mem::take(&mut self.current)));
+        }
+        self.current.push(file);
+        self.last = Some(last);
+    }
+
+    fn finish(mut self) -> Vec<Run> {
+        if !self.current.is_empty() {
+            self.done.push(Run::Disk(self.current));
+        }
+        self.done
+    }
 }
 
 #[derive(Default)]
@@ -334,7 +363,7 @@ fn run_unit(
 ) -> UnitOut {
     let mut out = UnitOut::default();
     let mut acc = Acc::default();
-    let mut runs = Vec::new();
+    let mut chains = Chains::default();
     let mut matched = 0u64;
     let mut failed = false;
     scan_unit(
@@ -353,15 +382,11 @@ fn run_unit(
                 file: u.file as u32,
                 offset: line.offset,
             };
-            acc.push(key, line.bytes);
-            if let Some(limit) = opts.limit
-                && acc.entries.len() >= 2 * limit + 1024
-            {
-                acc.keep_first(limit);
-            }
-            if acc.bytes.len() > SPILL_AT {
+            // Spill before the arena would grow past the budget, so its
+            // capacity never doubles beyond it.
+            if acc.bytes.len() + line.bytes.len() > SPILL_AT && !acc.entries.is_empty() {
                 match acc.spill() {
-                    Ok(run) => runs.push(run),
+                    Ok((f, first, last)) => chains.add(f, first, last),
                     Err(e) => {
                         failed = true;
                         *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
@@ -369,35 +394,42 @@ fn run_unit(
                     }
                 }
             }
+            acc.push(key, line.bytes);
+            if let Some(limit) = opts.limit
+                && acc.entries.len() >= 2 * limit + 1024
+            {
+                acc.keep_first(limit);
+            }
             ControlFlow::Continue(())
         },
     );
     out.matched = matched;
-    out.runs = runs;
     if failed {
         return out;
     }
     if let Some(limit) = opts.limit {
         acc.keep_first(limit);
     }
-    if acc.entries.is_empty() {
-        return out;
-    }
-    acc.entries.sort_unstable_by_key(|e| e.key);
-    let size = acc.bytes.len();
-    let before = retained.fetch_add(size, Ordering::SeqCst);
-    if before + size > RETAIN_MAX {
-        retained.fetch_sub(size, Ordering::SeqCst);
-        match acc.spill() {
-            Ok(run) => out.runs.push(run),
-            Err(e) => *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+    if !acc.entries.is_empty() {
+        acc.entries.sort_unstable_by_key(|e| e.key);
+        let size = acc.bytes.len();
+        let before = retained.fetch_add(size, Ordering::SeqCst);
+        if before + size > RETAIN_MAX {
+            retained.fetch_sub(size, Ordering::SeqCst);
+            match acc.spill() {
+                Ok((f, first, last)) => chains.add(f, first, last),
+                Err(e) => *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+            }
+        } else {
+            acc.bytes.shrink_to_fit();
+            acc.entries.shrink_to_fit();
+            out.runs.push(Run::Mem {
+                entries: acc.entries,
+                bytes: acc.bytes,
+            });
         }
-    } else {
-        out.runs.push(Run::Mem {
-            entries: acc.entries,
-            bytes: acc.bytes,
-        });
     }
+    out.runs.extend(chains.finish());
     out
 }
 
@@ -478,8 +510,9 @@ impl Acc {
         self.bytes = bytes;
     }
 
-    /// Writes the matches as a sorted run to an anonymous temporary file.
-    fn spill(&mut self) -> Result<Run> {
+    /// Writes the matches as a sorted run to an anonymous temporary file;
+    /// returns it with its first and last keys.
+    fn spill(&mut self) -> Result<(File, Key, Key)> {
         self.entries.sort_unstable_by_key(|e| e.key);
         let file =
             tempfile::tempfile().context("cannot create a temporary file for sorting matches")?;
@@ -500,9 +533,11 @@ impl Acc {
             .map_err(|e| e.into_error())
             .context("temporary file")?;
         file.seek(SeekFrom::Start(0)).context("temporary file")?;
+        let first = self.entries[0].key;
+        let last = self.entries[self.entries.len() - 1].key;
         self.entries.clear();
         self.bytes.clear();
-        Ok(Run::Disk(file))
+        Ok((file, first, last))
     }
 }
 
@@ -515,6 +550,8 @@ enum Cursor {
     },
     Disk {
         reader: BufReader<File>,
+        /// The files of the chain still to read, in order.
+        rest: std::vec::IntoIter<File>,
         line: Vec<u8>,
     },
 }
@@ -528,12 +565,20 @@ impl Cursor {
                 *next += 1;
                 Ok(k)
             }
-            Cursor::Disk { reader, line } => {
+            Cursor::Disk { reader, rest, line } => {
                 let mut head = [0u8; 36];
-                match reader.read_exact(&mut head) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-                    Err(e) => return Err(e),
+                loop {
+                    match reader.read_exact(&mut head) {
+                        Ok(()) => break,
+                        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                            // Runs end on a record boundary: next file.
+                            match rest.next() {
+                                Some(f) => *reader = BufReader::with_capacity(1 << 16, f),
+                                None => return Ok(None),
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 let ts = i128::from_le_bytes(head[0..16].try_into().expect("16 bytes"));
                 let file = u32::from_le_bytes(head[16..20].try_into().expect("4 bytes"));
@@ -576,10 +621,15 @@ fn merge(
                 bytes,
                 next: 0,
             },
-            Run::Disk(f) => Cursor::Disk {
-                reader: BufReader::with_capacity(1 << 16, f),
-                line: Vec::new(),
-            },
+            Run::Disk(files) => {
+                let mut rest = files.into_iter();
+                let first = rest.next().expect("a chain has at least one file");
+                Cursor::Disk {
+                    reader: BufReader::with_capacity(1 << 16, first),
+                    rest,
+                    line: Vec::new(),
+                }
+            }
         })
         .collect();
     let mut heap = BinaryHeap::with_capacity(cursors.len());
@@ -610,4 +660,59 @@ fn merge(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines with times out of order inside each file, big enough to be cut
+    /// into slices and to spill many runs (the test constants are small):
+    /// the merge must still equal a stable sort by time of all lines in
+    /// file order.
+    #[test]
+    fn slices_and_spills_merge_like_a_stable_sort() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        let mut all: Vec<(Option<i64>, Vec<u8>)> = Vec::new();
+        let mut seed = 7u64;
+        for f in 0..3 {
+            let mut text = Vec::new();
+            for i in 0..3000u64 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let ms = (i * 10 + (seed >> 40) % 300) as i64 + f * 5000;
+                let line = if (seed >> 20).is_multiple_of(50) {
+                    format!("{{\"n\":\"{f}-{i}\"}}")
+                } else {
+                    let t = Timestamp::from_millisecond(1_700_000_000_000 + ms).unwrap();
+                    format!("{{\"timestamp\":\"{t}\",\"n\":\"{f}-{i}\"}}")
+                };
+                text.extend_from_slice(line.as_bytes());
+                text.push(b'\n');
+                let key = line.contains("timestamp").then_some(ms);
+                all.push((key, line.into_bytes()));
+            }
+            let p = dir.path().join(format!("orchestrator.log.{}", 3 - f));
+            std::fs::write(&p, text).unwrap();
+            files.push(LogFile::named(p));
+        }
+        all.sort_by_key(|(k, _)| k.map_or(i64::MIN, |k| k));
+        let want: Vec<Vec<u8>> = all.into_iter().map(|x| x.1).collect();
+        for limit in [None, Some(1), Some(777)] {
+            let mut got = Vec::new();
+            let opts = SearchOptions {
+                limit,
+                ..SearchOptions::default()
+            };
+            let summary = search(&files, &Query::default(), &opts, |m| {
+                got.push(m.line.to_vec());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            let n = limit.unwrap_or(want.len());
+            assert_eq!(got.len(), n);
+            assert!(got == want[..n], "limit {limit:?}");
+            assert_eq!(summary.matched, n as u64);
+        }
+    }
 }
