@@ -9,7 +9,6 @@ use std::path::Path;
 
 use common::sim::Sim;
 use common::talos_at;
-use ops::*;
 use serde_json::Value;
 use talos::install::Layout;
 
