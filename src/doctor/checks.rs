@@ -41,7 +41,7 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     config(i, &mut out);
     certificate(i, &mut out);
     disk(i, &mut out);
-    memory(&mut out);
+    memory(&i, &mut out);
     backups(i, &mut out);
     out
 }
@@ -810,7 +810,10 @@ fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<
 
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
-    let v = crate::health::disk_check(&i.layout.data_dir);
+    let v = crate::health::disk_check_within(
+        &i.layout.data_dir,
+        &crate::health::Limits::from_config(&i.layout),
+    );
     out.extend(from_health(
         "disk",
         &v,
@@ -818,9 +821,9 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     ));
 }
 
-fn memory(out: &mut Vec<Finding>) {
+fn memory(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
-    let v = crate::health::memory_check();
+    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(&i.layout));
     out.extend(from_health(
         "memory",
         &v,

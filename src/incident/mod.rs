@@ -867,8 +867,12 @@ fn state_now(
         "database".to_string(),
         health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
     );
-    checks.insert("memory".to_string(), health::memory_check());
-    checks.insert("disk".to_string(), health::disk_check(&layout.data_dir));
+    let limits = health::Limits::from_config(layout);
+    checks.insert("memory".to_string(), health::memory_check_within(&limits));
+    checks.insert(
+        "disk".to_string(),
+        health::disk_check_within(&layout.data_dir, &limits),
+    );
     checks.insert(
         "certificate".to_string(),
         health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
