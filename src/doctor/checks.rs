@@ -41,7 +41,7 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     config(i, &mut out);
     certificate(i, &mut out);
     disk(i, &mut out);
-    memory(&i, &mut out);
+    memory(i, &mut out);
     backups(i, &mut out);
     out
 }
@@ -812,7 +812,7 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
     let v = crate::health::disk_check_within(
         &i.layout.data_dir,
-        &crate::health::Limits::from_config(&i.layout),
+        &crate::health::Limits::from_config(i.layout),
     );
     out.extend(from_health(
         "disk",
@@ -823,7 +823,7 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
 
 fn memory(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
-    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(&i.layout));
+    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(i.layout));
     out.extend(from_health(
         "memory",
         &v,
