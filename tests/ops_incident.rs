@@ -400,3 +400,34 @@ fn empty_installation_still_reports() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_recovery_token_never_reaches_the_postmortem() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    write(
+        &l.emergency_state(),
+        r#"{"panic_timestamp":"2024-01-15T08:30:00Z","reason":"drill","pid":42,"data_dir":"/var/lib/talos","recovery_available":true,"force_shutdown":false,"method":"api","preserve":null,"recovery_token":"recv_s3cr3t_token","daemon_record":{"recovery_token":"recv_s3cr3t_token"}}"#,
+        0o600,
+    );
+    for format in ["json", "markdown"] {
+        let out = talos_at(dir.path())
+            .args(["incident", "report", "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("drill"),
+            "the pending recovery is reported: {text}"
+        );
+        assert!(
+            !text.contains("recv_s3cr3t_token"),
+            "token leaked in {format}: {text}"
+        );
+    }
+}

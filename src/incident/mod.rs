@@ -892,7 +892,12 @@ fn state_now(
     let pending_recovery = std::fs::read_to_string(layout.emergency_state())
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true));
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
+        // A postmortem is widely shared: never copy the daemon's recovery token into it.
+        .map(|mut v| {
+            crate::emergency::state::redact_secrets(&mut v);
+            v
+        });
     // The log lines were searched above; doctor need not read them again.
     let doctor = crate::doctor::run_with(layout, settings, false)
         .findings
