@@ -618,7 +618,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;log;query' {
             [CompletionResult]::new('--correlation-id', '--correlation-id', [CompletionResultType]::ParameterName, 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID')
-            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only these levels, comma-separated, any case (error,warn)')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE')
             [CompletionResult]::new('--component', '--component', [CompletionResultType]::ParameterName, 'Only these components, comma-separated, any case')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Strictly before this time: RFC 3339 or a span back from now')

@@ -576,7 +576,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;log;query'= {
             cand --correlation-id 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID'
-            cand --level 'Only these levels, comma-separated, any case (error,warn)'
+            cand --level 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE'
             cand --component 'Only these components, comma-separated, any case'
             cand --since 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)'
             cand --until 'Strictly before this time: RFC 3339 or a span back from now'

@@ -389,7 +389,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "prune" -d 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l correlation-id -d 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l level -d 'Only these levels, comma-separated, any case (error,warn)' -r
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l level -d 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l component -d 'Only these components, comma-separated, any case' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l since -d 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l until -d 'Strictly before this time: RFC 3339 or a span back from now' -r

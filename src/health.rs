@@ -325,11 +325,6 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
     }
 }
 
-/// Memory in use on the host with the default limits (warn > 70 %, fail > 90 %).
-pub fn memory_check() -> Value {
-    memory_check_within(&Limits::default())
-}
-
 /// Memory in use on the host, graded by `limits`.
 pub fn memory_check_within(limits: &Limits) -> Value {
     let (warn, fail) = (limits.memory_warn_percent, limits.memory_fail_percent);
@@ -366,12 +361,6 @@ pub fn memory_check_within(limits: &Limits) -> Value {
             "percent": (percent * 10.0).round() / 10.0,
         })),
     )
-}
-
-/// Space used on the file system holding `dir`, with the default limits
-/// (warn > 80 %, fail > 95 %).
-pub fn disk_check(dir: &Path) -> Value {
-    disk_check_within(dir, &Limits::default())
 }
 
 /// Space used on the file system holding `dir`, graded by `limits`.

@@ -34,11 +34,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // --timeout must make a Duration: a negative, zero, NaN or endless value
+    // is a usage error (exit 2), never a crash.
+    if let Some(t) = cli.global.timeout
+        && !(t.is_finite() && t > 0.0 && t <= 86_400.0)
+    {
+        let err = Error::usage(format!(
+            "--timeout must be a number of seconds above 0 and at most 86400, not {t:?}"
+        ))
+        .hint("e.g. --timeout 3 (the default) or --timeout 0.5");
+        report(cli.global.json, &err);
+        return ExitCode::from(err.exit_code());
+    }
     let ctx = Ctx::new(&cli.global);
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
         Err(err) => {
-            report(&ctx, &err);
+            report(ctx.ui.json, &err);
             ExitCode::from(err.exit_code())
         }
     }
@@ -46,7 +58,7 @@ fn main() -> ExitCode {
 
 /// Prints an error once: `error:`, its causes and hints on stderr, and with
 /// `--json` also an error document on stdout so scripts always get JSON.
-fn report(ctx: &Ctx, err: &Error) {
+fn report(json: bool, err: &Error) {
     let label = console::style("error:").red().bold().for_stderr();
     eprintln!("{label} {}", err.message);
     for cause in err.causes() {
@@ -58,7 +70,7 @@ fn report(ctx: &Ctx, err: &Error) {
         let h = console::style("hint:").cyan().for_stderr();
         eprintln!("{h} {hint}");
     }
-    if ctx.ui.json {
+    if json {
         print_json_error(err);
     }
 }

@@ -155,3 +155,280 @@ fn no_progress_bar_with_no_color_on_a_terminal() {
         assert!(!text.trim().is_empty(), "no output for `{args}`");
     }
 }
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// CONTRACT §2: on SIGTERM the daemon saves state and exits within 15 s;
+/// its state (STATE_DIR/orchestrator.json) says it stopped, other keys kept.
+#[test]
+fn sim_saves_its_state_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let state = dir.path().join("var/lib/talos/state/orchestrator.json");
+    std::fs::write(&state, r#"{"node_id": "node-7", "status": "unknown"}"#).unwrap();
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = read_json(&state);
+    assert_eq!(doc["status"], "running", "{doc}");
+    assert_eq!(doc["pid"], sim.pid, "{doc}");
+    assert_eq!(doc["node_id"], "node-7", "{doc}");
+    let status = sim.terminate(Duration::from_secs(15));
+    assert!(status.is_some_and(|s| s.success()), "no clean exit in 15 s");
+    let doc = read_json(&state);
+    assert_eq!(doc["status"], "stopped", "{doc}");
+    assert_eq!(doc["node_id"], "node-7", "{doc}");
+    assert!(doc["last_checkpoint"].as_str().is_some(), "{doc}");
+    assert!(!sim.pid_file().exists(), "PID file left after a clean exit");
+}
+
+/// The entry names of a .tar.gz.
+fn tar_names(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    ar.entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// CONTRACT §2 (the token is never printed or logged) and §3 (emergency
+/// preserve: config/, state/, logs/, task_queue.json, metadata.json): the
+/// preserve the daemon writes on a panic holds no secrets.
+#[test]
+fn sim_preserve_holds_no_admin_token() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["escalation"]["method"], "api", "{doc}");
+    assert_eq!(doc["state"]["preserve_written_by"], "daemon", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let preserve = Path::new(doc["state"]["preserve"].as_str().unwrap()).to_path_buf();
+    let names = tar_names(&preserve);
+    for want in [
+        "config/config.yaml",
+        "state/circuit_breakers.json",
+        "metadata.json",
+    ] {
+        assert!(
+            names.iter().any(|n| n.trim_end_matches('/') == want),
+            "{want} missing: {names:?}"
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n.contains("secrets")),
+        "secrets in the preserve: {names:?}"
+    );
+}
+
+/// CONTRACT §3: a preserve is `emergency_YYYYMMDD_HHMMSS.tar.gz`, and the
+/// oldest go first. When the name of this second is taken, or a newer
+/// preserve exists (clock set back), the daemon still uses that format and
+/// its preserve sorts last (so pruning never deletes it first).
+#[test]
+fn sim_preserve_name_keeps_the_format_and_sorts_last() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let preserves = dir.path().join("var/lib/talos/emergency_preserves");
+    std::fs::create_dir_all(&preserves).unwrap();
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+    let fake = format!("emergency_{}.tar.gz", ahead.strftime("%Y%m%d_%H%M%S"));
+    std::fs::write(preserves.join(&fake), b"placeholder").unwrap();
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["state"]["preserve_written_by"], "daemon", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let re = regex::Regex::new(r"^emergency_\d{8}_\d{6}\.tar\.gz$").unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&preserves)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| re.is_match(n)), "{names:?}");
+    assert_eq!(
+        names[0], fake,
+        "the daemon's preserve must sort last: {names:?}"
+    );
+    let written = Path::new(doc["state"]["preserve"].as_str().unwrap());
+    assert_eq!(written.file_name().unwrap().to_str().unwrap(), names[1]);
+}
+
+/// CONTRACT §5/§6: a failure names what failed (the archive's path), exit 1,
+/// one error document with --json.
+#[test]
+fn recover_names_a_missing_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let missing = dir.path().join("no-such-preserve.tar.gz");
+    let out = talos_at(dir.path())
+        .args(["recover", "--yes", "--json"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = one_json_doc(&out.stdout);
+    let msg = doc["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("no-such-preserve.tar.gz"), "{doc}");
+}
+
+/// The recovery token the daemon returns stays in the 0600
+/// emergency_state.json: `status` and `recover` do not print it (like the
+/// admin token, CONTRACT §2; panic keeps it out of panic.log).
+#[test]
+fn status_and_recover_do_not_print_the_recovery_token() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let mut sim = Sim::start(dir.path(), &[]);
+    let doc = panic_json(dir.path(), &["--url", &sim.url]);
+    assert_eq!(doc["escalation"]["method"], "api", "{doc}");
+    assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
+    let state_text =
+        std::fs::read_to_string(dir.path().join("var/lib/talos/emergency_state.json")).unwrap();
+    let state: Value = serde_json::from_str(&state_text).unwrap();
+    let token = state["daemon_record"]["recovery_token"]
+        .as_str()
+        .or(state["recovery_token"].as_str())
+        .unwrap_or_else(|| panic!("no recovery token recorded: {state}"))
+        .to_string();
+    assert!(token.len() >= 16);
+    for args in [
+        vec!["status", "--json", "--offline"],
+        vec!["status", "--offline"],
+        vec!["recover", "--dry-run", "--json"],
+        vec!["recover", "--dry-run"],
+    ] {
+        let out = talos_at(dir.path())
+            .args(&args)
+            .args(["--url", "http://127.0.0.1:9"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(&token), "{args:?} printed the token: {all}");
+    }
+}
+
+/// CONTRACT §1 (recognised settings) and §7 (`config validate` checks
+/// config.yaml): a recognised setting that cannot be used is a finding
+/// (exit 3), not silently ignored or left to break every daemon command.
+#[test]
+fn config_validate_checks_the_recognised_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let cfg = dir.path().join("etc/talos/config.yaml");
+    talos_at(dir.path())
+        .args(["config", "validate"])
+        .assert()
+        .code(0);
+    std::fs::write(
+        &cfg,
+        "version: \"4.0\"\norchestrator:\n  api_url: \"not a url\"\n  process_match: \"talos([\"\nlogging: {}\nbackup:\n  keep: seven\n",
+    )
+    .unwrap();
+    let out = talos_at(dir.path())
+        .args(["config", "validate", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc = one_json_doc(&out.stdout);
+    assert_eq!(doc["valid"], false, "{doc}");
+    let problems: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["problem"].as_str().unwrap().to_string())
+        .collect();
+    for key in [
+        "orchestrator.api_url",
+        "orchestrator.process_match",
+        "backup.keep",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(key)),
+            "{key} not reported: {problems:?}"
+        );
+    }
+    // Numbers written as strings are what the loader accepts too.
+    std::fs::write(
+        &cfg,
+        "version: 1\norchestrator:\n  api_url: https://talos.internal:8443\n  process_match: talos\nlogging: {}\nbackup:\n  keep: \"7\"\n",
+    )
+    .unwrap();
+    talos_at(dir.path())
+        .args(["config", "validate"])
+        .assert()
+        .code(0);
+}
+
+/// CONTRACT §5: a bad number is a usage error (exit 2, one JSON document
+/// with --json), never a crash (Rust panics exit 101).
+#[test]
+fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    for t in ["-1", "0", "nan", "inf", "1e300"] {
+        let out = talos_at(dir.path())
+            .arg(format!("--timeout={t}"))
+            .args(["status", "--json", "--offline"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--timeout={t}");
+        let doc = one_json_doc(&out.stdout);
+        assert_eq!(doc["error"]["kind"], "usage", "--timeout={t}: {doc}");
+    }
+    for w in ["-1", "0", "nan", "1e300"] {
+        let out = talos_at(dir.path())
+            .args(["health", "--json", "--offline"])
+            .arg(format!("--watch={w}"))
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--watch={w}");
+        one_json_doc(&out.stdout);
+    }
+    talos_at(dir.path())
+        .args(["--timeout", "0.5", "status", "--offline"])
+        .assert()
+        .code(0);
+}
+
+/// CONTRACT §7 status ("daemon up or down (and why) ... pending recovery"):
+/// a SIGNAL_PANIC left in DATA_DIR stops the daemon at its next check
+/// (§2), so status names it, with what to do.
+#[test]
+fn status_names_a_waiting_signal_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    minimal_install(dir.path());
+    let status = |root: &Path| {
+        let out = talos_at(root)
+            .args(["status", "--json", "--offline"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        one_json_doc(&out.stdout)
+    };
+    let doc = status(dir.path());
+    assert!(doc["recovery"]["signal_panic"].is_null(), "{doc}");
+    let signal = dir.path().join("var/lib/talos/SIGNAL_PANIC");
+    std::fs::write(&signal, r#"{"reason": "left over"}"#).unwrap();
+    let doc = status(dir.path());
+    assert_eq!(
+        doc["recovery"]["signal_panic"].as_str(),
+        Some(signal.to_str().unwrap()),
+        "{doc}"
+    );
+    let problems = doc["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| {
+            p["what"].as_str().unwrap().contains("SIGNAL_PANIC")
+                && p["next"].as_str().unwrap().contains("rm ")
+        }),
+        "{doc}"
+    );
+}

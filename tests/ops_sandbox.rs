@@ -2,14 +2,11 @@
 //! and with a real `talos-sim` daemon running on it.
 
 mod common;
-#[path = "common/ops.rs"]
-mod ops;
 
 use std::path::Path;
 
 use common::sim::Sim;
 use common::talos_at;
-use ops::*;
 use serde_json::Value;
 use talos::install::Layout;
 
@@ -25,12 +22,14 @@ fn run_json(root: &Path, args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), doc)
 }
 
+/// Problems of the installation: not the host's disk or memory, which a
+/// loaded test machine may have over the thresholds.
 fn problems(doc: &Value) -> Vec<Value> {
     doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["severity"] != "info")
+        .filter(|f| f["severity"] != "info" && f["check"] != "disk" && f["check"] != "memory")
         .cloned()
         .collect()
 }
@@ -46,19 +45,8 @@ fn sandbox(root: &Path) -> Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    common::ignore_host_limits(root);
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The sandbox's audit chain has times going back a few minutes where its
-/// story records are merged in (a generator bug reported to the lead); the
-/// chain itself verifies. Doctor is right to flag it; this is the only
-/// finding tolerated on a freshly made sandbox beyond the deliberate ones.
-fn known_sandbox_clock_issue(f: &Value) -> bool {
-    f["check"] == "clock"
-        && f["title"]
-            .as_str()
-            .unwrap_or("")
-            .contains("audit record times go backwards")
 }
 
 #[test]
@@ -87,8 +75,7 @@ fn fresh_sandbox_then_repaired_is_clean() {
     assert!(problems(&doc).iter().any(|f| f["check"] == "backup"));
     for f in problems(&doc) {
         assert!(
-            ["jsonl", "backup"].contains(&f["check"].as_str().unwrap())
-                || known_sandbox_clock_issue(&f),
+            ["jsonl", "backup"].contains(&f["check"].as_str().unwrap()),
             "unexpected finding on a fresh sandbox: {f:#}"
         );
     }
@@ -116,13 +103,9 @@ fn fresh_sandbox_then_repaired_is_clean() {
         .code(0);
 
     let (code, doc) = run_json(&root, &["doctor"]);
-    let left: Vec<Value> = problems(&doc)
-        .into_iter()
-        .filter(|f| !known_sandbox_clock_issue(f))
-        .collect();
+    let left = problems(&doc);
     assert!(left.is_empty(), "{left:#?}");
-    let want = if problems(&doc).is_empty() { 0 } else { 1 };
-    assert_eq!(code, want);
+    assert_eq!(code, 0, "{doc:#}");
     // The repairs are in the audit chain, and it still verifies.
     let l = Layout::new(&root);
     let report = talos::audit::verify::verify_chain(&l.audit_dir, &[]).unwrap();

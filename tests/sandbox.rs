@@ -434,6 +434,7 @@ fn check_chain(audit_dir: &Path) -> BTreeMap<u64, String> {
     let mut prev = "0".repeat(64);
     let mut want_seq = 1u64;
     let mut hashes = BTreeMap::new();
+    let mut last_time = String::new();
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
         assert!(
@@ -462,6 +463,14 @@ fn check_chain(audit_dir: &Path) -> BTreeMap<u64, String> {
                 v["timestamp"].is_string() && v["actor"].is_string() && v["action"].is_string()
             );
             assert!(v["details"].is_object());
+            // All stamps are `...T..:..:..mmmZ`, so text order is time order:
+            // a practice chain must not teach doctor's clock-skew warning.
+            let time = v["timestamp"].as_str().unwrap().to_string();
+            assert!(
+                time >= last_time,
+                "seq {want_seq}: {time} is before {last_time}"
+            );
+            last_time = time;
             hashes.insert(want_seq, claimed.to_string());
             prev = claimed.to_string();
             want_seq += 1;

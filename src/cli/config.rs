@@ -21,8 +21,12 @@ pub enum ConfigCommand {
     Show,
     /// Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout.
     ///
+    /// The recognised settings, when present, must be usable: orchestrator.api_url
+    /// an http(s) URL, orchestrator.process_match a valid regex,
+    /// orchestrator.cacert and backup.dir paths, backup.keep a positive number.
+    ///
     /// EXIT STATUS: 0 valid; 1 config.yaml missing; 3 invalid YAML, a missing
-    /// key or an unsafe mode (each finding names its fix).
+    /// key, an unusable setting or an unsafe mode (each finding names its fix).
     Validate,
 }
 

@@ -553,7 +553,7 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
     ui.line("")?;
     if esc.already_stopped {
         ui.line(format!(
-            "{} the daemon was not running: nothing had to be stopped{} (offline)",
+            "{} the daemon was not running: nothing had to be stopped{}",
             ui.green("DOWN:"),
             if force { " (--force)" } else { "" }
         ))?;

@@ -156,10 +156,12 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
     }
     drop(lock);
 
+    let mut emergency_doc = serde_json::to_value(&emergency)?;
+    state::redact_secrets(&mut emergency_doc);
     let doc = json!({
         "dry_run": args.dry_run,
         "emergency_state_path": state_path,
-        "emergency_state": emergency,
+        "emergency_state": emergency_doc,
         "archive": ArchiveReport {
             path: &choice.archive,
             because: choice.because,

@@ -586,10 +586,9 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         .hint("nothing was written; pick another preserve (`talos recover` lists them) or inspect it with `tar -tzvf`")
     };
     let file = std::fs::File::open(archive).map_err(|e| {
-        Error::from(e).hint(format!(
-            "cannot open {}; `talos recover` without an argument uses the newest preserve",
-            archive.display()
-        ))
+        Error::failed(format!("cannot open {}", archive.display()))
+            .with_source(e)
+            .hint("`talos recover` without an argument uses the newest preserve")
     })?;
     let staging = tempfile::Builder::new()
         .prefix("talos-recover-")

@@ -386,6 +386,39 @@ fn read_text_log(
     out
 }
 
+/// A JSON-lines record without a `message` (talos's own restore.log:
+/// `{"timestamp", "action", "operator", "archive", ...}`) as one line of
+/// text: the action, then the other fields as `key=value`.
+fn json_summary(raw: &str) -> Option<String> {
+    let obj: serde_json::Map<String, Value> = serde_json::from_str(raw.trim()).ok()?;
+    if let Some(m) = obj.get("message").and_then(Value::as_str) {
+        return Some(m.to_string());
+    }
+    let head = ["action", "event", "event_type"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .unwrap_or("event");
+    let mut out = head.to_string();
+    for (k, v) in &obj {
+        if matches!(
+            k.as_str(),
+            "timestamp" | "ts" | "time" | "action" | "event" | "event_type" | "level"
+        ) || v.is_null()
+        {
+            continue;
+        }
+        let v = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        out.push_str(&format!(" {k}={v}"));
+    }
+    if out.chars().count() > 400 {
+        out = out.chars().take(400).collect::<String>() + "…";
+    }
+    Some(out)
+}
+
 fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
     t >= since && t <= until
 }
@@ -526,10 +559,11 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         (layout.panic_log(), "panic_log", "panic"),
         (layout.restore_log(), "restore_log", "restore"),
     ] {
-        for (line, at, level, msg, _) in read_text_log(&path, &mut sources) {
+        for (line, at, level, msg, raw) in read_text_log(&path, &mut sources) {
             if !in_window(at, since, until) {
                 continue;
             }
+            let msg = json_summary(&raw).unwrap_or(msg);
             timeline.push(Event {
                 timestamp: format_ts(at),
                 source,
@@ -550,9 +584,14 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
     // The audit chain: every record in the window.
     let mut operator_actions = Vec::new();
     let mut other_audit = 0usize;
+    // Only records from the start of the window are kept in memory (the
+    // chain of a long-lived host holds millions).
     let records = crate::audit::query::query(
         &layout.audit_dir,
-        &crate::audit::query::QueryFilter::default(),
+        &crate::audit::query::QueryFilter {
+            since: Some(since),
+            ..Default::default()
+        },
     )
     .map(|r| r.records)
     .unwrap_or_default();
@@ -828,8 +867,12 @@ fn state_now(
         "database".to_string(),
         health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
     );
-    checks.insert("memory".to_string(), health::memory_check());
-    checks.insert("disk".to_string(), health::disk_check(&layout.data_dir));
+    let limits = health::Limits::from_config(layout);
+    checks.insert("memory".to_string(), health::memory_check_within(&limits));
+    checks.insert(
+        "disk".to_string(),
+        health::disk_check_within(&layout.data_dir, &limits),
+    );
     checks.insert(
         "certificate".to_string(),
         health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
@@ -849,8 +892,14 @@ fn state_now(
     let pending_recovery = std::fs::read_to_string(layout.emergency_state())
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true));
-    let doctor = crate::doctor::run(layout, settings)
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
+        // A postmortem is widely shared: never copy the daemon's recovery token into it.
+        .map(|mut v| {
+            crate::emergency::state::redact_secrets(&mut v);
+            v
+        });
+    // The log lines were searched above; doctor need not read them again.
+    let doctor = crate::doctor::run_with(layout, settings, false)
         .findings
         .into_iter()
         .filter(|f| f.is_problem())

@@ -28,11 +28,13 @@ use rayon::prelude::*;
 use super::LogFile;
 use super::query::{Query, Verdict};
 use super::record::{Malformed, Record};
-use super::scan::{self, ScanOptions};
+use super::scan::{self, MAX_LINE, ScanOptions};
 use crate::error::{Context, Result};
 
 /// Plain files larger than this are searched in slices of this size.
 const SLICE: u64 = if cfg!(test) { 64 << 10 } else { 64 << 20 };
+/// Slices of a memory-mapped file.
+const MAP_SLICE: u64 = if cfg!(test) { 32 << 10 } else { 16 << 20 };
 /// A unit spills its matches to disk past this many bytes of lines.
 const SPILL_AT: usize = if cfg!(test) { 8 << 10 } else { 8 << 20 };
 /// Matches kept in memory across finished units before they too spill.
@@ -133,6 +135,8 @@ struct Entry {
 struct Unit {
     file: usize,
     gzip: bool,
+    /// Read through a memory map of just this unit's bytes.
+    map: bool,
     start: u64,
     end: Option<u64>,
 }
@@ -200,7 +204,7 @@ pub fn search(
     };
     let mut units = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        match plan(i, f) {
+        match plan(i, f, query) {
             Ok(mut u) => units.append(&mut u),
             Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
         }
@@ -232,24 +236,40 @@ pub fn search(
 }
 
 /// Cuts a file into units.
-fn plan(i: usize, f: &LogFile) -> std::io::Result<Vec<Unit>> {
+/// Cuts a file into units. A file is memory-mapped (no copy, the fast path
+/// of a needle search) only when the query has a byte needle, so few pages
+/// are kept, and when nobody has written it for a while, so it cannot
+/// shrink under the map; a mapped slice is small, so the mapped pages
+/// counted in the resident set stay small too.
+fn plan(i: usize, f: &LogFile, query: &Query) -> std::io::Result<Vec<Unit>> {
     let gzip = f.is_gzip()?;
-    let size = std::fs::metadata(&f.path)?.len();
-    if gzip || size <= SLICE {
+    let meta = std::fs::metadata(&f.path)?;
+    let size = meta.len();
+    let map = !gzip
+        && query.needle().is_some()
+        && meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= SETTLED);
+    let slice = if map { MAP_SLICE } else { SLICE };
+    if gzip || size <= slice {
         return Ok(vec![Unit {
             file: i,
             gzip,
+            map,
             start: 0,
             end: None,
         }]);
     }
-    let n = size.div_ceil(SLICE);
+    let n = size.div_ceil(slice);
     Ok((0..n)
         .map(|k| Unit {
             file: i,
             gzip: false,
-            start: k * SLICE,
-            end: (k + 1 < n).then_some((k + 1) * SLICE),
+            map,
+            start: k * slice,
+            end: (k + 1 < n).then_some((k + 1) * slice),
         })
         .collect())
 }
@@ -265,7 +285,7 @@ fn scan_unit(
     mut on_match: impl FnMut(&Record<'_>, Option<Timestamp>, scan::Line<'_>) -> ControlFlow<()>,
 ) {
     let path = &files[u.file].path;
-    let mut file = match File::open(path) {
+    let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             out.error = Some((path.clone(), e.to_string()));
@@ -281,17 +301,6 @@ fn scan_unit(
         });
     }
     let scan_start = u.start.saturating_sub(1);
-    if scan_start > 0
-        && let Err(e) = file.seek(SeekFrom::Start(scan_start))
-    {
-        out.error = Some((path.clone(), e.to_string()));
-        return;
-    }
-    let reader: Box<dyn Read> = if u.gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
     let finder = query.finder();
     let sopts = ScanOptions {
         needle: finder.as_ref(),
@@ -305,7 +314,7 @@ fn scan_unit(
     let malformed = &mut out.malformed;
     let filter_errors = &mut out.filter_errors;
     let first_filter_error = &mut out.first_filter_error;
-    let result = scan::scan(reader, &sopts, |line| {
+    let on_line = |line: scan::Line<'_>| {
         let rec = match Record::parse(line.bytes) {
             Ok(r) => r,
             Err(kind) => {
@@ -331,7 +340,34 @@ fn scan_unit(
                 on_match(&rec, time, line)
             }
         }
-    });
+    };
+    let result = if u.map && !sopts.hold_tail {
+        // Only this unit's bytes, plus room for its last line to end.
+        let to = u
+            .end
+            .map_or(u64::MAX, |e| e.saturating_add(MAX_LINE as u64 + 1));
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0).min(to);
+        let mapped = if len > scan_start {
+            // SAFETY: the map is only read, and only files nobody has
+            // written for a while are mapped (see `plan`): a file that
+            // shrank while mapped would fault.
+            unsafe {
+                memmap2::MmapOptions::new()
+                    .offset(scan_start)
+                    .len((len - scan_start) as usize)
+                    .map(&file)
+            }
+            .ok()
+        } else {
+            None
+        };
+        match mapped {
+            Some(map) => Ok(scan::scan_bytes(&map, &sopts, on_line)),
+            None => read_unit(file, scan_start, u.gzip, &sopts, on_line),
+        }
+    } else {
+        read_unit(file, scan_start, u.gzip, &sopts, on_line)
+    };
     match result {
         Ok(end) => {
             if end.too_long > 0 {
@@ -350,6 +386,26 @@ fn scan_unit(
             out.error = Some((path.clone(), what));
             out.end = None;
         }
+    }
+}
+
+/// How long a file must have gone unwritten before it is mapped.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn read_unit(
+    mut file: File,
+    scan_start: u64,
+    gzip: bool,
+    opts: &ScanOptions<'_>,
+    on_line: impl FnMut(scan::Line<'_>) -> ControlFlow<()>,
+) -> std::io::Result<scan::ScanEnd> {
+    if scan_start > 0 {
+        file.seek(SeekFrom::Start(scan_start))?;
+    }
+    if gzip {
+        scan::scan(flate2::read::MultiGzDecoder::new(file), opts, on_line)
+    } else {
+        scan::scan(file, opts, on_line)
     }
 }
 
@@ -449,7 +505,7 @@ pub fn fold<T: Send>(
     };
     let mut units = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        match plan(i, f) {
+        match plan(i, f, query) {
             Ok(mut u) => units.append(&mut u),
             Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
         }
@@ -714,5 +770,64 @@ mod tests {
             assert!(got == want[..n], "limit {limit:?}");
             assert_eq!(summary.matched, n as u64);
         }
+    }
+
+    /// A needle search over settled (mapped, in small slices) files finds
+    /// the same lines in the same order as over live (read) files.
+    #[test]
+    fn mapped_and_read_files_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for f in 0..2 {
+            let mut text = Vec::new();
+            for i in 0..4000u64 {
+                let cid = if i % 7 == 0 { "ab12" } else { "cd34" };
+                let t = Timestamp::from_millisecond(1_700_000_000_000 + ((i * 37) % 5000) as i64)
+                    .unwrap();
+                text.extend(
+                    format!(
+                        "{{\"timestamp\":\"{t}\",\"correlation_id\":\"{cid}\",\"n\":\"{f}-{i}\"}}\n"
+                    )
+                    .bytes(),
+                );
+                if i == 2000 {
+                    text.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+                    text.extend(b"ab12\n");
+                }
+            }
+            text.extend(b"{\"correlation_id\":\"ab12\",\"n\":\"tail\"");
+            let p = dir.path().join(format!("debug.log.{}", 2 - f));
+            std::fs::write(&p, text).unwrap();
+            files.push(LogFile::named(p));
+        }
+        let query = Query {
+            correlation_id: Some("ab12".into()),
+            ..Query::default()
+        };
+        let run = || {
+            let mut got = Vec::new();
+            let summary = search(&files, &query, &SearchOptions::default(), |m| {
+                got.push(m.line.to_vec());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            (got, summary.malformed)
+        };
+        let (live, live_bad) = run();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for f in &files {
+            File::options()
+                .write(true)
+                .open(&f.path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+            assert!(plan(0, f, &query).unwrap().iter().all(|u| u.map));
+        }
+        let (mapped, mapped_bad) = run();
+        assert_eq!(live.len(), 2 * (4000 / 7 + 1));
+        assert!(live == mapped);
+        assert_eq!(live_bad, mapped_bad);
+        assert_eq!(mapped_bad.get(&Malformed::Truncated), Some(&2));
     }
 }
