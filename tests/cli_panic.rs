@@ -592,3 +592,62 @@ fn a_second_panic_or_recover_while_one_runs_is_refused() {
     assert!(!data_dir(root).join("emergency_state.json").exists());
     drop(lock);
 }
+
+/// A panic that left no preserve (`--no-state`, or a daemon that preserved
+/// nothing) must not stay "pending recovery" forever: recover marks it.
+#[test]
+fn recover_without_a_preserve_marks_the_record_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::sim::sandbox_install(root);
+    let es = root.join("var/lib/talos/emergency_state.json");
+    std::fs::write(
+        &es,
+        r#"{"panic_timestamp":"2024-01-15T08:30:00Z","reason":"no-state drill","pid":4242,"data_dir":"/var/lib/talos","recovery_available":true,"force_shutdown":false,"method":"api","preserve":null}"#,
+    )
+    .unwrap();
+    let status = |root: &std::path::Path| -> serde_json::Value {
+        let out = common::talos_at(root)
+            .args(["status", "--json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert!(
+        status(root).to_string().contains("no-state drill"),
+        "pending before"
+    );
+
+    let before = std::fs::read(&es).unwrap();
+    common::talos_at(root)
+        .args(["recover", "--dry-run"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read(&es).unwrap(),
+        before,
+        "dry run changes nothing"
+    );
+    common::talos_at(root).args(["recover"]).assert().code(4);
+
+    let out = common::talos_at(root)
+        .args(["recover", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["emergency_state_marked_recovered"], true);
+    assert!(doc["audit_seq"].is_u64(), "{doc}");
+    let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&es).unwrap()).unwrap();
+    assert_eq!(st["recovery_available"], false);
+    assert_eq!(st["reason"], "no-state drill", "other keys kept");
+    assert!(
+        !status(root).to_string().contains("no-state drill"),
+        "no longer pending"
+    );
+}
