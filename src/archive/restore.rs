@@ -289,8 +289,10 @@ fn check_same_filesystem(staging: &Path, moves: &[Move]) -> Result<()> {
             if p.starts_with(staging) {
                 continue;
             }
-            // The nearest existing ancestor decides the file system.
-            let mut cur = p.parent();
+            // The path itself when it exists (a component directory that is
+            // a mount point cannot be renamed: EBUSY), else its nearest
+            // existing ancestor, decides the file system.
+            let mut cur = Some(p.as_path());
             while let Some(c) = cur {
                 if let Ok(meta) = std::fs::symlink_metadata(c) {
                     if meta.dev() != dev {
