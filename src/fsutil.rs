@@ -87,10 +87,7 @@ pub fn files_named(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
 
 /// Appends one line to a plain log file (panic.log, restore.log), creating it.
 pub fn append_line(path: &Path, line: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    create_parent(path)?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -108,6 +105,28 @@ pub fn append_line(path: &Path, line: &str) -> Result<()> {
     Ok(())
 }
 
+/// Creates the directory `path` goes in, if it has one.
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// Opens (creating, never truncating, mode 0600) a lock file and its directory.
+fn open_lock_file(path: &Path) -> Result<File> {
+    create_parent(path)?;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot open lock file {}", path.display()))
+}
+
 /// An exclusive advisory lock (`flock`) held until dropped. The kernel drops
 /// it when the holder dies, so a lock file left by a killed process is never
 /// "stale" in the dangerous sense: the next taker just gets it, and we tell
@@ -123,18 +142,7 @@ pub struct FileLock {
 impl FileLock {
     /// Takes the lock or fails at once with exit 4, naming the holder.
     pub fn try_exclusive(path: &Path, what: &str) -> Result<FileLock> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)
-            .with_context(|| format!("cannot open lock file {}", path.display()))?;
+        let mut file = open_lock_file(path)?;
         let recorded: Option<u32> = std::fs::read_to_string(path)
             .ok()
             .and_then(|s| s.trim().parse().ok());
@@ -165,18 +173,7 @@ impl FileLock {
     /// Waits for the lock (used for short critical sections such as an audit
     /// append, where the other writer holds it for microseconds).
     pub fn exclusive_blocking(path: &Path) -> Result<FileLock> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)
-            .with_context(|| format!("cannot open lock file {}", path.display()))?;
+        let file = open_lock_file(path)?;
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         Ok(FileLock {
