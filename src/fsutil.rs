@@ -66,12 +66,28 @@ pub fn create_dir_mode(dir: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// The files in `dir` named `{prefix}*{suffix}`, sorted by name; nothing when
+/// `dir` cannot be read. Names that are not UTF-8 never match.
+pub fn files_named(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// Appends one line to a plain log file (panic.log, restore.log), creating it.
 pub fn append_line(path: &Path, line: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    create_parent(path)?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -89,6 +105,28 @@ pub fn append_line(path: &Path, line: &str) -> Result<()> {
     Ok(())
 }
 
+/// Creates the directory `path` goes in, if it has one.
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// Opens (creating, never truncating, mode 0600) a lock file and its directory.
+fn open_lock_file(path: &Path) -> Result<File> {
+    create_parent(path)?;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot open lock file {}", path.display()))
+}
+
 /// An exclusive advisory lock (`flock`) held until dropped. The kernel drops
 /// it when the holder dies, so a lock file left by a killed process is never
 /// "stale" in the dangerous sense: the next taker just gets it, and we tell
@@ -104,18 +142,7 @@ pub struct FileLock {
 impl FileLock {
     /// Takes the lock or fails at once with exit 4, naming the holder.
     pub fn try_exclusive(path: &Path, what: &str) -> Result<FileLock> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)
-            .with_context(|| format!("cannot open lock file {}", path.display()))?;
+        let mut file = open_lock_file(path)?;
         let recorded: Option<u32> = std::fs::read_to_string(path)
             .ok()
             .and_then(|s| s.trim().parse().ok());
@@ -146,18 +173,7 @@ impl FileLock {
     /// Waits for the lock (used for short critical sections such as an audit
     /// append, where the other writer holds it for microseconds).
     pub fn exclusive_blocking(path: &Path) -> Result<FileLock> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)
-            .with_context(|| format!("cannot open lock file {}", path.display()))?;
+        let file = open_lock_file(path)?;
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         Ok(FileLock {

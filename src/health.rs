@@ -719,30 +719,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let hb = dir.path().join("heartbeat");
         let now: Timestamp = "2024-01-15T08:30:00Z".parse().unwrap();
+        // No heartbeat file at all.
         assert_eq!(
             CheckStatus::of(&heartbeat_check(&hb, now)),
             CheckStatus::Fail
         );
-        std::fs::write(&hb, "2024-01-15T08:29:55.000Z\n").unwrap();
-        assert_eq!(
-            CheckStatus::of(&heartbeat_check(&hb, now)),
-            CheckStatus::Pass
-        );
-        std::fs::write(&hb, "2024-01-15T08:29:45Z\n").unwrap();
-        assert_eq!(
-            CheckStatus::of(&heartbeat_check(&hb, now)),
-            CheckStatus::Warn
-        );
-        std::fs::write(&hb, "2024-01-15T08:29:00Z").unwrap();
-        assert_eq!(
-            CheckStatus::of(&heartbeat_check(&hb, now)),
-            CheckStatus::Fail
-        );
-        std::fs::write(&hb, "garbage").unwrap();
-        assert_eq!(
-            CheckStatus::of(&heartbeat_check(&hb, now)),
-            CheckStatus::Fail
-        );
+        for (content, want) in [
+            ("2024-01-15T08:29:55.000Z\n", CheckStatus::Pass),
+            ("2024-01-15T08:29:45Z\n", CheckStatus::Warn),
+            ("2024-01-15T08:29:00Z", CheckStatus::Fail),
+            ("garbage", CheckStatus::Fail),
+        ] {
+            std::fs::write(&hb, content).unwrap();
+            assert_eq!(
+                CheckStatus::of(&heartbeat_check(&hb, now)),
+                want,
+                "{content:?}"
+            );
+        }
     }
 
     #[test]

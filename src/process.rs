@@ -118,17 +118,21 @@ fn proc_info(pid: u32) -> Option<ProcInfo> {
     if matches!(p.status(), ProcessStatus::Zombie | ProcessStatus::Dead) {
         return None;
     }
-    let cmdline = p
-        .cmd()
-        .iter()
-        .map(|s| s.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let cmdline = cmdline_of(p);
     Some(ProcInfo {
         pid,
         cmdline,
         started_at: p.start_time(),
     })
+}
+
+/// The command line of `p`, its arguments joined by spaces (lossy UTF-8).
+fn cmdline_of(p: &sysinfo::Process) -> String {
+    p.cmd()
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn matcher(process_match: &str) -> Result<regex::Regex> {
@@ -301,12 +305,7 @@ pub fn find_orchestrators(process_match: &str) -> Result<Vec<ProcInfo>> {
                 && p.thread_kind().is_none()
         })
         .filter_map(|(pid, p)| {
-            let cmdline = p
-                .cmd()
-                .iter()
-                .map(|s| s.to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let cmdline = cmdline_of(p);
             (!cmdline.is_empty() && re.is_match(&cmdline)).then(|| ProcInfo {
                 pid: pid.as_u32(),
                 cmdline,

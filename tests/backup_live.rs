@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::sim::Sim;
-use common::talos_at;
+use common::{json_ok, talos_at};
 
 #[test]
 fn a_backup_taken_while_talos_sim_writes_is_consistent() {
@@ -23,16 +23,7 @@ fn a_backup_taken_while_talos_sim_writes_is_consistent() {
     std::thread::sleep(Duration::from_millis(500));
     let mut files = Vec::new();
     for _ in 0..3 {
-        let out = talos_at(&root)
-            .args(["backup", "create", "--json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc = json_ok(talos_at(&root).args(["backup", "create", "--json"]));
         files.push(PathBuf::from(doc["path"].as_str().unwrap()));
     }
     // A restore refuses while the verified daemon runs.

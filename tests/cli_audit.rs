@@ -53,6 +53,15 @@ fn json_of(out: &[u8]) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
+/// The `seq` of each record in an `audit query --json` answer.
+fn seqs(doc: &Value) -> Vec<u64> {
+    doc.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect()
+}
+
 fn verify_json(root: &Path, extra: &[&str]) -> (i32, Value) {
     let out = talos_at(root)
         .args(["--json", "audit", "verify-chain"])
@@ -488,14 +497,7 @@ fn query_filters_by_action_time_and_last() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let doc = json_of(&out.stdout);
-    let seqs: Vec<u64> = doc
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["seq"].as_u64().unwrap())
-        .collect();
-    assert_eq!(seqs, vec![3, 6, 9, 12]);
+    assert_eq!(seqs(&json_of(&out.stdout)), vec![3, 6, 9, 12]);
 
     let out = talos_at(dir.path())
         .args([
@@ -509,14 +511,7 @@ fn query_filters_by_action_time_and_last() {
         ])
         .output()
         .unwrap();
-    let doc = json_of(&out.stdout);
-    let seqs: Vec<u64> = doc
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["seq"].as_u64().unwrap())
-        .collect();
-    assert_eq!(seqs, vec![8, 10, 11]);
+    assert_eq!(seqs(&json_of(&out.stdout)), vec![8, 10, 11]);
 
     let out = talos_at(dir.path())
         .args([

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::talos_at;
+use common::{json_ok, talos_at};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
@@ -636,16 +636,7 @@ fn trace_builds_the_call_tree() {
     .concat();
     std::fs::write(logs.join("orchestrator.log"), ops).unwrap();
     std::fs::write(logs.join("debug.log"), debug).unwrap();
-    let out = talos_at(dir.path())
-        .args(["log", "trace", X, "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = json_ok(talos_at(dir.path()).args(["log", "trace", X, "--json"]));
     assert_eq!(t["lines"], 6);
     assert_eq!(t["errors"], 1);
     assert_eq!(t["root"]["correlation_id"], X);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::sim::{Sim, minimal_install};
-use common::{free_port, talos_at};
+use common::{free_port, json_ok, talos_at};
 use serde_json::Value;
 
 fn read_json(path: &Path) -> Value {
@@ -465,18 +465,11 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
         r#"{"tasks":[]}"#
     );
 
-    let out = talos_at(root)
-        .args(["--yes", "--json", "recover"])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let doc = json_ok(
+        talos_at(root)
+            .args(["--yes", "--json", "recover"])
+            .timeout(Duration::from_secs(20)),
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["archive"]["task_count"], 2);
     assert_eq!(std::fs::read_to_string(&queue_path).unwrap(), queue);
     let st = read_json(&data_dir(root).join("emergency_state.json"));
@@ -630,17 +623,7 @@ fn recover_without_a_preserve_marks_the_record_recovered() {
     );
     common::talos_at(root).args(["recover"]).assert().code(4);
 
-    let out = common::talos_at(root)
-        .args(["recover", "--yes", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = json_ok(common::talos_at(root).args(["recover", "--yes", "--json"]));
     assert_eq!(doc["emergency_state_marked_recovered"], true);
     assert!(doc["audit_seq"].is_u64(), "{doc}");
     let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&es).unwrap()).unwrap();

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use common::archive::{d, f, gzip, manifest_json, metadata_json, newest_backup, sample, tar_bytes};
-use common::talos_at;
+use common::{json_ok, talos_at};
 
 /// The regular files of a backup archive: path → bytes.
 fn archive_files(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -103,18 +103,11 @@ fn f8_an_archive_listing_metadata_json_verifies_and_restores() {
         state_archive_listing_metadata(&metadata_json(&["state"])),
     )
     .unwrap();
-    let out = talos_at(dir.path())
-        .args(["backup", "verify", "--json"])
-        .arg(&good)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_ok(
+        talos_at(dir.path())
+            .args(["backup", "verify", "--json"])
+            .arg(&good),
     );
-    let v = json(&out.stdout);
     assert_eq!(v["metadata_in_manifest"], true);
     assert_eq!(v["files"], 1, "component files only");
     talos_at(dir.path())
@@ -148,25 +141,18 @@ fn f4_a_partial_backup_without_logs_records_the_audit_head() {
     let (dir, layout) = sample(0);
     let out = tempfile::tempdir().unwrap();
     let head = talos::audit::head(&layout.audit_dir).unwrap().unwrap();
-    let o = talos_at(dir.path())
-        .args([
-            "backup",
-            "create",
-            "--partial",
-            "config,state",
-            "--json",
-            "--output-dir",
-        ])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let doc = json_ok(
+        talos_at(dir.path())
+            .args([
+                "backup",
+                "create",
+                "--partial",
+                "config,state",
+                "--json",
+                "--output-dir",
+            ])
+            .arg(out.path()),
     );
-    let doc = json(&o.stdout);
     assert_eq!(doc["audit_head"]["seq"], head.seq, "{doc}");
     let files = archive_files(&newest_backup(out.path()));
     let meta = json(&files["metadata.json"]);
@@ -262,18 +248,11 @@ fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
     let backup = newest_backup(out.path());
 
     // No daemon.
-    let o = talos_at(dir.path())
-        .args(["restore", "--yes", "--json"])
-        .arg(&backup)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let doc = json_ok(
+        talos_at(dir.path())
+            .args(["restore", "--yes", "--json"])
+            .arg(&backup),
     );
-    let doc = json(&o.stdout);
     assert_eq!(doc["path"], "offline", "{doc}");
     assert_eq!(doc["daemon"]["was_running"], false);
     assert_eq!(doc["daemon"]["stopped"], false);
@@ -281,18 +260,11 @@ fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
     // A verified daemon, stopped with --stop-daemon.
     let mut daemon = FakeDaemon::start(&layout.pid_file);
     let pid = daemon.0.id();
-    let o = talos_at(dir.path())
-        .args(["restore", "--yes", "--stop-daemon", "--json"])
-        .arg(&backup)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let doc = json_ok(
+        talos_at(dir.path())
+            .args(["restore", "--yes", "--stop-daemon", "--json"])
+            .arg(&backup),
     );
-    let doc = json(&o.stdout);
     assert_eq!(doc["path"], "offline", "{doc}");
     assert_eq!(doc["daemon"]["was_running"], true);
     assert_eq!(doc["daemon"]["stopped"], true);

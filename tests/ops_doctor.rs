@@ -431,15 +431,19 @@ fn split_brain_is_two_daemons_on_this_root() {
             .iter()
             .any(|f| f["check"] == "split_brain" && f["severity"] == sev)
     };
-    let mut run = doctor(root);
-    for _ in 0..5 {
-        if has(&run.1, "warn") {
-            break;
+    // doctor until split_brain shows at `sev`: at most 1 + 5 runs, 200 ms apart.
+    let doctor_until = |sev: &str| {
+        let mut run = doctor(root);
+        for _ in 0..5 {
+            if has(&run.1, sev) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            run = doctor(root);
         }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        run = doctor(root);
-    }
-    let (code, doc) = run;
+        run
+    };
+    let (code, doc) = doctor_until("warn");
     assert_eq!(code, 1, "{doc:#}");
     assert!(has(&doc, "warn"), "{doc:#}");
     procs.0.push(spawn());
@@ -452,15 +456,7 @@ fn split_brain_is_two_daemons_on_this_root() {
             .spawn()
             .unwrap(),
     );
-    let mut run = doctor(root);
-    for _ in 0..5 {
-        if has(&run.1, "fail") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        run = doctor(root);
-    }
-    let (code, doc) = run;
+    let (code, doc) = doctor_until("fail");
     let f = problems(&doc)
         .into_iter()
         .find(|f| f["check"] == "split_brain" && f["severity"] == "fail")

@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::{talos_at, tree_hash};
+use common::{json_ok, talos_at, tree_hash};
 use jiff::Timestamp;
 use ops::*;
 use serde_json::Value;
@@ -77,18 +77,11 @@ fn repair_jsonl_keeps_the_original_and_drops_bad_lines() {
     assert_eq!(out.status.code(), Some(4));
     assert_eq!(std::fs::read_to_string(&rot).unwrap(), original);
 
-    let out = talos_at(dir.path())
-        .args(["repair", "jsonl", "--yes", "--json"])
-        .arg(&rot)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let doc = json_ok(
+        talos_at(dir.path())
+            .args(["repair", "jsonl", "--yes", "--json"])
+            .arg(&rot),
     );
-    let doc = json(&out);
     assert_eq!(doc["files"][0]["kept"], 2);
     assert_eq!(doc["files"][0]["dropped"], 2);
     assert_eq!(
@@ -348,17 +341,7 @@ fn log_prune_frees_what_it_says_and_never_touches_audit() {
     assert_eq!(plan["bytes_freed"], 0);
     assert!(l.log_dir.join("debug.log.1").exists());
 
-    let out = talos_at(dir.path())
-        .args(["log", "prune", "--yes", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let doc = json_ok(talos_at(dir.path()).args(["log", "prune", "--yes", "--json"]));
     assert_eq!(doc["bytes_freed"], want);
     for gone in ["orchestrator.log.3.gz", "orchestrator.log.4", "debug.log.1"] {
         assert!(!l.log_dir.join(gone).exists(), "{gone}");

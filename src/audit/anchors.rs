@@ -93,20 +93,7 @@ pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
 pub fn from_backups(backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
     let mut anchors = Vec::new();
     let mut warnings = Vec::new();
-    let Ok(entries) = std::fs::read_dir(backup_dir) else {
-        return (anchors, warnings);
-    };
-    let mut archives: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("backup_") && n.ends_with(".tar.gz"))
-        })
-        .collect();
-    archives.sort();
-    for path in archives {
+    for path in crate::fsutil::files_named(backup_dir, "backup_", ".tar.gz") {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -238,16 +238,10 @@ mod tests {
     use super::*;
     use crate::emergency::preserve::{Request, create, unpack};
 
-    #[test]
-    fn plan_and_apply_put_the_queue_back_and_keep_extras() {
-        let dir = tempfile::tempdir().unwrap();
-        let layout = Layout::new(dir.path());
-        std::fs::create_dir_all(layout.sessions_dir()).unwrap();
-        std::fs::write(layout.task_queue(), "[1,2,3]").unwrap();
-        std::fs::write(layout.heartbeat(), "old").unwrap();
-        std::fs::write(layout.sessions_dir().join("a.json"), "{}").unwrap();
-        let c = create(
-            &layout,
+    /// A preserve of `layout` as it is now, by a test operator.
+    fn preserve(layout: &Layout) -> crate::emergency::preserve::Created {
+        create(
+            layout,
             &Request {
                 reason: "t".into(),
                 method: "api".into(),
@@ -256,7 +250,18 @@ mod tests {
                 now: "2026-01-01T00:00:00Z".parse().unwrap(),
             },
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn plan_and_apply_put_the_queue_back_and_keep_extras() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        std::fs::create_dir_all(layout.sessions_dir()).unwrap();
+        std::fs::write(layout.task_queue(), "[1,2,3]").unwrap();
+        std::fs::write(layout.heartbeat(), "old").unwrap();
+        std::fs::write(layout.sessions_dir().join("a.json"), "{}").unwrap();
+        let c = preserve(&layout);
         std::fs::write(layout.task_queue(), "[]").unwrap();
         std::fs::write(layout.state_dir.join("new.json"), "{}").unwrap();
         std::fs::remove_file(layout.sessions_dir().join("a.json")).unwrap();
@@ -288,17 +293,7 @@ mod tests {
         let layout = Layout::new(dir.path());
         std::fs::create_dir_all(layout.sessions_dir()).unwrap();
         std::fs::write(layout.sessions_dir().join("a.json"), "{}").unwrap();
-        let c = create(
-            &layout,
-            &Request {
-                reason: "t".into(),
-                method: "api".into(),
-                pid: None,
-                created_by: "operator:t".into(),
-                now: "2026-01-01T00:00:00Z".parse().unwrap(),
-            },
-        )
-        .unwrap();
+        let c = preserve(&layout);
         std::fs::remove_dir_all(layout.sessions_dir()).unwrap();
         let elsewhere = dir.path().join("elsewhere");
         std::fs::create_dir_all(&elsewhere).unwrap();

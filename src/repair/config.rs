@@ -145,20 +145,9 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
 /// The newest `backup_*.tar.gz` in `dir` whose `config/config.yaml`
 /// validates, read without extracting anything to disk.
 pub fn archive_with_valid_config(dir: &Path) -> Option<ArchiveSuggestion> {
-    let mut archives: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("backup_") && n.ends_with(".tar.gz"))
-        })
-        .collect();
-    // backup_YYYYMMDD_HHMMSS sorts by time.
-    archives.sort();
-    archives.reverse();
-    archives.into_iter().find_map(|a| {
+    // backup_YYYYMMDD_HHMMSS sorts by time; newest first.
+    let archives = fsutil::files_named(dir, "backup_", ".tar.gz");
+    archives.into_iter().rev().find_map(|a| {
         let text = config_in_archive(&a)?;
         validate_text(&text).ok()?;
         Some(ArchiveSuggestion {

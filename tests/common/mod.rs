@@ -31,6 +31,25 @@ pub fn talos_at(root: &Path) -> Command {
     cmd
 }
 
+/// Runs `cmd`, asserts that it exited 0 (showing its stderr if not), and
+/// returns stdout parsed as one JSON document.
+pub fn json_ok(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 /// A map from relative path to (kind, mode, sha256) for every entry under
 /// `dir`: two trees are byte-identical exactly when their maps are equal.
 pub fn tree_hash(dir: &Path) -> BTreeMap<String, String> {

@@ -9,7 +9,7 @@ pub mod verify_proof;
 use clap::Subcommand;
 
 use super::{Ctx, Exit};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Why anchors matter, shown in the long help of the group and of verify-chain.
 pub const ANCHORING: &str = "\
@@ -21,6 +21,18 @@ ANCHORS:
   table holds it, and `talos audit root` prints a tree head (size=N:ROOT) to
   paste into a ticket or another host. `verify-chain` checks all of them, and
   `--anchor` adds more.";
+
+/// The error for a command that needs a sound chain and found damage at `e`;
+/// `hint` says what to do next.
+fn damaged_chain(e: &crate::audit::ChainError, hint: &str) -> Error {
+    Error::integrity(format!(
+        "the audit chain is damaged at seq {} ({}): {}",
+        e.seq,
+        e.kind.as_str(),
+        e.message
+    ))
+    .hint(hint)
+}
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {

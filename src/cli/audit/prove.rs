@@ -48,13 +48,10 @@ pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<Exit> {
     };
     let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
     if let Some(e) = &report.first_error {
-        return Err(Error::integrity(format!(
-            "the audit chain is damaged at seq {} ({}): {}",
-            e.seq,
-            e.kind.as_str(),
-            e.message
-        ))
-        .hint("run `talos audit verify-chain` for the fix"));
+        return Err(super::damaged_chain(
+            e,
+            "run `talos audit verify-chain` for the fix",
+        ));
     }
     let Some(proof) = report.proof else {
         return Err(Error::usage(format!(

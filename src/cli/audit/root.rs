@@ -44,13 +44,10 @@ pub fn run(ctx: &Ctx, args: RootArgs) -> Result<Exit> {
     };
     let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
     if let Some(e) = &report.first_error {
-        return Err(Error::integrity(format!(
-            "the audit chain is damaged at seq {} ({}): {}",
-            e.seq,
-            e.kind.as_str(),
-            e.message
-        ))
-        .hint("a tree head over a damaged chain anchors nothing; run `talos audit verify-chain` for the fix"));
+        return Err(super::damaged_chain(
+            e,
+            "a tree head over a damaged chain anchors nothing; run `talos audit verify-chain` for the fix",
+        ));
     }
     if let Some(n) = args.size
         && report.records < n
