@@ -43,6 +43,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
             cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
+            cand verify-chain 'Same as `talos audit verify-chain`'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
             cand doctor 'Every offline check, with the fix for each finding'
@@ -340,6 +342,178 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --stop-daemon 'Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)'
             cand --resume 'Finish a restore that was interrupted (see DATA_DIR/restore.journal)'
             cand --abort 'Undo a restore that was interrupted, putting the previous state back'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit'= {
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify-chain 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+            cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+            cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+            cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'talos;audit;verify-chain'= {
+            cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --no-external-anchors 'Check only the --anchor values, not the backups'' and database''s'
+            cand --tree-head 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;root'= {
+            cand --size 'Tree size: the head over records 1..N [default: every record]'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;prove'= {
+            cand --size 'Tree size the proof is for [default: every record]'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;verify-proof'= {
+            cand --proof 'The proof JSON (`-` for stdin)'
+            cand --root-hash 'The trusted tree root (same as --root HEX)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;query'= {
+            cand --action 'Only these actions (comma-separated, exact names)'
+            cand --since 'Only records at or after T (RFC 3339, or 90s / 15m / 2h / 7d back from now)'
+            cand --last 'Only the last N matching records'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;help'= {
+            cand verify-chain 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+            cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+            cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+            cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'talos;audit;help;verify-chain'= {
+        }
+        &'talos;audit;help;root'= {
+        }
+        &'talos;audit;help;prove'= {
+        }
+        &'talos;audit;help;verify-proof'= {
+        }
+        &'talos;audit;help;query'= {
+        }
+        &'talos;audit;help;help'= {
+        }
+        &'talos;verify-chain'= {
+            cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --no-external-anchors 'Check only the --anchor values, not the backups'' and database''s'
+            cand --tree-head 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
             cand --json 'Print one JSON document on stdout and nothing else there'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'
@@ -855,6 +1029,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
             cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
+            cand verify-chain 'Same as `talos audit verify-chain`'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
             cand doctor 'Every offline check, with the fix for each finding'
@@ -895,6 +1071,25 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;backup;verify'= {
         }
         &'talos;help;restore'= {
+        }
+        &'talos;help;audit'= {
+            cand verify-chain 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
+            cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
+            cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
+            cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+        }
+        &'talos;help;audit;verify-chain'= {
+        }
+        &'talos;help;audit;root'= {
+        }
+        &'talos;help;audit;prove'= {
+        }
+        &'talos;help;audit;verify-proof'= {
+        }
+        &'talos;help;audit;query'= {
+        }
+        &'talos;help;verify-chain'= {
         }
         &'talos;help;log'= {
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'

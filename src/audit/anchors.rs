@@ -198,3 +198,14 @@ pub fn from_database(db: &Path) -> (Option<AnchorFrom>, Vec<String>) {
         }
     }
 }
+
+/// Every anchor kept outside the log: one per backup in `backup_dir`, and
+/// the newest row of the database's `audit_log`. Returns the anchors and the
+/// warnings about sources that could not be read.
+pub fn external_anchors(db: &Path, backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
+    let (mut anchors, mut warnings) = from_backups(backup_dir);
+    let (db_anchor, db_warnings) = from_database(db);
+    anchors.extend(db_anchor);
+    warnings.extend(db_warnings);
+    (anchors, warnings)
+}

@@ -32,7 +32,7 @@ pub struct QueryResult {
 
 impl QueryFilter {
     fn matches(&self, rec: &Record) -> bool {
-        if !self.actions.is_empty() && !self.actions.iter().any(|a| *a == rec.action) {
+        if !self.actions.is_empty() && !self.actions.contains(&rec.action) {
             return false;
         }
         if let Some(since) = self.since {

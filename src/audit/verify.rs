@@ -204,6 +204,9 @@ pub struct VerifyOptions {
     pub limit: Option<u64>,
     /// Build an inclusion proof for this seq (needs `limit`: the tree size).
     pub prove: Option<u64>,
+    /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
+    /// block boundaries everywhere.
+    pub block_size: Option<usize>,
 }
 
 /// Verifies the chain in `audit_dir` against `anchors` (labelled `anchor #N`).
@@ -252,21 +255,41 @@ struct RawRecord<'a> {
     details: Option<serde::de::IgnoredAny>,
     #[serde(borrow)]
     prev_hash: Cow<'a, str>,
-    #[serde(borrow)]
+    // Its bytes are the line's tail, checked by `split_line`; serde checks
+    // that it is there exactly once.
     #[allow(dead_code)]
-    hash: Cow<'a, str>,
+    hash: serde::de::IgnoredAny,
 }
 
+/// Decodes 64 lowercase hex digits (the only form CONTRACT §3 allows).
 fn lower_hex(text: &[u8]) -> Option<Hash> {
-    if text.len() != 64 || !text.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    const BAD: u8 = 0xff;
+    const TABLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    if text.len() != 64 {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, pair) in text.chunks(2).enumerate() {
-        let v = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
-        out[i] = v(pair[0]) << 4 | v(pair[1]);
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        let hi = TABLE[pair[0] as usize];
+        let lo = TABLE[pair[1] as usize];
+        bad |= (hi | lo) & 0xf0;
+        *o = hi << 4 | lo;
     }
-    Some(out)
+    (bad == 0).then_some(out)
 }
 
 /// The seq a damaged line claims, if its start still reads `{"seq":N`.
@@ -295,7 +318,13 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     };
-    let claimed = lower_hex(claimed).expect("split_line checked the hex");
+    let Some(claimed) = lower_hex(claimed) else {
+        return LineInfo::Bad {
+            kind: ChainErrorKind::InvalidJson,
+            detail: "its hash is not 64 lowercase hex digits".to_string(),
+            found_seq: claimed_seq(line),
+        };
+    };
     let actual: Hash = Sha256::digest(prefix).into();
     if actual != claimed {
         return LineInfo::Bad {
@@ -308,7 +337,16 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     }
-    let rec: RawRecord = match serde_json::from_slice(line) {
+    // UTF-8 is checked once for the whole line (fast on ASCII); parsing from
+    // a &str then skips the per-string check.
+    let Ok(text) = std::str::from_utf8(line) else {
+        return LineInfo::Bad {
+            kind: ChainErrorKind::InvalidJson,
+            detail: "its hash matches but it is not valid UTF-8".to_string(),
+            found_seq: claimed_seq(line),
+        };
+    };
+    let rec: RawRecord = match serde_json::from_str(text) {
         Ok(r) => r,
         Err(e) => {
             return LineInfo::Bad {
@@ -349,7 +387,8 @@ struct Checker<'a> {
     prev_hash: Hash,
     records: u64,
     operator_actions: u64,
-    head: Option<Head>,
+    /// The seq of the last verified record (its hash is `prev_hash`).
+    head: Option<u64>,
     tree: Option<StreamingRoot>,
     proof: Option<ProofBuilder>,
     proof_record: Option<String>,
@@ -391,14 +430,15 @@ impl<'a> Checker<'a> {
 
     /// Checks one complete (newline-terminated) line against the chain so far.
     fn line(&mut self, bytes: &[u8], info: LineInfo, loc: Loc<'_>) {
-        let at = format!("{}:{}", loc.file.display(), loc.line);
         let expected = self.next_seq;
+        let at = || format!("{}:{}", loc.file.display(), loc.line);
         let (seq, prev, hash, operator, leaf) = match info {
             LineInfo::Bad {
                 kind,
                 detail,
                 found_seq,
             } => {
+                let at = at();
                 let (message, fix) = match kind {
                     ChainErrorKind::HashMismatch => (
                         format!(
@@ -431,6 +471,7 @@ impl<'a> Checker<'a> {
             } => (seq, prev, hash, operator, leaf),
         };
         if seq > expected {
+            let at = at();
             let missing = if seq == expected + 1 {
                 format!("record {expected} is missing")
             } else {
@@ -450,8 +491,14 @@ impl<'a> Checker<'a> {
             return;
         }
         if seq < expected {
+            let at = at();
             let what = if seq + 1 == expected && hash == self.prev_hash {
                 format!("record {seq} is repeated at {at}: the line is a copy of the one before it")
+            } else if seq + 1 == expected {
+                format!(
+                    "a second, different record with seq {seq} at {at}: the chain forked (two writers \
+                     without the lock) or a record was inserted"
+                )
             } else {
                 format!(
                     "seq {seq} appears at {at} after seq {}: a record repeated or moved",
@@ -472,6 +519,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if prev != self.prev_hash {
+            let at = at();
             let before = if expected == 1 {
                 "the first record must have 64 zeros".to_string()
             } else {
@@ -493,28 +541,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        // Accepted.
-        self.records += 1;
-        self.next_seq += 1;
-        self.prev_hash = hash;
-        if operator {
-            self.operator_actions += 1;
-        }
-        if let Some(leaf) = leaf {
-            if let Some(t) = &mut self.tree {
-                t.push(leaf);
-            }
-            if let Some(p) = &mut self.proof {
-                p.push(leaf);
-            }
-        }
-        if self.opts.prove == Some(seq) {
-            self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
-        }
-        self.head = Some(Head {
-            seq,
-            hash: hex(&hash),
-        });
+        // Anchors are checked before the record counts as verified.
         while let Some(&(aseq, ahash, source)) = self.rec_anchors.get(self.rec_pos) {
             if aseq != seq {
                 break;
@@ -522,6 +549,7 @@ impl<'a> Checker<'a> {
             self.rec_pos += 1;
             self.anchors_checked += 1;
             if ahash != hash {
+                let at = at();
                 self.fail(
                     ChainErrorKind::AnchorMismatch,
                     Some(loc),
@@ -542,6 +570,25 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        // Accepted.
+        self.records += 1;
+        self.next_seq += 1;
+        self.prev_hash = hash;
+        if operator {
+            self.operator_actions += 1;
+        }
+        if let Some(leaf) = leaf {
+            if let Some(t) = &mut self.tree {
+                t.push(leaf);
+            }
+            if let Some(p) = &mut self.proof {
+                p.push(leaf);
+            }
+        }
+        if self.opts.prove == Some(seq) {
+            self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
+        }
+        self.head = Some(seq);
         self.check_tree_anchors(Some(loc));
         if self.opts.limit == Some(self.records) {
             self.done = true;
@@ -703,14 +750,15 @@ pub fn verify_chain_with(
     let mut warnings = Vec::new();
     let mut bytes_total = 0u64;
     let mut buf: Vec<u8> = Vec::new();
-    let mut expected_number = 1u64;
     let mut end_loc: Option<(PathBuf, u64)> = None;
+    let block = opts.block_size.unwrap_or(BLOCK).max(1);
 
     'files: for (index, (number, path)) in files.iter().enumerate() {
         if c.done {
             break;
         }
         let last_file = index + 1 == files.len();
+        let expected_number = index as u64 + 1;
         if *number != expected_number {
             let missing = if *number == expected_number + 1 {
                 audit_file_name(expected_number)
@@ -752,7 +800,6 @@ pub fn verify_chain_with(
             );
             break;
         }
-        expected_number += 1;
         let mut file =
             File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut line_no = 0u64;
@@ -760,16 +807,16 @@ pub fn verify_chain_with(
         let mut carry = 0usize;
         loop {
             buf.truncate(carry);
-            let want = BLOCK.max(carry + 1);
+            let want = block.max(carry + 1);
             if buf.capacity() < want {
                 buf.reserve(want - buf.len());
             }
             let n = Read::by_ref(&mut file)
-                .take(BLOCK as u64)
+                .take(block as u64)
                 .read_to_end(&mut buf)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             bytes_total += n as u64;
-            let eof = n < BLOCK;
+            let eof = n < block;
             let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
                 Some(i) => carry + i + 1,
                 None if eof => {
@@ -792,11 +839,11 @@ pub fn verify_chain_with(
                 start = nl + 1;
             }
             let want_leaf = c.want_leaf;
-            let block = &buf[..complete];
+            let lines = &buf[..complete];
             let infos: Vec<LineInfo> = ranges
                 .par_iter()
                 .with_min_len(256)
-                .map(|&(s, e)| analyze(&block[s..e], want_leaf))
+                .map(|&(s, e)| analyze(&lines[s..e], want_leaf))
                 .collect();
             for ((s, e), info) in ranges.iter().zip(infos) {
                 line_no += 1;
@@ -805,7 +852,7 @@ pub fn verify_chain_with(
                     line: line_no,
                     offset: offset + *s as u64,
                 };
-                c.line(&block[*s..*e], info, loc);
+                c.line(&lines[*s..*e], info, loc);
                 if c.done {
                     break 'files;
                 }
@@ -926,13 +973,19 @@ pub fn verify_chain_with(
     } else {
         None
     };
+    if let Some(e) = &mut c.error {
+        e.fix = e.fix.replace("AUDIT_DIR", &audit_dir.display().to_string());
+    }
     Ok(ChainReport {
         ok: c.error.is_none(),
         audit_dir: audit_dir.to_path_buf(),
         records: c.records,
         files: files.len(),
         bytes: bytes_total,
-        head: c.head,
+        head: c.head.map(|seq| Head {
+            seq,
+            hash: hex(&c.prev_hash),
+        }),
         operator_actions: c.operator_actions,
         first_error: c.error,
         anchors_checked: c.anchors_checked,
@@ -941,4 +994,157 @@ pub fn verify_chain_with(
         proof,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Record;
+
+    fn chain(dir: &Path, n: u64, details: &serde_json::Value) -> Vec<String> {
+        let mut prev = crate::audit::GENESIS_HASH.to_string();
+        let mut out = String::new();
+        let mut hashes = Vec::new();
+        for seq in 1..=n {
+            let line = Record::encode(
+                seq,
+                "2024-01-15T08:30:00.000Z",
+                "orchestrator",
+                "a",
+                details,
+                &prev,
+            )
+            .unwrap();
+            prev = Record::parse(line.as_bytes()).unwrap().hash;
+            hashes.push(prev.clone());
+            out.push_str(&line);
+            out.push('\n');
+        }
+        std::fs::write(dir.join(audit_file_name(1)), out).unwrap();
+        hashes
+    }
+
+    #[test]
+    fn anchors_parse_and_print() {
+        let h = "ab".repeat(32);
+        assert_eq!(
+            format!("12:{h}").parse::<Anchor>().unwrap(),
+            Anchor::Record {
+                seq: 12,
+                hash: h.clone()
+            }
+        );
+        assert_eq!(
+            format!("size=3:0x{}", h.to_uppercase())
+                .parse::<Anchor>()
+                .unwrap(),
+            Anchor::TreeHead {
+                size: 3,
+                root: h.clone()
+            }
+        );
+        let a: Anchor = format!("size=3:{h}").parse().unwrap();
+        assert_eq!(a.to_string(), format!("size=3:{h}"));
+        assert!(format!("0:{h}").parse::<Anchor>().is_err());
+        assert!("12:abc".parse::<Anchor>().is_err());
+        assert!(h.parse::<Anchor>().is_err());
+        assert!(format!("x:{h}").parse::<Anchor>().is_err());
+    }
+
+    #[test]
+    fn a_record_longer_than_a_block_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = serde_json::json!({"blob": "y".repeat(5000)});
+        chain(dir.path(), 4, &big);
+        let opts = VerifyOptions {
+            block_size: Some(1000),
+            ..VerifyOptions::default()
+        };
+        let r = verify_chain_with(dir.path(), &[], &opts).unwrap();
+        assert!(r.ok, "{:?}", r.first_error);
+        assert_eq!(r.records, 4);
+    }
+
+    #[test]
+    fn a_complete_record_missing_only_its_newline_is_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 3, &serde_json::json!({}));
+        let path = dir.path().join(audit_file_name(1));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.pop();
+        std::fs::write(&path, &bytes).unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        let e = r.first_error.unwrap();
+        assert_eq!(e.kind, ChainErrorKind::TornLastLine);
+        assert_eq!(e.seq, 3);
+        assert!(
+            e.message.contains("the record itself is complete"),
+            "{}",
+            e.message
+        );
+        assert!(e.fix.contains("printf"), "{}", e.fix);
+    }
+
+    #[test]
+    fn an_empty_last_file_is_a_note_not_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 3, &serde_json::json!({}));
+        std::fs::write(dir.path().join(audit_file_name(2)), b"").unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        assert!(r.ok);
+        assert_eq!(r.warnings.len(), 1);
+        // ...but an empty file before the last one is.
+        std::fs::rename(
+            dir.path().join(audit_file_name(2)),
+            dir.path().join(audit_file_name(1)).with_extension("tmp"),
+        )
+        .unwrap();
+        std::fs::rename(
+            dir.path().join(audit_file_name(1)),
+            dir.path().join(audit_file_name(2)),
+        )
+        .unwrap();
+        std::fs::rename(
+            dir.path().join(audit_file_name(1)).with_extension("tmp"),
+            dir.path().join(audit_file_name(1)),
+        )
+        .unwrap();
+        let r = verify_chain(dir.path(), &[]).unwrap();
+        let e = r.first_error.unwrap();
+        assert_eq!(e.kind, ChainErrorKind::TruncatedFile);
+        assert_eq!(e.seq, 1);
+    }
+
+    #[test]
+    fn a_limit_stops_early_and_leaves_later_anchors_unchecked() {
+        let dir = tempfile::tempdir().unwrap();
+        let hashes = chain(dir.path(), 10, &serde_json::json!({}));
+        let anchors = [
+            AnchorFrom {
+                anchor: Anchor::Record {
+                    seq: 3,
+                    hash: hashes[2].clone(),
+                },
+                source: "a".into(),
+            },
+            AnchorFrom {
+                anchor: Anchor::Record {
+                    seq: 9,
+                    hash: "00".repeat(32),
+                },
+                source: "b".into(),
+            },
+        ];
+        let opts = VerifyOptions {
+            limit: Some(5),
+            tree_root: true,
+            ..VerifyOptions::default()
+        };
+        let r = verify_chain_with(dir.path(), &anchors, &opts).unwrap();
+        assert!(r.ok, "{:?}", r.first_error);
+        assert_eq!(r.records, 5);
+        assert_eq!(r.anchors_checked, 1);
+        assert_eq!(r.anchors_unchecked, 1);
+        assert_eq!(r.tree_root.unwrap().size, 5);
+    }
 }

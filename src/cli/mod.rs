@@ -2,6 +2,7 @@
 //! command lives in its own file and turns arguments into a call into the
 //! domain modules and the result into output; none does real work itself.
 
+pub mod audit;
 pub mod backup;
 pub mod breaker;
 pub mod completions;
@@ -103,6 +104,11 @@ pub enum Command {
     #[command(subcommand)]
     Backup(backup::BackupCommand),
     Restore(restore::RestoreArgs),
+    /// The Tier 1 audit chain: verify, tree head, inclusion proofs, query
+    #[command(subcommand, after_long_help = audit::ANCHORING)]
+    Audit(audit::AuditCommand),
+    /// Same as `talos audit verify-chain`
+    VerifyChain(audit::verify_chain::VerifyChainArgs),
     /// Search, trace and count the Tier 2/3 logs; prune old rotations
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -184,6 +190,7 @@ impl Ctx {
 
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
+        Command::Audit(c) => audit::run(ctx, c),
         Command::Breaker(c) => breaker::run(ctx, c),
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
@@ -200,6 +207,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Doctor(a) => doctor::run(ctx, a),
         Command::Incident(c) => incident::run(ctx, c),
         Command::Repair(c) => repair::run(ctx, c),
+        Command::VerifyChain(a) => audit::verify_chain::run(ctx, a),
     }
 }
 
