@@ -6,6 +6,7 @@
 
 pub mod create;
 pub mod journal;
+pub mod pgzip;
 pub mod plan;
 pub mod read;
 pub mod restore;
