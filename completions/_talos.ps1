@@ -39,18 +39,19 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors')
-            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation, for people and for monitoring')
             [CompletionResult]::new('panic', 'panic', [CompletionResultType]::ParameterValue, 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'After a panic: show what emergency_state.json and a preserve hold, and put the state back')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart through its admin API')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Search, trace and count the Tier 2/3 logs; prune old rotations')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Postmortem draft from the evidence on disk')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Every offline check, with the fix for each finding')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every offline check and say how to fix each finding.')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Repair damaged files: JSON-lines logs, config.yaml')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'The database: integrity check, WAL checkpoint')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Effective settings and config.yaml checks')
@@ -73,8 +74,8 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -94,8 +95,8 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -161,8 +162,8 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -265,9 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -336,9 +337,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -404,7 +405,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -523,7 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -568,6 +569,28 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'talos;drill' {
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Drill this archive instead of taking a new backup')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report here (for CI)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation (for scripts, cron and CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation (for scripts, cron and CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'talos;log' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
@@ -595,7 +618,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;log;query' {
             [CompletionResult]::new('--correlation-id', '--correlation-id', [CompletionResultType]::ParameterName, 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID')
-            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only these levels, comma-separated, any case (error,warn)')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE')
             [CompletionResult]::new('--component', '--component', [CompletionResultType]::ParameterName, 'Only these components, comma-separated, any case')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Strictly before this time: RFC 3339 or a span back from now')
@@ -784,8 +807,8 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -967,7 +990,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1013,7 +1036,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;config;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1106,18 +1129,19 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors')
-            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation, for people and for monitoring')
             [CompletionResult]::new('panic', 'panic', [CompletionResultType]::ParameterValue, 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'After a panic: show what emergency_state.json and a preserve hold, and put the state back')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart through its admin API')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Search, trace and count the Tier 2/3 logs; prune old rotations')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Postmortem draft from the evidence on disk')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Every offline check, with the fix for each finding')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every offline check and say how to fix each finding.')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Repair damaged files: JSON-lines logs, config.yaml')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'The database: integrity check, WAL checkpoint')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Effective settings and config.yaml checks')
@@ -1153,9 +1177,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             break
         }
         'talos;help;backup;create' {
@@ -1175,7 +1199,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             break
         }
         'talos;help;audit;verify-chain' {
@@ -1194,6 +1218,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;verify-chain' {
+            break
+        }
+        'talos;help;drill' {
             break
         }
         'talos;help;log' {
@@ -1248,7 +1275,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;config' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Every effective setting and where it came from (flag, env, config.yaml, default).')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout')
             break
         }

@@ -37,6 +37,9 @@ _talos() {
             talos,doctor)
                 cmd="talos__subcmd__doctor"
                 ;;
+            talos,drill)
+                cmd="talos__subcmd__drill"
+                ;;
             talos,health)
                 cmd="talos__subcmd__health"
                 ;;
@@ -207,6 +210,9 @@ _talos() {
                 ;;
             talos__subcmd__help,doctor)
                 cmd="talos__subcmd__help__subcmd__doctor"
+                ;;
+            talos__subcmd__help,drill)
+                cmd="talos__subcmd__help__subcmd__drill"
                 ;;
             talos__subcmd__help,health)
                 cmd="talos__subcmd__help__subcmd__health"
@@ -389,7 +395,7 @@ _talos() {
 
     case "${cmd}" in
         talos)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help"
+            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1432,6 +1438,44 @@ _talos() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        talos__subcmd__drill)
+            opts="-y -q -v -h -V --backup --junit --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         talos__subcmd__health)
             opts="-y -q -v -h -V --watch --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1467,7 +1511,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help)
-            opts="status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help"
+            opts="status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1761,6 +1805,20 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__drill)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

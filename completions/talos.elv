@@ -36,18 +36,19 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand status 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
-            cand health 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)'
+            cand health 'Health of the daemon and the installation, for people and for monitoring'
             cand panic 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
             cand recover 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-            cand restart 'Ask the daemon to restart through its admin API'
+            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
+            cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
-            cand doctor 'Every offline check, with the fix for each finding'
+            cand doctor 'Run every offline check and say how to fix each finding.'
             cand repair 'Repair damaged files: JSON-lines logs, config.yaml'
             cand db 'The database: integrity check, WAL checkpoint'
             cand config 'Effective settings and config.yaml checks'
@@ -69,8 +70,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --quiet 'Less on stderr: only warnings and errors'
             cand -v 'More detail on stderr'
             cand --verbose 'More detail on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -89,8 +90,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --quiet 'Less on stderr: only warnings and errors'
             cand -v 'More detail on stderr'
             cand --verbose 'More detail on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -153,8 +154,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --quiet 'Less on stderr: only warnings and errors'
             cand -v 'More detail on stderr'
             cand --verbose 'More detail on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -249,9 +250,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;backup;create'= {
@@ -316,9 +317,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;backup;help'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;backup;help;create'= {
@@ -378,7 +379,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;audit;verify-chain'= {
@@ -491,7 +492,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;audit;help;verify-chain'= {
@@ -514,6 +515,27 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --timeout 'Seconds to wait for each API request [default: 3]'
             cand --no-external-anchors 'Check only the --anchor values, not the backups'' and database''s'
             cand --tree-head 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;drill'= {
+            cand --backup 'Drill this archive instead of taking a new backup'
+            cand --junit 'Write a JUnit XML report here (for CI)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
             cand --json 'Print one JSON document on stdout and nothing else there'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'
@@ -554,7 +576,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;log;query'= {
             cand --correlation-id 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID'
-            cand --level 'Only these levels, comma-separated, any case (error,warn)'
+            cand --level 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE'
             cand --component 'Only these components, comma-separated, any case'
             cand --since 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)'
             cand --until 'Strictly before this time: RFC 3339 or a span back from now'
@@ -728,8 +750,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --quiet 'Less on stderr: only warnings and errors'
             cand -v 'More detail on stderr'
             cand --verbose 'More detail on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -896,7 +918,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -939,7 +961,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;config;help'= {
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1022,18 +1044,19 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;help'= {
             cand status 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
-            cand health 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)'
+            cand health 'Health of the daemon and the installation, for people and for monitoring'
             cand panic 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
             cand recover 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-            cand restart 'Ask the daemon to restart through its admin API'
+            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4)'
+            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
+            cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
             cand log 'Search, trace and count the Tier 2/3 logs; prune old rotations'
             cand incident 'Postmortem draft from the evidence on disk'
-            cand doctor 'Every offline check, with the fix for each finding'
+            cand doctor 'Run every offline check and say how to fix each finding.'
             cand repair 'Repair damaged files: JSON-lines logs, config.yaml'
             cand db 'The database: integrity check, WAL checkpoint'
             cand config 'Effective settings and config.yaml checks'
@@ -1060,9 +1083,9 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;breaker;reset'= {
         }
         &'talos;help;backup'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-            cand list 'List backups, newest first: age, size, components and audit head'
-            cand verify 'Check a backup archive completely without writing anything'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand list 'List backups, newest first: age, size, components and audit head.'
+            cand verify 'Check a backup archive completely without writing anything.'
         }
         &'talos;help;backup;create'= {
         }
@@ -1077,7 +1100,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
-            cand query 'Read the audit trail: seq, time, actor, action and details of each record'
+            cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
         }
         &'talos;help;audit;verify-chain'= {
         }
@@ -1090,6 +1113,8 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;audit;query'= {
         }
         &'talos;help;verify-chain'= {
+        }
+        &'talos;help;drill'= {
         }
         &'talos;help;log'= {
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
@@ -1129,7 +1154,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;db;checkpoint'= {
         }
         &'talos;help;config'= {
-            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+            cand show 'Every effective setting and where it came from (flag, env, config.yaml, default).'
             cand validate 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
         }
         &'talos;help;config;show'= {

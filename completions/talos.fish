@@ -37,18 +37,19 @@ complete -c talos -n "__fish_talos_needs_command" -s v -l verbose -d 'More detai
 complete -c talos -n "__fish_talos_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_needs_command" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_needs_command" -f -a "status" -d 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
-complete -c talos -n "__fish_talos_needs_command" -f -a "health" -d 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)'
+complete -c talos -n "__fish_talos_needs_command" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
 complete -c talos -n "__fish_talos_needs_command" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
 complete -c talos -n "__fish_talos_needs_command" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-complete -c talos -n "__fish_talos_needs_command" -f -a "restart" -d 'Ask the daemon to restart through its admin API'
+complete -c talos -n "__fish_talos_needs_command" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
 complete -c talos -n "__fish_talos_needs_command" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
 complete -c talos -n "__fish_talos_needs_command" -f -a "backup" -d 'Write, list and verify backup archives'
-complete -c talos -n "__fish_talos_needs_command" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4)'
+complete -c talos -n "__fish_talos_needs_command" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4).'
 complete -c talos -n "__fish_talos_needs_command" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
 complete -c talos -n "__fish_talos_needs_command" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
+complete -c talos -n "__fish_talos_needs_command" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
 complete -c talos -n "__fish_talos_needs_command" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
 complete -c talos -n "__fish_talos_needs_command" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
-complete -c talos -n "__fish_talos_needs_command" -f -a "doctor" -d 'Every offline check, with the fix for each finding'
+complete -c talos -n "__fish_talos_needs_command" -f -a "doctor" -d 'Run every offline check and say how to fix each finding.'
 complete -c talos -n "__fish_talos_needs_command" -f -a "repair" -d 'Repair damaged files: JSON-lines logs, config.yaml'
 complete -c talos -n "__fish_talos_needs_command" -f -a "db" -d 'The database: integrity check, WAL checkpoint'
 complete -c talos -n "__fish_talos_needs_command" -f -a "config" -d 'Effective settings and config.yaml checks'
@@ -65,7 +66,7 @@ complete -c talos -n "__fish_talos_using_subcommand status" -l offline -d 'Only 
 complete -c talos -n "__fish_talos_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
 complete -c talos -n "__fish_talos_using_subcommand status" -s q -l quiet -d 'Less on stderr: only warnings and errors'
 complete -c talos -n "__fish_talos_using_subcommand status" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand status" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand status" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand health" -l watch -d 'Check again every SECS seconds until interrupted (with --json, one JSON document per line per round)' -r
 complete -c talos -n "__fish_talos_using_subcommand health" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -78,7 +79,7 @@ complete -c talos -n "__fish_talos_using_subcommand health" -l offline -d 'Only 
 complete -c talos -n "__fish_talos_using_subcommand health" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
 complete -c talos -n "__fish_talos_using_subcommand health" -s q -l quiet -d 'Less on stderr: only warnings and errors'
 complete -c talos -n "__fish_talos_using_subcommand health" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand health" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand health" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l reason -d 'Why you are stopping it (goes into SIGNAL_PANIC, the API call, emergency_state.json, the preserve, panic.log and the audit chain)' -r
 complete -c talos -n "__fish_talos_using_subcommand panic" -l grace -d 'Seconds to wait after SIGTERM before SIGKILL' -r
@@ -121,7 +122,7 @@ complete -c talos -n "__fish_talos_using_subcommand restart" -l offline -d 'Only
 complete -c talos -n "__fish_talos_using_subcommand restart" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s q -l quiet -d 'Less on stderr: only warnings and errors'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
@@ -179,9 +180,9 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head'
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "verify" -d 'Check a backup archive completely without writing anything'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l output-dir -d 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l keep -d 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]' -r
@@ -223,9 +224,9 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head'
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup archive completely without writing anything'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l partial -d 'Restore only these components: comma list of config,state,database,logs,custom,ssl' -r
 complete -c talos -n "__fish_talos_using_subcommand restore" -l target-dir -d 'Restore into the installation rooted at DIR instead of --root' -r -F
@@ -263,7 +264,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -339,7 +340,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -356,6 +357,20 @@ complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s q -l quiet 
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l backup -d 'Drill this archive instead of taking a new backup' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l junit -d 'Write a JUnit XML report here (for CI)' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand drill" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -374,7 +389,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "prune" -d 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l correlation-id -d 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l level -d 'Only these levels, comma-separated, any case (error,warn)' -r
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l level -d 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l component -d 'Only these components, comma-separated, any case' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l since -d 'At or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l until -d 'Strictly before this time: RFC 3339 or a span back from now' -r
@@ -484,7 +499,7 @@ complete -c talos -n "__fish_talos_using_subcommand doctor" -l offline -d 'Only 
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s q -l quiet -d 'Less on stderr: only warnings and errors'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
@@ -585,7 +600,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -612,7 +627,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -660,35 +675,36 @@ complete -c talos -n "__fish_talos_using_subcommand completions" -s q -l quiet -
 complete -c talos -n "__fish_talos_using_subcommand completions" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "status" -d 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "health" -d 'Health of the daemon and the installation (exit 0/1/2/3 for monitoring)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart through its admin API'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "backup" -d 'Write, list and verify backup archives'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "doctor" -d 'Every offline check, with the fix for each finding'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "repair" -d 'Repair damaged files: JSON-lines logs, config.yaml'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "db" -d 'The database: integrity check, WAL checkpoint'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "config" -d 'Effective settings and config.yaml checks'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "sandbox" -d 'Make a practice installation (sandbox init DIR)'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "completions" -d 'Print shell completions'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "status" -d 'The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "backup" -d 'Write, list and verify backup archives'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "log" -d 'Search, trace and count the Tier 2/3 logs; prune old rotations'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "incident" -d 'Postmortem draft from the evidence on disk'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "doctor" -d 'Run every offline check and say how to fix each finding.'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "repair" -d 'Repair damaged files: JSON-lines logs, config.yaml'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "db" -d 'The database: integrity check, WAL checkpoint'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "config" -d 'Effective settings and config.yaml checks'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "sandbox" -d 'Make a practice installation (sandbox init DIR)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "completions" -d 'Print shell completions'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4)'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups, newest first: age, size, components and audit head'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check a backup archive completely without writing anything'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-chain" -d 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "root" -d 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "prove" -d 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-proof" -d 'Check an inclusion proof from `talos audit prove` against a trusted root'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Read the audit trail: seq, time, actor, action and details of each record.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
@@ -698,6 +714,6 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'Copy the WAL into the database file and shrink the WAL.'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default)'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "init" -d 'Create a complete, realistic installation in DIR to practise on'

@@ -287,11 +287,85 @@ pub fn validate(layout: &Layout) -> Vec<Finding> {
                         });
                     }
                 }
+                findings.extend(check_settings(cfg, &doc));
             }
         }
     }
     findings.extend(check_modes(layout));
     findings
+}
+
+/// The recognised settings of CONTRACT §1, when present, must be usable:
+/// `orchestrator.api_url` an http(s) URL, `orchestrator.process_match` a
+/// valid regex, `orchestrator.cacert` and `backup.dir` paths (strings),
+/// `backup.keep` a positive whole number. Otherwise the tool would ignore
+/// the value (keep) or fail on every daemon command (regex, URL).
+fn check_settings(cfg: &Path, doc: &yaml_serde::Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut bad = |key: &str, problem: String, fix: &str| {
+        out.push(Finding {
+            path: cfg.to_path_buf(),
+            problem: format!("`{key}`: {problem}"),
+            fix: fix.to_string(),
+            integrity: true,
+        })
+    };
+    let shown = |v: &yaml_serde::Value| {
+        yaml_serde::to_string(v)
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|_| "?".into())
+    };
+    if let Some(v) = lookup(doc, "orchestrator.api_url") {
+        match v.as_str() {
+            Some(u) if u.starts_with("http://") || u.starts_with("https://") => {}
+            _ => bad(
+                "orchestrator.api_url",
+                format!("{} is not an http:// or https:// URL", shown(v)),
+                "set it to the daemon's base URL, e.g. `api_url: http://127.0.0.1:8080`",
+            ),
+        }
+    }
+    if let Some(v) = lookup(doc, "orchestrator.process_match") {
+        match v.as_str() {
+            Some(p) => {
+                if let Err(e) = regex::Regex::new(p) {
+                    let first = e.to_string();
+                    let last = first.lines().last().unwrap_or("invalid").trim();
+                    bad(
+                        "orchestrator.process_match",
+                        format!("`{p}` is not a valid regex ({last})"),
+                        "fix the regex; it is matched against the daemon's command line (default `talos`)",
+                    );
+                }
+            }
+            None => bad(
+                "orchestrator.process_match",
+                format!("{} is not a string", shown(v)),
+                "write a regex string, e.g. `process_match: talos-orchestrator`",
+            ),
+        }
+    }
+    for key in ["orchestrator.cacert", "backup.dir"] {
+        if let Some(v) = lookup(doc, key)
+            && !v.is_string()
+        {
+            bad(
+                key,
+                format!("{} is not a path", shown(v)),
+                "write an absolute path string",
+            );
+        }
+    }
+    if let Some(v) = lookup(doc, "backup.keep")
+        && !matches!(yaml_string(v).and_then(|k| k.parse::<u64>().ok()), Some(n) if n > 0)
+    {
+        bad(
+            "backup.keep",
+            format!("{} is not a positive whole number", shown(v)),
+            "write how many backups to keep, e.g. `keep: 7`",
+        );
+    }
+    out
 }
 
 /// Files and directories whose modes CONTRACT §1 fixes. A mode is accepted

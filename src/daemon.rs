@@ -585,10 +585,17 @@ impl Liveness {
             }
             (ApiProbe::Failed(e), PidStatus::Verified { process, .. }) => (
                 Verdict::Hung,
-                format!(
-                    "PID {} is alive but its API does not answer: {}",
-                    process.pid, e.message
-                ),
+                if e.is_unreachable() {
+                    format!(
+                        "PID {} is alive but its API does not answer: {}",
+                        process.pid, e.message
+                    )
+                } else {
+                    format!(
+                        "PID {} is alive but its API is not usable: {}",
+                        process.pid, e.message
+                    )
+                },
                 Some(match e.kind {
                     ApiErrorKind::Timeout => format!(
                         "the daemon looks hung: `talos panic --reason \"hung\"` stops it (PID {})",
@@ -641,6 +648,15 @@ impl Liveness {
             api,
             heartbeat_age_s: None,
         }
+    }
+
+    /// The PID as a `VerifiedPid` (the only way to signal it), re-checked
+    /// against `process_match` before each signal; None unless the PID file
+    /// was verified.
+    pub fn verified_pid(&self, process_match: &str) -> Option<crate::process::VerifiedPid> {
+        self.pid_file
+            .verified()
+            .map(|v| v.with_match(process_match))
     }
 
     /// The /health answer, when the API answered.

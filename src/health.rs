@@ -34,6 +34,63 @@ pub const DISK_FAIL_PERCENT: f64 = 95.0;
 pub const CERT_WARN_DAYS: i64 = 30;
 pub const CERT_FAIL_DAYS: i64 = 7;
 
+/// The memory and disk thresholds in force. CONTRACT §7 gives the defaults;
+/// an operator can move them in config.yaml (`health.memory_warn_percent`,
+/// `health.memory_fail_percent`, `health.disk_warn_percent`,
+/// `health.disk_fail_percent`), e.g. on a host whose disk is meant to run full.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limits {
+    pub memory_warn_percent: f64,
+    pub memory_fail_percent: f64,
+    pub disk_warn_percent: f64,
+    pub disk_fail_percent: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            memory_warn_percent: MEMORY_WARN_PERCENT,
+            memory_fail_percent: MEMORY_FAIL_PERCENT,
+            disk_warn_percent: DISK_WARN_PERCENT,
+            disk_fail_percent: DISK_FAIL_PERCENT,
+        }
+    }
+}
+
+impl Limits {
+    /// The limits of an installation: defaults, overridden by config.yaml's
+    /// `health` section where it holds numbers. A broken config.yaml leaves
+    /// the defaults (health must still answer when the config is the problem).
+    pub fn from_config(layout: &Layout) -> Limits {
+        let mut limits = Limits::default();
+        let Ok(doc) = crate::config::read_config_file(&layout.config_file) else {
+            return limits;
+        };
+        let Some(section) = doc.get("health") else {
+            return limits;
+        };
+        let number = |key: &str| {
+            section
+                .get(key)
+                .and_then(|v| v.as_f64())
+                .filter(|v| (0.0..=100.0).contains(v))
+        };
+        if let Some(v) = number("memory_warn_percent") {
+            limits.memory_warn_percent = v;
+        }
+        if let Some(v) = number("memory_fail_percent") {
+            limits.memory_fail_percent = v;
+        }
+        if let Some(v) = number("disk_warn_percent") {
+            limits.disk_warn_percent = v;
+        }
+        if let Some(v) = number("disk_fail_percent") {
+            limits.disk_fail_percent = v;
+        }
+        limits
+    }
+}
+
 /// The status of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -268,8 +325,9 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
     }
 }
 
-/// Memory in use on the host (warn > 70 %, fail > 90 %).
-pub fn memory_check() -> Value {
+/// Memory in use on the host, graded by `limits`.
+pub fn memory_check_within(limits: &Limits) -> Value {
+    let (warn, fail) = (limits.memory_warn_percent, limits.memory_fail_percent);
     let Ok(mut sys) = sysinfo::System::new() else {
         return check(
             CheckStatus::Skip,
@@ -288,13 +346,11 @@ pub fn memory_check() -> Value {
         );
     }
     let percent = used as f64 * 100.0 / total as f64;
-    let status = grade(percent, MEMORY_WARN_PERCENT, MEMORY_FAIL_PERCENT);
+    let status = grade(percent, warn, fail);
     let mb = |b: u64| b / (1024 * 1024);
     let message = match status {
         CheckStatus::Pass => format!("memory {percent:.0}% used"),
-        _ => format!(
-            "memory {percent:.0}% used (warn > {MEMORY_WARN_PERCENT:.0}%, fail > {MEMORY_FAIL_PERCENT:.0}%)"
-        ),
+        _ => format!("memory {percent:.0}% used (warn > {warn:.0}%, fail > {fail:.0}%)"),
     };
     check(
         status,
@@ -307,8 +363,9 @@ pub fn memory_check() -> Value {
     )
 }
 
-/// Space used on the file system holding `dir` (warn > 80 %, fail > 95 %).
-pub fn disk_check(dir: &Path) -> Value {
+/// Space used on the file system holding `dir`, graded by `limits`.
+pub fn disk_check_within(dir: &Path, limits: &Limits) -> Value {
+    let (warn, fail) = (limits.disk_warn_percent, limits.disk_fail_percent);
     // The directory may be missing; measure its nearest existing ancestor.
     let mut probe = dir;
     while !probe.exists() {
@@ -338,12 +395,12 @@ pub fn disk_check(dir: &Path) -> Value {
             } else {
                 used as f64 * 100.0 / usable as f64
             };
-            let status = grade(percent, DISK_WARN_PERCENT, DISK_FAIL_PERCENT);
+            let status = grade(percent, warn, fail);
             let gb = |b: u64| ((b as f64 / 1e9) * 10.0).round() / 10.0;
             let message = match status {
                 CheckStatus::Pass => format!("disk {percent:.0}% used"),
                 _ => format!(
-                    "disk of {} is {percent:.0}% used (warn > {DISK_WARN_PERCENT:.0}%, fail > {DISK_FAIL_PERCENT:.0}%): `talos log prune --dry-run` shows what can be freed",
+                    "disk of {} is {percent:.0}% used (warn > {warn:.0}%, fail > {fail:.0}%): `talos log prune --dry-run` shows what can be freed",
                     dir.display()
                 ),
             };
@@ -576,8 +633,9 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
         "database".into(),
         database_check(&layout.db, true, OFFLINE_DB_BUSY),
     );
-    checks.insert("memory".into(), memory_check());
-    checks.insert("disk".into(), disk_check(&layout.data_dir));
+    let limits = Limits::from_config(layout);
+    checks.insert("memory".into(), memory_check_within(&limits));
+    checks.insert("disk".into(), disk_check_within(&layout.data_dir, &limits));
     checks.insert(
         "certificate".into(),
         certificate_check(&layout.ssl_dir.join("cert.pem"), now),
@@ -613,6 +671,41 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_come_from_config_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        assert_eq!(
+            Limits::from_config(&layout),
+            Limits::default(),
+            "no config: defaults"
+        );
+        std::fs::create_dir_all(&layout.config_dir).unwrap();
+        std::fs::write(
+            &layout.config_file,
+            "version: 1\norchestrator: {}\nlogging: {}\nhealth:\n  disk_warn_percent: 0\n  disk_fail_percent: 0\n  memory_fail_percent: 250\n",
+        )
+        .unwrap();
+        let limits = Limits::from_config(&layout);
+        assert_eq!(limits.disk_warn_percent, 0.0);
+        assert_eq!(
+            limits.memory_fail_percent, MEMORY_FAIL_PERCENT,
+            "out of range is ignored"
+        );
+        // Any used disk is above 0 %: the check fails with these limits.
+        let v = disk_check_within(dir.path(), &limits);
+        assert_eq!(CheckStatus::of(&v), CheckStatus::Fail, "{v}");
+        let open = Limits {
+            disk_warn_percent: 100.0,
+            disk_fail_percent: 100.0,
+            ..limits
+        };
+        assert_eq!(
+            CheckStatus::of(&disk_check_within(dir.path(), &open)),
+            CheckStatus::Pass
+        );
+    }
 
     #[test]
     fn thresholds_are_strictly_above() {

@@ -2,8 +2,11 @@
 //! Tier 2/3 logs with their rotations (plain or gzip), JSON lines, and the
 //! many timestamp shapes found in plain-text logs.
 //!
-//! Kept deliberately small: the log query engine lives in `logs`; this is
-//! only what the offline checks and the postmortem need to walk the files.
+//! Kept deliberately small: the log query engine lives in `logs` (the
+//! incident report searches through it). This is what the others need
+//! beyond it: every rotation with its size, `.N` and `.N.gz` alike (prune
+//! must see both), line numbers (doctor's evidence, repair's report), a
+//! streaming line reader, and the timestamp shapes of the plain-text logs.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -124,11 +127,43 @@ pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
-/// True when a line is a JSON object (CONTRACT §3: anything else is malformed).
+/// True when a line is a JSON object (CONTRACT §3: anything else is
+/// malformed). Validated without building the value.
 pub fn is_json_object(line: &[u8]) -> bool {
     let t = line.trim_ascii();
-    t.first() == Some(&b'{')
-        && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(t).is_ok()
+    t.first() == Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok()
+}
+
+/// Calls `each(line_number, line)` for every line of a file (1-based, without
+/// `\n` or a trailing `\r`), reading it as a stream (gunzipped when its
+/// name ends in `.gz`), so a file of any size takes little memory.
+pub fn for_each_line(path: &Path, mut each: impl FnMut(usize, &[u8])) -> Result<()> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(f),
+        ))
+    } else {
+        Box::new(std::io::BufReader::with_capacity(1 << 16, f))
+    };
+    let mut buf = Vec::with_capacity(4096);
+    let mut n = 0;
+    loop {
+        buf.clear();
+        let got = reader
+            .read_until(b'\n', &mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if got == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let mut line = &buf[..];
+        line = line.strip_suffix(b"\n").unwrap_or(line);
+        line = line.strip_suffix(b"\r").unwrap_or(line);
+        each(n, line);
+    }
 }
 
 /// Parses a timestamp in any shape the evidence files use: RFC 3339 (`Z` or
@@ -255,6 +290,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(msg, "event_loop_blocked");
+    }
+
+    #[test]
+    fn streaming_lines_plain_and_gz() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("a.log");
+        std::fs::write(&plain, "one\r\ntwo\nthree").unwrap();
+        let gz = dir.path().join("a.log.1.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, b"one\ntwo\nthree\n").unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        for p in [plain, gz] {
+            let mut got = Vec::new();
+            for_each_line(&p, |n, l| {
+                got.push((n, String::from_utf8(l.to_vec()).unwrap()))
+            })
+            .unwrap();
+            assert_eq!(
+                got,
+                vec![(1, "one".into()), (2, "two".into()), (3, "three".into())]
+            );
+        }
     }
 
     #[test]

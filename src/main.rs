@@ -13,14 +13,44 @@ fn main() -> ExitCode {
             // --help and --version print to stdout and succeed; every other
             // parse error is a usage error, exit 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if !e.use_stderr() {
+                return ExitCode::SUCCESS;
+            }
+            // CONTRACT §6: with --json, stdout carries one JSON document even
+            // for a usage error, as for every other error.
+            if json_requested() {
+                let rendered = e.render().to_string();
+                // The error's paragraph, without the usage and help lines.
+                let first = rendered.split("\n\n").next().unwrap_or("usage error");
+                let message = first
+                    .trim_start_matches("error: ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let err = Error::usage(message)
+                    .hint("see `talos --help` or `talos COMMAND --help` for the usage");
+                print_json_error(&err);
+            }
+            return ExitCode::from(2);
         }
     };
+    // --timeout must make a Duration: a negative, zero, NaN or endless value
+    // is a usage error (exit 2), never a crash.
+    if let Some(t) = cli.global.timeout
+        && !(t.is_finite() && t > 0.0 && t <= 86_400.0)
+    {
+        let err = Error::usage(format!(
+            "--timeout must be a number of seconds above 0 and at most 86400, not {t:?}"
+        ))
+        .hint("e.g. --timeout 3 (the default) or --timeout 0.5");
+        report(cli.global.json, &err);
+        return ExitCode::from(err.exit_code());
+    }
     let ctx = Ctx::new(&cli.global);
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
         Err(err) => {
-            report(&ctx, &err);
+            report(ctx.ui.json, &err);
             ExitCode::from(err.exit_code())
         }
     }
@@ -28,7 +58,7 @@ fn main() -> ExitCode {
 
 /// Prints an error once: `error:`, its causes and hints on stderr, and with
 /// `--json` also an error document on stdout so scripts always get JSON.
-fn report(ctx: &Ctx, err: &Error) {
+fn report(json: bool, err: &Error) {
     let label = console::style("error:").red().bold().for_stderr();
     eprintln!("{label} {}", err.message);
     for cause in err.causes() {
@@ -40,16 +70,30 @@ fn report(ctx: &Ctx, err: &Error) {
         let h = console::style("hint:").cyan().for_stderr();
         eprintln!("{h} {hint}");
     }
-    if ctx.ui.json {
-        let doc = serde_json::json!({
-            "error": {
-                "kind": err.kind.as_str(),
-                "exit_code": err.exit_code(),
-                "message": err.message,
-                "causes": err.causes(),
-                "hints": err.hints,
-            }
-        });
-        println!("{doc}");
+    if json {
+        print_json_error(err);
     }
+}
+
+/// `--json` given on a command line that did not parse: looked for in the
+/// raw arguments, up to a `--` that ends the flags.
+fn json_requested() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
+}
+
+/// The error document on stdout: `{"error": {kind, exit_code, message, causes, hints}}`.
+fn print_json_error(err: &Error) {
+    let doc = serde_json::json!({
+        "error": {
+            "kind": err.kind.as_str(),
+            "exit_code": err.exit_code(),
+            "message": err.message,
+            "causes": err.causes(),
+            "hints": err.hints,
+        }
+    });
+    println!("{doc}");
 }

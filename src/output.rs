@@ -115,9 +115,9 @@ impl Ui {
     }
 
     /// A progress bar on stderr, or a hidden one when not on a terminal, with
-    /// `--json` or `-q`.
+    /// NO_COLOR set (CONTRACT §6), with `--json` or `-q`.
     pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
-        if !self.stderr_tty || self.quiet || self.json {
+        if !self.stderr_tty || no_color() || self.quiet || self.json {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::with_draw_target(

@@ -220,3 +220,46 @@ fn talos_and_talos_sim_appending_at_once_leave_a_chain_that_verifies() {
     );
     assert!(doc["anchors_checked"].as_u64().unwrap() >= 1, "{doc}");
 }
+
+/// Verifying while writers append never mistakes a record being written for
+/// a torn line: verification reads the lengths the files had under the lock.
+#[test]
+fn verifying_during_appends_sees_a_consistent_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().to_path_buf();
+    append_in(
+        &audit,
+        "orchestrator",
+        "first",
+        &serde_json::json!({}),
+        "2024-01-15T08:30:00.000Z",
+    )
+    .unwrap();
+    let mut children = Children(vec![
+        spawn_writer(&audit, "operator:a"),
+        spawn_writer(&audit, "operator:b"),
+    ]);
+    let start = Instant::now();
+    let mut runs = 0;
+    let mut last = 0;
+    loop {
+        let r = verify_chain(&audit, &[]).unwrap();
+        assert!(r.ok, "run {runs}: {:?}", r.first_error);
+        assert!(r.records >= last, "the chain shrank");
+        last = r.records;
+        runs += 1;
+        if children
+            .0
+            .iter_mut()
+            .all(|c| c.try_wait().unwrap().is_some())
+        {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120));
+    }
+    wait_all(&mut children, Duration::from_secs(10));
+    assert_eq!(
+        verify_chain(&audit, &[]).unwrap().records,
+        1 + 2 * PER_WRITER
+    );
+}

@@ -147,7 +147,8 @@ fn gnu_tar_lists_our_backup_in_the_contract_layout() {
     assert!(entries.contains(&"database/talos.db"));
     assert!(entries.contains(&"logs/audit/audit-000001.jsonl"));
     assert!(entries.contains(&"ssl/key.pem"));
-    // The manifest lists exactly the regular files.
+    // The manifest lists exactly the regular files except itself
+    // (metadata.json included, CONTRACT §4).
     let m = manifest_of(&file);
     let mut listed: Vec<String> = m["files"]
         .as_array()
@@ -156,9 +157,9 @@ fn gnu_tar_lists_our_backup_in_the_contract_layout() {
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
     listed.sort();
-    let mut files: Vec<String> = entries[2..]
+    let mut files: Vec<String> = entries
         .iter()
-        .filter(|e| !e.ends_with('/'))
+        .filter(|e| !e.ends_with('/') && **e != "manifest.json")
         .map(|s| s.to_string())
         .collect();
     files.sort();
@@ -526,4 +527,124 @@ fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
         let n = e.file_name().to_string_lossy().into_owned();
         assert!(!n.starts_with(".tmp-backup"), "{n} left behind");
     }
+}
+
+#[test]
+fn two_restores_at_once_one_gets_exit_4() {
+    let (dir, layout) = sample(0);
+    let file = backup(dir.path());
+    // The first restore pauses (test hook) right after writing its journal,
+    // holding the lock.
+    let first = common::archive::talos_std(dir.path())
+        .env("TALOS_TEST_PAUSE_AT", "2")
+        .args(["restore", "--yes"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = layout.data_dir.join("restore.journal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !journal.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(journal.exists(), "the first restore did not start");
+    let second = restore(dir.path(), &file, &["--yes"]);
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(second.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another restore is running"));
+    assert!(!journal.exists());
+}
+
+#[test]
+fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
+    let (dir, layout) = sample(0);
+    // A backup of a broken config: it restores, and validation catches it.
+    std::fs::write(&layout.config_file, "version: 1\n").unwrap();
+    let file = backup(dir.path());
+    std::fs::write(
+        &layout.config_file,
+        "version: 1\norchestrator: {}\nlogging: {}\n",
+    )
+    .unwrap();
+    let out = restore(dir.path(), &file, &["--yes", "--partial", "config"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("validation failed"), "{stdout}");
+    assert!(stdout.contains("`orchestrator` is missing"), "{stdout}");
+    assert!(
+        stdout.contains("to undo this restore: talos restore"),
+        "{stdout}"
+    );
+    // The rollback command puts the good config back.
+    let cmd = stdout
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("to undo this restore: talos restore ")
+        })
+        .unwrap();
+    let rollback = cmd.split_whitespace().next().unwrap();
+    let out = restore(dir.path(), Path::new(rollback), &["--yes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        std::fs::read_to_string(&layout.config_file)
+            .unwrap()
+            .contains("logging")
+    );
+}
+
+#[test]
+fn partial_backups_and_usage_errors() {
+    let (dir, layout) = sample(0);
+    let out = talos_at(dir.path())
+        .args(["backup", "create", "--partial", "config,ssl", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["backup_type"], "partial");
+    assert_eq!(doc["components"], serde_json::json!(["config", "ssl"]));
+    let file = PathBuf::from(doc["path"].as_str().unwrap());
+    // A component the archive does not hold: usage error, nothing changed.
+    let before = tree_hash(dir.path());
+    let out = restore(dir.path(), &file, &["--yes", "--partial", "state"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in"));
+    assert_eq!(tree_hash(dir.path()), before);
+    // Unknown component names are usage errors too.
+    talos_at(dir.path())
+        .args(["backup", "create", "--partial", "bogus"])
+        .assert()
+        .code(2);
+    // No installation at the root: exit 1 with a hint.
+    let empty = tempfile::tempdir().unwrap();
+    let out = talos_at(empty.path())
+        .args(["backup", "create"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Talos installation"));
+    // The partial archive restores only its components.
+    std::fs::write(layout.ssl_dir.join("cert.pem"), "broken").unwrap();
+    let out = restore(dir.path(), &file, &["--yes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        std::fs::read_to_string(layout.ssl_dir.join("cert.pem"))
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
 }

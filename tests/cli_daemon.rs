@@ -486,10 +486,34 @@ fn status_reports_a_crash_and_pending_recovery() {
         r#"{"panic_timestamp": "2024-01-15T08:30:00Z", "reason": "drill", "pid": 1, "data_dir": "/x", "recovery_available": true, "force_shutdown": false, "method": "sigkill", "preserve": null}"#,
     )
     .unwrap();
+    std::fs::write(root.join("var/lib/talos/restore.journal"), "{}\n").unwrap();
+    let backup = root.join("var/backups/talos/backup_20240101_000000.tar.gz");
+    std::fs::write(&backup, b"not checked by status").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&backup)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3 * 86400))
+        .unwrap();
     let (out, _) = run(root, &sim.url, &["status", "--json"]);
     assert_eq!(out.status.code(), Some(0));
     let doc = json(&out);
     assert_eq!(doc["path"], "offline");
+    let whats: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        whats.iter().any(|w| w.contains("a restore did not finish")),
+        "{whats:?}"
+    );
+    assert!(
+        whats.iter().any(|w| w.contains("the last backup is 3d")),
+        "{whats:?}"
+    );
+    assert!(doc["backup"]["age_seconds"].as_i64().unwrap() >= 3 * 86400 - 10);
     assert_eq!(doc["daemon"]["state"], "stale_pid_file", "{doc}");
     let problems = doc["problems"].as_array().unwrap();
     assert!(problems.len() >= 3, "{problems:?}");

@@ -6,6 +6,8 @@
 
 mod common;
 
+use predicates::prelude::PredicateBooleanExt;
+
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -568,6 +570,20 @@ fn bad_filter_is_a_usage_error_with_jaqs_message() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("undefined filter `nosuch`"));
+}
+
+#[test]
+fn unknown_level_is_a_usage_error_not_an_empty_answer() {
+    let fx = fixture();
+    talos_at(&fx.root)
+        .args(["log", "query", "--level", "error,bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown level `bogus`"));
+    talos_at(&fx.root)
+        .args(["log", "query", "--level", "Error,WARN", "--count"])
+        .assert()
+        .stderr(predicates::str::contains("unknown level").not());
 }
 
 #[test]

@@ -121,6 +121,7 @@ fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() 
         ]
     );
     assert_eq!(doc["escalation"]["method"], "api");
+    assert_eq!(doc["path"], "online");
     assert!(
         sim.wait_exit(Duration::from_secs(5)).is_some(),
         "sim still running"
@@ -171,6 +172,21 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     let root = dir.path();
     minimal_install(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
+    // --online allows only the API, which does not answer: exit 5, and
+    // nothing else was tried.
+    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--online", "--timeout", "1"]);
+    assert_eq!(code, 5, "{doc}\n{stderr}");
+    assert_eq!(
+        outcomes(&doc),
+        [
+            "api=failed",
+            "signal_file=skipped",
+            "sigterm=skipped",
+            "sigkill=skipped"
+        ]
+    );
+    assert!(sim.is_running());
+
     let (code, doc, stderr) = panic_json(
         root,
         &sim.url.clone(),
@@ -194,6 +210,7 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     assert_eq!(doc["escalation"]["signal_file"], "removed");
     assert!(!data_dir(root).join("SIGNAL_PANIC").exists());
     let st = read_json(&data_dir(root).join("emergency_state.json"));
+    assert_eq!(doc["path"], "offline");
     assert_eq!(st["method"], "sigterm");
     assert_eq!(st["force_shutdown"], false);
 }
@@ -410,6 +427,17 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
     write_queue(root, r#"{"tasks":[]}"#);
     let queue_path = data_dir(root).join("state/task_queue.json");
 
+    // `talos status` shows the pending recovery...
+    let status = |root: &Path| {
+        let out = talos_at(root)
+            .args(["--url", &dead_url(), "status"])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(status(root).contains("emergency_state.json is waiting"));
+
     // Dry run: the plan, and nothing changes.
     let out = talos_at(root)
         .args(["recover", "--dry-run"])
@@ -455,6 +483,8 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
     assert_eq!(st["recovery_available"], false);
     assert!(st["recovered_at"].is_string());
     assert!(audit_actions(root).iter().any(|r| r["action"] == "recover"));
+    // ...and no longer once it is recovered.
+    assert!(!status(root).contains("emergency_state.json is waiting"));
 
     // A damaged archive is refused with exit 3 before anything is written.
     let bad = root.join("bad.tar.gz");
@@ -512,4 +542,112 @@ fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
     assert_eq!(doc["escalation"]["signal_file"], "left_in_place");
     assert!(data_dir(root).join("SIGNAL_PANIC").exists());
     assert!(!data_dir(root).join("emergency_state.json").exists());
+}
+
+#[test]
+fn a_broken_audit_chain_does_not_stop_the_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    // AUDIT_DIR is a file: no record can be appended.
+    let audit = root.join("var/log/talos/audit");
+    std::fs::remove_dir_all(&audit).unwrap();
+    std::fs::write(&audit, b"not a directory").unwrap();
+    let (code, doc, stderr) = panic_json(root, &dead_url(), &["--force"]);
+    assert_eq!(code, 0, "{doc}\n{stderr}");
+    assert!(doc["audit_seq"].is_null());
+    let warnings = doc["warnings"].to_string();
+    assert!(warnings.contains("audit chain"), "{warnings}");
+    assert!(data_dir(root).join("emergency_state.json").exists());
+}
+
+#[test]
+fn a_second_panic_or_recover_while_one_runs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    // Hold the lock a running panic holds.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir(root).join(".emergency.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = talos_at(root)
+        .args([
+            "--url",
+            &dead_url(),
+            "--yes",
+            "panic",
+            "--reason",
+            "x",
+            "--force",
+        ])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another panic or recover"));
+    assert!(!data_dir(root).join("emergency_state.json").exists());
+    drop(lock);
+}
+
+/// A panic that left no preserve (`--no-state`, or a daemon that preserved
+/// nothing) must not stay "pending recovery" forever: recover marks it.
+#[test]
+fn recover_without_a_preserve_marks_the_record_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::sim::sandbox_install(root);
+    let es = root.join("var/lib/talos/emergency_state.json");
+    std::fs::write(
+        &es,
+        r#"{"panic_timestamp":"2024-01-15T08:30:00Z","reason":"no-state drill","pid":4242,"data_dir":"/var/lib/talos","recovery_available":true,"force_shutdown":false,"method":"api","preserve":null}"#,
+    )
+    .unwrap();
+    let status = |root: &std::path::Path| -> serde_json::Value {
+        let out = common::talos_at(root)
+            .args(["status", "--json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert!(
+        status(root).to_string().contains("no-state drill"),
+        "pending before"
+    );
+
+    let before = std::fs::read(&es).unwrap();
+    common::talos_at(root)
+        .args(["recover", "--dry-run"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read(&es).unwrap(),
+        before,
+        "dry run changes nothing"
+    );
+    common::talos_at(root).args(["recover"]).assert().code(4);
+
+    let out = common::talos_at(root)
+        .args(["recover", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["emergency_state_marked_recovered"], true);
+    assert!(doc["audit_seq"].is_u64(), "{doc}");
+    let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&es).unwrap()).unwrap();
+    assert_eq!(st["recovery_available"], false);
+    assert_eq!(st["reason"], "no-state drill", "other keys kept");
+    assert!(
+        !status(root).to_string().contains("no-state drill"),
+        "no longer pending"
+    );
 }

@@ -25,13 +25,31 @@ fn doctor(root: &Path) -> (i32, Value) {
     (out.status.code().unwrap(), doc)
 }
 
+/// Findings about the host rather than the installation: the disk holding
+/// the temporary directory and the machine's memory. A loaded CI host can
+/// be over their thresholds; the tests cannot change that, so they set
+/// these aside (and then expect exit 1 instead of 0).
+fn host(f: &Value) -> bool {
+    f["check"] == "disk" || f["check"] == "memory"
+}
+
 fn problems(doc: &Value) -> Vec<&Value> {
     doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["severity"] != "info")
+        .filter(|f| f["severity"] != "info" && !host(f))
         .collect()
+}
+
+/// The exit code expected when the installation alone would give `want`.
+fn expect_exit(doc: &Value, want: i32) -> i32 {
+    let host_problem = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["severity"] != "info" && host(f));
+    if host_problem && want == 0 { 1 } else { want }
 }
 
 /// Kills and reaps the processes a test started.
@@ -51,11 +69,13 @@ fn clean_installation_is_clean() {
     clean_install(dir.path());
     let (code, doc) = doctor(dir.path());
     assert_eq!(problems(&doc), Vec::<&Value>::new(), "{doc:#}");
-    assert_eq!(code, 0);
-    assert_eq!(doc["verdict"], "clean");
-    // Human output says so too.
-    let out = talos_at(dir.path()).arg("doctor").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("clean"));
+    assert_eq!(code, expect_exit(&doc, 0), "{doc:#}");
+    if code == 0 {
+        assert_eq!(doc["verdict"], "clean");
+        // Human output says so too.
+        let out = talos_at(dir.path()).arg("doctor").output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("clean"));
+    }
 }
 
 type Inject = fn(&Layout);
@@ -249,6 +269,14 @@ fn cases() -> Vec<Case> {
             fix: "talos recover",
         },
         Case {
+            name: "SIGNAL_PANIC waiting with no daemon",
+            inject: |l| write(&l.signal_panic(), r#"{"reason":"drill"}"#, 0o600),
+            check: "emergency",
+            severity: "warn",
+            exit: 1,
+            fix: "rm ",
+        },
+        Case {
             name: "audit chain tampered",
             inject: |l| {
                 let f = l.audit_dir.join("audit-000001.jsonl");
@@ -319,7 +347,12 @@ fn each_finding_alone_is_named_with_its_fix() {
                 c.name
             );
         }
-        assert_eq!(code, c.exit, "{}: exit code; {doc:#}", c.name);
+        assert_eq!(
+            code,
+            expect_exit(&doc, c.exit),
+            "{}: exit code; {doc:#}",
+            c.name
+        );
     }
 }
 
@@ -366,7 +399,13 @@ fn several_findings_at_once_are_all_named() {
             "human output lacks {needle:?}:\n{text}"
         );
     }
-    assert_eq!(text.matches("fix:").count(), problems(&doc).len(), "{text}");
+    let all = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .count();
+    assert_eq!(text.matches("fix:").count(), all, "{text}");
 }
 
 #[test]
@@ -384,15 +423,25 @@ fn split_brain_is_two_daemons_on_this_root() {
             .unwrap()
     };
     let mut procs = Procs(vec![spawn()]);
-    // One unverified orchestrator: a warning, not split brain.
-    let (code, doc) = doctor(root);
-    assert_eq!(code, 1, "{doc:#}");
-    assert!(
-        problems(&doc)
+    // One unverified orchestrator: a warning, not split brain. (Bounded
+    // retries: on a loaded host a process table read once came back without
+    // the new process.)
+    let has = |doc: &Value, sev: &str| {
+        problems(doc)
             .iter()
-            .any(|f| f["check"] == "split_brain" && f["severity"] == "warn"),
-        "{doc:#}"
-    );
+            .any(|f| f["check"] == "split_brain" && f["severity"] == sev)
+    };
+    let mut run = doctor(root);
+    for _ in 0..5 {
+        if has(&run.1, "warn") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        run = doctor(root);
+    }
+    let (code, doc) = run;
+    assert_eq!(code, 1, "{doc:#}");
+    assert!(has(&doc, "warn"), "{doc:#}");
     procs.0.push(spawn());
     // Another one on a different root does not count.
     let other = tempfile::tempdir().unwrap();
@@ -403,7 +452,15 @@ fn split_brain_is_two_daemons_on_this_root() {
             .spawn()
             .unwrap(),
     );
-    let (code, doc) = doctor(root);
+    let mut run = doctor(root);
+    for _ in 0..5 {
+        if has(&run.1, "fail") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        run = doctor(root);
+    }
+    let (code, doc) = run;
     let f = problems(&doc)
         .into_iter()
         .find(|f| f["check"] == "split_brain" && f["severity"] == "fail")

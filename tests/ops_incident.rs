@@ -119,9 +119,16 @@ fn stage(l: &Layout) -> Staged {
     write(
         &l.restore_log(),
         &format!(
-            "[{}] [INFO] Restore of backup_20240115_083000.tar.gz started\n[{}] [SUCCESS] Restore completed\n",
+            "[{}] [INFO] Restore of backup_20240115_083000.tar.gz started\n[{}] [SUCCESS] Restore completed\n{}\n",
             plain(s.t_restore),
-            plain(s.t_restore + SignedDuration::from_secs(30))
+            plain(s.t_restore + SignedDuration::from_secs(30)),
+            // As `talos restore` writes it.
+            serde_json::json!({
+                "timestamp": ts(s.t_restore + SignedDuration::from_secs(31)),
+                "action": "restore", "operator": "operator:alice",
+                "archive": "/var/backups/talos/backup_20240115_083000.tar.gz",
+                "components": ["config", "state"], "rollback": null, "validation_ok": true,
+            })
         ),
         0o640,
     );
@@ -201,6 +208,17 @@ fn staged_incident_in_order_with_codes_and_responses() {
     assert_eq!(tl[breaker]["timestamp"], ts(s.t_breaker));
     assert_eq!(tl[panic]["timestamp"], ts(s.t_panic));
     assert_eq!(tl[restore]["timestamp"], ts(s.t_restore));
+    let talos_restore = tl
+        .iter()
+        .find(|e| {
+            e["kind"] == "restore"
+                && e["timestamp"] == ts(s.t_restore + SignedDuration::from_secs(31))
+        })
+        .unwrap_or_else(|| panic!("{tl:#?}"));
+    assert_eq!(
+        talos_restore["message"],
+        "restore operator=operator:alice archive=/var/backups/talos/backup_20240115_083000.tar.gz components=[\"config\",\"state\"] validation_ok=true"
+    );
     assert!(
         tl[action]["message"]
             .as_str()
@@ -376,4 +394,40 @@ fn empty_installation_still_reports() {
         .args(["incident", "report", "--since", "1h", "--until", "2h"])
         .assert()
         .code(2);
+    // --json is one JSON document: Markdown only with -o.
+    talos_at(dir.path())
+        .args(["incident", "report", "--json", "--format", "markdown"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_recovery_token_never_reaches_the_postmortem() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    write(
+        &l.emergency_state(),
+        r#"{"panic_timestamp":"2024-01-15T08:30:00Z","reason":"drill","pid":42,"data_dir":"/var/lib/talos","recovery_available":true,"force_shutdown":false,"method":"api","preserve":null,"recovery_token":"recv_s3cr3t_token","daemon_record":{"recovery_token":"recv_s3cr3t_token"}}"#,
+        0o600,
+    );
+    for format in ["json", "markdown"] {
+        let out = talos_at(dir.path())
+            .args(["incident", "report", "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("drill"),
+            "the pending recovery is reported: {text}"
+        );
+        assert!(
+            !text.contains("recv_s3cr3t_token"),
+            "token leaked in {format}: {text}"
+        );
+    }
 }

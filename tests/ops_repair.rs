@@ -313,6 +313,15 @@ fn log_prune_frees_what_it_says_and_never_touches_audit() {
     }
     sized(&l.data_dir.join("tmp/scratch"), MB, old);
     sized(
+        &l.backup_dir.join(".tmp-backup-abc123/backup.tar.gz"),
+        MB,
+        old,
+    );
+    std::fs::File::open(l.backup_dir.join(".tmp-backup-abc123"))
+        .unwrap()
+        .set_modified(SystemTime::now() - old)
+        .unwrap();
+    sized(
         &l.backup_dir.join(".backup_20240101_000000.tar.gz.tmp"),
         2 * MB,
         old,
@@ -334,7 +343,7 @@ fn log_prune_frees_what_it_says_and_never_touches_audit() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let plan = json(&out);
-    let want = (20 + 1 + 60 + 3 + 1 + 1 + 2) * MB;
+    let want = (20 + 1 + 60 + 3 + 1 + 1 + 2 + 1) * MB;
     assert_eq!(plan["bytes_to_free"], want, "{plan:#}");
     assert_eq!(plan["bytes_freed"], 0);
     assert!(l.log_dir.join("debug.log.1").exists());
@@ -363,6 +372,7 @@ fn log_prune_frees_what_it_says_and_never_touches_audit() {
             .join(".backup_20240101_000000.tar.gz.tmp")
             .exists()
     );
+    assert!(!l.backup_dir.join(".tmp-backup-abc123").exists());
     assert!(l.data_dir.join("fresh.tmp").exists());
     for k in &keep {
         assert!(k.exists(), "{}", k.display());

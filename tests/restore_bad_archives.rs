@@ -89,6 +89,43 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "UTF-8",
         ),
         (
+            "file_used_as_directory",
+            with(vec![f("state/task_queue.json/inner", b"x")]),
+            "which is a file",
+        ),
+        (
+            "directory_then_file",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[("state/a/b", b"{}"), ("state/a", b"{}")]),
+                ),
+                f("state/a/b", b"{}"),
+                f("state/a", b"{}"),
+            ])),
+            "used as a directory|appears twice|is a file",
+        ),
+        (
+            "file_as_component_root",
+            with(vec![f("logs", b"x")]),
+            "component directory",
+        ),
+        (
+            "file_as_state_root",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f("manifest.json", &manifest_json(&[("state", b"x")])),
+                f("state", b"x"),
+            ])),
+            "component directory",
+        ),
+        (
+            "database_as_directory",
+            with(vec![d("database/talos.db/")]),
+            "not a file",
+        ),
+        (
             "duplicate",
             with(vec![f("state/task_queue.json", b"{\"pending\":[]}")]),
             "twice",
@@ -189,6 +226,33 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
                 f("state/a.json", b"{}"),
             ])),
             "do not list state",
+        ),
+        (
+            "metadata_checksum_mismatch",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[
+                        ("metadata.json", &metadata_json(&["config"])),
+                        ("state/a.json", b"{}"),
+                    ]),
+                ),
+                f("state/a.json", b"{}"),
+            ])),
+            "metadata.json does not match its manifest.json entry",
+        ),
+        (
+            "manifest_lists_itself",
+            gzip(&tar_bytes(&[
+                f("metadata.json", &meta),
+                f(
+                    "manifest.json",
+                    &manifest_json(&[("manifest.json", b"{}"), ("state/a.json", b"{}")]),
+                ),
+                f("state/a.json", b"{}"),
+            ])),
+            "manifest lists \"manifest.json\"",
         ),
     ];
     // A byte flipped inside a file's data (the gzip is rebuilt, so only the

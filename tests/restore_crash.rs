@@ -158,6 +158,15 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
                 .unwrap();
             assert_eq!(out.status.code(), Some(4), "point {n}");
             assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+            if n == 10 {
+                // `talos status` reports it too.
+                let out = talos_std(&root)
+                    .args(["status", "--offline"])
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert!(text.contains("restore.journal"), "{text}");
+            }
         }
         let out = talos_std(&root)
             .args(["restore", "--resume", "--yes"])

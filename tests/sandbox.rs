@@ -12,25 +12,11 @@ use std::path::{Path, PathBuf};
 use common::{talos, talos_at, tree_hash};
 use sha2::{Digest, Sha256};
 
-const NOW: &str = "2026-01-15T10:00:00Z";
+const NOW: &str = common::sandbox::SANDBOX_NOW;
 
 /// Makes a small sandbox in a new temp dir and returns (dir, root, summary).
 fn sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("sb");
-    let out = talos()
-        .args(["--json", "sandbox", "init", "--now", NOW, "--seed"])
-        .arg(seed.to_string())
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "sandbox init failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
-    (dir, root, doc)
+    common::sandbox::new_sandbox(seed)
 }
 
 fn json_of(out: &std::process::Output) -> serde_json::Value {
@@ -448,6 +434,7 @@ fn check_chain(audit_dir: &Path) -> BTreeMap<u64, String> {
     let mut prev = "0".repeat(64);
     let mut want_seq = 1u64;
     let mut hashes = BTreeMap::new();
+    let mut last_time = String::new();
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
         assert!(
@@ -476,6 +463,14 @@ fn check_chain(audit_dir: &Path) -> BTreeMap<u64, String> {
                 v["timestamp"].is_string() && v["actor"].is_string() && v["action"].is_string()
             );
             assert!(v["details"].is_object());
+            // All stamps are `...T..:..:..mmmZ`, so text order is time order:
+            // a practice chain must not teach doctor's clock-skew warning.
+            let time = v["timestamp"].as_str().unwrap().to_string();
+            assert!(
+                time >= last_time,
+                "seq {want_seq}: {time} is before {last_time}"
+            );
+            last_time = time;
             hashes.insert(want_seq, claimed.to_string());
             prev = claimed.to_string();
             want_seq += 1;

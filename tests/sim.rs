@@ -296,3 +296,67 @@ fn runs_on_a_sandbox_and_records_tasks_in_the_database() {
         sim.stderr()
     );
 }
+
+#[test]
+fn an_open_breaker_goes_half_open_then_closed_when_the_dependency_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    let file = root.join("var/lib/talos/state/circuit_breakers.json");
+    let mut doc = read_json(&file);
+    doc["breakers"]["llm_api"] = serde_json::json!({
+        "state": "open", "failure_count": 5, "failure_threshold": 5,
+        "recovery_timeout_s": 1, "opened_at": "2024-01-15T08:24:12Z",
+        "last_failure": "2024-01-15T08:24:12Z", "extra": "kept"
+    });
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    // Always up: the half-open trial call succeeds.
+    let _sim = Sim::start(root, &["--flaky-cycle", "100,0", "--task-interval", "0.2"]);
+    assert!(wait_for(Duration::from_secs(8), || {
+        read_json(&file)["breakers"]["llm_api"]["state"] == "closed"
+    }));
+    let b = &read_json(&file)["breakers"]["llm_api"];
+    assert_eq!(b["failure_count"], 0);
+    assert_eq!(b["opened_at"], Value::Null);
+    assert_eq!(b["extra"], "kept");
+    let transitions = || -> Vec<(String, String)> {
+        let audit =
+            std::fs::read_to_string(root.join("var/log/talos/audit/audit-000001.jsonl")).unwrap();
+        audit
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["action"] == "circuit_breaker_transition")
+            .map(|v| {
+                (
+                    v["details"]["from"].as_str().unwrap().to_string(),
+                    v["details"]["to"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The record follows the file write: wait for it too.
+    assert!(wait_for(Duration::from_secs(3), || transitions().len() >= 2));
+    let transitions = transitions();
+    assert_eq!(
+        transitions,
+        [
+            ("open".to_string(), "half_open".to_string()),
+            ("half_open".to_string(), "closed".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_sim_that_cannot_start_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Sim::try_start(dir.path(), &[])
+        .err()
+        .expect("not an installation");
+    assert!(err.contains("is not an installation"), "{err}");
+    let dir2 = tempfile::tempdir().unwrap();
+    minimal_install(dir2.path());
+    let err = Sim::try_start(dir2.path(), &["--fault", "explode"])
+        .err()
+        .expect("bad fault");
+    assert!(err.contains("unknown fault"), "{err}");
+}

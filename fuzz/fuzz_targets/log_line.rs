@@ -11,15 +11,18 @@ use talos::logs::jq::JqFilter;
 use talos::logs::scan::{ScanOptions, scan};
 use talos::logs::{Query, Record};
 
+/// Compiled once: compiling jq on every input would make the run slow.
+static QUERY: std::sync::LazyLock<Query> = std::sync::LazyLock::new(|| Query {
+    correlation_id: Some("a1b2c3d4e5f67890".into()),
+    levels: vec!["ERROR".into()],
+    contains: Some("x".into()),
+    since: "2024-01-01T00:00:00Z".parse().ok(),
+    filter: JqFilter::compile(".metadata.duration_ms > 1 or (.a | length) > 2").ok(),
+    ..Query::default()
+});
+
 fuzz_target!(|data: &[u8]| {
-    let query = Query {
-        correlation_id: Some("a1b2c3d4e5f67890".into()),
-        levels: vec!["ERROR".into()],
-        contains: Some("x".into()),
-        since: "2024-01-01T00:00:00Z".parse().ok(),
-        filter: JqFilter::compile(".metadata.duration_ms > 1 or (.a | length) > 2").ok(),
-        ..Query::default()
-    };
+    let query = &*QUERY;
     let finder = Finder::new("a1b2");
     let cut = data.first().map_or(0, |b| *b as usize % (data.len() + 1));
     for opts in [

@@ -217,8 +217,11 @@ pub fn snapshot_database(db: &Path, dest: &Path) -> Result<()> {
         c.busy_timeout(Duration::from_secs(10))?;
         Ok(c)
     };
-    let src = open(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
+    // Read-write (no write is made) when allowed: as the last connection to
+    // close, it removes the -wal/-shm files it had to create, leaving a
+    // stopped installation as it found it. Read-only otherwise.
+    let src = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX))
         .with_context(|| format!("cannot open the database {}", db.display()))?;
     let mut dst = Connection::open(dest)
         .with_context(|| format!("cannot create the snapshot {}", dest.display()))?;
@@ -409,11 +412,13 @@ pub fn create(
             )
         })?;
 
-    let full = opts.components.is_none();
     let wanted: Vec<String> = match &opts.components {
         Some(c) => super::ordered(c),
         None => COMPONENTS.iter().map(|s| s.to_string()).collect(),
     };
+    // "full" when every component is asked for (a restore's rollback of a
+    // full restore too), "partial" when a subset is.
+    let full = wanted.len() == COMPONENTS.len();
 
     let mut skipped = Vec::new();
     let mut components = Vec::new();
@@ -423,6 +428,11 @@ pub fn create(
         skipped: &mut skipped,
     };
     let mut audit_head = None;
+    // Order matters: the database is snapshotted (component `database`)
+    // before the audit chain is cut (`logs`). The daemon anchors a record in
+    // the database's audit_log table only after appending it to the chain,
+    // so every anchor in the snapshot names a record inside the archived
+    // chain, never one past its head.
     for comp in &wanted {
         let dir = layout.component_dir(comp).expect("known component");
         let meta = match std::fs::symlink_metadata(&dir) {
@@ -537,6 +547,31 @@ pub fn create(
             }
         }
     }
+    // Every backup records the chain head (CONTRACT §4 audit_head; §3
+    // anchors come from each backup's metadata.json), not only those that
+    // archive the chain: read it under the audit lock, after the database
+    // snapshot as above. Null only when the chain is empty (or absent).
+    if !wanted.iter().any(|c| c == "logs") && layout.audit_dir.is_dir() {
+        let head = FileLock::exclusive_blocking(&layout.audit_lock())
+            .and_then(|_lock| crate::audit::head(&layout.audit_dir));
+        match head {
+            Ok(h) => {
+                audit_head = h.map(|h| AuditHead {
+                    seq: h.seq,
+                    hash: h.hash,
+                })
+            }
+            // The chain is not part of this backup: a damaged head does not
+            // stop a backup of the other components, it is reported.
+            Err(e) => walk.skipped.push(Skipped {
+                path: layout.audit_dir.clone(),
+                reason: format!(
+                    "audit head unreadable ({}); metadata.json has no audit_head — run `talos audit verify-chain`",
+                    e.message
+                ),
+            }),
+        }
+    }
     let Walk { items, files, .. } = walk;
 
     // Pass 1: hash everything, in parallel.
@@ -574,10 +609,12 @@ pub fn create(
             }
         }
     }
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         algorithm: "sha256".into(),
         files: manifest_files,
     };
+    // Component files and bytes (what `files` and `bytes` report).
+    let component_files = manifest.files.len();
     let total: u64 = manifest.total_size();
     let created_at = jiff::Timestamp::now();
     let metadata = Metadata {
@@ -593,6 +630,18 @@ pub fn create(
         checksum_algorithm: Some("sha256".into()),
         audit_head: audit_head.clone(),
     };
+    // The manifest lists every regular file except itself (CONTRACT §4),
+    // so metadata.json too: it never refers to the manifest, no cycle.
+    let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
+    manifest.files.insert(
+        0,
+        ManifestFile {
+            path: METADATA.into(),
+            checksum: hex(&Sha256::digest(&meta_bytes)),
+            size: meta_bytes.len() as u64,
+            mode: "0600".into(),
+        },
+    );
 
     // Pass 2: stream the tar to the compressing thread.
     let level = std::env::var("TALOS_BACKUP_LEVEL")
@@ -641,7 +690,6 @@ pub fn create(
                 let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
                 b.append_data(&mut h, name, bytes)
             };
-            let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
             let man_bytes = serde_json::to_vec_pretty(&manifest)?;
             let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
             put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
@@ -742,7 +790,7 @@ pub fn create(
     Ok(Created {
         path: final_path,
         size,
-        files: manifest.files.len(),
+        files: component_files,
         bytes: total,
         duration_ms: started.elapsed().as_millis() as u64,
         sha256,

@@ -5,6 +5,7 @@
 //! its crash journal in `restore` and `journal`.
 
 pub mod create;
+pub mod drill;
 pub mod journal;
 pub mod pgzip;
 pub mod plan;
@@ -145,10 +146,14 @@ impl Manifest {
         }
         let mut seen = std::collections::HashSet::new();
         for f in &self.files {
-            check_entry_path(&f.path, false)
-                .map_err(|e| format!("manifest entry {:?}: {e}", f.path))?;
-            if f.path == METADATA || f.path == MANIFEST {
+            // metadata.json is listed like any file (CONTRACT §4: every
+            // regular file except the manifest itself).
+            if f.path == MANIFEST {
                 return Err(format!("manifest lists {:?}, which it must not", f.path));
+            }
+            if f.path != METADATA {
+                check_entry_path(&f.path, false)
+                    .map_err(|e| format!("manifest entry {:?}: {e}", f.path))?;
             }
             if f.checksum.len() != 64
                 || !f
@@ -176,6 +181,12 @@ impl Manifest {
 
     pub fn total_size(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// The entry for `metadata.json`, when the manifest lists it (archives
+    /// written before talos listed it, or assembled by hand, may not).
+    pub fn metadata_entry(&self) -> Option<&ManifestFile> {
+        self.files.iter().find(|f| f.path == METADATA)
     }
 }
 
@@ -400,5 +411,30 @@ mod tests {
             PathBuf::from("/r/etc/talos/ssl/cert.pem")
         );
         assert!(install_path(&l, "logs").is_none());
+    }
+
+    proptest::proptest! {
+        /// Whatever a name is made of, an accepted entry lands inside its
+        /// component's directory, never above it.
+        #[test]
+        fn accepted_paths_stay_inside_their_component(
+            first in proptest::sample::select(vec!["config", "state", "database", "logs", "custom", "ssl", "etc", "", "."]),
+            segs in proptest::collection::vec("[a-z]{1,3}|\\.\\.|\\.|ssl|audit|talos\\.db|", 0..5),
+        ) {
+            let path = std::iter::once(first.to_string()).chain(segs).collect::<Vec<_>>().join("/");
+            if check_entry_path(&path, false).is_ok() {
+                let l = Layout::new("/r");
+                let comp = component_of(&path).unwrap();
+                if let Some(comp) = comp {
+                    let ip = install_path(&l, &path).unwrap();
+                    let base = l.component_dir(comp).unwrap();
+                    proptest::prop_assert!(ip.starts_with(&base), "{path} -> {}", ip.display());
+                    proptest::prop_assert!(!ip.components().any(|c| c == std::path::Component::ParentDir));
+                    if comp == "config" {
+                        proptest::prop_assert!(!ip.starts_with(&l.ssl_dir));
+                    }
+                }
+            }
+        }
     }
 }

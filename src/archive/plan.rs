@@ -232,6 +232,11 @@ pub fn changes(
             });
         }
         for (rel, p) in &have {
+            // AUDIT_DIR/.lock is an empty lock file, never archived; the next
+            // append makes it again.
+            if comp == "logs" && rel == ".lock" {
+                continue;
+            }
             if !want.contains_key(rel) {
                 out.push(FileChange {
                     action: Action::Remove,

@@ -64,6 +64,10 @@ pub struct Verified {
     /// Directory entries: path and mode.
     #[serde(skip)]
     pub dirs: Vec<(String, u32)>,
+    /// Whether manifest.json lists metadata.json (and so it was checked
+    /// against its checksum). `manifest` above holds the component files only.
+    #[serde(skip)]
+    pub metadata_listed: bool,
 }
 
 /// An expansion beyond the limit, told apart from a corrupt stream.
@@ -199,7 +203,10 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let mut metadata: Option<Metadata> = None;
     let mut manifest: Option<(Manifest, HashMap<String, usize>)> = None;
     let mut seen_paths: HashSet<String> = HashSet::new();
+    let mut ancestors: HashSet<String> = HashSet::new();
     let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
+    // metadata.json's own size and checksum, for the manifest's entry.
+    let mut metadata_seen: Option<Seen> = None;
     let mut dirs: Vec<(String, u32)> = Vec::new();
     let mut entry_components: HashSet<&'static str> = HashSet::new();
     let selected = |comp: &str| {
@@ -242,6 +249,25 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         if !seen_paths.insert(path.clone()) {
             return Err(integrity(archive, format!("entry {path:?} appears twice")));
         }
+        // A path cannot be both a file and a directory.
+        let is_file_entry = !kind.is_dir();
+        if is_file_entry && ancestors.contains(&path) {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is a file but other entries use it as a directory"),
+            ));
+        }
+        let mut cut = path.as_str();
+        while let Some((parent, _)) = cut.rsplit_once('/') {
+            if seen_files.contains_key(parent) {
+                return Err(integrity(
+                    archive,
+                    format!("entry {path:?} is inside {parent:?}, which is a file"),
+                ));
+            }
+            ancestors.insert(parent.to_string());
+            cut = parent;
+        }
         let comp = if path == METADATA || path == MANIFEST {
             None
         } else {
@@ -252,8 +278,11 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         }
         match kind {
             tar::EntryType::Directory => {
-                if path == METADATA || path == MANIFEST {
-                    return Err(integrity(archive, format!("{path} is a directory")));
+                if path == METADATA || path == MANIFEST || path == "database/talos.db" {
+                    return Err(integrity(
+                        archive,
+                        format!("{path} is a directory, not a file"),
+                    ));
                 }
                 let mode = entry.header().mode().unwrap_or(0o750) & 0o777;
                 dirs.push((path, mode));
@@ -290,6 +319,10 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                 .read_to_end(&mut bytes)
                 .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
             if path == METADATA {
+                metadata_seen = Some(Seen {
+                    size: bytes.len() as u64,
+                    checksum: hex(&Sha256::digest(&bytes)),
+                });
                 let m: Metadata = serde_json::from_slice(&bytes)
                     .map_err(|e| integrity(archive, format!("metadata.json is not valid: {e}")))?;
                 m.check()
@@ -341,8 +374,14 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
             continue;
         }
 
-        // A component file.
-        let comp = comp.expect("checked by check_entry_path");
+        // A component file: never a component's root itself (`state`,
+        // `logs`, `logs/audit`, `database` are directories).
+        let Some(comp) = comp.filter(|c| super::component_prefix(c) != path) else {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is a file where a component directory belongs"),
+            ));
+        };
         if let Some((m, index)) = &manifest {
             match index.get(&path) {
                 None => {
@@ -397,6 +436,11 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                     .with_context(|| format!("cannot write {}", dest.display()))?;
             }
         }
+        if let Some((f, dest)) = &out {
+            // Durable before the swap renames it into place.
+            f.sync_data()
+                .with_context(|| format!("cannot sync {}", dest.display()))?;
+        }
         if n != size {
             return Err(integrity(
                 archive,
@@ -417,6 +461,32 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
 
     let metadata = metadata.ok_or_else(|| integrity(archive, "metadata.json is missing"))?;
     let (manifest, _) = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
+    // metadata.json: checked like any file when the manifest lists it (as
+    // CONTRACT §4 asks and `backup create` writes); an archive whose
+    // manifest leaves it out (older talos, or assembled by hand with
+    // sha256sum) is still accepted: metadata.json must then parse and pass
+    // its own checks, which it did above.
+    let metadata_listed = match manifest.metadata_entry() {
+        None => false,
+        Some(want) => {
+            let got = metadata_seen
+                .as_ref()
+                .expect("metadata.json was read when metadata is Some");
+            check_against(archive, &manifest, METADATA, got.size, Some(&got.checksum))
+                .map_err(|_| {
+                    integrity(
+                        archive,
+                        format!(
+                            "metadata.json does not match its manifest.json entry ({} bytes, sha256 {}; the archive holds {} bytes, sha256 {})",
+                            want.size, want.checksum, got.size, got.checksum
+                        ),
+                    )
+                })?;
+            true
+        }
+    };
+    let mut manifest = manifest;
+    manifest.files.retain(|f| f.path != METADATA);
     for f in &manifest.files {
         if !seen_files.contains_key(&f.path) {
             return Err(integrity(
@@ -465,6 +535,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         compressed_size,
         duration_ms: started.elapsed().as_millis() as u64,
         dirs,
+        metadata_listed,
     })
 }
 
@@ -545,8 +616,17 @@ fn finish_extraction(
         // Keep the owner able to rename and remove what is inside.
         set(&d, mode | 0o700)?;
     }
-    let f = File::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
-    nix::unistd::syncfs(&f)
-        .map_err(|e| Error::failed(format!("cannot sync {}", dir.display())).with_source(e))?;
-    Ok(())
+    // Files were synced as they were written; now every directory entry.
+    // (Not syncfs: that would flush every other writer on the file system.)
+    sync_dirs(dir)
+}
+
+fn sync_dirs(dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            sync_dirs(&e.path())?;
+        }
+    }
+    crate::fsutil::sync_dir(dir)
 }

@@ -40,9 +40,17 @@ pub const STAGING_PREFIX: &str = ".restore-staging-";
 /// rename and after every journal update, after commit, after cleanup, after
 /// validation. The crash tests use it to hit every step deterministically;
 /// nothing else should ever set it.
+///
+/// `TALOS_TEST_PAUSE_AT=N` instead sleeps 3 s at that point (holding the
+/// lock), so a test can start a second restore against a running one.
 fn crash_point() {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
+    if let Ok(v) = std::env::var("TALOS_TEST_PAUSE_AT")
+        && v.parse::<usize>().ok() == Some(n)
+    {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    }
     if let Ok(v) = std::env::var("TALOS_TEST_CRASH_AT")
         && v.parse::<usize>().ok() == Some(n)
     {
@@ -77,7 +85,15 @@ pub fn lock(layout: &Layout) -> Result<RestoreLock> {
     }
 }
 
-/// Refuses while a journal says a restore was interrupted.
+/// Refuses when another restore runs (lock held) or one was interrupted
+/// (journal without a lock holder). The lock is released again.
+pub fn check_not_busy(layout: &Layout) -> Result<()> {
+    let _lock = lock(layout)?;
+    refuse_if_unfinished(layout)
+}
+
+/// Refuses while a journal says a restore was interrupted (call with the
+/// lock held: a journal and a lock holder mean a restore is running).
 pub fn refuse_if_unfinished(layout: &Layout) -> Result<()> {
     if let Some(j) = journal::load(layout)? {
         return Err(Error::refused(format!(

@@ -173,80 +173,30 @@ pub struct ChainCheck {
 }
 
 /// Checks every record's own hash, its `seq` and its link to the record
-/// before it, across files in numeric order.
-// TODO(issue-5): switch to talos::audit::verify::verify_chain once it lands.
+/// before it, across files in numeric order (`talos::audit::verify`).
 pub fn verify_chain(audit_dir: &Path) -> ChainCheck {
-    use crate::audit::{GENESIS_HASH, Record};
-    let mut prev_hash = GENESIS_HASH.to_string();
-    let mut prev_seq = 0u64;
-    let mut head = None;
-    let fail = |records, head, p: String| ChainCheck {
-        ok: false,
-        records,
-        head,
-        problem: Some(p),
-    };
-    let files = match crate::audit::audit_files(audit_dir) {
-        Ok(f) => f,
-        Err(e) => return fail(0, None, e.message),
-    };
-    for (_, path) in files {
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                return fail(
-                    prev_seq,
-                    head,
-                    format!("cannot read {}: {e}", path.display()),
-                );
-            }
-        };
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            return fail(
-                prev_seq,
-                head,
-                format!("{}: the last line has no newline", path.display()),
-            );
-        }
-        for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let at = format!("{} line {}", path.display(), i + 1);
-            let rec = match Record::parse(line) {
-                Ok(r) => r,
-                Err(e) => return fail(prev_seq, head, format!("{at}: {e}")),
-            };
-            if rec.seq != prev_seq + 1 {
-                return fail(
-                    prev_seq,
-                    head,
-                    format!("{at}: seq {} follows {prev_seq}", rec.seq),
-                );
-            }
-            if rec.prev_hash != prev_hash {
-                return fail(
-                    prev_seq,
-                    head,
-                    format!(
-                        "{at} (seq {}): prev_hash does not match the record before",
-                        rec.seq
-                    ),
-                );
-            }
-            prev_seq = rec.seq;
-            prev_hash = rec.hash.clone();
-            head = Some(super::AuditHead {
-                seq: rec.seq,
-                hash: rec.hash,
-            });
-        }
-    }
-    ChainCheck {
-        ok: true,
-        records: prev_seq,
-        head,
-        problem: None,
+    match crate::audit::verify::verify_chain(audit_dir, &[]) {
+        Err(e) => ChainCheck {
+            ok: false,
+            records: 0,
+            head: None,
+            problem: Some(e.message),
+        },
+        Ok(r) => ChainCheck {
+            ok: r.ok,
+            records: r.records,
+            head: r.head.map(|h| super::AuditHead {
+                seq: h.seq,
+                hash: h.hash,
+            }),
+            problem: r.first_error.map(|e| {
+                let at = match (&e.file, e.line) {
+                    (Some(f), Some(l)) => format!("{} line {l} (seq {}): ", f.display(), e.seq),
+                    _ => String::new(),
+                };
+                format!("{at}{}", e.message)
+            }),
+        },
     }
 }
 

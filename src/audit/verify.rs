@@ -111,6 +111,8 @@ pub enum ChainErrorKind {
     InvalidJson,
     /// A number is missing in `audit-NNNNNN.jsonl`: a file removed or renamed.
     MissingFile,
+    /// AUDIT_DIR itself is gone from an installation.
+    MissingDirectory,
     /// The log disagrees with an anchor: its history was rewritten.
     AnchorMismatch,
     /// An anchor names a record past the end: the end was cut off.
@@ -128,6 +130,7 @@ impl ChainErrorKind {
             ChainErrorKind::TornLastLine => "torn last line",
             ChainErrorKind::InvalidJson => "invalid JSON",
             ChainErrorKind::MissingFile => "missing file",
+            ChainErrorKind::MissingDirectory => "missing directory",
             ChainErrorKind::AnchorMismatch => "anchor mismatch",
             ChainErrorKind::AnchorBeyondEnd => "anchor beyond the end",
         }
@@ -195,8 +198,11 @@ pub struct ChainReport {
     pub warnings: Vec<String>,
 }
 
+/// Called after each block with (bytes read, bytes to read).
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// Knobs for `verify_chain_with`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct VerifyOptions {
     /// Compute the RFC 6962 tree head over the verified records.
     pub tree_root: bool,
@@ -207,6 +213,53 @@ pub struct VerifyOptions {
     /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
     /// block boundaries everywhere.
     pub block_size: Option<usize>,
+    /// Progress for a bar on a terminal.
+    pub progress: Option<Progress>,
+}
+
+impl fmt::Debug for VerifyOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyOptions")
+            .field("tree_root", &self.tree_root)
+            .field("limit", &self.limit)
+            .field("prove", &self.prove)
+            .field("block_size", &self.block_size)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// The report for an installation whose AUDIT_DIR is gone: not "empty" (an
+/// existing directory without records) but deleted, which is the simplest
+/// tampering there is, so an integrity failure.
+pub fn missing_directory_report(audit_dir: &Path) -> ChainReport {
+    ChainReport {
+        ok: false,
+        audit_dir: audit_dir.to_path_buf(),
+        records: 0,
+        files: 0,
+        bytes: 0,
+        head: None,
+        operator_actions: 0,
+        first_error: Some(ChainError {
+            kind: ChainErrorKind::MissingDirectory,
+            file: Some(audit_dir.to_path_buf()),
+            line: None,
+            seq: 1,
+            found_seq: None,
+            offset: None,
+            message: format!(
+                "the audit directory {} is missing, although the installation exists (DATA_DIR is there)",
+                audit_dir.display()
+            ),
+            fix: "the Tier 1 audit log was deleted or never installed: restore it from a backup (`talos restore BACKUP --partial logs`); if this is a new installation, create the directory (mode 0750) before starting the daemon".into(),
+        }),
+        anchors_checked: 0,
+        anchors_unchecked: 0,
+        tree_root: None,
+        proof: None,
+        warnings: Vec::new(),
+    }
 }
 
 /// Verifies the chain in `audit_dir` against `anchors` (labelled `anchor #N`).
@@ -694,6 +747,28 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The audit files and their lengths, taken under a shared lock on
+/// AUDIT_DIR/.lock when it exists, so no append is half-way through. Appends
+/// only add bytes, so these prefixes stay as they are while they are read.
+/// Verification never creates the lock file (the directory may be a restored
+/// copy or read-only).
+fn snapshot(audit_dir: &Path) -> Result<Vec<(u64, PathBuf, u64)>> {
+    let lock = File::open(audit_dir.join(".lock"))
+        .ok()
+        .filter(|f| f.lock_shared().is_ok());
+    let mut out = Vec::new();
+    for (n, path) in audit_files(audit_dir)? {
+        let len = std::fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        out.push((n, path, len));
+    }
+    if let Some(f) = lock {
+        let _ = f.unlock();
+    }
+    Ok(out)
+}
+
 /// Verifies the chain, with labelled anchors and options. `Err` only when a
 /// file cannot be read; damage is reported in `ChainReport::first_error`.
 pub fn verify_chain_with(
@@ -701,7 +776,7 @@ pub fn verify_chain_with(
     anchors: &[AnchorFrom],
     opts: &VerifyOptions,
 ) -> Result<ChainReport> {
-    let files = audit_files(audit_dir)?;
+    let files = snapshot(audit_dir)?;
     let mut rec_anchors = Vec::new();
     let mut tree_anchors = Vec::new();
     for a in anchors {
@@ -752,8 +827,9 @@ pub fn verify_chain_with(
     let mut buf: Vec<u8> = Vec::new();
     let mut end_loc: Option<(PathBuf, u64)> = None;
     let block = opts.block_size.unwrap_or(BLOCK).max(1);
+    let bytes_to_read: u64 = files.iter().map(|f| f.2).sum();
 
-    'files: for (index, (number, path)) in files.iter().enumerate() {
+    'files: for (index, (number, path, len)) in files.iter().enumerate() {
         if c.done {
             break;
         }
@@ -800,8 +876,11 @@ pub fn verify_chain_with(
             );
             break;
         }
-        let mut file =
-            File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        // Only the bytes that were there at the snapshot: a record being
+        // appended meanwhile is not a torn line.
+        let mut file = File::open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?
+            .take(*len);
         let mut line_no = 0u64;
         let mut offset = 0u64;
         let mut carry = 0usize;
@@ -816,6 +895,9 @@ pub fn verify_chain_with(
                 .read_to_end(&mut buf)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             bytes_total += n as u64;
+            if let Some(p) = &opts.progress {
+                p(bytes_total, bytes_to_read);
+            }
             let eof = n < block;
             let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
                 Some(i) => carry + i + 1,

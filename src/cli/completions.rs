@@ -14,15 +14,28 @@ use crate::error::Result;
 /// bash: `talos completions bash > /etc/bash_completion.d/talos`;
 /// zsh: `talos completions zsh > "${fpath[1]}/_talos"`;
 /// fish: `talos completions fish > ~/.config/fish/completions/talos.fish`.
+///
+/// With --json: `{"shell": "bash", "script": "<the script>"}`.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: Shell,
 }
 
-pub fn run(_ctx: &Ctx, args: CompletionsArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<Exit> {
     let mut cmd = super::command();
-    clap_complete::generate(args.shell, &mut cmd, "talos", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "talos", &mut script);
+    if ctx.ui.json {
+        // One JSON document on stdout, like every command (CONTRACT §6).
+        ctx.ui.json_doc(&serde_json::json!({
+            "shell": args.shell.to_string(),
+            "script": String::from_utf8_lossy(&script),
+        }))?;
+    } else {
+        ctx.ui.raw(&script)?;
+    }
     Ok(Exit::OK)
 }
 

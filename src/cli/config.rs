@@ -13,11 +13,20 @@ pub enum ConfigCommand {
     /// Every effective setting and where it came from (flag, env, config.yaml, default).
     ///
     /// The admin token is shown only as set or unset, never its value.
+    ///
+    /// EXIT STATUS: 0 printed, also when config.yaml is missing or broken
+    /// (shown as config_problem; `talos config validate` exits 1 or 3 for
+    /// it); 2 usage error.
+    #[command(verbatim_doc_comment)]
     Show,
     /// Check config.yaml (YAML, keys version/orchestrator/logging) and the file modes of the layout.
     ///
+    /// The recognised settings, when present, must be usable: orchestrator.api_url
+    /// an http(s) URL, orchestrator.process_match a valid regex,
+    /// orchestrator.cacert and backup.dir paths, backup.keep a positive number.
+    ///
     /// EXIT STATUS: 0 valid; 1 config.yaml missing; 3 invalid YAML, a missing
-    /// key or an unsafe mode (each finding names its fix).
+    /// key, an unusable setting or an unsafe mode (each finding names its fix).
     Validate,
 }
 

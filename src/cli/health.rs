@@ -50,9 +50,9 @@ pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
         ctx.ui.render(&report, |ui| render(ui, &report))?;
         return Ok(Exit(report.status.exit_code()));
     };
-    if !(secs.is_finite() && secs > 0.0) {
+    if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
         return Err(Error::usage(format!(
-            "--watch needs a positive number of seconds, not {secs}"
+            "--watch needs a positive number of seconds (at most 86400), not {secs:?}"
         )));
     }
     loop {

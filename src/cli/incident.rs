@@ -82,6 +82,12 @@ fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
     } else {
         Format::Markdown
     });
+    if ctx.ui.json && format == Format::Markdown && args.output.is_none() {
+        return Err(Error::usage(
+            "--json prints one JSON document on stdout; Markdown cannot go there too",
+        )
+        .hint("drop --format markdown, or write the Markdown to a file with -o FILE"));
+    }
     let opts = incident::Options {
         since: args.since,
         until: args.until,

@@ -9,6 +9,7 @@ pub mod completions;
 pub mod config;
 pub mod db;
 pub mod doctor;
+pub mod drill;
 pub mod health;
 pub mod incident;
 pub mod log;
@@ -88,14 +89,12 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors
+    // Variants without a doc comment take their help (with its EXIT STATUS
+    // section) from the args struct's doc comment.
     Status(status::StatusArgs),
-    /// Health of the daemon and the installation (exit 0/1/2/3 for monitoring)
     Health(health::HealthArgs),
-    // The args structs' doc comments are the help of these two.
     Panic(panic::PanicArgs),
     Recover(recover::RecoverArgs),
-    /// Ask the daemon to restart through its admin API
     Restart(restart::RestartArgs),
     /// Circuit breakers: list them, reset them
     #[command(subcommand)]
@@ -107,15 +106,20 @@ pub enum Command {
     /// The Tier 1 audit chain: verify, tree head, inclusion proofs, query
     #[command(subcommand, after_long_help = audit::ANCHORING)]
     Audit(audit::AuditCommand),
-    /// Same as `talos audit verify-chain`
+    // `about` only (not a doc comment, which would also erase the long help
+    // with its EXIT STATUS paragraph from the Args struct).
+    #[command(about = "Same as `talos audit verify-chain`")]
     VerifyChain(audit::verify_chain::VerifyChainArgs),
+    #[command(
+        about = "The CI restore drill: back up, restore into a scratch root, validate, time it"
+    )]
+    Drill(drill::DrillArgs),
     /// Search, trace and count the Tier 2/3 logs; prune old rotations
     #[command(subcommand)]
     Log(log::LogCommand),
     /// Postmortem draft from the evidence on disk
     #[command(subcommand)]
     Incident(incident::IncidentCommand),
-    /// Every offline check, with the fix for each finding
     Doctor(doctor::DoctorArgs),
     /// Repair damaged files: JSON-lines logs, config.yaml
     #[command(subcommand)]
@@ -195,6 +199,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
         Command::Backup(c) => backup::run(ctx, c),
         Command::Config(c) => config::run(ctx, c),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Drill(a) => drill::run(ctx, a),
         Command::Health(a) => health::run(ctx, a),
         Command::Restart(a) => restart::run(ctx, a),
         Command::Status(a) => status::run(ctx, a),

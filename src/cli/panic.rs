@@ -99,6 +99,8 @@ struct StateReport {
 
 #[derive(Debug, Serialize)]
 struct Report {
+    /// CONTRACT §6: `online` when the API stopped the daemon, else `offline`.
+    path: &'static str,
     reason: String,
     started_at: String,
     pid_file: PidStatus,
@@ -373,6 +375,11 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
     }
 
     let report = Report {
+        path: if report_online(&esc) {
+            "online"
+        } else {
+            "offline"
+        },
         reason,
         started_at,
         pid_file: pid_status,
@@ -390,6 +397,10 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         render(ctx, &report, args.force)?;
     }
     Ok(Exit(exit))
+}
+
+fn report_online(esc: &Escalation) -> bool {
+    esc.method == crate::emergency::state::Method::Api
 }
 
 fn fmt_secs(d: Duration) -> String {
@@ -548,9 +559,10 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
         ))?;
     } else if esc.stopped {
         ui.line(format!(
-            "{} the daemon is stopped (method: {}, {:.1}s)",
+            "{} the daemon is stopped (method: {}, {}, {:.1}s)",
             ui.green("STOPPED:"),
             esc.method.as_str(),
+            r.path,
             esc.elapsed_ms as f64 / 1000.0
         ))?;
     } else {

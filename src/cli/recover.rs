@@ -34,8 +34,12 @@ use crate::process::{PidStatus, check_pid_file};
 ///
 /// Example: `talos recover --dry-run`, then `talos recover` and start the daemon.
 ///
-/// EXIT STATUS: 0 recovered (or the plan shown with --dry-run); 1 no preserve,
-/// or a write failed; 3 the preserve is unsafe or damaged (nothing was
+/// When the panic left no preserve at all (`talos panic --no-state`, or a
+/// daemon that preserved nothing), there is nothing to put back: recover then
+/// only marks emergency_state.json recovered, so it stops showing as pending.
+///
+/// EXIT STATUS: 0 recovered (or the plan shown with --dry-run); 1 no preserve
+/// while the record names one, or a write failed; 3 the preserve is unsafe or damaged (nothing was
 /// written); 4 refused: the daemon is running, another panic or recover
 /// holds the lock, or the confirmation was declined or could not be asked
 /// (no terminal and no --yes).
@@ -73,7 +77,23 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
             None
         }
     };
-    let choice = recover::choose(layout, args.archive.as_deref(), emergency.as_ref())?;
+    let choice = match recover::choose(layout, args.archive.as_deref(), emergency.as_ref()) {
+        Ok(c) => c,
+        // A panic with --no-state (or a daemon that preserved nothing) leaves
+        // a record but no archive: nothing to put back, but the record must
+        // not stay "pending" forever.
+        Err(e)
+            if args.archive.is_none()
+                && emergency
+                    .as_ref()
+                    .is_some_and(|s| s.recovery_available && s.preserve_path().is_none())
+                && preserve::list(&layout.preserves_dir())?.is_empty() =>
+        {
+            let _ = e;
+            return acknowledge(ctx, &args, emergency.expect("checked above"));
+        }
+        Err(e) => return Err(e),
+    };
     if args.archive.is_none()
         && let Some(newest) = preserve::list(&layout.preserves_dir())?.pop()
         && newest.path != choice.archive
@@ -156,10 +176,12 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
     }
     drop(lock);
 
+    let mut emergency_doc = serde_json::to_value(&emergency)?;
+    state::redact_secrets(&mut emergency_doc);
     let doc = json!({
         "dry_run": args.dry_run,
         "emergency_state_path": state_path,
-        "emergency_state": emergency,
+        "emergency_state": emergency_doc,
         "archive": ArchiveReport {
             path: &choice.archive,
             because: choice.because,
@@ -207,6 +229,70 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
         ui.warn(w);
     }
     Ok(if mark_failed { Exit(1) } else { Exit::OK })
+}
+
+/// Marks an emergency record recovered when no preserve exists to put back.
+fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<Exit> {
+    let ui = &ctx.ui;
+    let layout = &ctx.layout;
+    let state_path = layout.emergency_state();
+    let mut audit_seq = None;
+    let mut warnings = Vec::new();
+    if !args.dry_run {
+        let _lock = emergency::lock(layout, "panic or recover")?;
+        ui.confirm(&format!(
+            "No preserve to put back. Mark {} recovered?",
+            state_path.display()
+        ))?;
+        state::mark_recovered(
+            &mut st,
+            &crate::timespec::now_rfc3339(),
+            &crate::audit::operator_actor(),
+            std::path::Path::new("(no preserve)"),
+        );
+        state::write(&state_path, &st)?;
+        let details = json!({"archive": null, "files_written": 0, "emergency_state_marked": true});
+        match crate::audit::record_operator_action(layout, "recover", details) {
+            Ok(a) => audit_seq = Some(a.seq),
+            Err(e) => warnings.push(format!(
+                "the recover could not be recorded in the audit chain: {e}"
+            )),
+        }
+    }
+    let mut emergency_doc = serde_json::to_value(&st)?;
+    state::redact_secrets(&mut emergency_doc);
+    let doc = json!({
+        "dry_run": args.dry_run,
+        "emergency_state_path": state_path,
+        "emergency_state": emergency_doc,
+        "archive": null,
+        "plan": [],
+        "files_written": if args.dry_run { None } else { Some(0) },
+        "emergency_state_marked_recovered": !args.dry_run,
+        "audit_seq": audit_seq,
+        "warnings": warnings,
+    });
+    ui.render(&doc, |ui| {
+        ui.line(format!(
+            "The panic recorded in {} left no preserve (nothing in {}): there is no state to put back.",
+            state_path.display(),
+            layout.preserves_dir().display()
+        ))?;
+        if args.dry_run {
+            ui.line("Dry run: nothing was changed. `talos recover` marks the record recovered.")
+        } else {
+            ui.line(format!(
+                "{} {} marked recovered (recovery_available: false)",
+                ui.green("recovered:"),
+                state_path.display()
+            ))?;
+            ui.line("Next: start the daemon (e.g. `systemctl start talos`), then `talos status`.")
+        }
+    })?;
+    for w in &warnings {
+        ui.warn(w);
+    }
+    Ok(Exit::OK)
 }
 
 fn ago(ts: &str) -> String {
@@ -287,6 +373,35 @@ fn show(
             None => "none or unknown format".into(),
         }
     ))?;
+    // What it holds, by top-level name: "state/ (8 files, 4.1 KiB)".
+    let mut groups: Vec<(String, usize, u64)> = Vec::new();
+    for (path, (entry, _)) in &unpacked.files {
+        let top = match path.split_once('/') {
+            Some((dir, _)) => format!("{dir}/"),
+            None => path.clone(),
+        };
+        match groups.iter_mut().find(|g| g.0 == top) {
+            Some(g) => {
+                g.1 += 1;
+                g.2 += entry.size;
+            }
+            None => groups.push((top, 1, entry.size)),
+        }
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(name, n, size)| {
+            if name.ends_with('/') {
+                format!(
+                    "{name} ({n} file(s), {})",
+                    crate::output::human_bytes(*size)
+                )
+            } else {
+                format!("{name} ({})", crate::output::human_bytes(*size))
+            }
+        })
+        .collect();
+    ui.line(format!("  files:    {}", listed.join(", ")))?;
     let count = |a: Action| plan.files.iter().filter(|f| f.action == a).count();
     ui.line(format!(
         "{} {} to create, {} to overwrite, {} unchanged; {} file(s) in STATE_DIR not in the preserve are kept",
@@ -300,11 +415,28 @@ fn show(
         let a = match f.action {
             Action::Create => ui.green("create   "),
             Action::Overwrite => ui.yellow("overwrite"),
+            // Unchanged files are noise at 3 AM; -v lists them.
+            Action::Unchanged if ui.verbose == 0 => continue,
             Action::Unchanged => ui.dim("unchanged"),
         };
         ui.line(format!("  {a} {}  (from {})", f.target.display(), f.from))?;
     }
-    for n in &plan.not_restored {
+    let (reading, other): (Vec<&String>, Vec<&String>) = plan
+        .not_restored
+        .iter()
+        .partition(|n| n.ends_with(recover::READ_ONLY));
+    if !reading.is_empty() {
+        let names: Vec<&str> = reading
+            .iter()
+            .filter_map(|n| n.split(": ").next())
+            .collect();
+        ui.line(format!(
+            "  {} {} (kept in the preserve for reading only)",
+            ui.dim("not put back:"),
+            names.join(", ")
+        ))?;
+    }
+    for n in other {
         ui.line(format!("  {} {n}", ui.dim("not put back:")))?;
     }
     Ok(())

@@ -43,6 +43,7 @@ use crate::process::{PidStatus, check_pid_file};
 /// interrupted restore needs --resume or --abort, a path runs through a
 /// symbolic link, or the confirmation was declined or could not be asked.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RestoreArgs {
     /// The backup archive (.tar.gz)
     #[arg(required_unless_present_any = ["resume", "abort"])]
@@ -80,11 +81,11 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     };
     let ui = &ctx.ui;
     if args.resume || args.abort {
-        check_daemon(ctx, &layout, args.stop_daemon, false)?;
+        let daemon = check_daemon(ctx, &layout, args.stop_daemon, false)?;
         return if args.resume {
-            run_resume(ctx, &layout)
+            run_resume(ctx, &layout, &daemon)
         } else {
-            run_abort(ctx, &layout)
+            run_abort(ctx, &layout, &daemon)
         };
     }
     let file = args.file.clone().expect("clap requires FILE");
@@ -101,9 +102,11 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         let daemon = daemon_running(ctx, &layout)?;
         let doc = serde_json::json!({
             "dry_run": true,
+            "path": "offline",
             "archive": v.path,
             "created_at": v.metadata.created_at,
             "daemon_running": daemon,
+            "daemon": DaemonStop { was_running: daemon.is_some(), stopped: false, pid: daemon },
             "plan": plan,
         });
         ui.render(&doc, |ui| {
@@ -124,11 +127,11 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     }
 
     // A real restore. Fail fast on what would refuse later anyway.
-    restore::refuse_if_unfinished(&layout)?;
+    restore::check_not_busy(&layout)?;
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }
-    check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon, true)?;
     let opts = RestoreOptions {
         archive: file.clone(),
         components: partial,
@@ -154,12 +157,40 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         layout.root.display()
     ))?;
     // The daemon may have been started while we verified.
-    check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
     ui.note("saving the current content to DATA_DIR/restore_rollback/ and swapping in...");
     let plan = prepared.plan.clone();
     let outcome =
         restore::execute(&layout, prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
-    report(ctx, &layout, Some(&plan), &outcome)
+    report(ctx, &layout, Some(&plan), &outcome, &daemon)
+}
+
+/// What the restore did about the daemon. A restore always works on files
+/// (the offline path, CONTRACT §6); with --stop-daemon it stops a verified
+/// daemon by SIGTERM to its PID first.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DaemonStop {
+    pub was_running: bool,
+    pub stopped: bool,
+    pub pid: Option<u32>,
+}
+
+impl DaemonStop {
+    fn merge(&mut self, later: DaemonStop) {
+        self.was_running |= later.was_running;
+        self.stopped |= later.stopped;
+        self.pid = self.pid.or(later.pid);
+    }
+
+    /// The human line saying which path the restore took.
+    fn line(&self) -> String {
+        match (self.stopped, self.pid) {
+            (true, Some(pid)) => format!(
+                "path: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
+            ),
+            _ => "path: offline (on files); the daemon was not running".to_string(),
+        }
+    }
 }
 
 fn with_journal_hint(e: Error, layout: &Layout) -> Error {
@@ -178,7 +209,13 @@ fn with_journal_hint(e: Error, layout: &Layout) -> Error {
     }
 }
 
-fn report(ctx: &Ctx, layout: &Layout, plan: Option<&Plan>, o: &Outcome) -> Result<Exit> {
+fn report(
+    ctx: &Ctx,
+    layout: &Layout,
+    plan: Option<&Plan>,
+    o: &Outcome,
+    daemon: &DaemonStop,
+) -> Result<Exit> {
     let ui = &ctx.ui;
     let undo = o.rollback.as_ref().map(|r| {
         let root = if layout.root == std::path::Path::new("/") {
@@ -190,11 +227,14 @@ fn report(ctx: &Ctx, layout: &Layout, plan: Option<&Plan>, o: &Outcome) -> Resul
     });
     let doc = serde_json::json!({
         "result": if o.validation.ok { "restored" } else { "validation_failed" },
+        "path": "offline",
+        "daemon": daemon,
         "outcome": o,
         "undo": undo,
         "counts": plan.map(|p| &p.counts),
     });
     ui.render(&doc, |ui| {
+        ui.line(daemon.line())?;
         if !o.validation.ok {
             ui.line(format!(
                 "{} the restore finished but validation failed:",
@@ -293,10 +333,15 @@ fn daemon_running(ctx: &Ctx, layout: &Layout) -> Result<Option<u32>> {
 /// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
 /// it: SIGTERM to the verified PID (re-verified before the signal), then a
 /// bounded wait.
-fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool, _before_change: bool) -> Result<()> {
+fn check_daemon(
+    ctx: &Ctx,
+    layout: &Layout,
+    stop: bool,
+    _before_change: bool,
+) -> Result<DaemonStop> {
     let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
     let Some(v) = st.verified() else {
-        return Ok(());
+        return Ok(DaemonStop::default());
     };
     let v = v.with_match(&ctx.settings.process_match.value);
     if !stop {
@@ -319,16 +364,24 @@ fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool, _before_change: bool) ->
         .hint("`talos panic --reason restore` stops it by escalation"));
     }
     ctx.ui.note("the daemon stopped");
-    Ok(())
+    Ok(DaemonStop {
+        was_running: true,
+        stopped: true,
+        pid: Some(v.pid()),
+    })
 }
 
-fn run_resume(ctx: &Ctx, layout: &Layout) -> Result<Exit> {
+fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
     match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
-        Some(o) => report(ctx, layout, None, &o),
+        Some(o) => report(ctx, layout, None, &o, daemon),
         None => {
             let removed = restore::remove_stale_staging(layout);
-            let doc =
-                serde_json::json!({"result": "nothing_to_resume", "removed_staging": removed});
+            let doc = serde_json::json!({
+                "result": "nothing_to_resume",
+                "path": "offline",
+                "daemon": daemon,
+                "removed_staging": removed,
+            });
             ctx.ui.render(&doc, |ui| {
                 for r in &removed {
                     ui.line(format!("removed leftover staging {}", r.display()))?;
@@ -344,9 +397,15 @@ fn run_resume(ctx: &Ctx, layout: &Layout) -> Result<Exit> {
     }
 }
 
-fn run_abort(ctx: &Ctx, layout: &Layout) -> Result<Exit> {
+fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
     let a = restore::abort(layout)?;
-    ctx.ui.render(&a, |ui| {
+    let mut doc = serde_json::to_value(&a)?;
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("path".into(), "offline".into());
+        m.insert("daemon".into(), serde_json::to_value(daemon)?);
+    }
+    ctx.ui.render(&doc, |ui| {
+        ui.line(daemon.line())?;
         for r in &a.removed_staging {
             ui.line(format!("removed staging {}", r.display()))?;
         }

@@ -115,7 +115,13 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
     if let Some(ex) = &summary.stories.example_trace {
         next.insert(4, format!("talos --root {root} log trace {ex}"));
     }
+    let l = crate::install::Layout::new(&args.dir);
     let mut doc = serde_json::to_value(&summary)?;
+    doc["paths"] = serde_json::json!({
+        "config_file": l.config_file, "token_file": l.token_file, "ssl_dir": l.ssl_dir,
+        "state_dir": l.state_dir, "db": l.db, "log_dir": l.log_dir, "audit_dir": l.audit_dir,
+        "run_dir": l.run_dir, "custom_dir": l.custom_dir, "backup_dir": l.backup_dir,
+    });
     doc["next"] = next.clone().into();
     ctx.ui.render(&doc, |ui| {
         let s = &summary;

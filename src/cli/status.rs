@@ -23,7 +23,8 @@ const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
 ///
 /// Is the daemon up (and if not, why), its health, open circuit breakers, a
 /// pending recovery (emergency_state.json after a panic, an unfinished
-/// restore: var/lib/talos/restore.journal), the age of the last backup, the
+/// restore: var/lib/talos/restore.journal, a SIGNAL_PANIC still waiting in
+/// var/lib/talos/), the age of the last backup, the
 /// audit chain's head, and the last ERROR lines of orchestrator.log.
 ///
 /// Problems come first, most urgent first, each with the command to run
@@ -66,6 +67,8 @@ struct BreakersPart {
 struct RecoveryPart {
     emergency_state: Option<Value>,
     restore_journal: Option<PathBuf>,
+    /// DATA_DIR/SIGNAL_PANIC when it exists: a panic asked of the daemon.
+    signal_panic: Option<PathBuf>,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,7 +108,18 @@ pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
     let breakers = breakers(ctx, &live);
     let recovery = recovery(ctx);
     let backup = backup(ctx);
+    let audit_missing =
+        std::fs::symlink_metadata(&ctx.layout.audit_dir).is_err() && ctx.layout.data_dir.is_dir();
     let audit = match crate::audit::head(&ctx.layout.audit_dir) {
+        // Same rule as `talos audit verify-chain`: a deleted audit
+        // directory in an installation is a problem, not an empty chain.
+        Ok(_) if audit_missing => AuditPart {
+            head: None,
+            error: Some(format!(
+                "the audit directory {} is missing",
+                ctx.layout.audit_dir.display()
+            )),
+        },
         Ok(head) => AuditPart { head, error: None },
         Err(e) => AuditPart {
             head: None,
@@ -159,14 +173,25 @@ fn breakers(ctx: &Ctx, live: &Liveness) -> BreakersPart {
 
 fn recovery(ctx: &Ctx) -> RecoveryPart {
     let es = ctx.layout.emergency_state();
-    let emergency_state = std::fs::read(&es).ok().map(|b| {
-        serde_json::from_slice::<Value>(&b)
-            .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
-    });
-    let journal = ctx.layout.data_dir.join("restore.journal");
+    // Pending only while `recovery_available` is not false: `talos recover`
+    // sets it to false (and adds `recovered_at`) once the state is back.
+    let emergency_state = std::fs::read(&es)
+        .ok()
+        .map(|b| {
+            serde_json::from_slice::<Value>(&b)
+                .unwrap_or_else(|e| serde_json::json!({"unreadable": e.to_string()}))
+        })
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) != Some(false))
+        .map(|mut v| {
+            crate::emergency::state::redact_secrets(&mut v);
+            v
+        });
+    let journal = crate::archive::journal::path(&ctx.layout);
+    let signal = ctx.layout.signal_panic();
     RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
+        signal_panic: signal.exists().then_some(signal),
     }
 }
 
@@ -271,8 +296,32 @@ fn problems(
         push(
             Severity::Critical,
             format!("a restore did not finish ({} exists)", j.display()),
-            "`talos doctor` shows the unfinished restore and its rollback archive in var/lib/talos/restore_rollback/".into(),
+            "`talos restore --resume` finishes it, `talos restore --abort` puts the previous state back; `talos doctor` shows the details".into(),
         );
+    }
+    if let Some(sp) = &recovery.signal_panic {
+        if daemon_down {
+            push(
+                Severity::Critical,
+                format!(
+                    "{} is waiting: a daemon started now stops again at its first check",
+                    sp.display()
+                ),
+                format!(
+                    "once the cause of the panic is fixed: `rm {}`, then start the daemon",
+                    sp.display()
+                ),
+            );
+        } else {
+            push(
+                Severity::Critical,
+                format!(
+                    "{} exists: the daemon was asked to stop (it checks at least every 5 s)",
+                    sp.display()
+                ),
+                "if it is still up in a minute, `talos panic --reason \"...\"` escalates".into(),
+            );
+        }
     }
     if let Some(e) = &audit.error {
         push(

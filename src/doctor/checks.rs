@@ -33,13 +33,15 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     audit_chain(i, &mut out);
     database(i, &mut out);
     state_json(i, &mut out);
-    logs(i, &mut out);
+    if i.scan_logs {
+        logs(i, &mut out);
+    }
     heartbeat_and_block_clock(i, &mut out);
     locks(i, &mut out);
     config(i, &mut out);
     certificate(i, &mut out);
     disk(i, &mut out);
-    memory(&mut out);
+    memory(i, &mut out);
     backups(i, &mut out);
     out
 }
@@ -212,14 +214,22 @@ fn restore_journal(i: &Inputs, out: &mut Vec<Finding>) {
     if !summary.is_empty() {
         f = f.evidence(format!("restore.journal: {summary}"));
     }
-    let rollback = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz"));
-    let fix = match rollback {
-        Some(r) => format!(
-            "run the same restore again to finish it, or undo it with its rollback archive: `talos restore {}`",
-            r.display()
-        ),
-        None => "run the same restore again (`talos restore BACKUP`) to finish it; `talos restore --dry-run BACKUP` shows what it will change".into(),
+    // `talos restore` refuses while the journal exists; --resume finishes
+    // the interrupted restore, --abort puts the pre-restore state back.
+    let root = if i.layout.root == std::path::Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", i.layout.root.display())
     };
+    let mut fix = format!(
+        "`talos restore --resume{root}` finishes it; `talos restore --abort{root}` puts the previous state back"
+    );
+    if let Some(r) = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz")) {
+        fix.push_str(&format!(
+            "; once finished, `talos restore {}{root}` undoes it",
+            r.display()
+        ));
+    }
     out.push(f.fix(fix));
 }
 
@@ -483,6 +493,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Malformed lines in Tier 2/3 logs, and their timestamps (future,
 /// backwards), in one pass per file.
 fn logs(i: &Inputs, out: &mut Vec<Finding>) {
+    use rayon::prelude::*;
     let mut files = Vec::new();
     for tier in [Tier::Ops, Tier::Debug] {
         match logfiles::tier_files(&i.layout.log_dir, tier) {
@@ -490,88 +501,92 @@ fn logs(i: &Inputs, out: &mut Vec<Finding>) {
             Err(e) => out.push(could_not("jsonl", "the logs", e)),
         }
     }
-    for f in files {
-        let bytes = match logfiles::read_maybe_gz(&f.path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.push(
-                    Finding::warn("jsonl", format!("cannot read {}", f.path.display()))
-                        .evidence(e.to_string())
-                        .path(&f.path)
-                        .fix("a damaged rotation can only be deleted: `talos log prune --dry-run` shows what can go, or remove it by hand"),
-                );
-                continue;
+    // One streaming pass per file, files in parallel: the Tier 3 log of a
+    // busy host is hundreds of MB.
+    let results: Vec<Vec<Finding>> = files
+        .par_iter()
+        .map(|f| {
+            let mut found = Vec::new();
+            scan_log(i, f, &mut found);
+            found
+        })
+        .collect();
+    out.extend(results.into_iter().flatten());
+}
+
+fn scan_log(i: &Inputs, f: &logfiles::LogFile, out: &mut Vec<Finding>) {
+    let (mut malformed, mut first_bad) = (0usize, Vec::new());
+    let mut max: Option<Timestamp> = None;
+    let (mut future, mut back) = (None, None);
+    let read = logfiles::for_each_line(&f.path, |n, line| {
+        if line.trim_ascii().is_empty() {
+            return;
+        }
+        let Ok(rec) = crate::logs::Record::parse(line.trim_ascii()) else {
+            malformed += 1;
+            if first_bad.len() < 5 {
+                first_bad.push(n.to_string());
             }
+            return;
         };
-        let (mut malformed, mut first_bad) = (0usize, Vec::new());
-        let mut max: Option<Timestamp> = None;
-        let (mut future, mut back) = (None, None);
-        for (n, line) in logfiles::lines(&bytes).enumerate() {
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
-                line.trim_ascii(),
-            ) else {
-                malformed += 1;
-                if first_bad.len() < 5 {
-                    first_bad.push((n + 1).to_string());
-                }
-                continue;
-            };
-            let Some(t) = logfiles::json_ts(&obj) else {
-                continue;
-            };
-            if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
-                future = Some(format!(
-                    "{} line {}: {}",
-                    f.path.display(),
-                    n + 1,
-                    crate::timespec::format_ts(t)
-                ));
-            }
-            if let Some(m) = max
-                && back.is_none()
-                && m.duration_since(t).as_secs() > LOG_BACKWARDS_TOLERANCE_SECS
-            {
-                back = Some(format!(
-                    "{} line {}: {} after {}",
-                    f.path.display(),
-                    n + 1,
-                    crate::timespec::format_ts(t),
-                    crate::timespec::format_ts(m)
-                ));
-            }
-            max = max.max(Some(t));
+        let Some(t) = rec.time() else {
+            return;
+        };
+        if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
+            future = Some(format!(
+                "{} line {n}: {}",
+                f.path.display(),
+                crate::timespec::format_ts(t)
+            ));
         }
-        if malformed > 0 {
-            out.push(
-                Finding::warn(
-                    "jsonl",
-                    format!("{malformed} malformed line(s) in {}", f.path.display()),
-                )
-                .evidence(format!(
-                    "lines {}{}",
-                    first_bad.join(", "),
-                    if malformed > first_bad.len() {
-                        ", ..."
-                    } else {
-                        ""
-                    }
-                ))
+        if let Some(m) = max
+            && back.is_none()
+            && m.duration_since(t).as_secs() > LOG_BACKWARDS_TOLERANCE_SECS
+        {
+            back = Some(format!(
+                "{} line {n}: {} after {}",
+                f.path.display(),
+                crate::timespec::format_ts(t),
+                crate::timespec::format_ts(m)
+            ));
+        }
+        max = max.max(Some(t));
+    });
+    if let Err(e) = read {
+        out.push(
+            Finding::warn("jsonl", format!("cannot read all of {}", f.path.display()))
+                .evidence(e.to_string())
                 .path(&f.path)
-                .fix(format!(
-                    "`talos repair jsonl {}` (keeps the original as .corrupt)",
-                    f.path.display()
-                )),
-            );
-        }
-        if let Some(e) = future {
-            out.push(clock_finding("a log line is dated in the future").evidence(e));
-        }
-        if let Some(e) = back {
-            out.push(clock_finding("log times go backwards").evidence(e));
-        }
+                .fix("a damaged rotation can only be deleted: `talos log prune --dry-run` shows what can go, or remove it by hand"),
+        );
+    }
+    if malformed > 0 {
+        out.push(
+            Finding::warn(
+                "jsonl",
+                format!("{malformed} malformed line(s) in {}", f.path.display()),
+            )
+            .evidence(format!(
+                "lines {}{}",
+                first_bad.join(", "),
+                if malformed > first_bad.len() {
+                    ", ..."
+                } else {
+                    ""
+                }
+            ))
+            .path(&f.path)
+            .fix(format!(
+                "`talos repair jsonl {}` (keeps the original as .corrupt)",
+                f.path.display()
+            )),
+        );
+    }
+    if let Some(e) = future {
+        out.push(clock_finding("a log line is dated in the future").evidence(e));
+    }
+    if let Some(e) = back {
+        out.push(clock_finding("log times go backwards").evidence(e));
     }
 }
 
@@ -795,7 +810,10 @@ fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<
 
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
-    let v = crate::health::disk_check(&i.layout.data_dir);
+    let v = crate::health::disk_check_within(
+        &i.layout.data_dir,
+        &crate::health::Limits::from_config(i.layout),
+    );
     out.extend(from_health(
         "disk",
         &v,
@@ -803,9 +821,9 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     ));
 }
 
-fn memory(out: &mut Vec<Finding>) {
+fn memory(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
-    let v = crate::health::memory_check();
+    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(i.layout));
     out.extend(from_health(
         "memory",
         &v,

@@ -176,6 +176,30 @@ pub fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     Ok(deleted)
 }
 
+/// Deletes temporary files of preserves that were never finished (a panic
+/// killed while writing one) once they are older than `age`: a younger one
+/// may belong to a panic still running.
+fn sweep_temp_files(dir: &Path, age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with(".emergency_") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a > age);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The number of tasks in a task queue document: an array, or an object
 /// whose `tasks`, `queue` or `pending` key is an array.
 pub fn count_tasks(bytes: &[u8]) -> Option<usize> {
@@ -354,6 +378,7 @@ fn header_for(kind: tar::EntryType, mode: u32, mtime: u64, size: u64) -> tar::He
 pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
     let dir = layout.preserves_dir();
     fsutil::create_dir_mode(&dir, 0o700)?;
+    sweep_temp_files(&dir, std::time::Duration::from_secs(3600));
 
     let mut items = Vec::new();
     let mut skipped = Vec::new();
@@ -561,10 +586,9 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         .hint("nothing was written; pick another preserve (`talos recover` lists them) or inspect it with `tar -tzvf`")
     };
     let file = std::fs::File::open(archive).map_err(|e| {
-        Error::from(e).hint(format!(
-            "cannot open {}; `talos recover` without an argument uses the newest preserve",
-            archive.display()
-        ))
+        Error::failed(format!("cannot open {}", archive.display()))
+            .with_source(e)
+            .hint("`talos recover` without an argument uses the newest preserve")
     })?;
     let staging = tempfile::Builder::new()
         .prefix("talos-recover-")
@@ -849,6 +873,27 @@ mod tests {
         let garbage = dir.path().join("garbage.tar.gz");
         std::fs::write(&garbage, b"not gzip at all").unwrap();
         assert_eq!(unpack(&garbage).unwrap_err().exit_code(), 3);
+    }
+
+    #[test]
+    fn unfinished_temp_files_are_swept_only_when_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".emergency_abc.tmp");
+        let young = dir.path().join(".emergency_def.tmp");
+        let other = dir.path().join("keep.tmp");
+        for p in [&old, &young, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        sweep_temp_files(dir.path(), std::time::Duration::from_secs(3600));
+        assert!(!old.exists());
+        assert!(young.exists() && other.exists());
     }
 
     #[test]

@@ -19,6 +19,9 @@ use crate::error::{Context, Error, Result};
 use crate::fsutil;
 use crate::install::Layout;
 
+/// How a file that recover never puts back (config, logs) is described.
+pub const READ_ONLY: &str = "kept in the preserve for reading only";
+
 /// Which preserve to use and why that one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Choice {
@@ -147,7 +150,7 @@ pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
             layout.state_dir.join(rel)
         } else {
             if path != "metadata.json" {
-                not_restored.push(format!("{path}: kept in the preserve for reading only"));
+                not_restored.push(format!("{path}: {READ_ONLY}"));
             }
             continue;
         };

@@ -79,6 +79,29 @@ impl EmergencyState {
 
 /// Reads the record; `Ok(None)` when there is none. A file that is not a
 /// JSON object is an integrity failure (exit 3) naming the file.
+/// What a report shows instead of a recovery token.
+pub const REDACTED: &str = "(redacted; see emergency_state.json)";
+
+/// Replaces every `recovery_token` in `v` (at any depth, e.g. inside
+/// `daemon_record`) with [`REDACTED`]: like the admin token, it stays in the
+/// 0600 file and off the screen (CONTRACT §2; panic keeps it out of
+/// panic.log for the same reason).
+pub fn redact_secrets(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map.iter_mut() {
+                if k == "recovery_token" && !val.is_null() {
+                    *val = Value::String(REDACTED.into());
+                } else {
+                    redact_secrets(val);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
+        _ => {}
+    }
+}
+
 pub fn read(path: &Path) -> Result<Option<EmergencyState>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

@@ -1,5 +1,5 @@
-//! The error codes of seed 000 Appendix B with their runbook response, and
-//! the failure procedures of §4.6.3 they lead to.
+//! The failure procedures of seed 000 §4.6.3 that the error codes of
+//! Appendix B (meaning and response in `logs::codes`) lead to.
 //!
 //! Mapping code → procedure, checked against §4.6.1-§4.6.3:
 //! T007 event loop blocked → F-001 Event Loop Block; T005 memory limit →
@@ -59,71 +59,33 @@ const F006: Procedure = Procedure {
     steps: "check the syntax (`talos config validate`); put back the newest valid config.yaml.backup* (`talos repair config`) or the backup archive's (`talos restore BACKUP --partial config`); validate and restart",
 };
 
-pub const CODES: [CodeInfo; 10] = [
-    CodeInfo {
-        code: "T001",
-        description: "Config parse error",
-        response: "Fix YAML syntax",
-        procedure: Some(F006),
-    },
-    CodeInfo {
-        code: "T002",
-        description: "Database connection failed",
-        response: "Check DB file permissions",
-        procedure: Some(F003),
-    },
-    CodeInfo {
-        code: "T003",
-        description: "LLM API authentication failed",
-        response: "Verify API key",
-        procedure: Some(F004),
-    },
-    CodeInfo {
-        code: "T004",
-        description: "Task execution timeout",
-        response: "Increase timeout or optimize task",
-        procedure: None,
-    },
-    CodeInfo {
-        code: "T005",
-        description: "Memory limit exceeded",
-        response: "Reduce concurrent tasks",
-        procedure: Some(F002),
-    },
-    CodeInfo {
-        code: "T006",
-        description: "Disk write failed",
-        response: "Check disk space",
-        procedure: Some(F005),
-    },
-    CodeInfo {
-        code: "T007",
-        description: "Event loop blocked",
-        response: "Restart container",
-        procedure: Some(F001),
-    },
-    CodeInfo {
-        code: "T008",
-        description: "SSL certificate error",
-        response: "Renew certificate",
-        procedure: None,
-    },
-    CodeInfo {
-        code: "T009",
-        description: "Permission denied",
-        response: "Check file permissions",
-        procedure: None,
-    },
-    CodeInfo {
-        code: "T010",
-        description: "Circuit breaker open",
-        response: "Wait for cooldown or manual reset",
-        procedure: Some(F004),
-    },
-];
+/// The failure procedure a code leads to, if any.
+pub fn procedure(code: &str) -> Option<Procedure> {
+    Some(match code.to_ascii_uppercase().as_str() {
+        "T001" => F006,
+        "T002" => F003,
+        "T003" | "T010" => F004,
+        "T005" => F002,
+        "T006" => F005,
+        "T007" => F001,
+        _ => return None,
+    })
+}
 
-pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|c| c.code == code)
+/// Meaning and response (Appendix B, kept in `logs::codes`) with the
+/// procedure.
+pub fn lookup(code: &str) -> Option<CodeInfo> {
+    let (description, response) = crate::logs::codes::lookup(code)?;
+    let code = crate::logs::codes::CODES
+        .iter()
+        .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
+        .map(|(c, _, _)| *c)?;
+    Some(CodeInfo {
+        code,
+        description,
+        response,
+        procedure: procedure(code),
+    })
 }
 
 #[cfg(test)]

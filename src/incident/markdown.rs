@@ -115,17 +115,15 @@ pub fn render(r: &Report) -> String {
     ] {
         match e {
             Some(e) => {
-                let _ = writeln!(
-                    m,
-                    "- {label}: {} {}{}: {}",
-                    e.timestamp,
-                    e.component.as_deref().map(text).unwrap_or_default(),
-                    e.code
-                        .as_deref()
-                        .map(|c| format!(" ({c})"))
-                        .unwrap_or_default(),
-                    text(&e.message)
-                );
+                let mut who = String::new();
+                if let Some(c) = &e.component {
+                    who.push(' ');
+                    who.push_str(&text(c));
+                }
+                if let Some(c) = &e.code {
+                    let _ = write!(who, " ({c})");
+                }
+                let _ = writeln!(m, "- {label}: {}{who}: {}", e.timestamp, text(&e.message));
             }
             None => {
                 let _ = writeln!(m, "- {label}: none");
@@ -139,8 +137,8 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         m,
-        "- Timeline: {} event(s), {} operator action(s)\n",
-        s.timeline_events, s.operator_actions
+        "- Timeline: {} event(s), {} operator action(s); {} user audit record(s) counted, not listed\n",
+        s.timeline_events, s.operator_actions, s.other_audit_records
     );
 
     let _ = writeln!(m, "## Timeline\n");

@@ -5,8 +5,9 @@
 //! rotations, `.gz` included), `block_events.log`, `panic.log`,
 //! `restore.log`, breaker transitions (Tier 2 lines `Circuit breaker NAME
 //! FROM -> TO`, audit records `circuit_breaker_transition`, and the
-//! `opened_at` of `circuit_breakers.json`), and every audit record (operator
-//! actions first among them).
+//! `opened_at` of `circuit_breakers.json`), and the audit records of
+//! operators (`operator:*`) and of the system (`system:*`, breakers);
+//! users' own records (login, task_submit) are only counted.
 //!
 //! The window: `--since`/`--until` when given; otherwise the last 24 hours.
 //! With `--correlation-id` and no explicit window, every Tier 2 line of
@@ -23,13 +24,13 @@ use std::sync::LazyLock;
 
 use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::Result;
 use crate::install::Layout;
-use crate::logfiles::{self, Tier};
+use crate::logfiles;
 use crate::timespec::format_ts;
 
 pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
@@ -69,7 +70,10 @@ pub struct Event {
     pub message: String,
     pub correlation_id: Option<String>,
     pub file: PathBuf,
+    /// 1-based line, for the plain-text logs.
     pub line: Option<usize>,
+    /// Byte offset of the line in the (decompressed) file, for Tier 2.
+    pub offset: Option<u64>,
     #[serde(skip)]
     at: Timestamp,
 }
@@ -84,7 +88,9 @@ pub struct ErrorRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Tier 2 lines in the window (or of the correlation id).
     pub tier2_lines: usize,
+    /// Malformed lines met while searching (skipped).
     pub malformed_lines: usize,
     pub by_level: BTreeMap<String, usize>,
     pub by_component: BTreeMap<String, usize>,
@@ -98,6 +104,36 @@ pub struct Summary {
     pub duration: Option<String>,
     pub timeline_events: usize,
     pub operator_actions: usize,
+    /// Audit records of users (login, task_submit, ...) in the window:
+    /// counted here, not listed in the timeline.
+    pub other_audit_records: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::breaker_transition;
+
+    #[test]
+    fn breaker_messages() {
+        let t = |m: &str| breaker_transition(m).map(|(n, s)| format!("{n}:{s}"));
+        assert_eq!(
+            t("Circuit breaker llm_api closed -> open").as_deref(),
+            Some("llm_api:open")
+        );
+        assert_eq!(
+            t("Circuit breaker llm_api opened after 5 consecutive failures").as_deref(),
+            Some("llm_api:open")
+        );
+        assert_eq!(
+            t("Circuit breaker database half-open probe succeeded; closed").as_deref(),
+            Some("database:closed")
+        );
+        assert_eq!(
+            t("Circuit breaker llm_api is open; task task_1 deferred"),
+            None
+        );
+        assert_eq!(t("Task deferred: circuit breaker llm_api is open"), None);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -187,108 +223,135 @@ pub struct SourceRead {
     pub unreadable: usize,
 }
 
-/// A Tier 2 line, as far as the report needs it.
-#[derive(Deserialize)]
-struct Tier2Line {
-    #[serde(default)]
-    timestamp: Option<String>,
-    #[serde(default)]
-    level: Option<String>,
-    #[serde(default)]
-    component: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    correlation_id: Option<String>,
-    #[serde(default)]
-    context: Option<Value>,
-    #[serde(default)]
-    error: Option<Value>,
-}
-
-impl Tier2Line {
-    fn code(&self) -> Option<String> {
-        self.error
-            .as_ref()?
-            .get("code")?
-            .as_str()
-            .map(str::to_string)
-    }
-    /// CONTRACT §3: the id itself, a child `ID:...`, or a parent in context.
-    fn belongs_to(&self, id: &str) -> bool {
-        if let Some(c) = &self.correlation_id
-            && (c == id || c.strip_prefix(id).is_some_and(|r| r.starts_with(':')))
-        {
-            return true;
-        }
-        self.context
-            .as_ref()
-            .and_then(|c| c.get("parent_correlation_id"))
-            .and_then(|p| p.as_str())
-            == Some(id)
-    }
-}
-
-static BREAKER_LINE: LazyLock<Regex> =
+/// `Circuit breaker llm_api closed -> open` (talos-sim).
+static BREAKER_ARROW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)circuit[ _-]?breaker\s+(\S+)\s+(\S+)\s*->\s*(\S+)").unwrap());
+/// `Circuit breaker llm_api opened after 5 consecutive failures`,
+/// `Circuit breaker db half-open probe succeeded; closed` (the sandbox). Not
+/// `Circuit breaker llm_api is open; task ... deferred`.
+static BREAKER_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)circuit[ _-]?breaker\s+(\S+)\s+(?:[^;]*;\s*)?(opened|closed|reopened|half-opened)\b",
+    )
+    .unwrap()
+});
 
+/// A breaker transition in a log message: (name, state it went to).
+pub fn breaker_transition(message: &str) -> Option<(String, String)> {
+    if let Some(c) = BREAKER_ARROW.captures(message) {
+        return Some((c[1].to_string(), c[3].to_lowercase()));
+    }
+    let c = BREAKER_VERB.captures(message)?;
+    let to = match c[2].to_lowercase().as_str() {
+        "opened" | "reopened" => "open",
+        "closed" => "closed",
+        _ => "half_open",
+    };
+    Some((c[1].to_string(), to.to_string()))
+}
+
+/// A Tier 2 line worth a timeline entry (ERROR/WARN, or a breaker
+/// transition), copied out of the search's buffers.
 struct Tier2 {
     at: Timestamp,
     file: PathBuf,
-    line: usize,
-    rec: Tier2Line,
+    offset: u64,
+    level: String,
+    component: Option<String>,
+    code: Option<String>,
+    message: String,
+    correlation_id: Option<String>,
 }
 
-/// Every Tier 2 line (oldest file first) that parses and has a time.
-fn read_tier2(layout: &Layout, sources: &mut Vec<SourceRead>, malformed: &mut usize) -> Vec<Tier2> {
-    let mut files = logfiles::tier_files(&layout.log_dir, Tier::Ops).unwrap_or_default();
-    files.reverse();
-    let mut out = Vec::new();
-    for f in files {
-        let Ok(bytes) = logfiles::read_maybe_gz(&f.path) else {
-            sources.push(SourceRead {
-                file: f.path.clone(),
-                lines: 0,
-                used: 0,
-                unreadable: 1,
-            });
-            continue;
+/// What the Tier 2 lines of the window add up to.
+#[derive(Default)]
+struct Tier2Scan {
+    lines: usize,
+    no_time: usize,
+    levels: BTreeMap<String, usize>,
+    components: BTreeMap<String, usize>,
+    codes: BTreeMap<String, usize>,
+    code_times: BTreeMap<String, (Timestamp, Timestamp)>,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    per_file: BTreeMap<usize, usize>,
+    kept: Vec<Tier2>,
+}
+
+fn is_problem(level: &str) -> bool {
+    matches!(level, "ERROR" | "WARN" | "WARNING" | "CRITICAL" | "FATAL")
+}
+
+/// Searches the Tier 2 files (rotations and `.gz` included) with the log
+/// engine of `talos log query`: in parallel, merged in time order, counting
+/// malformed lines. Only the lines the timeline needs are copied.
+fn scan_tier2(
+    layout: &Layout,
+    query: &crate::logs::Query,
+    sources: &mut Vec<SourceRead>,
+) -> Result<(Tier2Scan, u64)> {
+    use crate::logs;
+    let files: Vec<logs::LogFile> = match logs::discover(&layout.log_dir) {
+        Ok(f) => f
+            .into_iter()
+            .filter(|f| f.tier == Some(logs::Tier::Ops))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let mut acc = Tier2Scan::default();
+    let summary = logs::search(&files, query, &logs::SearchOptions::default(), |m| {
+        let Some(r) = m.record() else {
+            return std::ops::ControlFlow::Continue(());
         };
-        let mut src = SourceRead {
-            file: f.path.clone(),
-            lines: 0,
-            used: 0,
-            unreadable: 0,
+        let Some(at) = m.time else {
+            acc.no_time += 1;
+            return std::ops::ControlFlow::Continue(());
         };
-        for (n, line) in logfiles::lines(&bytes).enumerate() {
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            src.lines += 1;
-            let rec: Tier2Line = match serde_json::from_slice(line.trim_ascii()) {
-                Ok(r) => r,
-                Err(_) => {
-                    src.unreadable += 1;
-                    *malformed += 1;
-                    continue;
-                }
-            };
-            let Some(at) = rec.timestamp.as_deref().and_then(logfiles::parse_ts) else {
-                src.unreadable += 1;
-                *malformed += 1;
-                continue;
-            };
-            src.used += 1;
-            out.push(Tier2 {
+        acc.lines += 1;
+        *acc.per_file.entry(m.file).or_default() += 1;
+        acc.first = acc.first.min(Some(at)).or(Some(at));
+        acc.last = acc.last.max(Some(at));
+        let level = r.level.as_deref().unwrap_or("?").to_uppercase();
+        *acc.levels.entry(level.clone()).or_default() += 1;
+        if let Some(c) = r.component.as_deref() {
+            *acc.components.entry(c.to_string()).or_default() += 1;
+        }
+        if let Some(c) = r.error_code.as_deref() {
+            *acc.codes.entry(c.to_string()).or_default() += 1;
+            let e = acc.code_times.entry(c.to_string()).or_insert((at, at));
+            e.0 = e.0.min(at);
+            e.1 = e.1.max(at);
+        }
+        let message = r.message.as_deref().unwrap_or("");
+        if is_problem(&level) || breaker_transition(message).is_some() {
+            acc.kept.push(Tier2 {
                 at,
-                file: f.path.clone(),
-                line: n + 1,
-                rec,
+                file: files[m.file].path.clone(),
+                offset: m.offset,
+                level,
+                component: r.component.as_deref().map(str::to_string),
+                code: r.error_code.as_deref().map(str::to_string),
+                message: message.to_string(),
+                correlation_id: r.correlation_id.as_deref().map(str::to_string),
             });
         }
-        sources.push(src);
+        std::ops::ControlFlow::Continue(())
+    })?;
+    for (i, f) in files.iter().enumerate() {
+        let n = acc.per_file.get(&i).copied().unwrap_or(0);
+        let unreadable = summary
+            .unreadable
+            .iter()
+            .filter(|(p, _)| *p == f.path)
+            .count();
+        sources.push(SourceRead {
+            file: f.path.clone(),
+            lines: n,
+            used: n,
+            unreadable,
+        });
     }
-    out
+    Ok((acc, summary.malformed_total()))
 }
 
 /// Lines of a plain-text (or JSON-lines) log with their time.
@@ -323,6 +386,39 @@ fn read_text_log(
     out
 }
 
+/// A JSON-lines record without a `message` (talos's own restore.log:
+/// `{"timestamp", "action", "operator", "archive", ...}`) as one line of
+/// text: the action, then the other fields as `key=value`.
+fn json_summary(raw: &str) -> Option<String> {
+    let obj: serde_json::Map<String, Value> = serde_json::from_str(raw.trim()).ok()?;
+    if let Some(m) = obj.get("message").and_then(Value::as_str) {
+        return Some(m.to_string());
+    }
+    let head = ["action", "event", "event_type"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .unwrap_or("event");
+    let mut out = head.to_string();
+    for (k, v) in &obj {
+        if matches!(
+            k.as_str(),
+            "timestamp" | "ts" | "time" | "action" | "event" | "event_type" | "level"
+        ) || v.is_null()
+        {
+            continue;
+        }
+        let v = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        out.push_str(&format!(" {k}={v}"));
+    }
+    if out.chars().count() > 400 {
+        out = out.chars().take(400).collect::<String>() + "…";
+    }
+    Some(out)
+}
+
 fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
     t >= since && t <= until
 }
@@ -330,79 +426,40 @@ fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
 pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
     let now = Timestamp::now();
     let mut sources = Vec::new();
-    let mut malformed = 0;
-    let tier2 = read_tier2(layout, &mut sources, &mut malformed);
 
-    // The window, and which Tier 2 lines are in it.
+    // The window. With a correlation id and no explicit window, the id's
+    // lines are taken whatever their time, and the window is their span.
     let explicit = opts.since.is_some() || opts.until.is_some();
-    let until = opts.until.unwrap_or(now);
+    let mut until = opts.until.unwrap_or(now);
     let mut since = opts.since.unwrap_or_else(|| until - DEFAULT_WINDOW);
-    let mut until = until;
-    let selected: Vec<&Tier2> = match &opts.correlation_id {
-        Some(id) => {
-            let mine: Vec<&Tier2> = tier2
-                .iter()
-                .filter(|l| l.rec.belongs_to(id))
-                .filter(|l| !explicit || in_window(l.at, since, until))
-                .collect();
-            if !explicit
-                && let (Some(first), Some(last)) = (
-                    mine.iter().map(|l| l.at).min(),
-                    mine.iter().map(|l| l.at).max(),
-                )
-            {
-                since = first - CORRELATION_PAD;
-                until = last + CORRELATION_PAD;
-            }
-            mine
-        }
-        None => tier2
-            .iter()
-            .filter(|l| in_window(l.at, since, until))
-            .collect(),
+    let by_id_only = opts.correlation_id.is_some() && !explicit;
+    let query = crate::logs::Query {
+        correlation_id: opts.correlation_id.clone(),
+        since: (!by_id_only).then_some(since),
+        // The engine's `until` is exclusive; the window's is inclusive.
+        until: (!by_id_only).then(|| until + SignedDuration::from_millis(1)),
+        ..Default::default()
     };
+    let (t2, malformed) = scan_tier2(layout, &query, &mut sources)?;
+    if by_id_only && let (Some(first), Some(last)) = (t2.first, t2.last) {
+        since = first - CORRELATION_PAD;
+        until = last + CORRELATION_PAD;
+    }
 
     let mut timeline: Vec<Event> = Vec::new();
-    let mut summary_levels = BTreeMap::new();
-    let mut by_component = BTreeMap::new();
-    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
-    let mut code_times: BTreeMap<String, (Timestamp, Timestamp)> = BTreeMap::new();
     let mut pattern_map: BTreeMap<String, Pattern> = BTreeMap::new();
     let mut pattern_order: Vec<String> = Vec::new();
     let mut breaker_opens: Vec<(String, Timestamp)> = Vec::new();
 
-    for l in &selected {
-        let level = l
-            .rec
-            .level
-            .clone()
-            .unwrap_or_else(|| "?".into())
-            .to_uppercase();
-        *summary_levels.entry(level.clone()).or_insert(0) += 1;
-        let component = l.rec.component.clone();
-        if let Some(c) = &component {
-            *by_component.entry(c.clone()).or_insert(0) += 1;
-        }
-        let code = l.rec.code();
-        if let Some(c) = &code {
-            *by_code.entry(c.clone()).or_insert(0) += 1;
-            let e = code_times.entry(c.clone()).or_insert((l.at, l.at));
-            e.0 = e.0.min(l.at);
-            e.1 = e.1.max(l.at);
-        }
-        let message = l.rec.message.clone().unwrap_or_default();
-        let transition = BREAKER_LINE.captures(&message);
-        let problem =
-            level == "ERROR" || level == "WARN" || level == "WARNING" || level == "CRITICAL";
-        if !problem && transition.is_none() {
-            continue;
-        }
-        let kind = if let Some(c) = &transition {
-            if c[3].eq_ignore_ascii_case("open") {
-                breaker_opens.push((c[1].to_string(), l.at));
+    for l in &t2.kept {
+        let transition = breaker_transition(&l.message);
+        let problem = is_problem(&l.level);
+        let kind = if let Some((name, to)) = &transition {
+            if to == "open" {
+                breaker_opens.push((name.clone(), l.at));
             }
             "breaker_transition"
-        } else if level == "ERROR" || level == "CRITICAL" {
+        } else if l.level == "ERROR" || l.level == "CRITICAL" || l.level == "FATAL" {
             "error"
         } else {
             "warning"
@@ -411,17 +468,18 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             timestamp: format_ts(l.at),
             source: "tier2",
             kind,
-            level: Some(level.clone()),
-            component: component.clone(),
-            code: code.clone(),
-            message: message.clone(),
-            correlation_id: l.rec.correlation_id.clone(),
+            level: Some(l.level.clone()),
+            component: l.component.clone(),
+            code: l.code.clone(),
+            message: l.message.clone(),
+            correlation_id: l.correlation_id.clone(),
             file: l.file.clone(),
-            line: Some(l.line),
+            line: None,
+            offset: Some(l.offset),
             at: l.at,
         });
         if problem {
-            let key = patterns::normalise(&message);
+            let key = patterns::normalise(&l.message);
             let p = pattern_map.entry(key.clone()).or_insert_with(|| {
                 pattern_order.push(key.clone());
                 Pattern {
@@ -432,15 +490,15 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
                     codes: Vec::new(),
                     first_seen: format_ts(l.at),
                     last_seen: format_ts(l.at),
-                    example: message.clone(),
+                    example: l.message.clone(),
                 }
             });
             p.count += 1;
-            push_unique(&mut p.levels, &level);
-            if let Some(c) = &component {
+            push_unique(&mut p.levels, &l.level);
+            if let Some(c) = &l.component {
                 push_unique(&mut p.components, c);
             }
-            if let Some(c) = &code {
+            if let Some(c) = &l.code {
                 push_unique(&mut p.codes, c);
             }
             let ts = format_ts(l.at);
@@ -452,6 +510,8 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             }
         }
     }
+    let by_code = t2.codes.clone();
+    let code_times = t2.code_times.clone();
 
     // block_events.log
     let mut implied: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -489,6 +549,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             correlation_id: None,
             file: layout.block_events_log(),
             line: Some(line),
+            offset: None,
             at,
         });
     }
@@ -498,10 +559,11 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         (layout.panic_log(), "panic_log", "panic"),
         (layout.restore_log(), "restore_log", "restore"),
     ] {
-        for (line, at, level, msg, _) in read_text_log(&path, &mut sources) {
+        for (line, at, level, msg, raw) in read_text_log(&path, &mut sources) {
             if !in_window(at, since, until) {
                 continue;
             }
+            let msg = json_summary(&raw).unwrap_or(msg);
             timeline.push(Event {
                 timestamp: format_ts(at),
                 source,
@@ -513,6 +575,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
                 correlation_id: None,
                 file: path.clone(),
                 line: Some(line),
+                offset: None,
                 at,
             });
         }
@@ -520,9 +583,15 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
 
     // The audit chain: every record in the window.
     let mut operator_actions = Vec::new();
+    let mut other_audit = 0usize;
+    // Only records from the start of the window are kept in memory (the
+    // chain of a long-lived host holds millions).
     let records = crate::audit::query::query(
         &layout.audit_dir,
-        &crate::audit::query::QueryFilter::default(),
+        &crate::audit::query::QueryFilter {
+            since: Some(since),
+            ..Default::default()
+        },
     )
     .map(|r| r.records)
     .unwrap_or_default();
@@ -539,21 +608,41 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         if !in_window(at, since, until) {
             continue;
         }
-        let is_transition = rec.action == "circuit_breaker_transition";
+        // Breaker records: talos-sim's `circuit_breaker_transition`
+        // {name, from, to}, or `circuit_breaker_open` / `_close` {breaker}.
+        let is_transition = rec.action.starts_with("circuit_breaker");
         let operator = rec.actor.starts_with("operator:");
+        let system = rec.actor.starts_with("system:") || rec.actor.starts_with("daemon");
+        if !(is_transition || operator || system) {
+            // Users' own actions (login, task_submit...) are counted, not listed.
+            other_audit += 1;
+            continue;
+        }
         let message = if is_transition {
             let d = &rec.details;
-            let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
-            if s("to") == "open" {
-                breaker_opens.push((s("name"), at));
+            let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
+            let name = s("name")
+                .or_else(|| s("breaker"))
+                .unwrap_or_else(|| "?".into());
+            let to = s("to").unwrap_or_else(|| {
+                match rec
+                    .action
+                    .trim_start_matches("circuit_breaker")
+                    .trim_start_matches('_')
+                {
+                    "open" | "opened" => "open".into(),
+                    "close" | "closed" => "closed".into(),
+                    "half_open" => "half_open".into(),
+                    other => other.to_string(),
+                }
+            });
+            if to == "open" {
+                breaker_opens.push((name.clone(), at));
             }
+            let from = s("from").map(|f| format!("{f} ")).unwrap_or_default();
             format!(
-                "Circuit breaker {} {} -> {} (audit seq {}, {})",
-                s("name"),
-                s("from"),
-                s("to"),
-                rec.seq,
-                rec.actor
+                "Circuit breaker {name} {from}-> {to} (audit seq {}, {})",
+                rec.seq, rec.actor
             )
         } else {
             let mut d = rec.details.to_string();
@@ -579,6 +668,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             correlation_id: None,
             file: layout.audit_dir.clone(),
             line: None,
+            offset: None,
             at,
         };
         if operator {
@@ -630,6 +720,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             correlation_id: None,
             file: layout.breakers_file(),
             line: None,
+            offset: None,
             at,
         });
     }
@@ -670,10 +761,10 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
     }
     affected.sort();
     let summary = Summary {
-        tier2_lines: selected.len(),
-        malformed_lines: malformed,
-        by_level: summary_levels,
-        by_component,
+        tier2_lines: t2.lines,
+        malformed_lines: malformed as usize,
+        by_level: t2.levels.clone(),
+        by_component: t2.components.clone(),
         by_code: by_code.clone(),
         affected_components: affected.clone(),
         first_error: errors.first().map(|e| eref(e)),
@@ -682,6 +773,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         duration: duration.map(crate::output::human_duration),
         timeline_events: timeline.len(),
         operator_actions: operator_actions.len(),
+        other_audit_records: other_audit,
     };
 
     // Error codes: counted in Tier 2, or implied by other evidence.
@@ -700,9 +792,9 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
                 implied_by: implied.get(&c).cloned().unwrap_or_default(),
                 first_seen: times.map(|t| format_ts(t.0)),
                 last_seen: times.map(|t| format_ts(t.1)),
-                description: info.map(|i| i.description.to_string()),
-                response: info.map(|i| i.response.to_string()),
-                procedure: info.and_then(|i| i.procedure),
+                description: info.as_ref().map(|i| i.description.to_string()),
+                response: info.as_ref().map(|i| i.response.to_string()),
+                procedure: info.as_ref().and_then(|i| i.procedure),
                 code: c,
             }
         })
@@ -775,8 +867,12 @@ fn state_now(
         "database".to_string(),
         health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
     );
-    checks.insert("memory".to_string(), health::memory_check());
-    checks.insert("disk".to_string(), health::disk_check(&layout.data_dir));
+    let limits = health::Limits::from_config(layout);
+    checks.insert("memory".to_string(), health::memory_check_within(&limits));
+    checks.insert(
+        "disk".to_string(),
+        health::disk_check_within(&layout.data_dir, &limits),
+    );
     checks.insert(
         "certificate".to_string(),
         health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
@@ -796,8 +892,14 @@ fn state_now(
     let pending_recovery = std::fs::read_to_string(layout.emergency_state())
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true));
-    let doctor = crate::doctor::run(layout, settings)
+        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
+        // A postmortem is widely shared: never copy the daemon's recovery token into it.
+        .map(|mut v| {
+            crate::emergency::state::redact_secrets(&mut v);
+            v
+        });
+    // The log lines were searched above; doctor need not read them again.
+    let doctor = crate::doctor::run_with(layout, settings, false)
         .findings
         .into_iter()
         .filter(|f| f.is_problem())

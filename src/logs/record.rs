@@ -124,7 +124,7 @@ impl<'a> Record<'a> {
         }
         let entry = parse_ts(self.entry_time.as_deref()?)?;
         let exit = parse_ts(self.exit_time.as_deref()?)?;
-        let ms = exit.duration_since(entry).as_secs_f64() * 1000.0;
+        let ms = exit.duration_since(entry).as_nanos() as f64 / 1e6;
         (ms >= 0.0).then_some(ms)
     }
 

@@ -54,11 +54,28 @@ pub struct ScanEnd {
 /// Scans `reader` and calls `on_line` for each line (each line containing the
 /// needle, if one is given). Blank lines are skipped silently.
 pub fn scan<R: Read>(
+    reader: R,
+    opts: &ScanOptions<'_>,
+    on_line: impl FnMut(Line<'_>) -> ControlFlow<()>,
+) -> io::Result<ScanEnd> {
+    // One buffer per thread, reused: a fresh 2 MiB buffer per file slice
+    // would cost its page faults every time.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut buf = BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buf.resize(BLOCK + MAX_LINE, 0);
+    let result = scan_with(reader, opts, on_line, &mut buf);
+    BUF.with(|b| *b.borrow_mut() = buf);
+    result
+}
+
+fn scan_with<R: Read>(
     mut reader: R,
     opts: &ScanOptions<'_>,
     mut on_line: impl FnMut(Line<'_>) -> ControlFlow<()>,
+    buf: &mut [u8],
 ) -> io::Result<ScanEnd> {
-    let mut buf = vec![0u8; BLOCK + MAX_LINE];
     let mut end = ScanEnd {
         consumed: opts.start,
         ..ScanEnd::default()
@@ -121,7 +138,9 @@ pub fn scan<R: Read>(
                 if opts.end.is_some_and(|e| offset >= e) {
                     return Ok(end);
                 }
-                if opts.needle.is_none_or(|f| f.find(tail).is_some()) {
+                if tail.len() > MAX_LINE {
+                    end.too_long += 1;
+                } else if opts.needle.is_none_or(|f| f.find(tail).is_some()) {
                     let line = Line {
                         offset,
                         bytes: tail,
@@ -148,6 +167,75 @@ pub fn scan<R: Read>(
         base += pos as u64;
         filled -= pos;
     }
+}
+
+/// Like [`scan`], over bytes already in memory (a mapped file): no copy at
+/// all. `opts.start` is the offset of `data[0]`.
+pub fn scan_bytes(
+    data: &[u8],
+    opts: &ScanOptions<'_>,
+    mut on_line: impl FnMut(Line<'_>) -> ControlFlow<()>,
+) -> ScanEnd {
+    let start = opts.start;
+    let mut end = ScanEnd {
+        consumed: start,
+        ..ScanEnd::default()
+    };
+    let mut pos = 0usize;
+    if opts.skip_first_partial {
+        match memchr::memchr(b'\n', data) {
+            Some(i) => pos = i + 1,
+            None => {
+                end.consumed = start + data.len() as u64;
+                return end;
+            }
+        }
+        end.consumed = start + pos as u64;
+    }
+    // The lines this call owns are those starting before `end`: the last
+    // one ends at the first newline at or after byte `end - 1`.
+    let stop = match opts.end.map(|e| e.saturating_sub(start) as usize) {
+        Some(rel) if rel < data.len() => {
+            if rel <= pos {
+                return end;
+            }
+            memchr::memchr(b'\n', &data[rel - 1..]).map_or(data.len(), |i| rel + i)
+        }
+        _ => data.len(),
+    };
+    let body = &data[pos..stop];
+    let complete = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+    if complete > 0 {
+        let flow = complete_lines(
+            &body[..complete],
+            start + pos as u64,
+            opts,
+            &mut end,
+            &mut on_line,
+        );
+        end.consumed = start + (pos + complete) as u64;
+        if flow.is_break() && opts.end.is_none() {
+            end.stopped = true;
+            return end;
+        }
+    }
+    let tail = &body[complete..];
+    if !tail.is_empty() && !opts.hold_tail && !is_blank(tail) {
+        if tail.len() > MAX_LINE {
+            end.too_long += 1;
+        } else if opts.needle.is_none_or(|f| f.find(tail).is_some()) {
+            let line = Line {
+                offset: start + (pos + complete) as u64,
+                bytes: tail,
+                terminated: false,
+            };
+            if on_line(line).is_break() {
+                end.stopped = true;
+            }
+        }
+        end.consumed = start + stop as u64;
+    }
+    end
 }
 
 /// Reads until at least one byte or EOF, retrying on EINTR.
@@ -304,6 +392,40 @@ mod tests {
         let (l, e) = lines(&data, &ScanOptions::default());
         assert_eq!(l.len(), 3);
         assert_eq!(e.too_long, 2);
+    }
+
+    #[test]
+    fn bytes_and_stream_agree() {
+        let mut data: Vec<u8> = (0..3000)
+            .flat_map(|i| format!("line {i} {}\n", "ab".repeat(i % 41)).into_bytes())
+            .collect();
+        data.extend(std::iter::repeat_n(b'q', MAX_LINE + 3));
+        data.extend(b"\nlast ab");
+        let f = Finder::new("abab");
+        for needle in [None, Some(&f)] {
+            for (start, end) in [
+                (0usize, None),
+                (0, Some(5000u64)),
+                (4999, Some(20_000)),
+                (20_000, None),
+            ] {
+                let opts = ScanOptions {
+                    needle,
+                    start: start as u64,
+                    skip_first_partial: start > 0,
+                    end,
+                    hold_tail: false,
+                };
+                let (a, ea) = lines(&data[start..], &opts);
+                let mut b = Vec::new();
+                let eb = scan_bytes(&data[start..], &opts, |l| {
+                    b.push((l.offset, l.bytes.to_vec(), l.terminated));
+                    ControlFlow::Continue(())
+                });
+                assert_eq!(a, b, "start {start} end {end:?}");
+                assert_eq!(ea.too_long, eb.too_long, "start {start} end {end:?}");
+            }
+        }
     }
 
     #[test]

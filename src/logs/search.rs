@@ -28,15 +28,17 @@ use rayon::prelude::*;
 use super::LogFile;
 use super::query::{Query, Verdict};
 use super::record::{Malformed, Record};
-use super::scan::{self, ScanOptions};
+use super::scan::{self, MAX_LINE, ScanOptions};
 use crate::error::{Context, Result};
 
 /// Plain files larger than this are searched in slices of this size.
-const SLICE: u64 = 64 << 20;
+const SLICE: u64 = if cfg!(test) { 64 << 10 } else { 64 << 20 };
+/// Slices of a memory-mapped file.
+const MAP_SLICE: u64 = if cfg!(test) { 32 << 10 } else { 16 << 20 };
 /// A unit spills its matches to disk past this many bytes of lines.
-const SPILL_AT: usize = 8 << 20;
+const SPILL_AT: usize = if cfg!(test) { 8 << 10 } else { 8 << 20 };
 /// Matches kept in memory across finished units before they too spill.
-const RETAIN_MAX: usize = 32 << 20;
+const RETAIN_MAX: usize = if cfg!(test) { 16 << 10 } else { 24 << 20 };
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchOptions {
@@ -133,14 +135,45 @@ struct Entry {
 struct Unit {
     file: usize,
     gzip: bool,
+    /// Read through a memory map of just this unit's bytes.
+    map: bool,
     start: u64,
     end: Option<u64>,
 }
 
-/// A sorted run of matches, in memory or spilled.
+/// A sorted run of matches, in memory or spilled. A spilled run is a chain
+/// of files whose key ranges follow one another (a file's lines are mostly
+/// in time order, so a unit's spills usually chain), read one after the
+/// other: the merge then has one cursor per unit, not one per spill, and
+/// its read buffers do not grow with the input.
 enum Run {
     Mem { entries: Vec<Entry>, bytes: Vec<u8> },
-    Disk(File),
+    Disk(Vec<File>),
+}
+
+/// Spilled files of one unit, grouped into chains.
+#[derive(Default)]
+struct Chains {
+    done: Vec<Run>,
+    current: Vec<File>,
+    last: Option<Key>,
+}
+
+impl Chains {
+    fn add(&mut self, file: File, first: Key, last: Key) {
+        if self.last.is_some_and(|l| l > first) {
+            self.done.push(Run::Disk(std::mem::take(&mut self.current)));
+        }
+        self.current.push(file);
+        self.last = Some(last);
+    }
+
+    fn finish(mut self) -> Vec<Run> {
+        if !self.current.is_empty() {
+            self.done.push(Run::Disk(self.current));
+        }
+        self.done
+    }
 }
 
 #[derive(Default)]
@@ -171,7 +204,7 @@ pub fn search(
     };
     let mut units = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        match plan(i, f) {
+        match plan(i, f, query) {
             Ok(mut u) => units.append(&mut u),
             Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
         }
@@ -203,24 +236,40 @@ pub fn search(
 }
 
 /// Cuts a file into units.
-fn plan(i: usize, f: &LogFile) -> std::io::Result<Vec<Unit>> {
+/// Cuts a file into units. A file is memory-mapped (no copy, the fast path
+/// of a needle search) only when the query has a byte needle, so few pages
+/// are kept, and when nobody has written it for a while, so it cannot
+/// shrink under the map; a mapped slice is small, so the mapped pages
+/// counted in the resident set stay small too.
+fn plan(i: usize, f: &LogFile, query: &Query) -> std::io::Result<Vec<Unit>> {
     let gzip = f.is_gzip()?;
-    let size = std::fs::metadata(&f.path)?.len();
-    if gzip || size <= SLICE {
+    let meta = std::fs::metadata(&f.path)?;
+    let size = meta.len();
+    let map = !gzip
+        && query.needle().is_some()
+        && meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= SETTLED);
+    let slice = if map { MAP_SLICE } else { SLICE };
+    if gzip || size <= slice {
         return Ok(vec![Unit {
             file: i,
             gzip,
+            map,
             start: 0,
             end: None,
         }]);
     }
-    let n = size.div_ceil(SLICE);
+    let n = size.div_ceil(slice);
     Ok((0..n)
         .map(|k| Unit {
             file: i,
             gzip: false,
-            start: k * SLICE,
-            end: (k + 1 < n).then_some((k + 1) * SLICE),
+            map,
+            start: k * slice,
+            end: (k + 1 < n).then_some((k + 1) * slice),
         })
         .collect())
 }
@@ -236,7 +285,7 @@ fn scan_unit(
     mut on_match: impl FnMut(&Record<'_>, Option<Timestamp>, scan::Line<'_>) -> ControlFlow<()>,
 ) {
     let path = &files[u.file].path;
-    let mut file = match File::open(path) {
+    let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             out.error = Some((path.clone(), e.to_string()));
@@ -252,17 +301,6 @@ fn scan_unit(
         });
     }
     let scan_start = u.start.saturating_sub(1);
-    if scan_start > 0
-        && let Err(e) = file.seek(SeekFrom::Start(scan_start))
-    {
-        out.error = Some((path.clone(), e.to_string()));
-        return;
-    }
-    let reader: Box<dyn Read> = if u.gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
     let finder = query.finder();
     let sopts = ScanOptions {
         needle: finder.as_ref(),
@@ -276,7 +314,7 @@ fn scan_unit(
     let malformed = &mut out.malformed;
     let filter_errors = &mut out.filter_errors;
     let first_filter_error = &mut out.first_filter_error;
-    let result = scan::scan(reader, &sopts, |line| {
+    let on_line = |line: scan::Line<'_>| {
         let rec = match Record::parse(line.bytes) {
             Ok(r) => r,
             Err(kind) => {
@@ -302,7 +340,34 @@ fn scan_unit(
                 on_match(&rec, time, line)
             }
         }
-    });
+    };
+    let result = if u.map && !sopts.hold_tail {
+        // Only this unit's bytes, plus room for its last line to end.
+        let to = u
+            .end
+            .map_or(u64::MAX, |e| e.saturating_add(MAX_LINE as u64 + 1));
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0).min(to);
+        let mapped = if len > scan_start {
+            // SAFETY: the map is only read, and only files nobody has
+            // written for a while are mapped (see `plan`): a file that
+            // shrank while mapped would fault.
+            unsafe {
+                memmap2::MmapOptions::new()
+                    .offset(scan_start)
+                    .len((len - scan_start) as usize)
+                    .map(&file)
+            }
+            .ok()
+        } else {
+            None
+        };
+        match mapped {
+            Some(map) => Ok(scan::scan_bytes(&map, &sopts, on_line)),
+            None => read_unit(file, scan_start, u.gzip, &sopts, on_line),
+        }
+    } else {
+        read_unit(file, scan_start, u.gzip, &sopts, on_line)
+    };
     match result {
         Ok(end) => {
             if end.too_long > 0 {
@@ -324,6 +389,26 @@ fn scan_unit(
     }
 }
 
+/// How long a file must have gone unwritten before it is mapped.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn read_unit(
+    mut file: File,
+    scan_start: u64,
+    gzip: bool,
+    opts: &ScanOptions<'_>,
+    on_line: impl FnMut(scan::Line<'_>) -> ControlFlow<()>,
+) -> std::io::Result<scan::ScanEnd> {
+    if scan_start > 0 {
+        file.seek(SeekFrom::Start(scan_start))?;
+    }
+    if gzip {
+        scan::scan(flate2::read::MultiGzDecoder::new(file), opts, on_line)
+    } else {
+        scan::scan(file, opts, on_line)
+    }
+}
+
 fn run_unit(
     u: &Unit,
     files: &[LogFile],
@@ -334,7 +419,7 @@ fn run_unit(
 ) -> UnitOut {
     let mut out = UnitOut::default();
     let mut acc = Acc::default();
-    let mut runs = Vec::new();
+    let mut chains = Chains::default();
     let mut matched = 0u64;
     let mut failed = false;
     scan_unit(
@@ -353,15 +438,11 @@ fn run_unit(
                 file: u.file as u32,
                 offset: line.offset,
             };
-            acc.push(key, line.bytes);
-            if let Some(limit) = opts.limit
-                && acc.entries.len() >= 2 * limit + 1024
-            {
-                acc.keep_first(limit);
-            }
-            if acc.bytes.len() > SPILL_AT {
+            // Spill before the arena would grow past the budget, so its
+            // capacity never doubles beyond it.
+            if acc.bytes.len() + line.bytes.len() > SPILL_AT && !acc.entries.is_empty() {
                 match acc.spill() {
-                    Ok(run) => runs.push(run),
+                    Ok((f, first, last)) => chains.add(f, first, last),
                     Err(e) => {
                         failed = true;
                         *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
@@ -369,35 +450,42 @@ fn run_unit(
                     }
                 }
             }
+            acc.push(key, line.bytes);
+            if let Some(limit) = opts.limit
+                && acc.entries.len() >= 2 * limit + 1024
+            {
+                acc.keep_first(limit);
+            }
             ControlFlow::Continue(())
         },
     );
     out.matched = matched;
-    out.runs = runs;
     if failed {
         return out;
     }
     if let Some(limit) = opts.limit {
         acc.keep_first(limit);
     }
-    if acc.entries.is_empty() {
-        return out;
-    }
-    acc.entries.sort_unstable_by_key(|e| e.key);
-    let size = acc.bytes.len();
-    let before = retained.fetch_add(size, Ordering::SeqCst);
-    if before + size > RETAIN_MAX {
-        retained.fetch_sub(size, Ordering::SeqCst);
-        match acc.spill() {
-            Ok(run) => out.runs.push(run),
-            Err(e) => *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+    if !acc.entries.is_empty() {
+        acc.entries.sort_unstable_by_key(|e| e.key);
+        let size = acc.bytes.len();
+        let before = retained.fetch_add(size, Ordering::SeqCst);
+        if before + size > RETAIN_MAX {
+            retained.fetch_sub(size, Ordering::SeqCst);
+            match acc.spill() {
+                Ok((f, first, last)) => chains.add(f, first, last),
+                Err(e) => *spill_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+            }
+        } else {
+            acc.bytes.shrink_to_fit();
+            acc.entries.shrink_to_fit();
+            out.runs.push(Run::Mem {
+                entries: acc.entries,
+                bytes: acc.bytes,
+            });
         }
-    } else {
-        out.runs.push(Run::Mem {
-            entries: acc.entries,
-            bytes: acc.bytes,
-        });
     }
+    out.runs.extend(chains.finish());
     out
 }
 
@@ -417,7 +505,7 @@ pub fn fold<T: Send>(
     };
     let mut units = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        match plan(i, f) {
+        match plan(i, f, query) {
             Ok(mut u) => units.append(&mut u),
             Err(e) => summary.unreadable.push((f.path.clone(), e.to_string())),
         }
@@ -478,8 +566,9 @@ impl Acc {
         self.bytes = bytes;
     }
 
-    /// Writes the matches as a sorted run to an anonymous temporary file.
-    fn spill(&mut self) -> Result<Run> {
+    /// Writes the matches as a sorted run to an anonymous temporary file;
+    /// returns it with its first and last keys.
+    fn spill(&mut self) -> Result<(File, Key, Key)> {
         self.entries.sort_unstable_by_key(|e| e.key);
         let file =
             tempfile::tempfile().context("cannot create a temporary file for sorting matches")?;
@@ -500,9 +589,11 @@ impl Acc {
             .map_err(|e| e.into_error())
             .context("temporary file")?;
         file.seek(SeekFrom::Start(0)).context("temporary file")?;
+        let first = self.entries[0].key;
+        let last = self.entries[self.entries.len() - 1].key;
         self.entries.clear();
         self.bytes.clear();
-        Ok(Run::Disk(file))
+        Ok((file, first, last))
     }
 }
 
@@ -515,6 +606,8 @@ enum Cursor {
     },
     Disk {
         reader: BufReader<File>,
+        /// The files of the chain still to read, in order.
+        rest: std::vec::IntoIter<File>,
         line: Vec<u8>,
     },
 }
@@ -528,12 +621,20 @@ impl Cursor {
                 *next += 1;
                 Ok(k)
             }
-            Cursor::Disk { reader, line } => {
+            Cursor::Disk { reader, rest, line } => {
                 let mut head = [0u8; 36];
-                match reader.read_exact(&mut head) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-                    Err(e) => return Err(e),
+                loop {
+                    match reader.read_exact(&mut head) {
+                        Ok(()) => break,
+                        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                            // Runs end on a record boundary: next file.
+                            match rest.next() {
+                                Some(f) => *reader = BufReader::with_capacity(1 << 16, f),
+                                None => return Ok(None),
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 let ts = i128::from_le_bytes(head[0..16].try_into().expect("16 bytes"));
                 let file = u32::from_le_bytes(head[16..20].try_into().expect("4 bytes"));
@@ -576,10 +677,15 @@ fn merge(
                 bytes,
                 next: 0,
             },
-            Run::Disk(f) => Cursor::Disk {
-                reader: BufReader::with_capacity(1 << 16, f),
-                line: Vec::new(),
-            },
+            Run::Disk(files) => {
+                let mut rest = files.into_iter();
+                let first = rest.next().expect("a chain has at least one file");
+                Cursor::Disk {
+                    reader: BufReader::with_capacity(1 << 16, first),
+                    rest,
+                    line: Vec::new(),
+                }
+            }
         })
         .collect();
     let mut heap = BinaryHeap::with_capacity(cursors.len());
@@ -610,4 +716,118 @@ fn merge(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines with times out of order inside each file, big enough to be cut
+    /// into slices and to spill many runs (the test constants are small):
+    /// the merge must still equal a stable sort by time of all lines in
+    /// file order.
+    #[test]
+    fn slices_and_spills_merge_like_a_stable_sort() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        let mut all: Vec<(Option<i64>, Vec<u8>)> = Vec::new();
+        let mut seed = 7u64;
+        for f in 0..3 {
+            let mut text = Vec::new();
+            for i in 0..3000u64 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let ms = (i * 10 + (seed >> 40) % 300) as i64 + f * 5000;
+                let line = if (seed >> 20).is_multiple_of(50) {
+                    format!("{{\"n\":\"{f}-{i}\"}}")
+                } else {
+                    let t = Timestamp::from_millisecond(1_700_000_000_000 + ms).unwrap();
+                    format!("{{\"timestamp\":\"{t}\",\"n\":\"{f}-{i}\"}}")
+                };
+                text.extend_from_slice(line.as_bytes());
+                text.push(b'\n');
+                let key = line.contains("timestamp").then_some(ms);
+                all.push((key, line.into_bytes()));
+            }
+            let p = dir.path().join(format!("orchestrator.log.{}", 3 - f));
+            std::fs::write(&p, text).unwrap();
+            files.push(LogFile::named(p));
+        }
+        all.sort_by_key(|(k, _)| k.map_or(i64::MIN, |k| k));
+        let want: Vec<Vec<u8>> = all.into_iter().map(|x| x.1).collect();
+        for limit in [None, Some(1), Some(777)] {
+            let mut got = Vec::new();
+            let opts = SearchOptions {
+                limit,
+                ..SearchOptions::default()
+            };
+            let summary = search(&files, &Query::default(), &opts, |m| {
+                got.push(m.line.to_vec());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            let n = limit.unwrap_or(want.len());
+            assert_eq!(got.len(), n);
+            assert!(got == want[..n], "limit {limit:?}");
+            assert_eq!(summary.matched, n as u64);
+        }
+    }
+
+    /// A needle search over settled (mapped, in small slices) files finds
+    /// the same lines in the same order as over live (read) files.
+    #[test]
+    fn mapped_and_read_files_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for f in 0..2 {
+            let mut text = Vec::new();
+            for i in 0..4000u64 {
+                let cid = if i % 7 == 0 { "ab12" } else { "cd34" };
+                let t = Timestamp::from_millisecond(1_700_000_000_000 + ((i * 37) % 5000) as i64)
+                    .unwrap();
+                text.extend(
+                    format!(
+                        "{{\"timestamp\":\"{t}\",\"correlation_id\":\"{cid}\",\"n\":\"{f}-{i}\"}}\n"
+                    )
+                    .bytes(),
+                );
+                if i == 2000 {
+                    text.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+                    text.extend(b"ab12\n");
+                }
+            }
+            text.extend(b"{\"correlation_id\":\"ab12\",\"n\":\"tail\"");
+            let p = dir.path().join(format!("debug.log.{}", 2 - f));
+            std::fs::write(&p, text).unwrap();
+            files.push(LogFile::named(p));
+        }
+        let query = Query {
+            correlation_id: Some("ab12".into()),
+            ..Query::default()
+        };
+        let run = || {
+            let mut got = Vec::new();
+            let summary = search(&files, &query, &SearchOptions::default(), |m| {
+                got.push(m.line.to_vec());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            (got, summary.malformed)
+        };
+        let (live, live_bad) = run();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for f in &files {
+            File::options()
+                .write(true)
+                .open(&f.path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+            assert!(plan(0, f, &query).unwrap().iter().all(|u| u.map));
+        }
+        let (mapped, mapped_bad) = run();
+        assert_eq!(live.len(), 2 * (4000 / 7 + 1));
+        assert!(live == mapped);
+        assert_eq!(live_bad, mapped_bad);
+        assert_eq!(mapped_bad.get(&Malformed::Truncated), Some(&2));
+    }
 }

@@ -178,7 +178,7 @@ fn assemble(root: &str, name: &str, groups: &mut BTreeMap<String, Vec<Step>>) ->
         }
     }
     let mut duration_ms = match (&start, &end) {
-        (Some(s), Some(e)) => Some(e.0.duration_since(s.0).as_secs_f64() * 1000.0),
+        (Some(s), Some(e)) => Some(e.0.duration_since(s.0).as_nanos() as f64 / 1e6),
         _ => None,
     };
     // A single-line operation that says how long it took.

@@ -32,8 +32,6 @@ pub struct JsonlPlan {
     /// Where the original goes; None when nothing needs to change.
     pub corrupt_copy: Option<PathBuf>,
     #[serde(skip)]
-    content: Vec<u8>,
-    #[serde(skip)]
     mode_bits: u32,
 }
 
@@ -72,7 +70,7 @@ pub fn refuse_audit(layout: &Layout, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads a file and decides which lines stay.
+/// Reads a file (as a stream) and counts which lines stay.
 pub fn plan(path: &Path) -> Result<JsonlPlan> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -83,28 +81,29 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
         )));
     }
     let gzip = path.extension().is_some_and(|e| e == "gz");
-    let bytes = logfiles::read_maybe_gz(path).map_err(|e| {
-        let msg = e.message.clone();
-        Error::integrity(msg).hint("a damaged .gz rotation cannot be repaired line by line; `talos log prune` or delete it")
-    })?;
-    let mut content = Vec::with_capacity(bytes.len());
     let (mut lines, mut kept, mut dropped, mut blank) = (0, 0, 0, 0);
     let mut dropped_lines = Vec::new();
-    for (i, line) in logfiles::lines(&bytes).enumerate() {
+    logfiles::for_each_line(path, |n, line| {
         lines += 1;
         if line.trim_ascii().is_empty() {
             blank += 1;
         } else if logfiles::is_json_object(line) {
             kept += 1;
-            content.extend_from_slice(line);
-            content.push(b'\n');
         } else {
             dropped += 1;
             if dropped_lines.len() < 20 {
-                dropped_lines.push(i + 1);
+                dropped_lines.push(n);
             }
         }
-    }
+    })
+    .map_err(|e| {
+        let damaged = gzip.then_some("a damaged .gz rotation cannot be repaired line by line; `talos log prune` or delete it");
+        let mut err = Error::integrity(e.message.clone());
+        if let Some(h) = damaged {
+            err = err.hint(h);
+        }
+        err
+    })?;
     let mode_bits = meta.permissions().mode() & 0o7777;
     let mut p = JsonlPlan {
         path: path.to_path_buf(),
@@ -116,7 +115,6 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
         blank,
         dropped_lines,
         corrupt_copy: None,
-        content,
         mode_bits,
     };
     if p.changes() {
@@ -125,23 +123,46 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
     Ok(p)
 }
 
-/// Keeps the original as `corrupt_copy`, then replaces the file atomically.
+/// Writes the lines that are JSON objects of `path` to `w`.
+fn copy_objects(path: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut failed: Option<std::io::Error> = None;
+    logfiles::for_each_line(path, |_, line| {
+        if failed.is_none()
+            && !line.trim_ascii().is_empty()
+            && logfiles::is_json_object(line)
+            && let Err(e) = w.write_all(line).and_then(|_| w.write_all(b"\n"))
+        {
+            failed = Some(e);
+        }
+    })
+    .map_err(|e| std::io::Error::other(e.message))?;
+    failed.map_or(Ok(()), Err)
+}
+
+/// Keeps the original as `corrupt_copy`, then replaces the file atomically
+/// (both streamed, so a file of any size takes little memory).
 pub fn apply(plan: &JsonlPlan) -> Result<()> {
     let Some(copy) = &plan.corrupt_copy else {
         return Ok(());
     };
-    let original = std::fs::read(&plan.path)
-        .with_context(|| format!("cannot read {}", plan.path.display()))?;
-    fsutil::write_atomic(copy, &original, plan.mode_bits)?;
+    fsutil::write_atomic_with(copy, plan.mode_bits, |w| {
+        let mut f = std::fs::File::open(&plan.path)?;
+        std::io::copy(&mut f, w)?;
+        Ok(())
+    })?;
     if plan.gzip {
         fsutil::write_atomic_with(&plan.path, plan.mode_bits, |w| {
             let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
-            gz.write_all(&plan.content)?;
+            copy_objects(&plan.path, &mut gz)?;
             gz.finish()?;
             Ok(())
         })
     } else {
-        fsutil::write_atomic(&plan.path, &plan.content, plan.mode_bits)
+        fsutil::write_atomic_with(&plan.path, plan.mode_bits, |w| {
+            let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
+            copy_objects(&plan.path, &mut buf)?;
+            buf.flush()
+        })
     }
 }
 

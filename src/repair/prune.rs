@@ -6,7 +6,7 @@
 //!   newest first (`.1`, `.2`, ...); the first rotation that would take the
 //!   tier past 50 MiB, and every older one, go.
 //! - Temporary files under DATA_DIR (`*.tmp`, `.restore-staging-*`,
-//!   everything in `DATA_DIR/tmp/`) and partial backups (`.backup_*.tmp`,
+//!   everything in `DATA_DIR/tmp/`) and partial backups (`.tmp-backup-*`,
 //!   `*.tmp`) in the backup directory. One modified in the last 15 minutes
 //!   may belong to a backup or restore still running and is left alone; a
 //!   restore staging area is kept while `restore.journal` says a restore is
@@ -140,7 +140,9 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<PrunePlan> {
     if let Ok(rd) = std::fs::read_dir(backup_dir) {
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".tmp") {
+            // `.tmp-backup-*` is where `talos backup create` builds an
+            // archive; a killed backup leaves it behind.
+            if name.ends_with(".tmp") || name.starts_with(crate::archive::create::TMP_PREFIX) {
                 temps.push(e.path());
             }
         }

@@ -190,14 +190,21 @@ pub fn write_chain(
     let mut story = stories.into_iter().peekable();
     let mut i = 0u64;
     let mut last_anchor: Option<Anchor> = None;
+    // The jitter of the next random record is drawn before it is compared
+    // with the next story record, so records are merged by the times they
+    // carry and the chain's timestamps never go backwards.
+    let mut jitter: Option<i64> = None;
     loop {
-        let next_random = (i < n_random).then(|| begin + i as i64 * step);
+        let next_random = (i < n_random).then(|| {
+            let j = *jitter.get_or_insert_with(|| rng.below(step as u64) as i64);
+            begin + i as i64 * step + j
+        });
         let rec = match (next_random, story.peek()) {
             (Some(t), Some(s)) if s.ts <= t => story.next().expect("peeked"),
             (Some(t), _) => {
                 i += 1;
-                let jitter = rng.below(step as u64) as i64;
-                random_rec(&mut rng, t + jitter)
+                jitter = None;
+                random_rec(&mut rng, t)
             }
             (None, Some(_)) => story.next().expect("peeked"),
             (None, None) => break,

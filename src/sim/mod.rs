@@ -256,6 +256,7 @@ impl Sim {
         sim.open_db();
         sim.write_pid_file()?;
         sim.heartbeat();
+        sim.save_state("running");
 
         set_handler(Signal::SIGTERM, SigHandler::Handler(on_term));
         set_handler(Signal::SIGINT, SigHandler::Handler(on_term));
@@ -398,6 +399,27 @@ impl Sim {
             crate::fsutil::write_atomic(&self.layout.heartbeat(), line.as_bytes(), 0o644)
         {
             eprintln!("talos-sim: cannot write the heartbeat: {e}");
+        }
+    }
+
+    /// Saves the daemon's own state to STATE_DIR/orchestrator.json (CONTRACT
+    /// §2: a stopping daemon saves state): status, PID, start time and the
+    /// time of this checkpoint. Every other key of the file is kept.
+    fn save_state(&self, status: &str) {
+        let path = self.layout.orchestrator_state();
+        let mut doc = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .filter(Value::is_object)
+            .unwrap_or_else(|| json!({}));
+        let map = doc.as_object_mut().expect("object");
+        map.insert("status".into(), json!(status));
+        map.insert("pid".into(), json!(self.pid));
+        map.insert("started_at".into(), json!(format_ts(self.started_at)));
+        map.insert("last_checkpoint".into(), json!(format_ts(Timestamp::now())));
+        map.insert("active_tasks".into(), json!([]));
+        if let Err(e) = crate::fsutil::write_json_atomic(&path, &doc, 0o600) {
+            eprintln!("talos-sim: cannot save {}: {e}", path.display());
         }
     }
 
@@ -883,11 +905,12 @@ impl Sim {
                 json!({"active": 1, "idle": 0, "max": 1}),
             );
         }
+        let limits = health::Limits::from_config(&self.layout);
         let checks = json!({
             "orchestrator": orchestrator,
             "database": database,
-            "memory": health::memory_check(),
-            "disk": health::disk_check(&self.layout.data_dir),
+            "memory": health::memory_check_within(&limits),
+            "disk": health::disk_check_within(&self.layout.data_dir, &limits),
         });
         let status = Overall::from_checks(checks.as_object().into_iter().flat_map(|m| m.values()));
         let code = if status == Overall::Unhealthy {
@@ -1009,6 +1032,7 @@ impl Sim {
             eprintln!("talos-sim: {e}");
         }
         self.heartbeat();
+        self.save_state("running");
         self.log2("INFO", "orchestrator", "Orchestrator restarted", &cid, None);
     }
 
@@ -1016,6 +1040,11 @@ impl Sim {
 
     fn stop(mut self, stop: Stop) -> ExitCode {
         self.save_breakers();
+        // State first, so an emergency preserve holds the saved state.
+        self.save_state(match stop {
+            Stop::Sigterm => "stopped",
+            Stop::Panic { .. } => "emergency_stopped",
+        });
         let cid = new_id(&mut self.rng);
         match stop {
             Stop::Sigterm => {

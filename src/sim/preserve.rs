@@ -1,6 +1,6 @@
 //! The emergency preserve a live daemon writes when it panics (CONTRACT §3):
 //! `DATA_DIR/emergency_preserves/emergency_YYYYMMDD_HHMMSS.tar.gz` holding
-//! `config/`, `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
+//! `config/` (without `ssl/` and `secrets/`), `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
 //! most 10 are kept, the oldest go first.
 
 use std::fs::File;
@@ -49,22 +49,18 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
     let dir = layout.preserves_dir();
     std::fs::create_dir_all(&dir)?;
     let stamp = now.strftime("%Y%m%d_%H%M%S").to_string();
-    let mut final_path = dir.join(format!("emergency_{stamp}.tar.gz"));
-    let mut n = 1;
-    while final_path.exists() {
-        final_path = dir.join(format!("emergency_{stamp}_{n}.tar.gz"));
-        n += 1;
-    }
     let tmp = dir.join(format!(
         ".emergency_{stamp}.tar.gz.tmp{}",
         std::process::id()
     ));
-    let result = (|| {
+    let result = (|| -> std::io::Result<PathBuf> {
         let file = File::create(&tmp)?;
         let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::fast()));
         tar.mode(tar::HeaderMode::Complete);
-        let ssl = layout.ssl_dir.clone();
-        add_dir(&mut tar, &layout.config_dir, "config", &[ssl.as_path()])?;
+        // CONFIG_DIR without ssl/ and secrets/: the admin token never goes
+        // into a preserve (CONTRACT §2), as in the preserve talos writes.
+        let skip = [layout.ssl_dir.as_path(), layout.secrets_dir.as_path()];
+        add_dir(&mut tar, &layout.config_dir, "config", &skip)?;
         add_dir(&mut tar, &layout.state_dir, "state", &[])?;
         tar.append_dir("logs", &layout.log_dir)?;
         let log = layout.orchestrator_log();
@@ -93,15 +89,54 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
         gz.flush()?;
         let file = gz.finish()?;
         file.sync_all()?;
-        std::fs::rename(&tmp, &final_path)?;
-        File::open(&dir)?.sync_all()
+        let final_path = place(&tmp, &dir, now)?;
+        File::open(&dir)?.sync_all()?;
+        Ok(final_path)
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
+    let _ = std::fs::remove_file(&tmp);
+    let final_path = result?;
     prune(&dir);
     Ok(final_path)
+}
+
+/// Links the finished archive in as `emergency_YYYYMMDD_HHMMSS.tar.gz`
+/// (CONTRACT §3). When that name is taken (two panics in one second, or
+/// talos's own preserve), or an existing preserve is newer (a clock set
+/// back), the next free second is used, so the name keeps the contract's
+/// format and the newest preserve always sorts last. The link never
+/// replaces an existing file.
+fn place(tmp: &Path, dir: &Path, now: jiff::Timestamp) -> std::io::Result<PathBuf> {
+    let newest = std::fs::read_dir(dir)?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| {
+            let stamp = n.strip_prefix("emergency_")?.strip_suffix(".tar.gz")?;
+            jiff::civil::DateTime::strptime("%Y%m%d_%H%M%S", stamp)
+                .ok()?
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp())
+        })
+        .max();
+    let mut start = now;
+    if let Some(t) = newest
+        && t >= start
+    {
+        start = t + jiff::SignedDuration::from_secs(1);
+    }
+    for bump in 0..120 {
+        let t = start + jiff::SignedDuration::from_secs(bump);
+        let candidate = dir.join(format!("emergency_{}.tar.gz", t.strftime("%Y%m%d_%H%M%S")));
+        match std::fs::hard_link(tmp, &candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "no free preserve name in {}",
+        dir.display()
+    )))
 }
 
 fn prune(dir: &Path) {

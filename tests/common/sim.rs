@@ -103,6 +103,8 @@ impl Sim {
         if !sim.url.starts_with("http") {
             // Give stderr a moment to arrive for the message.
             let status = sim.wait_exit(Duration::from_millis(500));
+            // The stderr pipe is drained on a thread: let it catch up.
+            wait_for(Duration::from_millis(500), || !sim.stderr().is_empty());
             return Err(format!(
                 "no URL within {START_TIMEOUT:?} (exit: {status:?}); stderr:\n{}",
                 sim.stderr()
@@ -221,6 +223,7 @@ pub fn minimal_install(root: &Path) -> &'static str {
         "etc/talos/config.yaml",
         "version: \"4.0\"\norchestrator:\n  process_match: talos\nlogging:\n  level: INFO\n",
     );
+    super::ignore_host_limits(root);
     write("etc/talos/secrets/admin_token", &format!("{TOKEN}\n"));
     write(
         "var/lib/talos/state/circuit_breakers.json",
@@ -265,6 +268,7 @@ pub fn sandbox_install(root: &Path) -> String {
         "sandbox init failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    super::ignore_host_limits(root);
     std::fs::read_to_string(root.join("etc/talos/secrets/admin_token"))
         .unwrap()
         .lines()

@@ -15,7 +15,13 @@ use crate::output::table;
 /// With --json, one JSON array of the records.
 ///
 /// Example: talos audit query --action panic,restore --since 7d --last 20
+///
+/// EXIT STATUS: 0 printed (also when nothing matches, or damaged lines were
+/// skipped: the chain's integrity is `talos audit verify-chain`'s job);
+/// 1 the audit files cannot be read; 2 usage (e.g. a --since that is not a
+/// time).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct QueryArgs {
     /// Only these actions (comma-separated, exact names)
     #[arg(long, value_name = "A", value_delimiter = ',')]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::super::{Ctx, Exit};
 use crate::audit::anchors::external_anchors;
 use crate::audit::{Anchor, AnchorFrom, ChainReport, VerifyOptions, verify_chain_with};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::human_bytes;
 
 /// Check every record of the audit chain: its hash, its link to the record
@@ -24,8 +24,14 @@ use crate::output::human_bytes;
 ///
 /// Example: talos audit verify-chain --anchor 1234:9f86d081884c7d65...
 ///
-/// EXIT STATUS: 0 the chain verifies; 3 it does not (damage, tampering, a
-/// rewritten or truncated history); 1 the files could not be read.
+/// An existing AUDIT_DIR without records is an empty chain (ok). A missing
+/// AUDIT_DIR in an installation (DATA_DIR exists) is a failure: the log was
+/// deleted. A --root that is no installation at all is an error.
+///
+/// EXIT STATUS: 0 the chain verifies (or AUDIT_DIR exists and is empty);
+/// 3 it does not (damage, tampering, a rewritten or truncated history, the
+/// audit directory missing from an installation); 1 the files could not be
+/// read, or --root / TALOS_ROOT is not a talos installation.
 #[derive(Debug, Args)]
 #[command(after_long_help = super::ANCHORING)]
 pub struct VerifyChainArgs {
@@ -56,6 +62,16 @@ struct VerifyOutput<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
+    let audit_dir = &ctx.layout.audit_dir;
+    if std::fs::symlink_metadata(audit_dir).is_err() && !ctx.layout.data_dir.is_dir() {
+        return Err(Error::failed(format!(
+            "{} is not a talos installation: neither {} nor {} exists",
+            ctx.layout.root.display(),
+            audit_dir.display(),
+            ctx.layout.data_dir.display()
+        ))
+        .hint("check --root (or TALOS_ROOT): it names the directory the installation is rooted at, / by default"));
+    }
     let mut anchors: Vec<AnchorFrom> = args
         .anchor
         .iter()
@@ -70,11 +86,23 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
         anchors.extend(found);
         anchor_warnings = warnings;
     }
+    let bar = ctx.ui.progress(0, "verifying the audit chain");
+    let progress_bar = bar.clone();
     let opts = VerifyOptions {
         tree_root: args.tree_head,
+        progress: Some(std::sync::Arc::new(move |done, total| {
+            progress_bar.set_length(total);
+            progress_bar.set_position(done);
+        })),
         ..VerifyOptions::default()
     };
-    let report = verify_chain_with(&ctx.layout.audit_dir, &anchors, &opts)?;
+    let report = if std::fs::symlink_metadata(audit_dir).is_err() {
+        Ok(crate::audit::verify::missing_directory_report(audit_dir))
+    } else {
+        verify_chain_with(audit_dir, &anchors, &opts)
+    };
+    bar.finish_and_clear();
+    let report = report?;
     if !ctx.ui.json {
         for w in &anchor_warnings {
             ctx.ui.warn(w);

@@ -29,6 +29,7 @@ use crate::output::{human_bytes, human_duration};
 /// 3 the audit chain's head is damaged; 4 another backup holds the lock on
 /// the output directory.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct CreateArgs {
     /// Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]
     #[arg(long, value_name = "DIR")]

@@ -17,7 +17,13 @@ use crate::output::{human_bytes, human_duration, table};
 /// `talos backup verify FILE` checks one completely.
 ///
 /// Example: talos backup list --dir /mnt/offsite/talos
+///
+/// EXIT STATUS: 0 listed (an existing directory without backups lists
+/// none, as does the default directory before the first backup); 1 the
+/// --dir directory does not exist, or a directory cannot be read. An archive whose
+/// head cannot be read is listed as UNREADABLE, not an error.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// Directory to list [default: backup.dir from config.yaml, else var/backups/talos]
     #[arg(long, value_name = "DIR")]
@@ -78,6 +84,20 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
         .dir
         .clone()
         .unwrap_or_else(|| ctx.settings.backup_dir.value.clone());
+    // A mistyped --dir must not read as "no backups". (The default
+    // directory not existing yet just means no backup was ever made there.)
+    if args.dir.is_some() && !dir.is_dir() || dir.exists() && !dir.is_dir() {
+        let what = if dir.exists() {
+            "is not a directory"
+        } else {
+            "no such directory"
+        };
+        return Err(
+            crate::error::Error::failed(format!("{}: {what}", dir.display())).hint(
+                "check the path given with --dir (or backup.dir in config.yaml); `talos config show` prints the backup directory in effect",
+            ),
+        );
+    }
     let now = jiff::Timestamp::now();
     let mut out = Vec::new();
     for (ts, path) in crate::archive::create::list_backups(&dir)? {
@@ -100,7 +120,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
                 l.backup_type = m.backup_type.clone();
                 l.components = m.components.clone().unwrap_or_default();
                 l.audit_head = m.audit_head.clone();
-                l.files = man.map(|m| m.files.len());
+                // Component files, as `backup create` and `verify` count them
+                // (newer manifests also list metadata.json).
+                l.files = man.map(|m| m.files.iter().filter(|f| f.path != METADATA).count());
             }
             Err(e) => l.problem = Some(e),
         }

@@ -19,6 +19,7 @@ use crate::output::human_bytes;
 /// EXIT STATUS: 0 the archive is intact; 1 it cannot be read; 3 it is
 /// corrupt, tampered or unsafe (the message says what and where).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
     /// The backup archive (.tar.gz)
     pub file: PathBuf,
@@ -44,6 +45,7 @@ pub fn verify_and_report(ctx: &Ctx, file: &std::path::Path) -> Result<Exit> {
         "components": v.components,
         "created_at": v.metadata.created_at,
         "audit_head": v.metadata.audit_head,
+        "metadata_in_manifest": v.metadata_listed,
         "duration_ms": v.duration_ms,
     });
     ui.render(&doc, |ui| {

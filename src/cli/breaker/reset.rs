@@ -187,6 +187,16 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
 }
 
 fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
+    // Two operators resetting at once must not lose each other's change.
+    // Held for a read-modify-write only, so waiting is fine; the file keeps
+    // no PID, so nothing mistakes it for a stale lock later.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::fsutil::FileLock::exclusive_blocking(
+            &ctx.layout.run_dir.join("breaker-reset.lock"),
+        )?)
+    };
     let mut file = BreakerFile::load(&ctx.layout.breakers_file())?;
     let chosen = select(args, &file.list())?;
     let mut results: Vec<Outcome> = chosen

@@ -15,8 +15,8 @@ use crate::repair::prune::{self, PruneReason};
 ///     first, then rotations newest first (.1, .2, ...); the first one that
 ///     would take the tier past 50 MiB and all older ones go;
 ///   - temporary files under DATA_DIR (*.tmp, .restore-staging-*, the
-///     contents of DATA_DIR/tmp/) and partial backups (*.tmp, such as
-///     .backup_*.tmp) in the backup directory. Anything modified in the last
+///     contents of DATA_DIR/tmp/) and partial backups (.tmp-backup-*,
+///     *.tmp) in the backup directory. Anything modified in the last
 ///     15 minutes is left alone (a backup or restore may be writing it), and
 ///     restore staging is kept while restore.journal shows an unfinished
 ///     restore.

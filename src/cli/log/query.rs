@@ -35,9 +35,14 @@ use crate::timespec::clap_time;
 /// lines containing that text are read, so only those are counted.
 ///
 /// Examples:
+///
 ///   talos log query --correlation-id a1b2c3d4e5f67890
+///
 ///   talos log query --level error,warn --since 2h
+///
 ///   talos log query --filter '.metadata.duration_ms > 1000' --json | jq .message
+///
+///   talos log query --follow --level error
 ///
 /// EXIT STATUS: 0 the search ran (with or without matches); 1 a file (or the
 /// rest of a compressed file) could not be read: the results shown are
@@ -65,8 +70,8 @@ pub struct FilterArgs {
     /// Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID
     #[arg(long, value_name = "ID")]
     pub correlation_id: Option<String>,
-    /// Only these levels, comma-separated, any case (error,warn)
-    #[arg(long, value_name = "L,...")]
+    /// Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE
+    #[arg(long, value_name = "L,...", value_parser = level_list)]
     pub level: Vec<String>,
     /// Only these components, comma-separated, any case
     #[arg(long, value_name = "C,...")]
@@ -253,4 +258,19 @@ pub(crate) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+/// The levels of seed 000 §4.1.4. A mistyped level would otherwise match
+/// nothing and look like "no such lines" at 3 AM.
+const LEVELS: [&str; 6] = ["ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"];
+
+fn level_list(text: &str) -> std::result::Result<String, String> {
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if !LEVELS.iter().any(|l| l.eq_ignore_ascii_case(part)) {
+            return Err(format!(
+                "unknown level `{part}`: the levels are ERROR, WARN, INFO, DEBUG, TRACE"
+            ));
+        }
+    }
+    Ok(text.to_string())
 }

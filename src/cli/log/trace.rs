@@ -86,12 +86,16 @@ pub fn run(ctx: &Ctx, args: TraceArgs) -> Result<Exit> {
         }
         ui.line(head)?;
         if let Some(s) = &tree.slowest {
+            let what = [s.component.as_deref(), s.function.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
             ui.line(format!(
-                "slowest step: {} {} \"{}\" {}",
-                s.component.as_deref().unwrap_or("-"),
-                s.function.as_deref().unwrap_or(""),
+                "slowest step: {what} \"{}\" {} at {}",
                 one_line(s.message.as_deref().unwrap_or("")),
-                ms(s.duration_ms.unwrap_or(0.0))
+                ms(s.duration_ms.unwrap_or(0.0)),
+                s.timestamp.as_deref().unwrap_or("-")
             ))?;
         }
         ui.line("")?;

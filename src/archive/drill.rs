@@ -1,0 +1,444 @@
+//! The restore drill: back up (or take a given archive), restore it into a
+//! scratch root as a new host, validate, compare every restored file with the
+//! manifest, verify the audit chain, and time each step. The recovery time
+//! (RTO) is the time from the archive to a validated installation: verify and
+//! stage, swap, validate.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::create::{CreateOptions, create};
+use super::restore::{self, RestoreOptions};
+use super::{hash_file, install_path, validate};
+use crate::error::{Error, ErrorKind, Result};
+use crate::install::Layout;
+
+pub const HISTORY_FILE: &str = "drill_history.jsonl";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub ok: bool,
+    /// False when an earlier step failed and this one did not run.
+    pub ran: bool,
+    pub ms: u64,
+    pub detail: String,
+    #[serde(skip)]
+    pub kind: Option<ErrorKind>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Drill {
+    pub ok: bool,
+    pub root: PathBuf,
+    /// True when there was no installation and a fresh sandbox was drilled.
+    pub sandbox: bool,
+    pub backup: Option<PathBuf>,
+    pub steps: Vec<Step>,
+    pub rto_ms: u64,
+    pub total_ms: u64,
+    pub timestamp: String,
+}
+
+impl Drill {
+    /// 0 when every step passed; 3 when the archive failed verification
+    /// (integrity); 1 for any other failure.
+    pub fn exit_code(&self) -> u8 {
+        if self.ok {
+            0
+        } else if self
+            .steps
+            .iter()
+            .any(|s| s.kind == Some(ErrorKind::Integrity))
+        {
+            3
+        } else {
+            1
+        }
+    }
+}
+
+/// One line of DATA_DIR/drill_history.jsonl.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub timestamp: String,
+    pub ok: bool,
+    pub rto_ms: u64,
+    pub total_ms: u64,
+    #[serde(default)]
+    pub backup: Option<PathBuf>,
+    #[serde(default)]
+    pub steps: BTreeMap<String, u64>,
+}
+
+struct Runner {
+    steps: Vec<Step>,
+    failed: bool,
+}
+
+impl Runner {
+    fn run<T>(&mut self, name: &str, f: impl FnOnce() -> Result<(T, String)>) -> Option<T> {
+        if self.failed {
+            self.steps.push(Step {
+                name: name.into(),
+                ok: false,
+                ran: false,
+                ms: 0,
+                detail: "not run: an earlier step failed".into(),
+                kind: None,
+            });
+            return None;
+        }
+        let t = Instant::now();
+        let r = f();
+        let ms = t.elapsed().as_millis() as u64;
+        match r {
+            Ok((v, detail)) => {
+                self.steps.push(Step {
+                    name: name.into(),
+                    ok: true,
+                    ran: true,
+                    ms,
+                    detail,
+                    kind: None,
+                });
+                Some(v)
+            }
+            Err(e) => {
+                self.failed = true;
+                let mut detail = e.message.clone();
+                for h in &e.hints {
+                    detail.push_str(&format!(" (hint: {h})"));
+                }
+                self.steps.push(Step {
+                    name: name.into(),
+                    ok: false,
+                    ran: true,
+                    ms,
+                    detail,
+                    kind: Some(e.kind),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// Runs the drill on `layout` (or, with `sandbox`, on the installation a
+/// caller just made there). `scratch` is an empty directory for the backup
+/// and the restored root.
+pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool) -> Drill {
+    let started = Instant::now();
+    let timestamp = crate::timespec::now_rfc3339();
+    let mut r = Runner {
+        steps: Vec::new(),
+        failed: false,
+    };
+    let archive: Option<PathBuf> = match backup {
+        Some(p) => {
+            r.steps.push(Step {
+                name: "backup".into(),
+                ok: true,
+                ran: false,
+                ms: 0,
+                detail: format!("given: {}", p.display()),
+                kind: None,
+            });
+            Some(p.to_path_buf())
+        }
+        None => r.run("backup", || {
+            let c = create(
+                layout,
+                &CreateOptions {
+                    output_dir: scratch.join("backups"),
+                    components: None,
+                    keep: None,
+                    rescue: false,
+                },
+                &|_, _| {},
+            )?;
+            let detail = format!(
+                "{} files, {} compressed",
+                c.files,
+                crate::output::human_bytes(c.size)
+            );
+            Ok((c.path, detail))
+        }),
+    };
+    let target = Layout::new(scratch.join("root"));
+    let opts = RestoreOptions {
+        archive: archive.clone().unwrap_or_default(),
+        components: None,
+        new_host: true,
+        record: false,
+        rollback: false,
+    };
+    let prepared = r.run("verify and stage", || {
+        let p = restore::prepare(&target, &opts, &|_| {})?;
+        let d = format!(
+            "{} files ({}) verified against manifest.json",
+            p.verified.files,
+            crate::output::human_bytes(p.verified.bytes)
+        );
+        Ok((p, d))
+    });
+    let verified = prepared.as_ref().map(|p| p.verified.clone());
+    let outcome = match prepared {
+        Some(p) => r.run("swap", || {
+            let o = restore::execute(&target, p, &opts)?;
+            let d = format!("{} swapped into a new root", o.components.join(","));
+            Ok((o, d))
+        }),
+        None => r.run("swap", || Err(Error::failed("not staged"))),
+    };
+    let expected_head = verified
+        .as_ref()
+        .and_then(|v| v.metadata.audit_head.clone());
+    r.run("validate", || {
+        let comps = outcome
+            .as_ref()
+            .map(|o| o.components.clone())
+            .unwrap_or_default();
+        let report = validate::validate(&target, &comps, expected_head.as_ref());
+        let failed: Vec<String> = report
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        if failed.is_empty() {
+            Ok(((), format!("{} checks passed", report.checks.len())))
+        } else {
+            Err(Error::failed(failed.join("; ")))
+        }
+    });
+    let rto_ms = r
+        .steps
+        .iter()
+        .filter(|s| ["verify and stage", "swap", "validate"].contains(&s.name.as_str()))
+        .map(|s| s.ms)
+        .sum();
+    r.run("compare", || {
+        let v = verified.as_ref().expect("verified when staged");
+        compare(&target, v).map(|n| ((), format!("{n} files equal to the manifest")))
+    });
+    r.run("audit chain", || {
+        let c = validate::verify_chain(&target.audit_dir);
+        if !c.ok {
+            return Err(Error::integrity(c.problem.unwrap_or_default()));
+        }
+        match (&expected_head, &c.head) {
+            (Some(want), got) if got.as_ref() != Some(want) => Err(Error::integrity(format!(
+                "the restored chain ends at seq {} but metadata.json says seq {}",
+                got.as_ref().map(|h| h.seq).unwrap_or(0),
+                want.seq
+            ))),
+            _ => Ok((
+                (),
+                format!(
+                    "{} records verify{}",
+                    c.records,
+                    if expected_head.is_some() {
+                        "; head matches metadata.json"
+                    } else {
+                        ""
+                    }
+                ),
+            )),
+        }
+    });
+    Drill {
+        ok: r.steps.iter().all(|s| s.ok),
+        root: layout.root.clone(),
+        sandbox,
+        backup: if backup.is_some() { archive } else { None },
+        steps: r.steps,
+        rto_ms,
+        total_ms: started.elapsed().as_millis() as u64,
+        timestamp,
+    }
+}
+
+/// Every restored file equals its manifest entry (size, sha256, mode), and
+/// the restored components hold nothing else. Returns the number of files.
+fn compare(target: &Layout, v: &super::read::Verified) -> Result<usize> {
+    let mut problems = Vec::new();
+    let mut expected = std::collections::HashSet::new();
+    for f in &v.manifest.files {
+        let Some(p) = install_path(target, &f.path) else {
+            continue;
+        };
+        expected.insert(p.clone());
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_file() => {
+                let (sum, size) = hash_file(&p)?;
+                if sum != f.checksum || size != f.size {
+                    problems.push(format!("{} differs from the manifest", p.display()));
+                }
+                let want = f.mode_bits();
+                let mode = m.permissions().mode() & 0o777;
+                // Restores may only narrow a mode (CONTRACT §1 modes).
+                if mode & !want != 0 {
+                    problems.push(format!(
+                        "{} has mode {mode:04o}, manifest {want:04o}",
+                        p.display()
+                    ));
+                }
+            }
+            _ => problems.push(format!("{} is missing", p.display())),
+        }
+    }
+    for c in &v.components {
+        let dir = target.component_dir(c).expect("component");
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if c == "config" && p == target.ssl_dir {
+                    continue;
+                }
+                match std::fs::symlink_metadata(&p) {
+                    Ok(m) if m.is_dir() => stack.push(p),
+                    _ if !expected.contains(&p) => {
+                        problems.push(format!("{} is not in the backup", p.display()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(v.manifest.files.len())
+    } else {
+        let n = problems.len();
+        problems.truncate(10);
+        Err(Error::failed(format!(
+            "{n} difference(s): {}",
+            problems.join("; ")
+        )))
+    }
+}
+
+/// Appends the drill to DATA_DIR/drill_history.jsonl.
+pub fn append_history(layout: &Layout, d: &Drill) -> Result<PathBuf> {
+    let path = layout.data_dir.join(HISTORY_FILE);
+    let e = HistoryEntry {
+        timestamp: d.timestamp.clone(),
+        ok: d.ok,
+        rto_ms: d.rto_ms,
+        total_ms: d.total_ms,
+        backup: d.backup.clone(),
+        steps: d.steps.iter().map(|s| (s.name.clone(), s.ms)).collect(),
+    };
+    crate::fsutil::append_line(&path, &serde_json::to_string(&e)?)?;
+    Ok(path)
+}
+
+/// The most recent `n` drills, oldest first (unreadable lines skipped).
+pub fn read_history(layout: &Layout, n: usize) -> Vec<HistoryEntry> {
+    let path = layout.data_dir.join(HISTORY_FILE);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let all: Vec<HistoryEntry> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    all[all.len().saturating_sub(n)..].to_vec()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub drills: usize,
+    pub rto_ms: Vec<u64>,
+    pub average_ms: u64,
+    pub min_ms: u64,
+    pub max_ms: u64,
+    pub passed: usize,
+}
+
+pub fn trend(history: &[HistoryEntry]) -> Option<Trend> {
+    if history.is_empty() {
+        return None;
+    }
+    let rto: Vec<u64> = history.iter().map(|h| h.rto_ms).collect();
+    Some(Trend {
+        drills: history.len(),
+        average_ms: rto.iter().sum::<u64>() / rto.len() as u64,
+        min_ms: *rto.iter().min().expect("non-empty"),
+        max_ms: *rto.iter().max().expect("non-empty"),
+        passed: history.iter().filter(|h| h.ok).count(),
+        rto_ms: rto,
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML for CI: one test case per step.
+pub fn junit(d: &Drill) -> String {
+    let failures = d.steps.iter().filter(|s| s.ran && !s.ok).count();
+    let skipped = d.steps.iter().filter(|s| !s.ran && !s.ok).count();
+    let secs = |ms: u64| format!("{:.3}", ms as f64 / 1000.0);
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.push_str(&format!(
+        "<testsuites name=\"talos drill\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{}\">\n",
+        d.steps.len(),
+        secs(d.total_ms)
+    ));
+    x.push_str(&format!(
+        "  <testsuite name=\"talos-drill\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" errors=\"0\" time=\"{}\" timestamp=\"{}\">\n",
+        d.steps.len(),
+        secs(d.total_ms),
+        xml_escape(&d.timestamp)
+    ));
+    x.push_str(&format!(
+        "    <properties>\n      <property name=\"root\" value=\"{}\"/>\n      <property name=\"rto_ms\" value=\"{}\"/>\n      <property name=\"sandbox\" value=\"{}\"/>\n    </properties>\n",
+        xml_escape(&d.root.display().to_string()),
+        d.rto_ms,
+        d.sandbox
+    ));
+    for s in &d.steps {
+        let name = xml_escape(&s.name);
+        let t = secs(s.ms);
+        if s.ok {
+            x.push_str(&format!(
+                "    <testcase classname=\"talos.drill\" name=\"{name}\" time=\"{t}\">\n      <system-out>{}</system-out>\n    </testcase>\n",
+                xml_escape(&s.detail)
+            ));
+        } else if !s.ran {
+            x.push_str(&format!(
+                "    <testcase classname=\"talos.drill\" name=\"{name}\" time=\"0.000\">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                xml_escape(&s.detail)
+            ));
+        } else {
+            x.push_str(&format!(
+                "    <testcase classname=\"talos.drill\" name=\"{name}\" time=\"{t}\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                xml_escape(&s.detail),
+                xml_escape(&s.detail)
+            ));
+        }
+    }
+    x.push_str("  </testsuite>\n</testsuites>\n");
+    x
+}

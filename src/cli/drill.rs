@@ -1,0 +1,183 @@
+//! `talos drill`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, Exit};
+use crate::archive::drill::{self, Drill, Trend};
+use crate::error::{Context, Result};
+use crate::install::Layout;
+
+/// The CI restore drill: prove a backup restores, and time it.
+///
+/// Steps, each timed: back up the installation (or take --backup FILE),
+/// verify and stage it, swap it into a scratch root as a new host, validate
+/// (config, database, modes, certificate, audit chain), compare every
+/// restored file with the manifest, and verify the restored audit chain
+/// against the head in metadata.json. The RTO is the time from the archive
+/// to a validated installation (verify and stage + swap + validate).
+///
+/// Each result is appended to DATA_DIR/drill_history.jsonl and the trend of
+/// recent RTOs is shown. With no installation at the root (a fresh machine),
+/// the drill runs on a fresh sandbox in a temporary directory, so
+/// `talos drill` works anywhere. The installation itself is never changed
+/// (except its drill history and one audit record).
+///
+/// Examples:
+///   talos drill --junit drill.xml
+///   talos drill --backup /var/backups/talos/backup_20240115_083000.tar.gz
+///
+/// EXIT STATUS: 0 every step passed; 1 a step failed; 3 the archive failed
+/// verification (corrupt, tampered or unsafe).
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct DrillArgs {
+    /// Drill this archive instead of taking a new backup
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+    /// Write a JUnit XML report here (for CI)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
+    let ui = &ctx.ui;
+    let layout = &ctx.layout;
+    let installed = layout.config_file.exists() || layout.data_dir.exists();
+    let scratch = tempfile::Builder::new()
+        .prefix("talos-drill-")
+        .tempdir()
+        .context("cannot create a scratch directory for the drill")?;
+    let sandbox_root = scratch.path().join("sandbox");
+    let source: Layout = if installed || args.backup.is_some() {
+        layout.clone()
+    } else {
+        ui.note(format!(
+            "no installation at {}: drilling on a fresh sandbox in {}",
+            layout.root.display(),
+            sandbox_root.display()
+        ));
+        crate::sandbox::init(
+            &sandbox_root,
+            &crate::sandbox::Options {
+                seed: 42,
+                scale: crate::sandbox::Scale::Small,
+                force: false,
+                now_ms: jiff::Timestamp::now().as_millisecond(),
+                operator: crate::audit::operator_actor(),
+            },
+            &|_| {},
+        )?;
+        Layout::new(&sandbox_root)
+    };
+    let work = scratch.path().join("work");
+    std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
+    ui.note("drilling: backup, verify and stage, swap, validate, compare, audit chain...");
+    let d = drill::run(
+        &source,
+        args.backup.as_deref(),
+        &work,
+        !installed && args.backup.is_none(),
+    );
+    let mut history_file = None;
+    let mut trend = None;
+    if installed {
+        match drill::append_history(layout, &d) {
+            Ok(p) => history_file = Some(p),
+            Err(e) => ui.warn(format!("cannot append to the drill history: {}", e.message)),
+        }
+        trend = drill::trend(&drill::read_history(layout, 10));
+        if let Err(e) = crate::audit::record_operator_action(
+            layout,
+            "drill",
+            serde_json::json!({"ok": d.ok, "rto_ms": d.rto_ms, "backup": d.backup}),
+        ) {
+            ui.warn(format!(
+                "cannot record the drill in the audit chain: {}",
+                e.message
+            ));
+        }
+    }
+    if let Some(path) = &args.junit {
+        crate::fsutil::write_atomic(path, drill::junit(&d).as_bytes(), 0o644)?;
+    }
+    let doc = serde_json::json!({
+        "drill": d,
+        "history": history_file,
+        "trend": trend,
+        "junit": args.junit,
+    });
+    ui.render(&doc, |ui| {
+        human(ui, &d, trend.as_ref(), installed, args.junit.as_deref())
+    })?;
+    Ok(Exit(d.exit_code()))
+}
+
+fn secs(ms: u64) -> String {
+    format!("{:.2} s", ms as f64 / 1000.0)
+}
+
+fn human(
+    ui: &crate::output::Ui,
+    d: &Drill,
+    trend: Option<&Trend>,
+    installed: bool,
+    junit: Option<&std::path::Path>,
+) -> Result<()> {
+    let what = if d.sandbox {
+        "a fresh sandbox (no installation at the root)".to_string()
+    } else {
+        d.root.display().to_string()
+    };
+    ui.line(format!("restore drill of {what}"))?;
+    for s in &d.steps {
+        let mark = if s.ok {
+            ui.green("ok  ")
+        } else if s.ran {
+            ui.red("FAIL")
+        } else {
+            ui.dim("skip")
+        };
+        ui.line(format!(
+            "  {mark} {:<17} {:>9}  {}",
+            s.name,
+            secs(s.ms),
+            s.detail
+        ))?;
+    }
+    ui.line(format!(
+        "RTO {} (verify and stage + swap + validate); total {}",
+        secs(d.rto_ms),
+        secs(d.total_ms)
+    ))?;
+    match trend {
+        Some(t) if t.drills > 1 => {
+            let series: Vec<String> = t.rto_ms.iter().map(|ms| format!("{:.2}", *ms as f64 / 1000.0)).collect();
+            ui.line(format!(
+                "RTO trend, last {} drills (s): {}  avg {} min {} max {}; {} of {} passed",
+                t.drills,
+                series.join(" "),
+                secs(t.average_ms),
+                secs(t.min_ms),
+                secs(t.max_ms),
+                t.passed,
+                t.drills
+            ))?;
+        }
+        Some(_) => ui.line("first drill recorded in DATA_DIR/drill_history.jsonl; the trend shows from the next one")?,
+        None if !installed => ui.line("no installation: this drill is not kept in a history")?,
+        None => {}
+    }
+    if let Some(j) = junit {
+        ui.line(format!("JUnit report: {}", j.display()))?;
+    }
+    if d.ok {
+        ui.line(ui.green("PASSED"))
+    } else {
+        ui.line(format!(
+            "{} — fix the failing step; `talos backup verify FILE` and `talos restore FILE --dry-run` help",
+            ui.red("FAILED")
+        ))
+    }
+}
