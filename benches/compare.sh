@@ -80,7 +80,9 @@ fi
 
 # ---------------------------------------------------------------- build
 say "cargo build --release"
+BUILD_START=$(date +%s)
 (cd "$REPO" && cargo build --release --quiet --bins)
+BUILD_SECS=$(($(date +%s) - BUILD_START))
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 TALOS=$TARGET/release/talos
 SIM=$TARGET/release/talos-sim
@@ -91,15 +93,19 @@ mkdir -p "$WORK" "$RES"
 rm -f "$RES"/*.json "$RES"/*.txt "$RES"/*.out "$RES"/*.err
 SB=$WORK/sandbox-$SCALE
 ROOT=$SB/root
+SANDBOX_SECS="reused"
 if [[ -f $SB/.complete && -f $SB/sandbox.json ]]; then
     say "reusing the sandbox in $ROOT"
 else
     say "talos sandbox init --scale $SCALE $ROOT"
     rm -rf "$SB"
     mkdir -p "$SB"
+    SANDBOX_START=$(date +%s)
     "$TALOS" --json sandbox init --scale "$SCALE" --seed 1 "$ROOT" >"$SB/sandbox.json"
+    SANDBOX_SECS=$(($(date +%s) - SANDBOX_START))
     date -u +%FT%TZ >"$SB/.complete"
 fi
+MEASURE_START=$(date +%s)
 LOG_DIR=$ROOT/var/log/talos
 AUDIT_DIR=$LOG_DIR/audit
 X=$(jq -r '.stories.breaker_open.correlation_id' "$SB/sandbox.json")
@@ -260,6 +266,8 @@ BENCH_META=$(jq -n \
     --arg backup_input "$BACKUP_INPUT" --arg archive_size "$ARCHIVE_SIZE" --arg tar_size "$TAR_SIZE" \
     --arg health_dead_exit "$HEALTH_DEAD_EXIT" --arg health_hang_exit "$HEALTH_HANG_EXIT" \
     --arg timeout "$TIMEOUT_S" \
+    --arg total_secs "$(($(date +%s) - STARTED))" --arg build_secs "$BUILD_SECS" \
+    --arg sandbox_secs "$SANDBOX_SECS" --arg measure_secs "$(($(date +%s) - MEASURE_START))" \
     --arg jaq_note "$JAQ_NOTE" --arg have_pigz "$HAVE_PIGZ" \
     --arg v_hyperfine "$(hyperfine --version)" --arg v_rg "$(rg --version | head -1)" \
     --arg v_jq "$(jq --version)" --arg v_jaq "$([[ -n $JAQ ]] && "$JAQ" --version || true)" \

@@ -136,6 +136,9 @@ w("")
 w(f"- {meta['cores']} cores, {meta['cpu']}, {meta['mem']} of memory, Linux {meta['kernel']}; "
   f"load average at the end of the run: {meta['load']}")
 w(f"- date: {meta['date']}; talos commit `{meta['commit']}` (release build)")
+w(f"- this run took {meta['total_secs']} s: {meta['build_secs']} s in `cargo build --release`, "
+  f"sandbox {meta['sandbox_secs'] + ' s' if meta['sandbox_secs'].isdigit() else meta['sandbox_secs']}, "
+  f"{meta['measure_secs']} s measuring")
 w(f"- tools: {meta['v_hyperfine']}; {meta['v_rg']}; {meta['v_jq']}"
   + (f"; {meta['v_jaq']}" if meta["v_jaq"] else "")
   + f"; {meta['v_gzip']}; {meta['v_tar']}"
