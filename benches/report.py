@@ -265,8 +265,10 @@ w("")
 w("It installs what is missing (hyperfine, ripgrep, jq, pigz from Debian; jaq with `cargo install` "
   "if that finishes within a few minutes, else it is skipped and said so), builds the release binaries, "
   "makes the sandbox in the scratch directory (reused on the next run), runs everything and rewrites "
-  "this file. On a 2-core machine the full run takes about 10–15 minutes from a clean clone. "
-  "Measure on a quiet machine: other work on the cores skews the ratios.")
+  "this file. The timing of this run is under \"Machine and method\"; from a clean clone add the release "
+  "build of talos and its dependencies and, when jaq is missing, its `cargo install` (a few minutes each "
+  "on 2 cores; the jaq install is given up after `BENCH_JAQ_TIMEOUT` seconds). "
+  "Measure on a quiet machine: other work on the cores skews the ratios (check `uptime` first).")
 w("")
 
 if os.path.exists(notes_path):
