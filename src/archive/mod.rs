@@ -7,6 +7,7 @@
 pub mod create;
 pub mod drill;
 pub mod journal;
+pub mod pgzip;
 pub mod plan;
 pub mod read;
 pub mod restore;
