@@ -184,10 +184,16 @@ impl Ui {
 /// A reader that closed the pipe (`talos log query | head`) is not an error:
 /// stop quietly with success, as ripgrep does.
 fn write_or_pipe(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
-    match out.write_all(bytes) {
+    stdout_result(out.write_all(bytes))
+}
+
+/// The result of a write to stdout: a closed pipe ends the program quietly
+/// with success; any other error is a failure.
+pub fn stdout_result(r: std::io::Result<()>) -> Result<()> {
+    match r {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(Error::failed("cannot write to stdout").with_source(e)),
     }
 }
 

@@ -119,19 +119,11 @@ impl Out {
     }
 
     pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        quiet_pipe(self.w.write_all(bytes))
+        crate::output::stdout_result(self.w.write_all(bytes))
     }
 
     pub(crate) fn flush(&mut self) -> Result<()> {
-        quiet_pipe(self.w.flush())
-    }
-}
-
-fn quiet_pipe(r: std::io::Result<()>) -> Result<()> {
-    match r {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Error::failed("cannot write to stdout").with_source(e)),
+        crate::output::stdout_result(self.w.flush())
     }
 }
 
