@@ -10,11 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::preserve::{self, Unpacked};
 use super::state::EmergencyState;
-use crate::audit::record::hex;
 use crate::error::{Context, Error, Result};
 use crate::fsutil;
 use crate::install::Layout;
@@ -101,10 +99,6 @@ impl Plan {
     }
 }
 
-fn sha256_of(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|b| hex(&Sha256::digest(&b)))
-}
-
 /// Refuses a target whose directories inside STATE_DIR are links (they
 /// could point anywhere) or not directories.
 fn check_parents(state_dir: &Path, target: &Path) -> Result<()> {
@@ -158,7 +152,12 @@ pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
         let action = match std::fs::symlink_metadata(&target) {
             Err(_) => Action::Create,
             Ok(m)
-                if m.is_file() && sha256_of(&target).as_deref() == Some(entry.sha256.as_str()) =>
+                if m.is_file()
+                    && crate::archive::hash_file(&target)
+                        .ok()
+                        .map(|(h, _)| h)
+                        .as_deref()
+                        == Some(entry.sha256.as_str()) =>
             {
                 Action::Unchanged
             }
