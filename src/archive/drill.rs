@@ -189,7 +189,7 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
     let verified = prepared.as_ref().map(|p| p.verified.clone());
     let outcome = match prepared {
         Some(p) => r.run("swap", || {
-            let o = restore::execute(&target, p, &opts)?;
+            let o = restore::execute(p, &opts)?;
             let d = format!("{} swapped into a new root", o.components.join(","));
             Ok((o, d))
         }),

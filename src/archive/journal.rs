@@ -49,9 +49,118 @@ pub fn path(layout: &Layout) -> PathBuf {
     layout.data_dir.join(JOURNAL_FILE)
 }
 
-/// The journal of an unfinished restore, if any.
+/// The journal of an unfinished restore, if any, checked against the
+/// installation (`layout` must have a canonical root): a journal is input
+/// read from disk, and `--resume` / `--abort` rename and delete what it
+/// names, so it must describe a restore of THIS installation.
 pub fn load(layout: &Layout) -> Result<Option<Journal>> {
-    load_from(&path(layout))
+    let p = path(layout);
+    let Some(j) = load_from(&p)? else {
+        return Ok(None);
+    };
+    check(layout, &j).map_err(|why| {
+        Error::integrity(format!(
+            "{} does not describe a restore of {}: {why}",
+            p.display(),
+            layout.root.display()
+        ))
+        .hint(format!(
+            "nothing was changed. A journal copied with the installation (a rescued disk mounted elsewhere) or edited by hand is not acted on; inspect it, and when no restore of {} is unfinished move it away (`mv {} {}.rejected`) and run again",
+            layout.root.display(),
+            p.display(),
+            p.display()
+        ))
+    })?;
+    Ok(Some(j))
+}
+
+/// True when `p` is absolute and already in normal form (no `.`, `..`,
+/// repeated or trailing `/`), so that comparing it component-wise with the
+/// layout's paths is comparing what the kernel will resolve.
+pub fn is_normalised(p: &Path) -> bool {
+    use std::path::Component;
+    if !p.is_absolute()
+        || p.components()
+            .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+    {
+        return false;
+    }
+    let rebuilt: PathBuf = p.components().collect();
+    rebuilt.as_os_str() == p.as_os_str()
+}
+
+/// Every path a journal names must be one a restore of `layout` owns: a
+/// component directory, a path inside the journal's staging directory
+/// (`DATA_DIR/.restore-staging-*`, or a sibling staging directory beside a
+/// component on another file system), or a file in `DATA_DIR/restore_rollback/`.
+pub fn check(layout: &Layout, j: &Journal) -> std::result::Result<(), String> {
+    if j.root != layout.root {
+        return Err(format!(
+            "it was written for the installation at {}",
+            j.root.display()
+        ));
+    }
+    for c in &j.components {
+        if !crate::install::is_component(c) {
+            return Err(format!("it lists an unknown component {c:?}"));
+        }
+    }
+    let staging_ok = |s: &Path| -> bool {
+        let named = s.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.starts_with(super::restore::STAGING_PREFIX)
+                && n.len() > super::restore::STAGING_PREFIX.len()
+        });
+        is_normalised(s) && named && s.parent() == Some(layout.data_dir.as_path())
+    };
+    if !staging_ok(&j.staging) {
+        return Err(format!(
+            "its staging directory {} is not a {}* directory in {}",
+            j.staging.display(),
+            super::restore::STAGING_PREFIX,
+            layout.data_dir.display()
+        ));
+    }
+    let rollback_dir = layout.rollback_dir();
+    let in_rollback = |p: &Path| is_normalised(p) && p.parent() == Some(rollback_dir.as_path());
+    if let Some(r) = &j.rollback
+        && !in_rollback(r)
+    {
+        return Err(format!(
+            "its rollback archive {} is not in {}",
+            r.display(),
+            rollback_dir.display()
+        ));
+    }
+    let component_dirs: Vec<PathBuf> = crate::install::COMPONENTS
+        .iter()
+        .filter_map(|c| layout.component_dir(c))
+        .collect();
+    let owned = |p: &Path| -> bool {
+        is_normalised(p)
+            && (component_dirs.iter().any(|d| d == p)
+                || (p.starts_with(&j.staging) && p != j.staging)
+                || in_rollback(p))
+    };
+    for m in &j.moves {
+        for p in [&m.from, &m.to] {
+            if !owned(p) {
+                return Err(format!(
+                    "its step {} -> {} names {}, which is not a component directory, the staging directory or the rollback directory of this installation",
+                    m.from.display(),
+                    m.to.display(),
+                    p.display()
+                ));
+            }
+        }
+    }
+    if j.done > j.moves.len() {
+        return Err(format!(
+            "it says {} of {} steps are done",
+            j.done,
+            j.moves.len()
+        ));
+    }
+    Ok(())
 }
 
 pub fn load_from(p: &Path) -> Result<Option<Journal>> {

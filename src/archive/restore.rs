@@ -85,9 +85,34 @@ pub fn lock(layout: &Layout) -> Result<RestoreLock> {
     }
 }
 
+/// The installation with its root made absolute and canonical (links and
+/// `..` resolved), so the journal records the one path that names it and a
+/// copy of the installation elsewhere, or a run from another working
+/// directory, never acts on it by mistake. A root that does not exist yet is
+/// made absolute only.
+pub fn canonical_layout(layout: &Layout) -> Result<Layout> {
+    let root = &layout.root;
+    let abs = if root.is_absolute() {
+        root.clone()
+    } else {
+        std::env::current_dir()
+            .context("cannot read the current directory")?
+            .join(root)
+    };
+    let canon = match abs.canonicalize() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => abs.components().collect::<PathBuf>(),
+        Err(e) => {
+            return Err(Error::from(e).hint(format!("cannot resolve {}", abs.display())));
+        }
+    };
+    Ok(Layout::new(canon))
+}
+
 /// Refuses when another restore runs (lock held) or one was interrupted
 /// (journal without a lock holder). The lock is released again.
 pub fn check_not_busy(layout: &Layout) -> Result<()> {
+    let layout = &canonical_layout(layout)?;
     let _lock = lock(layout)?;
     refuse_if_unfinished(layout)
 }
@@ -151,6 +176,8 @@ pub struct RestoreOptions {
 
 /// A verified archive staged and planned, ready to swap.
 pub struct Prepared {
+    /// The installation, with its canonical root.
+    pub layout: Layout,
     pub verified: Verified,
     pub plan: Plan,
     pub stale_removed: Vec<PathBuf>,
@@ -212,6 +239,7 @@ pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Res
 /// restore, verify and extract into staging, plan.
 pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<Prepared> {
     let lock = lock(layout)?;
+    let layout = &canonical_layout(layout)?;
     refuse_if_unfinished(layout)?;
     super::check_no_symlink_ancestors(&layout.root, &layout.data_dir.join("x"))?;
     if let Ok(m) = std::fs::symlink_metadata(&layout.data_dir)
@@ -264,6 +292,7 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
     })();
     match result {
         Ok((verified, plan)) => Ok(Prepared {
+            layout: layout.clone(),
             verified,
             plan,
             stale_removed,
@@ -363,8 +392,9 @@ pub struct Outcome {
 }
 
 /// Step 2: save the rollback archive, journal, swap, commit, validate.
-pub fn execute(layout: &Layout, mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
+pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
     let started = Instant::now();
+    let layout = &prepared.layout.clone();
     let plan = prepared.plan.clone();
     // Rollback archive of what exists now.
     let mut rollback = None;
@@ -517,6 +547,7 @@ fn record(layout: &Layout, action: &str, o: &Outcome) -> Result<()> {
 
 /// `--resume`: completes an interrupted restore from its journal.
 pub fn resume(layout: &Layout) -> Result<Option<Outcome>> {
+    let layout = &canonical_layout(layout)?;
     let _lock = lock(layout)?;
     let Some(j) = journal::load(layout)? else {
         return Ok(None);
@@ -537,6 +568,7 @@ pub struct Aborted {
 
 /// `--abort`: puts back the state before an interrupted restore.
 pub fn abort(layout: &Layout) -> Result<Aborted> {
+    let layout = &canonical_layout(layout)?;
     let _lock = lock(layout)?;
     let Some(j) = journal::load(layout)? else {
         return Ok(Aborted {

@@ -75,10 +75,13 @@ pub struct RestoreArgs {
 }
 
 pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
-    let layout = match &args.target_dir {
+    // Absolute and canonical before anything is planned or journalled: a
+    // relative --target-dir resumed from another directory must still name
+    // the same installation.
+    let layout = restore::canonical_layout(&match &args.target_dir {
         Some(d) => Layout::new(d),
         None => ctx.layout.clone(),
-    };
+    })?;
     let ui = &ctx.ui;
     if args.resume || args.abort {
         let daemon = check_daemon(ctx, &layout, args.stop_daemon, false)?;
@@ -160,8 +163,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
     ui.note("saving the current content to DATA_DIR/restore_rollback/ and swapping in...");
     let plan = prepared.plan.clone();
-    let outcome =
-        restore::execute(&layout, prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
+    let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
     report(ctx, &layout, Some(&plan), &outcome, &daemon)
 }
 
