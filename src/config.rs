@@ -91,6 +91,10 @@ pub struct Settings {
     pub timeout: Setting<Duration>,
     /// Why config.yaml could not be used, when it could not.
     pub config_problem: Option<String>,
+    /// Why config.yaml's `backup.dir` cannot be used (it leaves the root);
+    /// `backup_dir` is then the default, and commands that would write or
+    /// delete there refuse.
+    pub backup_dir_problem: Option<String>,
 }
 
 /// The environment the settings read, injectable for tests.
@@ -184,7 +188,13 @@ impl Settings {
         } else if let Some(c) = env.var("TALOS_CACERT") {
             Setting::new(Some(PathBuf::from(c)), Source::Env)
         } else if let Some(c) = from_file("orchestrator.cacert") {
-            Setting::new(Some(layout.rooted(Path::new(&c))), Source::ConfigFile)
+            Setting::new(
+                Some(
+                    rooted_config_path(&layout.root, &c)
+                        .unwrap_or_else(|_| layout.rooted(Path::new(&c))),
+                ),
+                Source::ConfigFile,
+            )
         } else {
             Setting::new(None, Source::Default)
         };
@@ -194,8 +204,15 @@ impl Settings {
             None => Setting::new(DEFAULT_PROCESS_MATCH.to_string(), Source::Default),
         };
 
+        let mut backup_dir_problem = None;
         let backup_dir = match from_file("backup.dir") {
-            Some(d) => Setting::new(layout.rooted(Path::new(&d)), Source::ConfigFile),
+            Some(d) => match rooted_config_path(&layout.root, &d) {
+                Ok(p) => Setting::new(p, Source::ConfigFile),
+                Err(e) => {
+                    backup_dir_problem = Some(format!("`backup.dir`: {e}"));
+                    Setting::new(layout.backup_dir.clone(), Source::Default)
+                }
+            },
             None => Setting::new(layout.backup_dir.clone(), Source::Default),
         };
 
@@ -238,12 +255,38 @@ impl Settings {
             token,
             timeout,
             config_problem,
+            backup_dir_problem,
         }
     }
 
     pub fn layout(&self) -> Layout {
         Layout::new(&self.root.value)
     }
+}
+
+/// A path from config.yaml placed under the installation's root and
+/// normalised (`.` dropped, `..` resolved lexically): every path of an
+/// installation lives under its root, so `/var/backups/x` means
+/// `<root>/var/backups/x`. A path whose `..` would climb above the root is
+/// refused with the reason.
+pub fn rooted_config_path(root: &Path, configured: &str) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let mut rel = PathBuf::new();
+    for c in Path::new(configured).components() {
+        match c {
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            Component::Normal(n) => rel.push(n),
+            Component::ParentDir => {
+                if !rel.pop() {
+                    return Err(format!(
+                        "{configured:?} leaves the installation's root {} (`..` above it)",
+                        root.display()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(root.join(rel))
 }
 
 /// One problem `config validate` found, with the fix.
@@ -346,14 +389,25 @@ fn check_settings(cfg: &Path, doc: &yaml_serde::Value) -> Vec<Finding> {
         }
     }
     for key in ["orchestrator.cacert", "backup.dir"] {
-        if let Some(v) = lookup(doc, key)
-            && !v.is_string()
-        {
-            bad(
-                key,
-                format!("{} is not a path", shown(v)),
-                "write an absolute path string",
-            );
+        if let Some(v) = lookup(doc, key) {
+            match v.as_str() {
+                None => bad(
+                    key,
+                    format!("{} is not a path", shown(v)),
+                    "write an absolute path string",
+                ),
+                Some(p) => {
+                    // The root is three levels above etc/talos/config.yaml.
+                    let root = cfg.ancestors().nth(3).unwrap_or(Path::new("/"));
+                    if let Err(e) = rooted_config_path(root, p) {
+                        bad(
+                            key,
+                            e,
+                            "write a path inside the installation (it is taken relative to the root), without `..` above it",
+                        );
+                    }
+                }
+            }
         }
     }
     if let Some(v) = lookup(doc, "backup.keep")

@@ -561,10 +561,27 @@ fn two_restores_at_once_one_gets_exit_4() {
     assert!(!journal.exists());
 }
 
+/// A certificate valid from 400 days ago until `days` from now (negative:
+/// expired), written as SSL_DIR/cert.pem and key.pem.
+fn write_cert(layout: &Layout, days: i64) {
+    use rcgen::{CertificateParams, KeyPair, date_time_ymd};
+    let ymd = |t: jiff::Timestamp| {
+        let d = t.to_zoned(jiff::tz::TimeZone::UTC).date();
+        date_time_ymd(d.year() as i32, d.month() as u8, d.day() as u8)
+    };
+    let now = jiff::Timestamp::now();
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params.not_before = ymd(now - jiff::SignedDuration::from_hours(24 * 400));
+    params.not_after = ymd(now + jiff::SignedDuration::from_hours(24 * days));
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::write(layout.ssl_dir.join("cert.pem"), cert.pem()).unwrap();
+    std::fs::write(layout.ssl_dir.join("key.pem"), key.serialize_pem()).unwrap();
+}
+
 #[test]
-fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
+fn a_backup_whose_config_lacks_keys_is_refused_before_the_swap() {
     let (dir, layout) = sample(0);
-    // A backup of a broken config: it restores, and validation catches it.
     std::fs::write(&layout.config_file, "version: 1\n").unwrap();
     let file = backup(dir.path());
     std::fs::write(
@@ -572,11 +589,26 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
         "version: 1\norchestrator: {}\nlogging: {}\n",
     )
     .unwrap();
+    let before = tree_hash(dir.path());
     let out = restore(dir.path(), &file, &["--yes", "--partial", "config"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lacks the required key"));
+    assert_eq!(tree_hash(dir.path()), before);
+}
+
+#[test]
+fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
+    let (dir, layout) = sample(0);
+    // A backup of an expired certificate: it is readable, so it restores,
+    // and validation catches the expiry.
+    write_cert(&layout, -2);
+    let file = backup(dir.path());
+    write_cert(&layout, 30);
+    let out = restore(dir.path(), &file, &["--yes", "--partial", "ssl"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("validation failed"), "{stdout}");
-    assert!(stdout.contains("`orchestrator` is missing"), "{stdout}");
+    assert!(stdout.contains("expired"), "{stdout}");
     assert!(
         stdout.contains("to undo this restore: talos restore"),
         "{stdout}"
@@ -596,10 +628,18 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    let out = talos_at(dir.path())
+        .args(["restore", "--dry-run"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The rollback put the valid certificate back: a restore of it validates.
+    let after = restore(dir.path(), Path::new(rollback), &["--yes"]);
     assert!(
-        std::fs::read_to_string(&layout.config_file)
-            .unwrap()
-            .contains("logging")
+        after.status.success(),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
     );
 }
 

@@ -40,6 +40,9 @@ pub struct Journal {
     /// The backup's audit head, for validation after a resume.
     #[serde(default)]
     pub expected_head: Option<super::AuditHead>,
+    /// What the restore does with the audit chain in place.
+    #[serde(default)]
+    pub audit: Option<super::plan::AuditChain>,
     pub moves: Vec<Move>,
     pub done: usize,
     pub state: State,

@@ -124,9 +124,40 @@ pub struct ManifestFile {
 }
 
 impl ManifestFile {
-    /// The mode as a number, limited to the permission bits (no setuid).
+    /// The mode a restore gives the file: the manifest's, clamped to what the
+    /// layout allows for its path (`max_mode`), so an archive never widens a
+    /// mode.
     pub fn mode_bits(&self) -> u32 {
-        u32::from_str_radix(&self.mode, 8).unwrap_or(0o600) & 0o777
+        u32::from_str_radix(&self.mode, 8).unwrap_or(0o600) & max_mode(&self.path, false)
+    }
+}
+
+/// The widest mode the layout allows for an archive path (docs/backup.md
+/// "Modes"): secrets, keys, the database and config.yaml (and its backups)
+/// 0600; the private directories (secrets, state, sessions, the database
+/// directory) 0700; nothing else world-writable; never setuid, setgid or
+/// sticky. A restore applies `mode & max_mode`.
+pub fn max_mode(path: &str, is_dir: bool) -> u32 {
+    let under = |dir: &str| path == dir || path.starts_with(&format!("{dir}/"));
+    if is_dir {
+        if under("config/secrets")
+            || path == "state"
+            || path == "state/sessions"
+            || path == "database"
+        {
+            0o700
+        } else {
+            0o775
+        }
+    } else if path == "config/config.yaml"
+        || path.starts_with("config/config.yaml.backup")
+        || under("config/secrets")
+        || path == "database/talos.db"
+        || path == "ssl/key.pem"
+    {
+        0o600
+    } else {
+        0o775
     }
 }
 

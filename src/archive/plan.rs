@@ -58,6 +58,23 @@ pub struct Counts {
     pub remove: usize,
 }
 
+/// What a restore of `logs` does with the Tier 1 audit chain in place. The
+/// chain is append-only evidence: a restore never rewinds it
+/// (docs/backup.md "The audit chain").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum AuditChain {
+    /// The chain in place verifies and extends the backup's: it is kept;
+    /// `newer` records are newer than the backup.
+    Keep { newer: u64 },
+    /// The backup's chain is put in place. `evidence` is where the chain it
+    /// replaces is kept (when it failed verification or diverged).
+    Replace {
+        reason: String,
+        evidence: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub archive: PathBuf,
@@ -67,6 +84,8 @@ pub struct Plan {
     pub changes: Vec<FileChange>,
     pub moves: Vec<Move>,
     pub staging: PathBuf,
+    /// Set when the plan restores `logs`.
+    pub audit: Option<AuditChain>,
 }
 
 /// Staging layout: new content under `new/<archive path>`, the content it
@@ -258,15 +277,7 @@ pub fn build(
     staging: &Path,
 ) -> Result<Plan> {
     let changes = changes(layout, verified, components)?;
-    let mut counts = Counts::default();
-    for c in &changes {
-        match c.action {
-            Action::Create => counts.create += 1,
-            Action::Overwrite => counts.overwrite += 1,
-            Action::Unchanged => counts.unchanged += 1,
-            Action::Remove => counts.remove += 1,
-        }
-    }
+    let counts = count(&changes);
     Ok(Plan {
         archive: verified.path.clone(),
         root: layout.root.clone(),
@@ -275,5 +286,129 @@ pub fn build(
         changes,
         moves: moves(layout, components, staging),
         staging: staging.to_path_buf(),
+        audit: None,
     })
+}
+
+fn count(changes: &[FileChange]) -> Counts {
+    let mut counts = Counts::default();
+    for c in changes {
+        match c.action {
+            Action::Create => counts.create += 1,
+            Action::Overwrite => counts.overwrite += 1,
+            Action::Unchanged => counts.unchanged += 1,
+            Action::Remove => counts.remove += 1,
+        }
+    }
+    counts
+}
+
+/// Decides what happens to the audit chain in place when `logs` is
+/// restored. `staged` is the backup's AUDIT_DIR (already verified to end at
+/// `head`), when it has been extracted.
+pub fn decide_audit(
+    layout: &Layout,
+    head: Option<&super::AuditHead>,
+    staged: Option<&Path>,
+    evidence: PathBuf,
+) -> Result<AuditChain> {
+    use crate::audit::verify::{Anchor, verify_chain};
+    let live = &layout.audit_dir;
+    let is_dir = std::fs::symlink_metadata(live).is_ok_and(|m| m.is_dir());
+    if !is_dir {
+        return Ok(AuditChain::Replace {
+            reason: "there is no audit chain in place".into(),
+            evidence: None,
+        });
+    }
+    let plain = verify_chain(live, &[])?;
+    if !plain.ok {
+        let why = plain.first_error.map(|e| e.message).unwrap_or_default();
+        return Ok(AuditChain::Replace {
+            reason: format!("the audit chain in place fails verification ({why})"),
+            evidence: Some(evidence),
+        });
+    }
+    let Some(live_head) = plain.head.clone() else {
+        return Ok(AuditChain::Replace {
+            reason: "the audit chain in place is empty".into(),
+            evidence: None,
+        });
+    };
+    let Some(head) = head else {
+        // The backup's chain is empty (or the archive names no head and
+        // holds no records): anything in place extends it.
+        if staged.is_some_and(|s| verify_chain(s, &[]).is_ok_and(|r| r.ok && r.records == 0)) {
+            return Ok(AuditChain::Keep {
+                newer: plain.records,
+            });
+        }
+        return Ok(AuditChain::Replace {
+            reason: "the backup names no audit head to compare the chain in place with".into(),
+            evidence: Some(evidence),
+        });
+    };
+    let anchor = Anchor::Record {
+        seq: head.seq,
+        hash: head.hash.clone(),
+    };
+    if verify_chain(live, &[anchor])?.ok {
+        return Ok(AuditChain::Keep {
+            newer: plain.records.saturating_sub(head.seq),
+        });
+    }
+    // Shorter than the backup's and a prefix of it: the backup's extends it.
+    if let Some(s) = staged {
+        let back = Anchor::Record {
+            seq: live_head.seq,
+            hash: live_head.hash.clone(),
+        };
+        if verify_chain(s, &[back])?.ok {
+            return Ok(AuditChain::Replace {
+                reason: format!(
+                    "the audit chain in place ({} records) is a prefix of the backup's ({})",
+                    plain.records, head.seq
+                ),
+                evidence: None,
+            });
+        }
+    }
+    Ok(AuditChain::Replace {
+        reason: format!(
+            "the audit chain in place ({} records) does not hold the backup's head (seq {})",
+            plain.records, head.seq
+        ),
+        evidence: Some(evidence),
+    })
+}
+
+impl Plan {
+    /// Applies the audit decision: a kept chain is not swapped (its moves
+    /// and per-file changes go); a replaced one that is evidence is moved
+    /// to its place after the swap, under the journal like every move.
+    pub fn set_audit(&mut self, layout: &Layout, decision: AuditChain) {
+        match &decision {
+            AuditChain::Keep { .. } => {
+                let live = &layout.audit_dir;
+                let staged_new = staged_new(&self.staging, "logs");
+                let staged_old = staged_old(&self.staging, "logs");
+                self.moves.retain(|m| {
+                    !(m.from == *live
+                        || m.to == *live
+                        || m.from == staged_new
+                        || m.to == staged_old)
+                });
+                self.changes.retain(|c| c.component != "logs");
+                self.counts = count(&self.changes);
+            }
+            AuditChain::Replace {
+                evidence: Some(to), ..
+            } => self.moves.push(Move {
+                from: staged_old(&self.staging, "logs"),
+                to: to.clone(),
+            }),
+            AuditChain::Replace { .. } => {}
+        }
+        self.audit = Some(decision);
+    }
 }

@@ -180,11 +180,12 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let file = File::open(archive)?;
 
     let count = Rc::new(Cell::new(0u64));
-    let free_cap = opts
-        .extract_to
-        .and_then(super::free_space)
-        .unwrap_or(u64::MAX);
-    let limit = Rc::new(Cell::new(PRE_MANIFEST_CAP.min(free_cap)));
+    // What staging may write: the free space of its file system less a
+    // margin, whatever the manifest says and wherever it comes (docs/backup.md
+    // "Disk space").
+    let budget = opts.extract_to.and_then(staging_budget);
+    let mut written = 0u64;
+    let limit = Rc::new(Cell::new(PRE_MANIFEST_CAP));
     let counting = Counting {
         inner: BufReader::with_capacity(256 * 1024, file),
         count: 0,
@@ -284,7 +285,9 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                         format!("{path} is a directory, not a file"),
                     ));
                 }
-                let mode = entry.header().mode().unwrap_or(0o750) & 0o777;
+                // Never wider than the layout allows (no world-writable
+                // directory, no setuid/setgid/sticky bit).
+                let mode = entry.header().mode().unwrap_or(0o750) & super::max_mode(&path, true);
                 dirs.push((path, mode));
                 continue;
             }
@@ -351,16 +354,10 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                         .filter(|f| component_of(&f.path).ok().flatten().is_some_and(selected))
                         .map(|f| f.size)
                         .sum();
-                    if let Some(free) = super::free_space(dir)
-                        && free < need
+                    if let Some(b) = &budget
+                        && need > b.allowed
                     {
-                        return Err(Error::failed(format!(
-                            "not enough disk space to restore: the archive holds {}, {} free on the file system of {}",
-                            crate::output::human_bytes(need),
-                            crate::output::human_bytes(free),
-                            dir.display()
-                        ))
-                        .hint("free space (`talos log prune --dry-run`), or restore fewer components with --partial"));
+                        return Err(no_space(dir, b, need));
                     }
                 }
                 let index = m
@@ -432,6 +429,13 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
             h.update(&buf[..k]);
             n += k as u64;
             if let Some((f, dest)) = &mut out {
+                written += k as u64;
+                if let Some(b) = &budget
+                    && written > b.allowed
+                {
+                    drop(out.take());
+                    return Err(no_space(dir_of(opts), b, written));
+                }
                 f.write_all(&buf[..k])
                     .with_context(|| format!("cannot write {}", dest.display()))?;
             }
@@ -537,6 +541,45 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         dirs,
         metadata_listed,
     })
+}
+
+/// Free space on the staging file system, and how much of it staging may
+/// use: everything but a margin of 5 % of the file system, at least 1 MiB
+/// and at most 256 MiB, so a restore never fills the disk that holds the
+/// database.
+struct Budget {
+    free: u64,
+    margin: u64,
+    allowed: u64,
+}
+
+fn staging_budget(dir: &Path) -> Option<Budget> {
+    let st = nix::sys::statvfs::statvfs(dir).ok()?;
+    let frag = st.fragment_size() as u64;
+    let free = st.blocks_available() as u64 * frag;
+    let total = st.blocks() as u64 * frag;
+    let margin = (total / 20).clamp(1024 * 1024, 256 * 1024 * 1024);
+    Some(Budget {
+        free,
+        margin,
+        allowed: free.saturating_sub(margin),
+    })
+}
+
+fn dir_of<'a>(opts: &ReadOptions<'a>) -> &'a Path {
+    opts.extract_to.unwrap_or(Path::new("."))
+}
+
+fn no_space(dir: &Path, b: &Budget, need: u64) -> Error {
+    Error::integrity(format!(
+        "not enough disk space to stage the archive: it needs at least {}, and {} of the {} free on the file system of {} may be used (a margin of {} is kept free)",
+        crate::output::human_bytes(need),
+        crate::output::human_bytes(b.allowed),
+        crate::output::human_bytes(b.free),
+        dir.display(),
+        crate::output::human_bytes(b.margin)
+    ))
+    .hint("nothing was changed; free space (`talos log prune --dry-run`), or restore fewer components with --partial")
 }
 
 fn check_against(

@@ -282,7 +282,32 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             },
         )?;
         let comps = choose_components(&verified, components.as_deref())?;
-        let plan = plan::build(layout, &verified, &comps, staging.path())?;
+        // Every component directory (also one whose content stays, like a
+        // kept audit chain) and the restore log: never through a link.
+        for c in &comps {
+            if let Some(d) = layout.component_dir(c) {
+                super::check_no_symlink_ancestors(&layout.root, &d)?;
+            }
+        }
+        if opts.record {
+            super::check_no_symlink_ancestors(&layout.root, &layout.restore_log())?;
+        }
+        // Everything checkable is checked here, on the staged copy, before
+        // the first rename. An undo (this installation's own rollback
+        // archive) puts back what was there, damaged or not.
+        if !is_own_rollback(layout, &opts.archive) {
+            content_checks(&verified, &new_dir, &comps)?;
+        }
+        let mut plan = plan::build(layout, &verified, &comps, staging.path())?;
+        if comps.iter().any(|c| c == "logs") {
+            let decision = plan::decide_audit(
+                layout,
+                verified.metadata.audit_head.as_ref(),
+                Some(&new_dir.join(super::component_prefix("logs"))),
+                evidence_path(layout),
+            )?;
+            plan.set_audit(layout, decision);
+        }
         for m in &plan.moves {
             super::check_no_symlink_ancestors(&layout.root, &m.from)?;
             super::check_no_symlink_ancestors(&layout.root, &m.to)?;
@@ -308,6 +333,52 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             Err(e)
         }
     }
+}
+
+/// True for an archive in this installation's DATA_DIR/restore_rollback/:
+/// the undo of an earlier restore. It holds what the installation held, so
+/// it is put back even when that content fails the content checks.
+fn is_own_rollback(layout: &Layout, archive: &Path) -> bool {
+    let rb = layout
+        .rollback_dir()
+        .canonicalize()
+        .unwrap_or_else(|_| layout.rollback_dir());
+    archive
+        .canonicalize()
+        .ok()
+        .and_then(|a| a.parent().map(|p| p == rb))
+        .unwrap_or(false)
+}
+
+/// Where a replaced audit chain that failed verification (or diverged from
+/// the backup's) is kept as evidence.
+fn evidence_path(layout: &Layout) -> PathBuf {
+    let now = jiff::Timestamp::now();
+    layout.rollback_dir().join(format!(
+        "audit-replaced-{}-{}",
+        now.to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y%m%d_%H%M%S"),
+        std::process::id()
+    ))
+}
+
+/// The content checks of `validate::check_staged`, as an integrity error
+/// naming every failure.
+fn content_checks(verified: &Verified, new_dir: &Path, comps: &[String]) -> Result<()> {
+    let failed = validate::check_staged(new_dir, comps, verified.metadata.audit_head.as_ref());
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = failed
+        .iter()
+        .map(|c| format!("{}: {}", c.name, c.detail))
+        .collect();
+    Err(Error::integrity(format!(
+        "{}: the backup's content fails its checks: {}",
+        verified.path.display(),
+        what.join("; ")
+    ))
+    .hint("nothing was changed; use another backup (`talos backup list`)"))
 }
 
 /// Renames cannot cross file systems: refuse before anything changes.
@@ -389,6 +460,10 @@ pub struct Outcome {
     pub new_host: Vec<String>,
     pub duration_ms: u64,
     pub resumed: bool,
+    /// What became of the audit chain in place, when logs were restored.
+    pub audit: Option<plan::AuditChain>,
+    /// Older rollback archives deleted (only the newest are kept).
+    pub pruned_rollbacks: Vec<PathBuf>,
 }
 
 /// Step 2: save the rollback archive, journal, swap, commit, validate.
@@ -398,6 +473,7 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
     let plan = prepared.plan.clone();
     // Rollback archive of what exists now.
     let mut rollback = None;
+    let mut pruned_rollbacks = Vec::new();
     if opts.rollback {
         let existing: Vec<String> = plan
             .components
@@ -431,12 +507,14 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
                 &super::create::CreateOptions {
                     output_dir: layout.rollback_dir(),
                     components: Some(existing),
-                    keep: None,
+                    // Each restore adds one archive: keep the newest N.
+                    keep: Some(rollback_keep(layout)),
                     rescue: true,
                 },
                 &|_, _| {},
             )?;
             rollback = Some(created.path);
+            pruned_rollbacks = created.pruned;
         }
     }
     crash_point();
@@ -453,14 +531,34 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         new_host: opts.new_host,
         record: opts.record,
         expected_head: prepared.verified.metadata.audit_head.clone(),
+        audit: plan.audit.clone(),
         moves: plan.moves.clone(),
         done: 0,
         state: State::Swapping,
     };
     journal::save(layout, &j)?;
     crash_point();
-    finish(layout, j, started, false)
+    let mut outcome = finish(layout, j, started, false)?;
+    outcome.pruned_rollbacks = pruned_rollbacks;
+    Ok(outcome)
 }
+
+/// Rollback archives kept in DATA_DIR/restore_rollback/: `restore.rollback_keep`
+/// in config.yaml, default `DEFAULT_ROLLBACK_KEEP` (at least 1).
+pub fn rollback_keep(layout: &Layout) -> usize {
+    crate::config::read_config_file(&layout.config_file)
+        .ok()
+        .and_then(|doc| {
+            doc.get("restore")?
+                .get("rollback_keep")?
+                .as_u64()
+                .map(|n| n as usize)
+        })
+        .unwrap_or(DEFAULT_ROLLBACK_KEEP)
+        .max(1)
+}
+
+pub const DEFAULT_ROLLBACK_KEEP: usize = 5;
 
 /// Runs the remaining moves of a journal, then commit, cleanup, modes,
 /// new-host setup, validation and the records.
@@ -503,6 +601,8 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
         new_host,
         duration_ms: started.elapsed().as_millis() as u64,
         resumed,
+        audit: j.audit.clone(),
+        pruned_rollbacks: Vec::new(),
     };
     if j.record {
         record(layout, "restore", &outcome)?;
@@ -533,6 +633,7 @@ fn record(layout: &Layout, action: &str, o: &Outcome) -> Result<()> {
             "rollback": o.rollback,
             "validation_ok": o.validation.ok,
             "resumed": o.resumed,
+            "audit_chain": o.audit,
         }),
     )
     .map_err(|e| {
@@ -771,16 +872,31 @@ fn chown_tree(path: &Path, uid: nix::unistd::Uid, gid: nix::unistd::Gid) -> Resu
     Ok(())
 }
 
-/// Verification only: the whole archive, written nowhere.
+/// Components whose content is checked beyond the manifest (and so are
+/// extracted to a private temporary copy by `verify_only`).
+const CONTENT_CHECKED: [&str; 4] = ["config", "database", "logs", "ssl"];
+
+/// Verification only: the whole archive against its manifest, then the
+/// content checks a restore runs before its swap, on a private temporary
+/// copy (mode 0700, removed before returning) of the components they read.
+/// Nothing is written in the installation.
 pub fn verify_only(archive: &Path, progress: &dyn Fn(u64)) -> Result<Verified> {
-    read_archive(
+    let tmp = tempfile::Builder::new()
+        .prefix("talos-verify-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .context("cannot create a private temporary directory")?;
+    let checked: Vec<String> = CONTENT_CHECKED.iter().map(|c| c.to_string()).collect();
+    let verified = read_archive(
         archive,
         &ReadOptions {
-            extract_to: None,
-            components: None,
+            extract_to: Some(tmp.path()),
+            components: Some(&checked),
             progress,
         },
-    )
+    )?;
+    content_checks(&verified, tmp.path(), &verified.components)?;
+    Ok(verified)
 }
 
 /// `--dry-run`: verify without writing, then plan against the current tree.
@@ -793,6 +909,15 @@ pub fn dry_run(
     let verified = verify_only(archive, progress)?;
     let comps = choose_components(&verified, partial)?;
     let staging = layout.data_dir.join(format!("{STAGING_PREFIX}XXXXXX"));
-    let plan = plan::build(layout, &verified, &comps, &staging)?;
+    let mut plan = plan::build(layout, &verified, &comps, &staging)?;
+    if comps.iter().any(|c| c == "logs") {
+        let decision = plan::decide_audit(
+            layout,
+            verified.metadata.audit_head.as_ref(),
+            None,
+            layout.rollback_dir().join("audit-replaced-TIMESTAMP"),
+        )?;
+        plan.set_audit(layout, decision);
+    }
     Ok((verified, plan))
 }

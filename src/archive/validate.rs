@@ -200,6 +200,149 @@ pub fn verify_chain(audit_dir: &Path) -> ChainCheck {
     }
 }
 
+/// True when the chain in `audit_dir` verifies and its record `head.seq`
+/// is the one `head` names: the chain is the backup's, or extends it.
+pub fn holds_head(audit_dir: &Path, head: &super::AuditHead) -> bool {
+    let anchor = crate::audit::verify::Anchor::Record {
+        seq: head.seq,
+        hash: head.hash.clone(),
+    };
+    crate::audit::verify::verify_chain(audit_dir, &[anchor]).is_ok_and(|r| r.ok)
+}
+
+/// Entries on disk under `dir` (the directory included) that are
+/// world-writable or carry a setuid, setgid or sticky bit: the modes actually
+/// there, not the ones an archive claimed.
+pub fn wide_modes(dir: &Path) -> Vec<crate::config::Finding> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let Ok(m) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if m.file_type().is_symlink() {
+            continue;
+        }
+        let mode = m.permissions().mode() & 0o7777;
+        if mode & 0o7002 != 0 {
+            let want = mode & !0o7002;
+            out.push(crate::config::Finding {
+                path: p.clone(),
+                problem: format!("mode is {mode:04o}: world-writable or setuid/setgid/sticky"),
+                fix: format!("chmod {want:04o} {}", p.display()),
+                integrity: true,
+            });
+        }
+        if m.is_dir()
+            && let Ok(entries) = std::fs::read_dir(&p)
+        {
+            stack.extend(entries.flatten().map(|e| e.path()));
+        }
+    }
+    out
+}
+
+/// The content checks run on a staged copy of an archive (`new`, holding
+/// the archive's own paths) before anything is swapped in, and by `backup
+/// verify` on a private copy: config.yaml parses with its required keys, the
+/// database passes `integrity_check` and has its tables, the audit chain
+/// verifies and ends at metadata.json's `audit_head`, the certificate is a
+/// readable X.509 PEM. Returns the failed checks.
+pub fn check_staged(
+    new: &Path,
+    components: &[String],
+    audit_head: Option<&super::AuditHead>,
+) -> Vec<Check> {
+    let has = |c: &str| components.iter().any(|x| x == c);
+    let mut failed = Vec::new();
+    if has("config") {
+        let cfg = new.join("config/config.yaml");
+        if cfg.exists() {
+            let problem = match crate::config::read_config_file(&cfg) {
+                Err(e) => Some(e),
+                Ok(doc) => {
+                    let missing: Vec<&str> = crate::config::REQUIRED_KEYS
+                        .into_iter()
+                        .filter(|k| doc.get(k).is_none())
+                        .collect();
+                    (!missing.is_empty()).then(|| {
+                        format!(
+                            "config.yaml lacks the required key(s) {}",
+                            missing.join(", ")
+                        )
+                    })
+                }
+            };
+            if let Some(p) = problem {
+                failed.push(check("config", false, p, None));
+            }
+        }
+    }
+    if has("database") {
+        let db = new.join("database/talos.db");
+        if db.exists() {
+            let c = check_database(&db);
+            if !c.ok {
+                failed.push(c);
+            }
+        }
+    }
+    if has("logs") {
+        let dir = new.join("logs/audit");
+        let c = verify_chain(&dir);
+        if !c.ok {
+            failed.push(check(
+                "audit chain",
+                false,
+                format!(
+                    "the backup's audit chain fails verification: {}",
+                    c.problem.unwrap_or_default()
+                ),
+                None,
+            ));
+        } else if let Some(want) = audit_head
+            && c.head.as_ref() != Some(want)
+        {
+            failed.push(check(
+                "audit chain",
+                false,
+                format!(
+                    "the backup's audit chain ends at seq {} ({}) but its metadata.json says audit_head seq {} ({})",
+                    c.head.as_ref().map(|h| h.seq).unwrap_or(0),
+                    c.head.as_ref().map(|h| h.hash.as_str()).unwrap_or("none"),
+                    want.seq,
+                    want.hash
+                ),
+                None,
+            ));
+        }
+    }
+    if has("ssl") {
+        let cert = new.join("ssl/cert.pem");
+        if cert.exists() {
+            let parsed = std::fs::read(&cert)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|bytes| {
+                    let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes)
+                        .map_err(|e| format!("not PEM: {e}"))?;
+                    x509_parser::parse_x509_certificate(&pem.contents)
+                        .map(|_| ())
+                        .map_err(|e| format!("not an X.509 certificate: {e}"))
+                });
+            if let Err(e) = parsed {
+                failed.push(check(
+                    "certificate",
+                    false,
+                    format!("ssl/cert.pem: {e}"),
+                    None,
+                ));
+            }
+        }
+    }
+    failed
+}
+
 /// Validates the components a restore put in place (all of them after a full
 /// or new-host restore). `expected_head` is the backup's `audit_head`.
 pub fn validate(
@@ -245,10 +388,13 @@ pub fn validate(
             ));
         }
     }
-    let modes: Vec<_> = crate::config::check_modes(layout)
+    let mut modes: Vec<_> = crate::config::check_modes(layout)
         .into_iter()
         .filter(|f| inside(&f.path, &roots) || f.path == layout.data_dir)
         .collect();
+    for r in &roots {
+        modes.extend(wide_modes(r));
+    }
     if modes.is_empty() {
         checks.push(check("modes", true, "modes follow CONTRACT §1", None));
     } else {
@@ -277,13 +423,13 @@ pub fn validate(
                 ),
             ));
         } else if let Some(want) = expected_head
-            && c.head.as_ref() != Some(want)
+            && !holds_head(&layout.audit_dir, want)
         {
             checks.push(check(
                 "audit chain",
                 false,
                 format!(
-                    "the chain ends at seq {} but the backup's metadata.json says seq {} ({})",
+                    "the chain (ending at seq {}) does not hold the backup's head, seq {} ({})",
                     c.head.as_ref().map(|h| h.seq).unwrap_or(0),
                     want.seq,
                     want.hash

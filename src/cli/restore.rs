@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Ctx, Exit};
-use crate::archive::plan::{Action, Plan};
+use crate::archive::plan::{Action, AuditChain, Plan};
 use crate::archive::restore::{self, Outcome, RestoreOptions};
 use crate::error::{Error, Result};
 use crate::install::{Layout, parse_components};
@@ -24,8 +24,14 @@ use crate::process::{PidStatus, check_pid_file};
 /// 4. Swap each component into place by rename, recording every step in
 ///    DATA_DIR/restore.journal: a restore killed at any moment is finished by
 ///    `talos restore --resume` or undone by `talos restore --abort`.
+///    Before the first rename the staged copy is checked: config.yaml,
+///    database integrity and tables, the archive's audit chain against its
+///    audit_head, the certificate. Modes are clamped (nothing world-writable,
+///    no setuid/setgid/sticky; secrets 0600).
 /// 5. Validate: config, database integrity and tables, modes, certificate,
 ///    audit chain. Every restore is logged in restore.log and the audit chain.
+///    An audit chain in place that extends the backup's is kept, never
+///    rewound (docs/backup.md "The audit chain").
 ///
 /// A restored component equals the backup's copy: files absent from the
 /// backup are removed. Symbolic links in the installation are never written
@@ -38,7 +44,9 @@ use crate::process::{PidStatus, check_pid_file};
 ///
 /// EXIT STATUS: 0 restored and validated; 1 failed, or a validation check
 /// failed (the report names the rollback command); 2 usage; 3 the archive is
-/// corrupt, tampered or unsafe (nothing was changed); 4 refused: the daemon
+/// corrupt, tampered or unsafe, its content fails a check, staging would
+/// fill the disk, or restore.journal does not describe a restore of this
+/// installation (nothing was changed); 4 refused: the daemon
 /// is running (see --stop-daemon), another restore holds the lock, an
 /// interrupted restore needs --resume or --abort, a path runs through a
 /// symbolic link, or the confirmation was declined or could not be asked.
@@ -259,6 +267,12 @@ fn report(
         for n in &o.new_host {
             ui.line(format!("  new host: {n}"))?;
         }
+        if let Some(a) = &o.audit {
+            ui.line(format!("  audit chain: {}", audit_line(a)))?;
+        }
+        for p in &o.pruned_rollbacks {
+            ui.line(format!("  pruned old rollback archive {}", p.display()))?;
+        }
         match &o.rollback {
             Some(r) => ui.line(format!(
                 "the replaced content was saved to {}\n  to undo this restore: {}",
@@ -281,6 +295,26 @@ fn report(
         Ok(())
     })?;
     Ok(if o.validation.ok { Exit::OK } else { Exit(1) })
+}
+
+/// What happened (or will happen) to the audit chain in place.
+fn audit_line(a: &AuditChain) -> String {
+    match a {
+        AuditChain::Keep { newer } => format!(
+            "kept: {newer} records newer than the backup (the chain in place extends the backup's; a restore never rewinds it)"
+        ),
+        AuditChain::Replace {
+            reason,
+            evidence: Some(e),
+        } => format!(
+            "replaced by the backup's: {reason}; the chain it replaces is kept as evidence in {}",
+            e.display()
+        ),
+        AuditChain::Replace {
+            reason,
+            evidence: None,
+        } => format!("replaced by the backup's: {reason}"),
+    }
 }
 
 fn print_plan(ui: &Ui, plan: &Plan, every_file: bool) -> Result<()> {
@@ -319,6 +353,9 @@ fn print_plan(ui: &Ui, plan: &Plan, every_file: bool) -> Result<()> {
             "  ... and {} more (see --dry-run -v)",
             shown.len() - limit
         ))?;
+    }
+    if let Some(a) = &plan.audit {
+        ui.line(format!("  audit chain: {}", audit_line(a)))?;
     }
     Ok(())
 }

@@ -59,6 +59,14 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
         .output_dir
         .clone()
         .unwrap_or_else(|| ctx.settings.backup_dir.value.clone());
+    if args.output_dir.is_none()
+        && let Some(problem) = &ctx.settings.backup_dir_problem
+    {
+        return Err(crate::error::Error::integrity(format!(
+            "config.yaml is invalid: {problem}"
+        ))
+        .hint("fix `backup.dir` in config.yaml (`talos config validate` shows it), or pass --output-dir"));
+    }
     let keep = args
         .keep
         .map(|k| k as usize)

@@ -84,6 +84,15 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
         .dir
         .clone()
         .unwrap_or_else(|| ctx.settings.backup_dir.value.clone());
+    if args.dir.is_none()
+        && let Some(problem) = &ctx.settings.backup_dir_problem
+    {
+        return Err(
+            crate::error::Error::integrity(format!("config.yaml is invalid: {problem}")).hint(
+                "fix `backup.dir` in config.yaml (`talos config validate` shows it), or pass --dir",
+            ),
+        );
+    }
     // A mistyped --dir must not read as "no backups". (The default
     // directory not existing yet just means no backup was ever made there.)
     if args.dir.is_some() && !dir.is_dir() || dir.exists() && !dir.is_dir() {

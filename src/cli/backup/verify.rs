@@ -11,13 +11,16 @@ use crate::output::human_bytes;
 /// Check a backup archive completely without writing anything.
 ///
 /// One streaming pass: decompress, check every entry's name and type, hash
-/// every file and compare with manifest.json (same as `talos restore FILE
-/// --verify-only`).
+/// every file and compare with manifest.json; then the content checks a
+/// restore runs before its swap (config.yaml, database integrity and tables,
+/// the audit chain against audit_head, the certificate) on a private
+/// temporary copy that is removed. Same as `talos restore FILE --verify-only`.
 ///
 /// Example: talos backup verify /var/backups/talos/backup_20240115_083000.tar.gz
 ///
 /// EXIT STATUS: 0 the archive is intact; 1 it cannot be read; 3 it is
-/// corrupt, tampered or unsafe (the message says what and where).
+/// corrupt, tampered or unsafe, or its content fails a check (the message
+/// says what and where).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
