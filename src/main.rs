@@ -49,6 +49,8 @@ fn main() -> ExitCode {
     let ctx = Ctx::new(&cli.global);
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
+        // A read-only query whose reader went away: quiet success.
+        Err(err) if talos::output::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             report(ctx.ui.json, &err);
             ExitCode::from(err.exit_code())
@@ -95,5 +97,6 @@ fn print_json_error(err: &Error) {
             "hints": err.hints,
         }
     });
-    println!("{doc}");
+    // Through the one stdout writer: a closed pipe is not a second error.
+    let _ = talos::output::Ui::plain(true).line(doc.to_string());
 }
