@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         report(cli.global.json, &err);
         return ExitCode::from(err.exit_code());
     }
+    install_signal_handler();
     let ctx = Ctx::new(&cli.global);
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
@@ -56,6 +57,23 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// SIGINT, SIGTERM and SIGHUP: said at once on stderr; an operation that
+/// cleans up after itself is told through a flag, anything else ends here
+/// with the terminal restored (see `talos::interrupt`).
+fn install_signal_handler() {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(talos::interrupt::SIGNALS) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if let talos::interrupt::Action::Exit(code) = talos::interrupt::notify(sig) {
+                talos::interrupt::restore_terminal();
+                std::process::exit(code);
+            }
+        }
+    });
 }
 
 /// Prints an error once: `error:`, its causes and hints on stderr, and with

@@ -156,11 +156,24 @@ impl Ui {
                 "re-run with --yes to confirm from a script, or --dry-run to see the plan first",
             ));
         }
-        let answer = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|e| Error::refused(format!("confirmation failed: {e}")))?;
+        let answer = {
+            let _prompt = crate::interrupt::Prompt::enter();
+            dialoguer::Confirm::new()
+                .with_prompt(question)
+                .default(false)
+                .interact()
+        };
+        let answer = answer.map_err(|e| {
+            // Ctrl-C read as a key in raw mode: the cursor dialoguer hid is
+            // shown again and the run ends as interrupted (exit 130).
+            crate::interrupt::restore_terminal();
+            match e {
+                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                    crate::interrupt::interrupted(nix::libc::SIGINT)
+                }
+                e => Error::refused(format!("confirmation failed: {e}")),
+            }
+        })?;
         if answer {
             Ok(())
         } else {
