@@ -17,6 +17,9 @@ pub enum ErrorKind {
     Refused,
     /// 5: the daemon was required and could not be reached.
     DaemonUnreachable,
+    /// 128 + signal number (130 SIGINT, 143 SIGTERM, 129 SIGHUP): stopped by
+    /// a signal after cleaning up.
+    Interrupted(u8),
 }
 
 impl ErrorKind {
@@ -27,6 +30,7 @@ impl ErrorKind {
             ErrorKind::Integrity => 3,
             ErrorKind::Refused => 4,
             ErrorKind::DaemonUnreachable => 5,
+            ErrorKind::Interrupted(code) => code,
         }
     }
 
@@ -37,6 +41,7 @@ impl ErrorKind {
             ErrorKind::Integrity => "integrity",
             ErrorKind::Refused => "refused",
             ErrorKind::DaemonUnreachable => "daemon_unreachable",
+            ErrorKind::Interrupted(_) => "interrupted",
         }
     }
 }
@@ -74,6 +79,9 @@ impl Error {
     }
     pub fn unreachable(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::DaemonUnreachable, message)
+    }
+    pub fn interrupted(code: u8, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Interrupted(code), message)
     }
 
     /// Adds a line telling the operator what to do next.

@@ -1,8 +1,9 @@
 //! File-system primitives every writer uses: atomic replacement (temp file,
-//! fsync, rename, fsync of the directory) and advisory locks.
+//! fsync, rename, fsync of the directory), advisory locks, and the one way to
+//! open a file talos owns under an installation (never through a link).
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -87,13 +88,13 @@ pub fn files_named(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
 
 /// Appends one line to a plain log file (panic.log, restore.log), creating it.
 pub fn append_line(path: &Path, line: &str) -> Result<()> {
-    create_parent(path)?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o640)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let mut f = open_owned(
+        path,
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o640),
+    )?;
     let mut buf = line.as_bytes().to_vec();
     if !buf.ends_with(b"\n") {
         buf.push(b'\n');
@@ -105,26 +106,106 @@ pub fn append_line(path: &Path, line: &str) -> Result<()> {
     Ok(())
 }
 
-/// Creates the directory `path` goes in, if it has one.
-fn create_parent(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+/// Opens a file talos owns under an installation (a log it appends to, a
+/// lock, a history): never through a link. The file is opened with
+/// `O_NOFOLLOW` and its directory, created when missing, must be a real
+/// directory. A link in either place is refused (exit 4) and named: a link
+/// planted where talos keeps its own file would otherwise make a root-run
+/// talos truncate or append to whatever it points at (docs/ops.md,
+/// "Containment").
+pub fn open_owned(path: &Path, opts: &mut std::fs::OpenOptions) -> Result<File> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        real_dir(parent)?;
+    }
+    opts.custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                link_refused(path)
+            } else {
+                Error::from(e).hint(format!("cannot open {}", path.display()))
+            }
+        })
+}
+
+/// Makes sure `dir` is a real directory (not a link to one), creating it and
+/// its parents when missing. Refuses (exit 4) when it is a link or not a
+/// directory.
+pub fn real_dir(dir: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => Err(link_refused(dir)),
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::refused(format!(
+            "{} is not a directory; talos keeps its own files there",
+            dir.display()
+        ))
+        .hint("move it aside, then run the command again")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            // Created just now, but something may have raced us to it.
+            match std::fs::symlink_metadata(dir) {
+                Ok(m) if m.is_dir() => Ok(()),
+                _ => Err(link_refused(dir)),
+            }
+        }
+        Err(e) => Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+    }
+}
+
+/// `real_dir`, then the exact mode (set on the directory itself, which is
+/// known not to be a link).
+pub fn real_dir_mode(dir: &Path, mode: u32) -> Result<()> {
+    real_dir(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("cannot set the mode of {}", dir.display()))
+}
+
+/// Refuses (exit 4) when any component of `path` below `base` (exclusive)
+/// is a symbolic link; components that do not exist end the check.
+pub fn no_link_below(base: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(base) else {
+        return Ok(());
+    };
+    let mut cur = base.to_path_buf();
+    for comp in rel.components() {
+        cur.push(comp);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => return Err(link_refused(&cur)),
+            Ok(_) => {}
+            Err(_) => break,
+        }
     }
     Ok(())
 }
 
-/// Opens (creating, never truncating, mode 0600) a lock file and its directory.
+/// The refusal for a link where talos expects its own file or directory.
+pub fn link_refused(path: &Path) -> Error {
+    let target = std::fs::read_link(path)
+        .map(|t| format!(" (pointing to {})", t.display()))
+        .unwrap_or_default();
+    Error::refused(format!(
+        "{} is a symbolic link{target}; talos never writes through a link in an installation",
+        path.display()
+    ))
+    .hint(format!(
+        "someone put a link where talos keeps its own file: check who made it, remove it (`rm {}`), then run the command again",
+        path.display()
+    ))
+}
+
+/// Opens (creating, never truncating, mode 0600) a lock file, never through
+/// a link.
 fn open_lock_file(path: &Path) -> Result<File> {
-    create_parent(path)?;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot open lock file {}", path.display()))
+    open_owned(
+        path,
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600),
+    )
 }
 
 /// An exclusive advisory lock (`flock`) held until dropped. The kernel drops
@@ -143,9 +224,11 @@ impl FileLock {
     /// Takes the lock or fails at once with exit 4, naming the holder.
     pub fn try_exclusive(path: &Path, what: &str) -> Result<FileLock> {
         let mut file = open_lock_file(path)?;
-        let recorded: Option<u32> = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|s| s.trim().parse().ok());
+        let mut text = String::new();
+        let _ = std::io::Read::by_ref(&mut file)
+            .take(64)
+            .read_to_string(&mut text);
+        let recorded: Option<u32> = text.trim().parse().ok();
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -181,6 +264,14 @@ impl FileLock {
             path: path.to_path_buf(),
             previous_holder: None,
         })
+    }
+}
+
+impl FileLock {
+    /// Empties the lock file (through the handle, never by path) so only a
+    /// holder that died leaves a PID for the next one to report.
+    pub fn clear_pid(&self) {
+        let _ = self.file.set_len(0);
     }
 }
 

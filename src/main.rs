@@ -46,14 +46,34 @@ fn main() -> ExitCode {
         report(cli.global.json, &err);
         return ExitCode::from(err.exit_code());
     }
+    install_signal_handler();
     let ctx = Ctx::new(&cli.global);
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
+        // A read-only query whose reader went away: quiet success.
+        Err(err) if talos::output::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             report(ctx.ui.json, &err);
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// SIGINT, SIGTERM and SIGHUP: said at once on stderr; an operation that
+/// cleans up after itself is told through a flag, anything else ends here
+/// with the terminal restored (see `talos::interrupt`).
+fn install_signal_handler() {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(talos::interrupt::SIGNALS) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if let talos::interrupt::Action::Exit(code) = talos::interrupt::notify(sig) {
+                talos::interrupt::restore_terminal();
+                std::process::exit(code);
+            }
+        }
+    });
 }
 
 /// Prints an error once: `error:`, its causes and hints on stderr, and with
@@ -95,5 +115,6 @@ fn print_json_error(err: &Error) {
             "hints": err.hints,
         }
     });
-    println!("{doc}");
+    // Through the one stdout writer: a closed pipe is not a second error.
+    let _ = talos::output::Ui::plain(true).line(doc.to_string());
 }

@@ -3,6 +3,7 @@
 //! stderr. Colour and progress bars only on a terminal, never with NO_COLOR.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -64,6 +65,9 @@ impl Ui {
 
     /// Writes a line of the result to stdout.
     pub fn line(&self, text: impl AsRef<str>) -> Result<()> {
+        if stdout_closed() {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         write_or_pipe(&mut out, text.as_ref().as_bytes())?;
         write_or_pipe(&mut out, b"\n")
@@ -71,6 +75,9 @@ impl Ui {
 
     /// Writes raw bytes to stdout (log lines verbatim).
     pub fn raw(&self, bytes: &[u8]) -> Result<()> {
+        if stdout_closed() {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         write_or_pipe(&mut out, bytes)
     }
@@ -149,11 +156,24 @@ impl Ui {
                 "re-run with --yes to confirm from a script, or --dry-run to see the plan first",
             ));
         }
-        let answer = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|e| Error::refused(format!("confirmation failed: {e}")))?;
+        let answer = {
+            let _prompt = crate::interrupt::Prompt::enter();
+            dialoguer::Confirm::new()
+                .with_prompt(question)
+                .default(false)
+                .interact()
+        };
+        let answer = answer.map_err(|e| {
+            // Ctrl-C read as a key in raw mode: the cursor dialoguer hid is
+            // shown again and the run ends as interrupted (exit 130).
+            crate::interrupt::restore_terminal();
+            match e {
+                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                    crate::interrupt::interrupted(nix::libc::SIGINT)
+                }
+                e => Error::refused(format!("confirmation failed: {e}")),
+            }
+        })?;
         if answer {
             Ok(())
         } else {
@@ -181,20 +201,50 @@ impl Ui {
     }
 }
 
-/// A reader that closed the pipe (`talos log query | head`) is not an error:
-/// stop quietly with success, as ripgrep does.
+/// Set once a write to stdout found the reader gone.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// True once the reader of stdout went away (`talos panic ... | head -1`).
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
 fn write_or_pipe(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
     stdout_result(out.write_all(bytes))
 }
 
-/// The result of a write to stdout: a closed pipe ends the program quietly
-/// with success; any other error is a failure.
+/// The result of a write to stdout. A reader that closed the pipe is not a
+/// failure of the operation: the closed pipe is recorded, later output is
+/// dropped, and the operation runs to its end and returns its own status.
+/// Stopping here would leave a panic or a restore half done (docs/ops.md,
+/// "Output"). Any other write error is a failure.
 pub fn stdout_result(r: std::io::Result<()>) -> Result<()> {
     match r {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
         Err(e) => Err(Error::failed("cannot write to stdout").with_source(e)),
     }
+}
+
+/// For read-only producers of long output (log queries): the error that
+/// stops the search once nobody reads it. `main` ends such a run quietly
+/// with success, as ripgrep does.
+pub fn closed_pipe() -> Error {
+    Error::failed("stdout was closed by its reader")
+        .with_source(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+}
+
+/// True for the error of `closed_pipe`.
+pub fn is_closed_pipe(err: &Error) -> bool {
+    stdout_closed()
+        && err
+            .source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Renders rows as an aligned text table (no colour codes inside cells, so

@@ -370,7 +370,7 @@ struct ClearOnDrop(FileLock);
 
 impl Drop for ClearOnDrop {
     fn drop(&mut self) {
-        let _ = std::fs::write(&self.0.path, b"");
+        self.0.clear_pid();
     }
 }
 
@@ -394,7 +394,16 @@ pub fn create(
 ) -> Result<Created> {
     let started = Instant::now();
     let out_dir = &opts.output_dir;
-    if !out_dir.exists() {
+    if out_dir.starts_with(&layout.root) {
+        // A directory of the installation (BACKUP_DIR, restore_rollback/):
+        // never written through a link planted there. A directory the
+        // operator named elsewhere may be a link (a mount on another disk).
+        if !out_dir.exists()
+            || std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            crate::fsutil::real_dir_mode(out_dir, 0o700)?;
+        }
+    } else if !out_dir.exists() {
         crate::fsutil::create_dir_mode(out_dir, 0o700)?;
     }
     let lock = ClearOnDrop(FileLock::try_exclusive(
@@ -533,11 +542,16 @@ pub fn create(
                         reason: format!("audit head unreadable ({}); archived as it is", e.message),
                     }),
                     Err(e) => {
-                        return Err(Error::integrity(format!(
+                        // The head's own hint names the fix when it knows
+                        // one (a torn last record: `talos repair audit`).
+                        let mut err = Error::integrity(format!(
                             "cannot read the audit chain's head: {}",
                             e.message
-                        ))
-                        .hint("run `talos audit verify-chain`; a backup records the head it saw"));
+                        ));
+                        err.hints = e.hints;
+                        return Err(err.hint(
+                            "run `talos audit verify-chain`; a backup records the head it saw",
+                        ));
                     }
                 }
             }
@@ -695,7 +709,9 @@ pub fn create(
             put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
             put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
             let mut done = 0u64;
+            crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
             for item in &items {
+                crate::interrupt::check()?;
                 match item {
                     Item::Dir {
                         archive_path,

@@ -220,6 +220,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         .entries()
         .map_err(|e| stream_error(archive, "at the start", e))?;
     for entry in entries {
+        crate::interrupt::check()?;
         let mut entry = entry.map_err(|e| stream_error(archive, "reading an entry header", e))?;
         let raw = entry.path_bytes().into_owned();
         let Ok(name) = std::str::from_utf8(&raw) else {

@@ -75,7 +75,7 @@ pub fn lock(layout: &Layout) -> Result<RestoreLock> {
     match dir.try_lock() {
         Ok(()) => Ok(RestoreLock { _dir: dir }),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(format!(
-            "another restore is running on {}",
+            "another restore, or a backup, recover or repair, is using {}",
             layout.root.display()
         ))
         .hint("wait for it to finish; `talos status` shows an unfinished restore")),
@@ -242,6 +242,13 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
     let layout = &canonical_layout(layout)?;
     refuse_if_unfinished(layout)?;
     super::check_no_symlink_ancestors(&layout.root, &layout.data_dir.join("x"))?;
+    // Files the restore writes after the swap: a link there is refused now,
+    // before anything changes, not after the swap.
+    for own in [layout.restore_log(), layout.rollback_dir()] {
+        if std::fs::symlink_metadata(&own).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(crate::fsutil::link_refused(&own));
+        }
+    }
     if let Ok(m) = std::fs::symlink_metadata(&layout.data_dir)
         && !m.is_dir()
     {
@@ -518,6 +525,10 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         }
     }
     crash_point();
+    crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_RESTORE");
+    // Last point where an interruption leaves nothing to finish: past it the
+    // journal makes the swap resumable (--resume / --abort).
+    crate::interrupt::check()?;
     let staging_dir = prepared.staging.take().expect("prepared staging").keep();
     let j = Journal {
         version: 1,

@@ -109,6 +109,14 @@ pub fn head(audit_dir: &Path) -> Result<Option<Head>> {
         let Some((line, terminated)) = last_line(path)? else {
             continue;
         };
+        if !terminated {
+            return Err(Error::integrity(format!(
+                "the last line of {} has no newline: a torn record ({} bytes) left by an interrupted append",
+                path.display(),
+                line.len()
+            ))
+            .hint("`talos repair audit` keeps the torn bytes as evidence, removes that line and records the repair in the chain; then run the command again"));
+        }
         let rec = Record::parse(&line).map_err(|e| {
             Error::integrity(format!("the last line of {} is not a valid audit record: {e}", path.display()))
                 .hint("run `talos audit verify-chain` to see the damage before anything appends to the chain")
@@ -182,12 +190,13 @@ pub fn append_in(
             }
         }
     };
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o640)
-        .open(&target)
-        .with_context(|| format!("cannot open {}", target.display()))?;
+    let mut f = crate::fsutil::open_owned(
+        &target,
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o640),
+    )?;
     let mut buf = line.into_bytes();
     buf.push(b'\n');
     f.write_all(&buf)

@@ -45,10 +45,35 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
     let ui = &ctx.ui;
     let layout = &ctx.layout;
     let installed = layout.config_file.exists() || layout.data_dir.exists();
+    // Scratch directories of drills that were killed (their lock is gone).
+    for line in
+        crate::leftovers::describe_removed(&crate::leftovers::remove_stale_of(layout, &[], "drill"))
+    {
+        ui.note(line);
+    }
+    // Backing up the live installation: ordered against restores.
+    let _install = if installed && args.backup.is_none() {
+        Some(crate::locks::shared(layout, "drill")?)
+    } else {
+        None
+    };
+    let _scope = crate::interrupt::Scope::enter();
     let scratch = tempfile::Builder::new()
-        .prefix("talos-drill-")
+        .prefix(crate::leftovers::DRILL_PREFIX)
         .tempdir()
         .context("cannot create a scratch directory for the drill")?;
+    // Held while the drill runs: a scratch directory whose lock is free
+    // belongs to a drill that died, and the next drill removes it.
+    let scratch_lock =
+        std::fs::File::open(scratch.path()).context("cannot open the drill's scratch directory")?;
+    scratch_lock
+        .lock()
+        .context("cannot lock the drill's scratch directory")?;
+    std::fs::write(
+        scratch.path().join(crate::leftovers::DRILL_OWNER),
+        crate::leftovers::owner_id(layout),
+    )
+    .context("cannot write the drill's scratch directory")?;
     let sandbox_root = scratch.path().join("sandbox");
     let source: Layout = if installed || args.backup.is_some() {
         layout.clone()
@@ -80,6 +105,9 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
         &work,
         !installed && args.backup.is_none(),
     );
+    // Interrupted: the scratch directory goes with `scratch`, nothing is
+    // recorded for a drill that did not run to its end.
+    crate::interrupt::check()?;
     let mut history_file = None;
     let mut trend = None;
     if installed {

@@ -442,6 +442,9 @@ fn preserve_state(
     log: &mut PanicLog,
 ) -> Result<StateReport> {
     let layout = &ctx.layout;
+    // Ordered against a restore (docs/ops.md, "Locks"): never preserve a
+    // tree that a running restore is swapping.
+    let _install = crate::locks::shared_even_if_interrupted(layout, "the state preserve")?;
     let mut report = StateReport::default();
     // The daemon's own record counts only if it was written during this
     // panic (not one left from an earlier one).

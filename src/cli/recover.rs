@@ -123,7 +123,10 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
     let mut marked = false;
     let mut mark_failed = false;
     if !args.dry_run {
-        lock = Some(emergency::lock(layout, "panic or recover")?);
+        lock = Some((
+            emergency::lock(layout, "panic or recover")?,
+            crate::locks::shared(layout, "recover")?,
+        ));
         if !ui.json {
             show(ctx, emergency.as_ref(), &choice, &unpacked, &plan)?;
         }
@@ -240,6 +243,7 @@ fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<
     let mut warnings = Vec::new();
     if !args.dry_run {
         let _lock = emergency::lock(layout, "panic or recover")?;
+        let _install = crate::locks::shared(layout, "recover")?;
         ui.confirm(&format!(
             "No preserve to put back. Mark {} recovered?",
             state_path.display()

@@ -106,6 +106,9 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     }
     let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     if args.dry_run {
+        // A plan against a half-swapped tree would be wrong: refuse while a
+        // restore runs or was interrupted, naming --resume / --abort.
+        let _install = crate::locks::shared(&layout, "restore --dry-run")?;
         let bar = ui.progress(len, "verify");
         let (v, plan) =
             restore::dry_run(&layout, &file, partial.as_deref(), &|n| bar.set_position(n))?;
@@ -139,6 +142,9 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
 
     // A real restore. Fail fast on what would refuse later anyway.
     restore::check_not_busy(&layout)?;
+    // Ctrl-C / SIGTERM before the swap: staging removed, locks released;
+    // once the journal exists the swap is finished with --resume/--abort.
+    let _scope = crate::interrupt::Scope::enter();
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }

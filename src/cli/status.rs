@@ -69,6 +69,8 @@ struct RecoveryPart {
     restore_journal: Option<PathBuf>,
     /// DATA_DIR/SIGNAL_PANIC when it exists: a panic asked of the daemon.
     signal_panic: Option<PathBuf>,
+    /// Temporary files of interrupted operations that nothing owns.
+    leftovers: Vec<crate::leftovers::Leftover>,
 }
 
 #[derive(Debug, Serialize)]
@@ -192,6 +194,10 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
         signal_panic: signal.exists().then_some(signal),
+        leftovers: crate::leftovers::find(&ctx.layout, &[ctx.settings.backup_dir.value.clone()])
+            .into_iter()
+            .filter(|l| !l.in_use)
+            .collect(),
     }
 }
 
@@ -297,6 +303,24 @@ fn problems(
             Severity::Critical,
             format!("a restore did not finish ({} exists)", j.display()),
             "`talos restore --resume` finishes it, `talos restore --abort` puts the previous state back; `talos doctor` shows the details".into(),
+        );
+    }
+    if !recovery.leftovers.is_empty() {
+        let bytes: u64 = recovery.leftovers.iter().map(|l| l.bytes).sum();
+        push(
+            Severity::Warning,
+            format!(
+                "{} leftover(s) of interrupted operations ({}): {}",
+                recovery.leftovers.len(),
+                crate::output::human_bytes(bytes),
+                recovery
+                    .leftovers
+                    .iter()
+                    .map(|l| format!("{} ({})", l.path.display(), l.operation))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "`talos repair leftovers` removes them".into(),
         );
     }
     if let Some(sp) = &recovery.signal_panic {

@@ -38,6 +38,7 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     }
     heartbeat_and_block_clock(i, &mut out);
     locks(i, &mut out);
+    leftovers(i, &mut out);
     config(i, &mut out);
     certificate(i, &mut out);
     disk(i, &mut out);
@@ -653,6 +654,27 @@ fn lock_pid(text: &str) -> Option<u32> {
         return u32::try_from(p).ok();
     }
     t.lines().next()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Temporary files of interrupted operations (`crate::leftovers`).
+fn leftovers(i: &Inputs, out: &mut Vec<Finding>) {
+    let found = crate::leftovers::find(i.layout, &[i.settings.backup_dir.value.clone()]);
+    for l in found.iter().filter(|l| !l.in_use) {
+        out.push(
+            Finding::warn(
+                "leftovers",
+                format!(
+                    "left by an interrupted {}: {} ({})",
+                    l.operation,
+                    l.path.display(),
+                    crate::output::human_bytes(l.bytes)
+                ),
+            )
+            .evidence("its owner's lock is free: the operation that made it is gone")
+            .path(l.path.clone())
+            .fix("`talos repair leftovers` removes it (only what no running operation owns)"),
+        );
+    }
 }
 
 fn locks(i: &Inputs, out: &mut Vec<Finding>) {

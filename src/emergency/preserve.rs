@@ -377,7 +377,8 @@ fn header_for(kind: tar::EntryType, mode: u32, mtime: u64, size: u64) -> tar::He
 /// the directory to `KEEP`. Never prints; returns what it did.
 pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
     let dir = layout.preserves_dir();
-    fsutil::create_dir_mode(&dir, 0o700)?;
+    // Never through a link planted at emergency_preserves/.
+    fsutil::real_dir_mode(&dir, 0o700)?;
     sweep_temp_files(&dir, std::time::Duration::from_secs(3600));
 
     let mut items = Vec::new();

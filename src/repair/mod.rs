@@ -3,6 +3,7 @@
 //! F-006). Each builds a plan first (what `--dry-run` shows), and the same
 //! plan drives the real run.
 
+pub mod audit;
 pub mod config;
 pub mod jsonl;
 pub mod prune;

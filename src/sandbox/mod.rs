@@ -182,6 +182,14 @@ pub fn check_target(dir: &Path, force: bool, process_match: &str) -> Result<()> 
 pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summary> {
     let large = opts.scale == Scale::Large;
     let layout = Layout::new(dir);
+    // A link anywhere on the way to a directory the sandbox writes (DIR/etc
+    // -> /etc) would make --force delete, and the writes land, outside DIR.
+    for d in talos_dirs(&layout)
+        .into_iter()
+        .chain(layout.directories().into_iter().map(|(d, _)| d))
+    {
+        crate::fsutil::no_link_below(dir, &d)?;
+    }
     if opts.force {
         for d in talos_dirs(&layout) {
             if d.exists() {

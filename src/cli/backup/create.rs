@@ -72,6 +72,18 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
         .map(|k| k as usize)
         .or(ctx.settings.backup_keep.value)
         .filter(|k| *k > 0);
+    // Ordered against restores (docs/ops.md, "Locks"): a backup never
+    // archives a half-swapped installation.
+    let _install = crate::locks::shared(layout, "backup")?;
+    // Ctrl-C / SIGTERM: the temporary archive is removed, locks released.
+    let _scope = crate::interrupt::Scope::enter();
+    for line in crate::leftovers::describe_removed(&crate::leftovers::remove_stale_of(
+        layout,
+        std::slice::from_ref(&output_dir),
+        "backup",
+    )) {
+        ui.note(line);
+    }
     let bar = ui.progress(0, "backup");
     let created = create(
         layout,

@@ -105,7 +105,8 @@ fn report_malformed(ui: &Ui, malformed: &std::collections::BTreeMap<Malformed, u
 }
 
 /// Buffered stdout for results that can run to millions of lines. A reader
-/// that went away (`| head`) ends the program quietly with success, as
+/// that went away (`| head`) stops the search (a query changes nothing, so
+/// there is nothing to finish) and the run ends quietly with success, as
 /// ripgrep does; anything else is an error.
 pub(crate) struct Out {
     w: std::io::BufWriter<std::io::StdoutLock<'static>>,
@@ -119,12 +120,21 @@ impl Out {
     }
 
     pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        crate::output::stdout_result(self.w.write_all(bytes))
+        crate::output::stdout_result(self.w.write_all(bytes))?;
+        stop_if_closed()
     }
 
     pub(crate) fn flush(&mut self) -> Result<()> {
-        crate::output::stdout_result(self.w.flush())
+        crate::output::stdout_result(self.w.flush())?;
+        stop_if_closed()
     }
+}
+
+fn stop_if_closed() -> Result<()> {
+    if crate::output::stdout_closed() {
+        return Err(crate::output::closed_pipe());
+    }
+    Ok(())
 }
 
 /// Level coloured for a terminal (no-op when colour is off).

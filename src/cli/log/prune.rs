@@ -37,6 +37,12 @@ pub struct PruneArgs {
 }
 
 pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
+    // Deleting files while a restore swaps the tree: ordered against it.
+    let _install = if args.dry_run {
+        None
+    } else {
+        Some(crate::locks::shared(&ctx.layout, "log prune")?)
+    };
     let plan = prune::plan(&ctx.layout, &ctx.settings.backup_dir.value)?;
     let mut outcome = None;
     if !args.dry_run && !plan.delete.is_empty() {

@@ -1,7 +1,9 @@
 //! `talos repair`: fix damaged files after a failure.
 
+pub mod audit;
 pub mod config;
 pub mod jsonl;
+pub mod leftovers;
 
 use clap::Subcommand;
 
@@ -12,11 +14,21 @@ use crate::error::Result;
 pub enum RepairCommand {
     Jsonl(jsonl::JsonlArgs),
     Config(config::ConfigArgs),
+    Audit(audit::AuditArgs),
+    Leftovers(leftovers::LeftoversArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: RepairCommand) -> Result<Exit> {
+    // A repair rewrites files a restore swaps: ordered against restores
+    // (docs/ops.md, "Locks"). Removing leftovers needs no such order.
+    let _install = match &cmd {
+        RepairCommand::Leftovers(_) => None,
+        _ => Some(crate::locks::shared(&ctx.layout, "repair")?),
+    };
     match cmd {
         RepairCommand::Jsonl(a) => jsonl::run(ctx, a),
         RepairCommand::Config(a) => config::run(ctx, a),
+        RepairCommand::Audit(a) => audit::run(ctx, a),
+        RepairCommand::Leftovers(a) => leftovers::run(ctx, a),
     }
 }
