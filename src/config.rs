@@ -106,12 +106,81 @@ impl Env for ProcessEnv {
     }
 }
 
+/// config.yaml is a few KB; anything past this is not a config.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+/// Deepest flow nesting (`[`, `{`) accepted, and most flow collections in all.
+const MAX_FLOW_DEPTH: usize = 64;
+const MAX_FLOW_COLLECTIONS: usize = 1024;
+/// Most columns of indentation and block indicators (`- `, `? `, `: `) that
+/// open a line: block nesting is bounded by it.
+const MAX_BLOCK_PREFIX: usize = 256;
+
+/// Checks, in one linear pass over the bytes, that the YAML parser will not
+/// be asked to nest deeper than a config ever does. The YAML scanner's cost
+/// per token grows with the nesting depth, so a 400 KB `[[[[...` would take
+/// minutes; this bounds the depth before the parser sees it. The check
+/// over-counts (brackets inside quotes or comments count too): it can only
+/// refuse a config a person would never write, never let a deep one through.
+pub fn check_nesting(text: &[u8]) -> std::result::Result<(), String> {
+    let (mut depth, mut collections) = (0usize, 0usize);
+    for &b in text {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                collections += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(format!(
+                        "nested deeper than {MAX_FLOW_DEPTH} levels of [ ] or {{ }}"
+                    ));
+                }
+                if collections > MAX_FLOW_COLLECTIONS {
+                    return Err(format!(
+                        "more than {MAX_FLOW_COLLECTIONS} [ ] or {{ }} collections (nesting is bounded)"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    for line in text.split(|&b| b == b'\n') {
+        let prefix = line
+            .iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
+            .count();
+        if prefix > MAX_BLOCK_PREFIX {
+            return Err(format!(
+                "a line opens with more than {MAX_BLOCK_PREFIX} columns of indentation or block indicators (nested too deep)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses config text with bounded size and nesting (see `check_nesting`).
+pub fn parse_config_text(text: &[u8]) -> std::result::Result<yaml_serde::Value, String> {
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("larger than {} bytes", MAX_CONFIG_BYTES));
+    }
+    check_nesting(text)?;
+    let text = std::str::from_utf8(text).map_err(|e| format!("not UTF-8: {e}"))?;
+    yaml_serde::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Reads at most `MAX_CONFIG_BYTES` (and one more, to tell a larger file).
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// Reads and parses config.yaml as a YAML mapping.
 pub fn read_config_file(path: &Path) -> Result<yaml_serde::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: yaml_serde::Value = yaml_serde::from_str(&text)
-        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    let bytes = read_capped(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value = parse_config_text(&bytes).map_err(|e| format!("{} is {e}", path.display()))?;
     if !value.is_mapping() {
         return Err(format!("{} is not a YAML mapping", path.display()));
     }
@@ -496,6 +565,23 @@ mod tests {
             (s.api_url.value.as_str(), s.api_url.source),
             (DEFAULT_API_URL, Source::Default)
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_ordinary_configs_pass() {
+        let ok = b"version: '4.0'\norchestrator:\n  api_url: http://x\n  list: [a, {b: [c]}]\nlogging: {}\n";
+        assert!(parse_config_text(ok).is_ok());
+        let deep = format!("x: {}{}", "[".repeat(65), "]".repeat(65));
+        assert!(
+            check_nesting(deep.as_bytes())
+                .unwrap_err()
+                .contains("nested")
+        );
+        let block = format!("x:\n{}1\n", "- ".repeat(200));
+        assert!(check_nesting(block.as_bytes()).is_err());
+        // Closing brackets hidden in quotes do not let the nesting through.
+        let sneaky = "x: ".to_string() + &"[ \"]\", ".repeat(2000);
+        assert!(check_nesting(sneaky.as_bytes()).is_err());
     }
 
     #[test]

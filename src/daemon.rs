@@ -612,6 +612,7 @@ impl Liveness {
             (_, PidStatus::Stale { reason, pid, .. }) => {
                 let what = match reason {
                     StaleReason::NotOrchestrator { .. }
+                    | StaleReason::TalosOrAncestor
                     | StaleReason::StartedAfterPidFile { .. } => {
                         format!("stale PID file {pid_path}: {reason}; that process is left alone")
                     }
