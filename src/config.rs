@@ -70,6 +70,97 @@ impl fmt::Debug for Token {
     }
 }
 
+/// `text` with every occurrence of the token replaced, for anything that
+/// came from the daemon before it is printed or stored.
+pub fn scrub_token<'a>(text: &'a str, token: &Token) -> std::borrow::Cow<'a, str> {
+    let t = token.expose();
+    if t.len() >= 4 && text.contains(t) {
+        std::borrow::Cow::Owned(text.replace(t, "<redacted>"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// True when `url` is `http://` (not TLS) to a host that is not loopback.
+pub fn is_plain_http_off_host(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        hostport.split(':').next().unwrap_or("")
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return false;
+    }
+    !host
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Why the admin token must not be sent to `url`, if it must not: plain
+/// http to another host (anyone on the path reads it), or a URL chosen by a
+/// config.yaml that others can write (anyone could point it at themselves).
+pub fn token_refusal(settings: &Settings, url: &str) -> Option<String> {
+    if is_plain_http_off_host(url) {
+        return Some(format!(
+            "refusing to send the admin token over plain http to {url} (not loopback): use an https:// URL, with --cacert FILE for the daemon's CA"
+        ));
+    }
+    if settings.api_url.source == Source::ConfigFile {
+        let cfg = settings.layout().config_file;
+        if let Some(mode) = writable_by_others(&cfg) {
+            return Some(format!(
+                "refusing to send the admin token to {url}: the URL comes from {}, which others can write (mode {mode:o}): `chmod 600 {}`",
+                cfg.display(),
+                cfg.display()
+            ));
+        }
+    }
+    None
+}
+
+/// The mode of `path` when group or others can write it.
+fn writable_by_others(path: &Path) -> Option<u32> {
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o7777;
+    (mode & 0o022 != 0).then_some(mode)
+}
+
+/// Warnings about where the token comes from: a token file others can read
+/// or write, a config.yaml others can write. Given by every command that
+/// reads the token.
+pub fn token_warnings(settings: &Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    if settings.token.value.is_none() {
+        return out;
+    }
+    let layout = settings.layout();
+    if settings.token.source == Source::SecretsFile
+        && let Ok(meta) = std::fs::metadata(&layout.token_file)
+    {
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            out.push(format!(
+                "the admin token file {} can be read or written by others (mode {mode:o}): `chmod 600 {}`",
+                layout.token_file.display(),
+                layout.token_file.display()
+            ));
+        }
+    }
+    if let Some(mode) = writable_by_others(&layout.config_file) {
+        out.push(format!(
+            "{} can be written by others (mode {mode:o}), so they can choose where the admin token goes: `chmod 600 {}`",
+            layout.config_file.display(),
+            layout.config_file.display()
+        ));
+    }
+    out
+}
+
 /// What the command line gave; `None` means "not given".
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -276,7 +367,8 @@ impl Settings {
         let token = if let Some(t) = env.var("TALOS_TOKEN") {
             Setting::new(Some(Token(t.trim().to_string())), Source::Env)
         } else {
-            match std::fs::read_to_string(&layout.token_file) {
+            match read_capped(&layout.token_file).map(|b| String::from_utf8_lossy(&b).into_owned())
+            {
                 Ok(text) => {
                     let first = text.lines().next().unwrap_or("").trim().to_string();
                     if first.is_empty() {
