@@ -70,6 +70,97 @@ impl fmt::Debug for Token {
     }
 }
 
+/// `text` with every occurrence of the token replaced, for anything that
+/// came from the daemon before it is printed or stored.
+pub fn scrub_token<'a>(text: &'a str, token: &Token) -> std::borrow::Cow<'a, str> {
+    let t = token.expose();
+    if t.len() >= 4 && text.contains(t) {
+        std::borrow::Cow::Owned(text.replace(t, "<redacted>"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// True when `url` is `http://` (not TLS) to a host that is not loopback.
+pub fn is_plain_http_off_host(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        hostport.split(':').next().unwrap_or("")
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return false;
+    }
+    !host
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Why the admin token must not be sent to `url`, if it must not: plain
+/// http to another host (anyone on the path reads it), or a URL chosen by a
+/// config.yaml that others can write (anyone could point it at themselves).
+pub fn token_refusal(settings: &Settings, url: &str) -> Option<String> {
+    if is_plain_http_off_host(url) {
+        return Some(format!(
+            "refusing to send the admin token over plain http to {url} (not loopback): use an https:// URL, with --cacert FILE for the daemon's CA"
+        ));
+    }
+    if settings.api_url.source == Source::ConfigFile {
+        let cfg = settings.layout().config_file;
+        if let Some(mode) = writable_by_others(&cfg) {
+            return Some(format!(
+                "refusing to send the admin token to {url}: the URL comes from {}, which others can write (mode {mode:o}): `chmod 600 {}`",
+                cfg.display(),
+                cfg.display()
+            ));
+        }
+    }
+    None
+}
+
+/// The mode of `path` when group or others can write it.
+fn writable_by_others(path: &Path) -> Option<u32> {
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o7777;
+    (mode & 0o022 != 0).then_some(mode)
+}
+
+/// Warnings about where the token comes from: a token file others can read
+/// or write, a config.yaml others can write. Given by every command that
+/// reads the token.
+pub fn token_warnings(settings: &Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    if settings.token.value.is_none() {
+        return out;
+    }
+    let layout = settings.layout();
+    if settings.token.source == Source::SecretsFile
+        && let Ok(meta) = std::fs::metadata(&layout.token_file)
+    {
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            out.push(format!(
+                "the admin token file {} can be read or written by others (mode {mode:o}): `chmod 600 {}`",
+                layout.token_file.display(),
+                layout.token_file.display()
+            ));
+        }
+    }
+    if let Some(mode) = writable_by_others(&layout.config_file) {
+        out.push(format!(
+            "{} can be written by others (mode {mode:o}), so they can choose where the admin token goes: `chmod 600 {}`",
+            layout.config_file.display(),
+            layout.config_file.display()
+        ));
+    }
+    out
+}
+
 /// What the command line gave; `None` means "not given".
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -110,12 +201,81 @@ impl Env for ProcessEnv {
     }
 }
 
+/// config.yaml is a few KB; anything past this is not a config.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+/// Deepest flow nesting (`[`, `{`) accepted, and most flow collections in all.
+const MAX_FLOW_DEPTH: usize = 64;
+const MAX_FLOW_COLLECTIONS: usize = 1024;
+/// Most columns of indentation and block indicators (`- `, `? `, `: `) that
+/// open a line: block nesting is bounded by it.
+const MAX_BLOCK_PREFIX: usize = 256;
+
+/// Checks, in one linear pass over the bytes, that the YAML parser will not
+/// be asked to nest deeper than a config ever does. The YAML scanner's cost
+/// per token grows with the nesting depth, so a 400 KB `[[[[...` would take
+/// minutes; this bounds the depth before the parser sees it. The check
+/// over-counts (brackets inside quotes or comments count too): it can only
+/// refuse a config a person would never write, never let a deep one through.
+pub fn check_nesting(text: &[u8]) -> std::result::Result<(), String> {
+    let (mut depth, mut collections) = (0usize, 0usize);
+    for &b in text {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                collections += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(format!(
+                        "nested deeper than {MAX_FLOW_DEPTH} levels of [ ] or {{ }}"
+                    ));
+                }
+                if collections > MAX_FLOW_COLLECTIONS {
+                    return Err(format!(
+                        "more than {MAX_FLOW_COLLECTIONS} [ ] or {{ }} collections (nesting is bounded)"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    for line in text.split(|&b| b == b'\n') {
+        let prefix = line
+            .iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
+            .count();
+        if prefix > MAX_BLOCK_PREFIX {
+            return Err(format!(
+                "a line opens with more than {MAX_BLOCK_PREFIX} columns of indentation or block indicators (nested too deep)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses config text with bounded size and nesting (see `check_nesting`).
+pub fn parse_config_text(text: &[u8]) -> std::result::Result<yaml_serde::Value, String> {
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("larger than {} bytes", MAX_CONFIG_BYTES));
+    }
+    check_nesting(text)?;
+    let text = std::str::from_utf8(text).map_err(|e| format!("not UTF-8: {e}"))?;
+    yaml_serde::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Reads at most `MAX_CONFIG_BYTES` (and one more, to tell a larger file).
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// Reads and parses config.yaml as a YAML mapping.
 pub fn read_config_file(path: &Path) -> Result<yaml_serde::Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: yaml_serde::Value = yaml_serde::from_str(&text)
-        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    let bytes = read_capped(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value = parse_config_text(&bytes).map_err(|e| format!("{} is {e}", path.display()))?;
     if !value.is_mapping() {
         return Err(format!("{} is not a YAML mapping", path.display()));
     }
@@ -224,7 +384,8 @@ impl Settings {
         let token = if let Some(t) = env.var("TALOS_TOKEN") {
             Setting::new(Some(Token(t.trim().to_string())), Source::Env)
         } else {
-            match std::fs::read_to_string(&layout.token_file) {
+            match read_capped(&layout.token_file).map(|b| String::from_utf8_lossy(&b).into_owned())
+            {
                 Ok(text) => {
                     let first = text.lines().next().unwrap_or("").trim().to_string();
                     if first.is_empty() {
@@ -550,6 +711,23 @@ mod tests {
             (s.api_url.value.as_str(), s.api_url.source),
             (DEFAULT_API_URL, Source::Default)
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_ordinary_configs_pass() {
+        let ok = b"version: '4.0'\norchestrator:\n  api_url: http://x\n  list: [a, {b: [c]}]\nlogging: {}\n";
+        assert!(parse_config_text(ok).is_ok());
+        let deep = format!("x: {}{}", "[".repeat(65), "]".repeat(65));
+        assert!(
+            check_nesting(deep.as_bytes())
+                .unwrap_err()
+                .contains("nested")
+        );
+        let block = format!("x:\n{}1\n", "- ".repeat(200));
+        assert!(check_nesting(block.as_bytes()).is_err());
+        // Closing brackets hidden in quotes do not let the nesting through.
+        let sneaky = "x: ".to_string() + &"[ \"]\", ".repeat(2000);
+        assert!(check_nesting(sneaky.as_bytes()).is_err());
     }
 
     #[test]

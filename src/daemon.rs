@@ -146,6 +146,8 @@ pub struct Client {
     agent: ureq::Agent,
     base: String,
     token: Option<Token>,
+    /// Why the token must not be sent to `base`, when it must not.
+    token_refusal: Option<String>,
     timeout: Duration,
 }
 
@@ -211,9 +213,11 @@ impl Client {
             .user_agent(format!("talos/{}", crate::VERSION))
             .build()
             .into();
+        let base = settings.api_url.value.trim_end_matches('/').to_string();
         Ok(Client {
             agent,
-            base: settings.api_url.value.trim_end_matches('/').to_string(),
+            token_refusal: crate::config::token_refusal(settings, &base),
+            base,
             token: settings.token.value.clone(),
             timeout,
         })
@@ -254,6 +258,21 @@ impl Client {
                         format!("{} did not answer within {secs:.1}s", self.base),
                     );
                 }
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::UnexpectedEof
+                        | std::io::ErrorKind::BrokenPipe
+                ) {
+                    return ApiError::new(
+                        BadResponse,
+                        format!(
+                            "something at {} accepted the connection but did not answer HTTP ({io})",
+                            self.base
+                        ),
+                    );
+                }
                 let inner_tls = io
                     .get_ref()
                     .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some());
@@ -284,11 +303,18 @@ impl Client {
                 ApiError::new(Tls, format!("TLS handshake with {} failed: {r}", self.base))
             }
             ureq::Error::Pem(p) => ApiError::new(Config, format!("bad PEM: {p}")),
+            ureq::Error::Protocol(p) => ApiError::new(
+                BadResponse,
+                format!("something at {} answered, but not HTTP: {p}", self.base),
+            ),
             other => ApiError::new(Network, format!("request to {} failed: {other}", self.base)),
         }
     }
 
     fn auth_header(&self) -> Result<String, ApiError> {
+        if let Some(why) = &self.token_refusal {
+            return Err(ApiError::new(ApiErrorKind::Config, why.clone()));
+        }
         match &self.token {
             Some(t) => Ok(format!("Bearer {}", t.expose())),
             None => Err(ApiError::new(
@@ -337,6 +363,12 @@ impl Client {
             .limit(1024 * 1024)
             .read_to_string()
             .map_err(|e| self.classify(e))?;
+        // A daemon (or whatever answers) may echo the Authorization header:
+        // nothing it says is printed or stored with the token in it.
+        let text = match &self.token {
+            Some(t) => crate::config::scrub_token(&text, t).into_owned(),
+            None => text,
+        };
         let elapsed = start.elapsed().as_millis() as u64;
         let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
         if status == 401 {
@@ -612,6 +644,7 @@ impl Liveness {
             (_, PidStatus::Stale { reason, pid, .. }) => {
                 let what = match reason {
                     StaleReason::NotOrchestrator { .. }
+                    | StaleReason::TalosOrAncestor
                     | StaleReason::StartedAfterPidFile { .. } => {
                         format!("stale PID file {pid_path}: {reason}; that process is left alone")
                     }

@@ -151,18 +151,69 @@ pub fn for_each_line(path: &Path, mut each: impl FnMut(usize, &[u8])) -> Result<
     let mut buf = Vec::with_capacity(4096);
     let mut n = 0;
     loop {
-        buf.clear();
-        let got = reader
-            .read_until(b'\n', &mut buf)
+        let got = read_line_capped(&mut reader, &mut buf, MAX_LINE)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        if got == 0 {
+        let Some(complete) = got else {
             return Ok(());
-        }
+        };
         n += 1;
+        if !complete {
+            each(n, OVERLONG_LINE);
+            continue;
+        }
         let mut line = &buf[..];
         line = line.strip_suffix(b"\n").unwrap_or(line);
         line = line.strip_suffix(b"\r").unwrap_or(line);
         each(n, line);
+    }
+}
+
+/// The longest line any reader keeps (the log query's rule): a longer one
+/// is malformed, skipped without being held in memory.
+pub const MAX_LINE: usize = crate::logs::MAX_LINE;
+
+/// What line readers hand on in place of a line longer than `MAX_LINE`: not
+/// JSON, so every caller counts it as malformed.
+pub const OVERLONG_LINE: &[u8] = b"\0<line longer than 1 MiB, skipped>";
+
+/// Reads one line into `buf` (cleared first), keeping at most `cap` bytes:
+/// `None` at the end of input, `Some(true)` for a whole line, `Some(false)`
+/// for a longer one, whose rest is read past without being kept. Memory is
+/// bounded whatever the input (a 20 GiB line inside a small `.gz`).
+pub fn read_line_capped(
+    reader: &mut dyn std::io::BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let mut any = false;
+    let mut complete = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(any.then_some(complete));
+        }
+        any = true;
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if complete {
+            if buf.len() + take > cap + 1 {
+                complete = false;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        reader.consume(take);
+        if done {
+            return Ok(Some(complete));
+        }
     }
 }
 

@@ -80,15 +80,16 @@ fn install_signal_handler() {
 /// `--json` also an error document on stdout so scripts always get JSON.
 fn report(json: bool, err: &Error) {
     let label = console::style("error:").red().bold().for_stderr();
-    eprintln!("{label} {}", err.message);
+    let safe = |t: &str| talos::output::escape_controls(t, false).into_owned();
+    eprintln!("{label} {}", safe(&err.message));
     for cause in err.causes() {
         if cause != err.message {
-            eprintln!("  caused by: {cause}");
+            eprintln!("  caused by: {}", safe(&cause));
         }
     }
     for hint in &err.hints {
         let h = console::style("hint:").cyan().for_stderr();
-        eprintln!("{h} {hint}");
+        eprintln!("{h} {}", safe(hint));
     }
     if json {
         print_json_error(err);

@@ -63,13 +63,16 @@ impl Ui {
         }
     }
 
-    /// Writes a line of the result to stdout.
+    /// Writes a line of the result to stdout. Control characters are
+    /// escaped (see `escape_controls`); only the colour this Ui adds
+    /// itself survives, and only when colour is on.
     pub fn line(&self, text: impl AsRef<str>) -> Result<()> {
         if stdout_closed() {
             return Ok(());
         }
+        let text = escape_controls(text.as_ref(), self.color);
         let mut out = std::io::stdout().lock();
-        write_or_pipe(&mut out, text.as_ref().as_bytes())?;
+        write_or_pipe(&mut out, text.as_bytes())?;
         write_or_pipe(&mut out, b"\n")
     }
 
@@ -84,8 +87,11 @@ impl Ui {
 
     /// Prints the one JSON document of a `--json` run.
     pub fn json_doc<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        // JSON keeps the exact text: serde_json escapes C0 controls itself.
         let text = serde_json::to_string_pretty(value)?;
-        self.line(text)
+        let mut out = std::io::stdout().lock();
+        write_or_pipe(&mut out, text.as_bytes())?;
+        write_or_pipe(&mut out, b"\n")
     }
 
     /// Prints `value` as JSON with `--json`, otherwise calls `human`.
@@ -104,20 +110,23 @@ impl Ui {
     /// A note on stderr, silenced by `-q`.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", escape_controls(text.as_ref(), self.stderr_color));
         }
     }
 
     /// A warning on stderr; shown even with `-q`.
     pub fn warn(&self, text: impl AsRef<str>) {
         let label = console::style("warning:").yellow().bold().for_stderr();
-        eprintln!("{label} {}", text.as_ref());
+        eprintln!(
+            "{label} {}",
+            escape_controls(text.as_ref(), self.stderr_color)
+        );
     }
 
     /// Detail on stderr, shown only with `-v`.
     pub fn debug(&self, text: impl AsRef<str>) {
         if self.verbose > 0 {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", escape_controls(text.as_ref(), self.stderr_color));
         }
     }
 
@@ -207,6 +216,51 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// True once the reader of stdout went away (`talos panic ... | head -1`).
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Makes text from outside (daemon answers, log lines, archive metadata)
+/// safe for a terminal: every C0 control but newline and tab, DEL and every
+/// C1 control is written as a visible escape (`\x1b`, `\u{9b}`), so nothing
+/// can move the cursor, retitle the window or write the clipboard (OSC 52).
+/// With `keep_sgr`, plain colour sequences (`ESC [ digits ; ... m`, what this
+/// Ui writes itself) are kept. `--json` output is not passed through here:
+/// it keeps the exact text, JSON-escaped.
+pub fn escape_controls(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
+    let is_control = |c: char| {
+        (c.is_ascii_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+    };
+    if !text.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' && keep_sgr {
+            let b = rest.as_bytes();
+            if b.get(1) == Some(&b'[') {
+                let n = b[2..]
+                    .iter()
+                    .take_while(|x| x.is_ascii_digit() || **x == b';')
+                    .count();
+                if b.get(2 + n) == Some(&b'm') {
+                    out.push_str(&rest[..3 + n]);
+                    rest = &rest[3 + n..];
+                    continue;
+                }
+            }
+        }
+        if is_control(c) {
+            if (c as u32) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn write_or_pipe(out: &mut impl Write, bytes: &[u8]) -> Result<()> {

@@ -35,6 +35,8 @@ pub enum StaleReason {
     Unreadable { content: String },
     /// No process has that PID.
     Dead,
+    /// This talos process or one of its ancestors (a shell, sudo, ...).
+    TalosOrAncestor,
     /// A live process that is not the orchestrator.
     NotOrchestrator { cmdline: String },
     /// A live orchestrator-looking process that started after the file was
@@ -53,6 +55,10 @@ impl std::fmt::Display for StaleReason {
                 write!(f, "the PID file does not hold a PID ({content:?})")
             }
             StaleReason::Dead => write!(f, "no process has that PID"),
+            StaleReason::TalosOrAncestor => write!(
+                f,
+                "the PID is this talos command or one of its parents (a shell, sudo, ...)"
+            ),
             StaleReason::NotOrchestrator { cmdline } => {
                 write!(f, "the PID belongs to another program ({cmdline})")
             }
@@ -149,22 +155,69 @@ fn mtime_secs(path: &Path) -> Option<u64> {
     Some(m.duration_since(UNIX_EPOCH).ok()?.as_secs())
 }
 
+/// At most this many bytes of a PID file are read: a PID and a newline fit
+/// many times over, and a hostile multi-GB file costs nothing.
+const PID_FILE_READ_CAP: u64 = 64;
+
+/// What the PID file holds, read without trusting it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PidFileContent {
+    Missing,
+    /// A decimal PID above 1.
+    Pid(u32),
+    /// Anything else (not a number, not UTF-8, a directory, unreadable):
+    /// the PID cannot be verified, and nothing is ever signalled from it.
+    Unverifiable(String),
+}
+
+/// Reads only the first bytes of the PID file. Never fails: a file that is
+/// not a PID is `Unverifiable`, so the emergency commands go on without it.
+pub fn read_pid_file(pid_file: &Path) -> PidFileContent {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let read =
+        std::fs::File::open(pid_file).and_then(|f| f.take(PID_FILE_READ_CAP).read_to_end(&mut buf));
+    match read {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return PidFileContent::Missing,
+        Err(e) => return PidFileContent::Unverifiable(format!("cannot be read: {e}")),
+        Ok(_) => {}
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let trimmed = text.trim();
+    match trimmed.parse::<u32>() {
+        Ok(p) if p > 1 && buf.len() < PID_FILE_READ_CAP as usize => PidFileContent::Pid(p),
+        _ => PidFileContent::Unverifiable(trimmed.chars().take(40).collect()),
+    }
+}
+
+/// This process and every ancestor of it, by the `/proc` parent chain. A
+/// PID file naming one of them (the shell that runs `talos panic`) is never
+/// the daemon, whatever its command line says.
+pub fn self_and_ancestors() -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut cur = std::process::id();
+    while cur > 0 && !out.contains(&cur) && out.len() < 4096 {
+        out.push(cur);
+        cur = parent_of(cur).unwrap_or(0);
+    }
+    out
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces or ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Reads and verifies the PID file (CONTRACT §2).
 pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus> {
     let re = matcher(process_match)?;
     let path = pid_file.to_path_buf();
-    let text = match std::fs::read_to_string(pid_file) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(PidStatus::NoPidFile { path });
-        }
-        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", pid_file.display()))),
-    };
-    let trimmed = text.trim();
-    let pid = match trimmed.parse::<u32>() {
-        Ok(p) if p > 1 => p,
-        _ => {
-            let content: String = trimmed.chars().take(40).collect();
+    let pid = match read_pid_file(pid_file) {
+        PidFileContent::Missing => return Ok(PidStatus::NoPidFile { path }),
+        PidFileContent::Pid(p) => p,
+        PidFileContent::Unverifiable(content) => {
             return Ok(PidStatus::Stale {
                 path,
                 pid: None,
@@ -172,6 +225,13 @@ pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus>
             });
         }
     };
+    if self_and_ancestors().contains(&pid) {
+        return Ok(PidStatus::Stale {
+            path,
+            pid: Some(pid),
+            reason: StaleReason::TalosOrAncestor,
+        });
+    }
     let Some(info) = proc_info(pid) else {
         return Ok(PidStatus::Stale {
             path,
@@ -239,6 +299,12 @@ impl VerifiedPid {
         };
         if info.started_at != self.started_at {
             return Ok(false);
+        }
+        if self_and_ancestors().contains(&self.pid) {
+            return Err(Error::refused(format!(
+                "PID {} is this talos command or one of its parents; not signalling it",
+                self.pid
+            )));
         }
         if let Some(m) = &self.process_match
             && !matcher(m)?.is_match(&info.cmdline)

@@ -3,7 +3,7 @@
 //! skipped, and `talos audit verify-chain` says what they are.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -55,12 +55,18 @@ pub fn query(audit_dir: &Path, filter: &QueryFilter) -> Result<QueryResult> {
             .with_context(|| format!("cannot open {}", path.display()))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         loop {
-            line.clear();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            if n == 0 {
+            let got = crate::logfiles::read_line_capped(
+                &mut reader,
+                &mut line,
+                crate::logfiles::MAX_LINE,
+            )
+            .with_context(|| format!("cannot read {}", path.display()))?;
+            let Some(complete) = got else {
                 break;
+            };
+            if !complete {
+                out.damaged += 1;
+                continue;
             }
             let body = line.strip_suffix(b"\n").unwrap_or(&line);
             if body.is_empty() {

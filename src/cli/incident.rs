@@ -100,7 +100,11 @@ fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
             s.push('\n');
             s
         }
-        Format::Markdown => markdown::render(&report),
+        // Markdown is read in terminals and editors: no raw control
+        // characters from log lines or the daemon get into it.
+        Format::Markdown => {
+            crate::output::escape_controls(&markdown::render(&report), false).into_owned()
+        }
     };
     match &args.output {
         None => {

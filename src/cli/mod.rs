@@ -176,6 +176,9 @@ impl Ctx {
         let settings = Settings::load(&overrides);
         let layout = settings.layout();
         let ui = Ui::new(global.json, global.quiet, global.verbose, global.yes);
+        for w in crate::config::token_warnings(&settings) {
+            ui.warn(w);
+        }
         let mode = if global.online {
             Mode::Online
         } else if global.offline {

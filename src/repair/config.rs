@@ -21,8 +21,7 @@ use crate::install::Layout;
 
 /// Why a config text is not acceptable, or Ok.
 pub fn validate_text(text: &str) -> std::result::Result<(), String> {
-    let value: yaml_serde::Value =
-        yaml_serde::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+    let value = crate::config::parse_config_text(text.as_bytes())?;
     if !value.is_mapping() {
         return Err("not a YAML mapping".into());
     }
@@ -38,8 +37,15 @@ pub fn validate_text(text: &str) -> std::result::Result<(), String> {
 }
 
 pub fn validate_file(path: &Path) -> std::result::Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    validate_text(&text)
+    let bytes = crate::config::read_capped(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > crate::config::MAX_CONFIG_BYTES {
+        return Err(format!(
+            "larger than {} bytes",
+            crate::config::MAX_CONFIG_BYTES
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    validate_text(text)
 }
 
 #[derive(Debug, Clone, Serialize)]
