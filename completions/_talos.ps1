@@ -276,6 +276,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]')
             [CompletionResult]::new('--partial', '--partial', [CompletionResultType]::ParameterName, 'Back up only these components: comma list of config,state,database,logs,custom,ssl')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Use this host''s backups in the repository [default: this host''s name]')
+            [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
@@ -297,10 +300,13 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;backup;list' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory to list [default: backup.dir from config.yaml, else var/backups/talos]')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Use this host''s backups in the repository [default: this host''s name]')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
+            [CompletionResult]::new('--all-hosts', '--all-hosts', [CompletionResultType]::ParameterName, 'With a repository: list every host''s backups')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')
@@ -317,6 +323,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;backup;verify' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Use this host''s backups in the repository [default: this host''s name]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
@@ -356,6 +365,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;restore' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Use this host''s backups in the repository [default: this host''s name]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]')
             [CompletionResult]::new('--partial', '--partial', [CompletionResultType]::ParameterName, 'Restore only these components: comma list of config,state,database,logs,custom,ssl')
             [CompletionResult]::new('--target-dir', '--target-dir', [CompletionResultType]::ParameterName, 'Restore into the installation rooted at DIR instead of --root')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
@@ -571,6 +583,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;drill' {
             [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Drill this archive instead of taking a new backup')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Use this host''s backups in the repository [default: this host''s name]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report here (for CI)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')

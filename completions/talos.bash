@@ -765,7 +765,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__backup__subcmd__create)
-            opts="-y -q -v -h -V --output-dir --keep --partial --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --output-dir --keep --partial --repo --host --encrypt-to --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +780,18 @@ _talos() {
                     return 0
                     ;;
                 --partial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -877,13 +889,21 @@ _talos() {
             return 0
             ;;
         talos__subcmd__backup__subcmd__list)
-            opts="-y -q -v -h -V --dir --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --dir --repo --host --all-hosts --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -911,12 +931,24 @@ _talos() {
             return 0
             ;;
         talos__subcmd__backup__subcmd__verify)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --repo --host --identity --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1439,13 +1471,25 @@ _talos() {
             return 0
             ;;
         talos__subcmd__drill)
-            opts="-y -q -v -h -V --backup --junit --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --backup --repo --host --identity --junit --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2765,12 +2809,24 @@ _talos() {
             return 0
             ;;
         talos__subcmd__restore)
-            opts="-y -q -v -h -V --dry-run --verify-only --partial --new-host --target-dir --stop-daemon --resume --abort --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --repo --host --identity --dry-run --verify-only --partial --new-host --target-dir --stop-daemon --resume --abort --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --partial)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -259,6 +259,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --output-dir 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]'
             cand --keep 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]'
             cand --partial 'Back up only these components: comma list of config,state,database,logs,custom,ssl'
+            cand --repo 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]'
+            cand --host 'Use this host''s backups in the repository [default: this host''s name]'
+            cand --encrypt-to 'Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -279,10 +282,13 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;backup;list'= {
             cand --dir 'Directory to list [default: backup.dir from config.yaml, else var/backups/talos]'
+            cand --repo 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]'
+            cand --host 'Use this host''s backups in the repository [default: this host''s name]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
             cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --all-hosts 'With a repository: list every host''s backups'
             cand --json 'Print one JSON document on stdout and nothing else there'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'
@@ -298,6 +304,9 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;backup;verify'= {
+            cand --repo 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]'
+            cand --host 'Use this host''s backups in the repository [default: this host''s name]'
+            cand --identity 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -331,6 +340,9 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;backup;help;help'= {
         }
         &'talos;restore'= {
+            cand --repo 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]'
+            cand --host 'Use this host''s backups in the repository [default: this host''s name]'
+            cand --identity 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]'
             cand --partial 'Restore only these components: comma list of config,state,database,logs,custom,ssl'
             cand --target-dir 'Restore into the installation rooted at DIR instead of --root'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
@@ -531,6 +543,9 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;drill'= {
             cand --backup 'Drill this archive instead of taking a new backup'
+            cand --repo 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]'
+            cand --host 'Use this host''s backups in the repository [default: this host''s name]'
+            cand --identity 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]'
             cand --junit 'Write a JUnit XML report here (for CI)'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'

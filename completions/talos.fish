@@ -187,6 +187,9 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l output-dir -d 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l keep -d 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l partial -d 'Back up only these components: comma list of config,state,database,logs,custom,ssl' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l encrypt-to -d 'Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -200,10 +203,13 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l dir -d 'Directory to list [default: backup.dir from config.yaml, else var/backups/talos]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l all-hosts -d 'With a repository: list every host\'s backups'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l offline -d 'Only work on the files; never call the API'
@@ -212,6 +218,9 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l identity -d 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -228,6 +237,9 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand restore" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
+complete -c talos -n "__fish_talos_using_subcommand restore" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
+complete -c talos -n "__fish_talos_using_subcommand restore" -l identity -d 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand restore" -l partial -d 'Restore only these components: comma list of config,state,database,logs,custom,ssl' -r
 complete -c talos -n "__fish_talos_using_subcommand restore" -l target-dir -d 'Restore into the installation rooted at DIR instead of --root' -r -F
 complete -c talos -n "__fish_talos_using_subcommand restore" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
@@ -358,6 +370,9 @@ complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s v -l verbos
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l backup -d 'Drill this archive instead of taking a new backup' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
+complete -c talos -n "__fish_talos_using_subcommand drill" -l identity -d 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l junit -d 'Write a JUnit XML report here (for CI)' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r

@@ -178,6 +178,10 @@ pub struct Settings {
     pub process_match: Setting<String>,
     pub backup_dir: Setting<PathBuf>,
     pub backup_keep: Setting<Option<usize>>,
+    /// Off-host repository (`TALOS_REPO`, `backup.repo`); `--repo` wins.
+    pub backup_repo: Setting<Option<String>>,
+    /// age recipients every backup is encrypted to (`backup.encrypt_to`).
+    pub backup_encrypt_to: Setting<Vec<String>>,
     pub token: Setting<Option<Token>>,
     pub timeout: Setting<Duration>,
     /// Why config.yaml could not be used, when it could not.
@@ -381,6 +385,27 @@ impl Settings {
             None => Setting::new(None, Source::Default),
         };
 
+        let backup_repo = if let Some(r) = env.var("TALOS_REPO") {
+            Setting::new(Some(r), Source::Env)
+        } else if let Some(r) = from_file("backup.repo") {
+            Setting::new(Some(r), Source::ConfigFile)
+        } else {
+            Setting::new(None, Source::Default)
+        };
+        let encrypt_to: Vec<String> =
+            match doc.as_ref().and_then(|d| lookup(d, "backup.encrypt_to")) {
+                Some(yaml_serde::Value::Sequence(items)) => {
+                    items.iter().filter_map(yaml_string).collect()
+                }
+                Some(v) => yaml_string(v).into_iter().collect(),
+                None => Vec::new(),
+            };
+        let backup_encrypt_to = if encrypt_to.is_empty() {
+            Setting::new(encrypt_to, Source::Default)
+        } else {
+            Setting::new(encrypt_to, Source::ConfigFile)
+        };
+
         let token = if let Some(t) = env.var("TALOS_TOKEN") {
             Setting::new(Some(Token(t.trim().to_string())), Source::Env)
         } else {
@@ -413,6 +438,8 @@ impl Settings {
             process_match,
             backup_dir,
             backup_keep,
+            backup_repo,
+            backup_encrypt_to,
             token,
             timeout,
             config_problem,

@@ -24,6 +24,7 @@ pub mod logs;
 pub mod output;
 pub mod process;
 pub mod repair;
+pub mod repo;
 pub mod sandbox;
 pub mod sim;
 pub mod timespec;

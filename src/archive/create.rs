@@ -392,6 +392,50 @@ pub fn create(
     opts: &CreateOptions,
     progress: &dyn Fn(u64, u64),
 ) -> Result<Created> {
+    create_encrypted(layout, opts, None, progress)
+}
+
+/// The compressed stream's destination: the file, or an age encryptor in
+/// front of it. The hash is always of the file's bytes.
+enum Sink {
+    Plain(HashingWriter<BufWriter<File>>),
+    Age(age::stream::StreamWriter<HashingWriter<BufWriter<File>>>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Plain(w) => w.write(data),
+            Sink::Age(w) => w.write(data),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(w) => w.flush(),
+            Sink::Age(w) => w.flush(),
+        }
+    }
+}
+
+impl Sink {
+    fn finish(self) -> std::io::Result<HashingWriter<BufWriter<File>>> {
+        match self {
+            Sink::Plain(w) => Ok(w),
+            Sink::Age(w) => w.finish(),
+        }
+    }
+}
+
+/// `create`, encrypting the whole `.tar.gz` with age to `recipients` when
+/// given: the file is then `backup_….tar.gz.age` and its metadata.json says
+/// `"encryption": "age"`; the inner archive is unchanged otherwise.
+pub fn create_encrypted(
+    layout: &Layout,
+    opts: &CreateOptions,
+    recipients: Option<&crate::repo::crypt::Recipients>,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Created> {
+    let encryptor = recipients.map(crate::repo::crypt::encryptor).transpose()?;
     let started = Instant::now();
     let out_dir = &opts.output_dir;
     if out_dir.starts_with(&layout.root) {
@@ -640,7 +684,10 @@ pub fn create(
         backup_type: Some(if full { "full" } else { "partial" }.into()),
         components: Some(components.clone()),
         compressed: Some(true),
-        encryption: Some(serde_json::Value::Null),
+        encryption: Some(match &encryptor {
+            Some(_) => serde_json::Value::String("age".into()),
+            None => serde_json::Value::Null,
+        }),
         checksum_algorithm: Some("sha256".into()),
         audit_head: audit_head.clone(),
     };
@@ -680,12 +727,18 @@ pub fn create(
                 hasher: Sha256::new(),
                 count: 0,
             };
-            let mut hw = super::pgzip::compress(
+            let sink = match encryptor {
+                Some(e) => Sink::Age(e.wrap_output(hw)?),
+                None => Sink::Plain(hw),
+            };
+            let mut sink = super::pgzip::compress(
                 rx,
-                hw,
+                sink,
                 flate2::Compression::new(level),
                 super::pgzip::default_threads(),
             )?;
+            sink.flush()?;
+            let mut hw = sink.finish()?;
             hw.flush()?;
             let HashingWriter {
                 inner,
@@ -775,7 +828,11 @@ pub fn create(
     // second get consecutive names.
     let mut ts = created_at;
     let final_path = loop {
-        let candidate = out_dir.join(backup_file_name(ts));
+        let mut name = backup_file_name(ts);
+        if metadata.encryption.as_ref().is_some_and(|e| !e.is_null()) {
+            name.push_str(".age");
+        }
+        let candidate = out_dir.join(name);
         match nix::fcntl::renameat2(
             nix::fcntl::AT_FDCWD,
             &partial_path,
@@ -819,7 +876,8 @@ pub fn create(
     })
 }
 
-/// Backups in a directory, newest first (by the time in their names).
+/// Backups in a directory, newest first (by the time in their names);
+/// age-encrypted ones (`….tar.gz.age`) too.
 pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
     let mut out = Vec::new();
     let entries = match std::fs::read_dir(dir) {
@@ -830,7 +888,7 @@ pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
     for e in entries.flatten() {
         let name = e.file_name();
         let Some(name) = name.to_str() else { continue };
-        if let Some(ts) = parse_backup_file_name(name)
+        if let Some(ts) = parse_backup_file_name(name.strip_suffix(".age").unwrap_or(name))
             && e.file_type().map(|t| t.is_file()).unwrap_or(false)
         {
             out.push((ts, e.path()));

@@ -89,6 +89,21 @@ fn show(ctx: &Ctx) -> Result<Exit> {
             source: s.backup_keep.source,
         },
         ShownSetting {
+            name: "backup.repo",
+            value: s
+                .backup_repo
+                .value
+                .clone()
+                .map(Into::into)
+                .unwrap_or(serde_json::Value::Null),
+            source: s.backup_repo.source,
+        },
+        ShownSetting {
+            name: "backup.encrypt_to",
+            value: s.backup_encrypt_to.value.clone().into(),
+            source: s.backup_encrypt_to.source,
+        },
+        ShownSetting {
             name: "token",
             value: if s.token.value.is_some() {
                 "set"

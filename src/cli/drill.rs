@@ -27,6 +27,11 @@ use crate::install::Layout;
 /// Examples:
 ///   talos drill --junit drill.xml
 ///   talos drill --backup /var/backups/talos/backup_20240115_083000.tar.gz
+///   talos drill --repo s3://acme-backups/talos --host db-1 --identity key.txt
+///
+/// With --repo, the newest backup of this host (or --host NAME) is
+/// downloaded from the repository, checked and decrypted, and drilled; on a
+/// bare host too (docs/repository.md).
 ///
 /// EXIT STATUS: 0 every step passed; 1 a step failed; 3 the archive failed
 /// verification (corrupt, tampered or unsafe).
@@ -34,15 +39,29 @@ use crate::install::Layout;
 #[command(verbatim_doc_comment)]
 pub struct DrillArgs {
     /// Drill this archive instead of taking a new backup
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     pub backup: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: super::repo::RepoArgs,
+    #[command(flatten)]
+    pub identity: super::repo::IdentityArg,
     /// Write a JUnit XML report here (for CI)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
     let ui = &ctx.ui;
+    // Only an explicit --repo drills the repository: a repository in the
+    // environment or config.yaml leaves the plain drill as it was.
+    let fetched = match (&args.repo.repo, &args.backup) {
+        (Some(_), _) => super::repo::resolve(ctx, &args.repo, &args.identity, None)?,
+        (None, Some(b)) => Some(super::repo::local(ctx, b, &args.identity)?),
+        (None, None) => None,
+    };
+    if let Some(f) = &fetched {
+        args.backup = Some(f.path.clone());
+    }
     let layout = &ctx.layout;
     let installed = layout.config_file.exists() || layout.data_dir.exists();
     // Scratch directories of drills that were killed (their lock is gone).
@@ -131,6 +150,7 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
         crate::fsutil::write_atomic(path, drill::junit(&d).as_bytes(), 0o644)?;
     }
     let doc = serde_json::json!({
+        "repo": fetched.as_ref().and_then(|f| f.doc()),
         "drill": d,
         "history": history_file,
         "trend": trend,

@@ -16,6 +16,7 @@ pub mod log;
 pub mod panic;
 pub mod recover;
 pub mod repair;
+pub mod repo;
 pub mod restart;
 pub mod restore;
 pub mod sandbox;

@@ -41,6 +41,13 @@ use crate::process::{PidStatus, check_pid_file};
 ///   talos restore /var/backups/talos/backup_20240115_083000.tar.gz --dry-run
 ///   talos restore backup.tar.gz --partial config --yes
 ///   talos restore backup.tar.gz --target-dir /mnt/newroot --new-host --yes
+///   talos restore --repo s3://acme-backups/talos latest --new-host --identity key.txt --yes
+///
+/// With --repo (or TALOS_REPO, backup.repo), NAME or `latest` of this host
+/// (or --host NAME) is downloaded into a private staging directory, checked
+/// against the sha256 recorded at upload and decrypted with --identity,
+/// then restored as above; this works on a bare host with no installation
+/// (docs/repository.md). A local ….tar.gz.age is decrypted the same way.
 ///
 /// EXIT STATUS: 0 restored and validated; 1 failed, or a validation check
 /// failed (the report names the rollback command); 2 usage; 3 the archive is
@@ -53,9 +60,13 @@ use crate::process::{PidStatus, check_pid_file};
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RestoreArgs {
-    /// The backup archive (.tar.gz)
-    #[arg(required_unless_present_any = ["resume", "abort"])]
+    /// The backup archive (.tar.gz or .tar.gz.age); with --repo, a backup name or `latest` [default with --repo: latest]
+    #[arg(required_unless_present_any = ["resume", "abort", "repo"])]
     pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: super::repo::RepoArgs,
+    #[command(flatten)]
+    pub identity: super::repo::IdentityArg,
     /// Verify, print the plan per file, and change nothing
     #[arg(long, conflicts_with_all = ["verify_only", "resume", "abort"])]
     pub dry_run: bool,
@@ -99,7 +110,13 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
             run_abort(ctx, &layout, &daemon)
         };
     }
-    let file = args.file.clone().expect("clap requires FILE");
+    // From the repository, or decrypted, into a private staging directory
+    // that lives until the restore returns.
+    let fetched = super::repo::resolve(ctx, &args.repo, &args.identity, args.file.as_deref())?
+        .ok_or_else(|| {
+            Error::usage("no archive given").hint("give FILE, or --repo URL [NAME|latest]")
+        })?;
+    let file = fetched.path.clone();
     let partial = args.partial.as_deref().map(parse_components).transpose()?;
     if args.verify_only {
         return super::backup::verify::verify_and_report(ctx, &file);

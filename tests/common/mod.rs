@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod archive;
+pub mod s3;
 pub mod sandbox;
 pub mod sim;
 

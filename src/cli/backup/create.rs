@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::archive::create::{CreateOptions, create};
+use crate::archive::create::{CreateOptions, create_encrypted};
 use crate::cli::{Ctx, Exit};
 use crate::error::{Error, Result};
 use crate::install::parse_components;
@@ -23,9 +23,19 @@ use crate::output::{human_bytes, human_duration};
 /// killed backup never leaves a file with a final name. Quiet without a
 /// terminal (for cron): one result line on stdout, warnings on stderr.
 ///
-/// Example: talos backup create --keep 7
+/// With --repo (or TALOS_REPO, backup.repo) the archive is then uploaded to
+/// PREFIX/HOSTNAME/backup_YYYYMMDD_HHMMSS.tar.gz[.age] in an S3 bucket or a
+/// directory (docs/repository.md); --keep N then also prunes that host's
+/// backups in the repository. --encrypt-to (or backup.encrypt_to) encrypts
+/// the whole archive with age: the file is backup_….tar.gz.age.
 ///
-/// EXIT STATUS: 0 written; 1 failed (nothing left with a final name);
+/// Examples:
+///   talos backup create --keep 7
+///   talos backup create --repo s3://acme-backups/talos --encrypt-to age1… --keep 14
+///
+/// EXIT STATUS: 0 written (and uploaded); 1 failed (nothing left with a
+/// final name, locally or in the repository; the message says what to do
+/// for wrong credentials, a missing bucket or an unreachable endpoint);
 /// 3 the audit chain's head is damaged; 4 another backup holds the lock on
 /// the output directory.
 #[derive(Debug, Args)]
@@ -40,6 +50,11 @@ pub struct CreateArgs {
     /// Back up only these components: comma list of config,state,database,logs,custom,ssl
     #[arg(long, value_name = "LIST")]
     pub partial: Option<String>,
+    #[command(flatten)]
+    pub repo: crate::cli::repo::RepoArgs,
+    /// Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]
+    #[arg(long, value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
@@ -84,8 +99,20 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
     )) {
         ui.note(line);
     }
+    let repo_url = crate::cli::repo::repo_url(ctx, &args.repo)?;
+    let repo_host = crate::cli::repo::host(&args.repo)?;
+    let recipients = if args.encrypt_to.is_empty() {
+        ctx.settings.backup_encrypt_to.value.clone()
+    } else {
+        args.encrypt_to.clone()
+    };
+    let recipients = if recipients.is_empty() {
+        None
+    } else {
+        Some(crate::repo::crypt::parse_recipients(&recipients)?)
+    };
     let bar = ui.progress(0, "backup");
-    let created = create(
+    let created = create_encrypted(
         layout,
         &CreateOptions {
             output_dir,
@@ -93,6 +120,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
             keep,
             rescue: false,
         },
+        recipients.as_ref(),
         &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
@@ -125,7 +153,24 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
             e.message
         ));
     }
-    ui.render(&created, |ui| {
+    let uploaded = match &repo_url {
+        Some(url) => Some(crate::cli::repo::upload(
+            ctx,
+            url,
+            &repo_host,
+            &created.path,
+            args.keep.map(|k| k as usize),
+        )?),
+        None => None,
+    };
+    let mut doc = serde_json::to_value(&created)?;
+    doc["encryption"] = if recipients.is_some() {
+        "age".into()
+    } else {
+        serde_json::Value::Null
+    };
+    doc["repo"] = serde_json::to_value(&uploaded)?;
+    ui.render(&doc, |ui| {
         ui.line(format!(
             "backup written: {} ({}, {} files, {})",
             created.path.display(),
@@ -133,6 +178,17 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
             created.files,
             human_duration((created.duration_ms / 1000) as i64)
         ))?;
+        if let Some(u) = &uploaded {
+            ui.line(format!(
+                "uploaded: {} ({}, sha256 {})",
+                u.url,
+                human_bytes(u.size),
+                u.sha256
+            ))?;
+            for p in &u.pruned {
+                ui.line(format!("pruned from the repository: {p}"))?;
+            }
+        }
         if ui.verbose > 0 {
             ui.line(format!("  components: {}", created.components.join(",")))?;
             ui.line(format!("  sha256:     {}", created.sha256))?;

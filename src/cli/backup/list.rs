@@ -16,7 +16,13 @@ use crate::output::{human_bytes, human_duration, table};
 /// Reads only the head of each archive (metadata.json and manifest.json);
 /// `talos backup verify FILE` checks one completely.
 ///
-/// Example: talos backup list --dir /mnt/offsite/talos
+/// With --repo (or TALOS_REPO, backup.repo): the backups of this host (or
+/// --host NAME, or every host with --all-hosts) in an S3 bucket or a
+/// directory repository, with URL, age and size (docs/repository.md).
+///
+/// Examples:
+///   talos backup list --dir /mnt/offsite/talos
+///   talos backup list --repo s3://acme-backups/talos --all-hosts
 ///
 /// EXIT STATUS: 0 listed (an existing directory without backups lists
 /// none, as does the default directory before the first backup); 1 the
@@ -26,8 +32,13 @@ use crate::output::{human_bytes, human_duration, table};
 #[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// Directory to list [default: backup.dir from config.yaml, else var/backups/talos]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "repo")]
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: crate::cli::repo::RepoArgs,
+    /// With a repository: list every host's backups
+    #[arg(long, conflicts_with = "host")]
+    pub all_hosts: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -41,6 +52,7 @@ struct Listed {
     files: Option<usize>,
     audit_head: Option<crate::archive::AuditHead>,
     problem: Option<String>,
+    encrypted: bool,
 }
 
 /// metadata.json and manifest.json from the start of an archive.
@@ -80,6 +92,11 @@ fn read_head(path: &Path) -> std::result::Result<(Metadata, Option<Manifest>), S
 }
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
+    if args.dir.is_none()
+        && let Some(url) = crate::cli::repo::repo_url(ctx, &args.repo)?
+    {
+        return list_repo(ctx, &args, &url);
+    }
     let dir = args
         .dir
         .clone()
@@ -122,7 +139,12 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
             files: None,
             audit_head: None,
             problem: None,
+            encrypted: crate::repo::crypt::is_age(&path),
         };
+        if l.encrypted {
+            out.push(l);
+            continue;
+        }
         match read_head(&path) {
             Ok((m, man)) => {
                 l.created_at = m.created_at.clone();
@@ -157,6 +179,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
                     human_bytes(l.size),
                     match &l.problem {
                         Some(p) => format!("UNREADABLE: {p}"),
+                        None if l.encrypted => "encrypted (age)".to_string(),
                         None => format!(
                             "{} {}",
                             l.backup_type.as_deref().unwrap_or("?"),
@@ -173,6 +196,51 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
         ui.line(format!("backups in {}:", dir.display()))?;
         ui.line(table(
             &["BACKUP", "AGE", "SIZE", "CONTENT", "AUDIT HEAD"],
+            &rows,
+        ))
+    })?;
+    Ok(Exit::OK)
+}
+
+fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<Exit> {
+    let repo = crate::repo::Repo::open(url)?;
+    let host = if args.all_hosts {
+        None
+    } else {
+        Some(crate::cli::repo::host(&args.repo)?)
+    };
+    let objects = repo.list(host.as_deref())?;
+    let now = jiff::Timestamp::now();
+    let doc = serde_json::json!({
+        "repo": repo.url(),
+        "host": host,
+        "backups": objects,
+    });
+    ctx.ui.render(&doc, |ui| {
+        if objects.is_empty() {
+            return ui.line(match &host {
+                Some(h) => format!(
+                    "no backups of host {h} in {}; `--all-hosts` lists every host's",
+                    repo.url()
+                ),
+                None => format!("no backups in {}", repo.url()),
+            });
+        }
+        let rows: Vec<Vec<String>> = objects
+            .iter()
+            .map(|o| {
+                vec![
+                    o.host.clone(),
+                    o.name.clone(),
+                    format!("{} ago", human_duration((now - o.ts).get_seconds())),
+                    human_bytes(o.size),
+                    if o.encrypted { "age" } else { "-" }.to_string(),
+                ]
+            })
+            .collect();
+        ui.line(format!("backups in {}:", repo.url()))?;
+        ui.line(table(
+            &["HOST", "BACKUP", "AGE", "SIZE", "ENCRYPTED"],
             &rows,
         ))
     })?;

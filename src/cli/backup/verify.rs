@@ -16,20 +16,39 @@ use crate::output::human_bytes;
 /// the audit chain against audit_head, the certificate) on a private
 /// temporary copy that is removed. Same as `talos restore FILE --verify-only`.
 ///
-/// Example: talos backup verify /var/backups/talos/backup_20240115_083000.tar.gz
+/// An age-encrypted archive (….tar.gz.age) is decrypted with --identity
+/// into a private staging directory first. With --repo (or TALOS_REPO,
+/// backup.repo), NAME or `latest` of this host (or --host) is downloaded,
+/// checked against the sha256 recorded at upload, and verified.
 ///
-/// EXIT STATUS: 0 the archive is intact; 1 it cannot be read; 3 it is
-/// corrupt, tampered or unsafe, or its content fails a check (the message
-/// says what and where).
+/// Examples:
+///   talos backup verify /var/backups/talos/backup_20240115_083000.tar.gz
+///   talos backup verify --repo s3://acme-backups/talos latest --identity key.txt
+///
+/// EXIT STATUS: 0 the archive is intact; 1 it cannot be read (or the
+/// repository cannot be reached); 2 encrypted and no identity; 3 it is
+/// corrupt, tampered or unsafe, the identity does not decrypt it, or its
+/// sha256 differs from the one recorded at upload, or its content fails a
+/// check (the message says what and where).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
-    /// The backup archive (.tar.gz)
-    pub file: PathBuf,
+    /// The backup archive (.tar.gz or .tar.gz.age); with --repo, a backup name or `latest` [default with --repo: latest]
+    #[arg(required_unless_present = "repo")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: crate::cli::repo::RepoArgs,
+    #[command(flatten)]
+    pub identity: crate::cli::repo::IdentityArg,
 }
 
 pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
-    verify_and_report(ctx, &args.file)
+    let fetched = crate::cli::repo::resolve(ctx, &args.repo, &args.identity, args.file.as_deref())?
+        .ok_or_else(|| {
+            crate::error::Error::usage("no archive given")
+                .hint("give FILE, or --repo URL [NAME|latest]")
+        })?;
+    verify_and_report(ctx, &fetched.path)
 }
 
 /// Shared with `restore --verify-only`.
