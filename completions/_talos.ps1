@@ -417,12 +417,14 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
+            [CompletionResult]::new('verify-consistency', 'verify-consistency', [CompletionResultType]::ParameterValue, 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'talos;audit;verify-chain' {
             [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable')
+            [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
@@ -466,6 +468,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;audit;prove' {
+            [CompletionResult]::new('--consistency', '--consistency', [CompletionResultType]::ParameterName, 'Prove that the tree of NEW records extends the tree of OLD records')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Tree size the proof is for [default: every record]')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
@@ -489,6 +492,31 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         'talos;audit;verify-proof' {
             [CompletionResult]::new('--proof', '--proof', [CompletionResultType]::ParameterName, 'The proof JSON (`-` for stdin)')
             [CompletionResult]::new('--root-hash', '--root-hash', [CompletionResultType]::ParameterName, 'The trusted tree root (same as --root HEX)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation (for scripts, cron and CI)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation (for scripts, cron and CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Less on stderr: only warnings and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'talos;audit;verify-consistency' {
+            [CompletionResult]::new('--proof', '--proof', [CompletionResultType]::ParameterName, 'The proof JSON (`-` for stdin)')
+            [CompletionResult]::new('--old-size', '--old-size', [CompletionResultType]::ParameterName, 'Size of the old (trusted, saved) tree')
+            [CompletionResult]::new('--old-root-hash', '--old-root-hash', [CompletionResultType]::ParameterName, 'Root of the old tree, 64 hex digits')
+            [CompletionResult]::new('--new-size', '--new-size', [CompletionResultType]::ParameterName, 'Size of the new tree')
+            [CompletionResult]::new('--new-root-hash', '--new-root-hash', [CompletionResultType]::ParameterName, 'Root of the new tree, 64 hex digits')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
@@ -536,6 +564,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
+            [CompletionResult]::new('verify-consistency', 'verify-consistency', [CompletionResultType]::ParameterValue, 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -552,6 +581,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         'talos;audit;help;verify-proof' {
             break
         }
+        'talos;audit;help;verify-consistency' {
+            break
+        }
         'talos;audit;help;query' {
             break
         }
@@ -560,6 +592,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;verify-chain' {
             [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable')
+            [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
@@ -1214,6 +1247,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('root', 'root', [CompletionResultType]::ParameterValue, 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor')
             [CompletionResult]::new('prove', 'prove', [CompletionResultType]::ParameterValue, 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree')
             [CompletionResult]::new('verify-proof', 'verify-proof', [CompletionResultType]::ParameterValue, 'Check an inclusion proof from `talos audit prove` against a trusted root')
+            [CompletionResult]::new('verify-consistency', 'verify-consistency', [CompletionResultType]::ParameterValue, 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Read the audit trail: seq, time, actor, action and details of each record.')
             break
         }
@@ -1227,6 +1261,9 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;audit;verify-proof' {
+            break
+        }
+        'talos;help;audit;verify-consistency' {
             break
         }
         'talos;help;audit;query' {

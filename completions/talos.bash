@@ -91,6 +91,9 @@ _talos() {
             talos__subcmd__audit,verify-chain)
                 cmd="talos__subcmd__audit__subcmd__verify__subcmd__chain"
                 ;;
+            talos__subcmd__audit,verify-consistency)
+                cmd="talos__subcmd__audit__subcmd__verify__subcmd__consistency"
+                ;;
             talos__subcmd__audit,verify-proof)
                 cmd="talos__subcmd__audit__subcmd__verify__subcmd__proof"
                 ;;
@@ -108,6 +111,9 @@ _talos() {
                 ;;
             talos__subcmd__audit__subcmd__help,verify-chain)
                 cmd="talos__subcmd__audit__subcmd__help__subcmd__verify__subcmd__chain"
+                ;;
+            talos__subcmd__audit__subcmd__help,verify-consistency)
+                cmd="talos__subcmd__audit__subcmd__help__subcmd__verify__subcmd__consistency"
                 ;;
             talos__subcmd__audit__subcmd__help,verify-proof)
                 cmd="talos__subcmd__audit__subcmd__help__subcmd__verify__subcmd__proof"
@@ -261,6 +267,9 @@ _talos() {
                 ;;
             talos__subcmd__help__subcmd__audit,verify-chain)
                 cmd="talos__subcmd__help__subcmd__audit__subcmd__verify__subcmd__chain"
+                ;;
+            talos__subcmd__help__subcmd__audit,verify-consistency)
+                cmd="talos__subcmd__help__subcmd__audit__subcmd__verify__subcmd__consistency"
                 ;;
             talos__subcmd__help__subcmd__audit,verify-proof)
                 cmd="talos__subcmd__help__subcmd__audit__subcmd__verify__subcmd__proof"
@@ -425,7 +434,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version verify-chain root prove verify-proof query help"
+            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version verify-chain root prove verify-proof verify-consistency query help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -455,7 +464,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit__subcmd__help)
-            opts="verify-chain root prove verify-proof query help"
+            opts="verify-chain root prove verify-proof verify-consistency query help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +547,20 @@ _talos() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        talos__subcmd__audit__subcmd__help__subcmd__verify__subcmd__consistency)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         talos__subcmd__audit__subcmd__help__subcmd__verify__subcmd__proof)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -553,12 +576,16 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit__subcmd__prove)
-            opts="-y -q -v -h -V --size --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --consistency --size --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --consistency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -663,13 +690,67 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__audit__subcmd__verify__subcmd__consistency)
+            opts="-y -q -v -h -V --proof --old-size --old-root-hash --new-size --new-root-hash --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --proof)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-root-hash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --new-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --new-root-hash)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1569,7 +1650,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__audit)
-            opts="verify-chain root prove verify-proof query"
+            opts="verify-chain root prove verify-proof verify-consistency query"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1625,6 +1706,20 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__audit__subcmd__verify__subcmd__chain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__audit__subcmd__verify__subcmd__consistency)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3003,13 +3098,17 @@ _talos() {
             return 0
             ;;
         talos__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -391,11 +391,13 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand verify-consistency 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one'
             cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;audit;verify-chain'= {
             cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
+            cand --checkpoint 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -437,6 +439,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;audit;prove'= {
+            cand --consistency 'Prove that the tree of NEW records extends the tree of OLD records'
             cand --size 'Tree size the proof is for [default: every record]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
@@ -459,6 +462,30 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;audit;verify-proof'= {
             cand --proof 'The proof JSON (`-` for stdin)'
             cand --root-hash 'The trusted tree root (same as --root HEX)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;audit;verify-consistency'= {
+            cand --proof 'The proof JSON (`-` for stdin)'
+            cand --old-size 'Size of the old (trusted, saved) tree'
+            cand --old-root-hash 'Root of the old tree, 64 hex digits'
+            cand --new-size 'Size of the new tree'
+            cand --new-root-hash 'Root of the new tree, 64 hex digits'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -504,6 +531,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand verify-consistency 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one'
             cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -515,12 +543,15 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;audit;help;verify-proof'= {
         }
+        &'talos;audit;help;verify-consistency'= {
+        }
         &'talos;audit;help;query'= {
         }
         &'talos;audit;help;help'= {
         }
         &'talos;verify-chain'= {
             cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
+            cand --checkpoint 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -1115,6 +1146,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand root 'Print the RFC 6962 Merkle tree head of the audit chain, to keep as an anchor'
             cand prove 'Print an RFC 6962 inclusion proof that record SEQ is in the audit tree'
             cand verify-proof 'Check an inclusion proof from `talos audit prove` against a trusted root'
+            cand verify-consistency 'Check a consistency proof from `talos audit prove --consistency`: the log with the new tree head only grew since the old one'
             cand query 'Read the audit trail: seq, time, actor, action and details of each record.'
         }
         &'talos;help;audit;verify-chain'= {
@@ -1124,6 +1156,8 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;audit;prove'= {
         }
         &'talos;help;audit;verify-proof'= {
+        }
+        &'talos;help;audit;verify-consistency'= {
         }
         &'talos;help;audit;query'= {
         }

@@ -554,3 +554,162 @@ fn a_missing_file_in_the_numbering_is_named() {
             .contains("audit-000001.jsonl is missing")
     );
 }
+
+/// The consistency proof of the naive RFC 9162 §2.1.4.1 definition.
+fn subproof(m: usize, d: &[&[u8]], complete: bool) -> Vec<[u8; 32]> {
+    let n = d.len();
+    if m == n {
+        return if complete { vec![] } else { vec![mth(d)] };
+    }
+    let mut k = 1;
+    while k * 2 < n {
+        k *= 2;
+    }
+    if m <= k {
+        let mut p = subproof(m, &d[..k], complete);
+        p.push(mth(&d[k..]));
+        p
+    } else {
+        let mut p = subproof(m - k, &d[k..], false);
+        p.push(mth(&d[..k]));
+        p
+    }
+}
+
+#[test]
+fn consistency_proofs_and_checkpoints() {
+    let (dir, layout) = sandbox(7);
+    // The auditor's checkpoint, saved off the host.
+    let out = talos_at(dir.path())
+        .args(["--json", "audit", "root"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let cp = json_of(&out.stdout);
+    assert_eq!(cp["size"], 7);
+    assert!(cp["taken_at"].is_string());
+    let checkpoint = dir.path().join("checkpoint.json");
+    std::fs::write(&checkpoint, &out.stdout).unwrap();
+    for i in 8..=13u64 {
+        append_in(
+            &layout.audit_dir,
+            "orchestrator",
+            "task_started",
+            &serde_json::json!({"n": i}),
+            "2024-01-16T08:00:00.000Z",
+        )
+        .unwrap();
+    }
+    let ls = lines(&layout);
+    let leaves: Vec<&[u8]> = ls.iter().map(|l| l.as_bytes()).collect();
+
+    // prove --consistency OLD (NEW defaults to every record) and OLD NEW.
+    for (old, new) in [
+        (7usize, None),
+        (3, Some(13usize)),
+        (4, Some(9)),
+        (13, Some(13)),
+    ] {
+        let mut cmd = talos_at(dir.path());
+        cmd.args(["audit", "prove", "--consistency", &old.to_string()]);
+        if let Some(n) = new {
+            cmd.arg(n.to_string());
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n = new.unwrap_or(13);
+        let proof = json_of(&out.stdout);
+        let expected: Vec<String> = if old == n {
+            vec![]
+        } else {
+            subproof(old, &leaves[..n], true)
+                .iter()
+                .map(|h| hex(h))
+                .collect()
+        };
+        assert_eq!(proof["proof"], serde_json::json!(expected), "{old}..{n}");
+        assert_eq!(proof["old_root"], hex(&mth(&leaves[..old])));
+        assert_eq!(proof["new_root"], hex(&mth(&leaves[..n])));
+        let file = dir.path().join("consistency.json");
+        std::fs::write(&file, &out.stdout).unwrap();
+        let verify = |old_root: &str| {
+            common::talos()
+                .args(["audit", "verify-consistency", "--proof"])
+                .arg(&file)
+                .args(["--old-size", &old.to_string(), "--old-root-hash", old_root])
+                .args(["--new-size", &n.to_string(), "--new-root-hash"])
+                .arg(proof["new_root"].as_str().unwrap())
+                .output()
+                .unwrap()
+        };
+        let ok = verify(proof["old_root"].as_str().unwrap());
+        assert_eq!(
+            ok.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&ok.stdout)
+        );
+        // The head of a different (rewritten) old tree does not verify.
+        let bad = verify(&hex(&mth(&leaves[..old - 1])));
+        assert_eq!(bad.status.code(), Some(3));
+        assert!(String::from_utf8_lossy(&bad.stdout).contains("NOT CONSISTENT"));
+    }
+    // Size 0 proves nothing and is refused.
+    let out = talos_at(dir.path())
+        .args(["audit", "prove", "--consistency", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = talos_at(dir.path())
+        .args(["audit", "prove", "--consistency", "8", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    // Today's log extends the checkpoint (JSON or the size=N:ROOT line).
+    let (code, doc) = verify_json(dir.path(), &["--checkpoint", checkpoint.to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc}");
+    let line = dir.path().join("checkpoint.txt");
+    std::fs::write(&line, format!("size=7:{}\n", cp["root"].as_str().unwrap())).unwrap();
+    let (code, _) = verify_json(dir.path(), &["--checkpoint", line.to_str().unwrap()]);
+    assert_eq!(code, 0);
+
+    // A wholesale rewrite: record 2 edited, and every hash after it
+    // recomputed, so the plain chain verifies again.
+    let mut records: Vec<Value> = ls
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    records[1]["details"] = serde_json::json!({"n": 2, "text": "rewritten"});
+    std::fs::remove_file(audit_file(&layout, 1)).unwrap();
+    for r in &records {
+        append_in(
+            &layout.audit_dir,
+            r["actor"].as_str().unwrap(),
+            r["action"].as_str().unwrap(),
+            &r["details"],
+            r["timestamp"].as_str().unwrap(),
+        )
+        .unwrap();
+    }
+    let (code, doc) = verify_json(dir.path(), &[]);
+    assert_eq!(code, 0, "the rewritten chain is self-consistent: {doc}");
+    let (code, doc) = verify_json(dir.path(), &["--checkpoint", checkpoint.to_str().unwrap()]);
+    assert_eq!(code, 3, "{doc}");
+    assert_eq!(doc["first_error"]["kind"], "anchor_mismatch");
+    assert!(
+        doc["first_error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("checkpoint")
+    );
+    // A file that is not a checkpoint is a usage error.
+    std::fs::write(&line, "hello\n").unwrap();
+    let (code, _) = verify_json(dir.path(), &["--checkpoint", line.to_str().unwrap()]);
+    assert_eq!(code, 2);
+}

@@ -196,3 +196,60 @@ pub fn external_anchors(db: &Path, backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<S
     warnings.extend(db_warnings);
     (anchors, warnings)
 }
+
+/// A checkpoint: a tree head saved off the host by `talos audit root`, with
+/// the time it was taken when the file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub size: u64,
+    pub root: String,
+    pub taken_at: Option<String>,
+}
+
+/// The largest checkpoint file read (`talos audit root --json` writes a few
+/// hundred bytes).
+const CHECKPOINT_MAX_BYTES: u64 = 64 * 1024;
+
+/// Reads a checkpoint file: the JSON `talos audit root --json` prints
+/// (`size`, `root`, `taken_at`), or the line `size=N:ROOT` it prints
+/// without --json.
+pub fn read_checkpoint(path: &Path) -> Result<Checkpoint> {
+    let mut text = String::new();
+    File::open(path)
+        .with_context(|| format!("cannot open the checkpoint {}", path.display()))?
+        .take(CHECKPOINT_MAX_BYTES)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read the checkpoint {}", path.display()))?;
+    parse_checkpoint(&text).ok_or_else(|| {
+        Error::usage(format!("{} is not a checkpoint", path.display())).hint(
+            "save one with `talos audit root --json > checkpoint.json` (or the size=N:ROOT line it prints)",
+        )
+    })
+}
+
+pub fn parse_checkpoint(text: &str) -> Option<Checkpoint> {
+    #[derive(Deserialize)]
+    struct Json {
+        size: u64,
+        root: String,
+        #[serde(default)]
+        taken_at: Option<String>,
+    }
+    if let Ok(j) = serde_json::from_str::<Json>(text) {
+        let root = parse_hash(&j.root)?;
+        return Some(Checkpoint {
+            size: j.size,
+            root: super::record::hex(&root),
+            taken_at: j.taken_at,
+        });
+    }
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    match line.parse::<Anchor>().ok()? {
+        Anchor::TreeHead { size, root } => Some(Checkpoint {
+            size,
+            root,
+            taken_at: None,
+        }),
+        Anchor::Record { .. } => None,
+    }
+}

@@ -306,6 +306,273 @@ pub fn root_from_path(
     Ok(r)
 }
 
+/// The leaf ranges `[lo, hi)` whose subtree roots form the consistency proof
+/// between the trees of `old` and `new` leaves, in the RFC's order
+/// (RFC 9162 §2.1.4.1, SUBPROOF). Empty when `old` is 0 or not below `new`.
+pub fn consistency_ranges(old: u64, new: u64) -> Vec<(u64, u64)> {
+    // SUBPROOF(m, D[lo:hi], b): `complete` is b, "the subtree of the old tree
+    // is itself a node of the new one", which lets the verifier use the old
+    // root instead of a path entry.
+    fn go(m: u64, lo: u64, hi: u64, complete: bool, out: &mut Vec<(u64, u64)>) {
+        let n = hi - lo;
+        if m == n {
+            if !complete {
+                out.push((lo, hi));
+            }
+            return;
+        }
+        let k = largest_power_of_two_below(n);
+        if m <= k {
+            go(m, lo, lo + k, complete, out);
+            out.push((lo + k, hi));
+        } else {
+            go(m - k, lo + k, hi, false, out);
+            out.push((lo, lo + k));
+        }
+    }
+    let mut out = Vec::new();
+    if old > 0 && old < new {
+        go(old, 0, new, true, &mut out);
+    }
+    out
+}
+
+/// A consistency proof as `talos audit prove --consistency` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsistencyProof {
+    pub old_size: u64,
+    pub new_size: u64,
+    pub old_root: String,
+    pub new_root: String,
+    pub proof: Vec<String>,
+}
+
+/// Collects, in one pass over the leaves of the new tree, the roots of the
+/// old and the new tree and the consistency proof between them. The proof's
+/// ranges are disjoint (each is the sibling of a step down the tree), so one
+/// streaming root per range at a time is enough, as for `ProofBuilder`.
+#[derive(Debug, Clone)]
+pub struct ConsistencyBuilder {
+    old: u64,
+    new: u64,
+    ranges: Vec<((u64, u64), usize)>,
+    next_range: usize,
+    current: StreamingRoot,
+    path: Vec<Option<Hash>>,
+    old_root: Option<Hash>,
+    whole: StreamingRoot,
+}
+
+impl ConsistencyBuilder {
+    pub fn new(old: u64, new: u64) -> ConsistencyBuilder {
+        let in_proof = consistency_ranges(old, new);
+        let mut ranges: Vec<_> = in_proof.iter().copied().zip(0..).collect();
+        ranges.sort();
+        ConsistencyBuilder {
+            old,
+            new,
+            path: vec![None; ranges.len()],
+            ranges,
+            next_range: 0,
+            current: StreamingRoot::new(),
+            old_root: (old == 0).then(empty_root),
+            whole: StreamingRoot::new(),
+        }
+    }
+
+    /// Feeds the next leaf (leaves beyond the new size are ignored).
+    pub fn push(&mut self, leaf: Hash) {
+        let i = self.whole.size();
+        if i >= self.new {
+            return;
+        }
+        self.whole.push(leaf);
+        if i + 1 == self.old {
+            self.old_root = Some(self.whole.root());
+        }
+        let Some(&((lo, hi), slot)) = self.ranges.get(self.next_range) else {
+            return;
+        };
+        if i < lo {
+            return;
+        }
+        self.current.push(leaf);
+        if i + 1 == hi {
+            self.path[slot] = Some(self.current.root());
+            self.current = StreamingRoot::new();
+            self.next_range += 1;
+        }
+    }
+
+    /// The proof, once all leaves of the new tree have been pushed.
+    pub fn finish(self) -> Option<ConsistencyProof> {
+        if self.whole.size() != self.new || self.old > self.new {
+            return None;
+        }
+        let path: Option<Vec<Hash>> = self.path.into_iter().collect();
+        Some(ConsistencyProof {
+            old_size: self.old,
+            new_size: self.new,
+            old_root: hex(&self.old_root?),
+            new_root: hex(&self.whole.root()),
+            proof: path?.iter().map(|h| hex(h)).collect(),
+        })
+    }
+}
+
+/// Why a consistency proof does not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsistencyError {
+    /// The old size is 0: every tree extends the empty one, so such a
+    /// proof shows nothing, and is refused rather than trusted.
+    EmptyOldTree,
+    /// The new size is smaller than the old one.
+    Shrunk,
+    /// A hash that is not 32 bytes (what, length).
+    HashLength(String, usize),
+    /// Equal sizes need an empty proof; other sizes a non-empty one of the
+    /// right length.
+    ProofLength,
+    /// The path leads to other roots.
+    Mismatch { old_ok: bool, new_ok: bool },
+}
+
+impl std::fmt::Display for ConsistencyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConsistencyError::EmptyOldTree => write!(
+                f,
+                "the old tree size is 0: every log extends an empty one, so the proof shows nothing"
+            ),
+            ConsistencyError::Shrunk => write!(f, "the new tree is smaller than the old one"),
+            ConsistencyError::HashLength(what, n) => {
+                write!(f, "{what} is {n} bytes, not the 32 bytes of a SHA-256 hash")
+            }
+            ConsistencyError::ProofLength => {
+                write!(f, "the proof has the wrong length for these tree sizes")
+            }
+            ConsistencyError::Mismatch { old_ok, new_ok } => match (old_ok, new_ok) {
+                (false, false) => write!(f, "the proof leads to neither the old nor the new root"),
+                (false, true) => write!(f, "the proof does not lead to the old root"),
+                _ => write!(f, "the proof does not lead to the new root"),
+            },
+        }
+    }
+}
+
+fn hash32(what: &str, bytes: &[u8]) -> Result<Hash, ConsistencyError> {
+    bytes
+        .try_into()
+        .map_err(|_| ConsistencyError::HashLength(what.to_string(), bytes.len()))
+}
+
+/// Checks that the tree of `new_size` leaves with root `new_root` extends the
+/// tree of `old_size` leaves with root `old_root`, with the algorithm of
+/// RFC 9162 §2.1.4.2. Hashes are raw bytes so that a wrong length is caught
+/// here, not silently truncated.
+pub fn verify_consistency(
+    old_size: u64,
+    new_size: u64,
+    old_root: &[u8],
+    new_root: &[u8],
+    proof: &[Vec<u8>],
+) -> Result<(), ConsistencyError> {
+    let first = hash32("the old root", old_root)?;
+    let second = hash32("the new root", new_root)?;
+    let mut path = Vec::with_capacity(proof.len() + 1);
+    for (i, p) in proof.iter().enumerate() {
+        path.push(hash32(&format!("proof[{i}]"), p)?);
+    }
+    if old_size == 0 {
+        return Err(ConsistencyError::EmptyOldTree);
+    }
+    if new_size < old_size {
+        return Err(ConsistencyError::Shrunk);
+    }
+    if old_size == new_size {
+        if !path.is_empty() {
+            return Err(ConsistencyError::ProofLength);
+        }
+        return if first == second {
+            Ok(())
+        } else {
+            Err(ConsistencyError::Mismatch {
+                old_ok: false,
+                new_ok: false,
+            })
+        };
+    }
+    if path.is_empty() {
+        return Err(ConsistencyError::ProofLength);
+    }
+    if old_size.is_power_of_two() {
+        path.insert(0, first);
+    }
+    let mut fnode = old_size - 1;
+    let mut snode = new_size - 1;
+    while fnode & 1 == 1 {
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    let mut fr = path[0];
+    let mut sr = path[0];
+    for c in &path[1..] {
+        if snode == 0 {
+            return Err(ConsistencyError::ProofLength);
+        }
+        if fnode & 1 == 1 || fnode == snode {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    if snode != 0 {
+        return Err(ConsistencyError::ProofLength);
+    }
+    if fr != first || sr != second {
+        return Err(ConsistencyError::Mismatch {
+            old_ok: fr == first,
+            new_ok: sr == second,
+        });
+    }
+    Ok(())
+}
+
+/// An inclusion proof check on raw bytes (the form of the reference test
+/// vectors): every hash must be 32 bytes.
+pub fn verify_inclusion_raw(
+    leaf_index: u64,
+    tree_size: u64,
+    leaf: &[u8],
+    path: &[Vec<u8>],
+    root: &[u8],
+) -> Result<(), ProofError> {
+    let len = |what: &str, b: &[u8]| -> Result<Hash, ProofError> {
+        b.try_into()
+            .map_err(|_| ProofError::BadHex(what.to_string()))
+    };
+    let leaf = len("leaf_hash", leaf)?;
+    let root = len("root", root)?;
+    let mut p = Vec::with_capacity(path.len());
+    for (i, h) in path.iter().enumerate() {
+        p.push(len(&format!("audit_path[{i}]"), h)?);
+    }
+    let computed = root_from_path(leaf_index, tree_size, &leaf, &p)?;
+    if computed != root {
+        return Err(ProofError::RootMismatch {
+            computed: hex(&computed),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +620,70 @@ mod tests {
     }
     fn leaves(n: usize) -> Vec<Vec<u8>> {
         (0..n).map(|i| format!("record {i}").into_bytes()).collect()
+    }
+
+    fn subproof(m: usize, d: &[Vec<u8>], b: bool) -> Vec<Hash> {
+        let n = d.len();
+        if m == n {
+            return if b { vec![] } else { vec![mth(d)] };
+        }
+        let mut k = 1;
+        while k * 2 < n {
+            k *= 2;
+        }
+        if m <= k {
+            let mut p = subproof(m, &d[..k], b);
+            p.push(mth(&d[k..]));
+            p
+        } else {
+            let mut p = subproof(m - k, &d[k..], false);
+            p.push(mth(&d[..k]));
+            p
+        }
+    }
+
+    #[test]
+    fn consistency_proofs_match_recursive_definition_and_verify() {
+        for n in 1..34u64 {
+            let d = leaves(n as usize);
+            for m in 1..=n {
+                let mut b = ConsistencyBuilder::new(m, n);
+                for l in &d {
+                    b.push(leaf_hash(l));
+                }
+                let p = b.finish().unwrap();
+                let expected: Vec<String> = if m == n {
+                    vec![]
+                } else {
+                    subproof(m as usize, &d, true)
+                        .iter()
+                        .map(|h| hex(h))
+                        .collect()
+                };
+                assert_eq!(p.proof, expected, "m={m} n={n}");
+                assert_eq!(p.old_root, hex(&mth(&d[..m as usize])));
+                assert_eq!(p.new_root, hex(&mth(&d)));
+                let raw: Vec<Vec<u8>> = p
+                    .proof
+                    .iter()
+                    .map(|h| parse_hash(h).unwrap().to_vec())
+                    .collect();
+                let old = parse_hash(&p.old_root).unwrap();
+                let new = parse_hash(&p.new_root).unwrap();
+                verify_consistency(m, n, &old, &new, &raw).unwrap();
+                // Another old root, or one proof entry changed, must fail.
+                if m < n {
+                    let other = mth(&d[..m as usize - 1]);
+                    assert!(verify_consistency(m, n, &other, &new, &raw).is_err());
+                    let mut bad = raw.clone();
+                    bad[0][0] ^= 1;
+                    assert!(verify_consistency(m, n, &old, &new, &bad).is_err());
+                    let mut short = raw.clone();
+                    short.pop();
+                    assert!(verify_consistency(m, n, &old, &new, &short).is_err());
+                }
+            }
+        }
     }
 
     #[test]

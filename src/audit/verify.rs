@@ -19,7 +19,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::merkle::{self, Hash, InclusionProof, ProofBuilder, StreamingRoot};
+use super::merkle::{
+    self, ConsistencyBuilder, ConsistencyProof, Hash, InclusionProof, ProofBuilder, StreamingRoot,
+};
 use super::record::{hex, split_line};
 use super::{Head, audit_file_name, audit_files};
 use crate::error::{Context, Result};
@@ -194,6 +196,9 @@ pub struct ChainReport {
     /// The inclusion proof asked for with `VerifyOptions::prove`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<InclusionProof>,
+    /// The consistency proof asked for with `VerifyOptions::consistency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistency: Option<ConsistencyProof>,
     /// Things worth knowing that are not damage (an empty last file).
     pub warnings: Vec<String>,
 }
@@ -210,6 +215,9 @@ pub struct VerifyOptions {
     pub limit: Option<u64>,
     /// Build an inclusion proof for this seq (needs `limit`: the tree size).
     pub prove: Option<u64>,
+    /// Build a consistency proof from the tree of this many records to the
+    /// tree of `limit` records.
+    pub consistency: Option<u64>,
     /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
     /// block boundaries everywhere.
     pub block_size: Option<usize>,
@@ -223,6 +231,7 @@ impl fmt::Debug for VerifyOptions {
             .field("tree_root", &self.tree_root)
             .field("limit", &self.limit)
             .field("prove", &self.prove)
+            .field("consistency", &self.consistency)
             .field("block_size", &self.block_size)
             .field("progress", &self.progress.is_some())
             .finish()
@@ -258,6 +267,7 @@ pub fn missing_directory_report(audit_dir: &Path) -> ChainReport {
         anchors_unchecked: 0,
         tree_root: None,
         proof: None,
+        consistency: None,
         warnings: Vec::new(),
     }
 }
@@ -444,6 +454,7 @@ struct Checker<'a> {
     head: Option<u64>,
     tree: Option<StreamingRoot>,
     proof: Option<ProofBuilder>,
+    consistency: Option<ConsistencyBuilder>,
     proof_record: Option<String>,
     /// (seq, hash, source) sorted by seq; `rec_pos` is the next to check.
     rec_anchors: Vec<(u64, Hash, &'a str)>,
@@ -637,6 +648,9 @@ impl<'a> Checker<'a> {
             if let Some(p) = &mut self.proof {
                 p.push(leaf);
             }
+            if let Some(p) = &mut self.consistency {
+                p.push(leaf);
+            }
         }
         if self.opts.prove == Some(seq) {
             self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
@@ -802,9 +816,13 @@ pub fn verify_chain_with(
         }
         _ => None,
     };
+    let consistency = match (opts.consistency, opts.limit) {
+        (Some(old), Some(new)) if old <= new => Some(ConsistencyBuilder::new(old, new)),
+        _ => None,
+    };
     let mut c = Checker {
         opts,
-        want_leaf: want_tree || proof.is_some(),
+        want_leaf: want_tree || proof.is_some() || consistency.is_some(),
         next_seq: 1,
         prev_hash: [0u8; 32],
         records: 0,
@@ -812,6 +830,7 @@ pub fn verify_chain_with(
         head: None,
         tree: want_tree.then(StreamingRoot::new),
         proof,
+        consistency,
         proof_record: None,
         rec_anchors,
         rec_pos: 0,
@@ -1055,6 +1074,11 @@ pub fn verify_chain_with(
     } else {
         None
     };
+    let consistency = if c.error.is_none() {
+        c.consistency.take().and_then(ConsistencyBuilder::finish)
+    } else {
+        None
+    };
     if let Some(e) = &mut c.error {
         e.fix = e.fix.replace("AUDIT_DIR", &audit_dir.display().to_string());
     }
@@ -1074,6 +1098,7 @@ pub fn verify_chain_with(
         anchors_unchecked: unchecked,
         tree_root,
         proof,
+        consistency,
         warnings,
     })
 }

@@ -4,6 +4,7 @@ pub mod prove;
 pub mod query;
 pub mod root;
 pub mod verify_chain;
+pub mod verify_consistency;
 pub mod verify_proof;
 
 use clap::Subcommand;
@@ -18,7 +19,7 @@ ANCHORS:
   that it was not rewritten wholesale: whoever can write the audit files can
   recompute every hash after an edit. Keep the head somewhere else: every
   backup records it (metadata.json audit_head), the database's audit_log
-  table holds it, and `talos audit root` prints a tree head (size=N:ROOT) to
+  table holds it, and `talos audit root` prints a tree head (size=N:ROOT; --json: a checkpoint) to
   paste into a ticket or another host. `verify-chain` checks all of them, and
   `--anchor` adds more.";
 
@@ -40,6 +41,7 @@ pub enum AuditCommand {
     Root(root::RootArgs),
     Prove(prove::ProveArgs),
     VerifyProof(verify_proof::VerifyProofArgs),
+    VerifyConsistency(verify_consistency::VerifyConsistencyArgs),
     Query(query::QueryArgs),
 }
 
@@ -49,6 +51,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> Result<Exit> {
         AuditCommand::Root(a) => root::run(ctx, a),
         AuditCommand::Prove(a) => prove::run(ctx, a),
         AuditCommand::VerifyProof(a) => verify_proof::run(ctx, a),
+        AuditCommand::VerifyConsistency(a) => verify_consistency::run(ctx, a),
         AuditCommand::Query(a) => query::run(ctx, a),
     }
 }

@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::super::{Ctx, Exit};
-use crate::audit::anchors::external_anchors;
+use crate::audit::anchors::{external_anchors, read_checkpoint};
 use crate::audit::{Anchor, AnchorFrom, ChainReport, VerifyOptions, verify_chain_with};
 use crate::error::{Error, Result};
 use crate::output::human_bytes;
@@ -23,6 +23,12 @@ use crate::output::human_bytes;
 /// head (size=N:ROOT) to keep as an anchor.
 ///
 /// Example: talos audit verify-chain --anchor 1234:9f86d081884c7d65...
+///
+/// A checkpoint (--checkpoint FILE, from `talos audit root --json`) is the
+/// auditor's check: the RFC 6962 tree over the checkpoint's first N records
+/// is recomputed from today's log and must have the saved root, which is what
+/// an RFC 9162 consistency proof from N to today shows, and what a rewrite of
+/// the whole chain (every hash recomputed) cannot pass.
 ///
 /// An existing AUDIT_DIR without records is an empty chain (ok). A missing
 /// AUDIT_DIR in an installation (DATA_DIR exists) is a failure: the log was
@@ -47,6 +53,11 @@ pub struct VerifyChainArgs {
     /// only that)
     #[arg(long)]
     pub tree_head: bool,
+    /// A checkpoint saved off the host by `talos audit root --json > FILE`
+    /// (or its size=N:ROOT line): exit 3 unless today's log extends it, i.e.
+    /// the tree over its first N records still has that root; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Vec<std::path::PathBuf>,
 }
 
 fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
@@ -80,6 +91,21 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
             source: format!("--anchor {a}"),
         })
         .collect();
+    for file in &args.checkpoint {
+        let cp = read_checkpoint(file)?;
+        let taken = cp
+            .taken_at
+            .as_deref()
+            .map(|t| format!(" taken at {t}"))
+            .unwrap_or_default();
+        anchors.push(AnchorFrom {
+            anchor: Anchor::TreeHead {
+                size: cp.size,
+                root: cp.root,
+            },
+            source: format!("the checkpoint {}{taken}", file.display()),
+        });
+    }
     let mut anchor_warnings = Vec::new();
     if !args.no_external_anchors {
         let (found, warnings) = external_anchors(&ctx.layout.db, &ctx.settings.backup_dir.value);
