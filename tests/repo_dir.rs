@@ -90,6 +90,18 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
             .starts_with(b"age-encryption.org/v1\n")
     );
 
+    // The upload is in A's audit chain; no secret is.
+    let audit: String = std::fs::read_dir(root_a.join("var/log/talos/audit"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        audit.contains("\"action\":\"repo_upload\""),
+        "no repo_upload record"
+    );
+    assert!(!audit.contains("AGE-SECRET-KEY"));
+
     // The repository lists it.
     let list = json_ok(talos_at(&root_a).args([
         "--json",

@@ -29,9 +29,10 @@ use crate::install::Layout;
 ///   talos drill --backup /var/backups/talos/backup_20240115_083000.tar.gz
 ///   talos drill --repo s3://acme-backups/talos --host db-1 --identity key.txt
 ///
-/// With --repo, the newest backup of this host (or --host NAME) is
-/// downloaded from the repository, checked and decrypted, and drilled; on a
-/// bare host too (docs/repository.md).
+/// With --repo (or TALOS_REPO, backup.repo), the newest backup of this host
+/// (or --host NAME) is downloaded from the repository, checked and
+/// decrypted, and drilled instead of a fresh backup; on a bare host too
+/// (docs/repository.md).
 ///
 /// EXIT STATUS: 0 every step passed; 1 a step failed; 3 the archive failed
 /// verification (corrupt, tampered or unsafe).
@@ -52,12 +53,11 @@ pub struct DrillArgs {
 
 pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
     let ui = &ctx.ui;
-    // Only an explicit --repo drills the repository: a repository in the
-    // environment or config.yaml leaves the plain drill as it was.
-    let fetched = match (&args.repo.repo, &args.backup) {
-        (Some(_), _) => super::repo::resolve(ctx, &args.repo, &args.identity, None)?,
-        (None, Some(b)) => Some(super::repo::local(ctx, b, &args.identity)?),
-        (None, None) => None,
+    // --backup FILE wins; else the repository in effect (--repo,
+    // TALOS_REPO, backup.repo); else a fresh backup as before.
+    let fetched = match &args.backup {
+        Some(b) => Some(super::repo::local(ctx, b, &args.identity)?),
+        None => super::repo::resolve(ctx, &args.repo, &args.identity, None)?,
     };
     if let Some(f) = &fetched {
         args.backup = Some(f.path.clone());

@@ -208,7 +208,10 @@ fn backup(ctx: &Ctx) -> BackupPart {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !(name.starts_with("backup_") && name.ends_with(".tar.gz")) {
+            // Encrypted backups (….tar.gz.age) count as backups too.
+            if !(name.starts_with("backup_")
+                && (name.ends_with(".tar.gz") || name.ends_with(".tar.gz.age")))
+            {
                 continue;
             }
             count += 1;
