@@ -109,6 +109,9 @@ fn a_copied_installation_does_not_act_on_the_original() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// One way to tamper with a journal.
+type Edit<'a> = Box<dyn Fn(&mut serde_json::Value) + 'a>;
+
 #[test]
 fn a_crafted_journal_never_deletes_outside_the_installation() {
     let (dir, layout) = sample(0);
@@ -123,7 +126,7 @@ fn a_crafted_journal_never_deletes_outside_the_installation() {
     let orig: serde_json::Value = serde_json::from_slice(&std::fs::read(&jpath).unwrap()).unwrap();
     let root = dir.path().canonicalize().unwrap();
     let staging = orig["staging"].as_str().unwrap().to_string();
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "staging outside",
             Box::new(|j| j["staging"] = victim.path().to_str().unwrap().into()),
@@ -731,4 +734,25 @@ fn rollback_archives_are_pruned_to_the_configured_number() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("backup_"))
         .collect();
     assert_eq!(rollbacks.len(), 2);
+}
+
+#[test]
+fn validation_checks_the_modes_on_disk() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, layout) = sample(0);
+    let keep = tempfile::tempdir().unwrap();
+    let a = backup_aside(dir.path(), keep.path());
+    // The chain in place extends the backup's, so it is kept, not swapped:
+    // a world-writable file in it is still on disk after the restore, and
+    // validation must see it.
+    let f = layout.audit_dir.join("audit-000001.jsonl");
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = talos_std(dir.path())
+        .args(["restore", "--yes", "--partial", "logs"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("world-writable"), "{stdout}");
 }

@@ -10,7 +10,8 @@
 //! it as each file header arrives and the expanded size is capped by its
 //! total. An archive assembled by hand may put it later: then files are
 //! hashed as they come and compared at the end, under an absolute cap
-//! (`PRE_MANIFEST_CAP`, or the free space of the staging file system).
+//! (`PRE_MANIFEST_CAP`). Whatever the order, the bytes written to staging
+//! are counted against the free space of its file system less a margin.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
