@@ -316,11 +316,17 @@ _talos() {
             talos__subcmd__help__subcmd__log,trace)
                 cmd="talos__subcmd__help__subcmd__log__subcmd__trace"
                 ;;
+            talos__subcmd__help__subcmd__repair,audit)
+                cmd="talos__subcmd__help__subcmd__repair__subcmd__audit"
+                ;;
             talos__subcmd__help__subcmd__repair,config)
                 cmd="talos__subcmd__help__subcmd__repair__subcmd__config"
                 ;;
             talos__subcmd__help__subcmd__repair,jsonl)
                 cmd="talos__subcmd__help__subcmd__repair__subcmd__jsonl"
+                ;;
+            talos__subcmd__help__subcmd__repair,leftovers)
+                cmd="talos__subcmd__help__subcmd__repair__subcmd__leftovers"
                 ;;
             talos__subcmd__help__subcmd__sandbox,init)
                 cmd="talos__subcmd__help__subcmd__sandbox__subcmd__init"
@@ -367,6 +373,9 @@ _talos() {
             talos__subcmd__log__subcmd__help,trace)
                 cmd="talos__subcmd__log__subcmd__help__subcmd__trace"
                 ;;
+            talos__subcmd__repair,audit)
+                cmd="talos__subcmd__repair__subcmd__audit"
+                ;;
             talos__subcmd__repair,config)
                 cmd="talos__subcmd__repair__subcmd__config"
                 ;;
@@ -376,6 +385,12 @@ _talos() {
             talos__subcmd__repair,jsonl)
                 cmd="talos__subcmd__repair__subcmd__jsonl"
                 ;;
+            talos__subcmd__repair,leftovers)
+                cmd="talos__subcmd__repair__subcmd__leftovers"
+                ;;
+            talos__subcmd__repair__subcmd__help,audit)
+                cmd="talos__subcmd__repair__subcmd__help__subcmd__audit"
+                ;;
             talos__subcmd__repair__subcmd__help,config)
                 cmd="talos__subcmd__repair__subcmd__help__subcmd__config"
                 ;;
@@ -384,6 +399,9 @@ _talos() {
                 ;;
             talos__subcmd__repair__subcmd__help,jsonl)
                 cmd="talos__subcmd__repair__subcmd__help__subcmd__jsonl"
+                ;;
+            talos__subcmd__repair__subcmd__help,leftovers)
+                cmd="talos__subcmd__repair__subcmd__help__subcmd__leftovers"
                 ;;
             talos__subcmd__sandbox,help)
                 cmd="talos__subcmd__sandbox__subcmd__help"
@@ -2126,8 +2144,22 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__repair)
-            opts="jsonl config"
+            opts="jsonl config audit leftovers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__repair__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2154,6 +2186,20 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__repair__subcmd__jsonl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__repair__subcmd__leftovers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2728,8 +2774,38 @@ _talos() {
             return 0
             ;;
         talos__subcmd__repair)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version jsonl config help"
+            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version jsonl config audit leftovers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__repair__subcmd__audit)
+            opts="-y -q -v -h -V --dry-run --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2788,8 +2864,22 @@ _talos() {
             return 0
             ;;
         talos__subcmd__repair__subcmd__help)
-            opts="jsonl config help"
+            opts="jsonl config audit leftovers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__repair__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2843,7 +2933,51 @@ _talos() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        talos__subcmd__repair__subcmd__help__subcmd__leftovers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         talos__subcmd__repair__subcmd__jsonl)
+            opts="-y -q -v -h -V --dry-run --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__repair__subcmd__leftovers)
             opts="-y -q -v -h -V --dry-run --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

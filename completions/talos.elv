@@ -821,6 +821,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
             cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand audit 'Remove a torn last audit record left by an interrupted append.'
+            cand leftovers 'Remove what interrupted operations left behind.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;repair;jsonl'= {
@@ -863,14 +865,60 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'talos;repair;audit'= {
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --dry-run 'Show what would be removed; change nothing'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;repair;leftovers'= {
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --dry-run 'List what would be removed; change nothing'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'talos;repair;help'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
             cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand audit 'Remove a torn last audit record left by an interrupted append.'
+            cand leftovers 'Remove what interrupted operations left behind.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;repair;help;jsonl'= {
         }
         &'talos;repair;help;config'= {
+        }
+        &'talos;repair;help;audit'= {
+        }
+        &'talos;repair;help;leftovers'= {
         }
         &'talos;repair;help;help'= {
         }
@@ -1189,10 +1237,16 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;repair'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
             cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand audit 'Remove a torn last audit record left by an interrupted append.'
+            cand leftovers 'Remove what interrupted operations left behind.'
         }
         &'talos;help;repair;jsonl'= {
         }
         &'talos;help;repair;config'= {
+        }
+        &'talos;help;repair;audit'= {
+        }
+        &'talos;help;repair;leftovers'= {
         }
         &'talos;help;db'= {
             cand check 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'

@@ -538,21 +538,23 @@ complete -c talos -n "__fish_talos_using_subcommand doctor" -s q -l quiet -d 'Le
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l json -d 'Print one JSON document on stdout and nothing else there'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l offline -d 'Only work on the files; never call the API'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s h -l help -d 'Print help'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -579,8 +581,36 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l dry-run -d 'Show what would be removed; change nothing'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l dry-run -d 'List what would be removed; change nothing'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
@@ -750,6 +780,8 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "report" -d 'A postmortem draft from the evidence on disk (works with the daemon dead).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'Copy the WAL into the database file and shrink the WAL.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every effective setting and where it came from (flag, env, config.yaml, default).'

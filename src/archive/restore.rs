@@ -75,7 +75,7 @@ pub fn lock(layout: &Layout) -> Result<RestoreLock> {
     match dir.try_lock() {
         Ok(()) => Ok(RestoreLock { _dir: dir }),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::refused(format!(
-            "another restore, or a backup, recover or repair, is using {}",
+            "another restore is running on {} (or a backup, recover or repair is using it)",
             layout.root.display()
         ))
         .hint("wait for it to finish; `talos status` shows an unfinished restore")),

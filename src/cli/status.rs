@@ -194,10 +194,13 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
         emergency_state,
         restore_journal: journal.exists().then_some(journal),
         signal_panic: signal.exists().then_some(signal),
-        leftovers: crate::leftovers::find(&ctx.layout, &[ctx.settings.backup_dir.value.clone()])
-            .into_iter()
-            .filter(|l| !l.in_use)
-            .collect(),
+        leftovers: crate::leftovers::find(
+            &ctx.layout,
+            std::slice::from_ref(&ctx.settings.backup_dir.value),
+        )
+        .into_iter()
+        .filter(|l| !l.in_use)
+        .collect(),
     }
 }
 

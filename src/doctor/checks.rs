@@ -658,7 +658,8 @@ fn lock_pid(text: &str) -> Option<u32> {
 
 /// Temporary files of interrupted operations (`crate::leftovers`).
 fn leftovers(i: &Inputs, out: &mut Vec<Finding>) {
-    let found = crate::leftovers::find(i.layout, &[i.settings.backup_dir.value.clone()]);
+    let found =
+        crate::leftovers::find(i.layout, std::slice::from_ref(&i.settings.backup_dir.value));
     for l in found.iter().filter(|l| !l.in_use) {
         out.push(
             Finding::warn(

@@ -27,7 +27,10 @@ pub struct LeftoversArgs {
 }
 
 pub fn run(ctx: &Ctx, args: LeftoversArgs) -> Result<Exit> {
-    let found = leftovers::find(&ctx.layout, &[ctx.settings.backup_dir.value.clone()]);
+    let found = leftovers::find(
+        &ctx.layout,
+        std::slice::from_ref(&ctx.settings.backup_dir.value),
+    );
     let removed = if args.dry_run {
         Vec::new()
     } else {
