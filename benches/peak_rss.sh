@@ -36,7 +36,6 @@ peak() {
     rows+=("| $name | $((kb / 1024)) MB | $code | $verdict |")
 }
 
-t() { "$TALOS" --root "$1" --url "$DEAD_URL" "${@:2}"; }
 
 # Every command that reads, on ROOT (read-only or dry-run).
 for c in "status" "health" "doctor" "config validate" "config show" "backup list" \
@@ -62,36 +61,36 @@ fresh
 python3 -c 'import sys; sys.stdout.write("version: 1\norchestrator: {}\nlogging: {}\nx: " + "["*200000 + "]"*200000 + "\n")' >"$H/etc/talos/config.yaml"
 for c in "status" "health" "doctor" "config validate"; do
     # shellcheck disable=SC2086
-    peak "nested-yaml-$(echo "$c" | tr ' ' '-')" t "$H" $c
+    peak "nested-yaml-$(echo "$c" | tr ' ' '-')" "$TALOS" --root "$H" --url "$DEAD_URL" $c
 done
-peak nested-yaml-panic t "$H" --yes panic --force --reason bench --signal-wait 0 --grace 0
+peak nested-yaml-panic "$TALOS" --root "$H" --url "$DEAD_URL" --yes panic --force --reason bench --signal-wait 0 --grace 0
 
 fresh
 printf '\xff\xfe\n' >"$H/var/run/talos/orchestrator.pid"
 for c in "status" "health" "breaker list" "db checkpoint"; do
     # shellcheck disable=SC2086
-    peak "garbage-pid-$(echo "$c" | tr ' ' '-')" t "$H" $c
+    peak "garbage-pid-$(echo "$c" | tr ' ' '-')" "$TALOS" --root "$H" --url "$DEAD_URL" $c
 done
 
 fresh
-# 20 MB of .gz that expands to one 20 GiB line.
-python3 - "$H/var/log/talos/orchestrator.log.1.gz" <<'PY'
+# A .gz that expands to one line of PEAK_RSS_LINE_MIB (default 20 GiB).
+python3 - "$H/var/log/talos/orchestrator.log.1.gz" "${PEAK_RSS_LINE_MIB:-20480}" <<'PY'
 import sys, zlib
 out = open(sys.argv[1], "wb")
 out.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")
 c = zlib.compressobj(9, zlib.DEFLATED, -15)
 chunk = b"a" * (1 << 24)
 crc, n = 0, 0
-for _ in range(1280):
+for _ in range(int(sys.argv[2]) // 16 or 1):
     out.write(c.compress(chunk)); crc = zlib.crc32(chunk, crc); n += len(chunk)
 out.write(c.compress(b"\n") + c.flush()); crc = zlib.crc32(b"\n", crc); n += 1
 out.write(crc.to_bytes(4, "little") + (n & 0xffffffff).to_bytes(4, "little"))
 PY
 for c in "doctor" "log query --count" "log stats" "incident report"; do
     # shellcheck disable=SC2086
-    peak "huge-line-$(echo "$c" | tr ' ' '-')" t "$H" $c
+    peak "huge-line-$(echo "$c" | tr ' ' '-')" "$TALOS" --root "$H" --url "$DEAD_URL" $c
 done
-peak huge-line-repair-dry-run t "$H" repair jsonl --dry-run "$H/var/log/talos/orchestrator.log.1.gz"
+peak huge-line-repair-dry-run "$TALOS" --root "$H" --url "$DEAD_URL" repair jsonl --dry-run "$H/var/log/talos/orchestrator.log.1.gz"
 
 {
     echo "| command | peak RSS | exit | < $((LIMIT_KB / 1024)) MB |"
