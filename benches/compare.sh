@@ -238,6 +238,12 @@ cleanup
 SIM_PID=
 TIMEOUT_S=$(grep -oP 'DEFAULT_TIMEOUT_SECS: f64 = \K[0-9.]+' "$REPO/src/config.rs" || echo "?")
 
+# ---------------------------------------------------------------- peak RSS
+# Every command on this sandbox and on hostile inputs; the target is < 100 MB.
+say "peak RSS of every command"
+PEAK_RSS_OK=1
+"$REPO/benches/peak_rss.sh" "$TALOS" "$ROOT" "$RES/peak-rss" >&2 || PEAK_RSS_OK=0
+
 # ---------------------------------------------------------------- report
 say "writing $OUT"
 gz_count=0
@@ -276,5 +282,13 @@ BENCH_META=$(jq -n \
     --arg v_sha "$(sha256sum --version | head -1)" \
     '$ARGS.named')
 python3 "$REPO/benches/report.py" "$RES" "$REPO/benches/NOTES.md" >"$OUT.tmp"
+{
+    echo
+    echo "## Peak RSS of every command (target < 100 MB)"
+    echo
+    ((PEAK_RSS_OK)) || echo "**At least one command went over the target.**"
+    echo
+    cat "$RES/peak-rss/peak-rss.md"
+} >>"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "wrote $OUT in $(($(date +%s) - STARTED)) s" >&2

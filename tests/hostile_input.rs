@@ -369,3 +369,26 @@ fn a_twenty_gib_line_in_a_small_gz_rotation_takes_little_memory() {
         .unwrap_or_else(|| panic!("{}", text(&o)));
     assert!(kb < 100 * 1024, "peak RSS {kb} KB: {}", text(&o));
 }
+
+#[test]
+fn recover_keeps_a_valid_queue_over_an_invalid_one_from_the_preserve_and_says_so() {
+    let (_d, root, url) = install();
+    let queue = root.join("var/lib/talos/state/task_queue.json");
+    std::fs::write(&queue, b"{not json").unwrap();
+    let o = run_bounded(talos_at(&root).args([
+        "--url",
+        &url,
+        "--yes",
+        "panic",
+        "--force",
+        "--reason",
+        "preserve a broken queue",
+    ]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::write(&queue, b"[]").unwrap();
+    let o = run_bounded(talos_at(&root).args(["--yes", "recover"]));
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(out.contains("task_queue.json"), "{out}");
+    assert_eq!(std::fs::read(&queue).unwrap(), b"[]", "{out}");
+}

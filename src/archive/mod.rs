@@ -474,3 +474,78 @@ mod tests {
         }
     }
 }
+
+/// How much an archive's head may inflate to while looking for
+/// `metadata.json` and `manifest.json` (they come first; a manifest of
+/// 100,000 files is about 15 MB).
+pub const HEAD_EXPANSION_CAP: u64 = 64 * 1024 * 1024;
+
+/// A reader that fails once more than `left` bytes came through, so that
+/// no entry (whatever its type) makes a reader inflate without bound.
+pub struct ExpansionCap<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+}
+
+impl<R> ExpansionCap<R> {
+    pub fn new(inner: R, cap: u64) -> Self {
+        ExpansionCap {
+            inner,
+            left: cap,
+            cap,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for ExpansionCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One more byte means the cap is passed, not just reached.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(format!(
+                    "it inflates to more than {}",
+                    crate::output::human_bytes(self.cap)
+                ))),
+            };
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// The tar stream of a `.tar.gz`, for reading its first entries only: it
+/// inflates at most `HEAD_EXPANSION_CAP` bytes.
+pub fn open_head(
+    path: &std::path::Path,
+) -> std::io::Result<
+    tar::Archive<ExpansionCap<flate2::read::MultiGzDecoder<std::io::BufReader<std::fs::File>>>>,
+> {
+    let f = std::fs::File::open(path)?;
+    let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(f));
+    Ok(tar::Archive::new(ExpansionCap::new(gz, HEAD_EXPANSION_CAP)))
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use std::io::Read;
+
+    #[test]
+    fn the_expansion_cap_fails_past_the_cap_and_not_at_it() {
+        let data = vec![7u8; 1000];
+        let mut exact = Vec::new();
+        super::ExpansionCap::new(&data[..], 1000)
+            .read_to_end(&mut exact)
+            .unwrap();
+        assert_eq!(exact.len(), 1000);
+        let mut out = Vec::new();
+        let err = super::ExpansionCap::new(&data[..], 999)
+            .read_to_end(&mut out)
+            .unwrap_err();
+        assert!(err.to_string().contains("inflates to more than"));
+    }
+}

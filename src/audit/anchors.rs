@@ -3,7 +3,6 @@
 //! `audit_log` table. A plain hash chain can be rewritten wholesale by
 //! whoever can write its files; these copies cannot be rewritten with it.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -37,9 +36,8 @@ struct HeadJson {
 /// its `metadata.json`. `Ok(None)` when the backup recorded no head (an empty
 /// chain or an archive without metadata).
 pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
-    let file = File::open(archive).with_context(|| format!("cannot open {}", archive.display()))?;
-    let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
-    let mut tar = tar::Archive::new(gz);
+    let mut tar = crate::archive::open_head(archive)
+        .with_context(|| format!("cannot open {}", archive.display()))?;
     let entries = tar
         .entries()
         .with_context(|| format!("cannot read {} as a tar.gz", archive.display()))?;

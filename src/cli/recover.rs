@@ -40,7 +40,8 @@ use crate::process::{PidStatus, check_pid_file};
 ///
 /// EXIT STATUS: 0 recovered (or the plan shown with --dry-run); 1 no preserve
 /// while the record names one, or a write failed; 3 the preserve is unsafe or damaged (nothing was
-/// written); 4 refused: the daemon is running, another panic or recover
+/// written), or one of its state files is not valid JSON (that file was not
+/// put back, the current one is kept; the others were); 4 refused: the daemon is running, another panic or recover
 /// holds the lock, or the confirmation was declined or could not be asked
 /// (no terminal and no --yes).
 #[derive(Debug, Args)]
@@ -231,7 +232,15 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
     for w in &warnings {
         ui.warn(w);
     }
-    Ok(if mark_failed { Exit(1) } else { Exit::OK })
+    Ok(if mark_failed {
+        Exit(1)
+    } else if !plan.invalid.is_empty() {
+        // A state file of the preserve was corrupt: the rest is back, but
+        // not all of it.
+        Exit(3)
+    } else {
+        Exit::OK
+    })
 }
 
 /// Marks an emergency record recovered when no preserve exists to put back.
@@ -439,6 +448,9 @@ fn show(
             ui.dim("not put back:"),
             names.join(", ")
         ))?;
+    }
+    for n in &plan.invalid {
+        ui.line(format!("  {} {n}", ui.red("INVALID, not put back:")))?;
     }
     for n in other {
         ui.line(format!("  {} {n}", ui.dim("not put back:")))?;

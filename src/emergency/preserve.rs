@@ -597,7 +597,12 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         .context("cannot create a private staging directory")?;
     std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o700))?;
 
-    let mut tar = tar::Archive::new(MultiGzDecoder::new(std::io::BufReader::new(file)));
+    // The cap holds for every entry type: data attached to a directory
+    // entry is skipped by inflating it too. Tar headers get some room.
+    let mut tar = tar::Archive::new(crate::archive::ExpansionCap::new(
+        MultiGzDecoder::new(std::io::BufReader::new(file)),
+        MAX_UNPACKED_BYTES + 64 * 1024 * 1024,
+    ));
     let mut files: BTreeMap<String, (FileEntry, u32)> = BTreeMap::new();
     let mut dirs = std::collections::BTreeSet::new();
     let mut total = 0u64;
@@ -611,6 +616,9 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         let mode = entry.header().mode().unwrap_or(0o600) & 0o777;
         let dest = staging.path().join(&path);
         if kind.is_dir() {
+            if entry.header().size().unwrap_or(0) > 0 {
+                return Err(bad(format!("{path} is a directory entry with data")));
+            }
             if files.contains_key(&path) {
                 return Err(bad(format!("{path} is both a file and a directory")));
             }

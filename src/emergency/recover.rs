@@ -88,6 +88,17 @@ pub struct Plan {
     pub not_restored: Vec<String>,
     /// Files in STATE_DIR the preserve does not hold; left as they are.
     pub kept: Vec<PathBuf>,
+    /// State files of the preserve that are not valid (a `.json` that does
+    /// not parse): not put back, the current file is kept; each with why.
+    pub invalid: Vec<String>,
+}
+
+/// A staged `.json` state file must parse before it replaces anything.
+fn check_state_file(staged: &Path) -> std::result::Result<(), String> {
+    let f = std::fs::File::open(staged).map_err(|e| e.to_string())?;
+    serde_json::from_reader::<_, serde::de::IgnoredAny>(std::io::BufReader::new(f))
+        .map(|_| ())
+        .map_err(|e| format!("not valid JSON ({e})"))
 }
 
 impl Plan {
@@ -127,6 +138,7 @@ fn check_parents(state_dir: &Path, target: &Path) -> Result<()> {
 pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
     let mut files = Vec::new();
     let mut not_restored = Vec::new();
+    let mut invalid = Vec::new();
     let top_queue = unpacked.files.contains_key("task_queue.json");
     for (path, (entry, mode)) in &unpacked.files {
         let target = if path == "task_queue.json" {
@@ -149,6 +161,15 @@ pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
             continue;
         };
         check_parents(&layout.state_dir, &target)?;
+        if target.extension().is_some_and(|e| e == "json")
+            && let Err(why) = check_state_file(&unpacked.staged(path))
+        {
+            invalid.push(format!(
+                "{path}: {why}; not put back, {} is kept as it is (the preserve keeps its copy)",
+                target.display()
+            ));
+            continue;
+        }
         let action = match std::fs::symlink_metadata(&target) {
             Err(_) => Action::Create,
             Ok(m)
@@ -186,6 +207,7 @@ pub fn plan(layout: &Layout, unpacked: &Unpacked) -> Result<Plan> {
         files,
         not_restored,
         kept,
+        invalid,
     })
 }
 

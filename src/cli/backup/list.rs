@@ -57,9 +57,7 @@ struct Listed {
 
 /// metadata.json and manifest.json from the start of an archive.
 fn read_head(path: &Path) -> std::result::Result<(Metadata, Option<Manifest>), String> {
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(f));
-    let mut ar = tar::Archive::new(gz);
+    let mut ar = crate::archive::open_head(path).map_err(|e| e.to_string())?;
     let mut meta = None;
     let mut man = None;
     for entry in ar.entries().map_err(|e| e.to_string())?.take(4) {
