@@ -42,10 +42,10 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation, for people and for monitoring')
             [CompletionResult]::new('panic', 'panic', [CompletionResultType]::ParameterValue, 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'After a panic: show what emergency_state.json and a preserve hold, and put the state back')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (docs/format.md).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
@@ -266,7 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -337,7 +337,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;backup;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -366,7 +366,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--verify-only', '--verify-only', [CompletionResultType]::ParameterName, 'Only verify the archive (like `talos backup verify`); write nothing')
             [CompletionResult]::new('--new-host', '--new-host', [CompletionResultType]::ParameterName, 'Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership')
             [CompletionResult]::new('--stop-daemon', '--stop-daemon', [CompletionResultType]::ParameterName, 'Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)')
-            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Finish a restore that was interrupted (see DATA_DIR/restore.journal)')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Finish a restore that was interrupted (see var/lib/talos/restore.journal)')
             [CompletionResult]::new('--abort', '--abort', [CompletionResultType]::ParameterName, 'Undo a restore that was interrupted, putting the previous state back')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
@@ -612,7 +612,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Every line of one request as a call tree, with durations, the slowest step and the errors marked')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -715,7 +715,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Every line of one request as a call tree, with durations, the slowest step and the errors marked')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -832,7 +832,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -880,7 +880,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;repair;help' {
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1132,10 +1132,10 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Health of the daemon and the installation, for people and for monitoring')
             [CompletionResult]::new('panic', 'panic', [CompletionResultType]::ParameterValue, 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'After a panic: show what emergency_state.json and a preserve hold, and put the state back')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)')
             [CompletionResult]::new('breaker', 'breaker', [CompletionResultType]::ParameterValue, 'Circuit breakers: list them, reset them')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write, list and verify backup archives')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (CONTRACT §4).')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup archive into the installation (docs/format.md).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query')
             [CompletionResult]::new('verify-chain', 'verify-chain', [CompletionResultType]::ParameterValue, 'Same as `talos audit verify-chain`')
             [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'The CI restore drill: back up, restore into a scratch root, validate, time it')
@@ -1177,7 +1177,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             break
         }
         'talos;help;backup' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List backups, newest first: age, size, components and audit head.')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a backup archive completely without writing anything.')
             break
@@ -1227,7 +1227,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Every line of one request as a call tree, with durations, the slowest step and the errors marked')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations')
-            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.')
             break
         }
         'talos;help;log;query' {
@@ -1254,7 +1254,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;help;repair' {
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
             break
         }
         'talos;help;repair;jsonl' {

@@ -39,10 +39,10 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand health 'Health of the daemon and the installation, for people and for monitoring'
             cand panic 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
             cand recover 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
+            cand restore 'Restore a backup archive into the installation (docs/format.md).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
             cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -250,7 +250,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
             cand list 'List backups, newest first: age, size, components and audit head.'
             cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -317,7 +317,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
         }
         &'talos;backup;help'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
             cand list 'List backups, newest first: age, size, components and audit head.'
             cand verify 'Check a backup archive completely without writing anything.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -341,7 +341,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --verify-only 'Only verify the archive (like `talos backup verify`); write nothing'
             cand --new-host 'Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership'
             cand --stop-daemon 'Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)'
-            cand --resume 'Finish a restore that was interrupted (see DATA_DIR/restore.journal)'
+            cand --resume 'Finish a restore that was interrupted (see var/lib/talos/restore.journal)'
             cand --abort 'Undo a restore that was interrupted, putting the previous state back'
             cand --json 'Print one JSON document on stdout and nothing else there'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
@@ -571,7 +571,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
             cand trace 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
             cand stats 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-            cand prune 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+            cand prune 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;log;query'= {
@@ -669,7 +669,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
             cand trace 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
             cand stats 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-            cand prune 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+            cand prune 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;log;help;query'= {
@@ -774,7 +774,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;repair;jsonl'= {
@@ -819,7 +819,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;repair;help'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;repair;help;jsonl'= {
@@ -1047,10 +1047,10 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand health 'Health of the daemon and the installation, for people and for monitoring'
             cand panic 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
             cand recover 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+            cand restart 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)'
             cand breaker 'Circuit breakers: list them, reset them'
             cand backup 'Write, list and verify backup archives'
-            cand restore 'Restore a backup archive into the installation (CONTRACT §4).'
+            cand restore 'Restore a backup archive into the installation (docs/format.md).'
             cand audit 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
             cand verify-chain 'Same as `talos audit verify-chain`'
             cand drill 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -1083,7 +1083,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;breaker;reset'= {
         }
         &'talos;help;backup'= {
-            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+            cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
             cand list 'List backups, newest first: age, size, components and audit head.'
             cand verify 'Check a backup archive completely without writing anything.'
         }
@@ -1120,7 +1120,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand query 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
             cand trace 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
             cand stats 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-            cand prune 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+            cand prune 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
         }
         &'talos;help;log;query'= {
         }
@@ -1139,7 +1139,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;help;repair'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
         }
         &'talos;help;repair;jsonl'= {
         }

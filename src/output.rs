@@ -115,7 +115,7 @@ impl Ui {
     }
 
     /// A progress bar on stderr, or a hidden one when not on a terminal, with
-    /// NO_COLOR set (CONTRACT §6), with `--json` or `-q`.
+    /// NO_COLOR set (docs/format.md), with `--json` or `-q`.
     pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
         if !self.stderr_tty || no_color() || self.quiet || self.json {
             return indicatif::ProgressBar::hidden();

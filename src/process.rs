@@ -1,4 +1,4 @@
-//! PIDs and signals. CONTRACT §2: talos never signals a process it has not
+//! PIDs and signals. docs/format.md: talos never signals a process it has not
 //! verified to be the orchestrator: alive, command line matching
 //! `orchestrator.process_match`, and started no later than its PID file.
 //!
@@ -149,7 +149,7 @@ fn mtime_secs(path: &Path) -> Option<u64> {
     Some(m.duration_since(UNIX_EPOCH).ok()?.as_secs())
 }
 
-/// Reads and verifies the PID file (CONTRACT §2).
+/// Reads and verifies the PID file (docs/format.md).
 pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus> {
     let re = matcher(process_match)?;
     let path = pid_file.to_path_buf();
@@ -206,7 +206,7 @@ pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus>
     })
 }
 
-/// A PID that passed the checks of CONTRACT §2. Signals go only through it.
+/// A PID that passed the checks of docs/format.md. Signals go only through it.
 #[derive(Debug, Clone)]
 pub struct VerifiedPid {
     pid: u32,

@@ -20,7 +20,7 @@ use crate::timespec::clap_time;
 /// Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations.
 ///
 /// Without FILE, searches every Tier 2 (`orchestrator.log*`) and Tier 3
-/// (`debug.log*`) file of LOG_DIR, compressed rotations included; `audit/`,
+/// (`debug.log*`) file of var/log/talos, compressed rotations included; `audit/`,
 /// `panic.log`, `restore.log` and `block_events.log` only when named as FILE.
 ///
 /// Every filter given must hold. Results come in timestamp order across all
@@ -60,7 +60,7 @@ pub struct QueryArgs {
     /// Keep printing new matching lines as the current files grow, across rotations (Ctrl-C to stop)
     #[arg(long, short = 'f')]
     pub follow: bool,
-    /// Search these files instead of LOG_DIR (plain or gzip'd)
+    /// Search these files instead of var/log/talos (plain or gzip'd)
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -260,7 +260,7 @@ pub(crate) fn one_line(s: &str) -> String {
         .collect()
 }
 
-/// The levels of seed 000 §4.1.4. A mistyped level would otherwise match
+/// The levels of docs/format.md. A mistyped level would otherwise match
 /// nothing and look like "no such lines" at 3 AM.
 const LEVELS: [&str; 6] = ["ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"];
 
