@@ -28,7 +28,7 @@ complete -c talos -n "__fish_talos_needs_command" -l root -d 'Root of the instal
 complete -c talos -n "__fish_talos_needs_command" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_needs_command" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_needs_command" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_needs_command" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_needs_command" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_needs_command" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_needs_command" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_needs_command" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -60,7 +60,7 @@ complete -c talos -n "__fish_talos_using_subcommand status" -l root -d 'Root of 
 complete -c talos -n "__fish_talos_using_subcommand status" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand status" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand status" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand status" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand status" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand status" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand status" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -73,7 +73,7 @@ complete -c talos -n "__fish_talos_using_subcommand health" -l root -d 'Root of 
 complete -c talos -n "__fish_talos_using_subcommand health" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand health" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand health" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand health" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand health" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand health" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand health" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -90,7 +90,7 @@ complete -c talos -n "__fish_talos_using_subcommand panic" -l cacert -d 'CA bund
 complete -c talos -n "__fish_talos_using_subcommand panic" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand panic" -l force -d 'Go ahead without a PID file (the API and SIGNAL_PANIC are still tried; no process is ever signalled unverified)'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l no-state -d 'Write neither emergency_state.json nor a preserve archive'
-complete -c talos -n "__fish_talos_using_subcommand panic" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand panic" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand panic" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -103,7 +103,7 @@ complete -c talos -n "__fish_talos_using_subcommand recover" -l url -d 'Base URL
 complete -c talos -n "__fish_talos_using_subcommand recover" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand recover" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand recover" -l dry-run -d 'Show what would be put back and change nothing'
-complete -c talos -n "__fish_talos_using_subcommand recover" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand recover" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand recover" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand recover" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand recover" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -116,7 +116,7 @@ complete -c talos -n "__fish_talos_using_subcommand restart" -l url -d 'Base URL
 complete -c talos -n "__fish_talos_using_subcommand restart" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand restart" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand restart" -l no-wait -d 'Do not wait for the daemon to answer again'
-complete -c talos -n "__fish_talos_using_subcommand restart" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand restart" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand restart" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand restart" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -128,7 +128,7 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -143,7 +143,7 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -157,7 +157,7 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l all -d 'Reset every breaker'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l dry-run -d 'Show what would be reset and change nothing'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -172,7 +172,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -191,7 +191,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -204,7 +204,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -216,7 +216,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -240,7 +240,7 @@ complete -c talos -n "__fish_talos_using_subcommand restore" -l new-host -d 'Set
 complete -c talos -n "__fish_talos_using_subcommand restore" -l stop-daemon -d 'Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l resume -d 'Finish a restore that was interrupted (see var/lib/talos/restore.journal)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l abort -d 'Undo a restore that was interrupted, putting the previous state back'
-complete -c talos -n "__fish_talos_using_subcommand restore" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand restore" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand restore" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -252,7 +252,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof query help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -273,7 +273,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -286,7 +286,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -299,7 +299,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -308,12 +308,12 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l proof -d 'The proof JSON (`-` for stdin)' -r -F
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root-hash -d 'The trusted tree root (same as --root HEX)' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root-hash -d 'The trusted tree root hash, as `talos audit root` prints it' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -328,7 +328,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -349,7 +349,7 @@ complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l cacert -d '
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
-complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -363,7 +363,7 @@ complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of t
 complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand drill" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand drill" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -375,7 +375,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -403,7 +403,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l count -d 'Print only the number of matching lines (`{"count": N}` with --json)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -s f -l follow -d 'Keep printing new matching lines as the current files grow, across rotations (Ctrl-C to stop)'
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -415,7 +415,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -429,7 +429,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -442,7 +442,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l dry-run -d 'List what would be deleted and the bytes it would free; delete nothing'
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -459,7 +459,7 @@ complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_see
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -479,7 +479,7 @@ complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -493,7 +493,7 @@ complete -c talos -n "__fish_talos_using_subcommand doctor" -l root -d 'Root of 
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -505,7 +505,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -521,7 +521,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l dry-run -d 'Show how many lines would be dropped; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -534,7 +534,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l dry-run -d 'Show which backup would be put back; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -549,7 +549,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -564,7 +564,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcomma
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -577,7 +577,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcomma
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l passive -d 'Run a PASSIVE checkpoint even when the daemon is stopped'
-complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -592,7 +592,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -607,7 +607,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -619,7 +619,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -634,7 +634,7 @@ complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -653,7 +653,7 @@ complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l force -d 'Replace the talos directories of a non-empty DIR (nothing else in it is touched)'
-complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -667,7 +667,7 @@ complete -c talos -n "__fish_talos_using_subcommand completions" -l root -d 'Roo
 complete -c talos -n "__fish_talos_using_subcommand completions" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand completions" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand completions" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand completions" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand completions" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand completions" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand completions" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'

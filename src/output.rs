@@ -27,6 +27,10 @@ fn no_color() -> bool {
         || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
+/// The second hint of a confirmation that could not be asked; a command
+/// without --dry-run drops it.
+pub const DRY_RUN_HINT: &str = "--dry-run shows the plan first";
+
 impl Ui {
     pub fn new(json: bool, quiet: bool, verbose: u8, assume_yes: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
@@ -134,6 +138,15 @@ impl Ui {
         bar
     }
 
+    /// A success line on stdout (`backup written: ...`), silenced by `-q` so
+    /// cron mails only failures. With `--json` the document says it instead.
+    pub fn done(&self, text: impl AsRef<str>) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.line(text)
+    }
+
     /// Asks for confirmation before a destructive action. `--yes` answers yes;
     /// without a terminal the answer cannot be asked, and that is a refusal
     /// (exit 4), never a silent yes: cron and CI must say `--yes` themselves.
@@ -145,16 +158,18 @@ impl Ui {
             return Err(Error::refused(format!(
                 "confirmation needed ({question}) but there is no terminal to ask on"
             ))
-            .hint(
-                "re-run with --yes to confirm from a script, or --dry-run to see the plan first",
-            ));
+            .hint("re-run with --yes to confirm from a script")
+            .hint(DRY_RUN_HINT));
         }
-        let answer = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
+        // One line, written once and never redrawn (a redrawn prompt wider
+        // than the terminal shows twice), and no hidden cursor to restore
+        // after Ctrl-C: the answer is a line read from stdin.
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
             .map_err(|e| Error::refused(format!("confirmation failed: {e}")))?;
-        if answer {
+        if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             Ok(())
         } else {
             Err(Error::refused(

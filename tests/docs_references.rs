@@ -46,7 +46,11 @@ fn no_citation_of_documents_outside_the_repository() {
             }
         }
     }
-    assert!(hits.is_empty(), "citations of missing documents:\n{}", hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "citations of missing documents:\n{}",
+        hits.join("\n")
+    );
 }
 
 #[test]
@@ -71,8 +75,8 @@ fn every_cited_doc_exists() {
 #[test]
 fn help_and_man_pages_name_real_paths_not_placeholders() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let re = regex::Regex::new(r"\b(DATA|LOG|STATE|AUDIT|CONFIG|SSL|RUN|BACKUP|CUSTOM)_DIR\b")
-        .unwrap();
+    let re =
+        regex::Regex::new(r"\b(DATA|LOG|STATE|AUDIT|CONFIG|SSL|RUN|BACKUP|CUSTOM)_DIR\b").unwrap();
     let mut out = Vec::new();
     for d in ["man", "completions"] {
         files_under(&root.join(d), &mut out);
@@ -81,7 +85,8 @@ fn help_and_man_pages_name_real_paths_not_placeholders() {
         .iter()
         .filter_map(|f| {
             let text = std::fs::read_to_string(f).ok()?;
-            re.find(&text).map(|m| format!("{}: {}", f.display(), m.as_str()))
+            re.find(&text)
+                .map(|m| format!("{}: {}", f.display(), m.as_str()))
         })
         .collect();
     assert!(hits.is_empty(), "placeholders in help: {hits:?}");

@@ -165,7 +165,9 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         ),
         _ => "There is no PID file; no process will be signalled. Run the panic anyway (API, SIGNAL_PANIC, preserve state)?".to_string(),
     };
-    if let Err(e) = ui.confirm(&question) {
+    if let Err(mut e) = ui.confirm(&question) {
+        // panic has no --dry-run: the question above is its plan.
+        e.hints.retain(|h| h != crate::output::DRY_RUN_HINT);
         log.warn(&format!(
             "panic not confirmed (reason: {reason}): {}",
             e.message

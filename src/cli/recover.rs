@@ -127,12 +127,20 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
         if !ui.json {
             show(ctx, emergency.as_ref(), &choice, &unpacked, &plan)?;
         }
-        ui.confirm(&format!(
-            "Put back {} file(s) from {} into {}?",
-            plan.changes(),
-            choice.archive.display(),
-            layout.state_dir.display()
-        ))?;
+        ui.confirm(&if plan.changes() == 0 {
+            format!(
+                "Nothing to put back: {} already matches {}. Mark the panic recovered?",
+                layout.state_dir.display(),
+                choice.archive.display()
+            )
+        } else {
+            format!(
+                "Put back {} file(s) from {} into {}?",
+                plan.changes(),
+                choice.archive.display(),
+                layout.state_dir.display()
+            )
+        })?;
         let n = recover::apply(&unpacked, &plan)?;
         written = Some(n);
         if let Some(mut st) = emergency.clone() {

@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
         ));
     }
     ui.render(&created, |ui| {
-        ui.line(format!(
+        ui.done(format!(
             "backup written: {} ({}, {} files, {})",
             created.path.display(),
             human_bytes(created.size),

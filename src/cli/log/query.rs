@@ -28,8 +28,9 @@ use crate::timespec::clap_time;
 /// Tier 2 before Tier 3), then the order in the file. Lines without a
 /// timestamp sort first and never match --since/--until.
 ///
-/// --json prints the matching lines exactly as they are in the files, one
-/// per line, and nothing else. Malformed lines (not a JSON object, invalid
+/// --json prints JSON lines, not one document: the matching lines exactly as
+/// they are in the files, one per line, and nothing else (with --count, the
+/// one document `{"count": N}`). "no matching lines" goes to stderr. Malformed lines (not a JSON object, invalid
 /// UTF-8, a half-written last line, a line over 1 MiB) are skipped and
 /// counted on stderr; with --correlation-id, --code or --contains only the
 /// lines containing that text are read, so only those are counted.
@@ -151,6 +152,10 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    if shown == 0 && !args.count && !args.follow {
+        // An empty stdout is the answer; stderr says it was not a failure.
+        ui.note("no matching lines");
+    }
     let exit = report_skipped(ui, &summary);
     if !args.follow || args.limit.is_some_and(|l| shown >= l) {
         return Ok(exit);
