@@ -97,3 +97,26 @@ fn an_empty_log_query_says_so_on_stderr() {
         .unwrap();
     assert_eq!(text(&out.stdout), "");
 }
+
+#[test]
+fn a_sandbox_made_in_the_past_suggests_a_log_query_that_finds_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sb");
+    let out = talos()
+        .args(["sandbox", "init", "--now", "2024-01-15T08:30:00Z"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let screen = text(&out.stdout);
+    let line = screen
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("log query"))
+        .unwrap_or_else(|| panic!("no log query suggested:\n{screen}"));
+    let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+    let out = talos().args(&words).arg("--count").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{line}");
+    let n: u64 = text(&out.stdout).trim().parse().unwrap();
+    assert!(n > 0, "`{line}` finds nothing");
+}

@@ -104,7 +104,7 @@ pub struct SimArgs {
     /// Private key for --tls-cert (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Seconds between checks for DATA_DIR/SIGNAL_PANIC
+    /// Seconds between checks for var/lib/talos/SIGNAL_PANIC
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub signal_poll: f64,
     /// Misbehave: hang, ignore-sigterm, slow-health=SECS, unhealthy, degraded, crash-after=SECS (repeatable)
