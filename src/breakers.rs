@@ -1,4 +1,4 @@
-//! `STATE_DIR/circuit_breakers.json` (CONTRACT §3): read, reset, rewrite.
+//! `STATE_DIR/circuit_breakers.json` (docs/format.md): read, reset, rewrite.
 //!
 //! The file is kept as a JSON value, not a struct, so that a reset changes
 //! exactly `state`, `failure_count` and `opened_at` of one breaker and keeps
@@ -63,7 +63,7 @@ pub fn list_from_map(map: &Map<String, Value>) -> Vec<Breaker> {
     out
 }
 
-/// Applies the reset of CONTRACT §3 to one breaker object.
+/// Applies the reset of docs/format.md to one breaker object.
 pub fn reset_value(breaker: &mut Map<String, Value>) {
     breaker.insert("state".into(), json!("closed"));
     breaker.insert("failure_count".into(), json!(0));
@@ -107,7 +107,7 @@ impl BreakerFile {
         if !doc.get("breakers").is_some_and(Value::is_object) {
             return Err(
                 Error::integrity(format!("{} has no `breakers` object", path.display()))
-                    .hint("expected {\"breakers\": {\"NAME\": {\"state\": ...}}} (CONTRACT §3)"),
+                    .hint("expected {\"breakers\": {\"NAME\": {\"state\": ...}}} (docs/format.md)"),
             );
         }
         Ok(doc)

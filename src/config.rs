@@ -1,5 +1,5 @@
 //! Effective settings: flags, then environment, then `config.yaml`, then
-//! defaults (CONTRACT §2), each remembered with where it came from.
+//! defaults (docs/format.md), each remembered with where it came from.
 //!
 //! Loading never fails on a broken `config.yaml`: at 3 AM `panic` and `status`
 //! must still work when the config is the thing that broke. The problem is kept
@@ -488,7 +488,7 @@ pub struct Finding {
     pub integrity: bool,
 }
 
-/// Checks config.yaml (YAML, required keys) and the modes of CONTRACT §1.
+/// Checks config.yaml (YAML, required keys) and the modes of docs/format.md.
 pub fn validate(layout: &Layout) -> Vec<Finding> {
     let mut findings = Vec::new();
     let cfg = &layout.config_file;
@@ -526,7 +526,7 @@ pub fn validate(layout: &Layout) -> Vec<Finding> {
     findings
 }
 
-/// The recognised settings of CONTRACT §1, when present, must be usable:
+/// The recognised settings of docs/format.md, when present, must be usable:
 /// `orchestrator.api_url` an http(s) URL, `orchestrator.process_match` a
 /// valid regex, `orchestrator.cacert` and `backup.dir` paths (strings),
 /// `backup.keep` a positive whole number. Otherwise the tool would ignore
@@ -610,7 +610,7 @@ fn check_settings(cfg: &Path, doc: &yaml_serde::Value) -> Vec<Finding> {
     out
 }
 
-/// Files and directories whose modes CONTRACT §1 fixes. A mode is accepted
+/// Files and directories whose modes docs/format.md fixes. A mode is accepted
 /// when it grants nothing beyond the required one.
 pub fn required_modes(layout: &Layout) -> Vec<(PathBuf, u32)> {
     let mut out = vec![

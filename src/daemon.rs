@@ -1,4 +1,4 @@
-//! Talking to the daemon: the admin API client (CONTRACT §2) and the
+//! Talking to the daemon: the admin API client (docs/format.md) and the
 //! liveness probe that combines the PID file with the API.
 //!
 //! Every request is bounded: about 1 s to connect, `settings.timeout`
@@ -546,7 +546,7 @@ pub struct Liveness {
 }
 
 impl Liveness {
-    /// Checks the PID file (verified as CONTRACT §2 demands) and, when
+    /// Checks the PID file (verified as docs/format.md demands) and, when
     /// `ask_api`, `GET /health` once (bounded by the client's timeouts).
     /// Fails only on an invalid `process_match` or an unreadable PID file.
     pub fn probe(settings: &Settings, layout: &Layout, ask_api: bool) -> Result<Liveness> {

@@ -1,4 +1,4 @@
-//! The SQLite database (CONTRACT §1: WAL mode, tables `tasks`, `sessions`,
+//! The SQLite database (docs/format.md: WAL mode, tables `tasks`, `sessions`,
 //! `audit_log`): integrity check and WAL checkpoint, shared by `talos db`
 //! and `talos doctor`.
 //!

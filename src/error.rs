@@ -1,9 +1,9 @@
-//! One error type for the whole tool: a message, the exit code of CONTRACT §5,
+//! One error type for the whole tool: a message, the exit code of docs/format.md,
 //! and hints that tell a tired operator what to do next.
 
 use std::fmt;
 
-/// The exit codes of CONTRACT.md §5. `health` reuses 0..=3 with the
+/// The exit codes of docs/format.md. `health` reuses 0..=3 with the
 /// monitoring-plugin meaning; that mapping lives in the health command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

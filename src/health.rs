@@ -1,7 +1,7 @@
-//! Health checks with the thresholds of CONTRACT §7, computed from the
+//! Health checks with the thresholds of docs/format.md, computed from the
 //! installation's files. `talos health` uses them when the daemon does not
 //! answer, and `talos-sim` uses the same functions for its `/health`, so both
-//! paths report the same shape (seed 000 §4.3.1).
+//! paths report the same shape (docs/format.md).
 //!
 //! A check is a JSON object with at least `status` (`pass`, `warn`, `fail`, or
 //! `skip` when there is nothing to check) and `message` (one line for a
@@ -34,7 +34,7 @@ pub const DISK_FAIL_PERCENT: f64 = 95.0;
 pub const CERT_WARN_DAYS: i64 = 30;
 pub const CERT_FAIL_DAYS: i64 = 7;
 
-/// The memory and disk thresholds in force. CONTRACT §7 gives the defaults;
+/// The memory and disk thresholds in force. docs/format.md gives the defaults;
 /// an operator can move them in config.yaml (`health.memory_warn_percent`,
 /// `health.memory_fail_percent`, `health.disk_warn_percent`,
 /// `health.disk_fail_percent`), e.g. on a host whose disk is meant to run full.
@@ -131,7 +131,7 @@ impl CheckStatus {
     }
 }
 
-/// The overall status, with the exit codes of CONTRACT §5 for `health`.
+/// The overall status, with the exit codes of docs/format.md for `health`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Overall {

@@ -1,16 +1,16 @@
-//! The installation layout of CONTRACT §1, resolved once from the root.
+//! The installation layout of docs/format.md, resolved once from the root.
 //!
 //! Every path the tool touches comes from here, so a whole installation can
 //! live under a scratch directory (`--root`, `TALOS_ROOT`).
 
 use std::path::{Path, PathBuf};
 
-/// Modes required by CONTRACT §1.
+/// Modes required by docs/format.md.
 pub const DATA_DIR_MODE: u32 = 0o700;
 pub const CONFIG_DIR_MODE: u32 = 0o750;
 pub const SECRET_FILE_MODE: u32 = 0o600;
 
-/// The component names of a backup (CONTRACT §4), in archive order.
+/// The component names of a backup (docs/format.md), in archive order.
 pub const COMPONENTS: [&str; 6] = ["config", "state", "database", "logs", "custom", "ssl"];
 
 #[derive(Debug, Clone)]
@@ -111,7 +111,7 @@ impl Layout {
         self.audit_dir.join(".lock")
     }
 
-    /// The directory a backup component comes from (CONTRACT §4).
+    /// The directory a backup component comes from (docs/format.md).
     pub fn component_dir(&self, component: &str) -> Option<PathBuf> {
         Some(match component {
             "config" => self.config_dir.clone(),
@@ -154,7 +154,7 @@ impl Layout {
     }
 }
 
-/// True when a component name is one of CONTRACT §4's.
+/// True when a component name is one of docs/format.md's.
 pub fn is_component(name: &str) -> bool {
     COMPONENTS.contains(&name)
 }

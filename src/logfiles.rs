@@ -127,7 +127,7 @@ pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
-/// True when a line is a JSON object (CONTRACT §3: anything else is
+/// True when a line is a JSON object (docs/format.md: anything else is
 /// malformed). Validated without building the value.
 pub fn is_json_object(line: &[u8]) -> bool {
     let t = line.trim_ascii();
@@ -243,7 +243,7 @@ pub fn json_ts(obj: &serde_json::Map<String, serde_json::Value>) -> Option<Times
         .find_map(|k| obj.get(*k).and_then(|v| v.as_str()).and_then(parse_ts))
 }
 
-/// A plain-text log line as the shell scripts of seed 000 write them:
+/// A plain-text log line as the orchestrator's shell scripts write them:
 /// `[2024-01-15T08:24:12+00:00] INFO: text` (panic.sh),
 /// `[2024-01-15 08:24:12] [INFO] text` (restore.sh), or a line that starts
 /// with an RFC 3339 timestamp. JSON objects are read by their keys.

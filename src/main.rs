@@ -16,7 +16,7 @@ fn main() -> ExitCode {
             if !e.use_stderr() {
                 return ExitCode::SUCCESS;
             }
-            // CONTRACT §6: with --json, stdout carries one JSON document even
+            // docs/format.md: with --json, stdout carries one JSON document even
             // for a usage error, as for every other error.
             if json_requested() {
                 let rendered = e.render().to_string();

@@ -28,6 +28,10 @@ fn no_color() -> bool {
         || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
+/// The second hint of a confirmation that could not be asked; a command
+/// without --dry-run drops it.
+pub const DRY_RUN_HINT: &str = "--dry-run shows the plan first";
+
 impl Ui {
     pub fn new(json: bool, quiet: bool, verbose: u8, assume_yes: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
@@ -131,7 +135,7 @@ impl Ui {
     }
 
     /// A progress bar on stderr, or a hidden one when not on a terminal, with
-    /// NO_COLOR set (CONTRACT §6), with `--json` or `-q`.
+    /// NO_COLOR set (docs/format.md), with `--json` or `-q`.
     pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
         if !self.stderr_tty || no_color() || self.quiet || self.json {
             return indicatif::ProgressBar::hidden();
@@ -150,6 +154,15 @@ impl Ui {
         bar
     }
 
+    /// A success line on stdout (`backup written: ...`), silenced by `-q` so
+    /// cron mails only failures. With `--json` the document says it instead.
+    pub fn done(&self, text: impl AsRef<str>) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.line(text)
+    }
+
     /// Asks for confirmation before a destructive action. `--yes` answers yes;
     /// without a terminal the answer cannot be asked, and that is a refusal
     /// (exit 4), never a silent yes: cron and CI must say `--yes` themselves.
@@ -161,29 +174,20 @@ impl Ui {
             return Err(Error::refused(format!(
                 "confirmation needed ({question}) but there is no terminal to ask on"
             ))
-            .hint(
-                "re-run with --yes to confirm from a script, or --dry-run to see the plan first",
-            ));
+            .hint("re-run with --yes to confirm from a script")
+            .hint(DRY_RUN_HINT));
         }
-        let answer = {
-            let _prompt = crate::interrupt::Prompt::enter();
-            dialoguer::Confirm::new()
-                .with_prompt(question)
-                .default(false)
-                .interact()
-        };
-        let answer = answer.map_err(|e| {
-            // Ctrl-C read as a key in raw mode: the cursor dialoguer hid is
-            // shown again and the run ends as interrupted (exit 130).
-            crate::interrupt::restore_terminal();
-            match e {
-                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
-                    crate::interrupt::interrupted(nix::libc::SIGINT)
-                }
-                e => Error::refused(format!("confirmation failed: {e}")),
-            }
-        })?;
-        if answer {
+        // One line, written once and never redrawn (a redrawn prompt wider
+        // than the terminal shows twice), and no hidden cursor to restore
+        // after Ctrl-C: the answer is a line read from stdin.
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        // Ctrl-C here ends the run at once (exit 130): nothing is half done.
+        let _prompt = crate::interrupt::Prompt::enter();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| Error::refused(format!("confirmation failed: {e}")))?;
+        if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             Ok(())
         } else {
             Err(Error::refused(

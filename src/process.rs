@@ -1,4 +1,4 @@
-//! PIDs and signals. CONTRACT §2: talos never signals a process it has not
+//! PIDs and signals. docs/format.md: talos never signals a process it has not
 //! verified to be the orchestrator: alive, command line matching
 //! `orchestrator.process_match`, and started no later than its PID file.
 //!
@@ -210,7 +210,7 @@ fn parent_of(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Reads and verifies the PID file (CONTRACT §2).
+/// Reads and verifies the PID file (docs/format.md).
 pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus> {
     let re = matcher(process_match)?;
     let path = pid_file.to_path_buf();
@@ -266,7 +266,7 @@ pub fn check_pid_file(pid_file: &Path, process_match: &str) -> Result<PidStatus>
     })
 }
 
-/// A PID that passed the checks of CONTRACT §2. Signals go only through it.
+/// A PID that passed the checks of docs/format.md. Signals go only through it.
 #[derive(Debug, Clone)]
 pub struct VerifiedPid {
     pid: u32,

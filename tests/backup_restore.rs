@@ -122,7 +122,7 @@ fn backup_then_restore_round_trip_with_rollback() {
 }
 
 #[test]
-fn gnu_tar_lists_our_backup_in_the_contract_layout() {
+fn gnu_tar_lists_our_backup_in_the_documented_layout() {
     let (dir, _layout) = sample(0);
     let file = backup(dir.path());
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
@@ -148,7 +148,7 @@ fn gnu_tar_lists_our_backup_in_the_contract_layout() {
     assert!(entries.contains(&"logs/audit/audit-000001.jsonl"));
     assert!(entries.contains(&"ssl/key.pem"));
     // The manifest lists exactly the regular files except itself
-    // (metadata.json included, CONTRACT §4).
+    // (metadata.json included, docs/format.md).
     let m = manifest_of(&file);
     let mut listed: Vec<String> = m["files"]
         .as_array()

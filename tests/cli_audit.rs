@@ -418,11 +418,12 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
             "{}",
             String::from_utf8_lossy(&ok.stdout)
         );
-        // --root HEX (the contract's spelling) works the same, 0x allowed.
-        let ok = common::talos()
+        // --root stays the installation: with it given, --root-hash
+        // (0x allowed) is the hash.
+        let ok = talos_at(dir.path())
             .args(["audit", "verify-proof", "--proof"])
             .arg(&file)
-            .args(["--root", &format!("0x{root}")])
+            .args(["--root-hash", &format!("0x{root}")])
             .output()
             .unwrap();
         assert_eq!(
@@ -431,11 +432,20 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
             "{}",
             String::from_utf8_lossy(&ok.stderr)
         );
+        // Without --root-hash, the installation given with --root is not
+        // mistaken for the hash.
+        let missing = talos_at(dir.path())
+            .args(["audit", "verify-proof", "--proof"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(missing.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("--root-hash"));
         let other = hex(&mth(&leaves[..size as usize - 1]));
         let bad = common::talos()
             .args(["--json", "audit", "verify-proof", "--proof"])
             .arg(&file)
-            .args(["--root", &other])
+            .args(["--root-hash", &other])
             .output()
             .unwrap();
         assert_eq!(bad.status.code(), Some(3));
@@ -458,7 +468,7 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
     let bad = common::talos()
         .args(["audit", "verify-proof", "--proof"])
         .arg(&file)
-        .args(["--root", &root11])
+        .args(["--root-hash", &root11])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(3));

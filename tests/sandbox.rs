@@ -44,7 +44,7 @@ fn same_seed_and_now_give_identical_trees() {
 }
 
 #[test]
-fn layout_modes_and_files_are_as_the_contract_says() {
+fn layout_modes_and_files_are_as_docs_format_says() {
     let (_d, root, doc) = sandbox(1);
     assert_eq!(doc["scale"], "small");
     assert!(doc["next"].as_array().is_some_and(|n| !n.is_empty()));
@@ -417,7 +417,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A minimal checker of CONTRACT §3: every line's hash is the SHA-256 of the
+/// A minimal checker of docs/format.md: every line's hash is the SHA-256 of the
 /// bytes before `,"hash":"`, each prev_hash is the previous hash (64 zeros
 /// first), seq rises by one across files. Returns seq → hash.
 fn check_chain(audit_dir: &Path) -> BTreeMap<u64, String> {
@@ -621,7 +621,7 @@ struct FileCheck {
     codes: BTreeSet<String>,
 }
 
-/// Checks every line of one Tier 2 or Tier 3 file against seed 000's
+/// Checks every line of one Tier 2 or Tier 3 file against docs/format.md's
 /// required fields; counts the lines that are not JSON objects.
 fn check_log(path: &Path, tier3: bool) -> FileCheck {
     let mut malformed = 0;
@@ -719,7 +719,7 @@ fn logs_parse_except_the_deliberate_malformed_lines() {
         assert!(w[0].1 <= w[1].0, "rotation order: {spans:?}");
     }
     let want: BTreeSet<String> = (1..=10).map(|n| format!("T{n:03}")).collect();
-    assert_eq!(codes, want, "every Appendix B code appears");
+    assert_eq!(codes, want, "every docs/runbook.md code appears");
     // Lines in the last two hours exist (so `--since 2h` finds something).
     let now: jiff::Timestamp = NOW.parse().unwrap();
     let two_h_ago = now

@@ -1,4 +1,4 @@
-//! talos-sim itself: the behaviours of CONTRACT §2 that the other tests
+//! talos-sim itself: the behaviours of docs/format.md that the other tests
 //! (panic, restore, health...) rely on.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Writing a backup archive (CONTRACT §4).
+//! Writing a backup archive (docs/format.md).
 //!
 //! `metadata.json` and `manifest.json` come first in the archive, but the
 //! manifest's checksums are known only after reading every file. So: snapshot
@@ -605,7 +605,7 @@ pub fn create_encrypted(
             }
         }
     }
-    // Every backup records the chain head (CONTRACT §4 audit_head; §3
+    // Every backup records the chain head (docs/format.md audit_head; §3
     // anchors come from each backup's metadata.json), not only those that
     // archive the chain: read it under the audit lock, after the database
     // snapshot as above. Null only when the chain is empty (or absent).
@@ -691,7 +691,7 @@ pub fn create_encrypted(
         checksum_algorithm: Some("sha256".into()),
         audit_head: audit_head.clone(),
     };
-    // The manifest lists every regular file except itself (CONTRACT §4),
+    // The manifest lists every regular file except itself (docs/format.md),
     // so metadata.json too: it never refers to the manifest, no cycle.
     let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
     manifest.files.insert(

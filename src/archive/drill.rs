@@ -281,7 +281,7 @@ fn compare(target: &Layout, v: &super::read::Verified) -> Result<usize> {
                 }
                 let want = f.mode_bits();
                 let mode = m.permissions().mode() & 0o777;
-                // Restores may only narrow a mode (CONTRACT §1 modes).
+                // Restores may only narrow a mode (docs/format.md modes).
                 if mode & !want != 0 {
                     problems.push(format!(
                         "{} has mode {mode:04o}, manifest {want:04o}",

@@ -1,4 +1,4 @@
-//! The backup archive of CONTRACT §4: its formats (`metadata.json`,
+//! The backup archive of docs/format.md: its formats (`metadata.json`,
 //! `manifest.json`), the rules an entry path must follow, and the mapping
 //! between archive components and installation directories. Writing lives in
 //! `create`, verification in `read`, the restore plan in `plan`, the swap and
@@ -182,7 +182,7 @@ impl Manifest {
         }
         let mut seen = std::collections::HashSet::new();
         for f in &self.files {
-            // metadata.json is listed like any file (CONTRACT §4: every
+            // metadata.json is listed like any file (docs/format.md: every
             // regular file except the manifest itself).
             if f.path == MANIFEST {
                 return Err(format!("manifest lists {:?}, which it must not", f.path));

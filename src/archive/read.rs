@@ -2,7 +2,7 @@
 //! every entry's name and type, hash every file while (optionally) writing it
 //! into a private staging directory, and compare with the manifest.
 //!
-//! Any rule of CONTRACT §4 broken is an integrity error (exit 3) naming what
+//! Any rule of docs/format.md broken is an integrity error (exit 3) naming what
 //! and where. Nothing is written outside the staging directory, and the
 //! caller removes that directory on error.
 //!
@@ -468,7 +468,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let metadata = metadata.ok_or_else(|| integrity(archive, "metadata.json is missing"))?;
     let (manifest, _) = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
     // metadata.json: checked like any file when the manifest lists it (as
-    // CONTRACT §4 asks and `backup create` writes); an archive whose
+    // docs/format.md asks and `backup create` writes); an archive whose
     // manifest leaves it out (older talos, or assembled by hand with
     // sha256sum) is still accepted: metadata.json must then parse and pass
     // its own checks, which it did above.

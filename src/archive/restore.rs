@@ -507,7 +507,7 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
                     crate::output::human_bytes(estimate),
                     crate::output::human_bytes(free)
                 ))
-                .hint("free space in DATA_DIR (`talos log prune --dry-run`) and run again; nothing was changed"));
+                .hint(format!("free space in {} (`talos log prune --dry-run`) and run again; nothing was changed", layout.data_dir.display())));
             }
             let created = super::create::create(
                 layout,
@@ -771,7 +771,7 @@ fn dir_size(dir: &Path) -> u64 {
     total
 }
 
-/// Gives the restored components the modes of CONTRACT §1 (and, on a new
+/// Gives the restored components the modes of docs/format.md (and, on a new
 /// host, every directory of §1).
 fn fix_modes(layout: &Layout, components: &[String], new_host: bool) -> Result<()> {
     let roots = validate::restored_roots(layout, components);
@@ -820,7 +820,7 @@ fn fix_modes(layout: &Layout, components: &[String], new_host: bool) -> Result<(
 /// `--new-host` as root on `/`: the system user `talos` and ownership.
 /// Elsewhere, says what was skipped. Returns notes for the report.
 fn setup_new_host(layout: &Layout) -> Result<Vec<String>> {
-    let mut notes = vec!["created every directory of CONTRACT §1 with its mode".to_string()];
+    let mut notes = vec!["created every directory of the installation with its mode".to_string()];
     let root = nix::unistd::geteuid().is_root();
     if !root || layout.root != Path::new("/") {
         notes.push(format!(

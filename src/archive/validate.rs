@@ -1,6 +1,6 @@
-//! Post-restore validation (seed 000 §4.4.5): the config parses with its
+//! Post-restore validation (docs/backup.md): the config parses with its
 //! required keys, the database passes `PRAGMA integrity_check` and has its
-//! tables, modes follow CONTRACT §1, the certificate is readable and not
+//! tables, modes follow docs/format.md, the certificate is readable and not
 //! expired, and the audit chain verifies.
 
 use std::path::{Path, PathBuf};
@@ -145,7 +145,10 @@ pub fn check_certificate(ssl_dir: &Path) -> Check {
                     "certificate",
                     false,
                     format!("{} expired on {when}", cert.display()),
-                    Some("install a renewed certificate in SSL_DIR".into()),
+                    Some(format!(
+                        "install a renewed certificate in {}",
+                        cert.parent().unwrap_or(&cert).display()
+                    )),
                 )
             } else {
                 let key = ssl_dir.join("key.pem");
@@ -396,7 +399,12 @@ pub fn validate(
         modes.extend(wide_modes(r));
     }
     if modes.is_empty() {
-        checks.push(check("modes", true, "modes follow CONTRACT §1", None));
+        checks.push(check(
+            "modes",
+            true,
+            "modes as required: data 0700, config 0750, secrets, key and database 0600",
+            None,
+        ));
     } else {
         for f in modes {
             checks.push(check(

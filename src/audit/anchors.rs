@@ -1,4 +1,4 @@
-//! Anchors kept outside the audit log (CONTRACT §3): the `audit_head` each
+//! Anchors kept outside the audit log (docs/format.md): the `audit_head` each
 //! backup's `metadata.json` records, and the newest row of the database's
 //! `audit_log` table. A plain hash chain can be rewritten wholesale by
 //! whoever can write its files; these copies cannot be rewritten with it.

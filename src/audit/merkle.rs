@@ -1,4 +1,4 @@
-//! RFC 6962 Merkle tree over the audit records (CONTRACT §3): leaf =
+//! RFC 6962 Merkle tree over the audit records (docs/format.md): leaf =
 //! SHA-256(0x00 || line), node = SHA-256(0x01 || left || right). The root and
 //! inclusion proofs are computed in one streaming pass with O(log n) memory,
 //! so a million-record chain needs no leaf list.

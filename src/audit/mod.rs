@@ -1,4 +1,4 @@
-//! The Tier 1 hash-chained audit log (CONTRACT §3): the record format, the
+//! The Tier 1 hash-chained audit log (docs/format.md): the record format, the
 //! append every changing command uses, and the head of the chain.
 
 pub mod anchors;
@@ -24,7 +24,7 @@ pub use verify::{
     verify_chain, verify_chain_with,
 };
 
-/// A new audit file is begun past this size (CONTRACT §3).
+/// A new audit file is begun past this size (docs/format.md).
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Audit files in numeric order: `audit-000001.jsonl`, `audit-000002.jsonl`...

@@ -36,7 +36,7 @@ pub fn hash_prefix(prefix: &[u8]) -> String {
 }
 
 /// Splits a line (without its newline) into the signed prefix and the hash
-/// it claims, when the line ends as CONTRACT §3 says.
+/// it claims, when the line ends as docs/format.md says.
 pub fn split_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
     // `,"hash":"` + 64 hex + `"}`
     let tail = HASH_MARKER.len() + 64 + 2;

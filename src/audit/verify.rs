@@ -29,7 +29,7 @@ use crate::error::{Context, Result};
 /// Bytes read per block; lines of a block are checked in parallel.
 const BLOCK: usize = 8 * 1024 * 1024;
 
-/// A pair kept outside the log that the log must agree with (CONTRACT §3).
+/// A pair kept outside the log that the log must agree with (docs/format.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Anchor {
@@ -258,7 +258,7 @@ pub fn missing_directory_report(audit_dir: &Path) -> ChainReport {
             found_seq: None,
             offset: None,
             message: format!(
-                "the audit directory {} is missing, although the installation exists (DATA_DIR is there)",
+                "the audit directory {} is missing, although the installation exists (its var/lib/talos is there)",
                 audit_dir.display()
             ),
             fix: "the Tier 1 audit log was deleted or never installed: restore it from a backup (`talos restore BACKUP --partial logs`); if this is a new installation, create the directory (mode 0750) before starting the daemon".into(),
@@ -324,7 +324,7 @@ struct RawRecord<'a> {
     hash: serde::de::IgnoredAny,
 }
 
-/// Decodes 64 lowercase hex digits (the only form CONTRACT §3 allows).
+/// Decodes 64 lowercase hex digits (the only form docs/format.md allows).
 fn lower_hex(text: &[u8]) -> Option<Hash> {
     const BAD: u8 = 0xff;
     const TABLE: [u8; 256] = {

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<Exit> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "talos", &mut script);
     if ctx.ui.json {
-        // One JSON document on stdout, like every command (CONTRACT §6).
+        // One JSON document on stdout, like every command (docs/format.md).
         ctx.ui.json_doc(&serde_json::json!({
             "shell": args.shell.to_string(),
             "script": String::from_utf8_lossy(&script),

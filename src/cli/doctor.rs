@@ -11,14 +11,14 @@ use crate::error::Result;
 /// Reads the installation's files and processes only (works with the daemon
 /// up or down, never changes anything): stale PID file; more than one
 /// orchestrator process (split brain); heartbeat age while the daemon runs;
-/// an unfinished restore (DATA_DIR/restore.journal); a pending emergency
+/// an unfinished restore (var/lib/talos/restore.journal); a pending emergency
 /// recovery (emergency_state.json) or a waiting SIGNAL_PANIC; an audit
 /// chain that does not verify; database integrity, tables, journal mode and
-/// WAL size; corrupt JSON in STATE_DIR; malformed lines in Tier 2/3 logs;
+/// WAL size; corrupt JSON in var/lib/talos/state; malformed lines in Tier 2/3 logs;
 /// clock skew (log, heartbeat, block event or audit times in the future, or
 /// going backwards within a file); stale lock files (recorded PID gone);
 /// config.yaml validity and file modes; certificate expiry (warn under 30
-/// days, fail once expired); disk of DATA_DIR (warn 80 %, fail 95 %) and
+/// days, fail once expired); disk of var/lib/talos (warn 80 %, fail 95 %) and
 /// memory (warn 70 %, fail 90 %); no backup, or the newest older than 26 h.
 ///
 /// Split brain: processes matching orchestrator.process_match count when

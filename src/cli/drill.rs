@@ -18,7 +18,7 @@ use crate::install::Layout;
 /// against the head in metadata.json. The RTO is the time from the archive
 /// to a validated installation (verify and stage + swap + validate).
 ///
-/// Each result is appended to DATA_DIR/drill_history.jsonl and the trend of
+/// Each result is appended to var/lib/talos/drill_history.jsonl and the trend of
 /// recent RTOs is shown. With no installation at the root (a fresh machine),
 /// the drill runs on a fresh sandbox in a temporary directory, so
 /// `talos drill` works anywhere. The installation itself is never changed
@@ -157,7 +157,14 @@ pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
         "junit": args.junit,
     });
     ui.render(&doc, |ui| {
-        human(ui, &d, trend.as_ref(), installed, args.junit.as_deref())
+        human(
+            ui,
+            &d,
+            trend.as_ref(),
+            installed,
+            history_file.as_deref(),
+            args.junit.as_deref(),
+        )
     })?;
     Ok(Exit(d.exit_code()))
 }
@@ -171,6 +178,7 @@ fn human(
     d: &Drill,
     trend: Option<&Trend>,
     installed: bool,
+    history: Option<&std::path::Path>,
     junit: Option<&std::path::Path>,
 ) -> Result<()> {
     let what = if d.sandbox {
@@ -201,7 +209,11 @@ fn human(
     ))?;
     match trend {
         Some(t) if t.drills > 1 => {
-            let series: Vec<String> = t.rto_ms.iter().map(|ms| format!("{:.2}", *ms as f64 / 1000.0)).collect();
+            let series: Vec<String> = t
+                .rto_ms
+                .iter()
+                .map(|ms| format!("{:.2}", *ms as f64 / 1000.0))
+                .collect();
             ui.line(format!(
                 "RTO trend, last {} drills (s): {}  avg {} min {} max {}; {} of {} passed",
                 t.drills,
@@ -213,7 +225,10 @@ fn human(
                 t.drills
             ))?;
         }
-        Some(_) => ui.line("first drill recorded in DATA_DIR/drill_history.jsonl; the trend shows from the next one")?,
+        Some(_) => ui.line(format!(
+            "first drill recorded in {}; the trend shows from the next one",
+            history.map(|p| p.display().to_string()).unwrap_or_default()
+        ))?,
         None if !installed => ui.line("no installation: this drill is not kept in a history")?,
         None => {}
     }

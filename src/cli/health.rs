@@ -16,7 +16,7 @@ use crate::output::Ui;
 /// computed from the files (path: offline) with the thresholds of the
 /// runbook: PID file and heartbeat age (warn > 10 s, fail > 30 s), database
 /// (PRAGMA quick_check; response time warn > 100 ms, fail > 5 s), memory
-/// (warn > 70 %, fail > 90 %), disk of DATA_DIR (warn > 80 %, fail > 95 %),
+/// (warn > 70 %, fail > 90 %), disk of var/lib/talos (warn > 80 %, fail > 95 %),
 /// and the expiry of etc/talos/ssl/cert.pem (warn < 30 days, fail < 7).
 /// The report has the same shape either way and says which path it took.
 /// It answers within about 2 s when the daemon is dead and within

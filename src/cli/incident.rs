@@ -28,7 +28,7 @@ pub enum Format {
 /// ERROR/WARN lines, block_events.log, panic.log, restore.log, circuit
 /// breaker transitions (Tier 2, audit records, circuit_breakers.json) and
 /// every audit record (operator actions marked); the error codes seen with
-/// their meaning, runbook response (seed 000 Appendix B) and failure
+/// their meaning, runbook response (docs/runbook.md) and failure
 /// procedure (F-001..F-006); patterns (messages with numbers, hex ids,
 /// UUIDs and paths replaced by placeholders, grouped, most frequent first);
 /// the state now (health computed from files, daemon, open breakers,

@@ -57,34 +57,65 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     pub root: Option<PathBuf>,
     /// Base URL of the daemon's admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
     pub url: Option<String>,
     /// CA bundle to verify the daemon's HTTPS certificate [env: TALOS_CACERT]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub cacert: Option<PathBuf>,
-    /// Print one JSON document on stdout and nothing else there
-    #[arg(long, global = true)]
+    /// Print one JSON document on stdout and nothing else there (log query: JSON lines)
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
     /// Only go through the daemon's API; exit 5 if it cannot be reached
-    #[arg(long, global = true, conflicts_with = "offline")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        conflicts_with = "offline"
+    )]
     pub online: bool,
     /// Only work on the files; never call the API
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub offline: bool,
     /// Answer yes to every confirmation (for scripts, cron and CI)
-    #[arg(long, short = 'y', global = true)]
+    #[arg(long, short = 'y', global = true, help_heading = "Global options")]
     pub yes: bool,
     /// Less on stderr: only warnings and errors
-    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    #[arg(
+        long,
+        short = 'q',
+        global = true,
+        help_heading = "Global options",
+        conflicts_with = "verbose"
+    )]
     pub quiet: bool,
     /// More detail on stderr
-    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Seconds to wait for each API request [default: 3]
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SECS"
+    )]
     pub timeout: Option<f64>,
 }
 

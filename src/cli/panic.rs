@@ -21,7 +21,7 @@ use crate::process::{PidStatus, StaleReason, check_pid_file};
 ///   1. API: POST /api/v1/emergency/panic (needs the API to answer and an
 ///      admin token from TALOS_TOKEN or etc/talos/secrets/admin_token), then
 ///      wait up to 15 s for the daemon to exit;
-///   2. signal file: write DATA_DIR/SIGNAL_PANIC and wait --signal-wait for
+///   2. signal file: write var/lib/talos/SIGNAL_PANIC and wait --signal-wait for
 ///      the daemon's watchdog to act on it;
 ///   3. SIGTERM to the verified PID, then wait --grace;
 ///   4. SIGKILL to the verified PID.
@@ -35,11 +35,11 @@ use crate::process::{PidStatus, StaleReason, check_pid_file};
 /// refusal and nothing else.
 ///
 /// Afterwards, unless --no-state: an emergency preserve archive in
-/// DATA_DIR/emergency_preserves/ (at most 10 kept; if the daemon wrote a
+/// var/lib/talos/emergency_preserves/ (at most 10 kept; if the daemon wrote a
 /// sound one itself during this panic, that one is used) and
-/// DATA_DIR/emergency_state.json (method = the rung that worked). This also
+/// var/lib/talos/emergency_state.json (method = the rung that worked). This also
 /// happens when the daemon was already down. Every step goes to
-/// LOG_DIR/panic.log, and the panic is recorded in the audit chain.
+/// var/log/talos/panic.log, and the panic is recorded in the audit chain.
 /// SIGNAL_PANIC is removed once the daemon is down (while it still runs,
 /// the file is left so the daemon stops as soon as it can).
 ///
@@ -99,7 +99,7 @@ struct StateReport {
 
 #[derive(Debug, Serialize)]
 struct Report {
-    /// CONTRACT §6: `online` when the API stopped the daemon, else `offline`.
+    /// docs/format.md: `online` when the API stopped the daemon, else `offline`.
     path: &'static str,
     reason: String,
     started_at: String,
@@ -165,7 +165,9 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         ),
         _ => "There is no PID file; no process will be signalled. Run the panic anyway (API, SIGNAL_PANIC, preserve state)?".to_string(),
     };
-    if let Err(e) = ui.confirm(&question) {
+    if let Err(mut e) = ui.confirm(&question) {
+        // panic has no --dry-run: the question above is its plan.
+        e.hints.retain(|h| h != crate::output::DRY_RUN_HINT);
         log.warn(&format!(
             "panic not confirmed (reason: {reason}): {}",
             e.message

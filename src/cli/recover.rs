@@ -17,11 +17,11 @@ use crate::process::{PidStatus, check_pid_file};
 /// After a panic: show what emergency_state.json and a preserve hold, and put the state back.
 ///
 /// Without ARCHIVE, uses the preserve emergency_state.json names (if it still
-/// exists), else the newest in DATA_DIR/emergency_preserves/. It shows the
+/// exists), else the newest in var/lib/talos/emergency_preserves/. It shows the
 /// panic (reason, when, how it was stopped) and the preserve (when, why, how
 /// many tasks were queued, which files), then the plan: every file of the
 /// preserve's state/ (except the heartbeat) and its task_queue.json go back
-/// into STATE_DIR. Recover creates and overwrites; it never deletes a file
+/// into var/lib/talos/state. Recover creates and overwrites; it never deletes a file
 /// the preserve does not hold. The configuration and logs in the preserve
 /// are for reading only.
 ///
@@ -131,12 +131,20 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
         if !ui.json {
             show(ctx, emergency.as_ref(), &choice, &unpacked, &plan)?;
         }
-        ui.confirm(&format!(
-            "Put back {} file(s) from {} into {}?",
-            plan.changes(),
-            choice.archive.display(),
-            layout.state_dir.display()
-        ))?;
+        ui.confirm(&if plan.changes() == 0 {
+            format!(
+                "Nothing to put back: {} already matches {}. Mark the panic recovered?",
+                layout.state_dir.display(),
+                choice.archive.display()
+            )
+        } else {
+            format!(
+                "Put back {} file(s) from {} into {}?",
+                plan.changes(),
+                choice.archive.display(),
+                layout.state_dir.display()
+            )
+        })?;
         let n = recover::apply(&unpacked, &plan)?;
         written = Some(n);
         if let Some(mut st) = emergency.clone() {
@@ -417,7 +425,7 @@ fn show(
     ui.line(format!("  files:    {}", listed.join(", ")))?;
     let count = |a: Action| plan.files.iter().filter(|f| f.action == a).count();
     ui.line(format!(
-        "{} {} to create, {} to overwrite, {} unchanged; {} file(s) in STATE_DIR not in the preserve are kept",
+        "{} {} to create, {} to overwrite, {} unchanged; {} file(s) in the state directory not in the preserve are kept",
         ui.bold("Plan:"),
         count(Action::Create),
         count(Action::Overwrite),

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 /// Longest wait for the daemon to answer again after a restart.
 const BACK_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002).
+/// Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md).
 ///
 /// Works only through the API. When the daemon is down, says so, why, and
 /// how to start it; when it is alive but does not answer (hung), says that

@@ -12,17 +12,17 @@ use crate::install::{Layout, parse_components};
 use crate::output::{Ui, human_bytes};
 use crate::process::{PidStatus, check_pid_file};
 
-/// Restore a backup archive into the installation (CONTRACT §4).
+/// Restore a backup archive into the installation (docs/format.md).
 ///
 /// 1. Verify the whole archive in one pass into a private staging directory
-///    in DATA_DIR; any broken rule rejects it before anything outside staging
+///    in var/lib/talos; any broken rule rejects it before anything outside staging
 ///    is written.
 /// 2. Show the plan (per file: create, overwrite, unchanged, remove) and ask
 ///    for confirmation (--yes for scripts).
 /// 3. Save the current content of the components being replaced to
-///    DATA_DIR/restore_rollback/ (restoring that archive undoes the restore).
+///    var/lib/talos/restore_rollback/ (restoring that archive undoes the restore).
 /// 4. Swap each component into place by rename, recording every step in
-///    DATA_DIR/restore.journal: a restore killed at any moment is finished by
+///    var/lib/talos/restore.journal: a restore killed at any moment is finished by
 ///    `talos restore --resume` or undone by `talos restore --abort`.
 ///    Before the first rename the staged copy is checked: config.yaml,
 ///    database integrity and tables, the archive's audit chain against its
@@ -85,7 +85,7 @@ pub struct RestoreArgs {
     /// Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)
     #[arg(long)]
     pub stop_daemon: bool,
-    /// Finish a restore that was interrupted (see DATA_DIR/restore.journal)
+    /// Finish a restore that was interrupted (see var/lib/talos/restore.journal)
     #[arg(long, conflicts_with_all = ["file", "abort", "partial", "new_host"])]
     pub resume: bool,
     /// Undo a restore that was interrupted, putting the previous state back
@@ -192,14 +192,17 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     ))?;
     // The daemon may have been started while we verified.
     daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
-    ui.note("saving the current content to DATA_DIR/restore_rollback/ and swapping in...");
+    ui.note(format!(
+        "saving the current content to {} and swapping in...",
+        layout.rollback_dir().display()
+    ));
     let plan = prepared.plan.clone();
     let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
     report(ctx, &layout, Some(&plan), &outcome, &daemon)
 }
 
 /// What the restore did about the daemon. A restore always works on files
-/// (the offline path, CONTRACT §6); with --stop-daemon it stops a verified
+/// (the offline path, docs/format.md); with --stop-daemon it stops a verified
 /// daemon by SIGTERM to its PID first.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DaemonStop {

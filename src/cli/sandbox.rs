@@ -28,7 +28,8 @@ pub enum SandboxCommand {
 /// PID file. Then use it with `talos --root DIR ...`.
 ///
 /// The same --seed and --now give a byte-identical tree. Timestamps run up
-/// to --now (default: the current time), so `--since 2h` finds lines.
+/// to --now (default: the current time); with a past --now, the commands it
+/// suggests use absolute times, since `--since 2h` counts from the real clock.
 ///
 /// EXIT STATUS: 0 made; 1 a write failed (run again with --force); 2 bad
 /// arguments; 4 refused: DIR is not empty (without --force), is /, or a
@@ -100,10 +101,19 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
     })?;
 
     let root = shell_word(&args.dir);
+    // A relative span counts back from the real clock, so a sandbox made
+    // with a past --now gets an absolute time that finds its lines.
+    let since = if args.now.is_some() {
+        now.checked_sub(jiff::SignedDuration::from_hours(2))
+            .map(crate::timespec::format_ts)
+            .unwrap_or_else(|_| "2h".into())
+    } else {
+        "2h".into()
+    };
     let mut next = vec![
         format!("talos --root {root} status"),
         format!("talos --root {root} config validate"),
-        format!("talos --root {root} log query --level ERROR --since 2h"),
+        format!("talos --root {root} log query --level ERROR --since {since}"),
         format!(
             "talos --root {root} log trace {}",
             summary.stories.breaker_open.correlation_id

@@ -67,7 +67,7 @@ struct BreakersPart {
 struct RecoveryPart {
     emergency_state: Option<Value>,
     restore_journal: Option<PathBuf>,
-    /// DATA_DIR/SIGNAL_PANIC when it exists: a panic asked of the daemon.
+    /// var/lib/talos/SIGNAL_PANIC when it exists: a panic asked of the daemon.
     signal_panic: Option<PathBuf>,
     /// Temporary files of interrupted operations that nothing owns.
     leftovers: Vec<crate::leftovers::Leftover>,

@@ -11,7 +11,7 @@ use crate::db;
 use crate::logfiles::{self, Tier};
 use crate::process::PidStatus;
 
-/// Thresholds (CONTRACT §7 `health`, seed 000 §4.5.2); disk and memory
+/// Thresholds (docs/format.md `health`, docs/runbook.md); disk and memory
 /// come from `health`.
 pub const HEARTBEAT_WARN_SECS: i64 = 10;
 pub const HEARTBEAT_FAIL_SECS: i64 = 30;
@@ -130,8 +130,8 @@ fn pid_and_processes(i: &Inputs, out: &mut Vec<Finding>) -> Vec<u32> {
             .unwrap_or_default();
         out.push(f.fix(format!(
             "two daemons on one DATA_DIR corrupt its state: {keep}stop the others through your service manager; \
-             then decide which state is authoritative (seed 002: stop all, pick one state, resume a single instance) \
-             and check it with `talos doctor`"
+             then decide which state is authoritative (stop all, pick one state, resume a single instance) \
+             and check it with `talos doctor` (split brain in docs/runbook.md)"
         )));
     } else if let (Some(p), None) = (procs.first(), verified) {
         out.push(
@@ -186,7 +186,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         out.push(
             f.evidence(format!("{}: {}", hb.display(), crate::timespec::format_ts(t)))
                 .path(&hb)
-                .fix("seed 000 F-001 (event loop block): `talos health`; if the block persists, `talos restart`, or `talos panic --reason ...`"),
+                .fix("event loop block (F-001 in docs/runbook.md): `talos health`; if the block persists, `talos restart`, or `talos panic --reason ...`"),
         );
     }
 }
@@ -426,7 +426,7 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
             Finding::warn("database", format!("journal mode is {m}, not WAL"))
                 .path(&r.path)
                 .fix(format!(
-                    "with the daemon stopped: `sqlite3 {} 'PRAGMA journal_mode=WAL;'` (seed 000 F-003)",
+                    "with the daemon stopped: `sqlite3 {} 'PRAGMA journal_mode=WAL;'` (F-003 in docs/runbook.md)",
                     r.path.display()
                 )),
         );
@@ -749,7 +749,7 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::warn("certificate", format!("api_url is HTTPS but {} is missing", path.display()))
                         .path(&path)
-                        .fix("install the certificate and key in SSL_DIR, or restore them: `talos restore BACKUP --partial ssl`"),
+                        .fix(format!("install the certificate and key in {}, or restore them: `talos restore BACKUP --partial ssl`", i.layout.ssl_dir.display())),
                 );
             }
             continue;
@@ -783,8 +783,10 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
         let until = Timestamp::from_second(not_after)
             .map(crate::timespec::format_ts)
             .unwrap_or_default();
-        let renew =
-            "renew the certificate (replace cert.pem and key.pem in SSL_DIR), then `talos restart`";
+        let renew = format!(
+            "renew the certificate (replace cert.pem and key.pem in {}), then `talos restart`",
+            i.layout.ssl_dir.display()
+        );
         if not_after <= now {
             out.push(
                 Finding::fail("certificate", format!("{name} expired on {until}"))
@@ -840,7 +842,11 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
     out.extend(from_health(
         "disk",
         &v,
-        "seed 000 F-005: `talos log prune --dry-run`, then `talos log prune`; look for what else grew (`du -h DATA_DIR LOG_DIR | sort -hr | head`)",
+        &format!(
+            "disk full (F-005 in docs/runbook.md): `talos log prune --dry-run`, then `talos log prune`; look for what else grew (`du -h {} {} | sort -hr | head`)",
+            i.layout.data_dir.display(),
+            i.layout.log_dir.display()
+        ),
     ));
 }
 
@@ -850,7 +856,7 @@ fn memory(i: &Inputs, out: &mut Vec<Finding>) {
     out.extend(from_health(
         "memory",
         &v,
-        "seed 000 F-002: find the biggest processes (`ps aux --sort=-%mem | head`); if it is the orchestrator, `talos restart`",
+        "memory exhaustion (F-002 in docs/runbook.md): find the biggest processes (`ps aux --sort=-%mem | head`); if it is the orchestrator, `talos restart`",
     ));
 }
 

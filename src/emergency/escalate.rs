@@ -1,5 +1,5 @@
 //! The escalation of `talos panic`: four rungs, stopping at the first that
-//! works (CONTRACT §2, §7).
+//! works (docs/format.md).
 //!
 //! 1. `api`: `POST /api/v1/emergency/panic`, then wait for the process to exit;
 //! 2. `signal_file`: write `DATA_DIR/SIGNAL_PANIC`, wait for the watchdog;
@@ -258,7 +258,7 @@ fn secs(d: Duration) -> String {
     }
 }
 
-/// SIGNAL_PANIC's contents (CONTRACT §3).
+/// SIGNAL_PANIC's contents (docs/format.md).
 pub fn signal_file_body(opts: &Options) -> Vec<u8> {
     let doc = serde_json::json!({
         "initiated_by": opts.initiated_by,

@@ -1,4 +1,4 @@
-//! Emergency preserve archives (CONTRACT §3):
+//! Emergency preserve archives (docs/format.md):
 //! `DATA_DIR/emergency_preserves/emergency_YYYYMMDD_HHMMSS.tar.gz`.
 //!
 //! An archive holds, at its root:
@@ -38,7 +38,7 @@ use crate::error::{Context, Error, Result};
 use crate::fsutil;
 use crate::install::Layout;
 
-/// At most this many preserves are kept (CONTRACT §3).
+/// At most this many preserves are kept (docs/format.md).
 pub const KEEP: usize = 10;
 pub const PRESERVE_VERSION: &str = "1.0";
 /// How much of each log goes into a preserve.

@@ -1,4 +1,4 @@
-//! `DATA_DIR/emergency_state.json` (CONTRACT §3): what the last panic did and
+//! `DATA_DIR/emergency_state.json` (docs/format.md): what the last panic did and
 //! whether there is state to recover.
 //!
 //! The file is a JSON object. The contract's keys come first; talos adds a
@@ -84,7 +84,7 @@ pub const REDACTED: &str = "(redacted; see emergency_state.json)";
 
 /// Replaces every `recovery_token` in `v` (at any depth, e.g. inside
 /// `daemon_record`) with [`REDACTED`]: like the admin token, it stays in the
-/// 0600 file and off the screen (CONTRACT §2; panic keeps it out of
+/// 0600 file and off the screen (docs/format.md; panic keeps it out of
 /// panic.log for the same reason).
 pub fn redact_secrets(v: &mut Value) {
     match v {

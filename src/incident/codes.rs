@@ -1,14 +1,14 @@
-//! The failure procedures of seed 000 §4.6.3 that the error codes of
-//! Appendix B (meaning and response in `logs::codes`) lead to.
+//! The failure procedures (F-001...F-006 of docs/runbook.md) that the error
+//! codes (meaning and response in `logs::codes`) lead to.
 //!
-//! Mapping code → procedure, checked against §4.6.1-§4.6.3:
+//! Mapping code → procedure, as the runbook's table gives it:
 //! T007 event loop blocked → F-001 Event Loop Block; T005 memory limit →
 //! F-002 Memory Exhaustion; T002 database connection → F-003 Database Lock
 //! (its detection is "database timeout errors"); T003 LLM API auth and T010
 //! circuit breaker open → F-004 LLM API Down (its step 2 is the breaker);
 //! T006 disk write failed → F-005 Disk Full; T001 config parse error →
-//! F-006 Config Corruption. T004 (task timeout), T008 (SSL, §4.6.1 "SSL
-//! Certificate Expiry" has no F- procedure) and T009 (permissions) have none.
+//! F-006 Config Corruption. T004 (task timeout), T008 (SSL: certificate expiry
+//! has no F- procedure) and T009 (permissions) have none.
 
 use serde::Serialize;
 
@@ -51,7 +51,7 @@ const F004: Procedure = Procedure {
 const F005: Procedure = Procedure {
     id: "F-005",
     title: "Disk Full",
-    steps: "find what grew (`du -h DATA_DIR LOG_DIR | sort -hr | head`); free Tier 2/3 rotations and temporary files, never the audit log (`talos log prune --dry-run`, then `talos log prune`)",
+    steps: "find what grew (`du -h var/lib/talos var/log/talos | sort -hr | head` under the root); free Tier 2/3 rotations and temporary files, never the audit log (`talos log prune --dry-run`, then `talos log prune`)",
 };
 const F006: Procedure = Procedure {
     id: "F-006",
@@ -72,7 +72,7 @@ pub fn procedure(code: &str) -> Option<Procedure> {
     })
 }
 
-/// Meaning and response (Appendix B, kept in `logs::codes`) with the
+/// Meaning and response (docs/runbook.md, kept in `logs::codes`) with the
 /// procedure.
 pub fn lookup(code: &str) -> Option<CodeInfo> {
     let (description, response) = crate::logs::codes::lookup(code)?;

@@ -240,7 +240,7 @@ pub fn render(r: &Report) -> String {
             seen.push(p.id);
             let _ = writeln!(
                 m,
-                "- **{} {}** (seed 000 §4.6.3): {}",
+                "- **{} {}** (docs/runbook.md): {}",
                 p.id, p.title, p.steps
             );
         }

@@ -930,8 +930,8 @@ fn state_now(
     }
 }
 
-/// The sections a person writes (Google SRE postmortem; seed 001's and
-/// 004's templates), each started with what the evidence already says.
+/// The sections a person writes (Google SRE postmortem
+/// template), each started with what the evidence already says.
 fn to_fill(summary: &Summary, actions: &[Event], state: &StateNow) -> Vec<ToFill> {
     let mut impact = Vec::new();
     if !summary.affected_components.is_empty() {

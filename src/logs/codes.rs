@@ -1,4 +1,4 @@
-//! Talos error codes (seed 000, Appendix B): what each means and the
+//! Talos error codes (docs/runbook.md): what each means and the
 //! runbook's first response.
 
 /// (code, description, response)

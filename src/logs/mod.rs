@@ -5,7 +5,7 @@
 //! allocating per line; [`record`] reads the fields of one line; [`query`]
 //! decides whether a line matches; [`search`] runs all that over many files
 //! on every core and hands back the matches merged in time order;
-//! [`trace`] and [`stats`] build on it; [`codes`] is seed 000 Appendix B.
+//! [`trace`] and [`stats`] build on it; [`codes`] is docs/runbook.md.
 
 pub mod codes;
 pub mod follow;

@@ -11,7 +11,7 @@ use super::record::Record;
 /// matches every record.
 #[derive(Debug, Default)]
 pub struct Query {
-    /// Lines belonging to this id (CONTRACT §3).
+    /// Lines belonging to this id (docs/format.md).
     pub correlation_id: Option<String>,
     /// Any of these levels, compared without regard to case.
     pub levels: Vec<String>,

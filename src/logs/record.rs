@@ -1,7 +1,7 @@
 //! One Tier 2/3 log line read into the fields talos needs, borrowing from the
 //! line wherever the JSON has no escapes. Fields of an unexpected type (a
 //! numeric `level`, an array `context`) read as absent: the line is still a
-//! JSON object, so it is not malformed (CONTRACT §3). A repeated key keeps its
+//! JSON object, so it is not malformed (docs/format.md). A repeated key keeps its
 //! last value, as jq does.
 
 use std::borrow::Cow;
@@ -103,7 +103,7 @@ impl<'a> Record<'a> {
         parse_ts(self.timestamp.as_deref()?)
     }
 
-    /// True when the line belongs to correlation id `id` (CONTRACT §3): its
+    /// True when the line belongs to correlation id `id` (docs/format.md): its
     /// `correlation_id` is `id` or starts with `id:`, or its
     /// `context.parent_correlation_id` is `id`.
     pub fn belongs_to(&self, id: &str) -> bool {

@@ -1,5 +1,5 @@
 //! One request's lines as a tree of operations: the root id `X`, its child
-//! operations `X:a`, `X:a:b` (seed 000 §4.1.5), and operations of another id
+//! operations `X:a`, `X:a:b` (docs/format.md), and operations of another id
 //! whose `context.parent_correlation_id` is `X`. Within an operation the
 //! steps keep their time order and are indented by `context.call_depth`.
 
@@ -51,7 +51,7 @@ pub struct Step {
     pub duration_ms: Option<f64>,
     pub error: bool,
     pub code: Option<String>,
-    /// Appendix B: what the code means and the runbook response.
+    /// docs/runbook.md: what the code means and the runbook response.
     pub code_meaning: Option<String>,
     pub code_response: Option<String>,
     pub slowest: bool,

@@ -1,4 +1,4 @@
-//! `talos repair config` (seed 000 F-006, config corruption): put back the
+//! `talos repair config` (docs/runbook.md F-006, config corruption): put back the
 //! newest `config.yaml.backup*` that validates, keeping the broken file
 //! beside it as `config.yaml.broken-<timestamp>`.
 //!

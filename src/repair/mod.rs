@@ -1,5 +1,5 @@
 //! Repairs an operator runs after a failure: drop unparseable JSON lines,
-//! put back a config.yaml that validates, free disk space (seed 000 F-005,
+//! put back a config.yaml that validates, free disk space (docs/runbook.md F-005,
 //! F-006). Each builds a plan first (what `--dry-run` shows), and the same
 //! plan drives the real run.
 

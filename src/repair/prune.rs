@@ -1,4 +1,4 @@
-//! `talos log prune` (seed 000 F-005, disk full): what can be deleted
+//! `talos log prune` (docs/runbook.md F-005, disk full): what can be deleted
 //! without losing anything the installation needs.
 //!
 //! - Tier 2 and Tier 3 rotations beyond each tier's 50 MiB ring. The ring
@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::install::Layout;
 use crate::logfiles::{self, Tier};
 
-/// Each tier's ring (seed 000 §4.1.1: "50MB ring buffer").
+/// Each tier's ring (docs/format.md: "50MB ring buffer").
 pub const RING_BYTES: u64 = 50 * 1024 * 1024;
 /// Temporary files younger than this may be in use.
 pub const TEMP_GRACE: Duration = Duration::from_secs(15 * 60);

@@ -1,5 +1,5 @@
 //! Tier 2 and Tier 3 logs for a sandbox: a day of traffic as multi-step
-//! traces (seed 000 §4.1.2, §4.1.3, §4.1.5), with the stories an operator
+//! traces (docs/format.md), with the stories an operator
 //! practises on: two event loop blocks (T007) with restarts, a database
 //! outage (T002), and the `llm_api` breaker opening (T010) and staying open.
 //!

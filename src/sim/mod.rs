@@ -1,5 +1,5 @@
 //! `talos-sim`: a stand-in Talos daemon for drills and tests. It behaves as
-//! CONTRACT §2 says a live daemon does, over the installation at `--root`:
+//! docs/format.md says a live daemon does, over the installation at `--root`:
 //! PID file, heartbeat, Tier 2/3 logs of simulated tasks, audit records, a
 //! flaky dependency behind a circuit breaker, the admin API, SIGNAL_PANIC,
 //! SIGTERM; and it can misbehave on purpose (`--fault`).
@@ -84,7 +84,7 @@ impl Fault {
 
 /// talos-sim: a stand-in Talos daemon for drills and tests.
 ///
-/// Serves the admin API of CONTRACT §2 over the installation at --root and
+/// Serves the admin API of docs/format.md over the installation at --root and
 /// prints its base URL as the first line on stdout. Writes the PID file and a
 /// heartbeat every second, logs simulated tasks (Tier 2 and 3), records audit
 /// events, drives a flaky dependency's circuit breaker, watches SIGNAL_PANIC,
@@ -104,7 +104,7 @@ pub struct SimArgs {
     /// Private key for --tls-cert (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Seconds between checks for DATA_DIR/SIGNAL_PANIC
+    /// Seconds between checks for var/lib/talos/SIGNAL_PANIC
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub signal_poll: f64,
     /// Misbehave: hang, ignore-sigterm, slow-health=SECS, unhealthy, degraded, crash-after=SECS (repeatable)
@@ -402,7 +402,7 @@ impl Sim {
         }
     }
 
-    /// Saves the daemon's own state to STATE_DIR/orchestrator.json (CONTRACT
+    /// Saves the daemon's own state to STATE_DIR/orchestrator.json (docs/format.md
     /// §2: a stopping daemon saves state): status, PID, start time and the
     /// time of this checkpoint. Every other key of the file is kept.
     fn save_state(&self, status: &str) {
@@ -528,7 +528,7 @@ impl Sim {
         }
     }
 
-    /// One Tier 2 line (seed 000 §4.1.2).
+    /// One Tier 2 line (docs/format.md).
     fn log2(&self, level: &str, component: &str, message: &str, cid: &str, error: Option<Value>) {
         let mut line = json!({
             "timestamp": format_ts(Timestamp::now()),
@@ -1119,7 +1119,7 @@ fn crash() -> ! {
     std::process::abort()
 }
 
-/// A 16-hex-digit correlation id (seed 000 §4.1.5).
+/// A 16-hex-digit correlation id (docs/format.md).
 fn new_id(rng: &mut u64) -> String {
     let mut x = *rng;
     x ^= x << 13;

@@ -1,4 +1,4 @@
-//! The emergency preserve a live daemon writes when it panics (CONTRACT §3):
+//! The emergency preserve a live daemon writes when it panics (docs/format.md):
 //! `DATA_DIR/emergency_preserves/emergency_YYYYMMDD_HHMMSS.tar.gz` holding
 //! `config/` (without `ssl/` and `secrets/`), `state/`, `logs/`, `task_queue.json` and `metadata.json`; at
 //! most 10 are kept, the oldest go first.
@@ -58,7 +58,7 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
         let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::fast()));
         tar.mode(tar::HeaderMode::Complete);
         // CONFIG_DIR without ssl/ and secrets/: the admin token never goes
-        // into a preserve (CONTRACT §2), as in the preserve talos writes.
+        // into a preserve (docs/format.md), as in the preserve talos writes.
         let skip = [layout.ssl_dir.as_path(), layout.secrets_dir.as_path()];
         add_dir(&mut tar, &layout.config_dir, "config", &skip)?;
         add_dir(&mut tar, &layout.state_dir, "state", &[])?;
@@ -100,7 +100,7 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
 }
 
 /// Links the finished archive in as `emergency_YYYYMMDD_HHMMSS.tar.gz`
-/// (CONTRACT §3). When that name is taken (two panics in one second, or
+/// (docs/format.md). When that name is taken (two panics in one second, or
 /// talos's own preserve), or an existing preserve is newer (a clock set
 /// back), the next free second is used, so the name keeps the contract's
 /// format and the newest preserve always sorts last. The link never

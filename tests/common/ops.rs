@@ -1,6 +1,6 @@
 //! A clean, realistic installation for the doctor, incident and repair
 //! tests (until `talos sandbox init` lands): every directory and mode of
-//! CONTRACT §1, a valid config, a WAL database with its tables, Tier 2/3
+//! docs/format.md, a valid config, a WAL database with its tables, Tier 2/3
 //! logs, an audit chain, closed breakers, a certificate valid for a year,
 //! and a fresh backup archive whose metadata anchors the chain.
 #![allow(dead_code)]

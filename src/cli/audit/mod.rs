@@ -1,4 +1,4 @@
-//! `talos audit ...`: the Tier 1 hash-chained audit log (CONTRACT §3).
+//! `talos audit ...`: the Tier 1 hash-chained audit log (docs/format.md).
 
 pub mod prove;
 pub mod query;

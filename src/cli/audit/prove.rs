@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<Exit> {
     };
     ctx.ui.json_doc(&proof)?;
     ctx.ui.note(format!(
-        "check with: talos audit verify-proof --proof FILE --root {}",
+        "check with: talos audit verify-proof --proof FILE --root-hash {}",
         proof.root
     ));
     Ok(Exit::OK)

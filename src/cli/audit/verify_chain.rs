@@ -12,7 +12,7 @@ use crate::output::human_bytes;
 /// Check every record of the audit chain: its hash, its link to the record
 /// before it, seq continuity across files, JSON validity, and anchors.
 ///
-/// Reads AUDIT_DIR/audit-NNNNNN.jsonl in numeric order as one sequence, in
+/// Reads var/log/talos/audit/audit-NNNNNN.jsonl in numeric order as one sequence, in
 /// constant memory, hashing on every core. Anchors come from --anchor, from
 /// the audit_head in the metadata.json of every backup in the backup
 /// directory, and from the newest row of the database's audit_log table. The
@@ -30,11 +30,11 @@ use crate::output::human_bytes;
 /// an RFC 9162 consistency proof from N to today shows, and what a rewrite of
 /// the whole chain (every hash recomputed) cannot pass.
 ///
-/// An existing AUDIT_DIR without records is an empty chain (ok). A missing
-/// AUDIT_DIR in an installation (DATA_DIR exists) is a failure: the log was
+/// An existing var/log/talos/audit without records is an empty chain (ok). A missing
+/// var/log/talos/audit in an installation (var/lib/talos exists) is a failure: the log was
 /// deleted. A --root that is no installation at all is an error.
 ///
-/// EXIT STATUS: 0 the chain verifies (or AUDIT_DIR exists and is empty);
+/// EXIT STATUS: 0 the chain verifies (or var/log/talos/audit exists and is empty);
 /// 3 it does not (damage, tampering, a rewritten or truncated history, the
 /// audit directory missing from an installation); 1 the files could not be
 /// read, or --root / TALOS_ROOT is not a talos installation.

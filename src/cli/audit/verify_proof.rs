@@ -1,4 +1,4 @@
-//! `talos audit verify-proof --proof FILE --root HEX`.
+//! `talos audit verify-proof --proof FILE --root-hash HEX`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -13,13 +13,12 @@ use crate::error::{Context, Error, Result};
 
 /// Check an inclusion proof from `talos audit prove` against a trusted root.
 ///
-/// The root is the tree head kept outside the log (`talos audit root`); here
-/// the global --root takes that hash, 64 hex digits with or without 0x, since
-/// this command reads no installation (--root-hash is the same). The check
-/// follows RFC 9162 §2.1.3.2, and when the proof carries the record line, its
+/// The root hash is the tree head kept outside the log (`talos audit root`),
+/// 64 hex digits with or without 0x. The command reads no installation, so the
+/// global --root (the installation) does not matter here. The check follows RFC 9162 §2.1.3.2, and when the proof carries the record line, its
 /// leaf hash is recomputed too.
 ///
-/// Example: talos audit verify-proof --proof proof-42.json --root 5dc9da79...
+/// Example: talos audit verify-proof --proof proof-42.json --root-hash 5dc9da79...
 ///
 /// EXIT STATUS: 0 the record is in the tree with that root; 3 it is not (a
 /// wrong root, a tampered proof or record); 2 the proof file is not a proof.
@@ -28,7 +27,7 @@ pub struct VerifyProofArgs {
     /// The proof JSON (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub proof: PathBuf,
-    /// The trusted tree root (same as --root HEX)
+    /// The trusted tree root hash, as `talos audit root` prints it
     #[arg(long, value_name = "HEX")]
     pub root_hash: Option<String>,
 }
@@ -44,16 +43,17 @@ struct Outcome {
 }
 
 pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<Exit> {
-    let root_text = match (&args.root_hash, ctx.settings.root.source) {
-        (Some(h), _) => h.clone(),
-        (None, Source::Flag) => ctx.settings.root.value.to_string_lossy().into_owned(),
-        (None, _) => {
-            return Err(Error::usage("the trusted root is missing")
-                .hint("give it with --root HEX (the root printed by `talos audit root`)"));
-        }
+    // --root is the installation everywhere; an older spelling passed the
+    // hash as --root, so a --root that is itself a hash is still taken.
+    let legacy = (ctx.settings.root.source == Source::Flag)
+        .then(|| ctx.settings.root.value.to_string_lossy().into_owned())
+        .filter(|r| parse_hash(r).is_some());
+    let Some(root_text) = args.root_hash.clone().or(legacy) else {
+        return Err(Error::usage("the trusted root hash is missing")
+            .hint("give it with --root-hash HEX (the root printed by `talos audit root`)"));
     };
     let root = parse_hash(&root_text).ok_or_else(|| {
-        Error::usage(format!("--root `{root_text}` is not 64 hex digits")).hint(
+        Error::usage(format!("--root-hash `{root_text}` is not 64 hex digits")).hint(
             "give the root printed by `talos audit root` (size=N:ROOT: the part after the colon)",
         )
     })?;

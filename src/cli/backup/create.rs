@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::install::parse_components;
 use crate::output::{human_bytes, human_duration};
 
-/// Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).
+/// Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).
 ///
 /// The archive holds metadata.json, manifest.json (sha256, size and mode of
 /// every file), config/ (without ssl/), state/, database/talos.db, logs/audit/,
@@ -171,7 +171,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
     };
     doc["repo"] = serde_json::to_value(&uploaded)?;
     ui.render(&doc, |ui| {
-        ui.line(format!(
+        ui.done(format!(
             "backup written: {} ({}, {} files, {})",
             created.path.display(),
             human_bytes(created.size),

@@ -32,14 +32,14 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
     }
 }
 
-/// The files to search: the ones named, or every Tier 2/3 file of LOG_DIR.
+/// The files to search: the ones named, or every Tier 2/3 file of var/log/talos.
 fn files(ctx: &Ctx, named: &[PathBuf]) -> Result<Vec<LogFile>> {
     if !named.is_empty() {
         let mut out = Vec::new();
         for p in named {
             if !p.is_file() {
                 return Err(Error::failed(format!("no such log file: {}", p.display()))
-                    .hint("name an existing file, or leave FILE out to search every Tier 2/3 file of LOG_DIR"));
+                    .hint("name an existing file, or leave FILE out to search every Tier 2/3 file of the log directory"));
             }
             out.push(LogFile::named(p));
         }
@@ -55,15 +55,16 @@ fn files(ctx: &Ctx, named: &[PathBuf]) -> Result<Vec<LogFile>> {
             Ok(files)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::failed(format!(
-            "LOG_DIR {} does not exist",
+            "the log directory {} does not exist",
             dir.display()
         ))
         .hint(
             "point --root at the installation (or set TALOS_ROOT), or name the log files to search",
         )),
-        Err(e) => {
-            Err(Error::failed(format!("cannot list LOG_DIR {}", dir.display())).with_source(e))
-        }
+        Err(e) => Err(
+            Error::failed(format!("cannot list the log directory {}", dir.display()))
+                .with_source(e),
+        ),
     }
 }
 

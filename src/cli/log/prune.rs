@@ -7,21 +7,21 @@ use crate::error::Result;
 use crate::output::human_bytes;
 use crate::repair::prune::{self, PruneReason};
 
-/// Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.
+/// Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.
 ///
 /// Deletes:
 ///   - Tier 2 (orchestrator.log.N[.gz]) and Tier 3 (debug.log.N[.gz])
 ///     rotations beyond each tier's 50 MiB ring: the current file counts
 ///     first, then rotations newest first (.1, .2, ...); the first one that
 ///     would take the tier past 50 MiB and all older ones go;
-///   - temporary files under DATA_DIR (*.tmp, .restore-staging-*, the
-///     contents of DATA_DIR/tmp/) and partial backups (.tmp-backup-*,
+///   - temporary files under var/lib/talos (*.tmp, .restore-staging-*, the
+///     contents of var/lib/talos/tmp/) and partial backups (.tmp-backup-*,
 ///     *.tmp) in the backup directory. Anything modified in the last
 ///     15 minutes is left alone (a backup or restore may be writing it), and
 ///     restore staging is kept while restore.journal shows an unfinished
 ///     restore.
 ///
-/// Never touches the audit log (AUDIT_DIR), the current orchestrator.log and
+/// Never touches the audit log (var/log/talos/audit), the current orchestrator.log and
 /// debug.log, emergency preserves, restore rollbacks or backups.
 ///
 /// Recorded in the audit chain. Asks for confirmation (--yes to skip).

@@ -20,7 +20,7 @@ use crate::timespec::clap_time;
 /// Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations.
 ///
 /// Without FILE, searches every Tier 2 (`orchestrator.log*`) and Tier 3
-/// (`debug.log*`) file of LOG_DIR, compressed rotations included; `audit/`,
+/// (`debug.log*`) file of var/log/talos, compressed rotations included; `audit/`,
 /// `panic.log`, `restore.log` and `block_events.log` only when named as FILE.
 ///
 /// Every filter given must hold. Results come in timestamp order across all
@@ -28,8 +28,9 @@ use crate::timespec::clap_time;
 /// Tier 2 before Tier 3), then the order in the file. Lines without a
 /// timestamp sort first and never match --since/--until.
 ///
-/// --json prints the matching lines exactly as they are in the files, one
-/// per line, and nothing else. Malformed lines (not a JSON object, invalid
+/// --json prints JSON lines, not one document: the matching lines exactly as
+/// they are in the files, one per line, and nothing else (with --count, the
+/// one document `{"count": N}`). "no matching lines" goes to stderr. Malformed lines (not a JSON object, invalid
 /// UTF-8, a half-written last line, a line over 1 MiB) are skipped and
 /// counted on stderr; with --correlation-id, --code or --contains only the
 /// lines containing that text are read, so only those are counted.
@@ -60,7 +61,7 @@ pub struct QueryArgs {
     /// Keep printing new matching lines as the current files grow, across rotations (Ctrl-C to stop)
     #[arg(long, short = 'f')]
     pub follow: bool,
-    /// Search these files instead of LOG_DIR (plain or gzip'd)
+    /// Search these files instead of var/log/talos (plain or gzip'd)
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -151,6 +152,10 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    if shown == 0 && !args.count && !args.follow {
+        // An empty stdout is the answer; stderr says it was not a failure.
+        ui.note("no matching lines");
+    }
     let exit = report_skipped(ui, &summary);
     if !args.follow || args.limit.is_some_and(|l| shown >= l) {
         return Ok(exit);
@@ -260,7 +265,7 @@ pub(crate) fn one_line(s: &str) -> String {
         .collect()
 }
 
-/// The levels of seed 000 §4.1.4. A mistyped level would otherwise match
+/// The levels of docs/format.md. A mistyped level would otherwise match
 /// nothing and look like "no such lines" at 3 AM.
 const LEVELS: [&str; 6] = ["ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"];
 

@@ -17,9 +17,8 @@ use crate::timespec::{clap_time, format_ts};
 
 /// Counts by level, component and error code, errors per hour as a chart, and the slowest operations.
 ///
-/// Reads every Tier 2/3 file of LOG_DIR (or the FILEs given). Each error code
-/// is shown with its meaning and the runbook's response (seed 000 Appendix
-/// B). Errors per hour counts ERROR lines; the chart shows the last 48 hours
+/// Reads every Tier 2/3 file of var/log/talos (or the FILEs given). Each error code
+/// is shown with its meaning and its first response (docs/runbook.md). Errors per hour counts ERROR lines; the chart shows the last 48 hours
 /// that have lines. The slowest operations are by metadata.duration_ms.
 ///
 /// Example: talos log stats --since 24h
@@ -33,7 +32,7 @@ pub struct StatsArgs {
     /// Only lines strictly before this time
     #[arg(long, value_name = "T", value_parser = clap_time)]
     pub until: Option<Timestamp>,
-    /// Read these files instead of LOG_DIR
+    /// Read these files instead of var/log/talos
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

@@ -31,7 +31,7 @@ pub struct TraceArgs {
     /// The correlation id of the request
     #[arg(value_name = "ID")]
     pub id: String,
-    /// Search these files instead of LOG_DIR
+    /// Search these files instead of var/log/talos
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

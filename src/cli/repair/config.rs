@@ -6,10 +6,10 @@ use crate::cli::{Ctx, Exit};
 use crate::error::{Error, Result};
 use crate::repair::config as repair_config;
 
-/// Put back the newest config.yaml.backup* that validates (seed 000 F-006).
+/// Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).
 ///
 /// When config.yaml is missing or does not validate (YAML, top-level keys
-/// version, orchestrator and logging), the newest CONFIG_DIR/config.yaml.backup*
+/// version, orchestrator and logging), the newest etc/talos/config.yaml.backup*
 /// (by modification time) that does validate is written in its place with
 /// mode 0600, atomically. The broken file is kept beside it as
 /// config.yaml.broken-<UTC timestamp>. When no local backup validates, the

@@ -17,7 +17,7 @@ use crate::repair::{self, jsonl};
 /// atomically, with the same mode, by its parseable lines only. Blank lines
 /// are dropped too. A file with nothing to drop is left untouched.
 ///
-/// Never on the audit log (AUDIT_DIR): a damaged audit record is evidence;
+/// Never on the audit log (var/log/talos/audit): a damaged audit record is evidence;
 /// `talos audit verify-chain` reports it. The current orchestrator.log and
 /// debug.log are refused while the daemon runs (it holds them open and would
 /// go on writing into the replaced file); rotations are fine.

@@ -1,5 +1,6 @@
-//! Contract conformance checks added by the review: each test pins one
-//! clause of CONTRACT.md that the product did not follow before.
+//! Interface rules of docs/format.md that the product once broke: one JSON
+//! document with --json, the online/offline path, NO_COLOR, SIGTERM, the
+//! secret token, preserve names, config checks; each test pins one.
 
 mod common;
 
@@ -25,7 +26,7 @@ fn one_json_doc(stdout: &[u8]) -> Value {
     first
 }
 
-/// CONTRACT §6 (one JSON document with --json) and §5 (usage error, exit 2):
+/// docs/format.md (one JSON document with --json) and §5 (usage error, exit 2):
 /// a command line that does not parse still prints an error document.
 #[test]
 fn usage_error_with_json_prints_one_error_document() {
@@ -57,7 +58,7 @@ fn usage_error_with_json_prints_one_error_document() {
 
 fn panic_json(root: &Path, extra: &[&str]) -> Value {
     let out = talos_at(root)
-        .args(["panic", "--reason", "contract review", "--yes", "--json"])
+        .args(["panic", "--reason", "interface rules", "--yes", "--json"])
         .args(extra)
         .timeout(Duration::from_secs(60))
         .output()
@@ -71,7 +72,7 @@ fn panic_json(root: &Path, extra: &[&str]) -> Value {
     one_json_doc(&out.stdout)
 }
 
-/// CONTRACT §6: a command that can act on the daemon says which path it
+/// docs/format.md: a command that can act on the daemon says which path it
 /// took, `online` (API) or `offline` (files, signals).
 #[test]
 fn panic_says_which_path_it_took() {
@@ -120,7 +121,7 @@ fn on_tty(args: &str, no_color: bool) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// CONTRACT §6: colour and progress bars never appear with NO_COLOR set,
+/// docs/format.md: colour and progress bars never appear with NO_COLOR set,
 /// even on a terminal.
 #[test]
 fn no_progress_bar_with_no_color_on_a_terminal() {
@@ -160,7 +161,7 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// CONTRACT §2: on SIGTERM the daemon saves state and exits within 15 s;
+/// docs/format.md: on SIGTERM the daemon saves state and exits within 15 s;
 /// its state (STATE_DIR/orchestrator.json) says it stopped, other keys kept.
 #[test]
 fn sim_saves_its_state_on_sigterm() {
@@ -192,7 +193,7 @@ fn tar_names(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// CONTRACT §2 (the token is never printed or logged) and §3 (emergency
+/// docs/format.md (the token is never printed or logged) and §3 (emergency
 /// preserve: config/, state/, logs/, task_queue.json, metadata.json): the
 /// preserve the daemon writes on a panic holds no secrets.
 #[test]
@@ -222,7 +223,7 @@ fn sim_preserve_holds_no_admin_token() {
     );
 }
 
-/// CONTRACT §3: a preserve is `emergency_YYYYMMDD_HHMMSS.tar.gz`, and the
+/// docs/format.md: a preserve is `emergency_YYYYMMDD_HHMMSS.tar.gz`, and the
 /// oldest go first. When the name of this second is taken, or a newer
 /// preserve exists (clock set back), the daemon still uses that format and
 /// its preserve sorts last (so pruning never deletes it first).
@@ -256,7 +257,7 @@ fn sim_preserve_name_keeps_the_format_and_sorts_last() {
     assert_eq!(written.file_name().unwrap().to_str().unwrap(), names[1]);
 }
 
-/// CONTRACT §5/§6: a failure names what failed (the archive's path), exit 1,
+/// docs/format.md/§6: a failure names what failed (the archive's path), exit 1,
 /// one error document with --json.
 #[test]
 fn recover_names_a_missing_archive() {
@@ -276,7 +277,7 @@ fn recover_names_a_missing_archive() {
 
 /// The recovery token the daemon returns stays in the 0600
 /// emergency_state.json: `status` and `recover` do not print it (like the
-/// admin token, CONTRACT §2; panic keeps it out of panic.log).
+/// admin token, docs/format.md; panic keeps it out of panic.log).
 #[test]
 fn status_and_recover_do_not_print_the_recovery_token() {
     let dir = tempfile::tempdir().unwrap();
@@ -314,7 +315,7 @@ fn status_and_recover_do_not_print_the_recovery_token() {
     }
 }
 
-/// CONTRACT §1 (recognised settings) and §7 (`config validate` checks
+/// docs/format.md (recognised settings) and §7 (`config validate` checks
 /// config.yaml): a recognised setting that cannot be used is a finding
 /// (exit 3), not silently ignored or left to break every daemon command.
 #[test]
@@ -366,7 +367,7 @@ fn config_validate_checks_the_recognised_settings() {
         .code(0);
 }
 
-/// CONTRACT §5: a bad number is a usage error (exit 2, one JSON document
+/// docs/format.md: a bad number is a usage error (exit 2, one JSON document
 /// with --json), never a crash (Rust panics exit 101).
 #[test]
 fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
@@ -398,7 +399,7 @@ fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
         .code(0);
 }
 
-/// CONTRACT §7 status ("daemon up or down (and why) ... pending recovery"):
+/// docs/format.md status ("daemon up or down (and why) ... pending recovery"):
 /// a SIGNAL_PANIC left in DATA_DIR stops the daemon at its next check
 /// (§2), so status names it, with what to do.
 #[test]

@@ -1,4 +1,4 @@
-//! Fixes for the contract review (/work/review-findings.md): each test here
+//! Regression tests for interface bugs found in review: each test here
 //! failed before its fix.
 
 mod common;
@@ -38,7 +38,7 @@ fn sha(bytes: &[u8]) -> String {
 // F-8: the manifest lists every regular file except itself, metadata.json
 // included.
 #[test]
-fn f8_backup_manifest_lists_metadata_json() {
+fn backup_manifest_lists_metadata_json() {
     let (dir, _layout) = sample(0);
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
@@ -94,7 +94,7 @@ fn state_archive_listing_metadata(listed: &[u8]) -> Vec<u8> {
 }
 
 #[test]
-fn f8_an_archive_listing_metadata_json_verifies_and_restores() {
+fn an_archive_listing_metadata_json_verifies_and_restores() {
     let (dir, layout) = sample(0);
     let work = tempfile::tempdir().unwrap();
     let good = work.path().join("listed.tar.gz");
@@ -137,7 +137,7 @@ fn f8_an_archive_listing_metadata_json_verifies_and_restores() {
 
 // F-4: every backup carries the audit head, partial ones without `logs` too.
 #[test]
-fn f4_a_partial_backup_without_logs_records_the_audit_head() {
+fn a_partial_backup_without_logs_records_the_audit_head() {
     let (dir, layout) = sample(0);
     let out = tempfile::tempdir().unwrap();
     let head = talos::audit::head(&layout.audit_dir).unwrap().unwrap();
@@ -178,7 +178,7 @@ fn f4_a_partial_backup_without_logs_records_the_audit_head() {
 
 // F-5: the rollback of a full restore holds all six components: "full".
 #[test]
-fn f5_the_rollback_of_a_full_restore_is_a_full_backup() {
+fn the_rollback_of_a_full_restore_is_a_full_backup() {
     let (dir, layout) = sample(0);
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
@@ -237,7 +237,7 @@ impl Drop for FakeDaemon {
 
 // F-3: restore says which path it took and what it did to the daemon.
 #[test]
-fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
+fn restore_reports_the_offline_path_and_the_daemon_it_stopped() {
     let (dir, layout) = sample(0);
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
@@ -286,7 +286,7 @@ fn f3_restore_reports_the_offline_path_and_the_daemon_it_stopped() {
 
 // F-10: a directory that does not exist is an error, not "no backups".
 #[test]
-fn f10_backup_list_of_a_missing_directory_exits_1() {
+fn backup_list_of_a_missing_directory_exits_1() {
     let (dir, _layout) = sample(0);
     let missing = dir.path().join("no/such/dir");
     talos_at(dir.path())
@@ -315,7 +315,7 @@ fn f10_backup_list_of_a_missing_directory_exits_1() {
 
 // F-9: a deleted audit directory is not an empty chain.
 #[test]
-fn f9_verify_chain_with_the_audit_directory_missing() {
+fn verify_chain_with_the_audit_directory_missing() {
     let (dir, layout) = sample(0);
     std::fs::remove_dir_all(&layout.audit_dir).unwrap();
     let o = talos_at(dir.path())
@@ -378,7 +378,7 @@ fn f9_verify_chain_with_the_audit_directory_missing() {
 
 // F-2: completions --json prints one JSON document.
 #[test]
-fn f2_completions_json_is_one_document() {
+fn completions_json_is_one_document() {
     let o = common::talos()
         .args(["completions", "bash", "--json"])
         .output()
@@ -400,7 +400,7 @@ fn f2_completions_json_is_one_document() {
 // F-6: every command of the backup/audit areas that can exit non-zero says
 // when in its long help.
 #[test]
-fn f6_long_help_has_an_exit_status_paragraph() {
+fn long_help_has_an_exit_status_paragraph() {
     let commands: [&[&str]; 13] = [
         &["backup", "create"],
         &["backup", "list"],
