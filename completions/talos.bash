@@ -142,6 +142,12 @@ _talos() {
             talos__subcmd__backup__subcmd__help,verify)
                 cmd="talos__subcmd__backup__subcmd__help__subcmd__verify"
                 ;;
+            talos__subcmd__breaker,disable)
+                cmd="talos__subcmd__breaker__subcmd__disable"
+                ;;
+            talos__subcmd__breaker,force-open)
+                cmd="talos__subcmd__breaker__subcmd__force__subcmd__open"
+                ;;
             talos__subcmd__breaker,help)
                 cmd="talos__subcmd__breaker__subcmd__help"
                 ;;
@@ -150,6 +156,12 @@ _talos() {
                 ;;
             talos__subcmd__breaker,reset)
                 cmd="talos__subcmd__breaker__subcmd__reset"
+                ;;
+            talos__subcmd__breaker__subcmd__help,disable)
+                cmd="talos__subcmd__breaker__subcmd__help__subcmd__disable"
+                ;;
+            talos__subcmd__breaker__subcmd__help,force-open)
+                cmd="talos__subcmd__breaker__subcmd__help__subcmd__force__subcmd__open"
                 ;;
             talos__subcmd__breaker__subcmd__help,help)
                 cmd="talos__subcmd__breaker__subcmd__help__subcmd__help"
@@ -282,6 +294,12 @@ _talos() {
                 ;;
             talos__subcmd__help__subcmd__backup,verify)
                 cmd="talos__subcmd__help__subcmd__backup__subcmd__verify"
+                ;;
+            talos__subcmd__help__subcmd__breaker,disable)
+                cmd="talos__subcmd__help__subcmd__breaker__subcmd__disable"
+                ;;
+            talos__subcmd__help__subcmd__breaker,force-open)
+                cmd="talos__subcmd__help__subcmd__breaker__subcmd__force__subcmd__open"
                 ;;
             talos__subcmd__help__subcmd__breaker,list)
                 cmd="talos__subcmd__help__subcmd__breaker__subcmd__list"
@@ -690,7 +708,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +719,10 @@ _talos() {
                     return 0
                     ;;
                 --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -846,7 +868,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__backup__subcmd__create)
-            opts="-y -q -v -h -V --output-dir --keep --partial --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --output-dir --keep --partial --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +883,10 @@ _talos() {
                     return 0
                     ;;
                 --partial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1022,7 +1048,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__breaker)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version list reset help"
+            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version list reset force-open disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,9 +1077,105 @@ _talos() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talos__subcmd__breaker__subcmd__help)
-            opts="list reset help"
+        talos__subcmd__breaker__subcmd__disable)
+            opts="-y -q -v -h -V --reason --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__force__subcmd__open)
+            opts="-y -q -v -h -V --reason --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help)
+            opts="list reset force-open disable help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help__subcmd__force__subcmd__open)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1490,12 +1612,16 @@ _talos() {
             return 0
             ;;
         talos__subcmd__doctor)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1520,7 +1646,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__drill)
-            opts="-y -q -v -h -V --backup --junit --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --backup --junit --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,6 +1657,10 @@ _talos() {
                     return 0
                     ;;
                 --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1558,13 +1688,17 @@ _talos() {
             return 0
             ;;
         talos__subcmd__health)
-            opts="-y -q -v -h -V --watch --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --watch --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1760,8 +1894,36 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__breaker)
-            opts="list reset"
+            opts="list reset force-open disable"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__breaker__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__breaker__subcmd__force__subcmd__open)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3042,7 +3204,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3053,6 +3215,10 @@ _talos() {
                     return 0
                     ;;
                 --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

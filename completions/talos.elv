@@ -77,6 +77,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;health'= {
             cand --watch 'Check again every SECS seconds until interrupted (with --json, one JSON document per line per round)'
+            cand --metrics-file 'Write Prometheus metrics here (talos_health_status), for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_health.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -179,6 +180,8 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --version 'Print version'
             cand list 'List the circuit breakers: state, failure count, when they opened'
             cand reset 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+            cand force-open 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+            cand disable 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;breaker;list'= {
@@ -221,14 +224,60 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'talos;breaker;force-open'= {
+            cand --reason 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'talos;breaker;disable'= {
+            cand --reason 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)'
+            cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
+            cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
+            cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
+            cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
+            cand --offline 'Only work on the files; never call the API'
+            cand -y 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand --yes 'Answer yes to every confirmation (for scripts, cron and CI)'
+            cand -q 'Less on stderr: only warnings and errors'
+            cand --quiet 'Less on stderr: only warnings and errors'
+            cand -v 'More detail on stderr'
+            cand --verbose 'More detail on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'talos;breaker;help'= {
             cand list 'List the circuit breakers: state, failure count, when they opened'
             cand reset 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+            cand force-open 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+            cand disable 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'talos;breaker;help;list'= {
         }
         &'talos;breaker;help;reset'= {
+        }
+        &'talos;breaker;help;force-open'= {
+        }
+        &'talos;breaker;help;disable'= {
         }
         &'talos;breaker;help;help'= {
         }
@@ -259,6 +308,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --output-dir 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]'
             cand --keep 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]'
             cand --partial 'Back up only these components: comma list of config,state,database,logs,custom,ssl'
+            cand --metrics-file 'Write Prometheus metrics here, for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_backup.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -386,6 +436,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;audit;verify-chain'= {
             cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
             cand --checkpoint 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable'
+            cand --metrics-file 'Write Prometheus metrics here, for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -540,6 +591,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;verify-chain'= {
             cand --anchor 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable'
             cand --checkpoint 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today''s log extends it, i.e. the tree over its first N records still has that root; repeatable'
+            cand --metrics-file 'Write Prometheus metrics here, for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -563,6 +615,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;drill'= {
             cand --backup 'Drill this archive instead of taking a new backup'
             cand --junit 'Write a JUnit XML report here (for CI)'
+            cand --metrics-file 'Write Prometheus metrics here, for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_drill.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -768,6 +821,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;incident;help;help'= {
         }
         &'talos;doctor'= {
+            cand --metrics-file 'Write Prometheus metrics here (talos_doctor_findings by severity), for node_exporter''s textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]'
             cand --root 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]'
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
@@ -1108,10 +1162,16 @@ set edit:completion:arg-completer[talos] = {|@words|
         &'talos;help;breaker'= {
             cand list 'List the circuit breakers: state, failure count, when they opened'
             cand reset 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+            cand force-open 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+            cand disable 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
         }
         &'talos;help;breaker;list'= {
         }
         &'talos;help;breaker;reset'= {
+        }
+        &'talos;help;breaker;force-open'= {
+        }
+        &'talos;help;breaker;disable'= {
         }
         &'talos;help;backup'= {
             cand create 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'

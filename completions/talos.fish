@@ -69,6 +69,7 @@ complete -c talos -n "__fish_talos_using_subcommand status" -s v -l verbose -d '
 complete -c talos -n "__fish_talos_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand status" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand health" -l watch -d 'Check again every SECS seconds until interrupted (with --json, one JSON document per line per round)' -r
+complete -c talos -n "__fish_talos_using_subcommand health" -l metrics-file -d 'Write Prometheus metrics here (talos_health_status), for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_health.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand health" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -124,21 +125,23 @@ complete -c talos -n "__fish_talos_using_subcommand restart" -s q -l quiet -d 'L
 complete -c talos -n "__fish_talos_using_subcommand restart" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l json -d 'Print one JSON document on stdout and nothing else there'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l offline -d 'Only work on the files; never call the API'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s h -l help -d 'Print help'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -165,8 +168,36 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l reason -d 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l reason -d 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
@@ -187,6 +218,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l output-dir -d 'Directory to write into [default: backup.dir from config.yaml, else var/backups/talos]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l keep -d 'After a successful backup, delete all but the newest N backups in that directory [default: backup.keep]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l partial -d 'Back up only these components: comma list of config,state,database,logs,custom,ssl' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_backup.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -269,6 +301,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l checkpoint -d 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today\'s log extends it, i.e. the tree over its first N records still has that root; repeatable' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -365,6 +398,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l checkpoint -d 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today\'s log extends it, i.e. the tree over its first N records still has that root; repeatable' -r -F
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -381,6 +415,7 @@ complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s h -l help -
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l backup -d 'Drill this archive instead of taking a new backup' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l junit -d 'Write a JUnit XML report here (for CI)' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_drill.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand drill" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -511,6 +546,7 @@ complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "report" -d 'A postmortem draft from the evidence on disk (works with the daemon dead).'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l metrics-file -d 'Write Prometheus metrics here (talos_doctor_findings by severity), for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
@@ -719,6 +755,8 @@ complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check a backup archive completely without writing anything.'

@@ -87,6 +87,10 @@ pub struct Settings {
     pub process_match: Setting<String>,
     pub backup_dir: Setting<PathBuf>,
     pub backup_keep: Setting<Option<usize>>,
+    /// `metrics.textfile_dir`: node_exporter's textfile directory, where
+    /// `backup create`, `drill`, `audit verify-chain`, `health` and `doctor`
+    /// write `talos_<command>.prom`.
+    pub metrics_textfile_dir: Setting<Option<PathBuf>>,
     pub token: Setting<Option<Token>>,
     pub timeout: Setting<Duration>,
     /// Why config.yaml could not be used, when it could not.
@@ -204,6 +208,11 @@ impl Settings {
             None => Setting::new(None, Source::Default),
         };
 
+        let metrics_textfile_dir = match from_file("metrics.textfile_dir") {
+            Some(d) => Setting::new(Some(layout.rooted(Path::new(&d))), Source::ConfigFile),
+            None => Setting::new(None, Source::Default),
+        };
+
         let token = if let Some(t) = env.var("TALOS_TOKEN") {
             Setting::new(Some(Token(t.trim().to_string())), Source::Env)
         } else {
@@ -235,6 +244,7 @@ impl Settings {
             process_match,
             backup_dir,
             backup_keep,
+            metrics_textfile_dir,
             token,
             timeout,
             config_problem,

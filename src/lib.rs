@@ -18,6 +18,7 @@ pub mod incident;
 pub mod install;
 pub mod logfiles;
 pub mod logs;
+pub mod metrics;
 pub mod output;
 pub mod process;
 pub mod repair;
