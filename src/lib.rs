@@ -20,6 +20,7 @@ pub mod logfiles;
 pub mod logs;
 pub mod metrics;
 pub mod output;
+pub mod pidfd;
 pub mod process;
 pub mod repair;
 pub mod sandbox;
