@@ -99,6 +99,20 @@ impl PidFd {
     }
 }
 
+/// Opens the pidfd of a process just verified, then checks that the PID
+/// still has the verified start time (`started_at` reads it), so the
+/// descriptor refers to the verified process and not to a successor. None
+/// when the kernel has no pidfd or the process is already gone; the caller
+/// then falls back to `kill` behind its own checks.
+pub fn open_verified(
+    pid: u32,
+    started_at: u64,
+    start_time_of: impl Fn(u32) -> Option<u64>,
+) -> Option<std::sync::Arc<PidFd>> {
+    let fd = PidFd::open(pid).ok()?;
+    (start_time_of(pid) == Some(started_at)).then(|| std::sync::Arc::new(fd))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
