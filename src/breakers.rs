@@ -20,6 +20,9 @@ pub struct Breaker {
     pub failure_count: Option<u64>,
     pub opened_at: Option<String>,
     pub last_failure: Option<String>,
+    /// Who forced the state (`forced_open` or `disabled`), when and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forced: Option<Forced>,
     /// Every key of the breaker as stored.
     pub raw: Value,
 }
@@ -42,13 +45,118 @@ impl Breaker {
                 .get("last_failure")
                 .and_then(Value::as_str)
                 .map(str::to_string),
+            forced: Forced::from_value(v),
             raw: v.clone(),
         }
     }
 
+    /// Calls are rejected (or only probed): every state but `closed` and
+    /// `disabled` (which lets every call through).
     pub fn is_open(&self) -> bool {
-        self.state != "closed"
+        self.state != "closed" && self.state != Force::Disabled.as_str()
     }
+
+    /// Forced open or disabled by an operator: it stays so until
+    /// `talos breaker reset`.
+    pub fn is_forced(&self) -> bool {
+        Force::from_state(&self.state).is_some()
+    }
+}
+
+/// The two manual states of resilience4j: FORCED_OPEN rejects every call,
+/// DISABLED lets every call through; neither changes on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Force {
+    ForcedOpen,
+    Disabled,
+}
+
+impl Force {
+    /// The `state` value in the file and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Force::ForcedOpen => "forced_open",
+            Force::Disabled => "disabled",
+        }
+    }
+
+    /// The last segment of the admin API path:
+    /// `POST /admin/circuit-breakers/<name>/{force-open,disable}`.
+    pub fn api_action(self) -> &'static str {
+        match self {
+            Force::ForcedOpen => "force-open",
+            Force::Disabled => "disable",
+        }
+    }
+
+    pub fn from_state(state: &str) -> Option<Force> {
+        [Force::ForcedOpen, Force::Disabled]
+            .into_iter()
+            .find(|f| f.as_str() == state)
+    }
+
+    pub fn from_api_action(action: &str) -> Option<Force> {
+        [Force::ForcedOpen, Force::Disabled]
+            .into_iter()
+            .find(|f| f.api_action() == action)
+    }
+}
+
+/// Who forced a breaker's state, when and why (`forced_by`, `forced_at`,
+/// `forced_reason` beside `state` in the file and the API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Forced {
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl Forced {
+    fn from_value(v: &Value) -> Option<Forced> {
+        let state = v.get("state").and_then(Value::as_str)?;
+        Force::from_state(state)?;
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        Some(Forced {
+            by: s("forced_by"),
+            at: s("forced_at"),
+            reason: s("forced_reason"),
+        })
+    }
+
+    /// `by operator:alice at 2024-... : reason`, for one line of a screen.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if let Some(by) = &self.by {
+            out.push_str(&format!("by {by} "));
+        }
+        if let Some(at) = &self.at {
+            out.push_str(&format!("at {at} "));
+        }
+        match &self.reason {
+            Some(r) => out.push_str(&format!("(reason: {r})")),
+            None => out.push_str("(no reason recorded)"),
+        }
+        out
+    }
+}
+
+/// The keys a forced state adds; a reset removes them with the state.
+const FORCED_KEYS: [&str; 3] = ["forced_by", "forced_at", "forced_reason"];
+
+/// Forces one breaker object into `force`: `state` and the three `forced_*`
+/// keys change, every other key is kept.
+pub fn force_value(
+    breaker: &mut Map<String, Value>,
+    force: Force,
+    by: &str,
+    at: &str,
+    reason: &str,
+) {
+    breaker.insert("state".into(), json!(force.as_str()));
+    breaker.insert("forced_by".into(), json!(by));
+    breaker.insert("forced_at".into(), json!(at));
+    breaker.insert("forced_reason".into(), json!(reason));
 }
 
 /// Turns a `{"name": {...}}` map (the API's `/metrics/circuit_breakers`, or the
@@ -64,10 +172,14 @@ pub fn list_from_map(map: &Map<String, Value>) -> Vec<Breaker> {
 }
 
 /// Applies the reset of docs/format.md to one breaker object.
+/// A forced state's `forced_*` keys go with it (they describe that state).
 pub fn reset_value(breaker: &mut Map<String, Value>) {
     breaker.insert("state".into(), json!("closed"));
     breaker.insert("failure_count".into(), json!(0));
     breaker.insert("opened_at".into(), Value::Null);
+    for k in FORCED_KEYS {
+        breaker.remove(k);
+    }
 }
 
 /// The whole file, as read.
@@ -143,6 +255,30 @@ impl BreakerFile {
             return Err(unknown_breaker(name, &known));
         };
         reset_value(b);
+        Ok(())
+    }
+
+    /// Forces one breaker in memory (see `force_value`); an unknown name is a
+    /// usage error that lists the known ones.
+    pub fn force(
+        &mut self,
+        name: &str,
+        force: Force,
+        by: &str,
+        at: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let known = self.names();
+        let Some(b) = self
+            .doc
+            .get_mut("breakers")
+            .and_then(Value::as_object_mut)
+            .and_then(|m| m.get_mut(name))
+            .and_then(Value::as_object_mut)
+        else {
+            return Err(unknown_breaker(name, &known));
+        };
+        force_value(b, force, by, at, reason);
         Ok(())
     }
 

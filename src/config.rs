@@ -182,6 +182,10 @@ pub struct Settings {
     pub backup_repo: Setting<Option<String>>,
     /// age recipients every backup is encrypted to (`backup.encrypt_to`).
     pub backup_encrypt_to: Setting<Vec<String>>,
+    /// `metrics.textfile_dir`: node_exporter's textfile directory, where
+    /// `backup create`, `drill`, `audit verify-chain`, `health` and `doctor`
+    /// write `talos_<command>.prom`.
+    pub metrics_textfile_dir: Setting<Option<PathBuf>>,
     pub token: Setting<Option<Token>>,
     pub timeout: Setting<Duration>,
     /// Why config.yaml could not be used, when it could not.
@@ -405,6 +409,10 @@ impl Settings {
         } else {
             Setting::new(encrypt_to, Source::ConfigFile)
         };
+        let metrics_textfile_dir = match from_file("metrics.textfile_dir") {
+            Some(d) => Setting::new(Some(layout.rooted(Path::new(&d))), Source::ConfigFile),
+            None => Setting::new(None, Source::Default),
+        };
 
         let token = if let Some(t) = env.var("TALOS_TOKEN") {
             Setting::new(Some(Token(t.trim().to_string())), Source::Env)
@@ -440,6 +448,7 @@ impl Settings {
             backup_keep,
             backup_repo,
             backup_encrypt_to,
+            metrics_textfile_dir,
             token,
             timeout,
             config_problem,

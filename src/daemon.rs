@@ -454,11 +454,7 @@ impl Client {
     /// `POST /admin/circuit-breakers/<name>/reset`; kind `NotFound` for an
     /// unknown name.
     pub fn reset_breaker(&self, name: &str) -> Result<Value, ApiError> {
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
-        {
+        if !valid_breaker_name(name) {
             return Err(ApiError::new(
                 ApiErrorKind::NotFound,
                 format!("`{name}` is not a breaker name"),
@@ -466,6 +462,31 @@ impl Client {
         }
         let path = format!("/admin/circuit-breakers/{name}/reset");
         let (status, body, _) = self.request("POST", &path, true, None)?;
+        if status == 200 {
+            Ok(body)
+        } else {
+            Err(self.unexpected(&format!("POST {path}"), status, body))
+        }
+    }
+
+    /// `POST /admin/circuit-breakers/<name>/{force-open,disable}` with body
+    /// `{"reason", "actor"}`; kind `NotFound` for an unknown name.
+    pub fn force_breaker(
+        &self,
+        name: &str,
+        force: crate::breakers::Force,
+        reason: &str,
+        actor: &str,
+    ) -> Result<Value, ApiError> {
+        if !valid_breaker_name(name) {
+            return Err(ApiError::new(
+                ApiErrorKind::NotFound,
+                format!("`{name}` is not a breaker name"),
+            ));
+        }
+        let path = format!("/admin/circuit-breakers/{name}/{}", force.api_action());
+        let body = serde_json::json!({"reason": reason, "actor": actor});
+        let (status, body, _) = self.request("POST", &path, true, Some(&body))?;
         if status == 200 {
             Ok(body)
         } else {
@@ -720,6 +741,14 @@ impl Liveness {
         }
         err
     }
+}
+
+/// A name that can go into an admin API path as it is.
+fn valid_breaker_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
 }
 
 #[cfg(test)]

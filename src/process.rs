@@ -98,6 +98,9 @@ impl PidStatus {
                 pid_file: path.clone(),
                 process_match: None,
                 started_at: process.started_at,
+                pidfd: crate::pidfd::open_verified(process.pid, process.started_at, |pid| {
+                    proc_info(pid).map(|p| p.started_at)
+                }),
             }),
             _ => None,
         }
@@ -273,6 +276,9 @@ pub struct VerifiedPid {
     pid_file: PathBuf,
     process_match: Option<String>,
     started_at: u64,
+    /// A pidfd opened at verification (None where the kernel has none):
+    /// signals and the wait for exit go through it (src/pidfd.rs).
+    pidfd: Option<std::sync::Arc<crate::pidfd::PidFd>>,
 }
 
 impl VerifiedPid {
@@ -286,8 +292,17 @@ impl VerifiedPid {
         self
     }
 
+    /// Whether signals go through a pidfd (false: plain `kill`, the kernel
+    /// has no pidfd).
+    pub fn via_pidfd(&self) -> bool {
+        self.pidfd.is_some()
+    }
+
     /// True while the same process (same PID and start time) is alive.
     pub fn is_alive(&self) -> bool {
+        if let Some(fd) = &self.pidfd {
+            return !fd.has_exited();
+        }
         proc_info(self.pid).is_some_and(|p| p.started_at == self.started_at)
     }
 
@@ -314,6 +329,15 @@ impl VerifiedPid {
                 self.pid, info.cmdline
             )));
         }
+        if let Some(fd) = &self.pidfd {
+            return match fd.send_signal(sig) {
+                Ok(sent) => Ok(sent),
+                Err(e) => Err(
+                    Error::failed(format!("cannot send {sig} to PID {}: {e}", self.pid))
+                        .hint("run as the daemon's user or root"),
+                ),
+            };
+        }
         match nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid as i32), sig) {
             Ok(()) => Ok(true),
             Err(nix::errno::Errno::ESRCH) => Ok(false),
@@ -326,6 +350,9 @@ impl VerifiedPid {
 
     /// Waits up to `timeout` for the process to exit; true if it did.
     pub fn wait_exit(&self, timeout: Duration) -> bool {
+        if let Some(fd) = &self.pidfd {
+            return fd.wait_exit(timeout);
+        }
         let deadline = Instant::now() + timeout;
         loop {
             if !self.is_alive() {

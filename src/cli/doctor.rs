@@ -34,10 +34,24 @@ use crate::error::Result;
 /// unsafe modes).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
-pub struct DoctorArgs {}
+pub struct DoctorArgs {
+    /// Write Prometheus metrics here (talos_doctor_findings by severity), for
+    /// node_exporter's textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<std::path::PathBuf>,
+}
 
-pub fn run(ctx: &Ctx, _args: DoctorArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
     let report = doctor::run(&ctx.layout, &ctx.settings);
+    if let Some(path) = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "doctor") {
+        let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count() as u64;
+        let m = crate::metrics::doctor(&[
+            ("fail", count(Severity::Fail)),
+            ("warn", count(Severity::Warn)),
+            ("info", count(Severity::Info)),
+        ]);
+        crate::cli::write_metrics(ctx, Some(&path), &m);
+    }
     ctx.ui.render(&report, |ui| {
         ui.line(format!("talos doctor: {}", report.root.display()))?;
         for f in report.problems() {

@@ -49,6 +49,10 @@ pub struct DrillArgs {
     /// Write a JUnit XML report here (for CI)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write Prometheus metrics here, for node_exporter's textfile collector
+    /// [default: metrics.textfile_dir/talos_drill.prom when configured]
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
@@ -146,6 +150,9 @@ pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
             ));
         }
     }
+    let m = crate::metrics::drill(d.ok, d.rto_ms as f64 / 1000.0);
+    let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "drill");
+    crate::cli::write_metrics(ctx, target.as_deref(), &m);
     if let Some(path) = &args.junit {
         crate::fsutil::write_atomic(path, drill::junit(&d).as_bytes(), 0o644)?;
     }

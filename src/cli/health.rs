@@ -33,6 +33,10 @@ pub struct HealthArgs {
     /// JSON document per line per round)
     #[arg(long, value_name = "SECS")]
     pub watch: Option<f64>,
+    /// Write Prometheus metrics here (talos_health_status), for node_exporter's
+    /// textfile collector [default: metrics.textfile_dir/talos_health.prom when configured]
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<std::path::PathBuf>,
 }
 
 /// One health report, through the path the mode allows.
@@ -45,8 +49,12 @@ pub fn check(ctx: &Ctx) -> Result<Report> {
 }
 
 pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
+    let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "health");
     let Some(secs) = args.watch else {
-        let report = check(ctx)?;
+        let report = check(ctx);
+        let status = report.as_ref().map(|r| r.status.exit_code()).unwrap_or(3);
+        crate::cli::write_metrics(ctx, target.as_deref(), &crate::metrics::health(status));
+        let report = report?;
         ctx.ui.render(&report, |ui| render(ui, &report))?;
         return Ok(Exit(report.status.exit_code()));
     };
@@ -58,6 +66,8 @@ pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
     loop {
         match check(ctx) {
             Ok(report) => {
+                let m = crate::metrics::health(report.status.exit_code());
+                crate::cli::write_metrics(ctx, target.as_deref(), &m);
                 if ctx.ui.json {
                     ctx.ui.line(serde_json::to_string(&report)?)?;
                 } else {

@@ -227,6 +227,32 @@ impl Ctx {
     }
 }
 
+/// Where a command writes its Prometheus metrics: `--metrics-file PATH`, else
+/// `metrics.textfile_dir/talos_<name>.prom` from config.yaml, else nowhere.
+pub fn metrics_path(
+    ctx: &Ctx,
+    flag: Option<&std::path::Path>,
+    name: &str,
+) -> Option<std::path::PathBuf> {
+    flag.map(std::path::Path::to_path_buf).or_else(|| {
+        ctx.settings
+            .metrics_textfile_dir
+            .value
+            .as_ref()
+            .map(|d| d.join(format!("talos_{name}.prom")))
+    })
+}
+
+/// Writes a command's metrics; a failure is a warning, never the command's
+/// own result.
+pub fn write_metrics(ctx: &Ctx, path: Option<&std::path::Path>, m: &crate::metrics::Metrics) {
+    if let Some(p) = path
+        && let Err(e) = m.write(p)
+    {
+        ctx.ui.warn(e.message);
+    }
+}
+
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
     match command {
         Command::Audit(c) => audit::run(ctx, c),

@@ -391,7 +391,22 @@ fn problems(
             "`talos doctor`".into(),
         );
     }
-    for b in breakers.list.iter().filter(|b| b.is_open()) {
+    for b in breakers.list.iter().filter(|b| b.is_forced()) {
+        let how = b.forced.as_ref().map(|f| f.describe()).unwrap_or_default();
+        push(
+            Severity::Warning,
+            format!("circuit breaker {} is {} {how}", b.name, b.state),
+            format!(
+                "it stays so until someone resets it: `talos breaker reset {}` once the reason is gone",
+                b.name
+            ),
+        );
+    }
+    for b in breakers
+        .list
+        .iter()
+        .filter(|b| b.is_open() && !b.is_forced())
+    {
         let since = b
             .opened_at
             .as_deref()

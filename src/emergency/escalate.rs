@@ -448,9 +448,14 @@ pub fn run(
                                 waiting: Some(wait),
                             });
                             log.info(&format!(
-                                "rung {}: sending {sig} to verified PID {}",
+                                "rung {}: sending {sig} to verified PID {} {}",
                                 rung.number(),
-                                p.pid()
+                                p.pid(),
+                                if p.via_pidfd() {
+                                    "through a pidfd"
+                                } else {
+                                    "with kill(2): this kernel has no pidfd"
+                                }
                             ));
                             match p.signal(sig) {
                                 Ok(false) => report(

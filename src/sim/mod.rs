@@ -587,7 +587,9 @@ impl Sim {
                 .unwrap_or("closed")
                 .to_string()
         };
-        if state == "open" {
+        // A breaker forced open rejects like an open one; a disabled one lets
+        // every call through (breaker_result then leaves it alone).
+        if state == "open" || state == "forced_open" {
             self.log2(
                 "WARN",
                 "orchestrator",
@@ -682,6 +684,10 @@ impl Sim {
             .and_then(Value::as_str)
             .unwrap_or("closed")
             .to_string();
+        if crate::breakers::Force::from_state(&from).is_some() {
+            // Forced states change only through the admin API.
+            return;
+        }
         let threshold = b
             .get("failure_threshold")
             .and_then(Value::as_u64)
@@ -872,6 +878,21 @@ impl Sim {
                     }
                 }
             }
+            ("POST", p)
+                if p.starts_with("/admin/circuit-breakers/")
+                    && (p.ends_with("/force-open") || p.ends_with("/disable")) =>
+            {
+                match self.authorized(&request) {
+                    Err(r) => r,
+                    Ok(()) => {
+                        let rest = p.trim_start_matches("/admin/circuit-breakers/");
+                        let (name, action) = rest.rsplit_once('/').unwrap_or((rest, ""));
+                        let force =
+                            crate::breakers::Force::from_api_action(action).expect("matched above");
+                        self.force_breaker(name, force, &request.body)
+                    }
+                }
+            }
             (
                 _,
                 "/health"
@@ -1007,6 +1028,71 @@ impl Sim {
             json!({"name": name, "from": from, "via": "api"}),
         );
         Response::json(200, &json!({"name": name, "state": "closed"}))
+    }
+
+    /// `POST /admin/circuit-breakers/<name>/{force-open,disable}`, body
+    /// `{"reason": "...", "actor": "..."}` (reason required).
+    fn force_breaker(
+        &mut self,
+        name: &str,
+        force: crate::breakers::Force,
+        body: &[u8],
+    ) -> Response {
+        let bad = |m: String| Response::json(400, &json!({"error": "bad request", "message": m}));
+        let body: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad(format!("body is not JSON: {e}")),
+        };
+        let Some(reason) = body
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+        else {
+            return bad("a `reason` is required".into());
+        };
+        let actor = body
+            .get("actor")
+            .and_then(Value::as_str)
+            .unwrap_or("api")
+            .to_string();
+        let now = format_ts(Timestamp::now());
+        let map = self.breaker_map();
+        let Some(b) = map.get_mut(name).and_then(Value::as_object_mut) else {
+            let known: Vec<&String> = map.keys().collect();
+            return Response::json(
+                404,
+                &json!({"error": "not found", "message": format!("unknown circuit breaker `{name}`"), "known": known}),
+            );
+        };
+        let from = b
+            .get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        crate::breakers::force_value(b, force, &actor, &now, &reason);
+        let answer = Value::Object(b.clone());
+        self.save_breakers();
+        let cid = new_id(&mut self.rng);
+        self.log2(
+            "WARN",
+            "orchestrator",
+            &format!(
+                "Circuit breaker {name} {} through the admin API by {actor} ({from} -> {}): {reason}",
+                if force == crate::breakers::Force::ForcedOpen { "forced open" } else { "disabled" },
+                force.as_str()
+            ),
+            &cid,
+            None,
+        );
+        self.audit(
+            "circuit_breaker_forced",
+            json!({"name": name, "from": from, "to": force.as_str(), "reason": reason, "by": actor, "via": "api"}),
+        );
+        let mut doc = json!({"name": name, "state": force.as_str()});
+        doc["breaker"] = answer;
+        Response::json(200, &doc)
     }
 
     /// A restart in place: stop work, save state, then start again as a

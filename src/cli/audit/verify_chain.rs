@@ -58,6 +58,10 @@ pub struct VerifyChainArgs {
     /// the tree over its first N records still has that root; repeatable
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Vec<std::path::PathBuf>,
+    /// Write Prometheus metrics here, for node_exporter's textfile collector
+    /// [default: metrics.textfile_dir/talos_audit_chain.prom when configured]
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<std::path::PathBuf>,
 }
 
 fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
@@ -128,7 +132,17 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
         verify_chain_with(audit_dir, &anchors, &opts)
     };
     bar.finish_and_clear();
-    let report = report?;
+    let metrics_target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "audit_chain");
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            let m = crate::metrics::audit_chain(false, 0);
+            crate::cli::write_metrics(ctx, metrics_target.as_deref(), &m);
+            return Err(e);
+        }
+    };
+    let m = crate::metrics::audit_chain(report.ok, report.records);
+    crate::cli::write_metrics(ctx, metrics_target.as_deref(), &m);
     if !ctx.ui.json {
         for w in &anchor_warnings {
             ctx.ui.warn(w);

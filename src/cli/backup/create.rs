@@ -8,6 +8,7 @@ use crate::archive::create::{CreateOptions, create_encrypted};
 use crate::cli::{Ctx, Exit};
 use crate::error::{Error, Result};
 use crate::install::parse_components;
+use crate::metrics;
 use crate::output::{human_bytes, human_duration};
 
 /// Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).
@@ -55,9 +56,39 @@ pub struct CreateArgs {
     /// Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]
     #[arg(long, value_name = "RECIPIENT")]
     pub encrypt_to: Vec<String>,
+    /// Write Prometheus metrics here, for node_exporter's textfile collector
+    /// [default: metrics.textfile_dir/talos_backup.prom when configured]
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
+    let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "backup");
+    let started = std::time::Instant::now();
+    let result = create_backup(ctx, &args);
+    if let Some(path) = &target {
+        let m = match &result {
+            Ok(c) => metrics::backup(
+                true,
+                c.duration_ms as f64 / 1000.0,
+                Some(c.size),
+                Some(metrics::now_seconds()),
+            ),
+            // A failed run still writes its metrics, so an alert fires; the
+            // last success is carried over from the previous file.
+            Err(_) => metrics::backup(
+                false,
+                started.elapsed().as_secs_f64(),
+                None,
+                metrics::previous_value(path, "talos_backup_last_success_timestamp_seconds"),
+            ),
+        };
+        crate::cli::write_metrics(ctx, Some(path), &m);
+    }
+    result.map(|_| Exit::OK)
+}
+
+fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create::Created> {
     let layout = &ctx.layout;
     let ui = &ctx.ui;
     let components = args.partial.as_deref().map(parse_components).transpose()?;
@@ -201,5 +232,5 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
     for p in &created.pruned {
         ui.note(format!("pruned old backup {}", p.display()));
     }
-    Ok(Exit::OK)
+    Ok(created)
 }

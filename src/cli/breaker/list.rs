@@ -48,15 +48,20 @@ pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {
             &["NAME", "STATE", "FAILURES", "OPENED_AT", "LAST_FAILURE"],
             &rows,
         ))?;
+        for b in fetched.breakers.iter() {
+            if let Some(f) = &b.forced {
+                ui.line(format!("{} is {} {}", b.name, b.state, f.describe()))?;
+            }
+        }
         let open: Vec<&str> = fetched
             .breakers
             .iter()
-            .filter(|b| b.is_open())
+            .filter(|b| b.is_open() || b.is_forced())
             .map(|b| b.name.as_str())
             .collect();
         if !open.is_empty() {
             ui.line(format!(
-                "{} open: once the dependency is back, `talos breaker reset {}`",
+                "{} open or forced: once the dependency is back, `talos breaker reset {}`",
                 open.len(),
                 open.join(" ")
             ))?;

@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Exit> {
     offline(ctx, &args, note)
 }
 
-fn refuse_unless_down(live: &Liveness) -> Result<()> {
+pub(super) fn refuse_unless_down(live: &Liveness) -> Result<()> {
     if live.verdict.is_down() {
         return Ok(());
     }
