@@ -318,6 +318,15 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let ms_rounded = (ms * 10.0).round() / 10.0;
     match result {
+        // Busy or locked: another process holds a lock. Slow, not damaged;
+        // whether it lasts past the 5 s limit is not known yet.
+        Err(e) if crate::db::is_busy(&e) => check(
+            CheckStatus::Warn,
+            format!(
+                "the database is locked by another process (busy for {ms:.0} ms): a lock, not damage; `talos doctor` names the holder"
+            ),
+            fields(json!({"response_time_ms": ms_rounded, "locked": true})),
+        ),
         Err(e) => check(
             CheckStatus::Fail,
             format!("database query failed after {ms:.0} ms: {e}"),
@@ -682,10 +691,10 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
             .daemon
             .next
             .clone()
-            .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover (F-001)".into()),
-        "database" => "`talos db check`; if locked, see F-003 (`talos restart` releases locks)".into(),
-        "memory" => "find the memory hog (`ps aux --sort=-%mem | head`); `talos restart` if it is Talos (F-002)".into(),
-        "disk" => "`talos log prune --dry-run` shows what can be freed (F-005)".into(),
+            .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover".into()),
+        "database" => "`talos doctor` tells a lock (and names the process holding it) from damage; never restore the database for a lock".into(),
+        "memory" => "find the memory hog (`ps aux --sort=-%mem | head`); `talos restart` if it is Talos".into(),
+        "disk" => "`talos log prune --dry-run` shows what can be freed".into(),
         "certificate" => "renew etc/talos/ssl/cert.pem (T008)".into(),
         "installation" => "check --root / TALOS_ROOT".into(),
         _ => return None,
