@@ -846,6 +846,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Apply the safe, reversible fixes (asks first; --yes for scripts)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')

@@ -1540,7 +1540,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__doctor)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --fix --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

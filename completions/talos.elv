@@ -787,6 +787,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
             cand --timeout 'Seconds to wait for each API request [default: 3]'
+            cand --fix 'Apply the safe, reversible fixes (asks first; --yes for scripts)'
             cand --json 'Print one JSON document on stdout and nothing else there'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'

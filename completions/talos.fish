@@ -530,6 +530,7 @@ complete -c talos -n "__fish_talos_using_subcommand doctor" -l root -d 'Root of 
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l fix -d 'Apply the safe, reversible fixes (asks first; --yes for scripts)'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l offline -d 'Only work on the files; never call the API'

@@ -522,6 +522,12 @@ pub enum Verdict {
     StalePidFile,
     /// No PID file and the API does not answer.
     NotRunning,
+    /// The PID file is missing or cannot be verified, but the heartbeat is
+    /// fresh: something works on this installation that talos cannot
+    /// verify (a `process_match` that does not fit, a PID file removed by
+    /// hand). Not down: starting a second daemon or removing its PID file
+    /// would hurt.
+    Unverified,
 }
 
 impl Verdict {
@@ -537,6 +543,7 @@ impl Verdict {
             Verdict::Running => "running",
             Verdict::StalePidFile => "stale_pid_file",
             Verdict::NotRunning => "not_running",
+            Verdict::Unverified => "unverified",
         }
     }
 }
@@ -582,6 +589,29 @@ impl Liveness {
             ApiProbe::NotAsked
         };
         let mut live = Self::judge(settings.api_url.value.clone(), pid_file, api);
+        if live.verdict.is_down()
+            && let Ok((_, age)) =
+                crate::health::read_heartbeat(&layout.heartbeat(), jiff::Timestamp::now())
+            && crate::health::heartbeat_fresh(age)
+        {
+            // The heartbeat is the daemon's own word that it works: never
+            // call that down (a second daemon, or `rm` of its PID file,
+            // would follow).
+            live.heartbeat_age_s = Some(age);
+            live.verdict = Verdict::Unverified;
+            live.message = format!(
+                "a daemon seems to run: its heartbeat is fresh ({age:.1}s old), but {}",
+                live.message.trim_start_matches("daemon not running: ")
+            );
+            live.next = Some(format!(
+                "do not start another daemon and do not remove the PID file; find the process (`ps -eo pid,lstart,args | grep -i talos`) and check orchestrator.process_match (`talos config show`){}",
+                if matches!(live.api, ApiProbe::Failed(_)) {
+                    "; check --url / orchestrator.api_url"
+                } else {
+                    ""
+                }
+            ));
+        }
         if live.verdict == Verdict::Hung {
             // A stale heartbeat says the event loop is blocked; a fresh one
             // says the process works and only the API is slow or elsewhere.
@@ -590,12 +620,22 @@ impl Liveness {
                 .map(|(_, age)| age);
             live.heartbeat_age_s = age;
             live.message.push_str(&match age {
-                Some(a) if a <= crate::health::HEARTBEAT_WARN_SECS => format!(
+                Some(a) if crate::health::heartbeat_fresh(a) => format!(
                     "; its heartbeat is fresh ({a:.1}s old), so the process works but the API is slow, overloaded or not at --url"
+                ),
+                Some(a) if a < 0.0 => format!(
+                    "; its heartbeat is dated {:.0}s in the future (clock skew), so it cannot tell whether the event loop works",
+                    -a
                 ),
                 Some(a) => format!("; its heartbeat is {a:.0}s old: the event loop looks blocked"),
                 None => "; it has no readable heartbeat".to_string(),
             });
+            if age.is_some_and(crate::health::heartbeat_fresh) {
+                // Working but slow to answer: DEGRADED, not a reason to stop it.
+                live.next = Some(
+                    "the daemon works (fresh heartbeat) but its API is slow: `talos health` again in a minute; --timeout SECS waits longer; panic only if the heartbeat goes stale too".into(),
+                );
+            }
         }
         Ok(live)
     }
@@ -677,7 +717,7 @@ impl Liveness {
                 (
                     Verdict::StalePidFile,
                     format!("daemon not running: {what}"),
-                    Some("the daemon died without cleanup: check `talos log query --level ERROR --since 1h`, then start it (e.g. `systemctl start talos`); `talos doctor` removes the stale PID file".to_string()),
+                    Some("the daemon died without cleanup: check `talos log query --level ERROR --since 1h`, then start it (e.g. `systemctl start talos`); `talos doctor --fix` removes the stale PID file once its process is verified gone".to_string()),
                 )
             }
             (_, PidStatus::NoPidFile { .. }) => {

@@ -29,12 +29,17 @@ pub struct DbReport {
     pub tables_missing: Vec<String>,
     /// Why the database could not be read at all (not a database, ...).
     pub open_error: Option<String>,
+    /// The database was busy or locked beyond the wait: another process
+    /// holds a lock. Says nothing about corruption.
+    pub locked: Option<String>,
 }
 
 impl DbReport {
     /// Corrupt, unreadable as a database, or missing a required table.
+    /// A locked database is not corrupt.
     pub fn corrupt(&self) -> bool {
         self.exists
+            && self.locked.is_none()
             && (self.open_error.is_some()
                 || self.integrity != ["ok"]
                 || !self.tables_missing.is_empty())
@@ -50,17 +55,30 @@ pub fn wal_path(db: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn open_read_only(db: &Path) -> rusqlite::Result<Connection> {
+fn open_read_only(db: &Path, busy: std::time::Duration) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(busy)?;
     Ok(conn)
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED: another connection holds a lock.
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// `PRAGMA integrity_check`, the required tables, journal mode, WAL size.
 pub fn check(db: &Path) -> DbReport {
+    check_within(db, std::time::Duration::from_secs(5))
+}
+
+/// `check`, waiting at most `busy` for a lock held by another process.
+pub fn check_within(db: &Path, busy: std::time::Duration) -> DbReport {
     let size = std::fs::metadata(db).map(|m| m.len()).ok();
     let wal_bytes = std::fs::metadata(wal_path(db))
         .map(|m| m.len())
@@ -74,12 +92,13 @@ pub fn check(db: &Path) -> DbReport {
         integrity: Vec::new(),
         tables_missing: Vec::new(),
         open_error: None,
+        locked: None,
     };
     if !report.exists {
         return report;
     }
     let result = (|| -> rusqlite::Result<()> {
-        let conn = open_read_only(db)?;
+        let conn = open_read_only(db, busy)?;
         report.journal_mode =
             Some(conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?);
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
@@ -98,8 +117,10 @@ pub fn check(db: &Path) -> DbReport {
         }
         Ok(())
     })();
-    if let Err(e) = result {
-        report.open_error = Some(e.to_string());
+    match result {
+        Err(e) if is_busy(&e) => report.locked = Some(e.to_string()),
+        Err(e) => report.open_error = Some(e.to_string()),
+        Ok(()) => {}
     }
     report
 }

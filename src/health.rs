@@ -21,6 +21,16 @@ use crate::timespec::format_ts;
 /// Heartbeat age: warn above 10 s, fail above 30 s.
 pub const HEARTBEAT_WARN_SECS: f64 = 10.0;
 pub const HEARTBEAT_FAIL_SECS: f64 = 30.0;
+/// A heartbeat dated more than this ahead of now is not fresh: the clock
+/// went back (or the file was written by another host), and its age says
+/// nothing about the daemon.
+pub const HEARTBEAT_FUTURE_SECS: f64 = 10.0;
+
+/// A heartbeat age that shows a working daemon: at most 10 s old and not
+/// from the future.
+pub fn heartbeat_fresh(age: f64) -> bool {
+    (-HEARTBEAT_FUTURE_SECS..=HEARTBEAT_WARN_SECS).contains(&age)
+}
 /// Database response time: warn above 100 ms, fail above 5 s.
 pub const DB_WARN_MS: f64 = 100.0;
 pub const DB_FAIL_MS: f64 = 5000.0;
@@ -237,6 +247,19 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
             e,
             fields(json!({"last_heartbeat": null, "heartbeat_age_s": null})),
         ),
+        Ok((ts, age)) if age < -HEARTBEAT_FUTURE_SECS => check(
+            CheckStatus::Warn,
+            format!(
+                "the heartbeat is dated {:.0}s in the future ({}): clock skew; it cannot tell whether the daemon works",
+                -age,
+                format_ts(ts)
+            ),
+            fields(json!({
+                "last_heartbeat": format_ts(ts),
+                "heartbeat_age_s": (age * 10.0).round() / 10.0,
+                "clock_skew": true,
+            })),
+        ),
         Ok((ts, age)) => {
             let status = grade(age, HEARTBEAT_WARN_SECS, HEARTBEAT_FAIL_SECS);
             let message = match status {
@@ -295,6 +318,15 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let ms_rounded = (ms * 10.0).round() / 10.0;
     match result {
+        // Busy or locked: another process holds a lock. Slow, not damaged;
+        // whether it lasts past the 5 s limit is not known yet.
+        Err(e) if crate::db::is_busy(&e) => check(
+            CheckStatus::Warn,
+            format!(
+                "the database is locked by another process (busy for {ms:.0} ms): a lock, not damage; `talos doctor` names the holder"
+            ),
+            fields(json!({"response_time_ms": ms_rounded, "locked": true})),
+        ),
         Err(e) => check(
             CheckStatus::Fail,
             format!("database query failed after {ms:.0} ms: {e}"),
@@ -612,8 +644,9 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
     let hb = heartbeat_check(&layout.heartbeat(), now);
     let orchestrator = match live.verdict {
         Verdict::Running | Verdict::Up => hb,
-        // Alive with a fresh heartbeat: the API alone is slow; a warning.
-        Verdict::Hung if CheckStatus::of(&hb) == CheckStatus::Pass => {
+        // Alive with a fresh heartbeat: the API alone is slow, or the PID
+        // cannot be verified; a warning.
+        Verdict::Hung | Verdict::Unverified if CheckStatus::of(&hb) == CheckStatus::Pass => {
             let mut f = fields(hb);
             f.remove("status");
             f.remove("message");
@@ -658,10 +691,10 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
             .daemon
             .next
             .clone()
-            .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover (F-001)".into()),
-        "database" => "`talos db check`; if locked, see F-003 (`talos restart` releases locks)".into(),
-        "memory" => "find the memory hog (`ps aux --sort=-%mem | head`); `talos restart` if it is Talos (F-002)".into(),
-        "disk" => "`talos log prune --dry-run` shows what can be freed (F-005)".into(),
+            .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover".into()),
+        "database" => "`talos doctor` tells a lock (and names the process holding it) from damage; never restore the database for a lock".into(),
+        "memory" => "find the memory hog (`ps aux --sort=-%mem | head`); `talos restart` if it is Talos".into(),
+        "disk" => "`talos log prune --dry-run` shows what can be freed".into(),
         "certificate" => "renew etc/talos/ssl/cert.pem (T008)".into(),
         "installation" => "check --root / TALOS_ROOT".into(),
         _ => return None,

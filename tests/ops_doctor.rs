@@ -97,7 +97,7 @@ fn cases() -> Vec<Case> {
             check: "pid_file",
             severity: "warn",
             exit: 1,
-            fix: "rm ",
+            fix: "doctor --fix",
         },
         Case {
             name: "clock: log line in the future",
@@ -310,6 +310,20 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// `talos --root DIR cmd` → `talos cmd`.
+fn without_root(fix: &str) -> String {
+    let mut out = String::new();
+    let mut rest = fix;
+    while let Some(i) = rest.find("talos --root ") {
+        out.push_str(&rest[..i]);
+        out.push_str("talos ");
+        let after = &rest[i + "talos --root ".len()..];
+        rest = after.split_once(' ').map(|(_, r)| r).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 fn assert_named(doc: &Value, c: &Case) {
     let found = problems(doc)
         .into_iter()
@@ -320,7 +334,8 @@ fn assert_named(doc: &Value, c: &Case) {
             c.name, c.check, c.severity
         );
     };
-    let fix = f["fix"].as_str().unwrap_or_default();
+    // Printed commands carry `--root DIR`; compare without it.
+    let fix = without_root(f["fix"].as_str().unwrap_or_default());
     assert!(
         fix.contains(c.fix),
         "{}: fix {fix:?} should mention {:?}",
@@ -385,7 +400,7 @@ fn several_findings_at_once_are_all_named() {
     assert_eq!(sev[0], "fail", "{sev:?}");
     // The human report names each with its fix.
     let out = talos_at(dir.path()).arg("doctor").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = without_root(&String::from_utf8_lossy(&out.stdout));
     for needle in [
         "stale PID file",
         "malformed line",
@@ -413,15 +428,20 @@ fn split_brain_is_two_daemons_on_this_root() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     clean_install(root);
-    // Two processes whose command lines match process_match and name this
-    // root, as two daemons started on it would.
-    let spawn = || {
-        StdCommand::new("sh")
-            .args(["-c", "sleep 60; :", "talos-ops-test-daemon", "--root"])
-            .arg(root)
+    // Two processes whose program matches process_match and that run on
+    // this root, as two daemons started on it would: a script named like
+    // the daemon, run by sh with `--root ROOT`.
+    let bin = tempfile::tempdir().unwrap();
+    let script = bin.path().join("talos-ops-test-daemon");
+    write(&script, "#!/bin/sh\nwhile :; do sleep 1; done\n", 0o755);
+    let spawn_on = |r: &Path| {
+        StdCommand::new(&script)
+            .arg("--root")
+            .arg(r)
             .spawn()
             .unwrap()
     };
+    let spawn = || spawn_on(root);
     let mut procs = Procs(vec![spawn()]);
     // One unverified orchestrator: a warning, not split brain. (Bounded
     // retries: on a loaded host a process table read once came back without
@@ -449,13 +469,7 @@ fn split_brain_is_two_daemons_on_this_root() {
     procs.0.push(spawn());
     // Another one on a different root does not count.
     let other = tempfile::tempdir().unwrap();
-    procs.0.push(
-        StdCommand::new("sh")
-            .args(["-c", "sleep 60; :", "talos-ops-test-daemon", "--root"])
-            .arg(other.path())
-            .spawn()
-            .unwrap(),
-    );
+    procs.0.push(spawn_on(other.path()));
     let (code, doc) = doctor_until("fail");
     let f = problems(&doc)
         .into_iter()

@@ -1,9 +1,11 @@
 //! `talos doctor`
 
 use clap::Args;
+use serde::Serialize;
 
-use super::{Ctx, Exit};
-use crate::doctor::{self, Severity};
+use super::{Ctx, Exit, Mode};
+use crate::daemon::Liveness;
+use crate::doctor::{self, Report, Severity, fix};
 use crate::error::Result;
 
 /// Run every offline check and say how to fix each finding.
@@ -25,24 +27,89 @@ use crate::error::Result;
 /// their command line names this root (or the root is /), plus the PID in
 /// the PID file; other talos invocations never count.
 ///
+/// A daemon is identified by its program (the executable, or the script an
+/// interpreter runs) matching orchestrator.process_match and by its root
+/// (--root / TALOS_ROOT, compared path by path); a process that only reads
+/// talos files (tail -f /var/log/talos/...) is not one. Its heartbeat and
+/// its API (asked once, unless --offline) corroborate the PID file: a PID
+/// file is called stale only when neither shows a sign of life.
+///
+/// A busy or locked database is reported as a lock, naming the process
+/// that holds it, never as damage.
+///
 /// Findings are printed most urgent first, each with its evidence and fix;
-/// `info` lines are facts, not problems.
+/// every `talos ...` in a fix carries this run's --root and --url. `info`
+/// lines are facts, not problems.
+///
+/// --fix applies the safe, reversible fixes only: removing a stale PID file
+/// whose process is verified gone, removing stale lock files of dead
+/// processes, tightening file modes, a passive WAL checkpoint. Each is
+/// checked again right before it is applied, recorded in the audit chain
+/// (action doctor_fix) and printed; it asks first on a terminal (--yes for
+/// scripts). Everything else stays advice.
 ///
 /// EXIT STATUS: 0 clean (info only); 1 warnings or failures, none about
-/// integrity; 3 an integrity finding (corrupt database, state file or
-/// certificate, broken audit chain, unfinished restore, invalid config or
-/// unsafe modes).
+/// integrity; 2 the root is not an installation (check --root); 3 an
+/// integrity finding (corrupt database, state file or certificate, broken
+/// audit chain, unfinished restore, invalid config or unsafe modes); 4 --fix
+/// could not ask for confirmation (no terminal and no --yes) or was
+/// declined. With --fix, the code is that of the checks run after the fixes.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct DoctorArgs {
+    /// Apply the safe, reversible fixes (asks first; --yes for scripts)
+    #[arg(long)]
+    pub fix: bool,
     /// Write Prometheus metrics here (talos_doctor_findings by severity), for
     /// node_exporter's textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]
     #[arg(long, value_name = "PATH")]
     pub metrics_file: Option<std::path::PathBuf>,
 }
 
+#[derive(Serialize)]
+struct FixedReport<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    /// What --fix did, in order.
+    fixes: &'a [fix::Applied],
+}
+
+fn check(ctx: &Ctx) -> Report {
+    // One probe of the daemon, the evidence every process check shares.
+    let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline).ok();
+    doctor::run_opts(
+        &ctx.layout,
+        &ctx.settings,
+        &doctor::Options {
+            skip_log_scan: false,
+            live: live.as_ref(),
+        },
+    )
+}
+
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
-    let report = doctor::run(&ctx.layout, &ctx.settings);
+    let mut report = check(ctx);
+    let mut fixes = Vec::new();
+    if args.fix {
+        let actions: Vec<fix::Action> = report
+            .findings
+            .iter()
+            .filter_map(|f| f.action.clone())
+            .collect();
+        if !actions.is_empty() {
+            let list: Vec<String> = actions
+                .iter()
+                .map(|a| format!("  {}", a.describe()))
+                .collect();
+            ctx.ui.confirm(&format!(
+                "apply these {} fix(es)?\n{}\n",
+                actions.len(),
+                list.join("\n")
+            ))?;
+            fixes = fix::apply(&actions, &ctx.layout, &ctx.settings);
+            report = check(ctx);
+        }
+    }
     if let Some(path) = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "doctor") {
         let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count() as u64;
         let m = crate::metrics::doctor(&[
@@ -52,8 +119,31 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
         ]);
         crate::cli::write_metrics(ctx, Some(&path), &m);
     }
-    ctx.ui.render(&report, |ui| {
+    let doc = FixedReport {
+        report: &report,
+        fixes: &fixes,
+    };
+    ctx.ui.render(&doc, |ui| {
         ui.line(format!("talos doctor: {}", report.root.display()))?;
+        for a in &fixes {
+            let label = match a.outcome {
+                "applied" => ui.green("fixed"),
+                _ => ui.yellow(a.outcome),
+            };
+            let detail = a
+                .detail
+                .as_ref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            let seq = a
+                .audit_seq
+                .map(|s| format!(" [audit seq {s}]"))
+                .unwrap_or_default();
+            ui.line(format!("{label} {}{detail}{seq}", a.description))?;
+        }
+        if args.fix && fixes.is_empty() {
+            ui.line("nothing that --fix may change; the findings below are advice")?;
+        }
         for f in report.problems() {
             let label = match f.severity {
                 Severity::Fail => ui.red("FAIL"),

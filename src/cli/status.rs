@@ -129,7 +129,16 @@ pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
         },
     };
     let recent_errors = recent_errors(&ctx.layout.orchestrator_log(), RECENT_ERRORS);
-    let problems = problems(ctx, &live, &report, &breakers, &recovery, &backup, &audit);
+    // A wrong --root: that is the problem, and the only one shown (every
+    // other would follow from it).
+    let problems = match crate::doctor::checks::not_an_installation(&ctx.layout) {
+        Some(f) => vec![Problem {
+            severity: Severity::Critical,
+            what: f.title,
+            next: f.fix.unwrap_or_default(),
+        }],
+        None => problems(ctx, &live, &report, &breakers, &recovery, &backup, &audit),
+    };
     let doc = StatusDoc {
         path: report.path,
         timestamp: crate::timespec::now_rfc3339(),
@@ -206,34 +215,24 @@ fn recovery(ctx: &Ctx) -> RecoveryPart {
 
 fn backup(ctx: &Ctx) -> BackupPart {
     let dir = ctx.settings.backup_dir.value.clone();
-    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
-    let mut count = 0;
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            // Encrypted backups (….tar.gz.age) count as backups too.
-            if !(name.starts_with("backup_")
-                && (name.ends_with(".tar.gz") || name.ends_with(".tar.gz.age")))
-            {
-                continue;
-            }
-            count += 1;
-            if let Ok(m) = e.metadata().and_then(|m| m.modified())
-                && newest.as_ref().is_none_or(|(t, _)| m > *t)
-            {
-                newest = Some((m, e.path()));
-            }
-        }
-    }
-    let age_seconds = newest.as_ref().map(|(t, _)| {
-        std::time::SystemTime::now()
-            .duration_since(*t)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    });
+    let count = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| {
+                    crate::doctor::checks::backup_time(&e.file_name().to_string_lossy()).is_some()
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    // Ranked by the time in the name, as `talos doctor` and `backup list`
+    // do: an mtime changes with a copy.
+    let newest = crate::doctor::checks::newest_backup(&dir);
+    let age_seconds = newest
+        .as_ref()
+        .map(|(_, t)| jiff::Timestamp::now().duration_since(*t).as_secs().max(0));
     BackupPart {
         dir,
-        newest: newest.map(|(_, p)| p),
+        newest: newest.map(|(p, _)| p),
         age_seconds,
         count,
     }
@@ -284,9 +283,17 @@ fn problems(
         })
     };
     let daemon_down = !matches!(live.verdict, Verdict::Up | Verdict::Running);
+    // Alive and writing its heartbeat, only the API slow: a warning, as in
+    // `talos health`.
+    let slow_only =
+        live.verdict == Verdict::Hung && live.heartbeat_age_s.is_some_and(health::heartbeat_fresh);
     if daemon_down {
         push(
-            Severity::Critical,
+            if slow_only {
+                Severity::Warning
+            } else {
+                Severity::Critical
+            },
             live.message.clone(),
             live.next.clone().unwrap_or_else(|| "`talos doctor`".into()),
         );
@@ -461,6 +468,7 @@ fn render(ui: &Ui, d: &StatusDoc) -> Result<()> {
         Verdict::Hung => ui.red("HUNG"),
         Verdict::StalePidFile => ui.red("DOWN (stale PID file)"),
         Verdict::NotRunning => ui.red("DOWN"),
+        Verdict::Unverified => ui.yellow("UNVERIFIED (heartbeat fresh, PID not verified)"),
     };
     let health = d.health.status.as_str().to_uppercase();
     let health = match d.health.status {

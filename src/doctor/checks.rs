@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::fix::Action;
 use super::{Finding, Inputs, procs};
 use crate::db;
 use crate::logfiles::{self, Tier};
-use crate::process::PidStatus;
+use crate::process::{PidStatus, StaleReason};
 
 /// Thresholds (docs/format.md `health`, docs/runbook.md); disk and memory
 /// come from `health`.
@@ -47,6 +48,56 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     out
 }
 
+/// The root holds no installation at all (neither DATA_DIR nor CONFIG_DIR):
+/// a wrong `--root` / `TALOS_ROOT`. Every other finding would follow from it.
+pub fn not_an_installation(l: &crate::install::Layout) -> Option<Finding> {
+    if l.data_dir.is_dir() || l.config_dir.is_dir() {
+        return None;
+    }
+    Some(
+        Finding::fail(
+            "installation",
+            format!(
+                "{} is not a talos installation: neither {} nor {} exists",
+                l.root.display(),
+                l.data_dir.display(),
+                l.config_dir.display()
+            ),
+        )
+        .path(&l.root)
+        .fix("point --root (or TALOS_ROOT) at the directory that holds etc/talos and var/lib/talos; `talos sandbox init DIR` makes a practice installation"),
+    )
+}
+
+/// The heartbeat's age, when it is readable.
+fn heartbeat_age(i: &Inputs) -> Option<f64> {
+    crate::health::read_heartbeat(&i.layout.heartbeat(), i.now)
+        .ok()
+        .map(|(_, a)| a)
+}
+
+/// The daemon's own signs of life besides its PID: a fresh heartbeat, an
+/// API that answers. Each is a sentence of evidence.
+fn signs_of_life(i: &Inputs) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(age) = heartbeat_age(i)
+        && crate::health::heartbeat_fresh(age)
+    {
+        out.push(format!(
+            "its heartbeat is fresh ({age:.1}s old, {})",
+            i.layout.heartbeat().display()
+        ));
+    }
+    if let Some(h) = i.live.and_then(|l| l.health()) {
+        out.push(format!(
+            "the API answers at {} (HTTP {})",
+            i.live.map(|l| l.url.as_str()).unwrap_or("?"),
+            h.http_status
+        ));
+    }
+    out
+}
+
 fn could_not(check: &'static str, what: &str, e: impl std::fmt::Display) -> Finding {
     Finding::warn(check, format!("could not check {what}: {e}"))
         .fix("check that the files are readable (run as the talos user or root), then `talos doctor` again")
@@ -70,23 +121,73 @@ fn pid_and_processes(i: &Inputs, out: &mut Vec<Finding>) -> Vec<u32> {
     };
     match &status {
         PidStatus::NoPidFile { .. } => {
-            out.push(
-                Finding::info("pid_file", "the daemon is not running (no PID file)")
-                    .path(&l.pid_file),
-            );
+            let life = signs_of_life(i);
+            if life.is_empty() {
+                out.push(
+                    Finding::info("pid_file", "the daemon is not running (no PID file)")
+                        .path(&l.pid_file),
+                );
+            } else {
+                // Starting a daemon now would make two.
+                let mut f = Finding::warn("pid_file", "a daemon seems to run without a PID file")
+                    .evidence(format!("no PID file at {}", l.pid_file.display()));
+                for e in life {
+                    f = f.evidence(e);
+                }
+                out.push(
+                    f.evidence("talos cannot verify or signal a daemon without its PID file")
+                        .fix("do not start another daemon; find it (`ps -eo pid,lstart,args | grep -i talos`) and restart it through your service manager so it writes its PID file")
+                        .path(&l.pid_file),
+                );
+            }
         }
         PidStatus::Stale { pid, reason, .. } => {
-            let pid = pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
-            out.push(
-                Finding::warn("pid_file", format!("stale PID file (PID {pid})"))
+            let pid_s = pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+            let life = signs_of_life(i);
+            let candidates = !procs.is_empty();
+            if !life.is_empty() || candidates {
+                // Conflicting evidence: the PID does not verify, yet the
+                // daemon shows signs of life. Never advise removing the PID
+                // file of what may be the live daemon.
+                let mut f = Finding::warn(
+                    "pid_file",
+                    format!("the PID file (PID {pid_s}) cannot be verified, but a daemon shows signs of life"),
+                )
+                .evidence(format!("{}: {reason}", l.pid_file.display()));
+                for e in life {
+                    f = f.evidence(e);
+                }
+                let fix = match reason {
+                    StaleReason::NotOrchestrator { .. } => format!(
+                        "if PID {pid_s} is the daemon, its command line does not match orchestrator.process_match (`{}`): correct it in {} (`talos config show` shows the value in force), then `talos doctor` again; keep the PID file",
+                        i.settings.process_match.value,
+                        l.config_file.display()
+                    ),
+                    _ => "keep the PID file and do not start another daemon; find the daemon (`ps -eo pid,lstart,args | grep -i talos`) and restart it through your service manager so it writes a PID file talos can verify".to_string(),
+                };
+                out.push(f.fix(fix).path(&l.pid_file));
+            } else {
+                let mut f = Finding::warn("pid_file", format!("stale PID file (PID {pid_s})"))
                     .evidence(format!("{}: {reason}", l.pid_file.display()))
-                    .evidence("talos will not signal this PID; status and panic report the daemon as down")
-                    .fix(format!(
-                        "confirm no orchestrator runs (`talos status`), then `rm {}`",
+                    .evidence("no heartbeat in the last 10 s and no API answer: the daemon is not running")
+                    .path(&l.pid_file);
+                if matches!(reason, StaleReason::Dead | StaleReason::Unreadable { .. })
+                    && let Ok(content) = std::fs::read_to_string(&l.pid_file)
+                {
+                    f = f
+                        .fix("`talos doctor --fix` removes it (after checking again that its process is gone)")
+                        .action(Action::RemoveStalePidFile {
+                            path: l.pid_file.clone(),
+                            content,
+                        });
+                } else {
+                    f = f.fix(format!(
+                        "the PID now belongs to another program, which talos leaves alone; remove the file: `rm {}`",
                         l.pid_file.display()
-                    ))
-                    .path(&l.pid_file),
-            );
+                    ));
+                }
+                out.push(f);
+            }
         }
         PidStatus::Verified { process, .. } => {
             out.push(
@@ -129,7 +230,7 @@ fn pid_and_processes(i: &Inputs, out: &mut Vec<Finding>) -> Vec<u32> {
             .map(|p| format!("keep PID {p} (the one in the PID file) and "))
             .unwrap_or_default();
         out.push(f.fix(format!(
-            "two daemons on one DATA_DIR corrupt its state: {keep}stop the others through your service manager; \
+            "two daemons on one data directory corrupt its state: {keep}stop the others through your service manager; \
              then decide which state is authoritative (stop all, pick one state, resume a single instance) \
              and check it with `talos doctor` (split brain in docs/runbook.md)"
         )));
@@ -186,7 +287,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         out.push(
             f.evidence(format!("{}: {}", hb.display(), crate::timespec::format_ts(t)))
                 .path(&hb)
-                .fix("event loop block (F-001 in docs/runbook.md): `talos health`; if the block persists, `talos restart`, or `talos panic --reason ...`"),
+                .fix("the event loop looks blocked (F-001 in docs/runbook.md): `talos health`; if the block persists, `talos restart`, or `talos panic --reason \"event loop blocked\"`"),
         );
     }
 }
@@ -217,17 +318,11 @@ fn restore_journal(i: &Inputs, out: &mut Vec<Finding>) {
     }
     // `talos restore` refuses while the journal exists; --resume finishes
     // the interrupted restore, --abort puts the pre-restore state back.
-    let root = if i.layout.root == std::path::Path::new("/") {
-        String::new()
-    } else {
-        format!(" --root {}", i.layout.root.display())
-    };
-    let mut fix = format!(
-        "`talos restore --resume{root}` finishes it; `talos restore --abort{root}` puts the previous state back"
-    );
+    // (`run_opts` adds --root to every `talos ...` of a fix.)
+    let mut fix = "`talos restore --resume` finishes it; `talos restore --abort` puts the previous state back".to_string();
     if let Some(r) = newest_file(&i.layout.rollback_dir(), |n| n.ends_with(".tar.gz")) {
         fix.push_str(&format!(
-            "; once finished, `talos restore {}{root}` undoes it",
+            "; once finished, `talos restore {}` undoes it",
             r.display()
         ));
     }
@@ -375,8 +470,122 @@ fn clock_finding(title: &str) -> Finding {
     )
 }
 
+/// How long doctor waits on a busy database before calling it locked.
+const DB_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// A write lock still held by the same process after this long is reported.
+const WRITE_LOCK_REPORT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// SQLite's lock bytes (os_unix.c): in WAL mode the writer holds byte 120
+/// of the `-shm` file; in rollback mode RESERVED is byte 0x40000001 and
+/// PENDING/EXCLUSIVE are 0x40000000 and 0x40000002.. of the database file.
+const WAL_WRITE_LOCK_BYTE: u64 = 120;
+const PENDING_BYTE: u64 = 0x4000_0000;
+
+fn shm_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-shm");
+    PathBuf::from(s)
+}
+
+/// The PID holding SQLite's write lock on `db`, if any (from /proc/locks).
+fn write_lock_holder(db: &Path) -> Option<u32> {
+    let covers = |l: &procs::KernelLock, byte: u64| {
+        l.mode == "WRITE" && l.start <= byte && l.end.is_none_or(|e| e >= byte)
+    };
+    let me = std::process::id();
+    procs::kernel_locks(&shm_path(db))
+        .into_iter()
+        .find(|l| l.pid != me && covers(l, WAL_WRITE_LOCK_BYTE))
+        .or_else(|| {
+            procs::kernel_locks(db)
+                .into_iter()
+                .find(|l| l.pid != me && (covers(l, PENDING_BYTE) || covers(l, PENDING_BYTE + 1)))
+        })
+        .map(|l| l.pid)
+}
+
+fn who(pid: u32) -> String {
+    match procs::argv(pid) {
+        Some(a) => format!("PID {pid} ({})", a.join(" ")),
+        None => format!("PID {pid}"),
+    }
+}
+
+/// Busy or locked is not corrupt: name who holds the database, never
+/// prescribe a restore for a lock.
+fn database_locks(i: &Inputs, locked: Option<&str>, out: &mut Vec<Finding>) {
+    let db = &i.layout.db;
+    let holder = write_lock_holder(db);
+    let held_long = holder.filter(|pid| {
+        // Sample again: a writer that commits within the wait is normal.
+        let until = std::time::Instant::now() + WRITE_LOCK_REPORT;
+        while std::time::Instant::now() < until {
+            if write_lock_holder(db) != Some(*pid) {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        true
+    });
+    if locked.is_none() && held_long.is_none() {
+        return;
+    }
+    let mut open_by: Vec<(u32, String)> = procs::holders(db);
+    for (pid, cmd) in procs::holders(&shm_path(db)) {
+        if !open_by.iter().any(|(p, _)| *p == pid) {
+            open_by.push((pid, cmd));
+        }
+    }
+    let daemon = i.live.and_then(|l| match &l.pid_file {
+        PidStatus::Verified { process, .. } => Some(process.pid),
+        _ => None,
+    });
+    let title = match (locked, held_long) {
+        (Some(_), _) => format!(
+            "the database is locked: it stayed busy for {} s (a lock, not damage)",
+            DB_BUSY_WAIT.as_secs()
+        ),
+        (None, Some(pid)) => format!(
+            "a write lock on the database has been held for over {} s by {}",
+            WRITE_LOCK_REPORT.as_secs(),
+            who(pid)
+        ),
+        _ => unreachable!(),
+    };
+    let mut f = Finding::warn("database", title).path(db);
+    if let Some(e) = locked {
+        f = f.evidence(format!("SQLite: {e}"));
+    }
+    if let Some(pid) = holder {
+        f = f.evidence(format!("write lock held by {}", who(pid)));
+    }
+    for (pid, cmd) in open_by.iter().take(8) {
+        let mark = if Some(*pid) == daemon {
+            " [the daemon]"
+        } else {
+            ""
+        };
+        f = f.evidence(format!("open by PID {pid}{mark}: {cmd}"));
+    }
+    let culprit = holder.or_else(|| open_by.iter().map(|(p, _)| *p).find(|p| Some(*p) != daemon));
+    let fix = match culprit {
+        Some(p) if Some(p) != daemon => format!(
+            "PID {p} holds the database: let it finish, or end that program (it is not the daemon); writes wait meanwhile. Do not restore the database for a lock: the data is intact. Then `talos db check`"
+        ),
+        Some(p) => format!(
+            "the daemon (PID {p}) holds the lock: `talos health`; if it stays locked, `talos restart`. Do not restore the database for a lock: the data is intact"
+        ),
+        None => "find who holds it (`fuser -v DB` or `lsof DB`, as root) and let it finish or end it; do not restore the database for a lock: the data is intact. Then `talos db check`".replace("DB", &db.display().to_string()),
+    };
+    out.push(f.fix(fix));
+}
+
 fn database(i: &Inputs, out: &mut Vec<Finding>) {
-    let r = db::check(&i.layout.db);
+    let r = db::check_within(&i.layout.db, DB_BUSY_WAIT);
+    database_locks(i, r.locked.as_deref(), out);
+    if r.locked.is_some() {
+        return;
+    }
     let restore =
         "stop the daemon, then restore the database: `talos restore BACKUP --partial database`";
     if !r.exists {
@@ -445,7 +654,8 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
                 crate::output::human_bytes(db::WAL_WARN_BYTES)
             ))
             .path(db::wal_path(&r.path))
-            .fix("`talos db checkpoint`"),
+            .fix("`talos db checkpoint`")
+            .action(Action::WalCheckpoint { db: r.path.clone() }),
         );
     }
 }
@@ -635,18 +845,21 @@ fn is_lock_name(name: &str) -> bool {
     name == ".lock" || name.ends_with(".lock") || name.ends_with(".lck")
 }
 
-fn pid_alive(pid: u32) -> bool {
-    if pid == 0 || pid > i32::MAX as u32 {
-        return false;
-    }
-    !matches!(
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None),
-        Err(nix::errno::Errno::ESRCH)
-    )
-}
+use super::fix::pid_alive;
+
+/// Lock files talos itself takes with `flock` (panic/recover, audit
+/// appends, backups, breaker resets). The kernel drops such a lock with its
+/// holder; the file staying behind, with the last holder's PID in it, is
+/// by design and never stale.
+const OWN_FLOCK_FILES: [&str; 4] = [
+    ".emergency.lock",
+    ".lock",
+    ".backup.lock",
+    "breaker-reset.lock",
+];
 
 /// A lock file's recorded PID: a decimal first line, or `{"pid": n}`.
-fn lock_pid(text: &str) -> Option<u32> {
+pub fn lock_pid(text: &str) -> Option<u32> {
     let t = text.trim();
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
         && let Some(p) = v.get("pid").and_then(|p| p.as_u64())
@@ -704,9 +917,14 @@ fn locks(i: &Inputs, out: &mut Vec<Finding>) {
                 continue;
             }
             seen.push(e.path());
+            // Held right now (flock or fcntl): in use, whatever the file says.
+            if !procs::kernel_locks(&e.path()).is_empty()
+                || OWN_FLOCK_FILES.contains(&name.as_str())
+            {
+                continue;
+            }
             let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-            // A lock without a recorded PID (the audit .lock) is a plain
-            // flock target: the kernel releases it with its holder.
+            // A lock without a recorded PID is a plain flock target.
             let Some(pid) = lock_pid(&text) else { continue };
             if !pid_alive(pid) {
                 out.push(
@@ -714,9 +932,13 @@ fn locks(i: &Inputs, out: &mut Vec<Finding>) {
                         "locks",
                         format!("stale lock: {} (PID {pid} is gone)", e.path().display()),
                     )
-                    .evidence("the process that took the lock has exited without removing the file")
+                    .evidence("the process that took the lock has exited without removing the file, and no process holds a lock on it")
                     .path(e.path())
-                    .fix(format!("nothing holds it: `rm {}`", e.path().display())),
+                    .fix(format!(
+                        "`talos doctor --fix` removes it (or `rm {}`)",
+                        e.path().display()
+                    ))
+                    .action(Action::RemoveStaleLock { path: e.path(), pid }),
                 );
             }
         }
@@ -732,12 +954,28 @@ fn config(i: &Inputs, out: &mut Vec<Finding>) {
         } else {
             Finding::fail("config", f.problem.clone())
         };
-        out.push(
-            finding
-                .evidence(f.path.display().to_string())
-                .path(&f.path)
-                .fix(f.fix.clone()),
-        );
+        let mut finding = finding
+            .evidence(f.path.display().to_string())
+            .path(&f.path)
+            .fix(f.fix.clone());
+        // A mode looser than the layout's: tightening it is safe.
+        if let Some((_, want)) = crate::config::required_modes(i.layout)
+            .into_iter()
+            .find(|(p, _)| *p == f.path)
+            && let Ok(meta) = std::fs::symlink_metadata(&f.path)
+            && !meta.file_type().is_symlink()
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o7777;
+            if mode & !want != 0 {
+                finding = finding.action(Action::Chmod {
+                    path: f.path.clone(),
+                    from: mode,
+                    to: want,
+                });
+            }
+        }
+        out.push(finding);
     }
 }
 
@@ -864,7 +1102,11 @@ fn memory(i: &Inputs, out: &mut Vec<Finding>) {
 
 /// `backup_YYYYMMDD_HHMMSS.tar.gz` → its time (UTC).
 pub fn backup_time(name: &str) -> Option<Timestamp> {
-    let stamp = name.strip_prefix("backup_")?.strip_suffix(".tar.gz")?;
+    let name = name.strip_prefix("backup_")?;
+    // Encrypted backups (….tar.gz.age) are backups too.
+    let stamp = name
+        .strip_suffix(".tar.gz.age")
+        .or_else(|| name.strip_suffix(".tar.gz"))?;
     let dt = jiff::civil::DateTime::strptime("%Y%m%d_%H%M%S", stamp).ok()?;
     dt.to_zoned(jiff::tz::TimeZone::UTC)
         .ok()

@@ -3,9 +3,15 @@
 //!
 //! Doctor only reads: it never repairs, never takes a lock another command
 //! could be waiting for, and opens the database read-only. It works the same
-//! with the daemon up or down.
+//! with the daemon up or down. `doctor --fix` applies the safe fixes the
+//! findings carry (`fix::Action`); everything else stays advice.
+//!
+//! The findings are built once from one snapshot of the evidence (files,
+//! processes, one API probe) and are values: `talos doctor` prints them all,
+//! `talos status` the problems among them, and metrics can be made of them.
 
 pub mod checks;
+pub mod fix;
 pub mod procs;
 
 use std::path::{Path, PathBuf};
@@ -43,9 +49,14 @@ pub struct Finding {
     pub integrity: bool,
     pub title: String,
     pub evidence: Vec<String>,
-    /// The command (or step) that fixes it.
+    /// The command (or step) that fixes it, as the operator runs it: every
+    /// `talos ...` in it carries this run's `--root` / `--url`.
     pub fix: Option<String>,
     pub path: Option<PathBuf>,
+    /// What `talos doctor --fix` may do about it, when the fix is safe and
+    /// reversible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<fix::Action>,
 }
 
 impl Finding {
@@ -58,6 +69,7 @@ impl Finding {
             evidence: Vec::new(),
             fix: None,
             path: None,
+            action: None,
         }
     }
     pub fn info(check: &'static str, title: impl Into<String>) -> Finding {
@@ -79,6 +91,10 @@ impl Finding {
     }
     pub fn fix(mut self, f: impl Into<String>) -> Finding {
         self.fix = Some(f.into());
+        self
+    }
+    pub fn action(mut self, a: fix::Action) -> Finding {
+        self.action = Some(a);
         self
     }
     pub fn path(mut self, p: impl AsRef<Path>) -> Finding {
@@ -124,10 +140,59 @@ pub struct Inputs<'a> {
     /// Read every Tier 2/3 line (malformed lines, clock in the logs); the
     /// slowest check on a big host.
     pub scan_logs: bool,
+    /// The daemon as probed once (PID file and, unless offline, the API):
+    /// corroborates the process checks. None when not probed.
+    pub live: Option<&'a crate::daemon::Liveness>,
+}
+
+/// What to run: which checks, and the evidence gathered by the caller.
+#[derive(Default)]
+pub struct Options<'a> {
+    pub skip_log_scan: bool,
+    pub live: Option<&'a crate::daemon::Liveness>,
+}
+
+/// The `talos` that the printed fixes start with: `talos`, plus `--root DIR`
+/// unless the root is `/`, plus `--url URL` when it was given as a flag (an
+/// env value or config.yaml is there for the next command too).
+pub fn talos_cmd(settings: &Settings) -> String {
+    let mut cmd = String::from("talos");
+    let root = &settings.root.value;
+    if root != Path::new("/") {
+        cmd.push_str(" --root ");
+        cmd.push_str(&shell_word(&root.display().to_string()));
+    }
+    if settings.api_url.source == crate::config::Source::Flag {
+        cmd.push_str(" --url ");
+        cmd.push_str(&shell_word(&settings.api_url.value));
+    }
+    cmd
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-:+,=@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Every `` `talos ...` `` in a fix, made to run as printed: the root and
+/// URL of this run carried (`talos_cmd`).
+pub fn carry_flags(text: &str, talos: &str) -> String {
+    if talos == "talos" {
+        return text.to_string();
+    }
+    text.replace("`talos ", &format!("`{talos} "))
 }
 
 /// Every check, in the order they are reported when equally urgent.
-pub const CHECKS: [&str; 16] = [
+pub const CHECKS: [&str; 17] = [
+    "installation",
     "pid_file",
     "split_brain",
     "heartbeat",
@@ -148,19 +213,43 @@ pub const CHECKS: [&str; 16] = [
 
 /// Runs every check.
 pub fn run(layout: &Layout, settings: &Settings) -> Report {
-    run_with(layout, settings, true)
+    run_opts(layout, settings, &Options::default())
 }
 
 /// Runs every check, or every check but the scan of the Tier 2/3 lines
 /// (the incident report has already searched them).
 pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report {
+    run_opts(
+        layout,
+        settings,
+        &Options {
+            skip_log_scan: !scan_logs,
+            live: None,
+        },
+    )
+}
+
+/// Runs the checks `opts` asks for.
+pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report {
     let inputs = Inputs {
         layout,
         settings,
         now: Timestamp::now(),
-        scan_logs,
+        scan_logs: !opts.skip_log_scan,
+        live: opts.live,
     };
-    let mut findings = checks::all(&inputs);
+    // Not an installation: the only finding (every other would be noise
+    // caused by this one).
+    let mut findings = match checks::not_an_installation(layout) {
+        Some(f) => vec![f],
+        None => checks::all(&inputs),
+    };
+    let talos = talos_cmd(settings);
+    for f in &mut findings {
+        if let Some(fix) = &f.fix {
+            f.fix = Some(carry_flags(fix, &talos));
+        }
+    }
     // Most urgent first; the check order breaks ties.
     let rank = |c: &str| CHECKS.iter().position(|x| *x == c).unwrap_or(CHECKS.len());
     findings.sort_by(|a, b| {
@@ -193,7 +282,10 @@ pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report
         .any(|f| f.integrity && f.severity == Severity::Fail);
     let fail = findings.iter().any(|f| f.severity == Severity::Fail);
     let warn = findings.iter().any(|f| f.severity == Severity::Warn);
-    let (verdict, exit_code) = if integrity {
+    let wrong_root = findings.iter().any(|f| f.check == "installation");
+    let (verdict, exit_code) = if wrong_root {
+        ("not_an_installation", 2)
+    } else if integrity {
         ("integrity", 3)
     } else if fail {
         ("failures", 1)
