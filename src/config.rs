@@ -410,7 +410,9 @@ impl Settings {
             Setting::new(encrypt_to, Source::ConfigFile)
         };
         let metrics_textfile_dir = match from_file("metrics.textfile_dir") {
-            Some(d) => Setting::new(Some(layout.rooted(Path::new(&d))), Source::ConfigFile),
+            // Under the root like backup.dir; one that climbs out is not
+            // used (config validate reports it).
+            Some(d) => Setting::new(rooted_config_path(&layout.root, &d).ok(), Source::ConfigFile),
             None => Setting::new(None, Source::Default),
         };
 
@@ -585,7 +587,7 @@ fn check_settings(cfg: &Path, doc: &yaml_serde::Value) -> Vec<Finding> {
             ),
         }
     }
-    for key in ["orchestrator.cacert", "backup.dir"] {
+    for key in ["orchestrator.cacert", "backup.dir", "metrics.textfile_dir"] {
         if let Some(v) = lookup(doc, key) {
             match v.as_str() {
                 None => bad(

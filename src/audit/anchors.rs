@@ -213,7 +213,7 @@ const CHECKPOINT_MAX_BYTES: u64 = 64 * 1024;
 /// without --json.
 pub fn read_checkpoint(path: &Path) -> Result<Checkpoint> {
     let mut text = String::new();
-    File::open(path)
+    std::fs::File::open(path)
         .with_context(|| format!("cannot open the checkpoint {}", path.display()))?
         .take(CHECKPOINT_MAX_BYTES)
         .read_to_string(&mut text)
