@@ -590,9 +590,8 @@ impl Liveness {
         };
         let mut live = Self::judge(settings.api_url.value.clone(), pid_file, api);
         if live.verdict.is_down()
-            && let Ok((_, age)) =
-                crate::health::read_heartbeat(&layout.heartbeat(), jiff::Timestamp::now())
-            && crate::health::heartbeat_fresh(age)
+            && let Some(age) =
+                crate::health::heartbeat_alive(&layout.heartbeat(), crate::health::HEARTBEAT_WATCH)
         {
             // The heartbeat is the daemon's own word that it works: never
             // call that down (a second daemon, or `rm` of its PID file,
@@ -600,7 +599,7 @@ impl Liveness {
             live.heartbeat_age_s = Some(age);
             live.verdict = Verdict::Unverified;
             live.message = format!(
-                "a daemon seems to run: its heartbeat is fresh ({age:.1}s old), but {}",
+                "a daemon seems to run: its heartbeat is being rewritten ({age:.1}s old), but {}",
                 live.message.trim_start_matches("daemon not running: ")
             );
             live.next = Some(format!(

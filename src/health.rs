@@ -26,6 +26,29 @@ pub const HEARTBEAT_FAIL_SECS: f64 = 30.0;
 /// nothing about the daemon.
 pub const HEARTBEAT_FUTURE_SECS: f64 = 10.0;
 
+/// The age of a heartbeat that is fresh *and* being rewritten: the file
+/// changes within `window` (a live daemon rewrites it every second). A
+/// daemon killed a moment ago leaves a fresh heartbeat that no longer moves.
+pub fn heartbeat_alive(path: &Path, window: Duration) -> Option<f64> {
+    let (first, age) = read_heartbeat(path, Timestamp::now()).ok()?;
+    if !heartbeat_fresh(age) {
+        return None;
+    }
+    let until = Instant::now() + window;
+    while Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+        if let Ok((t, age)) = read_heartbeat(path, Timestamp::now())
+            && t != first
+        {
+            return Some(age);
+        }
+    }
+    None
+}
+
+/// How long to watch a heartbeat for a rewrite.
+pub const HEARTBEAT_WATCH: Duration = Duration::from_millis(1600);
+
 /// A heartbeat age that shows a working daemon: at most 10 s old and not
 /// from the future.
 pub fn heartbeat_fresh(age: f64) -> bool {

@@ -69,22 +69,20 @@ pub fn not_an_installation(l: &crate::install::Layout) -> Option<Finding> {
     )
 }
 
-/// The heartbeat's age, when it is readable.
-fn heartbeat_age(i: &Inputs) -> Option<f64> {
-    crate::health::read_heartbeat(&i.layout.heartbeat(), i.now)
-        .ok()
-        .map(|(_, a)| a)
-}
-
 /// The daemon's own signs of life besides its PID: a fresh heartbeat, an
 /// API that answers. Each is a sentence of evidence.
 fn signs_of_life(i: &Inputs) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(age) = heartbeat_age(i)
-        && crate::health::heartbeat_fresh(age)
-    {
+    // The probe has watched the heartbeat already when it found no
+    // verified daemon; otherwise watch it here.
+    let alive = match i.live {
+        Some(l) if l.verdict == crate::daemon::Verdict::Unverified => l.heartbeat_age_s,
+        Some(l) if l.verdict.is_down() => None,
+        _ => crate::health::heartbeat_alive(&i.layout.heartbeat(), crate::health::HEARTBEAT_WATCH),
+    };
+    if let Some(age) = alive {
         out.push(format!(
-            "its heartbeat is fresh ({age:.1}s old, {})",
+            "its heartbeat is being rewritten ({age:.1}s old, {})",
             i.layout.heartbeat().display()
         ));
     }

@@ -117,12 +117,11 @@ fn still_safe(a: &Action, layout: &Layout, settings: &Settings) -> Option<String
                 Ok(_) => return Some("the PID file now names a live process".into()),
                 Err(e) => return Some(e.message),
             }
-            if let Ok((_, age)) =
-                crate::health::read_heartbeat(&layout.heartbeat(), jiff::Timestamp::now())
-                && crate::health::heartbeat_fresh(age)
+            if let Some(age) =
+                crate::health::heartbeat_alive(&layout.heartbeat(), crate::health::HEARTBEAT_WATCH)
             {
                 return Some(format!(
-                    "the heartbeat is fresh ({age:.1}s old): a daemon may run"
+                    "the heartbeat is being rewritten ({age:.1}s old): a daemon runs"
                 ));
             }
             match super::procs::running(layout, &settings.process_match.value) {
