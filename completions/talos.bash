@@ -142,6 +142,12 @@ _talos() {
             talos__subcmd__backup__subcmd__help,verify)
                 cmd="talos__subcmd__backup__subcmd__help__subcmd__verify"
                 ;;
+            talos__subcmd__breaker,disable)
+                cmd="talos__subcmd__breaker__subcmd__disable"
+                ;;
+            talos__subcmd__breaker,force-open)
+                cmd="talos__subcmd__breaker__subcmd__force__subcmd__open"
+                ;;
             talos__subcmd__breaker,help)
                 cmd="talos__subcmd__breaker__subcmd__help"
                 ;;
@@ -150,6 +156,12 @@ _talos() {
                 ;;
             talos__subcmd__breaker,reset)
                 cmd="talos__subcmd__breaker__subcmd__reset"
+                ;;
+            talos__subcmd__breaker__subcmd__help,disable)
+                cmd="talos__subcmd__breaker__subcmd__help__subcmd__disable"
+                ;;
+            talos__subcmd__breaker__subcmd__help,force-open)
+                cmd="talos__subcmd__breaker__subcmd__help__subcmd__force__subcmd__open"
                 ;;
             talos__subcmd__breaker__subcmd__help,help)
                 cmd="talos__subcmd__breaker__subcmd__help__subcmd__help"
@@ -282,6 +294,12 @@ _talos() {
                 ;;
             talos__subcmd__help__subcmd__backup,verify)
                 cmd="talos__subcmd__help__subcmd__backup__subcmd__verify"
+                ;;
+            talos__subcmd__help__subcmd__breaker,disable)
+                cmd="talos__subcmd__help__subcmd__breaker__subcmd__disable"
+                ;;
+            talos__subcmd__help__subcmd__breaker,force-open)
+                cmd="talos__subcmd__help__subcmd__breaker__subcmd__force__subcmd__open"
                 ;;
             talos__subcmd__help__subcmd__breaker,list)
                 cmd="talos__subcmd__help__subcmd__breaker__subcmd__list"
@@ -708,7 +726,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__audit__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,6 +737,10 @@ _talos() {
                     return 0
                     ;;
                 --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -864,7 +886,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__backup__subcmd__create)
-            opts="-y -q -v -h -V --output-dir --keep --partial --repo --host --encrypt-to --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --output-dir --keep --partial --repo --host --encrypt-to --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,6 +913,10 @@ _talos() {
                     return 0
                     ;;
                 --encrypt-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1072,7 +1098,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__breaker)
-            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version list reset help"
+            opts="-y -q -v -h -V --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version list reset force-open disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,9 +1127,105 @@ _talos() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        talos__subcmd__breaker__subcmd__help)
-            opts="list reset help"
+        talos__subcmd__breaker__subcmd__disable)
+            opts="-y -q -v -h -V --reason --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__force__subcmd__open)
+            opts="-y -q -v -h -V --reason --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help)
+            opts="list reset force-open disable help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__breaker__subcmd__help__subcmd__force__subcmd__open)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1540,12 +1662,16 @@ _talos() {
             return 0
             ;;
         talos__subcmd__doctor)
-            opts="-y -q -v -h -V --fix --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --fix --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1570,7 +1696,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__drill)
-            opts="-y -q -v -h -V --backup --repo --host --identity --junit --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --backup --repo --host --identity --junit --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1593,6 +1719,10 @@ _talos() {
                     return 0
                     ;;
                 --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1620,13 +1750,17 @@ _talos() {
             return 0
             ;;
         talos__subcmd__health)
-            opts="-y -q -v -h -V --watch --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --watch --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1822,8 +1956,36 @@ _talos() {
             return 0
             ;;
         talos__subcmd__help__subcmd__breaker)
-            opts="list reset"
+            opts="list reset force-open disable"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__breaker__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        talos__subcmd__help__subcmd__breaker__subcmd__force__subcmd__open)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3232,7 +3394,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__verify__subcmd__chain)
-            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --anchor --no-external-anchors --tree-head --checkpoint --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3243,6 +3405,10 @@ _talos() {
                     return 0
                     ;;
                 --checkpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -28,7 +28,7 @@ complete -c talos -n "__fish_talos_needs_command" -l root -d 'Root of the instal
 complete -c talos -n "__fish_talos_needs_command" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_needs_command" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_needs_command" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_needs_command" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_needs_command" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_needs_command" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_needs_command" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_needs_command" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -40,10 +40,10 @@ complete -c talos -n "__fish_talos_needs_command" -f -a "status" -d 'The 3 AM fi
 complete -c talos -n "__fish_talos_needs_command" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
 complete -c talos -n "__fish_talos_needs_command" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
 complete -c talos -n "__fish_talos_needs_command" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-complete -c talos -n "__fish_talos_needs_command" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+complete -c talos -n "__fish_talos_needs_command" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)'
 complete -c talos -n "__fish_talos_needs_command" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
 complete -c talos -n "__fish_talos_needs_command" -f -a "backup" -d 'Write, list and verify backup archives'
-complete -c talos -n "__fish_talos_needs_command" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4).'
+complete -c talos -n "__fish_talos_needs_command" -f -a "restore" -d 'Restore a backup archive into the installation (docs/format.md).'
 complete -c talos -n "__fish_talos_needs_command" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
 complete -c talos -n "__fish_talos_needs_command" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
 complete -c talos -n "__fish_talos_needs_command" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -60,7 +60,7 @@ complete -c talos -n "__fish_talos_using_subcommand status" -l root -d 'Root of 
 complete -c talos -n "__fish_talos_using_subcommand status" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand status" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand status" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand status" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand status" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand status" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand status" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -69,11 +69,12 @@ complete -c talos -n "__fish_talos_using_subcommand status" -s v -l verbose -d '
 complete -c talos -n "__fish_talos_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand status" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand health" -l watch -d 'Check again every SECS seconds until interrupted (with --json, one JSON document per line per round)' -r
+complete -c talos -n "__fish_talos_using_subcommand health" -l metrics-file -d 'Write Prometheus metrics here (talos_health_status), for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_health.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand health" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand health" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand health" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand health" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand health" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand health" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand health" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -90,7 +91,7 @@ complete -c talos -n "__fish_talos_using_subcommand panic" -l cacert -d 'CA bund
 complete -c talos -n "__fish_talos_using_subcommand panic" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand panic" -l force -d 'Go ahead without a PID file (the API and SIGNAL_PANIC are still tried; no process is ever signalled unverified)'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l no-state -d 'Write neither emergency_state.json nor a preserve archive'
-complete -c talos -n "__fish_talos_using_subcommand panic" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand panic" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand panic" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand panic" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -103,7 +104,7 @@ complete -c talos -n "__fish_talos_using_subcommand recover" -l url -d 'Base URL
 complete -c talos -n "__fish_talos_using_subcommand recover" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand recover" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand recover" -l dry-run -d 'Show what would be put back and change nothing'
-complete -c talos -n "__fish_talos_using_subcommand recover" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand recover" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand recover" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand recover" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand recover" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -116,7 +117,7 @@ complete -c talos -n "__fish_talos_using_subcommand restart" -l url -d 'Base URL
 complete -c talos -n "__fish_talos_using_subcommand restart" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand restart" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand restart" -l no-wait -d 'Do not wait for the daemon to answer again'
-complete -c talos -n "__fish_talos_using_subcommand restart" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand restart" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand restart" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand restart" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -124,26 +125,28 @@ complete -c talos -n "__fish_talos_using_subcommand restart" -s q -l quiet -d 'L
 complete -c talos -n "__fish_talos_using_subcommand restart" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand restart" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l json -d 'Print one JSON document on stdout and nothing else there'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -l offline -d 'Only work on the files; never call the API'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s v -l verbose -d 'More detail on stderr'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s h -l help -d 'Print help'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s h -l help -d 'Print help'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and not __fish_seen_subcommand_from list reset force-open disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -157,7 +160,7 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l all -d 'Reset every breaker'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l dry-run -d 'Show what would be reset and change nothing'
-complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -165,14 +168,42 @@ complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l reason -d 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from force-open" -s V -l version -d 'Print version'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l reason -d 'Why (kept with the state and in the audit record; shown by `talos status` and `talos breaker list`)' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -l offline -d 'Only work on the files; never call the API'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Less on stderr: only warnings and errors'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail on stderr'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
 complete -c talos -n "__fish_talos_using_subcommand breaker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -180,7 +211,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and not __fish_seen_subcommand_from create list verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -190,11 +221,12 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l repo -d 'Off-host repository: s3://BUCKET/PREFIX, a directory, or file:///path [default: TALOS_REPO, else backup.repo]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l encrypt-to -d 'Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]' -r
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_backup.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -210,7 +242,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l all-hosts -d 'With a repository: list every host\'s backups'
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -225,7 +257,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -233,7 +265,7 @@ complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
-complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -250,9 +282,9 @@ complete -c talos -n "__fish_talos_using_subcommand restore" -l dry-run -d 'Veri
 complete -c talos -n "__fish_talos_using_subcommand restore" -l verify-only -d 'Only verify the archive (like `talos backup verify`); write nothing'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l new-host -d 'Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l stop-daemon -d 'Stop a running daemon first (SIGTERM to its verified PID, waiting up to 20 s)'
-complete -c talos -n "__fish_talos_using_subcommand restore" -l resume -d 'Finish a restore that was interrupted (see DATA_DIR/restore.journal)'
+complete -c talos -n "__fish_talos_using_subcommand restore" -l resume -d 'Finish a restore that was interrupted (see var/lib/talos/restore.journal)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l abort -d 'Undo a restore that was interrupted, putting the previous state back'
-complete -c talos -n "__fish_talos_using_subcommand restore" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand restore" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand restore" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand restore" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -264,7 +296,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -281,13 +313,14 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_s
 complete -c talos -n "__fish_talos_using_subcommand audit; and not __fish_seen_subcommand_from verify-chain root prove verify-proof verify-consistency query help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l checkpoint -d 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today\'s log extends it, i.e. the tree over its first N records still has that root; repeatable' -r -F
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -300,7 +333,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from root" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -314,7 +347,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -323,12 +356,12 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from prove" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l proof -d 'The proof JSON (`-` for stdin)' -r -F
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root-hash -d 'The trusted tree root (same as --root HEX)' -r
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root-hash -d 'The trusted tree root hash, as `talos audit root` prints it' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-proof" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -345,7 +378,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from verify-consistency" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -360,7 +393,7 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from query" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -377,13 +410,14 @@ complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subco
 complete -c talos -n "__fish_talos_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l anchor -d 'An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or size=N:ROOT (the tree head printed by `talos audit root`); repeatable' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l checkpoint -d 'A checkpoint saved off the host by `talos audit root --json > FILE` (or its size=N:ROOT line): exit 3 unless today\'s log extends it, i.e. the tree over its first N records still has that root; repeatable' -r -F
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_audit_chain.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l no-external-anchors -d 'Check only the --anchor values, not the backups\' and database\'s'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l tree-head -d 'Also compute the RFC 6962 tree head (size=N:ROOT) over all records, to keep as an anchor (a second hash per record; `talos audit root` prints only that)'
-complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand verify-chain" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -396,11 +430,12 @@ complete -c talos -n "__fish_talos_using_subcommand drill" -l repo -d 'Off-host 
 complete -c talos -n "__fish_talos_using_subcommand drill" -l host -d 'Use this host\'s backups in the repository [default: this host\'s name]' -r
 complete -c talos -n "__fish_talos_using_subcommand drill" -l identity -d 'age identity file to decrypt encrypted archives (from age-keygen) [env: TALOS_AGE_IDENTITY]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l junit -d 'Write a JUnit XML report here (for CI)' -r -F
+complete -c talos -n "__fish_talos_using_subcommand drill" -l metrics-file -d 'Write Prometheus metrics here, for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_drill.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand drill" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand drill" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand drill" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand drill" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand drill" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -412,7 +447,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -423,7 +458,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "prune" -d 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "prune" -d 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand log; and not __fish_seen_subcommand_from query trace stats prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l correlation-id -d 'Lines of this request: correlation_id equal to ID or starting with `ID:` (child operations), or context.parent_correlation_id equal to ID' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l level -d 'Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE' -r
@@ -440,7 +475,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l count -d 'Print only the number of matching lines (`{"count": N}` with --json)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -s f -l follow -d 'Keep printing new matching lines as the current files grow, across rotations (Ctrl-C to stop)'
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from query" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -452,7 +487,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from trace" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -466,7 +501,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from stats" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -479,7 +514,7 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l dry-run -d 'List what would be deleted and the bytes it would free; delete nothing'
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from prune" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -490,13 +525,13 @@ complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcomm
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand incident; and not __fish_seen_subcommand_from report help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -516,7 +551,7 @@ complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -526,12 +561,13 @@ complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "report" -d 'A postmortem draft from the evidence on disk (works with the daemon dead).'
 complete -c talos -n "__fish_talos_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l metrics-file -d 'Write Prometheus metrics here (talos_doctor_findings by severity), for node_exporter\'s textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l root -d 'Root of the installation; every path of the layout is under it [env: TALOS_ROOT] [default: /]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l fix -d 'Apply the safe, reversible fixes (asks first; --yes for scripts)'
-complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -543,7 +579,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -552,7 +588,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -561,7 +597,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l dry-run -d 'Show how many lines would be dropped; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from jsonl" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -574,7 +610,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l dry-run -d 'Show which backup would be put back; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -587,7 +623,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l dry-run -d 'Show what would be removed; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from audit" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -600,7 +636,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l dry-run -d 'List what would be removed; change nothing'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -609,7 +645,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -617,7 +653,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and not __fish_seen_subcommand_from check checkpoint help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -632,7 +668,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcomma
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -645,7 +681,7 @@ complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcomma
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l passive -d 'Run a PASSIVE checkpoint even when the daemon is stopped'
-complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -660,7 +696,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and not __fish_seen_subcommand_from show validate help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -675,7 +711,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -687,7 +723,7 @@ complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand config; and __fish_seen_subcommand_from validate" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -702,7 +738,7 @@ complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and not __fish_seen_subcommand_from init help" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -721,7 +757,7 @@ complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_sub
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l force -d 'Replace the talos directories of a non-empty DIR (nothing else in it is touched)'
-complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand sandbox; and __fish_seen_subcommand_from init" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -735,7 +771,7 @@ complete -c talos -n "__fish_talos_using_subcommand completions" -l root -d 'Roo
 complete -c talos -n "__fish_talos_using_subcommand completions" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand completions" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand completions" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand completions" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c talos -n "__fish_talos_using_subcommand completions" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand completions" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand completions" -l offline -d 'Only work on the files; never call the API'
 complete -c talos -n "__fish_talos_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation (for scripts, cron and CI)'
@@ -747,10 +783,10 @@ complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "health" -d 'Health of the daemon and the installation, for people and for monitoring'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "panic" -d 'Emergency stop: escalate from the API to SIGKILL until the daemon is down, then preserve state.'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "recover" -d 'After a panic: show what emergency_state.json and a preserve hold, and put the state back'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart, runbook F-002)'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restart" -d 'Ask the daemon to restart gracefully (POST /admin/restart; F-002 in docs/runbook.md)'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "breaker" -d 'Circuit breakers: list them, reset them'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "backup" -d 'Write, list and verify backup archives'
-complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "restore" -d 'Restore a backup archive into the installation (docs/format.md).'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "audit" -d 'The Tier 1 audit chain: verify, tree head, inclusion proofs, query'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "verify-chain" -d 'Same as `talos audit verify-chain`'
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "drill" -d 'The CI restore drill: back up, restore into a scratch root, validate, time it'
@@ -765,7 +801,9 @@ complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_su
 complete -c talos -n "__fish_talos_using_subcommand help; and not __fish_seen_subcommand_from status health panic recover restart breaker backup restore audit verify-chain drill log incident doctor repair db config sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "list" -d 'List the circuit breakers: state, failure count, when they opened'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "reset" -d 'Reset circuit breakers to closed (failure_count 0, opened_at null)'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (CONTRACT §4).'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "force-open" -d 'Force a breaker open (resilience4j FORCED_OPEN): every call to the dependency is rejected until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from breaker" -f -a "disable" -d 'Disable a breaker (resilience4j DISABLED): every call goes through, failures are not counted, until `talos breaker reset NAME`'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Write a backup archive: backup_YYYYMMDD_HHMMSS.tar.gz (docs/format.md).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List backups, newest first: age, size, components and audit head.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Check a backup archive completely without writing anything.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify-chain" -d 'Check every record of the audit chain: its hash, its link to the record before it, seq continuity across files, JSON validity, and anchors'
@@ -777,10 +815,10 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "query" -d 'Search Tier 2 and Tier 3 logs: current files, rotations and `.gz` rotations'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "trace" -d 'Every line of one request as a call tree, with durations, the slowest step and the errors marked'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "stats" -d 'Counts by level, component and error code, errors per hour as a chart, and the slowest operations'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Free disk space (seed 000 F-005, disk full): old log rotations and temporary files.'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "report" -d 'A postmortem draft from the evidence on disk (works with the daemon dead).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (seed 000 F-006).'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'

@@ -412,7 +412,10 @@ impl Settings {
         let metrics_textfile_dir = match from_file("metrics.textfile_dir") {
             // Under the root like backup.dir; one that climbs out is not
             // used (config validate reports it).
-            Some(d) => Setting::new(rooted_config_path(&layout.root, &d).ok(), Source::ConfigFile),
+            Some(d) => Setting::new(
+                rooted_config_path(&layout.root, &d).ok(),
+                Source::ConfigFile,
+            ),
             None => Setting::new(None, Source::Default),
         };
 
