@@ -15,7 +15,7 @@
 //!   `/srv/talos2` is not a daemon of `/srv/talos`;
 //! - it is not another `talos` CLI invocation (same executable as this one).
 //!
-//! The verified PID of the PID file always counts (it passed CONTRACT §2).
+//! The verified PID of the PID file always counts (it passed the checks of docs/format.md).
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
