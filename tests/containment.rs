@@ -444,12 +444,12 @@ fn after_kill_9_leftovers_are_reported_and_removed() {
     assert!(doc["found"][0]["bytes"].as_u64().unwrap() > 0);
     let (_, stdout, _) = run(talos_at(&root).args(["doctor"]));
     assert!(
-        stdout.contains(&left[0]) && stdout.contains("talos repair leftovers"),
+        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
         "{stdout}"
     );
     let (_, stdout, _) = run(talos_at(&root).args(["status"]));
     assert!(
-        stdout.contains(&left[0]) && stdout.contains("talos repair leftovers"),
+        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
         "{stdout}"
     );
 

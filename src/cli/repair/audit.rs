@@ -12,7 +12,7 @@ use crate::repair::audit;
 /// A crash while a record was appended leaves a final line without a
 /// newline; every full backup then stops (exit 3), since nothing may be
 /// appended after it. This removes only that unterminated final line of the
-/// last audit file: its bytes are kept as evidence in LOG_DIR
+/// last audit file: its bytes are kept as evidence in var/log/talos
 /// (`audit-NNNNNN.jsonl.torn-TIME`), and the repair is recorded in the chain
 /// with their SHA-256. Complete records are never touched; any other damage
 /// is left for `talos audit verify-chain` to report.

@@ -11,7 +11,7 @@ use crate::output::human_bytes;
 ///
 /// A backup, restore or drill killed with SIGKILL (or by a crash) cannot
 /// remove its temporary files: `.tmp-backup-*` in the backup directory and
-/// in DATA_DIR/restore_rollback, `.restore-staging-*` in DATA_DIR, and
+/// in var/lib/talos/restore_rollback, `.restore-staging-*` in var/lib/talos, and
 /// `talos-drill-*` in the temporary directory. Each is removed only when
 /// the operation that owns it is gone (its lock is free); one in use is
 /// listed and left alone. The staging of an interrupted restore whose
