@@ -557,6 +557,19 @@ fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
         "staging path shown: {stdout}"
     );
 
+    // drill --repo names the object too, in its report and its history.
+    let d = json_ok(
+        talos_at(&root_a)
+            .args(["--json", "drill"])
+            .args(repo_args)
+            .args(id_args),
+    );
+    assert_eq!(d["drill"]["backup"], url.as_str(), "{d}");
+    assert!(
+        !d.to_string().contains("talos-repo-"),
+        "staging path shown: {d}"
+    );
+
     // The local copy is encrypted: backup list and doctor count it.
     let list = json_ok(talos_at(&root_a).args(["--json", "backup", "list"]));
     let backups = list["backups"].as_array().unwrap();

@@ -150,12 +150,21 @@ fn drill_run(
     let work = scratch.path().join("work");
     std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
     ui.note("drilling: backup, verify and stage, swap, validate, compare, audit chain...");
-    let d = drill::run(
+    let mut d = drill::run(
         &source,
         args.backup.as_deref(),
         &work,
         !installed && args.backup.is_none(),
     );
+    // Report, record and remember what the operator named (the repository
+    // object's URL, the file as given), not the staging copy that was read.
+    if let Some(f) = &fetched {
+        let staged = f.path.display().to_string();
+        for step in &mut d.steps {
+            step.detail = step.detail.replace(&staged, &f.source);
+        }
+        d.backup = Some(PathBuf::from(&f.source));
+    }
     // Interrupted: the scratch directory goes with `scratch`, nothing is
     // recorded for a drill that did not run to its end.
     crate::interrupt::check()?;
