@@ -143,9 +143,24 @@ fn flag(ok: bool) -> f64 {
     if ok { 1.0 } else { 0.0 }
 }
 
-/// `talos backup create`.
-pub fn backup(ok: bool, duration_s: f64, size: Option<u64>, last_success: Option<f64>) -> Metrics {
-    let mut m = Metrics::new();
+/// A builder for this host, with a `repo` label when the run used an
+/// off-host repository.
+fn for_repo(repo: Option<&str>) -> Metrics {
+    match repo {
+        Some(r) => Metrics::new().label("repo", r),
+        None => Metrics::new(),
+    }
+}
+
+/// `talos backup create`; `repo` is the repository it uploaded to, if any.
+pub fn backup(
+    ok: bool,
+    duration_s: f64,
+    size: Option<u64>,
+    last_success: Option<f64>,
+    repo: Option<&str>,
+) -> Metrics {
+    let mut m = for_repo(repo);
     m.gauge(
         "talos_backup_success",
         "1 if the last talos backup run succeeded, 0 if it failed",
@@ -173,9 +188,9 @@ pub fn backup(ok: bool, duration_s: f64, size: Option<u64>, last_success: Option
     m
 }
 
-/// `talos drill`.
-pub fn drill(ok: bool, rto_s: f64) -> Metrics {
-    let mut m = Metrics::new();
+/// `talos drill`; `repo` is the repository its backup came from, if any.
+pub fn drill(ok: bool, rto_s: f64, repo: Option<&str>) -> Metrics {
+    let mut m = for_repo(repo);
     m.gauge(
         "talos_drill_success",
         "1 if the last talos restore drill passed, 0 if it failed",

@@ -109,6 +109,11 @@ pub fn open_verified(
     started_at: u64,
     start_time_of: impl Fn(u32) -> Option<u64>,
 ) -> Option<std::sync::Arc<PidFd>> {
+    // Test hook: `TALOS_TEST_NO_PIDFD=1` behaves as a kernel without pidfds,
+    // so the `kill` fallback and its `-v` line can be tested anywhere.
+    if std::env::var_os("TALOS_TEST_NO_PIDFD").is_some_and(|v| v == "1") {
+        return None;
+    }
     let fd = PidFd::open(pid).ok()?;
     (start_time_of(pid) == Some(started_at)).then(|| std::sync::Arc::new(fd))
 }

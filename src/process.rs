@@ -298,6 +298,15 @@ impl VerifiedPid {
         self.pidfd.is_some()
     }
 
+    /// How signals reach this process, in words for `-v`.
+    pub fn signal_path(&self) -> &'static str {
+        if self.via_pidfd() {
+            "through a pidfd"
+        } else {
+            "with kill(2): this kernel has no pidfd"
+        }
+    }
+
     /// True while the same process (same PID and start time) is alive.
     pub fn is_alive(&self) -> bool {
         if let Some(fd) = &self.pidfd {

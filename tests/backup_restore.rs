@@ -446,6 +446,48 @@ fn refusals_leave_the_installation_unchanged() {
     drop(before);
 }
 
+/// Issue 17 §4: where the kernel has no pidfd, talos signals with kill(2)
+/// and says so with -v (`TALOS_TEST_NO_PIDFD=1` stands for such a kernel).
+#[test]
+fn stop_daemon_says_with_v_whether_it_signals_through_a_pidfd() {
+    let (dir, layout) = sample(0);
+    let file = backup(dir.path());
+    for (no_pidfd, expected) in [
+        (true, "with kill(2): this kernel has no pidfd"),
+        (false, "through a pidfd"),
+    ] {
+        let mut daemon = Command::new("bash")
+            .args(["-c", "exec -a talos-sim sleep 60"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::fs::write(&layout.pid_file, format!("{}\n", daemon.id())).unwrap();
+        let mut cmd = talos_at(dir.path());
+        cmd.arg("-v")
+            .arg("restore")
+            .arg(&file)
+            .args(["--yes", "--stop-daemon"]);
+        if no_pidfd {
+            cmd.env("TALOS_TEST_NO_PIDFD", "1");
+        } else {
+            cmd.env_remove("TALOS_TEST_NO_PIDFD");
+        }
+        let out = cmd.output().unwrap();
+        let _ = daemon.kill();
+        let status = daemon.wait().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(15), "stopped with SIGTERM");
+        if !no_pidfd && !stderr.contains(expected) {
+            // A kernel without pidfds (pre-5.3) takes the fallback anyway.
+            assert!(stderr.contains("kill(2)"), "{stderr}");
+            continue;
+        }
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}
+
 #[test]
 fn keep_prunes_old_backups_and_list_shows_newest_first() {
     let (dir, layout) = sample(0);

@@ -199,3 +199,102 @@ fn the_documented_alert_rules_load() {
             .unwrap();
     assert!(doc.contains(&std::fs::read_to_string(&rules).unwrap()));
 }
+
+/// The labels of the sample of `name`, as written.
+fn series(file: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| l.split('{').next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .to_string()
+}
+
+/// Issue 17 §1: a `repo` label where a repository was used; a drill or a
+/// verify-chain that fails before it runs still writes its metrics (0).
+#[test]
+fn repo_label_and_metrics_of_runs_that_fail_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sandbox");
+    // Made now: a drill validates its certificate.
+    let now = jiff::Timestamp::now().to_string();
+    common::sandbox::init_sandbox(&root, 7, &now);
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let m = dir.path().join("m");
+    std::fs::create_dir(&m).unwrap();
+
+    // backup create --repo: every sample carries the repository.
+    let f = m.join("backup.prom");
+    let (code, doc) = json_run(
+        &root,
+        &[
+            "backup",
+            "create",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--metrics-file",
+            f.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+    promtool_accepts(&f);
+    let url = doc["repo"]["repo"].as_str().unwrap();
+    let label = format!("repo=\"{url}\"");
+    assert_eq!(sample(&f, "talos_backup_success", Some(&label)), 1.0);
+    assert_eq!(
+        sample(&f, "talos_backup_size_bytes", Some(&label)),
+        doc["size"].as_f64().unwrap()
+    );
+
+    // drill --repo: the same label, values as in --json.
+    let f = m.join("drill.prom");
+    let (code, doc) = json_run(
+        &root,
+        &[
+            "drill",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--metrics-file",
+            f.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+    promtool_accepts(&f);
+    assert_eq!(sample(&f, "talos_drill_success", Some(&label)), 1.0);
+    assert_eq!(
+        sample(&f, "talos_drill_rto_seconds", Some(&label)),
+        doc["drill"]["rto_ms"].as_f64().unwrap() / 1000.0
+    );
+
+    // A drill whose --backup is missing or corrupt: success 0, no repo label.
+    let corrupt = dir.path().join("backup_20240101_000000.tar.gz");
+    std::fs::write(&corrupt, b"not a gzip archive").unwrap();
+    for backup in [dir.path().join("missing.tar.gz"), corrupt] {
+        std::fs::remove_file(&f).unwrap();
+        let out = talos_at(&root)
+            .args(["drill", "--backup"])
+            .arg(&backup)
+            .arg("--metrics-file")
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{}", backup.display());
+        promtool_accepts(&f);
+        assert_eq!(sample(&f, "talos_drill_success", None), 0.0);
+        assert!(!series(&f, "talos_drill_success").contains("repo="));
+    }
+
+    // verify-chain whose checkpoint cannot be read: valid 0.
+    let f = m.join("chain.prom");
+    let out = talos_at(&root)
+        .args(["audit", "verify-chain", "--checkpoint"])
+        .arg(dir.path().join("no-such-checkpoint.json"))
+        .arg("--metrics-file")
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    promtool_accepts(&f);
+    assert_eq!(sample(&f, "talos_audit_chain_valid", None), 0.0);
+}

@@ -473,3 +473,131 @@ fn interop_with_the_age_command_line_tool_both_ways() {
     );
     assert!(target.join("etc/talos/config.yaml").exists());
 }
+
+/// Issue 16: verify and restore from a repository report the object's URL,
+/// never the staging copy they read; doctor and `backup list` take an
+/// encrypted local backup for a backup (doctor by its name, saying it
+/// could not check the content).
+#[test]
+fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
+    let (dir, root_a, _) = new_sandbox(10);
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let (key, recipient) = keypair(dir.path(), "key.txt");
+    let doc = json_ok(talos_at(&root_a).args([
+        "--json",
+        "backup",
+        "create",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--host",
+        "host-a",
+        "--encrypt-to",
+        &recipient,
+    ]));
+    let url = doc["repo"]["url"].as_str().unwrap().to_string();
+    let repo_args = ["--repo", repo.to_str().unwrap(), "--host", "host-a"];
+    let id_args = ["--identity", key.to_str().unwrap()];
+
+    // backup verify --repo, --json and human.
+    let v = json_ok(
+        talos_at(&root_a)
+            .args(["--json", "backup", "verify"])
+            .args(repo_args)
+            .args(id_args),
+    );
+    assert_eq!(v["path"], url.as_str(), "{v}");
+    assert_eq!(v["repo"]["url"], url.as_str(), "{v}");
+    let out = talos_at(&root_a)
+        .args(["backup", "verify"])
+        .args(repo_args)
+        .args(id_args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(&url), "{stdout}");
+    assert!(
+        !stdout.contains("talos-repo-"),
+        "staging path shown: {stdout}"
+    );
+
+    // restore --repo --verify-only, and a real restore on a bare host.
+    let v = json_ok(
+        talos_at(&root_a)
+            .args(["--json", "restore", "--verify-only"])
+            .args(repo_args)
+            .args(id_args),
+    );
+    assert_eq!(v["path"], url.as_str(), "{v}");
+    let root_b = dir.path().join("bare");
+    std::fs::create_dir(&root_b).unwrap();
+    let r = json_ok(
+        talos_at(&root_b)
+            .args(["--json", "restore", "--new-host", "--yes"])
+            .args(repo_args)
+            .args(id_args),
+    );
+    assert_eq!(r["archive"], url.as_str(), "{r}");
+    assert_eq!(r["outcome"]["archive"], url.as_str(), "{r}");
+    assert_eq!(r["repo"]["url"], url.as_str(), "{r}");
+    let root_c = dir.path().join("bare2");
+    std::fs::create_dir(&root_c).unwrap();
+    let out = talos_at(&root_c)
+        .args(["restore", "--new-host", "--yes"])
+        .args(repo_args)
+        .args(id_args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(&format!("from {url} into")), "{stdout}");
+    assert!(
+        !stdout.contains("talos-repo-"),
+        "staging path shown: {stdout}"
+    );
+
+    // drill --repo names the object too, in its report and its history.
+    let d = json_ok(
+        talos_at(&root_a)
+            .args(["--json", "drill"])
+            .args(repo_args)
+            .args(id_args),
+    );
+    assert_eq!(d["drill"]["backup"], url.as_str(), "{d}");
+    assert!(
+        !d.to_string().contains("talos-repo-"),
+        "staging path shown: {d}"
+    );
+
+    // The local copy is encrypted: backup list and doctor count it.
+    let list = json_ok(talos_at(&root_a).args(["--json", "backup", "list"]));
+    let backups = list["backups"].as_array().unwrap();
+    assert_eq!(backups.len(), 1, "{list}");
+    assert_eq!(backups[0]["encrypted"], true);
+    assert!(backups[0]["problem"].is_null(), "{list}");
+    let out = talos_at(&root_a)
+        .args(["--json", "doctor"])
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let backup_findings: Vec<&serde_json::Value> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "backup")
+        .collect();
+    assert!(
+        backup_findings
+            .iter()
+            .all(|f| f["severity"] == "info" && f["integrity"] == false),
+        "{backup_findings:?}"
+    );
+    assert!(
+        backup_findings.iter().any(|f| f["title"]
+            .as_str()
+            .unwrap()
+            .contains("could not be checked")),
+        "{backup_findings:?}"
+    );
+}

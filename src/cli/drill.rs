@@ -55,7 +55,35 @@ pub struct DrillArgs {
     pub metrics_file: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
+    // A drill that fails before it runs (a missing or corrupt --backup, an
+    // unreachable repository...) still writes its metrics, success 0, so
+    // an alert fires (docs/monitoring.md).
+    let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "drill");
+    let repo = if args.backup.is_none() {
+        super::repo::repo_url(ctx, &args.repo)
+            .ok()
+            .flatten()
+            .map(|u| u.to_string())
+    } else {
+        None
+    };
+    let started = std::time::Instant::now();
+    let mut written = false;
+    let result = drill_run(ctx, args, repo.as_deref(), &mut written);
+    if result.is_err() && !written {
+        let m = crate::metrics::drill(false, started.elapsed().as_secs_f64(), repo.as_deref());
+        crate::cli::write_metrics(ctx, target.as_deref(), &m);
+    }
+    result
+}
+
+fn drill_run(
+    ctx: &Ctx,
+    mut args: DrillArgs,
+    repo: Option<&str>,
+    written: &mut bool,
+) -> Result<Exit> {
     let ui = &ctx.ui;
     // --backup FILE wins; else the repository in effect (--repo,
     // TALOS_REPO, backup.repo); else a fresh backup as before.
@@ -122,12 +150,21 @@ pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
     let work = scratch.path().join("work");
     std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
     ui.note("drilling: backup, verify and stage, swap, validate, compare, audit chain...");
-    let d = drill::run(
+    let mut d = drill::run(
         &source,
         args.backup.as_deref(),
         &work,
         !installed && args.backup.is_none(),
     );
+    // Report, record and remember what the operator named (the repository
+    // object's URL, the file as given), not the staging copy that was read.
+    if let Some(f) = &fetched {
+        let staged = f.path.display().to_string();
+        for step in &mut d.steps {
+            step.detail = step.detail.replace(&staged, &f.source);
+        }
+        d.backup = Some(PathBuf::from(&f.source));
+    }
     // Interrupted: the scratch directory goes with `scratch`, nothing is
     // recorded for a drill that did not run to its end.
     crate::interrupt::check()?;
@@ -150,9 +187,10 @@ pub fn run(ctx: &Ctx, mut args: DrillArgs) -> Result<Exit> {
             ));
         }
     }
-    let m = crate::metrics::drill(d.ok, d.rto_ms as f64 / 1000.0);
+    let m = crate::metrics::drill(d.ok, d.rto_ms as f64 / 1000.0, repo);
     let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "drill");
     crate::cli::write_metrics(ctx, target.as_deref(), &m);
+    *written = true;
     if let Some(path) = &args.junit {
         crate::fsutil::write_atomic(path, drill::junit(&d).as_bytes(), 0o644)?;
     }

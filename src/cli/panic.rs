@@ -155,6 +155,9 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
     }
 
     let verified = pid_status.verified().map(|v| v.with_match(&process_match));
+    if let Some(v) = &verified {
+        ui.debug(format!("signals to PID {} go {}", v.pid(), v.signal_path()));
+    }
     let question = match (&pid_status, &verified) {
         (_, Some(v)) => format!(
             "EMERGENCY STOP of the Talos daemon (PID {}) — reason: {reason}. Continue?",

@@ -74,6 +74,9 @@ pub struct Fetched {
     pub object: Option<Object>,
     pub sha256: Option<String>,
     pub encrypted: bool,
+    /// What the operator named: the repository object's URL, or the local
+    /// file as given (not the staging copy), for reports.
+    pub source: String,
     _staging: Option<tempfile::TempDir>,
 }
 
@@ -134,6 +137,7 @@ pub fn local(ctx: &Ctx, file: &Path, identity: &IdentityArg) -> Result<Fetched> 
             object: None,
             sha256: None,
             encrypted: false,
+            source: file.display().to_string(),
             _staging: None,
         });
     }
@@ -148,6 +152,7 @@ pub fn local(ctx: &Ctx, file: &Path, identity: &IdentityArg) -> Result<Fetched> 
         object: None,
         sha256: None,
         encrypted: true,
+        source: file.display().to_string(),
         _staging: Some(staging),
     })
 }
@@ -203,6 +208,7 @@ pub fn fetch(
     };
     Ok(Fetched {
         path,
+        source: obj.url.clone(),
         object: Some(obj),
         sha256: Some(sha),
         encrypted,

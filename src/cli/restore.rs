@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     let file = fetched.path.clone();
     let partial = args.partial.as_deref().map(parse_components).transpose()?;
     if args.verify_only {
-        return super::backup::verify::verify_and_report(ctx, &file);
+        return super::backup::verify::verify_and_report(ctx, &fetched);
     }
     let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     if args.dry_run {
@@ -134,7 +134,8 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         let doc = serde_json::json!({
             "dry_run": true,
             "path": "offline",
-            "archive": v.path,
+            "archive": fetched.source,
+            "repo": fetched.doc(),
             "created_at": v.metadata.created_at,
             "daemon_running": daemon,
             "daemon": DaemonStop { was_running: daemon.is_some(), stopped: false, pid: daemon },
@@ -198,7 +199,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     ));
     let plan = prepared.plan.clone();
     let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
-    report(ctx, &layout, Some(&plan), &outcome, &daemon)
+    report(ctx, &layout, Some(&plan), &outcome, &daemon, Some(&fetched))
 }
 
 /// What the restore did about the daemon. A restore always works on files
@@ -251,8 +252,14 @@ fn report(
     plan: Option<&Plan>,
     o: &Outcome,
     daemon: &DaemonStop,
+    fetched: Option<&super::repo::Fetched>,
 ) -> Result<Exit> {
     let ui = &ctx.ui;
+    // What the operator named (a repository URL, the file as given), not
+    // the staging copy the restore read.
+    let archive = fetched
+        .map(|f| f.source.clone())
+        .unwrap_or_else(|| o.archive.display().to_string());
     let undo = o.rollback.as_ref().map(|r| {
         let root = if layout.root == std::path::Path::new("/") {
             String::new()
@@ -261,11 +268,15 @@ fn report(
         };
         format!("talos restore {} --yes{root}", r.display())
     });
+    let mut outcome = serde_json::to_value(o)?;
+    outcome["archive"] = archive.clone().into();
     let doc = serde_json::json!({
         "result": if o.validation.ok { "restored" } else { "validation_failed" },
         "path": "offline",
+        "archive": archive,
+        "repo": fetched.and_then(|f| f.doc()),
         "daemon": daemon,
-        "outcome": o,
+        "outcome": outcome,
         "undo": undo,
         "counts": plan.map(|p| &p.counts),
     });
@@ -314,7 +325,7 @@ fn report(
                 "{} restored {} from {} into {}",
                 ui.green("done:"),
                 o.components.join(","),
-                o.archive.display(),
+                archive,
                 o.root.display()
             ))?;
         }
@@ -420,6 +431,8 @@ fn check_daemon(
         "stopping the daemon (PID {}) with SIGTERM...",
         v.pid()
     ));
+    ctx.ui
+        .debug(format!("signalling PID {} {}", v.pid(), v.signal_path()));
     v.signal(nix::sys::signal::Signal::SIGTERM)?;
     if !v.wait_exit(std::time::Duration::from_secs(20)) {
         return Err(Error::refused(format!(
@@ -438,7 +451,7 @@ fn check_daemon(
 
 fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
     match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
-        Some(o) => report(ctx, layout, None, &o, daemon),
+        Some(o) => report(ctx, layout, None, &o, daemon, None),
         None => {
             let removed = restore::remove_stale_staging(layout);
             let doc = serde_json::json!({

@@ -1146,6 +1146,22 @@ fn backups(i: &Inputs, out: &mut Vec<Finding>) {
                     .fix("`talos backup create`; check the backup schedule (cron, systemd timer)"),
                 );
             }
+            // Encrypted: doctor holds no identity, so the age comes from the
+            // name and the content is not checked (docs/repository.md).
+            if path.extension().is_some_and(|e| e == "age") || crate::repo::crypt::is_age(&path) {
+                out.push(
+                    Finding::info(
+                        "backup",
+                        "the newest backup is encrypted: its age was judged by its name; its content could not be checked without the age identity",
+                    )
+                    .evidence(path.display().to_string())
+                    .path(&path)
+                    .fix(format!(
+                        "`talos backup verify {} --identity KEY` checks its content",
+                        path.display()
+                    )),
+                );
+            }
         }
     }
 }

@@ -77,6 +77,20 @@ struct VerifyOutput<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
+    // A run that fails before the chain is read (no installation, an
+    // unreadable checkpoint...) still writes its metrics, valid 0, so an
+    // alert fires (docs/monitoring.md).
+    let metrics_target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "audit_chain");
+    let mut written = false;
+    let result = verify(ctx, args, &mut written);
+    if result.is_err() && !written {
+        let m = crate::metrics::audit_chain(false, 0);
+        crate::cli::write_metrics(ctx, metrics_target.as_deref(), &m);
+    }
+    result
+}
+
+fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<Exit> {
     let audit_dir = &ctx.layout.audit_dir;
     if std::fs::symlink_metadata(audit_dir).is_err() && !ctx.layout.data_dir.is_dir() {
         return Err(Error::failed(format!(
@@ -133,16 +147,10 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
     };
     bar.finish_and_clear();
     let metrics_target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "audit_chain");
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => {
-            let m = crate::metrics::audit_chain(false, 0);
-            crate::cli::write_metrics(ctx, metrics_target.as_deref(), &m);
-            return Err(e);
-        }
-    };
+    let report = report?;
     let m = crate::metrics::audit_chain(report.ok, report.records);
     crate::cli::write_metrics(ctx, metrics_target.as_deref(), &m);
+    *written = true;
     if !ctx.ui.json {
         for w in &anchor_warnings {
             ctx.ui.warn(w);

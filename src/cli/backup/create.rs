@@ -65,6 +65,12 @@ pub struct CreateArgs {
 pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
     let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "backup");
     let started = std::time::Instant::now();
+    // The repository in effect labels the metrics (an unparsable one is
+    // the run's own error, reported by create_backup).
+    let repo = crate::cli::repo::repo_url(ctx, &args.repo)
+        .ok()
+        .flatten()
+        .map(|u| u.to_string());
     let result = create_backup(ctx, &args);
     if let Some(path) = &target {
         let m = match &result {
@@ -73,6 +79,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
                 c.duration_ms as f64 / 1000.0,
                 Some(c.size),
                 Some(metrics::now_seconds()),
+                repo.as_deref(),
             ),
             // A failed run still writes its metrics, so an alert fires; the
             // last success is carried over from the previous file.
@@ -81,6 +88,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
                 started.elapsed().as_secs_f64(),
                 None,
                 metrics::previous_value(path, "talos_backup_last_success_timestamp_seconds"),
+                repo.as_deref(),
             ),
         };
         crate::cli::write_metrics(ctx, Some(path), &m);

@@ -48,19 +48,23 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
             crate::error::Error::usage("no archive given")
                 .hint("give FILE, or --repo URL [NAME|latest]")
         })?;
-    verify_and_report(ctx, &fetched.path)
+    verify_and_report(ctx, &fetched)
 }
 
-/// Shared with `restore --verify-only`.
-pub fn verify_and_report(ctx: &Ctx, file: &std::path::Path) -> Result<Exit> {
+/// Shared with `restore --verify-only`. Reports what the operator named
+/// (the repository object's URL, or the file as given), never the staging
+/// copy that was read.
+pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Result<Exit> {
     let ui = &ctx.ui;
+    let file = fetched.path.as_path();
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let bar = ui.progress(len, "verify");
     let v = crate::archive::restore::verify_only(file, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     let doc = serde_json::json!({
         "ok": true,
-        "path": v.path,
+        "path": fetched.source,
+        "repo": fetched.doc(),
         "files": v.files,
         "bytes": v.bytes,
         "compressed_size": v.compressed_size,
@@ -74,7 +78,7 @@ pub fn verify_and_report(ctx: &Ctx, file: &std::path::Path) -> Result<Exit> {
         ui.line(format!(
             "{} {}: {} files ({}) match manifest.json; components {}; created {}",
             ui.green("ok"),
-            v.path.display(),
+            fetched.source,
             v.files,
             human_bytes(v.bytes),
             v.components.join(","),
