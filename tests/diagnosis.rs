@@ -400,3 +400,39 @@ fn the_printed_checkpoint_carries_the_root() {
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "database").is_empty(), "{doc:#}");
 }
+
+#[test]
+fn leftovers_of_an_interrupted_restore_are_removed_by_doctor_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let staging = l.data_dir.join(".restore-staging-12345");
+    std::fs::create_dir_all(staging.join("db")).unwrap();
+    write(&staging.join("db/orchestrator.db"), "partial", 0o600);
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let f = findings(&doc, "leftovers");
+    assert_eq!(f.len(), 1, "{doc:#}");
+    assert_eq!(f[0]["action"]["kind"], "remove_leftover", "{doc:#}");
+    let out = talos_at(dir.path())
+        .args(["doctor", "--fix", "--yes", "--json"])
+        .output()
+        .unwrap();
+    let after: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        after["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["action"]["kind"] == "remove_leftover" && f["outcome"] == "applied"),
+        "{after:#}"
+    );
+    assert!(!staging.exists());
+    assert!(findings(&after, "leftovers").is_empty(), "{after:#}");
+    let q = common::json_ok(talos_at(dir.path()).args([
+        "audit",
+        "query",
+        "--action",
+        "doctor_fix",
+        "--json",
+    ]));
+    assert!(q.to_string().contains("remove_leftover"), "{q:#}");
+}

@@ -884,7 +884,11 @@ fn leftovers(i: &Inputs, out: &mut Vec<Finding>) {
             )
             .evidence("its owner's lock is free: the operation that made it is gone")
             .path(l.path.clone())
-            .fix("`talos repair leftovers` removes it (only what no running operation owns)"),
+            .fix("`talos repair leftovers` removes it (only what no running operation owns)")
+            .action(Action::RemoveLeftover {
+                path: l.path.clone(),
+                operation: l.operation.to_string(),
+            }),
         );
     }
 }
