@@ -436,3 +436,35 @@ fn leftovers_of_an_interrupted_restore_are_removed_by_doctor_fix() {
     ]));
     assert!(q.to_string().contains("remove_leftover"), "{q:#}");
 }
+
+#[test]
+fn a_missing_token_and_missing_state_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    std::fs::remove_file(&l.token_file).unwrap();
+    std::fs::remove_file(l.breakers_file()).unwrap();
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert_eq!(findings(&doc, "admin_token").len(), 1, "{doc:#}");
+    let s = findings(&doc, "state_files");
+    assert_eq!(s.len(), 1, "{doc:#}");
+    assert!(
+        s[0]["title"].as_str().unwrap().contains("breakers"),
+        "{doc:#}"
+    );
+    // An unreadable token (a directory in its place) is named too.
+    std::fs::create_dir(&l.token_file).unwrap();
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let t = findings(&doc, "admin_token");
+    assert_eq!(t.len(), 1, "{doc:#}");
+    assert!(
+        t[0]["title"].as_str().unwrap().contains("unreadable"),
+        "{doc:#}"
+    );
+    // Put back as the fixes say: the findings clear.
+    std::fs::remove_dir(&l.token_file).unwrap();
+    write(&l.token_file, "s3cret-token\n", 0o600);
+    write(&l.breakers_file(), r#"{"breakers": {}}"#, 0o600);
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "admin_token").is_empty(), "{doc:#}");
+    assert!(findings(&doc, "state_files").is_empty(), "{doc:#}");
+}

@@ -34,6 +34,8 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     audit_chain(i, &mut out);
     database(i, &mut out);
     state_json(i, &mut out);
+    state_files(i, &mut out);
+    admin_token(i, &mut out);
     if i.scan_logs {
         logs(i, &mut out);
     }
@@ -682,6 +684,64 @@ fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
                     .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state` (or `talos recover` when an emergency preserve is newer)"),
             );
         }
+    }
+}
+
+/// The state files the daemon keeps (docs/format.md): missing ones are
+/// named (a daemon starting without them forgets open breakers and queued
+/// tasks).
+fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
+    if !i.layout.state_dir.is_dir() {
+        return;
+    }
+    for f in [i.layout.breakers_file(), i.layout.task_queue()] {
+        if std::fs::symlink_metadata(&f).is_err() {
+            out.push(
+                Finding::warn("state_files", format!("state file missing: {}", f.display()))
+                    .evidence("the daemon keeps its breakers and queued tasks there")
+                    .path(&f)
+                    .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state`"),
+            );
+        }
+    }
+}
+
+/// The admin token the online commands authenticate with.
+fn admin_token(i: &Inputs, out: &mut Vec<Finding>) {
+    if !i.layout.config_dir.is_dir() {
+        return;
+    }
+    let path = &i.layout.token_file;
+    let problem = match std::fs::read(path) {
+        Ok(b) if String::from_utf8_lossy(&b).trim().is_empty() => Some("it is empty".to_string()),
+        Ok(_) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            out.push(
+                Finding::warn("admin_token", format!("admin token missing: {}", path.display()))
+                    .evidence("online commands (status, breaker reset, restart) cannot authenticate to the API")
+                    .path(path)
+                    .fix(format!("put the token back in {} (mode 0600), from your secret store or a backup's config/secrets/admin_token", path.display())),
+            );
+            return;
+        }
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(p) = problem {
+        out.push(
+            Finding::warn(
+                "admin_token",
+                format!("admin token unreadable: {}", path.display()),
+            )
+            .evidence(p)
+            .evidence(
+                "online commands (status, breaker reset, restart) cannot authenticate to the API",
+            )
+            .path(path)
+            .fix(format!(
+                "make {} a readable file (mode 0600, owned by the talos user) holding the token",
+                path.display()
+            )),
+        );
     }
 }
 
