@@ -468,3 +468,30 @@ fn a_missing_token_and_missing_state_files_are_named() {
     assert!(findings(&doc, "admin_token").is_empty(), "{doc:#}");
     assert!(findings(&doc, "state_files").is_empty(), "{doc:#}");
 }
+
+#[test]
+fn a_breaker_open_long_past_its_cooldown_is_named_and_reset_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
+    let opened = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(7200);
+    write(
+        &l.breakers_file(),
+        &format!(
+            r#"{{"breakers": {{"llm_api": {{"state": "open", "failure_count": 5, "failure_threshold": 5, "recovery_timeout_s": 60, "opened_at": "{}", "last_failure": null}}}}}}"#,
+            opened.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        0o600,
+    );
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let f = findings(&doc, "breakers");
+    assert_eq!(f.len(), 1, "{doc:#}");
+    let cmds = talos_commands(f[0]["fix"].as_str().unwrap());
+    assert_eq!(cmds.len(), 1, "{doc:#}");
+    assert!(cmds[0].contains("breaker reset llm_api"), "{doc:#}");
+    let out = run_printed(&cmds[0]);
+    assert!(out.status.success(), "{out:?}");
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
+}

@@ -36,6 +36,7 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     state_json(i, &mut out);
     state_files(i, &mut out);
     admin_token(i, &mut out);
+    breakers_past_cooldown(i, &mut out);
     if i.scan_logs {
         logs(i, &mut out);
     }
@@ -703,6 +704,51 @@ fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
                     .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state`"),
             );
         }
+    }
+}
+
+/// A breaker still open long after its cooldown (`recovery_timeout_s`):
+/// open for ten cooldowns and at least ten minutes. A forced one was
+/// opened on purpose and is not named.
+fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
+    let Ok(file) = crate::breakers::BreakerFile::load(&i.layout.breakers_file()) else {
+        return;
+    };
+    for b in file.list() {
+        if !b.is_open() || b.is_forced() {
+            continue;
+        }
+        let Some(at) = b.opened_at.as_deref().and_then(crate::logfiles::parse_ts) else {
+            continue;
+        };
+        let cooldown = b
+            .raw
+            .get("recovery_timeout_s")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(60) as i64;
+        let open_for = i.now.as_second() - at.as_second();
+        if open_for < (cooldown * 10).max(600) {
+            continue;
+        }
+        out.push(
+            Finding::warn(
+                "breakers",
+                format!(
+                    "breaker {} open for {} min, long past its {cooldown} s cooldown",
+                    b.name,
+                    open_for / 60
+                ),
+            )
+            .evidence(format!(
+                "opened_at {}",
+                b.opened_at.clone().unwrap_or_default()
+            ))
+            .path(i.layout.breakers_file())
+            .fix(format!(
+                "check the dependency; once it is back: `talos breaker reset {}`",
+                b.name
+            )),
+        );
     }
 }
 

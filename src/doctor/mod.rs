@@ -191,7 +191,7 @@ pub fn carry_flags(text: &str, talos: &str) -> String {
 }
 
 /// Every check, in the order they are reported when equally urgent.
-pub const CHECKS: [&str; 19] = [
+pub const CHECKS: [&str; 20] = [
     "installation",
     "pid_file",
     "split_brain",
@@ -203,6 +203,7 @@ pub const CHECKS: [&str; 19] = [
     "state_json",
     "state_files",
     "admin_token",
+    "breakers",
     "jsonl",
     "clock",
     "locks",
