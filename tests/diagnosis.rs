@@ -400,3 +400,98 @@ fn the_printed_checkpoint_carries_the_root() {
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "database").is_empty(), "{doc:#}");
 }
+
+#[test]
+fn leftovers_of_an_interrupted_restore_are_removed_by_doctor_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let staging = l.data_dir.join(".restore-staging-12345");
+    std::fs::create_dir_all(staging.join("db")).unwrap();
+    write(&staging.join("db/orchestrator.db"), "partial", 0o600);
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let f = findings(&doc, "leftovers");
+    assert_eq!(f.len(), 1, "{doc:#}");
+    assert_eq!(f[0]["action"]["kind"], "remove_leftover", "{doc:#}");
+    let out = talos_at(dir.path())
+        .args(["doctor", "--fix", "--yes", "--json"])
+        .output()
+        .unwrap();
+    let after: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        after["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["action"]["kind"] == "remove_leftover" && f["outcome"] == "applied"),
+        "{after:#}"
+    );
+    assert!(!staging.exists());
+    assert!(findings(&after, "leftovers").is_empty(), "{after:#}");
+    let q = common::json_ok(talos_at(dir.path()).args([
+        "audit",
+        "query",
+        "--action",
+        "doctor_fix",
+        "--json",
+    ]));
+    assert!(q.to_string().contains("remove_leftover"), "{q:#}");
+}
+
+#[test]
+fn a_missing_token_and_missing_state_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    std::fs::remove_file(&l.token_file).unwrap();
+    std::fs::remove_file(l.breakers_file()).unwrap();
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert_eq!(findings(&doc, "admin_token").len(), 1, "{doc:#}");
+    let s = findings(&doc, "state_files");
+    assert_eq!(s.len(), 1, "{doc:#}");
+    assert!(
+        s[0]["title"].as_str().unwrap().contains("breakers"),
+        "{doc:#}"
+    );
+    // An unreadable token (a directory in its place) is named too.
+    std::fs::create_dir(&l.token_file).unwrap();
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let t = findings(&doc, "admin_token");
+    assert_eq!(t.len(), 1, "{doc:#}");
+    assert!(
+        t[0]["title"].as_str().unwrap().contains("unreadable"),
+        "{doc:#}"
+    );
+    // Put back as the fixes say: the findings clear.
+    std::fs::remove_dir(&l.token_file).unwrap();
+    write(&l.token_file, "s3cret-token\n", 0o600);
+    write(&l.breakers_file(), r#"{"breakers": {}}"#, 0o600);
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "admin_token").is_empty(), "{doc:#}");
+    assert!(findings(&doc, "state_files").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn a_breaker_open_long_past_its_cooldown_is_named_and_reset_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
+    let opened = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(7200);
+    write(
+        &l.breakers_file(),
+        &format!(
+            r#"{{"breakers": {{"llm_api": {{"state": "open", "failure_count": 5, "failure_threshold": 5, "recovery_timeout_s": 60, "opened_at": "{}", "last_failure": null}}}}}}"#,
+            opened.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        0o600,
+    );
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    let f = findings(&doc, "breakers");
+    assert_eq!(f.len(), 1, "{doc:#}");
+    let cmds = talos_commands(f[0]["fix"].as_str().unwrap());
+    assert_eq!(cmds.len(), 1, "{doc:#}");
+    assert!(cmds[0].contains("breaker reset llm_api"), "{doc:#}");
+    let out = run_printed(&cmds[0]);
+    assert!(out.status.success(), "{out:?}");
+    let (_, doc, _) = doctor(dir.path(), &[]);
+    assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
+}

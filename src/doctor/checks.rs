@@ -34,6 +34,9 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     audit_chain(i, &mut out);
     database(i, &mut out);
     state_json(i, &mut out);
+    state_files(i, &mut out);
+    admin_token(i, &mut out);
+    breakers_past_cooldown(i, &mut out);
     if i.scan_logs {
         logs(i, &mut out);
     }
@@ -685,6 +688,109 @@ fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
     }
 }
 
+/// The state files the daemon keeps (docs/format.md): missing ones are
+/// named (a daemon starting without them forgets open breakers and queued
+/// tasks).
+fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
+    if !i.layout.state_dir.is_dir() {
+        return;
+    }
+    for f in [i.layout.breakers_file(), i.layout.task_queue()] {
+        if std::fs::symlink_metadata(&f).is_err() {
+            out.push(
+                Finding::warn("state_files", format!("state file missing: {}", f.display()))
+                    .evidence("the daemon keeps its breakers and queued tasks there")
+                    .path(&f)
+                    .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state`"),
+            );
+        }
+    }
+}
+
+/// A breaker still open long after its cooldown (`recovery_timeout_s`):
+/// open for ten cooldowns and at least ten minutes. A forced one was
+/// opened on purpose and is not named.
+fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
+    let Ok(file) = crate::breakers::BreakerFile::load(&i.layout.breakers_file()) else {
+        return;
+    };
+    for b in file.list() {
+        if !b.is_open() || b.is_forced() {
+            continue;
+        }
+        let Some(at) = b.opened_at.as_deref().and_then(crate::logfiles::parse_ts) else {
+            continue;
+        };
+        let cooldown = b
+            .raw
+            .get("recovery_timeout_s")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(60) as i64;
+        let open_for = i.now.as_second() - at.as_second();
+        if open_for < (cooldown * 10).max(600) {
+            continue;
+        }
+        out.push(
+            Finding::warn(
+                "breakers",
+                format!(
+                    "breaker {} open for {} min, long past its {cooldown} s cooldown",
+                    b.name,
+                    open_for / 60
+                ),
+            )
+            .evidence(format!(
+                "opened_at {}",
+                b.opened_at.clone().unwrap_or_default()
+            ))
+            .path(i.layout.breakers_file())
+            .fix(format!(
+                "check the dependency; once it is back: `talos breaker reset {}`",
+                b.name
+            )),
+        );
+    }
+}
+
+/// The admin token the online commands authenticate with.
+fn admin_token(i: &Inputs, out: &mut Vec<Finding>) {
+    if !i.layout.config_dir.is_dir() {
+        return;
+    }
+    let path = &i.layout.token_file;
+    let problem = match std::fs::read(path) {
+        Ok(b) if String::from_utf8_lossy(&b).trim().is_empty() => Some("it is empty".to_string()),
+        Ok(_) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            out.push(
+                Finding::warn("admin_token", format!("admin token missing: {}", path.display()))
+                    .evidence("online commands (status, breaker reset, restart) cannot authenticate to the API")
+                    .path(path)
+                    .fix(format!("put the token back in {} (mode 0600), from your secret store or a backup's config/secrets/admin_token", path.display())),
+            );
+            return;
+        }
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(p) = problem {
+        out.push(
+            Finding::warn(
+                "admin_token",
+                format!("admin token unreadable: {}", path.display()),
+            )
+            .evidence(p)
+            .evidence(
+                "online commands (status, breaker reset, restart) cannot authenticate to the API",
+            )
+            .path(path)
+            .fix(format!(
+                "make {} a readable file (mode 0600, owned by the talos user) holding the token",
+                path.display()
+            )),
+        );
+    }
+}
+
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -884,7 +990,11 @@ fn leftovers(i: &Inputs, out: &mut Vec<Finding>) {
             )
             .evidence("its owner's lock is free: the operation that made it is gone")
             .path(l.path.clone())
-            .fix("`talos repair leftovers` removes it (only what no running operation owns)"),
+            .fix("`talos repair leftovers` removes it (only what no running operation owns)")
+            .action(Action::RemoveLeftover {
+                path: l.path.clone(),
+                operation: l.operation.to_string(),
+            }),
         );
     }
 }

@@ -33,6 +33,9 @@ pub enum Action {
     Chmod { path: PathBuf, from: u32, to: u32 },
     /// A PASSIVE WAL checkpoint (never waits, safe beside the daemon).
     WalCheckpoint { db: PathBuf },
+    /// Remove a leftover of an interrupted operation whose owner lock is
+    /// free (`crate::leftovers`).
+    RemoveLeftover { path: PathBuf, operation: String },
 }
 
 impl Action {
@@ -59,6 +62,10 @@ impl Action {
                     db.display()
                 )
             }
+            Action::RemoveLeftover { path, operation } => format!(
+                "remove {} left by an interrupted {operation} (its owner's lock is free)",
+                path.display()
+            ),
         }
     }
 
@@ -68,6 +75,7 @@ impl Action {
             Action::RemoveStaleLock { .. } => "remove_stale_lock",
             Action::Chmod { .. } => "chmod",
             Action::WalCheckpoint { .. } => "wal_checkpoint",
+            Action::RemoveLeftover { .. } => "remove_leftover",
         }
     }
 }
@@ -146,11 +154,37 @@ fn still_safe(a: &Action, layout: &Layout, settings: &Settings) -> Option<String
                 .then(|| "its mode changed since the check".into())
         }
         Action::WalCheckpoint { .. } => None,
+        Action::RemoveLeftover { path, .. } => match current_leftover(path, layout, settings) {
+            Some(l) if l.in_use => Some("its owner's lock is held again: in use".into()),
+            Some(_) => None,
+            None => Some("it is no longer a leftover of this installation".into()),
+        },
     }
+}
+
+/// `path` as the leftovers scan sees it now.
+fn current_leftover(
+    path: &Path,
+    layout: &Layout,
+    settings: &Settings,
+) -> Option<crate::leftovers::Leftover> {
+    crate::leftovers::find(layout, std::slice::from_ref(&settings.backup_dir.value))
+        .into_iter()
+        .find(|l| l.path == path)
 }
 
 fn perform(a: &Action, layout: &Layout, settings: &Settings) -> Result<Option<String>> {
     match a {
+        Action::RemoveLeftover { path, .. } => {
+            let Some(l) = current_leftover(path, layout, settings) else {
+                return Ok(Some("already gone".into()));
+            };
+            if crate::leftovers::remove_stale(std::slice::from_ref(&l)).is_empty() {
+                return Err(Error::failed(format!("cannot remove {}", path.display()))
+                    .hint("check its owner and mode, then `talos repair leftovers`"));
+            }
+            Ok(Some(crate::output::human_bytes(l.bytes)))
+        }
         Action::RemoveStalePidFile { path, .. } | Action::RemoveStaleLock { path, .. } => {
             match std::fs::remove_file(path) {
                 Ok(()) => Ok(None),

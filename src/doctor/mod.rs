@@ -191,7 +191,7 @@ pub fn carry_flags(text: &str, talos: &str) -> String {
 }
 
 /// Every check, in the order they are reported when equally urgent.
-pub const CHECKS: [&str; 17] = [
+pub const CHECKS: [&str; 20] = [
     "installation",
     "pid_file",
     "split_brain",
@@ -201,6 +201,9 @@ pub const CHECKS: [&str; 17] = [
     "audit_chain",
     "database",
     "state_json",
+    "state_files",
+    "admin_token",
+    "breakers",
     "jsonl",
     "clock",
     "locks",
