@@ -392,3 +392,64 @@ fn recover_keeps_a_valid_queue_over_an_invalid_one_from_the_preserve_and_says_so
     assert!(out.contains("task_queue.json"), "{out}");
     assert_eq!(std::fs::read(&queue).unwrap(), b"[]", "{out}");
 }
+
+/// Peak RSS of one talos run, in KB (`/usr/bin/time -f %M`).
+fn peak_rss_kb(root: &Path, args: &[&str]) -> u64 {
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("maxrss_kb=%M")
+        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg("--root")
+        .arg(root)
+        .args(args);
+    let o = run_bounded(&mut assert_cmd::Command::from_std(cmd));
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("maxrss_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)))
+}
+
+#[test]
+fn doctor_and_incident_report_read_a_long_audit_chain_in_little_memory() {
+    use std::io::Write;
+    use talos::audit::record::Record;
+    let (_d, root, url) = install();
+    let audit = root.join("var/log/talos/audit");
+    // 100,000 users' records of a dozen small fields, all within the last
+    // hour (counted by the incident report, not listed): about 30 MB on
+    // disk, several times that as parsed values held at once.
+    let now = jiff::Timestamp::now();
+    let details = serde_json::json!({
+        "a": "x", "b": "y", "c": "z", "d": 1, "e": 2, "f": 3,
+        "g": "x", "h": "y", "i": "z", "j": 4, "k": 5, "l": 6,
+    });
+    let mut prev = "0".repeat(64);
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(audit.join(talos::audit::audit_file_name(1))).unwrap(),
+    );
+    let n = 100_000u64;
+    for seq in 1..=n {
+        let ts = now - jiff::SignedDuration::from_millis(((n - seq) * 30) as i64);
+        let line = Record::encode(
+            seq,
+            &talos::timespec::format_ts(ts),
+            "user:alice",
+            "task_submit",
+            &details,
+            &prev,
+        )
+        .unwrap();
+        prev = line[line.len() - 66..line.len() - 2].to_string();
+        w.write_all(line.as_bytes()).unwrap();
+        w.write_all(b"\n").unwrap();
+    }
+    w.flush().unwrap();
+    for args in [
+        &["--url", &url, "--offline", "doctor"][..],
+        &["--url", &url, "incident", "report", "--since", "2h"][..],
+    ] {
+        let kb = peak_rss_kb(&root, args);
+        assert!(kb < 100 * 1024, "{args:?}: peak RSS {kb} KB");
+    }
+}

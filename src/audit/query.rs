@@ -46,9 +46,32 @@ impl QueryFilter {
 }
 
 /// The records of the chain in `audit_dir` that match, in chain order.
+/// Holds only the matches (the last N of them with `last`).
 pub fn query(audit_dir: &Path, filter: &QueryFilter) -> Result<QueryResult> {
-    let mut out = QueryResult::default();
     let mut kept: VecDeque<Record> = VecDeque::new();
+    let (scanned, damaged) = for_each(audit_dir, |rec| {
+        if !filter.matches(&rec) {
+            return;
+        }
+        kept.push_back(rec);
+        if let Some(last) = filter.last
+            && kept.len() > last
+        {
+            kept.pop_front();
+        }
+    })?;
+    Ok(QueryResult {
+        records: kept.into(),
+        scanned,
+        damaged,
+    })
+}
+
+/// Calls `each` with every intact record of the chain in `audit_dir`, in
+/// chain order, one at a time: memory stays bounded (one capped line) however
+/// long the chain. Returns (records read, damaged lines skipped).
+pub fn for_each(audit_dir: &Path, mut each: impl FnMut(Record)) -> Result<(u64, u64)> {
+    let (mut scanned, mut damaged) = (0u64, 0u64);
     let mut line = Vec::new();
     for (_, path) in audit_files(audit_dir)? {
         let file = std::fs::File::open(&path)
@@ -65,7 +88,7 @@ pub fn query(audit_dir: &Path, filter: &QueryFilter) -> Result<QueryResult> {
                 break;
             };
             if !complete {
-                out.damaged += 1;
+                damaged += 1;
                 continue;
             }
             let body = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -73,21 +96,12 @@ pub fn query(audit_dir: &Path, filter: &QueryFilter) -> Result<QueryResult> {
                 continue;
             }
             let Ok(rec) = Record::parse(body) else {
-                out.damaged += 1;
+                damaged += 1;
                 continue;
             };
-            out.scanned += 1;
-            if !filter.matches(&rec) {
-                continue;
-            }
-            kept.push_back(rec);
-            if let Some(last) = filter.last
-                && kept.len() > last
-            {
-                kept.pop_front();
-            }
+            scanned += 1;
+            each(rec);
         }
     }
-    out.records = kept.into();
-    Ok(out)
+    Ok((scanned, damaged))
 }

@@ -425,20 +425,14 @@ fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    // Timestamps of the chain: in the future, or going back.
-    let records = match crate::audit::query::query(
-        &i.layout.audit_dir,
-        &crate::audit::query::QueryFilter::default(),
-    ) {
-        Ok(r) => r.records,
-        Err(_) => return,
-    };
+    // Timestamps of the chain: in the future, or going back. One record at
+    // a time: the chain of a long-lived host holds millions.
     let mut max: Option<Timestamp> = None;
     let mut future = None;
     let mut back = None;
-    for rec in &records {
+    let read = crate::audit::query::for_each(&i.layout.audit_dir, |rec| {
         let Some(t) = logfiles::parse_ts(&rec.timestamp) else {
-            continue;
+            return;
         };
         if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
             future = Some(format!("audit seq {}: {}", rec.seq, rec.timestamp));
@@ -455,6 +449,9 @@ fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
             ));
         }
         max = max.max(Some(t));
+    });
+    if read.is_err() {
+        return;
     }
     if let Some(e) = future {
         out.push(clock_finding("an audit record is dated in the future").evidence(e));

@@ -584,29 +584,19 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
     // The audit chain: every record in the window.
     let mut operator_actions = Vec::new();
     let mut other_audit = 0usize;
-    // Only records from the start of the window are kept in memory (the
-    // chain of a long-lived host holds millions).
-    let records = crate::audit::query::query(
-        &layout.audit_dir,
-        &crate::audit::query::QueryFilter {
-            since: Some(since),
-            ..Default::default()
-        },
-    )
-    .map(|r| r.records)
-    .unwrap_or_default();
-    sources.push(SourceRead {
-        file: layout.audit_dir.clone(),
-        lines: records.len(),
-        used: records.len(),
-        unreadable: 0,
-    });
-    for rec in records {
+    // One record at a time (the chain of a long-lived host holds millions,
+    // and a busy window too): only the events the timeline lists are kept.
+    let mut from_since = 0usize;
+    let _ = crate::audit::query::for_each(&layout.audit_dir, |rec| {
+        match rec.timestamp.parse::<Timestamp>() {
+            Ok(t) if t >= since => from_since += 1,
+            _ => return,
+        }
         let Some(at) = logfiles::parse_ts(&rec.timestamp) else {
-            continue;
+            return;
         };
         if !in_window(at, since, until) {
-            continue;
+            return;
         }
         // Breaker records: talos-sim's `circuit_breaker_transition`
         // {name, from, to}, or `circuit_breaker_open` / `_close` {breaker}.
@@ -616,7 +606,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         if !(is_transition || operator || system) {
             // Users' own actions (login, task_submit...) are counted, not listed.
             other_audit += 1;
-            continue;
+            return;
         }
         let message = if is_transition {
             let d = &rec.details;
@@ -675,7 +665,13 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             operator_actions.push(ev.clone());
         }
         timeline.push(ev);
-    }
+    });
+    sources.push(SourceRead {
+        file: layout.audit_dir.clone(),
+        lines: from_since,
+        used: from_since,
+        unreadable: 0,
+    });
 
     // circuit_breakers.json: an open breaker's opened_at, unless a logged
     // transition already says so.
