@@ -5,10 +5,10 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::json;
 
-use super::reset::refuse_unless_down;
+use super::reset::verified_down;
 use crate::breakers::{BreakerFile, Force, Forced, list_from_map, unknown_breaker};
 use crate::cli::{Ctx, Exit, Mode};
-use crate::daemon::{ApiProbe, Client, Liveness};
+use crate::daemon::Client;
 use crate::error::{Error, Result};
 
 /// The arguments of both commands; the doc comments of the subcommands in
@@ -64,23 +64,10 @@ pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<Exit> {
                 return finish(ctx, "online", None, &b.name, &b.state, force, forced);
             }
             Err(e) if ctx.mode == Mode::Online || !e.is_unreachable() => return Err(e.into()),
-            Err(e) => {
-                // As for a reset: the file is changed only with the daemon
-                // verified dead, or it would overwrite the change.
-                let pid = crate::process::check_pid_file(
-                    &ctx.layout.pid_file,
-                    &ctx.settings.process_match.value,
-                )?;
-                let live =
-                    Liveness::judge(ctx.settings.api_url.value.clone(), pid, ApiProbe::Failed(e));
-                refuse_unless_down(&live)?;
-                note = Some(live.message);
-            }
+            Err(e) => note = Some(verified_down(ctx, Some(e))?),
         }
     } else {
-        let live = Liveness::probe(&ctx.settings, &ctx.layout, false)?;
-        refuse_unless_down(&live)?;
-        note = Some(live.message);
+        note = Some(verified_down(ctx, None)?);
     }
     let _lock = crate::fsutil::FileLock::exclusive_blocking(
         &ctx.layout.run_dir.join("breaker-reset.lock"),

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
 use crate::cli::Mode;
 use crate::cli::{Ctx, Exit};
-use crate::daemon::{ApiErrorKind, ApiProbe, Client, Liveness};
+use crate::daemon::{ApiError, ApiErrorKind, ApiProbe, Client, Liveness};
 use crate::error::{Error, Result};
 
 /// Reset circuit breakers to closed (failure_count 0, opened_at null).
@@ -85,25 +85,31 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Exit> {
         match client.breakers() {
             Ok(map) => return online(ctx, &args, &client, &list_from_map(&map)),
             Err(e) if ctx.mode == Mode::Online || !e.is_unreachable() => return Err(e.into()),
-            Err(e) => {
-                // The API is gone: the file may be changed only if the daemon
-                // is verified dead, or it would overwrite our reset.
-                let pid = crate::process::check_pid_file(
-                    &ctx.layout.pid_file,
-                    &ctx.settings.process_match.value,
-                )?;
-                let live =
-                    Liveness::judge(ctx.settings.api_url.value.clone(), pid, ApiProbe::Failed(e));
-                refuse_unless_down(&live)?;
-                note = Some(live.message);
-            }
+            Err(e) => note = Some(verified_down(ctx, Some(e))?),
         }
     } else {
-        let live = Liveness::probe(&ctx.settings, &ctx.layout, false)?;
-        refuse_unless_down(&live)?;
-        note = Some(live.message);
+        note = Some(verified_down(ctx, None)?);
     }
     offline(ctx, &args, note)
+}
+
+/// The API did not answer (`api_error`) or `--offline` was asked:
+/// `circuit_breakers.json` may be changed only with the daemon verified
+/// down, or the daemon would overwrite the change. Returns what was found,
+/// for the note.
+pub(super) fn verified_down(ctx: &Ctx, api_error: Option<ApiError>) -> Result<String> {
+    let live = match api_error {
+        Some(e) => {
+            let pid = crate::process::check_pid_file(
+                &ctx.layout.pid_file,
+                &ctx.settings.process_match.value,
+            )?;
+            Liveness::judge(ctx.settings.api_url.value.clone(), pid, ApiProbe::Failed(e))
+        }
+        None => Liveness::probe(&ctx.settings, &ctx.layout, false)?,
+    };
+    refuse_unless_down(&live)?;
+    Ok(live.message)
 }
 
 pub(super) fn refuse_unless_down(live: &Liveness) -> Result<()> {
