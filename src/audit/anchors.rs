@@ -115,13 +115,19 @@ pub fn from_backups(backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
     (anchors, warnings)
 }
 
-/// The newest row of the database's `audit_log(seq, ..., hash)`, opened
-/// read-only. Since every record links to the one before, the newest row
-/// anchors the whole history up to it.
-pub fn from_database(db: &Path) -> (Option<AnchorFrom>, Vec<String>) {
+/// Most database rows used as anchors; a longer `audit_log` is sampled
+/// evenly (its newest row always kept).
+const MAX_DB_ANCHORS: i64 = 200_000;
+
+/// Every row of the database's `audit_log(seq, ..., hash)`, oldest first,
+/// opened read-only. Each row pins the history up to its seq, so checking
+/// them all locates a rewrite at the earliest row that disagrees, not at
+/// the newest one.
+pub fn from_database(db: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
     let mut warnings = Vec::new();
+    let mut anchors = Vec::new();
     if !db.exists() {
-        return (None, warnings);
+        return (anchors, warnings);
     }
     let conn = match rusqlite::Connection::open_with_flags(
         db,
@@ -130,10 +136,10 @@ pub fn from_database(db: &Path) -> (Option<AnchorFrom>, Vec<String>) {
         Ok(c) => c,
         Err(e) => {
             warnings.push(format!(
-                "cannot open {} read-only for its audit_log anchor: {e}",
+                "cannot open {} read-only for its audit_log anchors: {e}",
                 db.display()
             ));
-            return (None, warnings);
+            return (anchors, warnings);
         }
     };
     let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
@@ -146,46 +152,54 @@ pub fn from_database(db: &Path) -> (Option<AnchorFrom>, Vec<String>) {
         .map(|n| n > 0)
         .unwrap_or(false);
     if !has_table {
-        return (None, warnings);
+        return (anchors, warnings);
     }
-    let row = conn.query_row(
-        "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL AND hash != '' ORDER BY seq DESC LIMIT 1",
-        [],
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-    );
-    match row {
-        Ok((seq, hash)) => match (u64::try_from(seq), parse_hash(&hash)) {
-            (Ok(seq), Some(h)) if seq > 0 => (
-                Some(AnchorFrom {
+    let read = (|| -> rusqlite::Result<usize> {
+        let (count, max): (i64, i64) = conn.query_row(
+            "SELECT count(*), coalesce(max(seq), 0) FROM audit_log WHERE hash IS NOT NULL AND hash != ''",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let step = (count / MAX_DB_ANCHORS + 1).max(1);
+        let mut stmt = conn.prepare(
+            "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL AND hash != '' \
+             AND (seq % ?1 = 0 OR seq = ?2) ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([step, max], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut unusable = 0usize;
+        for row in rows {
+            let (seq, hash) = row?;
+            match (u64::try_from(seq), parse_hash(&hash)) {
+                (Ok(seq), Some(h)) if seq > 0 => anchors.push(AnchorFrom {
                     anchor: Anchor::Record {
                         seq,
                         hash: super::record::hex(&h),
                     },
-                    source: format!("database audit_log ({})", db.display()),
+                    source: format!("database audit_log row {seq} ({})", db.display()),
                 }),
-                warnings,
-            ),
-            _ => {
-                warnings.push(format!(
-                    "the newest audit_log row of {} (seq {seq}) has no usable seq and 64-hex hash; not used as an anchor",
-                    db.display()
-                ));
-                (None, warnings)
+                _ => unusable += 1,
             }
-        },
-        Err(rusqlite::Error::QueryReturnedNoRows) => (None, warnings),
-        Err(e) => {
-            warnings.push(format!(
-                "cannot read the audit_log anchor from {}: {e}",
-                db.display()
-            ));
-            (None, warnings)
         }
+        Ok(unusable)
+    })();
+    match read {
+        Ok(0) => {}
+        Ok(n) => warnings.push(format!(
+            "{n} audit_log row(s) of {} have no usable seq and 64-hex hash; not used as anchors",
+            db.display()
+        )),
+        Err(e) => warnings.push(format!(
+            "cannot read the audit_log anchors from {}: {e}",
+            db.display()
+        )),
     }
+    (anchors, warnings)
 }
 
 /// Every anchor kept outside the log: one per backup in `backup_dir`, and
-/// the newest row of the database's `audit_log`. Returns the anchors and the
+/// every row of the database's `audit_log`. Returns the anchors and the
 /// warnings about sources that could not be read.
 pub fn external_anchors(db: &Path, backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
     let (mut anchors, mut warnings) = from_backups(backup_dir);

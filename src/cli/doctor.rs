@@ -60,6 +60,11 @@ pub struct DoctorArgs {
     /// Apply the safe, reversible fixes (asks first; --yes for scripts)
     #[arg(long)]
     pub fix: bool,
+    /// Also verify the newest backup completely, as `talos backup verify`
+    /// does (slower: it reads the whole archive); by default only its gzip
+    /// framing and head are checked
+    #[arg(long)]
+    pub deep: bool,
     /// Write Prometheus metrics here (talos_doctor_findings by severity), for
     /// node_exporter's textfile collector [default: metrics.textfile_dir/talos_doctor.prom when configured]
     #[arg(long, value_name = "PATH")]
@@ -74,7 +79,7 @@ struct FixedReport<'a> {
     fixes: &'a [fix::Applied],
 }
 
-fn check(ctx: &Ctx) -> Report {
+fn check(ctx: &Ctx, deep: bool) -> Report {
     // One probe of the daemon, the evidence every process check shares.
     let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline).ok();
     doctor::run_opts(
@@ -83,12 +88,13 @@ fn check(ctx: &Ctx) -> Report {
         &doctor::Options {
             skip_log_scan: false,
             live: live.as_ref(),
+            deep,
         },
     )
 }
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
-    let mut report = check(ctx);
+    let mut report = check(ctx, args.deep);
     let mut fixes = Vec::new();
     if args.fix {
         let actions: Vec<fix::Action> = report
@@ -107,7 +113,7 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
                 list.join("\n")
             ))?;
             fixes = fix::apply(&actions, &ctx.layout, &ctx.settings);
-            report = check(ctx);
+            report = check(ctx, args.deep);
         }
     }
     if let Some(path) = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "doctor") {

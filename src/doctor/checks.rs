@@ -31,7 +31,9 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     heartbeat(i, !daemon_pids.is_empty(), &mut out);
     restore_journal(i, &mut out);
     emergency(i, !daemon_pids.is_empty(), &mut out);
+    super::audit_gone::audit_gone(i, &mut out);
     audit_chain(i, &mut out);
+    super::crashloop::crash_loop(i, &mut out);
     database(i, &mut out);
     state_json(i, &mut out);
     state_files(i, &mut out);
@@ -45,9 +47,13 @@ pub fn all(i: &Inputs) -> Vec<Finding> {
     leftovers(i, &mut out);
     config(i, &mut out);
     certificate(i, &mut out);
+    super::tls::key_pair(i, &mut out);
+    super::tls::served_cert(i, &mut out);
+    super::port::api_port(i, &mut out);
     disk(i, &mut out);
     memory(i, &mut out);
     backups(i, &mut out);
+    super::backup_check::newest_backup(i, &mut out);
     out
 }
 
@@ -386,12 +392,13 @@ fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
 
 fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
     use crate::audit::{anchors, verify};
+    if super::audit_gone::is_gone(i) {
+        return; // named by `audit_gone`, with the fix that puts it back
+    }
     // The same anchors `talos audit verify-chain` uses by default: each
     // backup's audit_head and the database's audit_log table.
     let (mut found, _) = anchors::from_backups(&i.settings.backup_dir.value);
-    if let (Some(a), _) = anchors::from_database(&i.layout.db) {
-        found.push(a);
-    }
+    found.extend(anchors::from_database(&i.layout.db).0);
     let report = match verify::verify_chain_with(
         &i.layout.audit_dir,
         &found,
@@ -830,7 +837,9 @@ fn scan_log(i: &Inputs, f: &logfiles::LogFile, out: &mut Vec<Finding>) {
     let (mut malformed, mut first_bad) = (0usize, Vec::new());
     let mut max: Option<Timestamp> = None;
     let (mut future, mut back) = (None, None);
+    let mut readable = 0usize;
     let read = logfiles::for_each_line(&f.path, |n, line| {
+        readable = n;
         if line.trim_ascii().is_empty() {
             return;
         }
@@ -865,11 +874,31 @@ fn scan_log(i: &Inputs, f: &logfiles::LogFile, out: &mut Vec<Finding>) {
         max = max.max(Some(t));
     });
     if let Err(e) = read {
+        // A truncated .gz rotation: the lines before the cut are intact,
+        // and `repair jsonl` keeps them.
+        let (title, fix) = if f.gzip {
+            (
+                format!(
+                    "{} is truncated or damaged: {readable} line(s) are still readable",
+                    f.path.display()
+                ),
+                format!(
+                    "`talos repair jsonl {}` keeps the {readable} readable line(s) and the original as .corrupt",
+                    f.path.display()
+                ),
+            )
+        } else {
+            (
+                format!("cannot read all of {}", f.path.display()),
+                "check the file's permissions and the disk (`dmesg | tail`); `talos doctor` again"
+                    .to_string(),
+            )
+        };
         out.push(
-            Finding::warn("jsonl", format!("cannot read all of {}", f.path.display()))
+            Finding::warn("jsonl", title)
                 .evidence(e.to_string())
                 .path(&f.path)
-                .fix("a damaged rotation can only be deleted: `talos log prune --dry-run` shows what can go, or remove it by hand"),
+                .fix(fix),
         );
     }
     if malformed > 0 {

@@ -10,9 +10,14 @@
 //! processes, one API probe) and are values: `talos doctor` prints them all,
 //! `talos status` the problems among them, and metrics can be made of them.
 
+pub mod audit_gone;
+pub mod backup_check;
 pub mod checks;
+pub mod crashloop;
 pub mod fix;
+pub mod port;
 pub mod procs;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 
@@ -143,6 +148,8 @@ pub struct Inputs<'a> {
     /// The daemon as probed once (PID file and, unless offline, the API):
     /// corroborates the process checks. None when not probed.
     pub live: Option<&'a crate::daemon::Liveness>,
+    /// `doctor --deep`: verify the newest backup completely.
+    pub deep: bool,
 }
 
 /// What to run: which checks, and the evidence gathered by the caller.
@@ -150,6 +157,8 @@ pub struct Inputs<'a> {
 pub struct Options<'a> {
     pub skip_log_scan: bool,
     pub live: Option<&'a crate::daemon::Liveness>,
+    /// Verify the newest backup completely (`doctor --deep`).
+    pub deep: bool,
 }
 
 /// The `talos` that the printed fixes start with: `talos`, plus `--root DIR`
@@ -191,10 +200,11 @@ pub fn carry_flags(text: &str, talos: &str) -> String {
 }
 
 /// Every check, in the order they are reported when equally urgent.
-pub const CHECKS: [&str; 20] = [
+pub const CHECKS: [&str; 22] = [
     "installation",
     "pid_file",
     "split_brain",
+    "crash_loop",
     "heartbeat",
     "restore",
     "emergency",
@@ -209,6 +219,7 @@ pub const CHECKS: [&str; 20] = [
     "locks",
     "config",
     "certificate",
+    "api_port",
     "disk",
     "memory",
     "backup",
@@ -228,6 +239,7 @@ pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report
         &Options {
             skip_log_scan: !scan_logs,
             live: None,
+            deep: false,
         },
     )
 }
@@ -240,6 +252,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         now: Timestamp::now(),
         scan_logs: !opts.skip_log_scan,
         live: opts.live,
+        deep: opts.deep,
     };
     // Not an installation: the only finding (every other would be noise
     // caused by this one).

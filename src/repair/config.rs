@@ -1,12 +1,13 @@
 //! `talos repair config` (docs/runbook.md F-006, config corruption): put back the
-//! newest `config.yaml.backup*` that validates, keeping the broken file
-//! beside it as `config.yaml.broken-<timestamp>`.
+//! newest config that validates, among the `config.yaml.backup*` files and
+//! the newest backup archive whose config validates, keeping the broken
+//! file beside it as `config.yaml.broken-<timestamp>`.
 //!
 //! "Validates" is what `talos config validate` requires of the content:
 //! YAML, a mapping, with the top-level keys version, orchestrator, logging.
-//! "Newest" is by modification time (names such as `config.yaml.backup`,
-//! `config.yaml.backup.1`, `config.yaml.backup.20240115` carry no common
-//! order), then by name.
+//! "Newest" is by modification time for the files (names such as
+//! `config.yaml.backup`, `config.yaml.backup.1`, `config.yaml.backup.20240115`
+//! carry no common order), by the time in its name for an archive.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,25 @@ pub struct Candidate {
 pub struct ArchiveSuggestion {
     pub archive: PathBuf,
     pub command: String,
+    /// When the archive was made (from its name).
+    pub created: Option<String>,
+    #[serde(skip)]
+    created_ts: Option<jiff::Timestamp>,
+    #[serde(skip)]
+    text: String,
+}
+
+/// What will be put back, and from where.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chosen {
+    /// `config_backup` (a config.yaml.backup* file) or `backup_archive`
+    /// (config/config.yaml of a backup archive).
+    pub kind: &'static str,
+    pub path: PathBuf,
+    /// Its time: the file's modification time, or the archive's.
+    pub time: Option<String>,
+    #[serde(skip)]
+    text: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,12 +91,15 @@ pub struct ConfigPlan {
     pub current_exists: bool,
     /// Every `config.yaml.backup*`, newest first, with its verdict.
     pub candidates: Vec<Candidate>,
-    /// The one that will be put back.
-    pub chosen: Option<PathBuf>,
+    /// The newest backup archive whose config validates.
+    pub archive: Option<ArchiveSuggestion>,
+    /// The newest valid config among the candidates and the archive: the
+    /// one that will be put back.
+    pub chosen: Option<Chosen>,
     /// Where the broken config.yaml goes.
     pub broken_copy: Option<PathBuf>,
-    /// When no local backup validates: the archive that would.
-    pub archive: Option<ArchiveSuggestion>,
+    /// Unified diff from the current config.yaml to the one put back.
+    pub diff: Option<String>,
 }
 
 impl ConfigPlan {
@@ -87,6 +110,27 @@ impl ConfigPlan {
 
 fn mtime(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
+}
+
+/// A unified diff of two texts (lines; a missing final newline is shown
+/// as in `diff -u`).
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    let split = |t: &str| -> Vec<String> {
+        t.split_inclusive('\n')
+            .map(|l| {
+                if l.ends_with('\n') {
+                    l.to_string()
+                } else {
+                    format!("{l}\n\\ No newline at end of file\n")
+                }
+            })
+            .collect()
+    };
+    let (a, b) = (split(old), split(new));
+    difflib::unified_diff(&a, &b, old_name, new_name, "", "", 3)
+        .into_iter()
+        .map(|l| l.replace("\t\n", "\n"))
+        .collect()
 }
 
 pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
@@ -111,19 +155,53 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
     }
     found.sort_by(|a, b| b.cmp(a));
     let candidates: Vec<Candidate> = found
-        .into_iter()
+        .iter()
         .map(|(m, path)| Candidate {
-            problem: validate_file(&path).err(),
+            problem: validate_file(path).err(),
             modified: m
                 .and_then(|m| jiff::Timestamp::try_from(m).ok())
                 .map(crate::timespec::format_ts),
-            path,
+            path: path.clone(),
         })
         .collect();
-    let chosen = candidates
+    let newest_file = found
         .iter()
-        .find(|c| c.problem.is_none())
-        .map(|c| c.path.clone());
+        .zip(&candidates)
+        .find(|(_, c)| c.problem.is_none())
+        .map(|((m, p), c)| (m.and_then(|m| jiff::Timestamp::try_from(m).ok()), p, c));
+    let archive = if current_problem.is_some() {
+        archive_with_valid_config(backup_dir)
+    } else {
+        None
+    };
+    // The newest valid one wins; a file of unknown time loses to an archive.
+    // An archive's name gives whole seconds: it stands for its whole second.
+    let archive_newer = match (&newest_file, &archive) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some((ft, _, _)), Some(a)) => {
+            a.created_ts.map(|t| t + jiff::SignedDuration::from_secs(1)) > *ft
+        }
+    };
+    let chosen = if archive_newer {
+        archive.as_ref().map(|a| Chosen {
+            kind: "backup_archive",
+            path: a.archive.clone(),
+            time: a.created.clone(),
+            text: a.text.clone().into_bytes(),
+        })
+    } else {
+        match newest_file {
+            Some((_, p, c)) => Some(Chosen {
+                kind: "config_backup",
+                path: p.clone(),
+                time: c.modified.clone(),
+                text: crate::config::read_capped(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?,
+            }),
+            None => None,
+        }
+    };
     let broken_copy = (current_problem.is_some() && current_exists).then(|| {
         let stamp = jiff::Timestamp::now()
             .strftime("%Y%m%dT%H%M%SZ")
@@ -132,19 +210,42 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
             .config_dir
             .join(format!("config.yaml.broken-{stamp}"))
     });
-    let archive = if current_problem.is_some() && chosen.is_none() {
-        archive_with_valid_config(backup_dir)
-    } else {
-        None
+    let diff = match (&current_problem, &chosen) {
+        (Some(_), Some(c)) => {
+            let old = if current_exists {
+                crate::config::read_capped(cfg)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let old_name = if current_exists {
+                cfg.display().to_string()
+            } else {
+                "/dev/null".to_string()
+            };
+            let new_name = match c.kind {
+                "backup_archive" => format!("{}:config/config.yaml", c.path.display()),
+                _ => c.path.display().to_string(),
+            };
+            Some(unified_diff(
+                &old,
+                &String::from_utf8_lossy(&c.text),
+                &old_name,
+                &new_name,
+            ))
+        }
+        _ => None,
     };
     Ok(ConfigPlan {
         config_file: cfg.clone(),
         current_problem,
         current_exists,
         candidates,
+        archive,
         chosen,
         broken_copy,
-        archive,
+        diff,
     })
 }
 
@@ -156,9 +257,16 @@ pub fn archive_with_valid_config(dir: &Path) -> Option<ArchiveSuggestion> {
     archives.into_iter().rev().find_map(|a| {
         let text = config_in_archive(&a)?;
         validate_text(&text).ok()?;
+        let created_ts = a
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(crate::doctor::checks::backup_time);
         Some(ArchiveSuggestion {
             command: format!("talos restore {} --partial config", a.display()),
             archive: a,
+            created: created_ts.map(crate::timespec::format_ts),
+            created_ts,
+            text,
         })
     })
 }
@@ -174,7 +282,7 @@ fn config_in_archive(archive: &Path) -> Option<String> {
             let mut text = String::new();
             entry
                 .by_ref()
-                .take(16 * 1024 * 1024)
+                .take(crate::config::MAX_CONFIG_BYTES)
                 .read_to_string(&mut text)
                 .ok()?;
             return Some(text);
@@ -183,14 +291,12 @@ fn config_in_archive(archive: &Path) -> Option<String> {
     None
 }
 
-/// Moves the broken file aside and writes the chosen backup in its place
+/// Moves the broken file aside and writes the chosen config in its place
 /// (mode 0600, atomically).
 pub fn apply(plan: &ConfigPlan) -> Result<()> {
     let Some(chosen) = &plan.chosen else {
         return Ok(());
     };
-    let bytes =
-        std::fs::read(chosen).with_context(|| format!("cannot read {}", chosen.display()))?;
     if let Some(broken) = &plan.broken_copy {
         std::fs::rename(&plan.config_file, broken).with_context(|| {
             format!(
@@ -200,7 +306,7 @@ pub fn apply(plan: &ConfigPlan) -> Result<()> {
             )
         })?;
     }
-    fsutil::write_atomic(&plan.config_file, &bytes, 0o600)?;
+    fsutil::write_atomic(&plan.config_file, &chosen.text, 0o600)?;
     if let Some(dir) = plan.config_file.parent() {
         fsutil::sync_dir(dir)?;
     }

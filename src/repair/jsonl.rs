@@ -29,6 +29,10 @@ pub struct JsonlPlan {
     pub blank: usize,
     /// 1-based numbers of the first dropped lines (at most 20).
     pub dropped_lines: Vec<usize>,
+    /// A .gz rotation cut short (or damaged) after `lines` lines: why it
+    /// ends early. The lines before the cut are kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
     /// Where the original goes; None when nothing needs to change.
     pub corrupt_copy: Option<PathBuf>,
     #[serde(skip)]
@@ -37,7 +41,7 @@ pub struct JsonlPlan {
 
 impl JsonlPlan {
     pub fn changes(&self) -> bool {
-        self.dropped + self.blank > 0
+        self.dropped + self.blank > 0 || self.truncated.is_some()
     }
 }
 
@@ -83,7 +87,7 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
     let (mut lines, mut kept, mut dropped, mut blank) = (0, 0, 0, 0);
     let mut dropped_lines = Vec::new();
-    logfiles::for_each_line(path, |n, line| {
+    let read = logfiles::for_each_line(path, |n, line| {
         lines += 1;
         if line.trim_ascii().is_empty() {
             blank += 1;
@@ -95,15 +99,14 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
                 dropped_lines.push(n);
             }
         }
-    })
-    .map_err(|e| {
-        let damaged = gzip.then_some("a damaged .gz rotation cannot be repaired line by line; `talos log prune` or delete it");
-        let mut err = Error::integrity(e.message.clone());
-        if let Some(h) = damaged {
-            err = err.hint(h);
-        }
-        err
-    })?;
+    });
+    // A .gz rotation cut short: everything before the cut is kept. A plain
+    // file that cannot be read, or a .gz with no readable line, is an error.
+    let truncated = match read {
+        Ok(()) => None,
+        Err(e) if gzip && lines > 0 => Some(e.message),
+        Err(e) => return Err(Error::integrity(e.message)),
+    };
     let mode_bits = meta.permissions().mode() & 0o7777;
     let mut p = JsonlPlan {
         path: path.to_path_buf(),
@@ -114,6 +117,7 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
         dropped,
         blank,
         dropped_lines,
+        truncated,
         corrupt_copy: None,
         mode_bits,
     };
@@ -123,10 +127,11 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
     Ok(p)
 }
 
-/// Writes the lines that are JSON objects of `path` to `w`.
-fn copy_objects(path: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+/// Writes the lines that are JSON objects of `path` to `w`; of a
+/// truncated rotation (`keep_readable`), those before the cut.
+fn copy_objects(path: &Path, w: &mut dyn Write, keep_readable: bool) -> std::io::Result<()> {
     let mut failed: Option<std::io::Error> = None;
-    logfiles::for_each_line(path, |_, line| {
+    let read = logfiles::for_each_line(path, |_, line| {
         if failed.is_none()
             && !line.trim_ascii().is_empty()
             && logfiles::is_json_object(line)
@@ -134,8 +139,12 @@ fn copy_objects(path: &Path, w: &mut dyn Write) -> std::io::Result<()> {
         {
             failed = Some(e);
         }
-    })
-    .map_err(|e| std::io::Error::other(e.message))?;
+    });
+    if let Err(e) = read
+        && !keep_readable
+    {
+        return Err(std::io::Error::other(e.message));
+    }
     failed.map_or(Ok(()), Err)
 }
 
@@ -153,14 +162,14 @@ pub fn apply(plan: &JsonlPlan) -> Result<()> {
     if plan.gzip {
         fsutil::write_atomic_with(&plan.path, plan.mode_bits, |w| {
             let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
-            copy_objects(&plan.path, &mut gz)?;
+            copy_objects(&plan.path, &mut gz, plan.truncated.is_some())?;
             gz.finish()?;
             Ok(())
         })
     } else {
         fsutil::write_atomic_with(&plan.path, plan.mode_bits, |w| {
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
-            copy_objects(&plan.path, &mut buf)?;
+            copy_objects(&plan.path, &mut buf, false)?;
             buf.flush()
         })
     }

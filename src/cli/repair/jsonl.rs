@@ -15,7 +15,9 @@ use crate::repair::{self, jsonl};
 /// For each FILE (a Tier 2/3 log, a rotation, a `.gz` rotation, any .jsonl),
 /// the original is kept beside it as FILE.corrupt and the file is replaced
 /// atomically, with the same mode, by its parseable lines only. Blank lines
-/// are dropped too. A file with nothing to drop is left untouched.
+/// are dropped too. A file with nothing to drop is left untouched. A .gz
+/// rotation cut short (a truncated copy, a full disk during rotation) keeps
+/// every line before the cut and is written back as complete gzip.
 ///
 /// Never on the audit log (var/log/talos/audit): a damaged audit record is evidence;
 /// `talos audit verify-chain` reports it. The current orchestrator.log and
@@ -25,8 +27,8 @@ use crate::repair::{self, jsonl};
 /// Each repaired file is recorded in the audit chain. Asks for confirmation
 /// (--yes to skip).
 ///
-/// EXIT STATUS: 0 repaired or nothing to repair; 3 a .gz rotation that is
-/// not valid gzip; 4 an audit file, a current log while the daemon runs, or
+/// EXIT STATUS: 0 repaired or nothing to repair; 3 a .gz rotation with no
+/// readable line; 4 an audit file, a current log while the daemon runs, or
 /// the confirmation declined (nothing was changed).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -82,6 +84,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<Exit> {
                 serde_json::json!({
                     "file": p.path, "lines": p.lines, "kept": p.kept,
                     "dropped": p.dropped, "blank": p.blank,
+                    "truncated": p.truncated,
                     "original_kept_as": p.corrupt_copy,
                 }),
             )?;
@@ -120,6 +123,12 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<Exit> {
                 p.lines,
                 human_bytes(size)
             ))?;
+            if let Some(why) = &p.truncated {
+                ui.line(format!(
+                    "  truncated after line {}: {why}; the {} line(s) before the cut are kept",
+                    p.lines, p.kept
+                ))?;
+            }
             if !p.dropped_lines.is_empty() {
                 let nums: Vec<String> = p.dropped_lines.iter().map(usize::to_string).collect();
                 let more = if p.dropped > p.dropped_lines.len() {
