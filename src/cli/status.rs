@@ -238,8 +238,43 @@ fn backup(ctx: &Ctx) -> BackupPart {
     }
 }
 
-/// The last `n` ERROR lines of a Tier 2 log, read from its tail.
+/// The last `n` ERROR lines of the Tier 2 log, read from its tail; when
+/// it holds fewer (it was just rotated), the newest rotation's come first.
 fn recent_errors(path: &Path, n: usize) -> Vec<Value> {
+    let mut out = errors_in_tail(path, n);
+    if out.len() < n
+        && let Some(dir) = path.parent()
+        && let Ok(files) = crate::logfiles::tier_files(dir, crate::logfiles::Tier::Ops)
+        && let Some(prev) = files.iter().find(|f| f.rotation == 1)
+    {
+        let mut older = if prev.gzip {
+            // A rotation is bounded by rotate_mb: read it whole.
+            let mut v = Vec::new();
+            let _ = crate::logfiles::for_each_line(&prev.path, |_, l| {
+                if memchr::memmem::find(l, b"ERROR").is_some()
+                    && let Ok(j) = serde_json::from_slice::<Value>(l)
+                    && j.get("level").and_then(Value::as_str) == Some("ERROR")
+                {
+                    v.push(j);
+                    if v.len() > n {
+                        v.remove(0);
+                    }
+                }
+            });
+            v
+        } else {
+            errors_in_tail(&prev.path, n)
+        };
+        let skip = older.len().saturating_sub(n - out.len());
+        older.drain(..skip);
+        older.append(&mut out);
+        out = older;
+    }
+    out
+}
+
+/// The last `n` ERROR lines in the last 512 KiB of one plain file.
+fn errors_in_tail(path: &Path, n: usize) -> Vec<Value> {
     let Ok(mut f) = std::fs::File::open(path) else {
         return Vec::new();
     };
