@@ -905,6 +905,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
             [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Apply the safe, reversible fixes (asks first; --yes for scripts)')
+            [CompletionResult]::new('--deep', '--deep', [CompletionResultType]::ParameterName, 'Also verify the newest backup completely, as `talos backup verify` does (slower: it reads the whole archive); by default only its gzip framing and head are checked')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there (log query: JSON lines)')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')
@@ -939,7 +940,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Remove a torn last audit record left by an interrupted append.')
             [CompletionResult]::new('leftovers', 'leftovers', [CompletionResultType]::ParameterValue, 'Remove what interrupted operations left behind.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -971,7 +972,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each API request [default: 3]')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show which backup would be put back; change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show which config would be put back and the diff; change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there (log query: JSON lines)')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Only go through the daemon''s API; exit 5 if it cannot be reached')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only work on the files; never call the API')
@@ -1031,7 +1032,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;repair;help' {
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Remove a torn last audit record left by an interrupted append.')
             [CompletionResult]::new('leftovers', 'leftovers', [CompletionResultType]::ParameterValue, 'Remove what interrupted operations left behind.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1425,7 +1426,7 @@ Register-ArgumentCompleter -Native -CommandName 'talos' -ScriptBlock {
         }
         'talos;help;repair' {
             [CompletionResult]::new('jsonl', 'jsonl', [CompletionResultType]::ParameterValue, 'Drop the lines of a JSON-lines file that are not JSON objects.')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Remove a torn last audit record left by an interrupted append.')
             [CompletionResult]::new('leftovers', 'leftovers', [CompletionResultType]::ParameterValue, 'Remove what interrupted operations left behind.')
             break

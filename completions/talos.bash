@@ -1662,7 +1662,7 @@ _talos() {
             return 0
             ;;
         talos__subcmd__doctor)
-            opts="-y -q -v -h -V --fix --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
+            opts="-y -q -v -h -V --fix --deep --metrics-file --root --url --cacert --json --online --offline --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

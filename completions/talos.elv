@@ -842,6 +842,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
             cand --timeout 'Seconds to wait for each API request [default: 3]'
             cand --fix 'Apply the safe, reversible fixes (asks first; --yes for scripts)'
+            cand --deep 'Also verify the newest backup completely, as `talos backup verify` does (slower: it reads the whole archive); by default only its gzip framing and head are checked'
             cand --json 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'
@@ -875,7 +876,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+            cand config 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
             cand audit 'Remove a torn last audit record left by an interrupted append.'
             cand leftovers 'Remove what interrupted operations left behind.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -905,7 +906,7 @@ set edit:completion:arg-completer[talos] = {|@words|
             cand --url 'Base URL of the daemon''s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]'
             cand --cacert 'CA bundle to verify the daemon''s HTTPS certificate [env: TALOS_CACERT]'
             cand --timeout 'Seconds to wait for each API request [default: 3]'
-            cand --dry-run 'Show which backup would be put back; change nothing'
+            cand --dry-run 'Show which config would be put back and the diff; change nothing'
             cand --json 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
             cand --online 'Only go through the daemon''s API; exit 5 if it cannot be reached'
             cand --offline 'Only work on the files; never call the API'
@@ -962,7 +963,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;repair;help'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+            cand config 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
             cand audit 'Remove a torn last audit record left by an interrupted append.'
             cand leftovers 'Remove what interrupted operations left behind.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1297,7 +1298,7 @@ set edit:completion:arg-completer[talos] = {|@words|
         }
         &'talos;help;repair'= {
             cand jsonl 'Drop the lines of a JSON-lines file that are not JSON objects.'
-            cand config 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+            cand config 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
             cand audit 'Remove a torn last audit record left by an interrupted append.'
             cand leftovers 'Remove what interrupted operations left behind.'
         }

@@ -567,6 +567,7 @@ complete -c talos -n "__fish_talos_using_subcommand doctor" -l url -d 'Base URL 
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l fix -d 'Apply the safe, reversible fixes (asks first; --yes for scripts)'
+complete -c talos -n "__fish_talos_using_subcommand doctor" -l deep -d 'Also verify the newest backup completely, as `talos backup verify` does (slower: it reads the whole archive); by default only its gzip framing and head are checked'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand doctor" -l offline -d 'Only work on the files; never call the API'
@@ -588,7 +589,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s h -l help -d 'Print help'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "config" -d 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and not __fish_seen_subcommand_from jsonl config audit leftovers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -609,7 +610,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l url -d 'Base URL of the daemon\'s admin API [env: TALOS_URL] [default: from config.yaml, else http://127.0.0.1:8080]' -r
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l cacert -d 'CA bundle to verify the daemon\'s HTTPS certificate [env: TALOS_CACERT]' -r -F
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l timeout -d 'Seconds to wait for each API request [default: 3]' -r
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l dry-run -d 'Show which backup would be put back; change nothing'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l dry-run -d 'Show which config would be put back and the diff; change nothing'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l json -d 'Print one JSON document on stdout and nothing else there (log query: JSON lines)'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l online -d 'Only go through the daemon\'s API; exit 5 if it cannot be reached'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from config" -l offline -d 'Only work on the files; never call the API'
@@ -645,7 +646,7 @@ complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subc
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from leftovers" -s V -l version -d 'Print version'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "config" -d 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand repair; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -818,7 +819,7 @@ complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcom
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Free disk space (disk full, F-005 in docs/runbook.md): old log rotations and temporary files.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "report" -d 'A postmortem draft from the evidence on disk (works with the daemon dead).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "jsonl" -d 'Drop the lines of a JSON-lines file that are not JSON objects.'
-complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config.yaml.backup* that validates (config corruption, F-006 in docs/runbook.md).'
+complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "config" -d 'Put back the newest config that validates (config corruption, F-006 in docs/runbook.md).'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "audit" -d 'Remove a torn last audit record left by an interrupted append.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from repair" -f -a "leftovers" -d 'Remove what interrupted operations left behind.'
 complete -c talos -n "__fish_talos_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check the database: PRAGMA integrity_check, tables, journal mode, WAL size.'

@@ -169,7 +169,9 @@ fn repair_config_puts_back_the_newest_valid_backup() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(json(&out)["plan"]["chosen"], newer_valid.to_str().unwrap());
+    let plan = &json(&out)["plan"];
+    assert_eq!(plan["chosen"]["path"], newer_valid.to_str().unwrap());
+    assert_eq!(plan["chosen"]["kind"], "config_backup");
     assert_eq!(std::fs::read_to_string(&l.config_file).unwrap(), broken);
 
     let out = talos_at(dir.path())
@@ -212,7 +214,7 @@ fn repair_config_puts_back_the_newest_valid_backup() {
 }
 
 #[test]
-fn repair_config_without_a_valid_backup_names_the_archive() {
+fn repair_config_without_a_valid_backup_puts_back_the_archives() {
     let dir = tempfile::tempdir().unwrap();
     let l = clean_install(dir.path());
     write(&l.config_dir.join("config.yaml.backup"), "nope: [\n", 0o600);
@@ -221,13 +223,18 @@ fn repair_config_without_a_valid_backup_names_the_archive() {
         .args(["repair", "config", "--yes"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("--partial config") && err.contains("backup_"),
-        "{err}"
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(!l.config_file.exists());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("config/config.yaml of the backup archive") && text.contains("backup_"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&l.config_file).unwrap(), CONFIG);
 }
 
 #[test]

@@ -22,6 +22,13 @@ use crate::error::Result;
 /// config.yaml validity and file modes; certificate expiry (warn under 30
 /// days, fail once expired); disk of var/lib/talos (warn 80 %, fail 95 %) and
 /// memory (warn 70 %, fail 90 %); no backup, or the newest older than 26 h.
+/// Also: key.pem that does not match cert.pem or is truncated; the daemon
+/// serving another certificate than cert.pem (online); the api_url port
+/// held by another program; a crash loop (3 daemon starts within 10
+/// minutes in the audit chain or the log); a truncated .gz rotation (how
+/// many lines are still readable); the audit directory deleted; the newest
+/// backup truncated or corrupt (its gzip framing, trailer and head; the
+/// whole archive with --deep, as `talos backup verify`).
 ///
 /// Split brain: processes matching orchestrator.process_match count when
 /// their command line names this root (or the root is /), plus the PID in
