@@ -101,7 +101,8 @@ impl Finding {
         self.path = Some(p.as_ref().to_path_buf());
         self
     }
-    /// A warning or failure: something to act on.
+    /// A warning or failure: something to act on (what `talos status`
+    /// lists).
     pub fn is_problem(&self) -> bool {
         self.severity >= Severity::Warn
     }
@@ -110,7 +111,8 @@ impl Finding {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckStatus {
     pub check: &'static str,
-    /// `ok`, `info`, `warn` or `fail`: the worst of its findings.
+    /// `pass` (nothing, or facts only), `warn` or `fail`: the worst of its
+    /// findings (docs/format.md §7).
     pub status: &'static str,
 }
 
@@ -143,6 +145,9 @@ pub struct Inputs<'a> {
     /// The daemon as probed once (PID file and, unless offline, the API):
     /// corroborates the process checks. None when not probed.
     pub live: Option<&'a crate::daemon::Liveness>,
+    /// The health report made from the same probe: its disk and memory
+    /// measurements are the ones the findings grade. None: measure here.
+    pub health: Option<&'a crate::health::Report>,
 }
 
 /// What to run: which checks, and the evidence gathered by the caller.
@@ -150,6 +155,7 @@ pub struct Inputs<'a> {
 pub struct Options<'a> {
     pub skip_log_scan: bool,
     pub live: Option<&'a crate::daemon::Liveness>,
+    pub health: Option<&'a crate::health::Report>,
 }
 
 /// The `talos` that the printed fixes start with: `talos`, plus `--root DIR`
@@ -214,6 +220,15 @@ pub const CHECKS: [&str; 20] = [
     "backup",
 ];
 
+/// Where a check ranks among equally urgent findings (checks not in
+/// `CHECKS`, such as those added later, come last).
+pub fn rank(check: &str) -> usize {
+    CHECKS
+        .iter()
+        .position(|x| *x == check)
+        .unwrap_or(CHECKS.len())
+}
+
 /// Runs every check.
 pub fn run(layout: &Layout, settings: &Settings) -> Report {
     run_opts(layout, settings, &Options::default())
@@ -228,6 +243,7 @@ pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report
         &Options {
             skip_log_scan: !scan_logs,
             live: None,
+            health: None,
         },
     )
 }
@@ -240,6 +256,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         now: Timestamp::now(),
         scan_logs: !opts.skip_log_scan,
         live: opts.live,
+        health: opts.health,
     };
     // Not an installation: the only finding (every other would be noise
     // caused by this one).
@@ -254,7 +271,6 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         }
     }
     // Most urgent first; the check order breaks ties.
-    let rank = |c: &str| CHECKS.iter().position(|x| *x == c).unwrap_or(CHECKS.len());
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -272,8 +288,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
             CheckStatus {
                 check: c,
                 status: match worst {
-                    None => "ok",
-                    Some(Severity::Info) => "info",
+                    None | Some(Severity::Info) => "pass",
                     Some(Severity::Warn) => "warn",
                     Some(Severity::Fail) => "fail",
                 },
