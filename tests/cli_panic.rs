@@ -437,6 +437,7 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(status(root).contains("emergency_state.json is waiting"));
+    assert!(status(root).contains("method"));
 
     // Dry run: the plan, and nothing changes.
     let out = talos_at(root)

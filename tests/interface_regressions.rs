@@ -280,7 +280,7 @@ fn restore_reports_the_offline_path_and_the_daemon_it_stopped() {
         .arg(&backup)
         .assert()
         .success()
-        .stdout(predicates::str::contains("path: offline"))
+        .stdout(predicates::str::contains("access: offline"))
         .stdout(predicates::str::contains("was stopped with SIGTERM"));
 }
 

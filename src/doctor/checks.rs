@@ -368,7 +368,12 @@ fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         out.push(
             Finding::warn(
                 "emergency",
-                "an emergency stop left state waiting to be recovered",
+                format!(
+                    "a panic stopped the daemon at {} (method {}, reason: {}); emergency_state.json is waiting to be recovered",
+                    s("panic_timestamp"),
+                    s("method"),
+                    s("reason")
+                ),
             )
             .evidence(format!(
                 "panic at {}: {}",
@@ -732,8 +737,9 @@ fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
 }
 
 /// The circuit breakers (circuit_breakers.json, which the daemon keeps
-/// current): one forced open or disabled by hand (until someone resets it),
-/// one open, and one still open long after its cooldown
+/// current): one forced open or disabled by hand (until someone resets it,
+/// a warning), one open within its cooldown (a fact), and one still open
+/// long after its cooldown (a warning)
 /// (`recovery_timeout_s`): open for ten cooldowns and at least ten minutes.
 fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
     let Ok(file) = crate::breakers::BreakerFile::load(&i.layout.breakers_file()) else {
@@ -758,7 +764,9 @@ fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
         if !b.is_open() {
             continue;
         }
-        let within = Finding::warn(
+        // Open within its cooldown: the breaker doing its job, a fact
+        // (status shows it on its breakers line), not yet a problem.
+        let within = Finding::info(
             "breakers",
             format!(
                 "circuit breaker {} is {}{}{}",
