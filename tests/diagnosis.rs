@@ -695,3 +695,19 @@ fn breaker_list_reports_a_401_and_does_not_read_the_file() {
         "the file was read as if the daemon were down"
     );
 }
+
+#[test]
+fn breaker_reset_reports_a_401_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let before = std::fs::read(l.breakers_file()).unwrap();
+    let (url, _t) = answer_401(4);
+    let out = talos_at(dir.path())
+        .args(["--url", &url, "breaker", "reset", "llm_api"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert_eq!(std::fs::read(l.breakers_file()).unwrap(), before);
+}

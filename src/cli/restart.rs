@@ -44,7 +44,8 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
         ));
     }
     let live = Liveness::probe(&ctx.settings, &ctx.layout, true)?;
-    if live.verdict != Verdict::Up {
+    // A restart has no offline way: online or nothing (crate::access).
+    if Access::of(&live) != Access::Online {
         let mut err = Error::unreachable(format!("cannot restart: {}", live.message));
         err = match live.verdict {
             Verdict::Hung => err.hint(format!(
