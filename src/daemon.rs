@@ -557,6 +557,14 @@ pub enum ApiProbe {
     Failed(ApiError),
 }
 
+/// Seconds as whole milliseconds (docs/format.md §7: durations are `_ms`).
+fn secs_as_ms<S: serde::Serializer>(v: &Option<f64>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(secs) => s.serialize_some(&((secs * 1000.0).round() as i64)),
+        None => s.serialize_none(),
+    }
+}
+
 /// The result of `Liveness::probe`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Liveness {
@@ -564,12 +572,15 @@ pub struct Liveness {
     /// One sentence saying what and why, e.g. "stale PID file: no process has PID 4242".
     pub message: String,
     /// The command to run next, when something is wrong.
+    #[serde(rename = "fix")]
     pub next: Option<String>,
     pub pid: Option<u32>,
     pub url: String,
     pub pid_file: PidStatus,
     pub api: ApiProbe,
-    /// Age of the heartbeat, looked at when the verdict is `Hung`.
+    /// Age of the heartbeat in seconds, looked at when the verdict is
+    /// `Hung` or `Unverified` (in the JSON: `heartbeat_age_ms`).
+    #[serde(rename = "heartbeat_age_ms", serialize_with = "secs_as_ms")]
     pub heartbeat_age_s: Option<f64>,
 }
 
@@ -578,8 +589,6 @@ impl Liveness {
     /// `ask_api`, `GET /health` once (bounded by the client's timeouts).
     /// Fails only on an invalid `process_match` or an unreadable PID file.
     pub fn probe(settings: &Settings, layout: &Layout, ask_api: bool) -> Result<Liveness> {
-        let pid_file =
-            crate::process::check_pid_file(&layout.pid_file, &settings.process_match.value)?;
         let api = if ask_api {
             match Client::try_new(settings).and_then(|c| c.health()) {
                 Ok(h) => ApiProbe::Answered(h),
@@ -588,6 +597,14 @@ impl Liveness {
         } else {
             ApiProbe::NotAsked
         };
+        Self::probe_with(settings, layout, api)
+    }
+
+    /// `probe` with the API already asked (or not): the PID file is
+    /// checked, the heartbeat watched when nothing verified runs.
+    pub fn probe_with(settings: &Settings, layout: &Layout, api: ApiProbe) -> Result<Liveness> {
+        let pid_file =
+            crate::process::check_pid_file(&layout.pid_file, &settings.process_match.value)?;
         let mut live = Self::judge(settings.api_url.value.clone(), pid_file, api);
         if live.verdict.is_down()
             && let Some(age) =

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::access::Access;
 use crate::daemon::{HealthAnswer, Liveness, Verdict};
 use crate::install::Layout;
 use crate::timespec::format_ts;
@@ -268,7 +269,7 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
         Err(e) => check(
             CheckStatus::Fail,
             e,
-            fields(json!({"last_heartbeat": null, "heartbeat_age_s": null})),
+            fields(json!({"last_heartbeat": null, "heartbeat_age_ms": null})),
         ),
         Ok((ts, age)) if age < -HEARTBEAT_FUTURE_SECS => check(
             CheckStatus::Warn,
@@ -279,7 +280,7 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
             ),
             fields(json!({
                 "last_heartbeat": format_ts(ts),
-                "heartbeat_age_s": (age * 10.0).round() / 10.0,
+                "heartbeat_age_ms": (age * 1000.0).round() as i64,
                 "clock_skew": true,
             })),
         ),
@@ -297,7 +298,7 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
                 message,
                 fields(json!({
                     "last_heartbeat": format_ts(ts),
-                    "heartbeat_age_s": (age * 10.0).round() / 10.0,
+                    "heartbeat_age_ms": (age * 1000.0).round() as i64,
                     "event_loop_blocked": blocked,
                     "block_duration_ms": if blocked { (age * 1000.0) as u64 } else { 0 },
                 })),
@@ -539,8 +540,9 @@ pub fn certificate_check(cert: &Path, now: Timestamp) -> Value {
 pub struct Report {
     pub status: Overall,
     /// `online` (the daemon's /health) or `offline` (computed from files).
-    pub path: &'static str,
-    pub timestamp: String,
+    pub access: Access,
+    /// When this report was made.
+    pub checked_at: String,
     pub daemon: DaemonSummary,
     /// The daemon's version and uptime, when it answered.
     pub version: Option<String>,
@@ -556,7 +558,8 @@ pub struct DaemonSummary {
     pub pid: Option<u32>,
     pub url: String,
     pub message: String,
-    pub next: Option<String>,
+    /// What to do about it, when something is wrong.
+    pub fix: Option<String>,
 }
 
 impl DaemonSummary {
@@ -566,7 +569,7 @@ impl DaemonSummary {
             pid: live.pid,
             url: live.url.clone(),
             message: live.message.clone(),
-            next: live.next.clone(),
+            fix: live.next.clone(),
         }
     }
 }
@@ -624,8 +627,8 @@ pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) ->
         .unwrap_or(Overall::Unknown);
     Report {
         status: worst(daemon_status, cert_overall),
-        path: "online",
-        timestamp: format_ts(now),
+        access: Access::Online,
+        checked_at: format_ts(now),
         daemon: DaemonSummary::of(live),
         version: body
             .get("version")
@@ -656,8 +659,8 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
         );
         return Report {
             status: Overall::Unknown,
-            path: "offline",
-            timestamp: format_ts(now),
+            access: Access::Offline,
+            checked_at: format_ts(now),
             daemon: DaemonSummary::of(live),
             version: None,
             uptime_seconds: None,
@@ -698,8 +701,8 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
     );
     Report {
         status: Overall::from_checks(checks.values()),
-        path: "offline",
-        timestamp: format_ts(now),
+        access: Access::Offline,
+        checked_at: format_ts(now),
         daemon: DaemonSummary::of(live),
         version: None,
         uptime_seconds: None,
@@ -712,7 +715,7 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
     Some(match name {
         "orchestrator" => report
             .daemon
-            .next
+            .fix
             .clone()
             .unwrap_or_else(|| "`talos status`, then `talos restart` if it does not recover".into()),
         "database" => "`talos doctor` tells a lock (and names the process holding it) from damage; never restore the database for a lock".into(),

@@ -2,6 +2,7 @@
 //! everything else is the domain logic they call, which returns values and
 //! never prints.
 
+pub mod access;
 pub mod archive;
 pub mod audit;
 pub mod breakers;
@@ -9,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod db;
+pub mod diagnosis;
 pub mod doctor;
 pub mod emergency;
 pub mod error;

@@ -90,7 +90,7 @@ fn online_the_daemon_honours_forced_open_and_disabled() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc = json(&out);
-    assert_eq!(doc["path"], "online");
+    assert_eq!(doc["access"], "online");
     assert_eq!(doc["to"], "disabled");
     assert_eq!(doc["forced"]["reason"], "noisy probe");
     assert!(
@@ -194,7 +194,7 @@ fn online_the_daemon_honours_forced_open_and_disabled() {
     assert_eq!(mine[0]["reason"], "noisy probe");
     assert_eq!(mine[1]["to"], "forced_open");
     assert_eq!(mine[1]["reason"], "provider outage INC-7");
-    assert_eq!(mine[1]["path"], "online");
+    assert_eq!(mine[1]["access"], "online");
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn offline_forces_on_the_file_and_keeps_every_other_key() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&out)["path"], "offline");
+    assert_eq!(json(&out)["access"], "offline");
     let after = breakers(root);
     let mut want = before.clone();
     let b = after["breakers"]["payments_api"].clone();
@@ -258,7 +258,7 @@ fn offline_forces_on_the_file_and_keeps_every_other_key() {
     assert!(
         records.iter().any(|(_, a, d)| a == "circuit_breaker_forced"
             && d["reason"] == "card processor down"
-            && d["path"] == "offline"),
+            && d["access"] == "offline"),
         "{records:?}"
     );
 

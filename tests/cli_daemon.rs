@@ -105,7 +105,7 @@ fn health_exit_codes_online() {
     for (((_, want, code), d), sim) in cases.iter().zip(&dirs).zip(&sims) {
         let (out, _) = run(d.path(), &sim.url, &["health", "--json"]);
         let doc = json(&out);
-        assert_eq!(doc["path"], "online", "{doc}");
+        assert_eq!(doc["access"], "online", "{doc}");
         assert_eq!(doc["status"], *want, "{doc}");
         assert_eq!(out.status.code(), Some(*code), "{doc}");
         for check in ["orchestrator", "database", "memory", "disk", "certificate"] {
@@ -132,7 +132,7 @@ fn health_from_files_when_the_daemon_was_killed() {
     // --offline with a live daemon: the files say running and fresh.
     let (out, _) = run(root, &url, &["health", "--offline", "--json"]);
     let doc = json(&out);
-    assert_eq!(doc["path"], "offline");
+    assert_eq!(doc["access"], "offline");
     assert_eq!(doc["daemon"]["state"], "running");
     assert_eq!(doc["checks"]["orchestrator"]["status"], "pass", "{doc}");
     assert_eq!(doc["checks"]["database"]["quick_check"], "ok", "{doc}");
@@ -141,7 +141,7 @@ fn health_from_files_when_the_daemon_was_killed() {
     assert!(sim.pid_file().exists(), "SIGKILL leaves the PID file");
     let (out, took) = run(root, &url, &["health", "--json"]);
     let doc = json(&out);
-    assert_eq!(doc["path"], "offline", "{doc}");
+    assert_eq!(doc["access"], "offline", "{doc}");
     assert_eq!(doc["status"], "unhealthy");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(doc["daemon"]["state"], "stale_pid_file");
@@ -178,7 +178,7 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let (out, took) = run(root, &sim.url, &["health", "--json"]);
     let doc = json(&out);
     assert!(took < Duration::from_secs(6), "took {took:?}");
-    assert_eq!(doc["path"], "offline");
+    assert_eq!(doc["access"], "offline");
     assert_eq!(doc["daemon"]["state"], "hung", "{doc}");
     let msg = doc["daemon"]["message"].as_str().unwrap();
     assert!(msg.contains("does not answer"), "{msg}");
@@ -195,7 +195,8 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let (out, _) = run(root, &sim.url, &["--timeout", "1", "status"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("daemon HUNG"), "{text}");
-    assert!(text.contains("talos panic"), "{text}");
+    // The printed command carries this run's --root and --url.
+    assert!(text.contains(" panic --reason"), "{text}");
 
     // Offline breaker reset refused: the daemon is alive.
     let before = std::fs::read(breakers_file(root)).unwrap();
@@ -226,7 +227,7 @@ fn a_pid_file_naming_an_unrelated_process_is_stale_and_that_process_is_left_alon
     assert_eq!(doc["daemon"]["state"], "stale_pid_file", "{doc}");
     let msg = doc["daemon"]["message"].as_str().unwrap();
     assert!(msg.contains("another program"), "{msg}");
-    assert_eq!(doc["problems"][0]["severity"], "critical");
+    assert_eq!(doc["problems"][0]["severity"], "fail");
 
     let (out, _) = run(root, &url, &["health", "--json"]);
     assert_eq!(json(&out)["daemon"]["state"], "stale_pid_file");
@@ -251,7 +252,7 @@ fn breaker_reset_online_keeps_everything_else() {
 
     let (out, _) = run(root, &sim.url, &["breaker", "list", "--json"]);
     let doc = json(&out);
-    assert_eq!(doc["path"], "online");
+    assert_eq!(doc["access"], "online");
     assert_eq!(doc["breakers"].as_array().unwrap().len(), 2);
 
     let (out, _) = run(root, &sim.url, &["breaker", "reset", "nope"]);
@@ -278,7 +279,7 @@ fn breaker_reset_online_keeps_everything_else() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(doc["path"], "online");
+    assert_eq!(doc["access"], "online");
     assert_eq!(doc["results"][0]["from"], "open");
     assert_eq!(doc["results"][0]["done"], true);
 
@@ -332,7 +333,7 @@ fn breaker_reset_offline_rewrites_only_what_it_must() {
     let (out, _) = run(root, &url, &["breaker", "reset", "payments_api", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(doc["path"], "offline");
+    assert_eq!(doc["access"], "offline");
     assert!(doc["note"].as_str().unwrap().contains("no PID file"));
     let mut want = before.clone();
     want["breakers"]["payments_api"]["state"] = "closed".into();
@@ -390,7 +391,7 @@ fn https_with_a_private_ca() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(json(&out)["path"], "online");
+    assert_eq!(json(&out)["access"], "online");
 
     let (out, _) = run(
         &root,
@@ -456,8 +457,8 @@ fn restart_goes_through_the_api_and_is_audited() {
     let (out, _) = run(root, &sim.url, &["restart", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(doc["path"], "online");
-    assert!(doc["answering_again_after_s"].is_number(), "{doc}");
+    assert_eq!(doc["access"], "online");
+    assert!(doc["answering_again_after_ms"].is_number(), "{doc}");
     let actions = audit_actions(root);
     assert!(
         actions
@@ -498,12 +499,12 @@ fn status_reports_a_crash_and_pending_recovery() {
     let (out, _) = run(root, &sim.url, &["status", "--json"]);
     assert_eq!(out.status.code(), Some(0));
     let doc = json(&out);
-    assert_eq!(doc["path"], "offline");
+    assert_eq!(doc["access"], "offline");
     let whats: Vec<&str> = doc["problems"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["what"].as_str().unwrap())
+        .map(|p| p["title"].as_str().unwrap())
         .collect();
     assert!(
         whats.iter().any(|w| w.contains("a restore did not finish")),
@@ -514,27 +515,27 @@ fn status_reports_a_crash_and_pending_recovery() {
         // by its mtime.
         whats
             .iter()
-            .any(|w| w.contains("the last backup is") && !w.contains("is 3d")),
+            .any(|w| w.contains("the newest backup is") && !w.contains("is 3d")),
         "{whats:?}"
     );
-    assert!(doc["backup"]["age_seconds"].as_i64().unwrap() >= 3 * 86400 - 10);
+    assert!(doc["backup"]["age_ms"].as_i64().unwrap() >= (3 * 86400 - 10) * 1000);
     assert_eq!(doc["daemon"]["state"], "stale_pid_file", "{doc}");
     let problems = doc["problems"].as_array().unwrap();
     assert!(problems.len() >= 3, "{problems:?}");
-    assert_eq!(problems[0]["severity"], "critical");
+    assert_eq!(problems[0]["severity"], "fail");
     assert!(
         problems
             .iter()
-            .any(|p| p["next"].as_str().unwrap().contains("talos recover"))
+            .any(|p| p["fix"].as_str().unwrap_or("").contains(" recover`"))
     );
     assert!(
         problems
             .iter()
-            .any(|p| p["what"].as_str().unwrap().contains("payments_api is open"))
+            .any(|p| p["title"].as_str().unwrap().contains("payments_api"))
     );
     assert!(doc["audit"]["head"]["seq"].as_u64().unwrap() >= 1);
     // Severities never go back up the list.
-    let rank = |s: &str| ["critical", "warning", "info"].iter().position(|x| *x == s);
+    let rank = |s: &str| ["fail", "warn", "info"].iter().position(|x| *x == s);
     let ranks: Vec<_> = problems
         .iter()
         .map(|p| rank(p["severity"].as_str().unwrap()))
@@ -544,7 +545,7 @@ fn status_reports_a_crash_and_pending_recovery() {
     let (out, _) = run(root, &sim.url, &["status"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("DOWN (stale PID file)"), "{text}");
-    assert!(text.contains("next:"), "{text}");
+    assert!(text.contains("fix:"), "{text}");
 }
 
 #[test]
@@ -593,5 +594,5 @@ fn health_watch_repeats() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert!(docs.len() >= 2, "{text}");
-    assert!(docs.iter().all(|d| d["path"] == "offline"));
+    assert!(docs.iter().all(|d| d["access"] == "offline"));
 }

@@ -121,7 +121,7 @@ fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() 
         ]
     );
     assert_eq!(doc["escalation"]["method"], "api");
-    assert_eq!(doc["path"], "online");
+    assert_eq!(doc["access"], "online");
     assert!(
         sim.wait_exit(Duration::from_secs(5)).is_some(),
         "sim still running"
@@ -210,7 +210,7 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     assert_eq!(doc["escalation"]["signal_file"], "removed");
     assert!(!data_dir(root).join("SIGNAL_PANIC").exists());
     let st = read_json(&data_dir(root).join("emergency_state.json"));
-    assert_eq!(doc["path"], "offline");
+    assert_eq!(doc["access"], "offline");
     assert_eq!(st["method"], "sigterm");
     assert_eq!(st["force_shutdown"], false);
 }
@@ -437,6 +437,7 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     assert!(status(root).contains("emergency_state.json is waiting"));
+    assert!(status(root).contains("method"));
 
     // Dry run: the plan, and nothing changes.
     let out = talos_at(root)

@@ -364,7 +364,7 @@ fn a_wrong_root_is_the_only_problem() {
     let p = st["problems"].as_array().unwrap();
     assert_eq!(p.len(), 1, "{st:#}");
     assert!(
-        p[0]["what"]
+        p[0]["title"]
             .as_str()
             .unwrap()
             .contains("not a talos installation"),
@@ -494,4 +494,220 @@ fn a_breaker_open_long_past_its_cooldown_is_named_and_reset_clears_it() {
     assert!(out.status.success(), "{out:?}");
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
+}
+
+// ---- one set of findings, three views (status, doctor, health) ----
+
+/// `talos status --json` (exit 0) and its human screen.
+fn status(root: &Path, extra: &[&str]) -> (Value, String) {
+    let out = talos_at(root)
+        .args(extra)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "status --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let human = talos_at(root).args(extra).arg("status").output().unwrap();
+    (doc, String::from_utf8_lossy(&human.stdout).into_owned())
+}
+
+/// `talos health --json`: its exit code and report.
+fn health(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = talos_at(root)
+        .args(extra)
+        .args(["health", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "health --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), doc)
+}
+
+/// The problems of a status document with this check.
+fn status_problems<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["check"] == check)
+        .collect()
+}
+
+#[test]
+fn status_names_two_daemons_on_one_root_as_doctor_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    set_config(&l, "talos-sim", "http://127.0.0.1:9");
+    let _first = Sim::start(dir.path(), &[]);
+    std::fs::remove_file(&l.pid_file).unwrap();
+    let second = Sim::start(dir.path(), &[]);
+    assert!(wait_for(Duration::from_secs(5), || l.pid_file.exists()));
+    let url = second.url.clone();
+    let (doc, text) = status(dir.path(), &["--url", &url]);
+    let p = status_problems(&doc, "split_brain");
+    assert_eq!(p.len(), 1, "{doc:#}");
+    assert_eq!(p[0]["severity"], "fail", "{doc:#}");
+    assert_eq!(
+        doc["problems"][0]["check"], "split_brain",
+        "most urgent first: {doc:#}"
+    );
+    assert!(!text.contains("no problems"), "{text}");
+    assert!(text.contains("split brain"), "{text}");
+}
+
+#[test]
+fn status_never_says_start_the_daemon_while_one_runs_without_its_pid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    set_config(&l, "talos-sim", "http://127.0.0.1:9");
+    let sim = Sim::start(dir.path(), &[]);
+    std::fs::remove_file(&l.pid_file).unwrap();
+    // The API answers (right --url) and does not (config's dead URL).
+    for extra in [vec!["--url", sim.url.as_str()], vec![]] {
+        let (doc, text) = status(dir.path(), &extra);
+        assert!(!text.contains("start the daemon"), "{extra:?}: {text}");
+        assert!(!doc.to_string().contains("start the daemon"), "{doc:#}");
+        assert!(!text.contains("no problems"), "{extra:?}: {text}");
+        let p = status_problems(&doc, "pid_file");
+        assert_eq!(p.len(), 1, "{extra:?}: {doc:#}");
+        assert!(
+            p[0]["fix"]
+                .as_str()
+                .unwrap()
+                .contains("do not start another daemon"),
+            "{doc:#}"
+        );
+    }
+}
+
+#[test]
+fn a_slow_health_endpoint_with_a_fresh_heartbeat_gets_one_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    common::ignore_host_limits(dir.path());
+    let sim = Sim::start(dir.path(), &["--fault", "slow-health=10"]);
+    set_config(&l, "talos-sim", &sim.url);
+    let (doc, text) = status(dir.path(), &["--timeout", "1"]);
+    let (code, h) = health(dir.path(), &["--timeout", "1"]);
+    assert_eq!(h["status"], "degraded", "{h:#}");
+    assert_eq!(code, 1);
+    assert_eq!(doc["health"]["status"], h["status"], "{doc:#}\n{h:#}");
+    let fixes: String = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["fix"].to_string())
+        .collect();
+    assert!(!fixes.contains("talos panic"), "a working daemon: {doc:#}");
+    assert!(!text.contains("HUNG"), "{text}");
+    let daemon = status_problems(&doc, "daemon");
+    assert_eq!(daemon.len(), 1, "{doc:#}");
+    assert_eq!(daemon[0]["severity"], "warn", "{doc:#}");
+    let (_, d, _) = doctor(dir.path(), &["--timeout", "1"]);
+    assert!(!all_fixes(&d).contains("talos panic"), "{d:#}");
+}
+
+#[test]
+fn a_heartbeat_two_hours_in_the_future_is_not_fresh_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    common::ignore_host_limits(dir.path());
+    let sim = Sim::start(dir.path(), &["--fault", "hang"]);
+    set_config(&l, "talos-sim", &sim.url);
+    let future = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
+    // The hung loop writes no more heartbeats: this one stays.
+    std::thread::sleep(Duration::from_millis(1200));
+    write(&l.heartbeat(), &format!("{}\n", ts(future)), 0o644);
+    let (doc, text) = status(dir.path(), &["--timeout", "1"]);
+    let daemon = status_problems(&doc, "daemon");
+    assert_eq!(daemon.len(), 1, "{doc:#}");
+    assert_eq!(daemon[0]["severity"], "fail", "{doc:#}");
+    assert!(!text.contains("heartbeat is fresh"), "{text}");
+    assert!(!text.contains("so the process works"), "{text}");
+    let (code, h) = health(dir.path(), &["--timeout", "1"]);
+    assert_eq!(h["checks"]["orchestrator"]["status"], "fail", "{h:#}");
+    assert_eq!(code, 2, "{h:#}");
+    assert_eq!(doc["health"]["status"], h["status"]);
+    let (_, d, _) = doctor(dir.path(), &["--timeout", "1"]);
+    let hb = findings(&d, "heartbeat");
+    assert_eq!(hb.len(), 1, "{d:#}");
+    assert!(hb[0]["title"].as_str().unwrap().contains("future"), "{d:#}");
+}
+
+#[test]
+fn a_wrong_root_is_the_only_problem_in_status_and_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let (st, text) = status(dir.path(), &[]);
+    let p = st["problems"].as_array().unwrap();
+    assert_eq!(p.len(), 1, "{st:#}");
+    assert_eq!(p[0]["check"], "installation", "{st:#}");
+    assert!(text.contains("not a talos installation"), "{text}");
+    let (code, h) = health(dir.path(), &[]);
+    assert_eq!(code, 3, "{h:#}");
+    assert_eq!(h["status"], "unknown");
+    assert_eq!(h["checks"].as_object().unwrap().len(), 1, "{h:#}");
+}
+
+/// A server that answers 401 to every request, `n` times.
+fn answer_401(n: usize) -> (String, std::thread::JoinHandle<()>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let t = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for _ in 0..n {
+            let Ok((mut s, _)) = l.accept() else { return };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 24\r\nConnection: close\r\n\r\n{\"error\":\"unauthorized\"}",
+            );
+        }
+    });
+    (url, t)
+}
+
+#[test]
+fn breaker_list_reports_a_401_and_does_not_read_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    clean_install(dir.path());
+    let (url, _t) = answer_401(4);
+    let out = talos_at(dir.path())
+        .args(["--url", &url, "breaker", "list", "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert_ne!(out.status.code(), Some(5), "not unreachable: {err}");
+    assert!(err.contains("401"), "{err}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("llm_api"),
+        "the file was read as if the daemon were down"
+    );
+}
+
+#[test]
+fn breaker_reset_reports_a_401_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let before = std::fs::read(l.breakers_file()).unwrap();
+    let (url, _t) = answer_401(4);
+    let out = talos_at(dir.path())
+        .args(["--url", &url, "breaker", "reset", "llm_api"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert_eq!(std::fs::read(l.breakers_file()).unwrap(), before);
 }

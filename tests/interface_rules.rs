@@ -82,7 +82,7 @@ fn panic_says_which_path_it_took() {
     let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
     let doc = panic_json(dir.path(), &["--url", &sim.url]);
     assert_eq!(doc["escalation"]["method"], "api", "{doc}");
-    assert_eq!(doc["path"], "online", "{doc}");
+    assert_eq!(doc["access"], "online", "{doc}");
     assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
 
     // --offline: the signal file stops it; offline.
@@ -91,14 +91,14 @@ fn panic_says_which_path_it_took() {
     let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
     let doc = panic_json(dir.path(), &["--url", &sim.url, "--offline"]);
     assert_eq!(doc["escalation"]["method"], "signal_file", "{doc}");
-    assert_eq!(doc["path"], "offline", "{doc}");
+    assert_eq!(doc["access"], "offline", "{doc}");
     assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
 
     // Nothing running (--force): offline.
     let dir = tempfile::tempdir().unwrap();
     minimal_install(dir.path());
     let doc = panic_json(dir.path(), &["--url", "http://127.0.0.1:9", "--force"]);
-    assert_eq!(doc["path"], "offline", "{doc}");
+    assert_eq!(doc["access"], "offline", "{doc}");
 }
 
 /// Runs `talos ARGS` on a pseudo-terminal (util-linux `script`), with
@@ -427,8 +427,8 @@ fn status_names_a_waiting_signal_panic() {
     let problems = doc["problems"].as_array().unwrap();
     assert!(
         problems.iter().any(|p| {
-            p["what"].as_str().unwrap().contains("SIGNAL_PANIC")
-                && p["next"].as_str().unwrap().contains("rm ")
+            p["title"].as_str().unwrap().contains("SIGNAL_PANIC")
+                && p["fix"].as_str().unwrap_or("").contains("rm ")
         }),
         "{doc}"
     );

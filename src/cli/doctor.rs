@@ -3,8 +3,7 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::{Ctx, Exit, Mode};
-use crate::daemon::Liveness;
+use super::{Ctx, Exit};
 use crate::doctor::{self, Report, Severity, fix};
 use crate::error::Result;
 
@@ -87,17 +86,21 @@ struct FixedReport<'a> {
 }
 
 fn check(ctx: &Ctx, deep: bool) -> Report {
-    // One probe of the daemon, the evidence every process check shares.
-    let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline).ok();
-    doctor::run_opts(
-        &ctx.layout,
-        &ctx.settings,
-        &doctor::Options {
-            skip_log_scan: false,
-            live: live.as_ref(),
-            deep,
-        },
-    )
+    // One probe of the daemon, the evidence every check shares with
+    // `talos status` and `talos health` (crate::diagnosis).
+    match crate::diagnosis::diagnose(&ctx.settings, &ctx.layout, ctx.mode, true, deep) {
+        Ok(d) => d.doctor,
+        // An unusable process_match or PID file: the checks still run (and
+        // name it).
+        Err(_) => doctor::run_opts(
+            &ctx.layout,
+            &ctx.settings,
+            &doctor::Options {
+                deep,
+                ..Default::default()
+            },
+        ),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
@@ -177,7 +180,7 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
         let ok: Vec<&str> = report
             .checks
             .iter()
-            .filter(|c| c.status == "ok" || c.status == "info")
+            .filter(|c| c.status == "pass")
             .map(|c| c.check)
             .collect();
         if !ok.is_empty() {

@@ -13,12 +13,15 @@ use crate::output::Ui;
 /// Health of the daemon and the installation, for people and for monitoring.
 ///
 /// Online through the daemon's GET /health when it answers; otherwise
-/// computed from the files (path: offline) with the thresholds of the
+/// computed from the files (access: offline) with the thresholds of the
 /// runbook: PID file and heartbeat age (warn > 10 s, fail > 30 s), database
 /// (PRAGMA quick_check; response time warn > 100 ms, fail > 5 s), memory
 /// (warn > 70 %, fail > 90 %), disk of var/lib/talos (warn > 80 %, fail > 95 %),
 /// and the expiry of etc/talos/ssl/cert.pem (warn < 30 days, fail < 7).
-/// The report has the same shape either way and says which path it took.
+/// The report has the same shape either way and says which way it went
+/// (access: online or offline). The daemon's state is judged from the same
+/// evidence as in `talos status` and `talos doctor` (a heartbeat dated in
+/// the future is not fresh).
 /// It answers within about 2 s when the daemon is dead and within
 /// --timeout + 2 s when it hangs.
 ///
@@ -94,7 +97,7 @@ fn status_word(ui: &Ui, status: Overall) -> String {
 /// The human report: overall status and path, then every check, worst first,
 /// each problem with the command to run next.
 pub fn render(ui: &Ui, r: &Report) -> Result<()> {
-    let via = if r.path == "online" {
+    let via = if r.access == crate::access::Access::Online {
         format!("online, {}", r.daemon.url)
     } else {
         "offline: computed from files".to_string()
@@ -102,7 +105,7 @@ pub fn render(ui: &Ui, r: &Report) -> Result<()> {
     ui.line(format!(
         "{} ({via}) at {}",
         ui.bold(&status_word(ui, r.status)),
-        r.timestamp
+        r.checked_at
     ))?;
     ui.line(format!("daemon: {}", r.daemon.message))?;
     if let (Some(v), Some(up)) = (&r.version, r.uptime_seconds) {
@@ -124,9 +127,9 @@ pub fn render(ui: &Ui, r: &Report) -> Result<()> {
         let msg = c.get("message").and_then(|m| m.as_str()).unwrap_or("");
         ui.line(format!("  {mark}  {name:<13} {msg}"))?;
         if matches!(st, CheckStatus::Warn | CheckStatus::Fail)
-            && let Some(next) = health::next_step(name, r)
+            && let Some(fix) = health::next_step(name, r)
         {
-            ui.line(format!("        next: {next}"))?;
+            ui.line(format!("        fix: {fix}"))?;
         }
     }
     Ok(())

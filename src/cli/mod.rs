@@ -169,14 +169,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
 }
 
-/// Which path a command that can act on the daemon takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Through the API when it answers, on files otherwise.
-    Auto,
-    Online,
-    Offline,
-}
+/// Which path a command that can act on the daemon takes (one rule for
+/// all: `crate::access`).
+pub use crate::access::Mode;
 
 /// Everything a command needs: settings resolved once, the layout, the Ui.
 pub struct Ctx {

@@ -99,8 +99,9 @@ struct StateReport {
 
 #[derive(Debug, Serialize)]
 struct Report {
-    /// docs/format.md: `online` when the API stopped the daemon, else `offline`.
-    path: &'static str,
+    /// docs/format.md §7: `online` when the API stopped the daemon, else
+    /// `offline`.
+    access: crate::access::Access,
     reason: String,
     started_at: String,
     pid_file: PidStatus,
@@ -380,10 +381,10 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
     }
 
     let report = Report {
-        path: if report_online(&esc) {
-            "online"
+        access: if report_online(&esc) {
+            crate::access::Access::Online
         } else {
-            "offline"
+            crate::access::Access::Offline
         },
         reason,
         started_at,
@@ -570,7 +571,7 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
             "{} the daemon is stopped (method: {}, {}, {:.1}s)",
             ui.green("STOPPED:"),
             esc.method.as_str(),
-            r.path,
+            r.access.as_str(),
             esc.elapsed_ms as f64 / 1000.0
         ))?;
     } else {

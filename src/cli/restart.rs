@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Ctx, Exit, Mode};
+use crate::access::Access;
 use crate::daemon::{Client, Liveness, Verdict};
 use crate::error::{Error, Result};
 
@@ -43,7 +44,8 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
         ));
     }
     let live = Liveness::probe(&ctx.settings, &ctx.layout, true)?;
-    if live.verdict != Verdict::Up {
+    // A restart has no offline way: online or nothing (crate::access).
+    if Access::of(&live) != Access::Online {
         let mut err = Error::unreachable(format!("cannot restart: {}", live.message));
         err = match live.verdict {
             Verdict::Hung => err.hint(format!(
@@ -63,14 +65,14 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
     let audit = crate::audit::record_operator_action(
         &ctx.layout,
         "daemon_restart",
-        json!({"url": client.url(), "path": "online", "pid": live.pid}),
+        json!({"url": client.url(), "access": Access::Online, "pid": live.pid}),
     );
     if let Err(e) = &audit {
         ctx.ui.warn(format!(
             "the restart was requested, but the audit record failed: {e}"
         ));
     }
-    let mut back: Option<f64> = None;
+    let mut back: Option<Duration> = None;
     if !args.no_wait {
         ctx.ui
             .note("restart accepted; waiting for the daemon to answer again");
@@ -81,7 +83,7 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
             if let Ok(h) = client.health() {
                 let started = h.body.get("started_at").cloned().unwrap_or_default();
                 if before.is_null() || started != before {
-                    back = Some(start.elapsed().as_secs_f64());
+                    back = Some(start.elapsed());
                     break;
                 }
             }
@@ -89,18 +91,19 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
         }
     }
     let doc = json!({
-        "path": "online",
+        "access": Access::Online,
         "url": client.url(),
         "accepted": accepted,
-        "answering_again_after_s": back,
+        "answering_again_after_ms": back.map(|d| d.as_millis() as u64),
         "waited": !args.no_wait,
     });
     ctx.ui.render(&doc, |ui| {
         ui.line(format!("restart accepted by {} (online)", client.url()))?;
         match back {
-            Some(s) => ui.line(format!(
-                "{} the daemon answers again after {s:.1}s",
-                ui.green("ok")
+            Some(d) => ui.line(format!(
+                "{} the daemon answers again after {:.1}s",
+                ui.green("ok"),
+                d.as_secs_f64()
             )),
             None if args.no_wait => ui.line("not waiting; check with `talos status`"),
             None => ui.line(format!(

@@ -133,7 +133,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         let daemon = daemon_running(ctx, &layout)?;
         let doc = serde_json::json!({
             "dry_run": true,
-            "path": "offline",
+            "access": "offline",
             "archive": fetched.source,
             "repo": fetched.doc(),
             "created_at": v.metadata.created_at,
@@ -223,9 +223,9 @@ impl DaemonStop {
     fn line(&self) -> String {
         match (self.stopped, self.pid) {
             (true, Some(pid)) => format!(
-                "path: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
+                "access: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
             ),
-            _ => "path: offline (on files); the daemon was not running".to_string(),
+            _ => "access: offline (on files); the daemon was not running".to_string(),
         }
     }
 }
@@ -272,7 +272,7 @@ fn report(
     outcome["archive"] = archive.clone().into();
     let doc = serde_json::json!({
         "result": if o.validation.ok { "restored" } else { "validation_failed" },
-        "path": "offline",
+        "access": "offline",
         "archive": archive,
         "repo": fetched.and_then(|f| f.doc()),
         "daemon": daemon,
@@ -456,7 +456,7 @@ fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
             let removed = restore::remove_stale_staging(layout);
             let doc = serde_json::json!({
                 "result": "nothing_to_resume",
-                "path": "offline",
+                "access": "offline",
                 "daemon": daemon,
                 "removed_staging": removed,
             });
@@ -479,7 +479,7 @@ fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
     let a = restore::abort(layout)?;
     let mut doc = serde_json::to_value(&a)?;
     if let Some(m) = doc.as_object_mut() {
-        m.insert("path".into(), "offline".into());
+        m.insert("access".into(), "offline".into());
         m.insert("daemon".into(), serde_json::to_value(daemon)?);
     }
     ctx.ui.render(&doc, |ui| {

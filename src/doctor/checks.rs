@@ -282,6 +282,23 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         return;
     };
     let age = ago(i.now, t);
+    if -age > crate::health::HEARTBEAT_FUTURE_SECS as i64 {
+        // Not fresh: an age from the future says nothing about whether the
+        // event loop works (the same rule as `talos health` and status).
+        out.push(
+            Finding::warn(
+                "heartbeat",
+                format!(
+                    "the heartbeat is dated {} in the future: it cannot tell whether the daemon works",
+                    crate::output::human_duration(-age)
+                ),
+            )
+            .evidence(format!("{}: {}", hb.display(), crate::timespec::format_ts(t)))
+            .path(&hb)
+            .fix("check the clock (`timedatectl status`); then `talos health` again: a heartbeat that stops moving means a blocked event loop (`talos restart`, or `talos panic --reason \"event loop blocked\"`)"),
+        );
+        return;
+    }
     if age > HEARTBEAT_WARN_SECS {
         let f = if age > HEARTBEAT_FAIL_SECS {
             Finding::fail(
@@ -357,7 +374,12 @@ fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         out.push(
             Finding::warn(
                 "emergency",
-                "an emergency stop left state waiting to be recovered",
+                format!(
+                    "a panic stopped the daemon at {} (method {}, reason: {}); emergency_state.json is waiting to be recovered",
+                    s("panic_timestamp"),
+                    s("method"),
+                    s("reason")
+                ),
             )
             .evidence(format!(
                 "panic at {}: {}",
@@ -373,6 +395,16 @@ fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         );
     }
     let sp = i.layout.signal_panic();
+    if sp.exists() && running {
+        out.push(
+            Finding::warn(
+                "emergency",
+                "SIGNAL_PANIC exists: the daemon was asked to stop (it checks at least every 5 s)",
+            )
+            .path(&sp)
+            .fix("if it is still up in a minute, `talos panic --reason \"...\"` escalates"),
+        );
+    }
     if sp.exists() && !running {
         out.push(
             Finding::warn(
@@ -711,18 +743,58 @@ fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
     }
 }
 
-/// A breaker still open long after its cooldown (`recovery_timeout_s`):
-/// open for ten cooldowns and at least ten minutes. A forced one was
-/// opened on purpose and is not named.
+/// The circuit breakers (circuit_breakers.json, which the daemon keeps
+/// current): one forced open or disabled by hand (until someone resets it,
+/// a warning), one open within its cooldown (a fact), and one still open
+/// long after its cooldown (a warning)
+/// (`recovery_timeout_s`): open for ten cooldowns and at least ten minutes.
 fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
     let Ok(file) = crate::breakers::BreakerFile::load(&i.layout.breakers_file()) else {
         return;
     };
     for b in file.list() {
-        if !b.is_open() || b.is_forced() {
+        if b.is_forced() {
+            let how = b.forced.as_ref().map(|f| f.describe()).unwrap_or_default();
+            out.push(
+                Finding::warn(
+                    "breakers",
+                    format!("circuit breaker {} is {} {how}", b.name, b.state),
+                )
+                .path(i.layout.breakers_file())
+                .fix(format!(
+                    "it stays so until someone resets it: `talos breaker reset {}` once the reason is gone",
+                    b.name
+                )),
+            );
             continue;
         }
+        if !b.is_open() {
+            continue;
+        }
+        // Open within its cooldown: the breaker doing its job, a fact
+        // (status shows it on its breakers line), not yet a problem.
+        let within = Finding::info(
+            "breakers",
+            format!(
+                "circuit breaker {} is {}{}{}",
+                b.name,
+                b.state,
+                b.opened_at
+                    .as_deref()
+                    .map(|t| format!(" since {t}"))
+                    .unwrap_or_default(),
+                b.failure_count
+                    .map(|n| format!(", {n} failures"))
+                    .unwrap_or_default()
+            ),
+        )
+        .path(i.layout.breakers_file())
+        .fix(format!(
+            "wait for its cooldown, or once the dependency is back: `talos breaker reset {}`",
+            b.name
+        ));
         let Some(at) = b.opened_at.as_deref().and_then(crate::logfiles::parse_ts) else {
+            out.push(within);
             continue;
         };
         let cooldown = b
@@ -732,6 +804,7 @@ fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
             .unwrap_or(60) as i64;
         let open_for = i.now.as_second() - at.as_second();
         if open_for < (cooldown * 10).max(600) {
+            out.push(within);
             continue;
         }
         out.push(
@@ -1205,12 +1278,24 @@ fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<
     Some(f.fix(fix))
 }
 
+/// A check the health report measured on this host (offline), so that
+/// doctor, status and health grade one measurement.
+fn measured(i: &Inputs, name: &str) -> Option<serde_json::Value> {
+    let h = i.health?;
+    (h.access == crate::access::Access::Offline)
+        .then(|| h.checks.get(name).cloned())
+        .flatten()
+}
+
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {
-    // Thresholds of `talos health`: warn over 80 %, fail over 95 %.
-    let v = crate::health::disk_check_within(
-        &i.layout.data_dir,
-        &crate::health::Limits::from_config(i.layout),
-    );
+    // Thresholds of `talos health`: warn over 80 %, fail over 95 %; the
+    // measurement of the health report when it made one from files.
+    let v = measured(i, "disk").unwrap_or_else(|| {
+        crate::health::disk_check_within(
+            &i.layout.data_dir,
+            &crate::health::Limits::from_config(i.layout),
+        )
+    });
     out.extend(from_health(
         "disk",
         &v,
@@ -1224,7 +1309,9 @@ fn disk(i: &Inputs, out: &mut Vec<Finding>) {
 
 fn memory(i: &Inputs, out: &mut Vec<Finding>) {
     // Thresholds of `talos health`: warn over 70 %, fail over 90 %.
-    let v = crate::health::memory_check_within(&crate::health::Limits::from_config(i.layout));
+    let v = measured(i, "memory").unwrap_or_else(|| {
+        crate::health::memory_check_within(&crate::health::Limits::from_config(i.layout))
+    });
     out.extend(from_health(
         "memory",
         &v,

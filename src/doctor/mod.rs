@@ -106,7 +106,8 @@ impl Finding {
         self.path = Some(p.as_ref().to_path_buf());
         self
     }
-    /// A warning or failure: something to act on.
+    /// A warning or failure: something to act on (what `talos status`
+    /// lists).
     pub fn is_problem(&self) -> bool {
         self.severity >= Severity::Warn
     }
@@ -115,7 +116,8 @@ impl Finding {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckStatus {
     pub check: &'static str,
-    /// `ok`, `info`, `warn` or `fail`: the worst of its findings.
+    /// `pass` (nothing, or facts only), `warn` or `fail`: the worst of its
+    /// findings (docs/format.md §7).
     pub status: &'static str,
 }
 
@@ -150,6 +152,9 @@ pub struct Inputs<'a> {
     pub live: Option<&'a crate::daemon::Liveness>,
     /// `doctor --deep`: verify the newest backup completely.
     pub deep: bool,
+    /// The health report made from the same probe: its disk and memory
+    /// measurements are the ones the findings grade. None: measure here.
+    pub health: Option<&'a crate::health::Report>,
 }
 
 /// What to run: which checks, and the evidence gathered by the caller.
@@ -159,6 +164,7 @@ pub struct Options<'a> {
     pub live: Option<&'a crate::daemon::Liveness>,
     /// Verify the newest backup completely (`doctor --deep`).
     pub deep: bool,
+    pub health: Option<&'a crate::health::Report>,
 }
 
 /// The `talos` that the printed fixes start with: `talos`, plus `--root DIR`
@@ -225,6 +231,15 @@ pub const CHECKS: [&str; 22] = [
     "backup",
 ];
 
+/// Where a check ranks among equally urgent findings (checks not in
+/// `CHECKS`, such as those added later, come last).
+pub fn rank(check: &str) -> usize {
+    CHECKS
+        .iter()
+        .position(|x| *x == check)
+        .unwrap_or(CHECKS.len())
+}
+
 /// Runs every check.
 pub fn run(layout: &Layout, settings: &Settings) -> Report {
     run_opts(layout, settings, &Options::default())
@@ -240,6 +255,7 @@ pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report
             skip_log_scan: !scan_logs,
             live: None,
             deep: false,
+            health: None,
         },
     )
 }
@@ -253,6 +269,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         scan_logs: !opts.skip_log_scan,
         live: opts.live,
         deep: opts.deep,
+        health: opts.health,
     };
     // Not an installation: the only finding (every other would be noise
     // caused by this one).
@@ -267,7 +284,6 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         }
     }
     // Most urgent first; the check order breaks ties.
-    let rank = |c: &str| CHECKS.iter().position(|x| *x == c).unwrap_or(CHECKS.len());
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -285,8 +301,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
             CheckStatus {
                 check: c,
                 status: match worst {
-                    None => "ok",
-                    Some(Severity::Info) => "info",
+                    None | Some(Severity::Info) => "pass",
                     Some(Severity::Warn) => "warn",
                     Some(Severity::Fail) => "fail",
                 },

@@ -5,10 +5,9 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::json;
 
-use super::reset::verified_down;
+use crate::access::{self, Access, Purpose, Way};
 use crate::breakers::{BreakerFile, Force, Forced, list_from_map, unknown_breaker};
-use crate::cli::{Ctx, Exit, Mode};
-use crate::daemon::Client;
+use crate::cli::{Ctx, Exit};
 use crate::error::{Error, Result};
 
 /// The arguments of both commands; the doc comments of the subcommands in
@@ -26,7 +25,7 @@ pub struct ForceArgs {
 
 #[derive(Debug, Serialize)]
 struct Doc {
-    path: &'static str,
+    access: Access,
     note: Option<String>,
     name: String,
     from: String,
@@ -41,34 +40,31 @@ pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<Exit> {
             .hint("say why, e.g. --reason \"provider outage, INC-1234\""));
     }
     let actor = crate::audit::operator_actor();
-    let note;
-    if ctx.mode != Mode::Offline {
-        let client = Client::new(&ctx.settings)?;
-        match client.breakers() {
-            Ok(map) => {
-                let known = list_from_map(&map);
-                let Some(b) = known.iter().find(|b| b.name == args.name) else {
-                    let names: Vec<String> = known.iter().map(|b| b.name.clone()).collect();
-                    return Err(unknown_breaker(&args.name, &names));
-                };
-                let answer = client.force_breaker(&args.name, force, reason, &actor)?;
-                let stored = answer
-                    .get("breaker")
-                    .map(|v| crate::breakers::Breaker::from_value(&args.name, v))
-                    .and_then(|b| b.forced);
-                let forced = stored.unwrap_or(Forced {
-                    by: Some(actor.clone()),
-                    at: Some(crate::timespec::now_rfc3339()),
-                    reason: Some(reason.to_string()),
-                });
-                return finish(ctx, "online", None, &b.name, &b.state, force, forced);
-            }
-            Err(e) if ctx.mode == Mode::Online || !e.is_unreachable() => return Err(e.into()),
-            Err(e) => note = Some(verified_down(ctx, Some(e))?),
+    // A write of the daemon's file: offline only with the daemon verified
+    // down (crate::access).
+    let note = match access::choose(ctx.mode, Purpose::Write, &ctx.settings, &ctx.layout, |c| {
+        c.breakers()
+    })? {
+        Way::Online { client, value } => {
+            let known = list_from_map(&value);
+            let Some(b) = known.iter().find(|b| b.name == args.name) else {
+                let names: Vec<String> = known.iter().map(|b| b.name.clone()).collect();
+                return Err(unknown_breaker(&args.name, &names));
+            };
+            let answer = client.force_breaker(&args.name, force, reason, &actor)?;
+            let stored = answer
+                .get("breaker")
+                .map(|v| crate::breakers::Breaker::from_value(&args.name, v))
+                .and_then(|b| b.forced);
+            let forced = stored.unwrap_or(Forced {
+                by: Some(actor.clone()),
+                at: Some(crate::timespec::now_rfc3339()),
+                reason: Some(reason.to_string()),
+            });
+            return finish(ctx, Access::Online, None, &b.name, &b.state, force, forced);
         }
-    } else {
-        note = Some(verified_down(ctx, None)?);
-    }
+        Way::Offline { note } => note,
+    };
     let _lock = crate::fsutil::FileLock::exclusive_blocking(
         &ctx.layout.run_dir.join("breaker-reset.lock"),
     )?;
@@ -87,12 +83,12 @@ pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<Exit> {
         at: Some(at),
         reason: Some(reason.to_string()),
     };
-    finish(ctx, "offline", note, &args.name, &from, force, forced)
+    finish(ctx, Access::Offline, note, &args.name, &from, force, forced)
 }
 
 fn finish(
     ctx: &Ctx,
-    path: &'static str,
+    access: Access,
     note: Option<String>,
     name: &str,
     from: &str,
@@ -104,12 +100,12 @@ fn finish(
         "from": from,
         "to": force.as_str(),
         "reason": forced.reason,
-        "path": path,
+        "access": access,
     });
     let audit =
         crate::audit::record_operator_action(&ctx.layout, "circuit_breaker_forced", details);
     let doc = Doc {
-        path,
+        access,
         note,
         name: name.to_string(),
         from: from.to_string(),
@@ -131,7 +127,8 @@ fn finish(
         ))?;
         ui.line(format!("  {}", doc.forced.describe()))?;
         ui.line(format!(
-            "  it stays so until `talos breaker reset {name}`; path: {path}"
+            "  it stays so until `talos breaker reset {name}`; access: {}",
+            access.as_str()
         ))
     })?;
     if let Err(e) = audit {

@@ -10,13 +10,16 @@ use crate::output::table;
 /// List the circuit breakers: state, failure count, when they opened.
 ///
 /// Through GET /metrics/circuit_breakers when the daemon answers, otherwise
-/// from var/lib/talos/state/circuit_breakers.json (path: offline). Open
+/// from var/lib/talos/state/circuit_breakers.json (access: offline). An API
+/// that answers with an error (401: a rejected token) is reported as such,
+/// not read around. Open
 /// breakers come first, each with the command that resets it.
 ///
 /// Example: `talos breaker list --json | jq '.breakers[] | select(.state != "closed")'`
 ///
-/// EXIT STATUS: 0 listed (whatever the states); 3 the file is corrupt;
-/// 5 with --online when the daemon cannot be reached.
+/// EXIT STATUS: 0 listed (whatever the states); 1 the API answered with an
+/// error (e.g. 401); 3 the file is corrupt; 5 with --online when the daemon
+/// cannot be reached.
 #[derive(Debug, Args)]
 pub struct ListArgs {}
 
@@ -37,7 +40,7 @@ pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {
                 ]
             })
             .collect();
-        ui.line(format!("circuit breakers ({})", fetched.path))?;
+        ui.line(format!("circuit breakers ({})", fetched.access.as_str()))?;
         if let Some(n) = &fetched.note {
             ui.note(n);
         }

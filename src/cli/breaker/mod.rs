@@ -55,45 +55,37 @@ pub fn run(ctx: &Ctx, cmd: BreakerCommand) -> Result<Exit> {
 
 use serde::Serialize;
 
-use super::Mode;
+use crate::access::{self, Access, Purpose, Way};
 use crate::breakers::{Breaker, BreakerFile, list_from_map};
-use crate::daemon::Client;
 
-/// The breakers and where they were read.
+/// The breakers and which way they were read.
 #[derive(Debug, Serialize)]
 pub struct Fetched {
-    /// `online` or `offline`.
-    pub path: &'static str,
-    /// Why the offline path was taken, when the mode did not force it.
+    pub access: Access,
+    /// Why the offline way was taken, when the mode did not force it.
     pub note: Option<String>,
     pub breakers: Vec<Breaker>,
 }
 
 /// Reads the breakers through the API, or from the file when the mode says
-/// so or the API cannot be reached (exit 5 with --online).
+/// so or the API cannot be reached (exit 5 with --online). An API that
+/// answers with an error (a rejected token) is reported, never replaced by
+/// the file (crate::access).
 pub fn fetch(ctx: &Ctx) -> Result<Fetched> {
-    let note = if ctx.mode == Mode::Offline {
-        None
-    } else {
-        let client = Client::new(&ctx.settings)?;
-        match client.breakers() {
-            Ok(map) => {
-                return Ok(Fetched {
-                    path: "online",
-                    note: None,
-                    breakers: list_from_map(&map),
-                });
-            }
-            Err(e) if ctx.mode == Mode::Online => return Err(e.into()),
-            Err(e) => Some(format!("API not used ({}); read from the file", e.message)),
-        }
-    };
-    let file = BreakerFile::load(&ctx.layout.breakers_file())?;
-    Ok(Fetched {
-        path: "offline",
-        note,
-        breakers: file.list(),
-    })
+    match access::choose(ctx.mode, Purpose::Read, &ctx.settings, &ctx.layout, |c| {
+        c.breakers()
+    })? {
+        Way::Online { value, .. } => Ok(Fetched {
+            access: Access::Online,
+            note: None,
+            breakers: list_from_map(&value),
+        }),
+        Way::Offline { note } => Ok(Fetched {
+            access: Access::Offline,
+            note,
+            breakers: BreakerFile::load(&ctx.layout.breakers_file())?.list(),
+        }),
+    }
 }
 
 /// Open (and half-open) breakers first, then forced (disabled) ones, then by name.

@@ -4,11 +4,11 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::{self, Access, Purpose, Way};
 use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
-use crate::cli::Mode;
 use crate::cli::{Ctx, Exit};
-use crate::daemon::{ApiError, ApiErrorKind, ApiProbe, Client, Liveness};
-use crate::error::{Error, Result};
+use crate::daemon::{ApiErrorKind, Client};
+use crate::error::Result;
 
 /// Reset circuit breakers to closed (failure_count 0, opened_at null).
 ///
@@ -54,7 +54,7 @@ struct Outcome {
 
 #[derive(Debug, Serialize)]
 struct Doc {
-    path: &'static str,
+    access: Access,
     dry_run: bool,
     note: Option<String>,
     results: Vec<Outcome>,
@@ -79,56 +79,18 @@ fn select(args: &ResetArgs, known: &[Breaker]) -> Result<Vec<Breaker>> {
 }
 
 pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Exit> {
-    let note;
-    if ctx.mode != Mode::Offline {
-        let client = Client::new(&ctx.settings)?;
-        match client.breakers() {
-            Ok(map) => return online(ctx, &args, &client, &list_from_map(&map)),
-            Err(e) if ctx.mode == Mode::Online || !e.is_unreachable() => return Err(e.into()),
-            Err(e) => note = Some(verified_down(ctx, Some(e))?),
-        }
-    } else {
-        note = Some(verified_down(ctx, None)?);
+    // A write of the daemon's file: offline only with the daemon verified
+    // down (crate::access).
+    match access::choose(ctx.mode, Purpose::Write, &ctx.settings, &ctx.layout, |c| {
+        c.breakers()
+    })? {
+        Way::Online { client, value } => online(ctx, &args, &client, &list_from_map(&value)),
+        Way::Offline { note } => offline(ctx, &args, note),
     }
-    offline(ctx, &args, note)
 }
 
-/// The API did not answer (`api_error`) or `--offline` was asked:
-/// `circuit_breakers.json` may be changed only with the daemon verified
-/// down, or the daemon would overwrite the change. Returns what was found,
-/// for the note.
-pub(super) fn verified_down(ctx: &Ctx, api_error: Option<ApiError>) -> Result<String> {
-    let live = match api_error {
-        Some(e) => {
-            let pid = crate::process::check_pid_file(
-                &ctx.layout.pid_file,
-                &ctx.settings.process_match.value,
-            )?;
-            Liveness::judge(ctx.settings.api_url.value.clone(), pid, ApiProbe::Failed(e))
-        }
-        None => Liveness::probe(&ctx.settings, &ctx.layout, false)?,
-    };
-    refuse_unless_down(&live)?;
-    Ok(live.message)
-}
-
-pub(super) fn refuse_unless_down(live: &Liveness) -> Result<()> {
-    if live.verdict.is_down() {
-        return Ok(());
-    }
-    let mut err = Error::refused(format!(
-        "not changing circuit_breakers.json: {}; a running daemon would overwrite the reset",
-        live.message
-    ))
-    .hint("reset through the API once it answers (`talos status`), or stop the daemon first (`talos panic`)");
-    if let Some(n) = &live.next {
-        err = err.hint(n.clone());
-    }
-    Err(err)
-}
-
-fn record(ctx: &Ctx, name: &str, from: &str, path: &str) -> Option<String> {
-    let details = json!({"name": name, "from": from, "to": "closed", "path": path});
+fn record(ctx: &Ctx, name: &str, from: &str, access: Access) -> Option<String> {
+    let details = json!({"name": name, "from": from, "to": "closed", "access": access});
     match crate::audit::record_operator_action(&ctx.layout, "circuit_breaker_reset", details) {
         Ok(_) => None,
         Err(e) => {
@@ -156,7 +118,7 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
             match client.reset_breaker(&b.name) {
                 Ok(_) => {
                     o.done = true;
-                    if let Some(e) = record(ctx, &b.name, &b.state, "online") {
+                    if let Some(e) = record(ctx, &b.name, &b.state, Access::Online) {
                         o.error = Some(format!("audit record failed: {e}"));
                         failed = true;
                     }
@@ -183,7 +145,7 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
     finish(
         ctx,
         Doc {
-            path: "online",
+            access: Access::Online,
             dry_run: args.dry_run,
             note: None,
             results,
@@ -223,7 +185,7 @@ fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
         file.save()?;
         for o in &mut results {
             o.done = true;
-            if let Some(e) = record(ctx, &o.name, &o.from, "offline") {
+            if let Some(e) = record(ctx, &o.name, &o.from, Access::Offline) {
                 o.error = Some(format!("audit record failed: {e}"));
                 failed = true;
             }
@@ -232,7 +194,7 @@ fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
     finish(
         ctx,
         Doc {
-            path: "offline",
+            access: Access::Offline,
             dry_run: args.dry_run,
             note,
             results,
@@ -243,7 +205,7 @@ fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
 
 fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<Exit> {
     ctx.ui.render(&doc, |ui| {
-        let via = if doc.path == "online" {
+        let via = if doc.access == Access::Online {
             "through the API".to_string()
         } else {
             format!("on {}", ctx.layout.breakers_file().display())
@@ -269,10 +231,10 @@ fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<Exit> {
         if doc.dry_run {
             ui.line(format!(
                 "dry run ({}, {via}): nothing was changed",
-                doc.path
+                doc.access.as_str()
             ))?;
         } else {
-            ui.line(format!("path: {} ({via})", doc.path))?;
+            ui.line(format!("access: {} ({via})", doc.access.as_str()))?;
         }
         Ok(())
     })?;
