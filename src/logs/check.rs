@@ -621,14 +621,13 @@ mod tests {
             k += 1;
             let t = base + jiff::SignedDuration::from_secs(k);
             text.push_str(&line(&crate::timespec::format_ts(t)));
-            if k % 997 == 0 {
+            if k % 97 == 0 {
                 text.push_str("not json\n\n  \r\n");
             }
-            if k == 2500 {
-                text.push_str(&"x".repeat(MAX_LINE + 10));
-                text.push('\n');
-            }
         }
+        text.push_str(&"x".repeat(MAX_LINE + 10));
+        text.push('\n');
+        text.push_str(&line("2024-01-15T23:00:00Z"));
         // Backwards right at the start of the third slice.
         let cut = 2 * SLICE as usize;
         let nl = text[cut..].find('\n').unwrap() + cut + 1;
