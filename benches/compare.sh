@@ -238,6 +238,26 @@ cleanup
 SIM_PID=
 TIMEOUT_S=$(grep -oP 'DEFAULT_TIMEOUT_SECS: f64 = \K[0-9.]+' "$REPO/src/config.rs" || echo "?")
 
+# ---------------------------------------------------------------- doctor, incident report, status
+# What an operator waits on during an incident, against `status` and `log
+# stats` (a pass over every Tier 2/3 line) in the same run. doctor cold:
+# without its cache of the rotated logs' answers (DATA_DIR/log_check_cache.json);
+# warm: with it. They exit non-zero when they find something (-i).
+say "doctor, incident report --since 24h, status"
+DOCTOR_CACHE=$ROOT/var/lib/talos/log_check_cache.json
+"${HF[@]}" -i --prepare "rm -f $(q "$DOCTOR_CACHE")" --export-json "$RES/diag-cold.json" \
+    -n "talos doctor (cold)" "$(q "$TALOS" --root "$ROOT" doctor)"
+"${HF[@]}" -i --export-json "$RES/diag.json" \
+    -n "talos doctor (warm)" "$(q "$TALOS" --root "$ROOT" doctor)" \
+    -n "talos incident report --since 24h" "$(q "$TALOS" --root "$ROOT" incident report --since 24h)" \
+    -n "talos status" "$(q "$TALOS" --root "$ROOT" status)" \
+    -n "talos log stats" "$(q "$TALOS" --root "$ROOT" log stats)"
+rm -f "$DOCTOR_CACHE"
+peak doctor-cold "$TALOS" --root "$ROOT" doctor
+peak doctor-warm "$TALOS" --root "$ROOT" doctor
+peak incident "$TALOS" --root "$ROOT" incident report --since 24h
+peak status "$TALOS" --root "$ROOT" status
+
 # ---------------------------------------------------------------- peak RSS
 # Every command on this sandbox and on hostile inputs; the target is < 100 MB.
 say "peak RSS of every command"

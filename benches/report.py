@@ -61,6 +61,8 @@ backup = load("backup")
 verify = load("verify")
 health = load("health-dead")
 health.update(load("health-hang"))
+diag = load("diag")
+diag.update(load("diag-cold"))
 
 targets = []  # (what, target, figure, met)
 
@@ -105,6 +107,15 @@ t_pipe = median(verify.get("gzip -dc | sha256sum"))
 v_r = ratio(t_v, t_pipe)
 targets.append(("restore --verify-only vs `gzip -dc | sha256sum`", "≤ 1.2x the pipe's time", fmt_ratio(v_r), v_r is not None and v_r <= 1.2))
 
+t_dc, t_dw = median(diag.get("talos doctor (cold)")), median(diag.get("talos doctor (warm)"))
+t_inc = median(diag.get("talos incident report --since 24h"))
+t_status, t_stats = median(diag.get("talos status")), median(diag.get("talos log stats"))
+for label, t, name in (("doctor (second run)", t_dw, "doctor-warm"), ("incident report --since 24h", t_inc, "incident")):
+    p = peak_kib(name)
+    ok = t is not None and t <= 1.5 and p is not None and p * 1024 < 100_000_000
+    fig = ("n/a" if t is None else secs(t)) + (f", {p / 1024:.0f} MiB" if p else "")
+    targets.append((label, "≤ 1.5 s, < 100 MB", fig, ok))
+
 mems = [
     ("log query --correlation-id X --json", "query"),
     ("audit verify-chain", "chain"),
@@ -112,6 +123,10 @@ mems = [
     ("restore --verify-only", "verify"),
     ("health (daemon dead)", "health-dead"),
     ("health (daemon hangs)", "health-hang"),
+    ("doctor (cold)", "doctor-cold"),
+    ("doctor (second run)", "doctor-warm"),
+    ("incident report --since 24h", "incident"),
+    ("status", "status"),
 ]
 peaks = [(label, peak_kib(name)) for label, name in mems]
 worst = max((p for _, p in peaks if p is not None), default=None)
@@ -242,6 +257,27 @@ for label in ("talos health (daemon dead)", "talos health (daemon hangs)"):
     if r:
         w(f"| {label} | {secs(r['median'])} | {spread(r)} |")
 w("")
+
+w("## Doctor, incident report and status on the large sandbox")
+w("")
+w("What an operator waits on during an incident, with `talos log stats` (one pass over every Tier 2/3 "
+  "line, on every core) and `talos status` measured in the same run as anchors. doctor reads every "
+  "Tier 2/3 line too (malformed lines, the clock in the logs) besides its other checks; it remembers "
+  "its answer for the rotated files (`DATA_DIR/log_check_cache.json`, keyed by file identity, size and "
+  "mtime): cold is without that cache (removed before each run), second run with it. The current "
+  "files are read every time. incident report searches the Tier 2 logs of the window and reads the "
+  "audit chain, and runs doctor's offline checks beside that.")
+w("")
+rows = []
+for label in ("talos doctor (cold)", "talos doctor (warm)", "talos incident report --since 24h",
+              "talos status", "talos log stats"):
+    r = diag.get(label)
+    if r:
+        name = {"talos doctor (cold)": "doctor-cold", "talos doctor (warm)": "doctor-warm",
+                "talos incident report --since 24h": "incident", "talos status": "status"}.get(label)
+        p = peak_kib(name) if name else None
+        rows.append((label, r, f"{p / 1024:.1f} MiB" if p else "-"))
+table(rows, "log stats", t_stats, ("peak RSS",))
 
 w("## Peak memory (maximum resident set size)")
 w("")

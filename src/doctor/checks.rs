@@ -26,35 +26,56 @@ pub const LOG_BACKWARDS_TOLERANCE_SECS: i64 = 5;
 pub const AUDIT_BACKWARDS_TOLERANCE_SECS: i64 = 1;
 
 pub fn all(i: &Inputs) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let daemon_pids = pid_and_processes(i, &mut out);
-    heartbeat(i, !daemon_pids.is_empty(), &mut out);
-    restore_journal(i, &mut out);
-    emergency(i, !daemon_pids.is_empty(), &mut out);
-    super::audit_gone::audit_gone(i, &mut out);
-    audit_chain(i, &mut out);
-    super::crashloop::crash_loop(i, &mut out);
-    database(i, &mut out);
-    state_json(i, &mut out);
-    state_files(i, &mut out);
-    admin_token(i, &mut out);
-    breakers_past_cooldown(i, &mut out);
-    if i.scan_logs {
-        logs(i, &mut out);
-    }
-    heartbeat_and_block_clock(i, &mut out);
-    locks(i, &mut out);
-    leftovers(i, &mut out);
-    config(i, &mut out);
-    certificate(i, &mut out);
-    super::tls::key_pair(i, &mut out);
-    super::tls::served_cert(i, &mut out);
-    super::port::api_port(i, &mut out);
-    disk(i, &mut out);
-    memory(i, &mut out);
-    backups(i, &mut out);
-    super::backup_check::newest_backup(i, &mut out);
+    // The log scan reads every Tier 2/3 line, by far the longest check on a
+    // big host: it runs beside the others, its findings in their place.
+    let (found_in_logs, (mut out, rest)) = rayon::join(
+        || {
+            let mut v = Vec::new();
+            if i.scan_logs {
+                logs(i, &mut v);
+            }
+            v
+        },
+        || {
+            let mut out = Vec::new();
+            let rest = all_but_logs(i, &mut out);
+            (out, rest)
+        },
+    );
+    out.extend(found_in_logs);
+    out.extend(rest);
     out
+}
+
+/// Every check but the log scan: those before it into `out`, those after it
+/// returned.
+fn all_but_logs(i: &Inputs, out: &mut Vec<Finding>) -> Vec<Finding> {
+    let daemon_pids = pid_and_processes(i, out);
+    heartbeat(i, !daemon_pids.is_empty(), out);
+    restore_journal(i, out);
+    emergency(i, !daemon_pids.is_empty(), out);
+    super::audit_gone::audit_gone(i, out);
+    audit_chain(i, out);
+    super::crashloop::crash_loop(i, out);
+    database(i, out);
+    state_json(i, out);
+    state_files(i, out);
+    admin_token(i, out);
+    breakers_past_cooldown(i, out);
+    let mut rest = Vec::new();
+    heartbeat_and_block_clock(i, &mut rest);
+    locks(i, &mut rest);
+    leftovers(i, &mut rest);
+    config(i, &mut rest);
+    certificate(i, &mut rest);
+    super::tls::key_pair(i, &mut rest);
+    super::tls::served_cert(i, &mut rest);
+    super::port::api_port(i, &mut rest);
+    disk(i, &mut rest);
+    memory(i, &mut rest);
+    backups(i, &mut rest);
+    super::backup_check::newest_backup(i, &mut rest);
+    rest
 }
 
 /// The root holds no installation at all (neither DATA_DIR nor CONFIG_DIR):
@@ -883,9 +904,9 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Malformed lines in Tier 2/3 logs, and their timestamps (future,
-/// backwards), in one pass per file.
+/// backwards): every file in parallel slices, rotations remembered in
+/// DATA_DIR (docs/ops.md, "Doctor").
 fn logs(i: &Inputs, out: &mut Vec<Finding>) {
-    use rayon::prelude::*;
     let mut files = Vec::new();
     for tier in [Tier::Ops, Tier::Debug] {
         match logfiles::tier_files(&i.layout.log_dir, tier) {
@@ -893,114 +914,85 @@ fn logs(i: &Inputs, out: &mut Vec<Finding>) {
             Err(e) => out.push(could_not("jsonl", "the logs", e)),
         }
     }
-    // One streaming pass per file, files in parallel: the Tier 3 log of a
-    // busy host is hundreds of MB.
-    let results: Vec<Vec<Finding>> = files
-        .par_iter()
-        .map(|f| {
-            let mut found = Vec::new();
-            scan_log(i, f, &mut found);
-            found
-        })
-        .collect();
-    out.extend(results.into_iter().flatten());
+    let clock = crate::logs::check::Clock {
+        now: i.now,
+        future_secs: FUTURE_TOLERANCE_SECS,
+        backwards_secs: LOG_BACKWARDS_TOLERANCE_SECS,
+    };
+    let cache = i.layout.data_dir.join(crate::logs::check::CACHE_NAME);
+    for c in crate::logs::check::check_files(&files, clock, Some(&cache)) {
+        log_findings(&c, out);
+    }
 }
 
-fn scan_log(i: &Inputs, f: &logfiles::LogFile, out: &mut Vec<Finding>) {
-    let (mut malformed, mut first_bad) = (0usize, Vec::new());
-    let mut max: Option<Timestamp> = None;
-    let (mut future, mut back) = (None, None);
-    let mut readable = 0usize;
-    let read = logfiles::for_each_line(&f.path, |n, line| {
-        readable = n;
-        if line.trim_ascii().is_empty() {
-            return;
-        }
-        let Ok(rec) = crate::logs::Record::parse(line.trim_ascii()) else {
-            malformed += 1;
-            if first_bad.len() < 5 {
-                first_bad.push(n.to_string());
-            }
-            return;
-        };
-        let Some(t) = rec.time() else {
-            return;
-        };
-        if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
-            future = Some(format!(
-                "{} line {n}: {}",
-                f.path.display(),
-                crate::timespec::format_ts(t)
-            ));
-        }
-        if let Some(m) = max
-            && back.is_none()
-            && m.duration_since(t).as_secs() > LOG_BACKWARDS_TOLERANCE_SECS
-        {
-            back = Some(format!(
-                "{} line {n}: {} after {}",
-                f.path.display(),
-                crate::timespec::format_ts(t),
-                crate::timespec::format_ts(m)
-            ));
-        }
-        max = max.max(Some(t));
-    });
-    if let Err(e) = read {
+fn log_findings(c: &crate::logs::check::FileCheck, out: &mut Vec<Finding>) {
+    let path = &c.path;
+    if let Some(e) = &c.error {
         // A truncated .gz rotation: the lines before the cut are intact,
         // and `repair jsonl` keeps them.
-        let (title, fix) = if f.gzip {
-            (
+        let finding = if path.extension().is_some_and(|x| x == "gz") {
+            let readable = c.lines;
+            Finding::warn(
+                "jsonl",
                 format!(
                     "{} is truncated or damaged: {readable} line(s) are still readable",
-                    f.path.display()
-                ),
-                format!(
-                    "`talos repair jsonl {}` keeps the {readable} readable line(s) and the original as .corrupt",
-                    f.path.display()
+                    path.display()
                 ),
             )
+            .fix(format!(
+                "`talos repair jsonl {}` keeps the {readable} readable line(s) and the original as .corrupt",
+                path.display()
+            ))
         } else {
-            (
-                format!("cannot read all of {}", f.path.display()),
-                "check the file's permissions and the disk (`dmesg | tail`); `talos doctor` again"
-                    .to_string(),
+            Finding::warn("jsonl", format!("cannot read all of {}", path.display())).fix(
+                "check the file's permissions and the disk (`dmesg | tail`); `talos doctor` again",
             )
         };
         out.push(
-            Finding::warn("jsonl", title)
-                .evidence(e.to_string())
-                .path(&f.path)
-                .fix(fix),
+            finding
+                .evidence(format!("cannot read {}: {e}", path.display()))
+                .path(path),
         );
     }
-    if malformed > 0 {
+    if c.malformed > 0 {
+        let first: Vec<String> = c.first_bad.iter().map(u64::to_string).collect();
         out.push(
             Finding::warn(
                 "jsonl",
-                format!("{malformed} malformed line(s) in {}", f.path.display()),
+                format!("{} malformed line(s) in {}", c.malformed, path.display()),
             )
             .evidence(format!(
                 "lines {}{}",
-                first_bad.join(", "),
-                if malformed > first_bad.len() {
+                first.join(", "),
+                if c.malformed > first.len() as u64 {
                     ", ..."
                 } else {
                     ""
                 }
             ))
-            .path(&f.path)
+            .path(path)
             .fix(format!(
                 "`talos repair jsonl {}` (keeps the original as .corrupt)",
-                f.path.display()
+                path.display()
             )),
         );
     }
-    if let Some(e) = future {
-        out.push(clock_finding("a log line is dated in the future").evidence(e));
+    if let Some((n, t)) = c.future {
+        out.push(
+            clock_finding("a log line is dated in the future").evidence(format!(
+                "{} line {n}: {}",
+                path.display(),
+                crate::timespec::format_ts(t)
+            )),
+        );
     }
-    if let Some(e) = back {
-        out.push(clock_finding("log times go backwards").evidence(e));
+    if let Some((n, t, m)) = c.backwards {
+        out.push(clock_finding("log times go backwards").evidence(format!(
+            "{} line {n}: {} after {}",
+            path.display(),
+            crate::timespec::format_ts(t),
+            crate::timespec::format_ts(m)
+        )));
     }
 }
 
@@ -1021,14 +1013,19 @@ fn heartbeat_and_block_clock(i: &Inputs, out: &mut Vec<Finding>) {
                 .path(&hb),
         );
     }
+    // Streamed, each line capped (a hostile file of any size or line length).
     let be = i.layout.block_events_log();
-    if let Ok(text) = std::fs::read_to_string(&be)
-        && let Some((n, t)) = text
-            .lines()
-            .enumerate()
-            .filter_map(|(n, l)| logfiles::parse_text_line(l).map(|(t, _, _)| (n, t)))
-            .find(|(_, t)| t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS)
-    {
+    let mut found = None;
+    let _ = logfiles::for_each_line(&be, |n, l| {
+        if found.is_none()
+            && let Ok(l) = std::str::from_utf8(l)
+            && let Some((t, _, _)) = logfiles::parse_text_line(l)
+            && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS
+        {
+            found = Some((n - 1, t));
+        }
+    });
+    if let Some((n, t)) = found {
         out.push(
             clock_finding("a block event is dated in the future")
                 .evidence(format!(

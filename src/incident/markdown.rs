@@ -137,9 +137,25 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         m,
-        "- Timeline: {} event(s), {} operator action(s); {} user audit record(s) counted, not listed\n",
-        s.timeline_events, s.operator_actions, s.other_audit_records
+        "- Timeline: {} event(s), {} operator action(s); {} user audit record(s) counted, not listed{}",
+        s.timeline_events,
+        s.operator_actions,
+        s.other_audit_records,
+        if s.timeline_omitted + s.operator_actions_omitted == 0 {
+            "\n"
+        } else {
+            ""
+        }
     );
+    if s.timeline_omitted + s.operator_actions_omitted > 0 {
+        let _ = writeln!(
+            m,
+            "- Left out: {} timeline event(s) and {} operator action(s); the report keeps the {} most relevant, newest (errors, blocks, panics, breakers and operator actions before warnings and other audit records)\n",
+            s.timeline_omitted,
+            s.operator_actions_omitted,
+            super::MAX_TIMELINE
+        );
+    }
 
     let _ = writeln!(m, "## Timeline\n");
     if r.timeline.is_empty() {

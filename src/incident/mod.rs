@@ -35,6 +35,12 @@ use crate::timespec::format_ts;
 
 pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 pub const CORRELATION_PAD: SignedDuration = SignedDuration::from_mins(5);
+/// Events the timeline keeps (and operator actions listed): memory stays
+/// bounded however busy the window. Past this, the most relevant (errors,
+/// blocks, panics, breakers, operator actions before warnings and other
+/// audit records) and then the newest are kept, and the report says how
+/// many were left out (docs/ops.md, "Incident report").
+pub const MAX_TIMELINE: usize = 10_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -103,7 +109,12 @@ pub struct Summary {
     pub duration_seconds: Option<i64>,
     pub duration: Option<String>,
     pub timeline_events: usize,
+    /// Events counted in `timeline_events` but not listed in the timeline
+    /// (it keeps at most [`MAX_TIMELINE`]).
+    pub timeline_omitted: usize,
     pub operator_actions: usize,
+    /// Operator actions counted but not listed.
+    pub operator_actions_omitted: usize,
     /// Audit records of users (login, task_submit, ...) in the window:
     /// counted here, not listed in the timeline.
     pub other_audit_records: usize,
@@ -275,7 +286,104 @@ struct Tier2Scan {
     first: Option<Timestamp>,
     last: Option<Timestamp>,
     per_file: BTreeMap<usize, usize>,
-    kept: Vec<Tier2>,
+}
+
+/// The timeline as it is gathered: the summary's figures are taken from
+/// every event, the events themselves are kept up to [`MAX_TIMELINE`].
+struct Timeline {
+    cap: usize,
+    /// With the order they came in (equal times keep it).
+    events: Vec<(u64, Event)>,
+    seq: u64,
+    total: usize,
+    omitted: usize,
+    affected: std::collections::BTreeSet<String>,
+    first_error: Option<(Timestamp, u64, ErrorRef)>,
+    last_error: Option<(Timestamp, u64, ErrorRef)>,
+}
+
+impl Timeline {
+    fn new(cap: usize) -> Timeline {
+        Timeline {
+            cap,
+            events: Vec::new(),
+            seq: 0,
+            total: 0,
+            omitted: 0,
+            affected: Default::default(),
+            first_error: None,
+            last_error: None,
+        }
+    }
+
+    fn is_error(e: &Event) -> bool {
+        matches!(e.kind, "error" | "event_loop_block")
+            || (e.kind == "breaker_transition" && e.code.is_some())
+    }
+
+    fn is_problem(e: &Event) -> bool {
+        matches!(e.kind, "error" | "warning" | "event_loop_block" | "panic")
+            || (e.kind == "breaker_transition" && e.code.is_some())
+    }
+
+    fn push(&mut self, e: Event) {
+        let seq = self.seq;
+        self.seq += 1;
+        self.total += 1;
+        if Self::is_problem(&e)
+            && let Some(c) = &e.component
+        {
+            self.affected.insert(c.clone());
+        }
+        if Self::is_error(&e) {
+            let r = || ErrorRef {
+                timestamp: e.timestamp.clone(),
+                component: e.component.clone(),
+                code: e.code.clone(),
+                message: e.message.clone(),
+            };
+            if self
+                .first_error
+                .as_ref()
+                .is_none_or(|(t, s, _)| (e.at, seq) < (*t, *s))
+            {
+                self.first_error = Some((e.at, seq, r()));
+            }
+            if self
+                .last_error
+                .as_ref()
+                .is_none_or(|(t, s, _)| (e.at, seq) > (*t, *s))
+            {
+                self.last_error = Some((e.at, seq, r()));
+            }
+        }
+        self.events.push((seq, e));
+        if self.events.len() >= 2 * self.cap.max(1) {
+            self.shrink();
+        }
+    }
+
+    /// Keeps the `cap` most relevant, newest events.
+    fn shrink(&mut self) {
+        if self.events.len() <= self.cap {
+            return;
+        }
+        let relevant = |e: &Event| !matches!(e.kind, "warning" | "audit");
+        self.events
+            .sort_unstable_by_key(|(s, e)| std::cmp::Reverse((relevant(e), e.at, *s)));
+        self.omitted += self.events.len() - self.cap;
+        self.events.truncate(self.cap);
+    }
+
+    /// The kept events in time order; equal times keep the order they came in.
+    fn finish(&mut self) -> Vec<Event> {
+        self.shrink();
+        self.events.sort_unstable_by_key(|(s, e)| (e.at, *s));
+        std::mem::take(&mut self.events)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect()
+    }
 }
 
 fn is_problem(level: &str) -> bool {
@@ -289,6 +397,7 @@ fn scan_tier2(
     layout: &Layout,
     query: &crate::logs::Query,
     sources: &mut Vec<SourceRead>,
+    mut on_kept: impl FnMut(Tier2),
 ) -> Result<(Tier2Scan, u64)> {
     use crate::logs;
     let files: Vec<logs::LogFile> = match logs::discover(&layout.log_dir) {
@@ -324,7 +433,7 @@ fn scan_tier2(
         }
         let message = r.message.as_deref().unwrap_or("");
         if is_problem(&level) || breaker_transition(message).is_some() {
-            acc.kept.push(Tier2 {
+            on_kept(Tier2 {
                 at,
                 file: files[m.file].path.clone(),
                 offset: m.offset,
@@ -354,36 +463,41 @@ fn scan_tier2(
     Ok((acc, summary.malformed_total()))
 }
 
-/// Lines of a plain-text (or JSON-lines) log with their time.
+/// Lines of a plain-text (or JSON-lines) log with their time, streamed
+/// (each line capped at 1 MiB, a longer one unreadable): `each` gets the
+/// line number, time, level, message and the line itself.
 fn read_text_log(
     path: &Path,
     sources: &mut Vec<SourceRead>,
-) -> Vec<(usize, Timestamp, Option<String>, String, String)> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
+    mut each: impl FnMut(usize, Timestamp, Option<String>, String, &str),
+) {
     let mut src = SourceRead {
         file: path.to_path_buf(),
         lines: 0,
         used: 0,
         unreadable: 0,
     };
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let mut seen = false;
+    let read = logfiles::for_each_line(path, |n, line| {
+        seen = true;
+        if line.trim_ascii().is_empty() {
+            return;
         }
         src.lines += 1;
-        match logfiles::parse_text_line(line) {
-            Some((t, level, msg)) => {
+        match std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| logfiles::parse_text_line(l).map(|p| (l, p)))
+        {
+            Some((l, (t, level, msg))) => {
                 src.used += 1;
-                out.push((n + 1, t, level, msg, line.to_string()));
+                each(n, t, level, msg, l);
             }
             None => src.unreadable += 1,
         }
+    });
+    if read.is_ok() || seen {
+        sources.push(src);
     }
-    sources.push(src);
-    out
 }
 
 /// A JSON-lines record without a `message` (talos's own restore.log:
@@ -419,12 +533,85 @@ fn json_summary(raw: &str) -> Option<String> {
     Some(out)
 }
 
+/// One Tier 2 line worth an entry: into the timeline and the patterns.
+fn tier2_event(
+    l: Tier2,
+    timeline: &mut Timeline,
+    pattern_map: &mut BTreeMap<String, Pattern>,
+    pattern_order: &mut Vec<String>,
+    breaker_opens: &mut Vec<(String, Timestamp)>,
+) {
+    let transition = breaker_transition(&l.message);
+    let problem = is_problem(&l.level);
+    let kind = if let Some((name, to)) = &transition {
+        if to == "open" {
+            breaker_opens.push((name.clone(), l.at));
+        }
+        "breaker_transition"
+    } else if l.level == "ERROR" || l.level == "CRITICAL" || l.level == "FATAL" {
+        "error"
+    } else {
+        "warning"
+    };
+    timeline.push(Event {
+        timestamp: format_ts(l.at),
+        source: "tier2",
+        kind,
+        level: Some(l.level.clone()),
+        component: l.component.clone(),
+        code: l.code.clone(),
+        message: l.message.clone(),
+        correlation_id: l.correlation_id.clone(),
+        file: l.file.clone(),
+        line: None,
+        offset: Some(l.offset),
+        at: l.at,
+    });
+    if problem {
+        let key = patterns::normalise(&l.message);
+        let p = pattern_map.entry(key.clone()).or_insert_with(|| {
+            pattern_order.push(key.clone());
+            Pattern {
+                pattern: key.clone(),
+                count: 0,
+                levels: Vec::new(),
+                components: Vec::new(),
+                codes: Vec::new(),
+                first_seen: format_ts(l.at),
+                last_seen: format_ts(l.at),
+                example: l.message.clone(),
+            }
+        });
+        p.count += 1;
+        push_unique(&mut p.levels, &l.level);
+        if let Some(c) = &l.component {
+            push_unique(&mut p.components, c);
+        }
+        if let Some(c) = &l.code {
+            push_unique(&mut p.codes, c);
+        }
+        let ts = format_ts(l.at);
+        if ts < p.first_seen {
+            p.first_seen = ts.clone();
+        }
+        if ts > p.last_seen {
+            p.last_seen = ts;
+        }
+    }
+}
+
 fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
     t >= since && t <= until
 }
 
 pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
     let now = Timestamp::now();
+    // doctor's offline checks (all but its log scan: the logs are searched
+    // here) run beside the reading of the evidence.
+    let doctor = {
+        let (layout, settings) = (layout.clone(), settings.clone());
+        std::thread::spawn(move || doctor_lines(&layout, &settings))
+    };
     let mut sources = Vec::new();
 
     // The window. With a correlation id and no explicit window, the id's
@@ -440,86 +627,36 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         until: (!by_id_only).then(|| until + SignedDuration::from_millis(1)),
         ..Default::default()
     };
-    let (t2, malformed) = scan_tier2(layout, &query, &mut sources)?;
+    let mut timeline = Timeline::new(MAX_TIMELINE);
+    let mut pattern_map: BTreeMap<String, Pattern> = BTreeMap::new();
+    let mut pattern_order: Vec<String> = Vec::new();
+    let mut breaker_opens: Vec<(String, Timestamp)> = Vec::new();
+
+    let (t2, malformed) = scan_tier2(layout, &query, &mut sources, |l| {
+        tier2_event(
+            l,
+            &mut timeline,
+            &mut pattern_map,
+            &mut pattern_order,
+            &mut breaker_opens,
+        )
+    })?;
     if by_id_only && let (Some(first), Some(last)) = (t2.first, t2.last) {
         since = first - CORRELATION_PAD;
         until = last + CORRELATION_PAD;
     }
 
-    let mut timeline: Vec<Event> = Vec::new();
-    let mut pattern_map: BTreeMap<String, Pattern> = BTreeMap::new();
-    let mut pattern_order: Vec<String> = Vec::new();
-    let mut breaker_opens: Vec<(String, Timestamp)> = Vec::new();
-
-    for l in &t2.kept {
-        let transition = breaker_transition(&l.message);
-        let problem = is_problem(&l.level);
-        let kind = if let Some((name, to)) = &transition {
-            if to == "open" {
-                breaker_opens.push((name.clone(), l.at));
-            }
-            "breaker_transition"
-        } else if l.level == "ERROR" || l.level == "CRITICAL" || l.level == "FATAL" {
-            "error"
-        } else {
-            "warning"
-        };
-        timeline.push(Event {
-            timestamp: format_ts(l.at),
-            source: "tier2",
-            kind,
-            level: Some(l.level.clone()),
-            component: l.component.clone(),
-            code: l.code.clone(),
-            message: l.message.clone(),
-            correlation_id: l.correlation_id.clone(),
-            file: l.file.clone(),
-            line: None,
-            offset: Some(l.offset),
-            at: l.at,
-        });
-        if problem {
-            let key = patterns::normalise(&l.message);
-            let p = pattern_map.entry(key.clone()).or_insert_with(|| {
-                pattern_order.push(key.clone());
-                Pattern {
-                    pattern: key.clone(),
-                    count: 0,
-                    levels: Vec::new(),
-                    components: Vec::new(),
-                    codes: Vec::new(),
-                    first_seen: format_ts(l.at),
-                    last_seen: format_ts(l.at),
-                    example: l.message.clone(),
-                }
-            });
-            p.count += 1;
-            push_unique(&mut p.levels, &l.level);
-            if let Some(c) = &l.component {
-                push_unique(&mut p.components, c);
-            }
-            if let Some(c) = &l.code {
-                push_unique(&mut p.codes, c);
-            }
-            let ts = format_ts(l.at);
-            if ts < p.first_seen {
-                p.first_seen = ts.clone();
-            }
-            if ts > p.last_seen {
-                p.last_seen = ts;
-            }
-        }
-    }
     let by_code = t2.codes.clone();
     let code_times = t2.code_times.clone();
 
     // block_events.log
     let mut implied: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (line, at, _, _, raw) in read_text_log(&layout.block_events_log(), &mut sources) {
+    let block_log = layout.block_events_log();
+    read_text_log(&block_log, &mut sources, |line, at, _, _, raw| {
         if !in_window(at, since, until) {
-            continue;
+            return;
         }
-        let v: Value = serde_json::from_str(&raw).unwrap_or(Value::Null);
+        let v: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
         let dur = v.get("block_duration_seconds").and_then(Value::as_f64);
         let thr = v.get("threshold_seconds").and_then(Value::as_f64);
         let mut message = match dur {
@@ -547,23 +684,23 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             code: Some("T007".into()),
             message,
             correlation_id: None,
-            file: layout.block_events_log(),
+            file: block_log.clone(),
             line: Some(line),
             offset: None,
             at,
         });
-    }
+    });
 
     // panic.log and restore.log
     for (path, source, kind) in [
         (layout.panic_log(), "panic_log", "panic"),
         (layout.restore_log(), "restore_log", "restore"),
     ] {
-        for (line, at, level, msg, raw) in read_text_log(&path, &mut sources) {
+        read_text_log(&path, &mut sources, |line, at, level, msg, raw| {
             if !in_window(at, since, until) {
-                continue;
+                return;
             }
-            let msg = json_summary(&raw).unwrap_or(msg);
+            let msg = json_summary(raw).unwrap_or(msg);
             timeline.push(Event {
                 timestamp: format_ts(at),
                 source,
@@ -578,16 +715,17 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
                 offset: None,
                 at,
             });
-        }
+        });
     }
 
     // The audit chain: every record in the window.
-    let mut operator_actions = Vec::new();
+    let mut operator_actions: Vec<Event> = Vec::new();
+    let mut operator_total = 0usize;
     let mut other_audit = 0usize;
     // One record at a time (the chain of a long-lived host holds millions,
     // and a busy window too): only the events the timeline lists are kept.
     let mut from_since = 0usize;
-    let _ = crate::audit::query::for_each(&layout.audit_dir, |rec| {
+    let _ = crate::audit::query::for_each_since(&layout.audit_dir, Some(since), |rec| {
         match rec.timestamp.parse::<Timestamp>() {
             Ok(t) if t >= since => from_since += 1,
             _ => return,
@@ -662,7 +800,11 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             at,
         };
         if operator {
+            operator_total += 1;
             operator_actions.push(ev.clone());
+            if operator_actions.len() >= 2 * MAX_TIMELINE {
+                operator_actions.drain(..MAX_TIMELINE);
+            }
         }
         timeline.push(ev);
     });
@@ -722,40 +864,19 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
     }
 
     // Time order; equal times keep source order (logs before the audit).
-    timeline.sort_by_key(|e| e.at);
-
-    // Summary.
-    let problems: Vec<&Event> = timeline
-        .iter()
-        .filter(|e| {
-            matches!(e.kind, "error" | "warning" | "event_loop_block" | "panic")
-                || (e.kind == "breaker_transition" && e.code.is_some())
-        })
-        .collect();
-    let errors: Vec<&Event> = timeline
-        .iter()
-        .filter(|e| {
-            matches!(e.kind, "error" | "event_loop_block")
-                || (e.kind == "breaker_transition" && e.code.is_some())
-        })
-        .collect();
-    let eref = |e: &Event| ErrorRef {
-        timestamp: e.timestamp.clone(),
-        component: e.component.clone(),
-        code: e.code.clone(),
-        message: e.message.clone(),
-    };
-    let duration = match (errors.first(), errors.last()) {
-        (Some(a), Some(b)) => Some(b.at.duration_since(a.at).as_secs()),
+    let events = timeline.finish();
+    let (timeline_events, timeline_omitted) = (timeline.total, timeline.omitted);
+    let first_error = timeline.first_error.take();
+    let last_error = timeline.last_error.take();
+    let affected: Vec<String> = std::mem::take(&mut timeline.affected).into_iter().collect();
+    operator_actions.sort_by_key(|e| e.at);
+    let operator_omitted = operator_actions.len().saturating_sub(MAX_TIMELINE);
+    operator_actions.drain(..operator_omitted);
+    let operator_omitted = operator_total - operator_actions.len();
+    let duration = match (&first_error, &last_error) {
+        (Some(a), Some(b)) => Some(b.0.duration_since(a.0).as_secs()),
         _ => None,
     };
-    let mut affected: Vec<String> = Vec::new();
-    for e in &problems {
-        if let Some(c) = &e.component {
-            push_unique(&mut affected, c);
-        }
-    }
-    affected.sort();
     let summary = Summary {
         tier2_lines: t2.lines,
         malformed_lines: malformed as usize,
@@ -763,12 +884,14 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         by_component: t2.components.clone(),
         by_code: by_code.clone(),
         affected_components: affected.clone(),
-        first_error: errors.first().map(|e| eref(e)),
-        last_error: errors.last().map(|e| eref(e)),
+        first_error: first_error.map(|e| e.2),
+        last_error: last_error.map(|e| e.2),
         duration_seconds: duration,
         duration: duration.map(crate::output::human_duration),
-        timeline_events: timeline.len(),
-        operator_actions: operator_actions.len(),
+        timeline_events,
+        timeline_omitted,
+        operator_actions: operator_total,
+        operator_actions_omitted: operator_omitted,
         other_audit_records: other_audit,
     };
 
@@ -802,7 +925,10 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         .collect();
     patterns.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_seen.cmp(&b.first_seen)));
 
-    let state_now = state_now(layout, settings, now, &breakers);
+    let doctor = doctor
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let state_now = state_now(layout, settings, now, &breakers, doctor);
     let to_fill = to_fill(&summary, &operator_actions, &state_now);
     let title = match &opts.correlation_id {
         Some(id) => format!("Incident report: correlation id {id}"),
@@ -824,7 +950,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             talos_version: crate::VERSION.to_string(),
         },
         summary,
-        timeline,
+        timeline: events,
         error_codes,
         patterns,
         operator_actions,
@@ -847,11 +973,28 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
+/// doctor's problems. The log lines are searched by the report; doctor need
+/// not read them again.
+fn doctor_lines(layout: &Layout, settings: &Settings) -> Vec<DoctorLine> {
+    crate::doctor::run_with(layout, settings, false)
+        .findings
+        .into_iter()
+        .filter(|f| f.is_problem())
+        .map(|f| DoctorLine {
+            severity: f.severity.label().to_lowercase(),
+            check: f.check.to_string(),
+            title: f.title,
+            fix: f.fix,
+        })
+        .collect()
+}
+
 fn state_now(
     layout: &Layout,
     settings: &Settings,
     now: Timestamp,
     breakers: &[crate::breakers::Breaker],
+    doctor: Vec<DoctorLine>,
 ) -> StateNow {
     use crate::health;
     let mut checks = BTreeMap::new();
@@ -894,18 +1037,6 @@ fn state_now(
             crate::emergency::state::redact_secrets(&mut v);
             v
         });
-    // The log lines were searched above; doctor need not read them again.
-    let doctor = crate::doctor::run_with(layout, settings, false)
-        .findings
-        .into_iter()
-        .filter(|f| f.is_problem())
-        .map(|f| DoctorLine {
-            severity: f.severity.label().to_lowercase(),
-            check: f.check.to_string(),
-            title: f.title,
-            fix: f.fix,
-        })
-        .collect();
     StateNow {
         health: overall.as_str().to_string(),
         health_checks: checks,

@@ -7,6 +7,7 @@
 //! on every core and hands back the matches merged in time order;
 //! [`trace`] and [`stats`] build on it; [`codes`] is docs/runbook.md.
 
+pub mod check;
 pub mod codes;
 pub mod follow;
 
