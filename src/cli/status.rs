@@ -229,7 +229,7 @@ fn backup(ctx: &Ctx) -> BackupPart {
     let newest = crate::doctor::checks::newest_backup(&dir);
     let age_seconds = newest
         .as_ref()
-        .map(|(_, t)| jiff::Timestamp::now().duration_since(*t).as_secs().max(0));
+        .map(|(_, t)| crate::clock::now().duration_since(*t).as_secs().max(0));
     BackupPart {
         dir,
         newest: newest.map(|(p, _)| p),
