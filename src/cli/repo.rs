@@ -85,6 +85,7 @@ pub struct FetchedDoc {
     pub url: String,
     pub host: String,
     pub name: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub sha256: Option<String>,
     pub encrypted: bool,
@@ -257,6 +258,7 @@ pub struct UploadReport {
     pub repo: String,
     pub url: String,
     pub key: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub sha256: String,
     pub parts: u32,
