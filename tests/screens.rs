@@ -338,3 +338,28 @@ fn json_keys_follow_the_conventions() {
         "{t}"
     );
 }
+
+/// A TALOS_NOW that is no time is not silently half-used: talos warns and
+/// keeps the real clock (so the sandbox's old lines are not "recent").
+#[test]
+fn an_unreadable_talos_now_is_warned_about_and_ignored() {
+    let s = Screens::new();
+    let out = s
+        .talos()
+        .env("TALOS_NOW", "yesterday-ish")
+        .args(["--json", "log", "query", "--count", "--since", "30m"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("TALOS_NOW=yesterday-ish is not an RFC 3339 time"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["count"], 0, "the real clock is months past the sandbox");
+}
