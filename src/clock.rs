@@ -18,24 +18,30 @@ use jiff::Timestamp;
 
 pub const ENV: &str = "TALOS_NOW";
 
-fn fixed() -> Option<Timestamp> {
-    static FIXED: OnceLock<Option<Timestamp>> = OnceLock::new();
-    *FIXED.get_or_init(|| {
-        let text = std::env::var(ENV).ok()?;
+/// What `TALOS_NOW` says: a fixed time, or why it cannot be one.
+fn setting() -> &'static Result<Option<Timestamp>, String> {
+    static SETTING: OnceLock<Result<Option<Timestamp>, String>> = OnceLock::new();
+    SETTING.get_or_init(|| {
+        let Ok(text) = std::env::var(ENV) else {
+            return Ok(None);
+        };
         let text = text.trim();
         if text.is_empty() {
-            return None;
+            return Ok(None);
         }
-        match text.parse::<Timestamp>() {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!(
-                    "warning: {ENV}={text} is not an RFC 3339 time ({e}); using the real clock"
-                );
-                None
-            }
-        }
+        text.parse::<Timestamp>().map(Some).map_err(|e| {
+            format!("{ENV}={text} is not an RFC 3339 time ({e}); using the real clock")
+        })
     })
+}
+
+fn fixed() -> Option<Timestamp> {
+    setting().as_ref().ok().copied().flatten()
+}
+
+/// Why `TALOS_NOW` is ignored, for main to warn about once.
+pub fn problem() -> Option<&'static str> {
+    setting().as_ref().err().map(String::as_str)
 }
 
 /// Now: `TALOS_NOW` when set, else the real clock.
