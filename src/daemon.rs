@@ -631,7 +631,7 @@ impl Liveness {
         if live.verdict == Verdict::Hung {
             // A stale heartbeat says the event loop is blocked; a fresh one
             // says the process works and only the API is slow or elsewhere.
-            let age = crate::health::read_heartbeat(&layout.heartbeat(), jiff::Timestamp::now())
+            let age = crate::health::read_heartbeat(&layout.heartbeat(), crate::clock::now())
                 .ok()
                 .map(|(_, age)| age);
             live.heartbeat_age_s = age;

@@ -21,6 +21,7 @@ pub const WAL_WARN_BYTES: u64 = 64 * 1024 * 1024;
 pub struct DbReport {
     pub path: PathBuf,
     pub exists: bool,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub wal_bytes: u64,
     pub journal_mode: Option<String>,

@@ -31,14 +31,14 @@ pub const HEARTBEAT_FUTURE_SECS: f64 = 10.0;
 /// changes within `window` (a live daemon rewrites it every second). A
 /// daemon killed a moment ago leaves a fresh heartbeat that no longer moves.
 pub fn heartbeat_alive(path: &Path, window: Duration) -> Option<f64> {
-    let (first, age) = read_heartbeat(path, Timestamp::now()).ok()?;
+    let (first, age) = read_heartbeat(path, crate::clock::now()).ok()?;
     if !heartbeat_fresh(age) {
         return None;
     }
     let until = Instant::now() + window;
     while Instant::now() < until {
         std::thread::sleep(Duration::from_millis(100));
-        if let Ok((t, age)) = read_heartbeat(path, Timestamp::now())
+        if let Ok((t, age)) = read_heartbeat(path, crate::clock::now())
             && t != first
         {
             return Some(age);
@@ -598,7 +598,7 @@ fn worst(a: Overall, b: Overall) -> Overall {
 
 /// The daemon's answer, plus the certificate check done locally.
 pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) -> Report {
-    let now = Timestamp::now();
+    let now = crate::clock::now();
     let body = &answer.body;
     let mut checks = body
         .get("checks")
@@ -642,7 +642,7 @@ pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) ->
 /// Health from files: PID file and heartbeat, database, memory, disk of
 /// DATA_DIR, certificate. `unknown` when the root is not an installation.
 pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
-    let now = Timestamp::now();
+    let now = crate::clock::now();
     let mut checks = Map::new();
     if !layout.data_dir.is_dir() {
         checks.insert(
@@ -837,7 +837,7 @@ mod tests {
     fn certificate_expiry() {
         let dir = tempfile::tempdir().unwrap();
         let pem_path = dir.path().join("cert.pem");
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         assert_eq!(
             CheckStatus::of(&certificate_check(&pem_path, now)),
             CheckStatus::Skip

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod audit;
 pub mod breakers;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod db;

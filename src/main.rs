@@ -48,6 +48,9 @@ fn main() -> ExitCode {
     }
     install_signal_handler();
     let ctx = Ctx::new(&cli.global);
+    if let Some(problem) = talos::clock::problem() {
+        ctx.ui.warn(problem);
+    }
     match cli::dispatch(&ctx, cli.command) {
         Ok(exit) => ExitCode::from(exit.0),
         // A read-only query whose reader went away: quiet success.

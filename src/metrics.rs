@@ -119,7 +119,7 @@ pub fn timestamp_seconds(rfc3339: &str) -> Option<f64> {
 
 /// Now, in seconds since the Unix epoch.
 pub fn now_seconds() -> f64 {
-    jiff::Timestamp::now().as_millisecond() as f64 / 1000.0
+    crate::clock::now().as_millisecond() as f64 / 1000.0
 }
 
 /// The value of a sample in a metrics file written before (the first sample

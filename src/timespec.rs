@@ -6,7 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::error::{Error, Result};
 
 pub fn parse_time(text: &str) -> Result<Timestamp> {
-    parse_time_at(text, Timestamp::now())
+    parse_time_at(text, crate::clock::now())
 }
 
 pub fn parse_time_at(text: &str, now: Timestamp) -> Result<Timestamp> {
@@ -55,7 +55,7 @@ pub fn clap_time(text: &str) -> std::result::Result<Timestamp, String> {
 /// Now as RFC 3339 with milliseconds and `Z`, the format of every timestamp
 /// talos writes.
 pub fn now_rfc3339() -> String {
-    format_ts(Timestamp::now())
+    format_ts(crate::clock::now())
 }
 
 pub fn format_ts(t: Timestamp) -> String {

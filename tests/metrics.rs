@@ -83,7 +83,7 @@ fn each_command_writes_a_valid_file_matching_its_json() {
     assert_eq!(sample(&f, "talos_backup_success", None), 1.0);
     assert_eq!(
         sample(&f, "talos_backup_size_bytes", None),
-        doc["size"].as_f64().unwrap()
+        doc["size_bytes"].as_f64().unwrap()
     );
     assert_eq!(
         sample(&f, "talos_backup_duration_seconds", None),
@@ -244,7 +244,7 @@ fn repo_label_and_metrics_of_runs_that_fail_early() {
     assert_eq!(sample(&f, "talos_backup_success", Some(&label)), 1.0);
     assert_eq!(
         sample(&f, "talos_backup_size_bytes", Some(&label)),
-        doc["size"].as_f64().unwrap()
+        doc["size_bytes"].as_f64().unwrap()
     );
 
     // drill --repo: the same label, values as in --json.

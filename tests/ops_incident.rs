@@ -272,7 +272,7 @@ fn staged_incident_in_order_with_codes_and_responses() {
             .any(|c| c == "health_check")
     );
     // First error (the T007 line) to the last (the breaker opening).
-    assert_eq!(sum["duration_seconds"], 60);
+    assert_eq!(sum["duration_ms"], 60_000);
     assert_eq!(sum["last_error"]["code"], "T010");
     let top = &doc["patterns"][0];
     assert_eq!(top["count"], 5);

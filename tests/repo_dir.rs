@@ -77,7 +77,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         sha256_file(&object)
     );
     assert_eq!(
-        doc["repo"]["size"].as_u64().unwrap(),
+        doc["repo"]["size_bytes"].as_u64().unwrap(),
         std::fs::metadata(&object).unwrap().len()
     );
     // The local archive is the same encrypted file.

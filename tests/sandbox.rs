@@ -804,6 +804,8 @@ fn human_output_names_the_next_commands() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Try next:"), "{text}");
     assert!(text.contains(&format!("talos --root {} status", root.display())));
+    // Made in the past: the way to put the shell's clock at the sandbox's.
+    assert!(text.contains("export TALOS_NOW="), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour off a terminal");
 }
 

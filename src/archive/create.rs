@@ -75,6 +75,7 @@ pub struct Skipped {
 #[derive(Debug, Clone, Serialize)]
 pub struct Created {
     pub path: PathBuf,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub files: usize,
     pub bytes: u64,
@@ -674,7 +675,7 @@ pub fn create_encrypted(
     // Component files and bytes (what `files` and `bytes` report).
     let component_files = manifest.files.len();
     let total: u64 = manifest.total_size();
-    let created_at = jiff::Timestamp::now();
+    let created_at = crate::clock::now();
     let metadata = Metadata {
         backup_version: BACKUP_VERSION.into(),
         created_at: crate::timespec::format_ts(created_at),

@@ -25,6 +25,7 @@ pub struct Step {
     pub ok: bool,
     /// False when an earlier step failed and this one did not run.
     pub ran: bool,
+    #[serde(rename = "elapsed_ms")]
     pub ms: u64,
     pub detail: String,
     #[serde(skip)]
@@ -41,6 +42,7 @@ pub struct Drill {
     pub steps: Vec<Step>,
     pub rto_ms: u64,
     pub total_ms: u64,
+    #[serde(rename = "started_at")]
     pub timestamp: String,
 }
 

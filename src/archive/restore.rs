@@ -360,7 +360,7 @@ fn is_own_rollback(layout: &Layout, archive: &Path) -> bool {
 /// Where a replaced audit chain that failed verification (or diverged from
 /// the backup's) is kept as evidence.
 fn evidence_path(layout: &Layout) -> PathBuf {
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     layout.rollback_dir().join(format!(
         "audit-replaced-{}-{}",
         now.to_zoned(jiff::tz::TimeZone::UTC)

@@ -136,7 +136,7 @@ pub fn check_certificate(ssl_dir: &Path) -> Check {
             Some("restore ssl from another backup, or install a new certificate".into()),
         ),
         Ok(not_after) => {
-            let now = jiff::Timestamp::now().as_second();
+            let now = crate::clock::now().as_second();
             let when = jiff::Timestamp::from_second(not_after)
                 .map(|t| t.to_string())
                 .unwrap_or_default();

@@ -140,7 +140,7 @@ fn drill_run(
                 seed: 42,
                 scale: crate::sandbox::Scale::Small,
                 force: false,
-                now_ms: jiff::Timestamp::now().as_millisecond(),
+                now_ms: crate::clock::now().as_millisecond(),
                 operator: crate::audit::operator_actor(),
             },
             &|_| {},

@@ -134,7 +134,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         .hint("check --root / TALOS_ROOT"));
     }
     let started_at = crate::timespec::now_rfc3339();
-    let started_ts = jiff::Timestamp::now();
+    let started_ts = crate::clock::now();
     let actor = crate::audit::operator_actor();
     let mut log = PanicLog::new(&layout.panic_log());
     let process_match = ctx.settings.process_match.value.clone();
@@ -506,7 +506,7 @@ fn preserve_state(
                     method: esc.method.as_str().to_string(),
                     pid,
                     created_by: actor.to_string(),
-                    now: jiff::Timestamp::now(),
+                    now: crate::clock::now(),
                 },
             )?;
             log.info(&format!(

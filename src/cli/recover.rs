@@ -320,7 +320,7 @@ fn ago(ts: &str) -> String {
     ts.parse::<jiff::Timestamp>()
         .ok()
         .map(|t| {
-            let secs = jiff::Timestamp::now().duration_since(t).as_secs();
+            let secs = crate::clock::now().duration_since(t).as_secs();
             format!(" ({} ago)", crate::output::human_duration(secs))
         })
         .unwrap_or_default()

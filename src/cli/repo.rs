@@ -85,6 +85,7 @@ pub struct FetchedDoc {
     pub url: String,
     pub host: String,
     pub name: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub sha256: Option<String>,
     pub encrypted: bool,
@@ -128,6 +129,14 @@ fn decrypt_into(
     Ok(dest)
 }
 
+/// The file as an absolute path (JSON `path` keys are absolute, docs/format.md §7).
+fn absolute(file: &Path) -> String {
+    std::path::absolute(file)
+        .unwrap_or_else(|_| file.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// A local archive: decrypted into staging when it is age-encrypted,
 /// else used where it is.
 pub fn local(ctx: &Ctx, file: &Path, identity: &IdentityArg) -> Result<Fetched> {
@@ -137,7 +146,7 @@ pub fn local(ctx: &Ctx, file: &Path, identity: &IdentityArg) -> Result<Fetched> 
             object: None,
             sha256: None,
             encrypted: false,
-            source: file.display().to_string(),
+            source: absolute(file),
             _staging: None,
         });
     }
@@ -249,6 +258,7 @@ pub struct UploadReport {
     pub repo: String,
     pub url: String,
     pub key: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub sha256: String,
     pub parts: u32,

@@ -74,7 +74,7 @@ fn shell_word(p: &Path) -> String {
 
 fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
     sandbox::check_target(&args.dir, args.force, &ctx.settings.process_match.value)?;
-    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = args.now.unwrap_or_else(crate::clock::now);
     let opts = Options {
         seed: args.seed,
         scale: args.scale,
@@ -103,7 +103,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
     let root = shell_word(&args.dir);
     // A relative span counts back from the real clock, so a sandbox made
     // with a past --now gets an absolute time that finds its lines.
-    let since = if args.now.is_some() {
+    let since = if args.now.is_some() || crate::clock::is_fixed() {
         now.checked_sub(jiff::SignedDuration::from_hours(2))
             .map(crate::timespec::format_ts)
             .unwrap_or_else(|_| "2h".into())
@@ -215,6 +215,12 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
         ui.line(ui.bold("Try next:"))?;
         for n in &next {
             ui.line(format!("  {n}"))?;
+        }
+        if args.now.is_some() && !crate::clock::is_fixed() {
+            ui.line(format!(
+                "  (the sandbox's clock is {}: `export TALOS_NOW={}` makes ages and relative times count from it)",
+                s.now, s.now
+            ))?;
         }
         Ok(())
     })?;

@@ -265,7 +265,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
     let inputs = Inputs {
         layout,
         settings,
-        now: Timestamp::now(),
+        now: crate::clock::now(),
         scan_logs: !opts.skip_log_scan,
         live: opts.live,
         deep: opts.deep,

@@ -54,7 +54,9 @@ pub struct Header {
     pub title: String,
     pub host: String,
     pub root: PathBuf,
+    #[serde(rename = "window_start_at")]
     pub window_start: String,
+    #[serde(rename = "window_end_at")]
     pub window_end: String,
     pub correlation_id: Option<String>,
     pub generated_at: String,
@@ -106,7 +108,7 @@ pub struct Summary {
     pub last_error: Option<ErrorRef>,
     /// From the first error to the last (Tier 2 ERROR lines, event loop
     /// blocks, breakers opening).
-    pub duration_seconds: Option<i64>,
+    pub duration_ms: Option<i64>,
     pub duration: Option<String>,
     pub timeline_events: usize,
     /// Events counted in `timeline_events` but not listed in the timeline
@@ -155,7 +157,9 @@ pub struct CodeSeen {
     /// Other evidence that implies it (a block event for T007, an open
     /// breaker for T010).
     pub implied_by: Vec<String>,
+    #[serde(rename = "first_seen_at")]
     pub first_seen: Option<String>,
+    #[serde(rename = "last_seen_at")]
     pub last_seen: Option<String>,
     pub description: Option<String>,
     pub response: Option<String>,
@@ -169,7 +173,9 @@ pub struct Pattern {
     pub levels: Vec<String>,
     pub components: Vec<String>,
     pub codes: Vec<String>,
+    #[serde(rename = "first_seen_at")]
     pub first_seen: String,
+    #[serde(rename = "last_seen_at")]
     pub last_seen: String,
     pub example: String,
 }
@@ -605,7 +611,7 @@ fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
 }
 
 pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
-    let now = Timestamp::now();
+    let now = crate::clock::now();
     // doctor's offline checks (all but its log scan: the logs are searched
     // here) run beside the reading of the evidence.
     let doctor = {
@@ -886,7 +892,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         affected_components: affected.clone(),
         first_error: first_error.map(|e| e.2),
         last_error: last_error.map(|e| e.2),
-        duration_seconds: duration,
+        duration_ms: duration.map(|s| s * 1000),
         duration: duration.map(crate::output::human_duration),
         timeline_events,
         timeline_omitted,

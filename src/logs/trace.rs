@@ -17,8 +17,11 @@ pub struct Trace {
     pub lines: usize,
     pub operations: usize,
     pub errors: usize,
+    #[serde(rename = "start_at")]
     pub start: Option<String>,
+    #[serde(rename = "end_at")]
     pub end: Option<String>,
+    #[serde(serialize_with = "whole_ms")]
     pub duration_ms: Option<f64>,
     /// The step that took longest (by `metadata.duration_ms`, else
     /// `trace.exit_time - trace.entry_time`).
@@ -26,13 +29,25 @@ pub struct Trace {
     pub root: Span,
 }
 
+/// A duration talos computed, as whole milliseconds (docs/format.md §7);
+/// a step's own `duration_ms` is the log line's value and stays as it was.
+fn whole_ms<S: serde::Serializer>(v: &Option<f64>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(d) if d.is_finite() => s.serialize_some(&(d.round() as i64)),
+        _ => s.serialize_none(),
+    }
+}
+
 /// One operation: the lines of one correlation id, and its sub-operations.
 #[derive(Debug, Clone, Serialize)]
 pub struct Span {
     pub correlation_id: String,
+    #[serde(rename = "start_at")]
     pub start: Option<String>,
+    #[serde(rename = "end_at")]
     pub end: Option<String>,
     /// From the first to the last line of the operation and its children.
+    #[serde(serialize_with = "whole_ms")]
     pub duration_ms: Option<f64>,
     pub errors: usize,
     pub steps: Vec<Step>,

@@ -100,9 +100,7 @@ pub fn repair(layout: &Layout, torn: &Torn) -> Result<Repaired> {
             ))
             .hint("run `talos repair audit` again"));
         }
-        let stamp = jiff::Timestamp::now()
-            .strftime("%Y%m%dT%H%M%SZ")
-            .to_string();
+        let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%SZ").to_string();
         let name = torn
             .file
             .file_name()

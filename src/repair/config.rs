@@ -203,9 +203,7 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
         }
     };
     let broken_copy = (current_problem.is_some() && current_exists).then(|| {
-        let stamp = jiff::Timestamp::now()
-            .strftime("%Y%m%dT%H%M%SZ")
-            .to_string();
+        let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%SZ").to_string();
         layout
             .config_dir
             .join(format!("config.yaml.broken-{stamp}"))

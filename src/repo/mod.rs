@@ -98,6 +98,7 @@ pub struct Object {
     pub key: String,
     /// `s3://BUCKET/KEY` or the file's path.
     pub url: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub created_at: String,
     #[serde(skip)]
@@ -110,6 +111,7 @@ pub struct Object {
 pub struct Uploaded {
     pub url: String,
     pub key: String,
+    #[serde(rename = "size_bytes")]
     pub size: u64,
     pub sha256: String,
     /// S3: how many parts the multipart upload had (1: a single PUT).

@@ -45,7 +45,9 @@ pub struct ListArgs {
 struct Listed {
     path: PathBuf,
     created_at: String,
-    age_seconds: i64,
+    /// Milliseconds since `created_at` (docs/format.md §7: durations in `_ms`).
+    age_ms: i64,
+    #[serde(rename = "size_bytes")]
     size: u64,
     backup_type: Option<String>,
     components: Vec<String>,
@@ -122,15 +124,15 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
             ),
         );
     }
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     let mut out = Vec::new();
     for (ts, path) in crate::archive::create::list_backups(&dir)? {
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let age = (now - ts).get_seconds();
+        let age = now.duration_since(ts).as_millis() as i64;
         let mut l = Listed {
             path: path.clone(),
             created_at: crate::timespec::format_ts(ts),
-            age_seconds: age,
+            age_ms: age,
             size,
             backup_type: None,
             components: Vec::new(),
@@ -173,7 +175,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
-                    format!("{} ago", human_duration(l.age_seconds)),
+                    format!("{} ago", human_duration(l.age_ms / 1000)),
                     human_bytes(l.size),
                     match &l.problem {
                         Some(p) => format!("UNREADABLE: {p}"),
@@ -208,7 +210,7 @@ fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<E
         Some(crate::cli::repo::host(&args.repo)?)
     };
     let objects = repo.list(host.as_deref())?;
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     let doc = serde_json::json!({
         "repo": repo.url(),
         "host": host,

@@ -67,7 +67,7 @@ pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Resu
         "repo": fetched.doc(),
         "files": v.files,
         "bytes": v.bytes,
-        "compressed_size": v.compressed_size,
+        "size_bytes": v.compressed_size,
         "components": v.components,
         "created_at": v.metadata.created_at,
         "audit_head": v.metadata.audit_head,

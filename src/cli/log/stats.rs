@@ -62,7 +62,9 @@ struct Report {
     files: usize,
     lines: u64,
     malformed: u64,
+    #[serde(rename = "first_at")]
     first: Option<String>,
+    #[serde(rename = "last_at")]
     last: Option<String>,
     by_level: Vec<Count>,
     by_component: Vec<Count>,
