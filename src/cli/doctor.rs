@@ -88,7 +88,9 @@ fn check(ctx: &Ctx) -> Report {
 }
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
+    let spinner = ctx.ui.spinner("doctor: checking the installation");
     let mut report = check(ctx);
+    spinner.finish_and_clear();
     let mut fixes = Vec::new();
     if args.fix {
         let actions: Vec<fix::Action> = report

@@ -38,6 +38,7 @@ const BACKUP_MAX_AGE_SECS: i64 = 26 * 3600;
 /// `talos health` for monitoring); 5 with --online when the daemon cannot be
 /// reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct StatusArgs {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

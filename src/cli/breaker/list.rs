@@ -18,6 +18,7 @@ use crate::output::table;
 /// EXIT STATUS: 0 listed (whatever the states); 3 the file is corrupt;
 /// 5 with --online when the daemon cannot be reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {}
 
 pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {
