@@ -85,7 +85,7 @@ fn report(json: bool, err: &Error) {
     let label = console::style("error:").red().bold().for_stderr();
     let safe = |t: &str| talos::output::escape_controls(t, false).into_owned();
     // Fitted to the terminal like every human line (talos::output::fit).
-    let width = talos::output::terminal_width();
+    let width = talos::output::stderr_width();
     let fit = |t: String| talos::output::fit(&t, width);
     eprintln!("{}", fit(format!("{label} {}", safe(&err.message))));
     for cause in err.causes() {

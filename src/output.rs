@@ -26,8 +26,10 @@ pub struct Ui {
     pub stdin_tty: bool,
     pub stderr_tty: bool,
     pub assume_yes: bool,
-    /// Columns human lines are fitted to; 0 means no limit.
+    /// Columns human lines on stdout are fitted to; 0 means no limit.
     pub width: usize,
+    /// The same for stderr.
+    pub err_width: usize,
 }
 
 /// `--color`: when colour is used.
@@ -42,9 +44,20 @@ pub enum ColorChoice {
     Never,
 }
 
-/// The width of human output: `COLUMNS` when set to a number, else the
-/// terminal's width when stdout (or stderr) is one, else 80.
+/// The width of human output on stdout: `COLUMNS` when set to a number,
+/// else the terminal's width when stdout is one (80 when its size cannot
+/// be read), else 0: a pipe, a file or cron gets whole lines (grep and
+/// mail keep them; a pager wraps by itself).
 pub fn terminal_width() -> usize {
+    width_of(&console::Term::stdout())
+}
+
+/// As `terminal_width`, for stderr (notes, warnings, errors).
+pub fn stderr_width() -> usize {
+    width_of(&console::Term::stderr())
+}
+
+fn width_of(term: &console::Term) -> usize {
     if let Some(n) = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
@@ -52,15 +65,13 @@ pub fn terminal_width() -> usize {
     {
         return n;
     }
-    for term in [console::Term::stdout(), console::Term::stderr()] {
-        if term.is_term()
-            && let Some((_, cols)) = term.size_checked()
-            && cols >= 20
-        {
-            return cols as usize;
-        }
+    if !term.is_term() {
+        return 0;
     }
-    80
+    match term.size_checked() {
+        Some((_, cols)) if cols >= 20 => cols as usize,
+        _ => 80,
+    }
 }
 
 /// The width tables are cut to (set once by `Ui::new`); 0 means no limit.
@@ -111,6 +122,7 @@ impl Ui {
             stderr_tty,
             assume_yes,
             width,
+            err_width: stderr_width(),
         }
     }
 
@@ -126,6 +138,7 @@ impl Ui {
             stderr_tty: false,
             assume_yes: false,
             width: 0,
+            err_width: 0,
         }
     }
 
@@ -199,7 +212,7 @@ impl Ui {
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {
             let text = escape_controls(text.as_ref(), self.stderr_color);
-            eprintln!("{}", fit(&text, self.width));
+            eprintln!("{}", fit(&text, self.err_width));
         }
     }
 
@@ -207,14 +220,14 @@ impl Ui {
     pub fn warn(&self, text: impl AsRef<str>) {
         let label = console::style("warning:").yellow().bold().for_stderr();
         let text = escape_controls(text.as_ref(), self.stderr_color);
-        eprintln!("{}", fit(&format!("{label} {text}"), self.width));
+        eprintln!("{}", fit(&format!("{label} {text}"), self.err_width));
     }
 
     /// Detail on stderr, shown only with `-v`.
     pub fn debug(&self, text: impl AsRef<str>) {
         if self.verbose > 0 {
             let text = escape_controls(text.as_ref(), self.stderr_color);
-            eprintln!("{}", fit(&text, self.width));
+            eprintln!("{}", fit(&text, self.err_width));
         }
     }
 
@@ -519,7 +532,7 @@ fn wrap_line(line: &str, width: usize) -> String {
     let body = line.trim_start_matches(' ');
     let lead = line.len() - body.len();
     let plain = console::strip_ansi_codes(body);
-    if plain.starts_with("$ ") || plain.starts_with("talos ") || plain.starts_with("# ") {
+    if plain.starts_with("$ ") || is_command(&plain) || plain.starts_with("# ") {
         return line.to_string();
     }
     let words = words(body);
@@ -574,7 +587,7 @@ fn words(s: &str) -> Vec<&str> {
         if c == b'`' {
             in_tick = !in_tick;
         }
-        if start.is_none() && !in_tick && s[i..].starts_with("talos ") {
+        if start.is_none() && !in_tick && is_command(&s[i..]) {
             // A command written out without backticks (`to undo: talos
             // restore FILE --yes`) runs to the end of the line: one word.
             out.push(&s[i..]);
@@ -673,4 +686,35 @@ pub fn advance(bar: &indicatif::ProgressBar, done: u64, total: u64) {
         bar.set_length(total);
     }
     bar.set_position(done);
+}
+
+/// True when `s` begins a talos command line: `talos` then a subcommand or
+/// a flag (`talos restore FILE`, `talos --root DIR status`), not the word
+/// in running text ("a talos installation").
+fn is_command(s: &str) -> bool {
+    const SUBCOMMANDS: [&str; 19] = [
+        "status",
+        "health",
+        "panic",
+        "recover",
+        "restart",
+        "breaker",
+        "backup",
+        "restore",
+        "audit",
+        "verify-chain",
+        "drill",
+        "log",
+        "incident",
+        "doctor",
+        "repair",
+        "db",
+        "config",
+        "sandbox",
+        "completions",
+    ];
+    s.strip_prefix("talos ").is_some_and(|rest| {
+        let next = rest.split([' ', '`']).next().unwrap_or("");
+        next.starts_with('-') || SUBCOMMANDS.contains(&next)
+    })
 }

@@ -56,7 +56,10 @@ fn screens_fit_80_columns_with_long_paths() {
         &["backup", "list"],
         &["audit", "query"],
     ] {
+        // A terminal of unknown size counts as 80 columns; COLUMNS says so
+        // here, where stdout is a pipe.
         let out = talos_at(&root)
+            .env("COLUMNS", "80")
             .args(["--offline"])
             .args(args)
             .output()
@@ -66,6 +69,27 @@ fn screens_fit_80_columns_with_long_paths() {
         assert_fits(&stdout, 80, &format!("{args:?} stdout"));
         assert_fits(&text(&out.stderr), 80, &format!("{args:?} stderr"));
     }
+}
+
+/// On a terminal whose size cannot be read (`script` gives a pty of 0
+/// columns), the width is 80; in a pipe without COLUMNS, lines stay whole
+/// for grep and mail.
+#[test]
+fn a_terminal_of_unknown_size_is_80_columns_and_a_pipe_is_not_wrapped() {
+    let (_g, root) = long_sandbox();
+    let screen = on_tty(&root, "--offline status", &[("NO_COLOR", "1")]);
+    let screen = screen.replace('\r', "");
+    assert!(screen.contains("TALOS"), "{screen}");
+    assert_fits(&screen, 80, "status on a terminal");
+    let out = talos_at(&root)
+        .args(["--offline", "status"])
+        .output()
+        .unwrap();
+    let long = root.join("var/run/talos/orchestrator.pid");
+    let whole = text(&out.stdout)
+        .lines()
+        .any(|l| l.contains(long.to_str().unwrap()) && l.contains("no PID file at"));
+    assert!(whole, "a pipe gets whole lines:\n{}", text(&out.stdout));
 }
 
 #[test]
