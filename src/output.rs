@@ -2,10 +2,11 @@
 //! document with `--json`, human text otherwise), notes and progress to
 //! stderr. Colour only on a terminal and never with NO_COLOR (or as
 //! `--color` says); progress only on a terminal, never with `-q` or
-//! `--json`. Every human line is fitted to the terminal's width (80 columns
-//! when it is unknown): wrapped with a hanging indent, never inside a
-//! command; table rows are cut with an ellipsis instead (docs/format.md,
-//! "Output and JSON conventions").
+//! `--json`. Every human line is fitted to the terminal's width (`COLUMNS`,
+//! else its size, 80 columns when that cannot be read; a pipe keeps whole
+//! lines): wrapped with a hanging indent, never inside a command; table rows
+//! are cut with an ellipsis instead (docs/format.md, "Output and JSON
+//! conventions").
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
