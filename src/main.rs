@@ -7,6 +7,9 @@ use talos::cli::{self, Cli, Ctx};
 use talos::error::Error;
 
 fn main() -> ExitCode {
+    // Shell completion with live values: the script from `talos completions`
+    // calls `COMPLETE=bash talos -- WORDS...`; answered here, then exit.
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -84,15 +87,18 @@ fn install_signal_handler() {
 fn report(json: bool, err: &Error) {
     let label = console::style("error:").red().bold().for_stderr();
     let safe = |t: &str| talos::output::escape_controls(t, false).into_owned();
-    eprintln!("{label} {}", safe(&err.message));
+    // Fitted to the terminal like every human line (talos::output::fit).
+    let width = talos::output::stderr_width();
+    let fit = |t: String| talos::output::fit(&t, width);
+    eprintln!("{}", fit(format!("{label} {}", safe(&err.message))));
     for cause in err.causes() {
         if cause != err.message {
-            eprintln!("  caused by: {}", safe(&cause));
+            eprintln!("{}", fit(format!("  caused by: {}", safe(&cause))));
         }
     }
     for hint in &err.hints {
         let h = console::style("hint:").cyan().for_stderr();
-        eprintln!("{h} {}", safe(hint));
+        eprintln!("{}", fit(format!("{h} {}", safe(hint))));
     }
     if json {
         print_json_error(err);

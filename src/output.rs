@@ -1,9 +1,15 @@
 //! Everything the tool prints goes through `Ui`: results to stdout (a JSON
 //! document with `--json`, human text otherwise), notes and progress to
-//! stderr. Colour and progress bars only on a terminal, never with NO_COLOR.
+//! stderr. Colour only on a terminal and never with NO_COLOR (or as
+//! `--color` says); progress only on a terminal, never with `-q` or
+//! `--json`. Every human line is fitted to the terminal's width (`COLUMNS`,
+//! else its size, 80 columns when that cannot be read; a pipe keeps whole
+//! lines): wrapped with a hanging indent, never inside a command; table rows
+//! are cut with an ellipsis instead (docs/format.md, "Output and JSON
+//! conventions").
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -21,7 +27,56 @@ pub struct Ui {
     pub stdin_tty: bool,
     pub stderr_tty: bool,
     pub assume_yes: bool,
+    /// Columns human lines on stdout are fitted to; 0 means no limit.
+    pub width: usize,
+    /// The same for stderr.
+    pub err_width: usize,
 }
+
+/// `--color`: when colour is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb.
+    #[default]
+    Auto,
+    /// Always, even in a pipe or with NO_COLOR (never inside --json).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The width of human output on stdout: `COLUMNS` when set to a number,
+/// else the terminal's width when stdout is one (80 when its size cannot
+/// be read), else 0: a pipe, a file or cron gets whole lines (grep and
+/// mail keep them; a pager wraps by itself).
+pub fn terminal_width() -> usize {
+    width_of(&console::Term::stdout())
+}
+
+/// As `terminal_width`, for stderr (notes, warnings, errors).
+pub fn stderr_width() -> usize {
+    width_of(&console::Term::stderr())
+}
+
+fn width_of(term: &console::Term) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 20)
+    {
+        return n;
+    }
+    if !term.is_term() {
+        return 0;
+    }
+    match term.size_checked() {
+        Some((_, cols)) if cols >= 20 => cols as usize,
+        _ => 80,
+    }
+}
+
+/// The width tables are cut to (set once by `Ui::new`); 0 means no limit.
+static TABLE_WIDTH: AtomicUsize = AtomicUsize::new(0);
 
 fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
@@ -34,13 +89,30 @@ pub const DRY_RUN_HINT: &str = "--dry-run shows the plan first";
 
 impl Ui {
     pub fn new(json: bool, quiet: bool, verbose: u8, assume_yes: bool) -> Ui {
+        Ui::with_color(json, quiet, verbose, assume_yes, ColorChoice::Auto)
+    }
+
+    pub fn with_color(
+        json: bool,
+        quiet: bool,
+        verbose: u8,
+        assume_yes: bool,
+        choice: ColorChoice,
+    ) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
-        let nc = no_color();
-        let color = stdout_tty && !nc && !json;
-        let stderr_color = stderr_tty && !nc;
+        let (color, stderr_color) = match choice {
+            ColorChoice::Auto => {
+                let nc = no_color();
+                (stdout_tty && !nc && !json, stderr_tty && !nc)
+            }
+            ColorChoice::Always => (!json, true),
+            ColorChoice::Never => (false, false),
+        };
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(stderr_color);
+        let width = terminal_width();
+        TABLE_WIDTH.store(width, Ordering::Relaxed);
         Ui {
             json,
             quiet,
@@ -50,6 +122,8 @@ impl Ui {
             stdin_tty: std::io::stdin().is_terminal(),
             stderr_tty,
             assume_yes,
+            width,
+            err_width: stderr_width(),
         }
     }
 
@@ -64,6 +138,8 @@ impl Ui {
             stdin_tty: false,
             stderr_tty: false,
             assume_yes: false,
+            width: 0,
+            err_width: 0,
         }
     }
 
@@ -75,8 +151,30 @@ impl Ui {
             return Ok(());
         }
         let text = escape_controls(text.as_ref(), self.color);
+        let text = if self.json {
+            text
+        } else {
+            std::borrow::Cow::Owned(fit(&text, self.width))
+        };
         let mut out = std::io::stdout().lock();
         write_or_pipe(&mut out, text.as_bytes())?;
+        write_or_pipe(&mut out, b"\n")
+    }
+
+    /// A row of a table or a list on stdout: cut to the width with an
+    /// ellipsis instead of wrapped, so the columns stay aligned.
+    pub fn row(&self, text: impl AsRef<str>) -> Result<()> {
+        let text = escape_controls(text.as_ref(), self.color);
+        let cut = text
+            .split('\n')
+            .map(|l| truncate(l, self.width))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut out = std::io::stdout().lock();
+        if stdout_closed() {
+            return Ok(());
+        }
+        write_or_pipe(&mut out, cut.as_bytes())?;
         write_or_pipe(&mut out, b"\n")
     }
 
@@ -114,44 +212,75 @@ impl Ui {
     /// A note on stderr, silenced by `-q`.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", escape_controls(text.as_ref(), self.stderr_color));
+            let text = escape_controls(text.as_ref(), self.stderr_color);
+            eprintln!("{}", fit(&text, self.err_width));
         }
     }
 
     /// A warning on stderr; shown even with `-q`.
     pub fn warn(&self, text: impl AsRef<str>) {
         let label = console::style("warning:").yellow().bold().for_stderr();
-        eprintln!(
-            "{label} {}",
-            escape_controls(text.as_ref(), self.stderr_color)
-        );
+        let text = escape_controls(text.as_ref(), self.stderr_color);
+        eprintln!("{}", fit(&format!("{label} {text}"), self.err_width));
     }
 
     /// Detail on stderr, shown only with `-v`.
     pub fn debug(&self, text: impl AsRef<str>) {
         if self.verbose > 0 {
-            eprintln!("{}", escape_controls(text.as_ref(), self.stderr_color));
+            let text = escape_controls(text.as_ref(), self.stderr_color);
+            eprintln!("{}", fit(&text, self.err_width));
         }
     }
 
-    /// A progress bar on stderr, or a hidden one when not on a terminal, with
-    /// NO_COLOR set (docs/format.md), with `--json` or `-q`.
+    /// True when progress is drawn: stderr is a terminal (not a pipe, not
+    /// cron), TERM is not dumb, and neither `-q` nor `--json` was given.
+    /// NO_COLOR removes colour, not progress.
+    pub fn shows_progress(&self) -> bool {
+        self.stderr_tty
+            && !self.quiet
+            && !self.json
+            && !std::env::var("TERM").is_ok_and(|t| t == "dumb")
+    }
+
+    /// Progress on stderr in bytes: a bar when `len` is known, a spinner
+    /// while it is 0 (see `advance`), a hidden one when progress is not
+    /// shown. It clears itself when finished or dropped: no stale line.
     pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
-        if !self.stderr_tty || no_color() || self.quiet || self.json {
+        if len == 0 {
+            return self.spinner(message);
+        }
+        if !self.shows_progress() {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(len),
             indicatif::ProgressDrawTarget::stderr(),
-        );
-        let style = indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})",
         )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        bar.set_style(style);
+        .with_finish(indicatif::ProgressFinish::AndClear);
+        bar.set_style(self.bar_style());
         bar.set_message(message.to_string());
         bar
+    }
+
+    /// A spinner on stderr for work whose size is unknown (or hidden, as
+    /// for `progress`). It ticks by itself, so it moves while the work runs.
+    pub fn spinner(&self, message: &str) -> indicatif::ProgressBar {
+        if !self.shows_progress() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+                .with_finish(indicatif::ProgressFinish::AndClear);
+        let style = indicatif::ProgressStyle::with_template("{spinner} {wide_msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+
+    fn bar_style(&self) -> indicatif::ProgressStyle {
+        bar_style()
     }
 
     /// A success line on stdout (`backup written: ...`), silenced by `-q` so
@@ -306,8 +435,18 @@ pub fn is_closed_pipe(err: &Error) -> bool {
 }
 
 /// Renders rows as an aligned text table (no colour codes inside cells, so
-/// widths are right).
+/// widths are right), each row cut to the terminal's width with `…`.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    table_cut(headers, rows, TABLE_WIDTH.load(Ordering::Relaxed))
+}
+
+/// A table whose rows are never cut (every value matters, as in `config
+/// show`): a row wider than the terminal wraps instead.
+pub fn table_uncut(headers: &[&str], rows: &[Vec<String>]) -> String {
+    table_cut(headers, rows, 0)
+}
+
+fn table_cut(headers: &[&str], rows: &[Vec<String>], width: usize) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -329,7 +468,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
                 line.push_str(&" ".repeat(pad));
             }
         }
-        out.push_str(line.trim_end());
+        out.push_str(&truncate(line.trim_end(), width));
         out.push('\n');
     };
     fmt_row(headers.to_vec(), &mut out);
@@ -369,4 +508,214 @@ pub fn human_duration(secs: i64) -> String {
         format!("{}d {}h", s / 86400, (s % 86400) / 3600)
     };
     if secs < 0 { format!("-{out}") } else { out }
+}
+
+/// Fits every line of `text` into `width` columns (0: no limit): a line too
+/// wide is wrapped at spaces with a hanging indent. A command is never
+/// broken: text in backticks is one word, and a line that is a command
+/// (`$ ...`, `talos ...`) is left whole. A single word wider than the line
+/// (a long path) stands alone on its line, unbroken.
+pub fn fit(text: &str, width: usize) -> String {
+    if width == 0 {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|l| wrap_line(l, width))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_line(line: &str, width: usize) -> String {
+    let w = console::measure_text_width;
+    if w(line) <= width {
+        return line.to_string();
+    }
+    let body = line.trim_start_matches(' ');
+    let lead = line.len() - body.len();
+    let plain = console::strip_ansi_codes(body);
+    if plain.starts_with("$ ") || is_command(&plain) || plain.starts_with("# ") {
+        return line.to_string();
+    }
+    let words = words(body);
+    if words.len() < 2 {
+        return line.to_string();
+    }
+    // Hang under the text after a leading label (`  [1] `, `hint: `,
+    // `key:   value`) when that leaves room, else 2 more than the lead.
+    let label = label_width(&plain);
+    let hang = if label > 0 && lead + label <= width / 3 {
+        lead + label
+    } else {
+        (lead + 2).min(width / 3)
+    };
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut cur = " ".repeat(lead);
+    let mut cur_w = lead;
+    let mut first = true;
+    for word in words {
+        let ww = w(word);
+        if !first && cur_w + 1 + ww > width {
+            out.push_str(cur.trim_end());
+            out.push('\n');
+            cur = " ".repeat(hang);
+            cur_w = hang;
+            first = true;
+        }
+        if !first {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        cur.push_str(word);
+        cur_w += ww;
+        first = false;
+    }
+    out.push_str(cur.trim_end());
+    out
+}
+
+/// The words of a line: split at spaces, except inside backticks, so
+/// `` `talos restore FILE --dry-run` `` stays one word, and a bare
+/// `talos ...` runs to the end of the line as one word. Runs of spaces
+/// between words are kept inside the previous word (aligned columns).
+fn words(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut in_tick = false;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'`' {
+            in_tick = !in_tick;
+        }
+        if start.is_none() && !in_tick && is_command(&s[i..]) {
+            // A command written out without backticks (`to undo: talos
+            // restore FILE --yes`) runs to the end of the line: one word.
+            out.push(&s[i..]);
+            return out;
+        }
+        if c == b' ' && !in_tick {
+            if let Some(st) = start.take() {
+                // Two or more spaces: alignment, kept with the word.
+                let mut j = i;
+                while j < b.len() && b[j] == b' ' {
+                    j += 1;
+                }
+                if j - i >= 2 && j < b.len() {
+                    out.push(&s[st..j - 1]);
+                } else {
+                    out.push(&s[st..i]);
+                }
+                i = j;
+                continue;
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+        i += 1;
+    }
+    if let Some(st) = start {
+        out.push(&s[st..]);
+    }
+    out
+}
+
+/// Width of a leading label that continuation lines hang under: `[1] `,
+/// `hint: `, `name:    ` (a word ending in `:` then spaces); 0 if none.
+fn label_width(plain: &str) -> usize {
+    let body = plain.trim_start_matches(' ');
+    let first_end = body.find(' ').unwrap_or(body.len());
+    let first = &body[..first_end];
+    if first_end == body.len() || first.chars().count() > 24 {
+        return 0;
+    }
+    let rest = &body[first_end..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    // A first column aligned by two or more spaces (`CRITICAL  text`).
+    let is_label = spaces >= 2
+        || first.ends_with(':')
+        || (first.starts_with('[') && first.ends_with(']'))
+        || first == "-"
+        || first == "*"
+        || first.trim_end_matches(['.', ')']).parse::<u32>().is_ok();
+    if !is_label {
+        return 0;
+    }
+    console::measure_text_width(first) + spaces
+}
+
+/// Cuts a line to `width` columns (0: no limit), ending it with `…` when
+/// something was cut.
+pub fn truncate(line: &str, width: usize) -> String {
+    if width == 0 || console::measure_text_width(line) <= width {
+        return line.to_string();
+    }
+    console::truncate_str(line, width, "…").into_owned()
+}
+
+/// The style of a byte progress bar (cyan when stderr has colour).
+fn bar_style() -> indicatif::ProgressStyle {
+    let template = if console::colors_enabled_stderr() {
+        "{msg} [{bar:30.cyan}] {bytes}/{total_bytes} ({eta})"
+    } else {
+        "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})"
+    };
+    indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+/// Moves a progress to `done` of `total` bytes. A spinner becomes a bar
+/// when the total is first known, and its ETA starts then (the time spent
+/// before, e.g. on a database snapshot, does not make it absurd); the total
+/// grows rather than the bar passing 100 %.
+pub fn advance(bar: &indicatif::ProgressBar, done: u64, total: u64) {
+    if bar.is_hidden() {
+        return;
+    }
+    let total = total.max(done);
+    if total == 0 {
+        bar.tick();
+        return;
+    }
+    if bar.length().is_none() {
+        bar.disable_steady_tick();
+        bar.set_style(bar_style());
+        bar.set_length(total);
+        bar.reset_eta();
+    } else if bar.length() != Some(total) {
+        bar.set_length(total);
+    }
+    bar.set_position(done);
+}
+
+/// True when `s` begins a talos command line: `talos` then a subcommand or
+/// a flag (`talos restore FILE`, `talos --root DIR status`), not the word
+/// in running text ("a talos installation").
+fn is_command(s: &str) -> bool {
+    const SUBCOMMANDS: [&str; 19] = [
+        "status",
+        "health",
+        "panic",
+        "recover",
+        "restart",
+        "breaker",
+        "backup",
+        "restore",
+        "audit",
+        "verify-chain",
+        "drill",
+        "log",
+        "incident",
+        "doctor",
+        "repair",
+        "db",
+        "config",
+        "sandbox",
+        "completions",
+    ];
+    s.strip_prefix("talos ").is_some_and(|rest| {
+        let next = rest.split([' ', '`']).next().unwrap_or("");
+        next.starts_with('-') || SUBCOMMANDS.contains(&next)
+    })
 }

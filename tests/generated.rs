@@ -64,11 +64,67 @@ fn completions_command_prints_the_committed_script() {
             .unwrap()
             .1;
         assert_eq!(out.stdout, want, "completions {shell}");
+        // The script asks talos itself for candidates (live values).
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            text.contains("sandbox"),
-            "{shell} script knows the subcommands"
+            text.contains("COMPLETE=") || text.contains("COMPLETE ="),
+            "{shell} script calls `COMPLETE=... talos`:\n{text}"
         );
     }
     talos().args(["completions", "tcsh"]).assert().code(2);
+}
+
+/// Each man page has the sections an operator looks for; exit codes are not
+/// "EXTRA"; lists, steps and examples stay one per line; no page lists a
+/// page that is not generated.
+#[test]
+fn man_pages_have_their_sections_and_keep_examples_verbatim() {
+    let files: BTreeMap<String, Vec<u8>> = generated_files().into_iter().collect();
+    for (name, bytes) in files.iter().filter(|(k, _)| k.starts_with("man/")) {
+        let page = String::from_utf8_lossy(bytes);
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH DESCRIPTION",
+            ".SH \"EXIT STATUS\"",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            ".SH \"SEE ALSO\"",
+        ] {
+            assert!(page.contains(section), "{name} lacks {section}");
+        }
+        assert!(!page.contains(".SH EXTRA"), "{name} has an EXTRA section");
+        for (i, _) in page.match_indices("(1)") {
+            let start = page[..i]
+                .rfind(|c: char| c.is_whitespace() || c == ',')
+                .map_or(0, |s| s + 1);
+            let referenced = page[start..i]
+                .replace("\\fB", "")
+                .replace("\\fR", "")
+                .replace("\\-", "-");
+            if referenced.starts_with("talos") {
+                assert!(
+                    files.contains_key(&format!("man/{referenced}.1")),
+                    "{name} refers to {referenced}(1), which is not generated"
+                );
+            }
+        }
+    }
+    let restore = String::from_utf8_lossy(&files["man/talos-restore.1"]);
+    let steps = restore
+        .find(".nf\n1. Verify")
+        .expect("restore's steps kept line by line");
+    let end = steps + restore[steps..].find(".fi").unwrap();
+    assert!(
+        restore[steps..end].contains("\n2. Show the plan"),
+        "{restore}"
+    );
+    let examples = restore.find("Examples:").expect("restore's examples");
+    let block = &restore[examples..];
+    let first = block.find("talos restore").unwrap();
+    let second = first + 1 + block[first + 1..].find("talos restore").unwrap();
+    assert!(
+        block[first..second].contains('\n'),
+        "examples run together:\n{block}"
+    );
 }

@@ -32,7 +32,7 @@ fn global_flags_have_their_own_heading() {
 }
 
 #[test]
-fn panic_without_a_terminal_does_not_suggest_dry_run() {
+fn panic_without_a_terminal_suggests_its_dry_run() {
     let (_g, root, _) = new_sandbox(3);
     let out = talos_at(&root)
         .args(["panic", "--reason", "test", "--force"])
@@ -41,7 +41,28 @@ fn panic_without_a_terminal_does_not_suggest_dry_run() {
     assert_eq!(out.status.code(), Some(4));
     let err = text(&out.stderr);
     assert!(err.contains("--yes"), "{err}");
-    assert!(!err.contains("--dry-run"), "panic has no --dry-run: {err}");
+    assert!(
+        err.contains("--dry-run"),
+        "panic's refusal offers its plan: {err}"
+    );
+    // ... and that --dry-run exists: it shows the plan, acts on nothing.
+    let panic_log = root.join("var/log/talos/panic.log");
+    let log_before = std::fs::read(&panic_log).ok();
+    let plan = talos_at(&root)
+        .args(["panic", "--reason", "test", "--force", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    let screen = text(&plan.stdout);
+    assert!(screen.contains("SIGNAL_PANIC"), "{screen}");
+    assert!(screen.contains("Dry run: nothing was done"), "{screen}");
+    assert!(!root.join("var/lib/talos/SIGNAL_PANIC").exists());
+    assert!(!root.join("var/lib/talos/emergency_state.json").exists());
+    assert_eq!(
+        std::fs::read(&panic_log).ok(),
+        log_before,
+        "the plan logs nothing"
+    );
     // restore has one, and its refusal says so.
     let doc = common::json_ok(talos_at(&root).args([
         "--json",

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Ctx, Exit};
 use crate::config::{self, Source};
 use crate::error::Result;
-use crate::output::table;
+use crate::output::table_uncut;
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -142,7 +142,7 @@ fn show(ctx: &Ctx) -> Result<Exit> {
                 vec![r.name.to_string(), v, r.source.to_string()]
             })
             .collect();
-        ui.line(table(&["SETTING", "VALUE", "SOURCE"], &table_rows))?;
+        ui.line(table_uncut(&["SETTING", "VALUE", "SOURCE"], &table_rows))?;
         ui.line("")?;
         let layout_rows: Vec<Vec<String>> = paths
             .as_object()
@@ -150,7 +150,7 @@ fn show(ctx: &Ctx) -> Result<Exit> {
             .flatten()
             .map(|(k, v)| vec![k.clone(), v.as_str().unwrap_or_default().to_string()])
             .collect();
-        ui.line(table(&["PATH", "LOCATION"], &layout_rows))?;
+        ui.line(table_uncut(&["PATH", "LOCATION"], &layout_rows))?;
         if let Some(p) = &s.config_problem {
             ui.warn(format!("config.yaml not used: {p}"));
         }

@@ -104,7 +104,9 @@ fn check(ctx: &Ctx, deep: bool) -> Report {
 }
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
+    let spinner = ctx.ui.spinner("doctor: checking the installation");
     let mut report = check(ctx, args.deep);
+    spinner.finish_and_clear();
     let mut fixes = Vec::new();
     if args.fix {
         let actions: Vec<fix::Action> = report

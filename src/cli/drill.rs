@@ -149,13 +149,18 @@ fn drill_run(
     };
     let work = scratch.path().join("work");
     std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
-    ui.note("drilling: backup, verify and stage, swap, validate, compare, audit chain...");
+    let what = "drilling: backup, verify and stage, swap, validate, compare, audit chain...";
+    let spinner = ui.spinner(what);
+    if spinner.is_hidden() {
+        ui.note(what);
+    }
     let mut d = drill::run(
         &source,
         args.backup.as_deref(),
         &work,
         !installed && args.backup.is_none(),
     );
+    spinner.finish_and_clear();
     // Report, record and remember what the operator named (the repository
     // object's URL, the file as given), not the staging copy that was read.
     if let Some(f) = &fetched {

@@ -31,6 +31,7 @@ use crate::output::Ui;
 /// 2 unhealthy, 3 unknown (no installation at --root, or an answer that
 /// cannot be read); 5 with --online when the daemon cannot be reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct HealthArgs {
     /// Check again every SECS seconds until interrupted (with --json, one
     /// JSON document per line per round)

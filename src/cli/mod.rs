@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod backup;
 pub mod breaker;
+pub mod complete;
 pub mod completions;
 pub mod config;
 pub mod db;
@@ -109,6 +110,16 @@ pub struct GlobalArgs {
     /// More detail on stderr
     #[arg(long, short = 'v', global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never. Progress is shown on a terminal either way; -q hides it
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "WHEN",
+        value_enum,
+        default_value_t = crate::output::ColorChoice::Auto
+    )]
+    pub color: crate::output::ColorChoice,
     /// Seconds to wait for each API request [default: 3]
     #[arg(
         long,
@@ -202,7 +213,13 @@ impl Ctx {
         };
         let settings = Settings::load(&overrides);
         let layout = settings.layout();
-        let ui = Ui::new(global.json, global.quiet, global.verbose, global.yes);
+        let ui = Ui::with_color(
+            global.json,
+            global.quiet,
+            global.verbose,
+            global.yes,
+            global.color,
+        );
         for w in crate::config::token_warnings(&settings) {
             ui.warn(w);
         }

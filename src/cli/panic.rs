@@ -45,7 +45,12 @@ use crate::process::{PidStatus, StaleReason, check_pid_file};
 ///
 /// --offline skips the API rung; --online uses only the API rung.
 ///
-/// Example: `talos panic --reason "agent loop burning tokens" --yes`
+/// --dry-run shows this plan for the installation as it is now (the PID
+/// check and what each rung would do) and does nothing at all.
+///
+/// Examples:
+///   talos panic --reason "agent loop burning tokens" --dry-run
+///   talos panic --reason "agent loop burning tokens" --yes
 ///
 /// EXIT STATUS: 0 the daemon is down (stopped now or already down); 1 the
 /// daemon is still running after every rung, or the state could not be
@@ -72,6 +77,9 @@ pub struct PanicArgs {
     /// Seconds to wait for the watchdog to act on SIGNAL_PANIC (the daemon checks at least every 5 s)
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub signal_wait: f64,
+    /// Show the escalation plan (the PID check and each rung) and do nothing: no request, no file, no signal, no log
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 fn secs_arg(name: &str, v: f64) -> Result<Duration> {
@@ -139,6 +147,9 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
     let mut log = PanicLog::new(&layout.panic_log());
     let process_match = ctx.settings.process_match.value.clone();
     let pid_status = check_pid_file(&layout.pid_file, &process_match)?;
+    if args.dry_run {
+        return dry_run(ctx, &args, &reason, &actor, grace, signal_wait, pid_status);
+    }
 
     if let PidStatus::NoPidFile { path } = &pid_status
         && !args.force
@@ -169,9 +180,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         ),
         _ => "There is no PID file; no process will be signalled. Run the panic anyway (API, SIGNAL_PANIC, preserve state)?".to_string(),
     };
-    if let Err(mut e) = ui.confirm(&question) {
-        // panic has no --dry-run: the question above is its plan.
-        e.hints.retain(|h| h != crate::output::DRY_RUN_HINT);
+    if let Err(e) = ui.confirm(&question) {
         log.warn(&format!(
             "panic not confirmed (reason: {reason}): {}",
             e.message
@@ -222,32 +231,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         }
     }
 
-    let mut opts = Options::new(&reason, &actor);
-    opts.preserve_state = !args.no_state;
-    opts.grace = grace;
-    opts.signal_wait = signal_wait;
-    opts.api_only = ctx.mode == Mode::Online;
-    let mut api = match ctx.mode {
-        Mode::Offline => {
-            opts.api_skip = Some("not tried: --offline".into());
-            None
-        }
-        // A broken --cacert must not stand between the operator and the
-        // stop: the API rung is skipped and the others still run.
-        _ => match DaemonApi::new(&ctx.settings) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                opts.api_skip = Some(format!("not tried: {}", e.message));
-                None
-            }
-        },
-    };
-    if opts.api_skip.is_none() && ctx.settings.token.value.is_none() {
-        opts.api_skip = Some(format!(
-            "not tried: no admin token (set TALOS_TOKEN or write {})",
-            layout.token_file.display()
-        ));
-    }
+    let (opts, mut api) = options(ctx, &args, &reason, &actor, grace, signal_wait);
     let mut on_event = |ev: &Event| {
         if ui.json {
             return;
@@ -403,6 +387,124 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         render(ctx, &report, args.force)?;
     }
     Ok(Exit(exit))
+}
+
+/// The escalation options and the API client, from the flags and settings.
+fn options(
+    ctx: &Ctx,
+    args: &PanicArgs,
+    reason: &str,
+    actor: &str,
+    grace: Duration,
+    signal_wait: Duration,
+) -> (Options, Option<DaemonApi>) {
+    let layout = &ctx.layout;
+    let mut opts = Options::new(reason, actor);
+    opts.preserve_state = !args.no_state;
+    opts.grace = grace;
+    opts.signal_wait = signal_wait;
+    opts.api_only = ctx.mode == Mode::Online;
+    let api = match ctx.mode {
+        Mode::Offline => {
+            opts.api_skip = Some("not tried: --offline".into());
+            None
+        }
+        // A broken --cacert must not stand between the operator and the
+        // stop: the API rung is skipped and the others still run.
+        _ => match DaemonApi::new(&ctx.settings) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                opts.api_skip = Some(format!("not tried: {}", e.message));
+                None
+            }
+        },
+    };
+    if opts.api_skip.is_none() && ctx.settings.token.value.is_none() {
+        opts.api_skip = Some(format!(
+            "not tried: no admin token (set TALOS_TOKEN or write {})",
+            layout.token_file.display()
+        ));
+    }
+    (opts, api)
+}
+
+/// `--dry-run`: the plan, worked out as the real run would, and nothing done.
+fn dry_run(
+    ctx: &Ctx,
+    args: &PanicArgs,
+    reason: &str,
+    actor: &str,
+    grace: Duration,
+    signal_wait: Duration,
+    pid_status: PidStatus,
+) -> Result<Exit> {
+    let ui = &ctx.ui;
+    let process_match = &ctx.settings.process_match.value;
+    let verified = pid_status.verified().map(|v| v.with_match(process_match));
+    let (opts, _api) = options(ctx, args, reason, actor, grace, signal_wait);
+    let rungs = escalate::plan(&ctx.layout, &opts, verified.as_ref());
+    let refused = matches!(pid_status, PidStatus::NoPidFile { .. }) && !args.force;
+    let doc = json!({
+        "dry_run": true,
+        "reason": reason,
+        "pid_file": pid_status,
+        "would_refuse": refused.then_some("no PID file: panic refuses without --force"),
+        "plan": rungs,
+        "preserve_state": !args.no_state,
+        "preserves_dir": ctx.layout.preserves_dir(),
+        "emergency_state": ctx.layout.emergency_state(),
+    });
+    ui.render(&doc, |ui| {
+        let situation = match &pid_status {
+            PidStatus::Verified { process, .. } => {
+                format!(
+                    "verified orchestrator PID {} ({})",
+                    process.pid, process.cmdline
+                )
+            }
+            PidStatus::Stale {
+                pid, reason: why, ..
+            } => format!(
+                "stale PID file{}: {why}; it would not be signalled",
+                pid.map(|p| format!(" (PID {p})")).unwrap_or_default()
+            ),
+            PidStatus::NoPidFile { path } => format!("no PID file at {}", path.display()),
+        };
+        ui.line(format!("{} {situation}", ui.bold("Panic plan:")))?;
+        if refused {
+            ui.line(format!(
+                "  {} without --force, panic refuses here (no PID file)",
+                ui.yellow("note:")
+            ))?;
+        }
+        ui.line("Rungs, in order, each only if the ones before did not stop the daemon:")?;
+        for r in &rungs {
+            let what = if r.would_try {
+                ui.green("would try")
+            } else {
+                ui.dim("skipped  ")
+            };
+            ui.line(format!(
+                "  [{}] {:<17} {what}  {}",
+                r.rung.number(),
+                r.rung.label(),
+                r.detail
+            ))?;
+        }
+        if args.no_state {
+            ui.line("State: not preserved (--no-state).")?;
+        } else {
+            ui.line(format!(
+                "State: a preserve archive in {} and {}.",
+                ctx.layout.preserves_dir().display(),
+                ctx.layout.emergency_state().display()
+            ))?;
+        }
+        ui.line(
+            "Dry run: nothing was done. Run the same command without --dry-run to stop the daemon.",
+        )
+    })?;
+    Ok(Exit::OK)
 }
 
 fn report_online(esc: &Escalation) -> bool {

@@ -45,6 +45,7 @@ use crate::process::{PidStatus, check_pid_file};
 /// holds the lock, or the confirmation was declined or could not be asked
 /// (no terminal and no --yes).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RecoverArgs {
     /// The preserve to use (default: the one emergency_state.json names, else the newest)
     #[arg(value_name = "ARCHIVE")]
@@ -221,7 +222,7 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
             }
             ui.line("Dry run: nothing was changed. Run `talos recover` (same arguments, without --dry-run) to put it back.")?;
         } else {
-            ui.line(format!(
+            ui.done(format!(
                 "{} {} file(s) put back from {}",
                 ui.green("recovered:"),
                 written.unwrap_or(0),
@@ -302,7 +303,7 @@ fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<
         if args.dry_run {
             ui.line("Dry run: nothing was changed. `talos recover` marks the record recovered.")
         } else {
-            ui.line(format!(
+            ui.done(format!(
                 "{} {} marked recovered (recovery_available: false)",
                 ui.green("recovered:"),
                 state_path.display()

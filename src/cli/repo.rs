@@ -122,8 +122,7 @@ fn decrypt_into(
     let dest = staging.join(crypt::plain_name(name));
     let bar = ctx.ui.progress(0, "decrypt");
     crypt::decrypt_file(src, &dest, &ids, &|n, t| {
-        bar.set_length(t);
-        bar.set_position(n);
+        crate::output::advance(&bar, n, t);
     })?;
     bar.finish_and_clear();
     Ok(dest)
@@ -181,8 +180,7 @@ pub fn fetch(
     let raw = staging.path().join(format!(".download-{}", obj.name));
     let bar = ctx.ui.progress(obj.size, "download");
     let res = repo.download(&obj, &raw, &|n, t| {
-        bar.set_length(t);
-        bar.set_position(n);
+        crate::output::advance(&bar, n, t);
     });
     bar.finish_and_clear();
     let sha = match res {
@@ -294,8 +292,7 @@ pub fn upload(
     let len = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
     let bar = ctx.ui.progress(len, "upload");
     let res = repo.upload(local, host, &name, &|n, t| {
-        bar.set_length(t);
-        bar.set_position(n);
+        crate::output::advance(&bar, n, t);
     });
     bar.finish_and_clear();
     let up = match res {

@@ -28,6 +28,7 @@ const BACK_TIMEOUT: Duration = Duration::from_secs(20);
 /// --offline (a restart needs the API); 5 the daemon is down or does not
 /// answer.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RestartArgs {
     /// Do not wait for the daemon to answer again
     #[arg(long)]

@@ -61,7 +61,10 @@ use crate::process::{PidStatus, check_pid_file};
 #[command(verbatim_doc_comment)]
 pub struct RestoreArgs {
     /// The backup archive (.tar.gz or .tar.gz.age); with --repo, a backup name or `latest` [default with --repo: latest]
-    #[arg(required_unless_present_any = ["resume", "abort", "repo"])]
+    #[arg(
+        required_unless_present_any = ["resume", "abort", "repo"],
+        add = crate::cli::complete::backup_files()
+    )]
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub repo: super::repo::RepoArgs,
@@ -74,7 +77,7 @@ pub struct RestoreArgs {
     #[arg(long, conflicts_with_all = ["resume", "abort"])]
     pub verify_only: bool,
     /// Restore only these components: comma list of config,state,database,logs,custom,ssl
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", add = crate::cli::complete::components())]
     pub partial: Option<String>,
     /// Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership
     #[arg(long)]
@@ -127,8 +130,9 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         // restore runs or was interrupted, naming --resume / --abort.
         let _install = crate::locks::shared(&layout, "restore --dry-run")?;
         let bar = ui.progress(len, "verify");
-        let (v, plan) =
-            restore::dry_run(&layout, &file, partial.as_deref(), &|n| bar.set_position(n))?;
+        let (v, plan) = restore::dry_run(&layout, &file, partial.as_deref(), &|n| {
+            crate::output::advance(&bar, n, len)
+        })?;
         bar.finish_and_clear();
         let daemon = daemon_running(ctx, &layout)?;
         let doc = serde_json::json!({
@@ -175,7 +179,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
         rollback: true,
     };
     let bar = ui.progress(len, "verify");
-    let prepared = restore::prepare(&layout, &opts, &|n| bar.set_position(n))?;
+    let prepared = restore::prepare(&layout, &opts, &|n| crate::output::advance(&bar, n, len))?;
     bar.finish_and_clear();
     for s in &prepared.stale_removed {
         ui.note(format!(
@@ -193,12 +197,20 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     ))?;
     // The daemon may have been started while we verified.
     daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
-    ui.note(format!(
+    let what = format!(
         "saving the current content to {} and swapping in...",
         layout.rollback_dir().display()
-    ));
+    );
+    // The rollback archive and the swap take a while on a big installation:
+    // a spinner on a terminal, the note elsewhere.
+    let spinner = ui.spinner(&what);
+    if spinner.is_hidden() {
+        ui.note(&what);
+    }
     let plan = prepared.plan.clone();
-    let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout))?;
+    let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout));
+    spinner.finish_and_clear();
+    let outcome = outcome?;
     report(ctx, &layout, Some(&plan), &outcome, &daemon, Some(&fetched))
 }
 
@@ -321,7 +333,7 @@ fn report(
             }
         }
         if o.validation.ok {
-            ui.line(format!(
+            ui.done(format!(
                 "{} restored {} from {} into {}",
                 ui.green("done:"),
                 o.components.join(","),

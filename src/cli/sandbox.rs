@@ -82,15 +82,19 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
         now_ms: now.as_millisecond(),
         operator: crate::audit::operator_actor(),
     };
+    // About 1.1 GB of logs; the bar's total grows rather than pass 100 %.
+    const LARGE_LOG_BYTES: u64 = 1_100_000_000;
     let bar = match args.scale {
-        Scale::Large => ctx.ui.progress(1_100_000_000, "writing logs"),
+        Scale::Large => ctx.ui.progress(LARGE_LOG_BYTES, "writing logs"),
         Scale::Small => indicatif::ProgressBar::hidden(),
     };
     if args.scale == Scale::Large {
         ctx.ui
             .note("making a large sandbox: about 1 GiB of logs, 1,000,000 audit records...");
     }
-    let made = sandbox::init(&args.dir, &opts, &|n| bar.inc(n));
+    let made = sandbox::init(&args.dir, &opts, &|n| {
+        crate::output::advance(&bar, bar.position() + n, LARGE_LOG_BYTES)
+    });
     bar.finish_and_clear();
     let summary = made.map_err(|e| {
         e.hint(format!(

@@ -35,6 +35,7 @@ use crate::output::{Ui, human_duration};
 /// `talos health` for monitoring); 5 with --online when the daemon cannot be
 /// reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct StatusArgs {}
 
 #[derive(Debug, Serialize)]

@@ -685,3 +685,67 @@ mod tests {
         assert!(layout.signal_panic().exists());
     }
 }
+
+/// One rung of a plan (`talos panic --dry-run`): what it would do, or why
+/// it would not be tried.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRung {
+    pub rung: Rung,
+    /// Tried if the rungs before it did not stop the daemon.
+    pub would_try: bool,
+    pub detail: String,
+}
+
+/// The escalation `run` would go through, worked out without acting: no
+/// request, no file, no signal. `pid` is the verified orchestrator PID.
+pub fn plan(layout: &Layout, opts: &Options, pid: Option<&VerifiedPid>) -> Vec<PlannedRung> {
+    Rung::ALL
+        .into_iter()
+        .map(|rung| {
+            let (would_try, detail) = if opts.api_only && rung != Rung::Api {
+                (false, "not tried: --online allows only the API".to_string())
+            } else {
+                match rung {
+                    Rung::Api => match &opts.api_skip {
+                        Some(why) => (false, why.clone()),
+                        None => (
+                            true,
+                            format!(
+                                "POST /api/v1/emergency/panic, then wait up to {} for the daemon to exit",
+                                secs(opts.api_wait)
+                            ),
+                        ),
+                    },
+                    Rung::SignalFile => (
+                        true,
+                        format!(
+                            "write {} and wait up to {} for the daemon's watchdog",
+                            layout.signal_panic().display(),
+                            secs(opts.signal_wait)
+                        ),
+                    ),
+                    Rung::Sigterm => match pid {
+                        Some(p) => (
+                            true,
+                            format!(
+                                "SIGTERM to verified PID {}, then wait up to {}",
+                                p.pid(),
+                                secs(opts.grace)
+                            ),
+                        ),
+                        None => (false, "not tried: no verified PID to signal".to_string()),
+                    },
+                    Rung::Sigkill => match pid {
+                        Some(p) => (true, format!("SIGKILL to verified PID {}", p.pid())),
+                        None => (false, "not tried: no verified PID to signal".to_string()),
+                    },
+                }
+            };
+            PlannedRung {
+                rung,
+                would_try,
+                detail,
+            }
+        })
+        .collect()
+}

@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 /// EXIT STATUS: 0 printed; 3 the chain is damaged before the tree size; 2 SEQ
 /// or N is out of range, or OLD is 0 or above NEW.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ProveArgs {
     /// The record's seq (1 for the first record)
     #[arg(

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// EXIT STATUS: 0 printed; 3 the chain is damaged before N (run `talos audit
 /// verify-chain`); 2 N is larger than the chain.
 #[derive(Debug, Args)]
-#[command(after_long_help = super::ANCHORING)]
+#[command(verbatim_doc_comment, after_long_help = super::ANCHORING)]
 pub struct RootArgs {
     /// Tree size: the head over records 1..N [default: every record]
     #[arg(long, value_name = "N")]

@@ -39,7 +39,7 @@ use crate::output::human_bytes;
 /// audit directory missing from an installation); 1 the files could not be
 /// read, or --root / TALOS_ROOT is not a talos installation.
 #[derive(Debug, Args)]
-#[command(after_long_help = super::ANCHORING)]
+#[command(verbatim_doc_comment, after_long_help = super::ANCHORING)]
 pub struct VerifyChainArgs {
     /// An anchor kept outside the log: SEQ:HASH (record SEQ has hash HASH) or
     /// size=N:ROOT (the tree head printed by `talos audit root`); repeatable
@@ -135,8 +135,7 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<Exit> 
     let opts = VerifyOptions {
         tree_root: args.tree_head,
         progress: Some(std::sync::Arc::new(move |done, total| {
-            progress_bar.set_length(total);
-            progress_bar.set_position(done);
+            crate::output::advance(&progress_bar, done, total);
         })),
         ..VerifyOptions::default()
     };
@@ -193,13 +192,13 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
             ))?;
         }
     } else if r.records == 0 {
-        ui.line(format!(
+        ui.done(format!(
             "{} the audit chain in {} is empty (no records yet)",
             ui.green("ok:"),
             r.audit_dir.display()
         ))?;
     } else {
-        ui.line(format!(
+        ui.done(format!(
             "{} {} in {} ({}) verified: every hash, link and seq",
             ui.green("audit chain OK:"),
             plural(r.records, "record", "records"),

@@ -27,6 +27,7 @@ use crate::error::{Context, Error, Result};
 /// rewritten or truncated history, a tampered proof, wrong roots); 2 the
 /// arguments or the proof file are unusable.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyConsistencyArgs {
     /// The proof JSON (`-` for stdin)
     #[arg(long, value_name = "FILE")]
@@ -141,7 +142,7 @@ pub fn run(ctx: &Ctx, args: VerifyConsistencyArgs) -> Result<Exit> {
         error: result.as_ref().err().cloned(),
     };
     ctx.ui.render(&out, |ui| match &result {
-        Ok(()) => ui.line(format!(
+        Ok(()) => ui.done(format!(
             "{} the tree of {} records (root {}) extends the tree of {} records (root {})",
             ui.green("consistency OK:"),
             out.new_size,

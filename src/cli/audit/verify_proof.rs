@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::super::{Ctx, Exit};
 use crate::audit::merkle::{InclusionProof, parse_hash, verify_inclusion};
-use crate::config::Source;
 use crate::error::{Context, Error, Result};
 
 /// Check an inclusion proof from `talos audit prove` against a trusted root.
@@ -23,6 +22,7 @@ use crate::error::{Context, Error, Result};
 /// EXIT STATUS: 0 the record is in the tree with that root; 3 it is not (a
 /// wrong root, a tampered proof or record); 2 the proof file is not a proof.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyProofArgs {
     /// The proof JSON (`-` for stdin)
     #[arg(long, value_name = "FILE")]
@@ -43,12 +43,8 @@ struct Outcome {
 }
 
 pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<Exit> {
-    // --root is the installation everywhere; an older spelling passed the
-    // hash as --root, so a --root that is itself a hash is still taken.
-    let legacy = (ctx.settings.root.source == Source::Flag)
-        .then(|| ctx.settings.root.value.to_string_lossy().into_owned())
-        .filter(|r| parse_hash(r).is_some());
-    let Some(root_text) = args.root_hash.clone().or(legacy) else {
+    // --root is the installation everywhere; the hash is only --root-hash.
+    let Some(root_text) = args.root_hash.clone() else {
         return Err(Error::usage("the trusted root hash is missing")
             .hint("give it with --root-hash HEX (the root printed by `talos audit root`)"));
     };
@@ -85,7 +81,7 @@ pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<Exit> {
     };
     ctx.ui.render(&out, |ui| {
         match &result {
-            Ok(()) => ui.line(format!(
+            Ok(()) => ui.done(format!(
                 "{} record seq {} is leaf {} of the tree of {} records with root {}",
                 ui.green("proof OK:"),
                 out.seq,

@@ -49,7 +49,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub keep: Option<u64>,
     /// Back up only these components: comma list of config,state,database,logs,custom,ssl
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", add = crate::cli::complete::components())]
     pub partial: Option<String>,
     #[command(flatten)]
     pub repo: crate::cli::repo::RepoArgs,
@@ -150,7 +150,9 @@ fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create:
     } else {
         Some(crate::repo::crypt::parse_recipients(&recipients)?)
     };
-    let bar = ui.progress(0, "backup");
+    // A spinner while the database is snapshotted and the files hashed; a
+    // bar with an ETA once the bytes are being written.
+    let bar = ui.spinner("backup: snapshotting the database, checksumming files");
     let created = create_encrypted(
         layout,
         &CreateOptions {
@@ -161,8 +163,10 @@ fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create:
         },
         recipients.as_ref(),
         &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
+            if bar.length().is_none() {
+                bar.set_message("backup");
+            }
+            crate::output::advance(&bar, done, total);
         },
     )?;
     bar.finish_and_clear();

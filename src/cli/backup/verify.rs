@@ -34,7 +34,7 @@ use crate::output::human_bytes;
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
     /// The backup archive (.tar.gz or .tar.gz.age); with --repo, a backup name or `latest` [default with --repo: latest]
-    #[arg(required_unless_present = "repo")]
+    #[arg(required_unless_present = "repo", add = crate::cli::complete::backup_files())]
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub repo: crate::cli::repo::RepoArgs,
@@ -59,7 +59,7 @@ pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Resu
     let file = fetched.path.as_path();
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let bar = ui.progress(len, "verify");
-    let v = crate::archive::restore::verify_only(file, &|n| bar.set_position(n))?;
+    let v = crate::archive::restore::verify_only(file, &|n| crate::output::advance(&bar, n, len))?;
     bar.finish_and_clear();
     let doc = serde_json::json!({
         "ok": true,
@@ -75,7 +75,7 @@ pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Resu
         "duration_ms": v.duration_ms,
     });
     ui.render(&doc, |ui| {
-        ui.line(format!(
+        ui.done(format!(
             "{} {}: {} files ({}) match manifest.json; components {}; created {}",
             ui.green("ok"),
             fetched.source,

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Args)]
 pub struct ForceArgs {
     /// The breaker
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::cli::complete::breaker_names())]
     pub name: String,
     /// Why (kept with the state and in the audit record; shown by `talos
     /// status` and `talos breaker list`)

@@ -21,6 +21,7 @@ use crate::output::table;
 /// error (e.g. 401); 3 the file is corrupt; 5 with --online when the daemon
 /// cannot be reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {}
 
 pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {

@@ -27,10 +27,12 @@ use crate::error::Result;
 /// the daemon is alive but its API does not answer; 5 with --online when the
 /// daemon cannot be reached.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ResetArgs {
     /// Breakers to reset
     #[arg(
         value_name = "NAME",
+        add = crate::cli::complete::breaker_names(),
         required_unless_present = "all",
         conflicts_with = "all"
     )]
@@ -226,15 +228,21 @@ fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<Exit> {
                     o.error.as_deref().unwrap_or("?")
                 )
             };
-            ui.line(line)?;
+            if o.done && !doc.dry_run {
+                ui.done(line)?;
+            } else {
+                ui.line(line)?;
+            }
         }
         if doc.dry_run {
             ui.line(format!(
                 "dry run ({}, {via}): nothing was changed",
                 doc.access.as_str()
             ))?;
-        } else {
+        } else if failed {
             ui.line(format!("access: {} ({via})", doc.access.as_str()))?;
+        } else {
+            ui.done(format!("access: {} ({via})", doc.access.as_str()))?;
         }
         Ok(())
     })?;

@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, args: CheckpointArgs) -> Result<Exit> {
             CheckpointMode::Passive => "PASSIVE",
             CheckpointMode::Truncate => "TRUNCATE",
         };
-        ui.line(format!(
+        ui.done(format!(
             "{name} checkpoint: {} of {} WAL frame(s) copied; WAL {} -> {}",
             r.checkpointed_frames,
             r.wal_frames,

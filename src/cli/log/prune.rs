@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
                 human_bytes(plan.bytes)
             ))?;
         } else if !plan.delete.is_empty() {
-            ui.line(format!("freed {}", human_bytes(freed)))?;
+            ui.done(format!("freed {}", human_bytes(freed)))?;
         }
         Ok(())
     })?;

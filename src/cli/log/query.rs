@@ -49,6 +49,7 @@ use crate::timespec::clap_time;
 /// rest of a compressed file) could not be read: the results shown are
 /// incomplete, and stderr says which; 2 a bad flag or --filter program.
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct QueryArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -72,7 +73,12 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID")]
     pub correlation_id: Option<String>,
     /// Only these levels, comma-separated, any case (error,warn); the levels are ERROR, WARN, INFO, DEBUG, TRACE
-    #[arg(long, value_name = "L,...", value_parser = level_list)]
+    #[arg(
+        long,
+        value_name = "L,...",
+        value_parser = level_list,
+        add = crate::cli::complete::levels()
+    )]
     pub level: Vec<String>,
     /// Only these components, comma-separated, any case
     #[arg(long, value_name = "C,...")]
@@ -131,7 +137,13 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
     let mut out = Out::new();
     let mut write_err = None;
     let mut shown = 0usize;
+    // A scan (a --filter reads every line) can take a while before the
+    // first match: a spinner until then, cleared before any result.
+    let spinner = ui.spinner(&format!("searching {} file(s)", files.len()));
     let summary = logs::search(&files, &query, &opts, |m| {
+        if shown == 0 {
+            spinner.finish_and_clear();
+        }
         shown += 1;
         match print_match(ui, &mut out, &m) {
             Ok(()) => ControlFlow::Continue(()),
@@ -141,6 +153,7 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
             }
         }
     })?;
+    spinner.finish_and_clear();
     if let Some(e) = write_err {
         return Err(e);
     }

@@ -25,6 +25,7 @@ use crate::timespec::{clap_time, format_ts};
 ///
 /// EXIT STATUS: 0 done; 1 a file could not be read (the counts are incomplete).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct StatsArgs {
     /// Only lines at or after this time: RFC 3339 or a span back from now (90s, 15m, 2h, 7d)
     #[arg(long, value_name = "T", value_parser = clap_time)]

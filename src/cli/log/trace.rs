@@ -27,6 +27,7 @@ use crate::output::Ui;
 /// EXIT STATUS: 0 the trace was shown; 1 no line belongs to ID, or a file
 /// could not be read (the tree may be incomplete).
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct TraceArgs {
     /// The correlation id of the request
     #[arg(value_name = "ID")]
@@ -172,5 +173,6 @@ fn step(ui: &Ui, s: &Step, pad: &str, depth: usize) -> Result<()> {
     if s.slowest {
         line.push_str(&format!("  {}", ui.yellow("◀ slowest")));
     }
-    ui.line(line)
+    // A step of the tree: cut with an ellipsis, so the tree stays a tree.
+    ui.row(line)
 }
