@@ -194,7 +194,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     // The daemon may have been started while we verified.
     daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
     ui.note(format!(
-        "saving the current content to {} and swapping in...",
+        "swapping in (the replaced content is moved aside, then saved to {})...",
         layout.rollback_dir().display()
     ));
     let plan = prepared.plan.clone();
@@ -320,6 +320,11 @@ fn report(
                 ui.line("nothing was there to save before the restore (no rollback archive)")?
             }
         }
+        ui.line(format!(
+            "  installation restored after {:.2} s (RTO); {:.2} s in all with the rollback archive and validation",
+            o.rto_ms as f64 / 1000.0,
+            o.duration_ms as f64 / 1000.0
+        ))?;
         if o.validation.ok {
             ui.line(format!(
                 "{} restored {} from {} into {}",
