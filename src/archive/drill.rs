@@ -221,20 +221,13 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
     // RTO: the time until the installation is restored, as `restore`
     // reports it: verify and stage, then the swap up to its last rename
     // (not the cleanup and checks after it).
-    let stage_ms: u64 = r
-        .steps
-        .iter()
-        .filter(|s| s.name == "verify and stage")
-        .map(|s| s.ms)
-        .sum();
-    let rto_ms = stage_ms
-        + outcome.as_ref().map(|o| o.rto_ms).unwrap_or_else(|| {
-            r.steps
-                .iter()
-                .filter(|s| s.name == "swap")
-                .map(|s| s.ms)
-                .sum()
-        });
+    let rto_ms = outcome.as_ref().map(|o| o.rto_ms).unwrap_or_else(|| {
+        r.steps
+            .iter()
+            .filter(|s| ["verify and stage", "swap"].contains(&s.name.as_str()))
+            .map(|s| s.ms)
+            .sum()
+    });
     r.run("compare", || {
         let v = verified.as_ref().expect("verified when staged");
         compare(&target, v).map(|n| ((), format!("{n} files equal to the manifest")))

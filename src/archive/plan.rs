@@ -329,13 +329,41 @@ pub fn changes(
                 note: Some(format!("{kind}, not in a backup")),
             });
         }
+        // Hash the current files that could be unchanged (same size) on
+        // every core first: this is on the way to the swap.
+        let same_size: Vec<(&String, &PathBuf)> = want
+            .iter()
+            .filter_map(|(rel, f)| {
+                let p = have.get(rel)?;
+                let len = std::fs::symlink_metadata(p).ok()?.len();
+                (len == f.size).then_some((rel, p))
+            })
+            .collect();
+        let hashed: BTreeMap<&String, Result<(String, u64)>> = {
+            use rayon::prelude::*;
+            same_size
+                .par_iter()
+                .map(|(rel, p)| {
+                    (
+                        *rel,
+                        hash_file(p).with_context(|| format!("cannot read {}", p.display())),
+                    )
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect()
+        };
+        let mut hashed = hashed;
         for (rel, f) in &want {
             let path = target.join(rel);
             let (action, note) = match have.get(rel) {
                 None => (Action::Create, None),
                 Some(p) => {
-                    let (sum, size) =
-                        hash_file(p).with_context(|| format!("cannot read {}", p.display()))?;
+                    let (sum, size) = match hashed.remove(rel) {
+                        Some(r) => r?,
+                        // Another size: changed, whatever its content.
+                        None => (String::new(), u64::MAX),
+                    };
                     let mode = std::fs::symlink_metadata(p)?.permissions().mode() & 0o777;
                     if sum != f.checksum || size != f.size {
                         (Action::Overwrite, None)

@@ -182,6 +182,8 @@ pub struct Prepared {
     pub verified: Verified,
     pub plan: Plan,
     pub stale_removed: Vec<PathBuf>,
+    /// How long verifying and staging took (part of the RTO).
+    pub prepare_ms: u64,
     staging: Option<tempfile::TempDir>,
     created_data_dir: bool,
     _lock: RestoreLock,
@@ -239,6 +241,7 @@ pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Res
 /// Step 1 (no change outside staging): lock, check for an unfinished
 /// restore, verify and extract into staging, plan.
 pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<Prepared> {
+    let prepare_started = Instant::now();
     let lock = lock(layout)?;
     let layout = &canonical_layout(layout)?;
     refuse_if_unfinished(layout)?;
@@ -303,12 +306,25 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
         // Everything checkable is checked here, on the staged copy, before
         // the first rename. An undo (this installation's own rollback
         // archive) puts back what was there, damaged or not.
-        if !is_own_rollback(layout, &opts.archive) {
-            content_checks(&verified, &new_dir, &comps)?;
-        }
-        let (place, aux) = place_components(layout, &comps, staging.path())?;
-        check_aux_space(&aux, staging.path())?;
-        let mut plan = plan::build_placed(layout, &verified, &comps, staging.path(), &place, aux)?;
+        // The content checks (database integrity, audit chain) and the plan
+        // (hashing the current files) read different trees: both at once.
+        let own = is_own_rollback(layout, &opts.archive);
+        let (checked, planned) = rayon::join(
+            || {
+                if own {
+                    Ok(())
+                } else {
+                    content_checks(&verified, &new_dir, &comps)
+                }
+            },
+            || -> Result<Plan> {
+                let (place, aux) = place_components(layout, &comps, staging.path())?;
+                check_aux_space(&aux, staging.path())?;
+                plan::build_placed(layout, &verified, &comps, staging.path(), &place, aux)
+            },
+        );
+        checked?;
+        let mut plan = planned?;
         if comps.iter().any(|c| c == "logs") {
             let decision = plan::decide_audit(
                 layout,
@@ -349,6 +365,7 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             verified,
             plan,
             stale_removed,
+            prepare_ms: prepare_started.elapsed().as_millis() as u64,
             staging: Some(staging),
             created_data_dir,
             _lock: lock,
@@ -683,8 +700,9 @@ pub struct Outcome {
     pub validation: Report,
     pub new_host: Vec<String>,
     pub duration_ms: u64,
-    /// Time until the installation was restored (every rename done), before
-    /// the rollback archive, cleanup and validation.
+    /// Time until the installation was restored: verify and stage, then
+    /// every rename (not the confirmation, nor the rollback archive,
+    /// cleanup and validation after it). After `--resume`: since the resume.
     pub rto_ms: u64,
     pub resumed: bool,
     /// What became of the audit chain in place, when logs were restored.
@@ -758,7 +776,10 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
     };
     journal::save(layout, &j)?;
     crash_point();
-    finish(layout, j, started, false)
+    let mut outcome = finish(layout, j, started, false)?;
+    // The RTO counts verifying and staging too (not the confirmation).
+    outcome.rto_ms += prepared.prepare_ms;
+    Ok(outcome)
 }
 
 /// Rollback archives kept in DATA_DIR/restore_rollback/: `restore.rollback_keep`
