@@ -637,7 +637,7 @@ fn j_component_dir(j: &Journal, c: &str) -> PathBuf {
 
 /// Removes every staging directory of a journal (DATA_DIR's and the
 /// siblings); returns the ones removed.
-fn remove_journal_staging(layout: &Layout, j: &Journal) -> Result<Vec<PathBuf>> {
+fn remove_journal_staging(j: &Journal) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
     for dir in std::iter::once(&j.staging).chain(j.aux_staging.iter().map(|a| &a.dir)) {
         if std::fs::symlink_metadata(dir).is_ok() {
@@ -649,7 +649,6 @@ fn remove_journal_staging(layout: &Layout, j: &Journal) -> Result<Vec<PathBuf>> 
             removed.push(dir.clone());
         }
     }
-    let _ = layout;
     Ok(removed)
 }
 
@@ -839,7 +838,7 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
         crash_point();
     }
     // Committed: the old content in staging is no longer needed.
-    remove_journal_staging(layout, &j)?;
+    remove_journal_staging(&j)?;
     crash_point();
     fix_modes(layout, &j.components, j.new_host)?;
     let new_host = if j.new_host {
@@ -1031,7 +1030,7 @@ pub fn abort(layout: &Layout) -> Result<Aborted> {
             undone += 1;
         }
     }
-    let mut removed = remove_journal_staging(layout, &j)?;
+    let mut removed = remove_journal_staging(&j)?;
     removed.extend(remove_stale_staging(layout));
     journal::remove(layout)?;
     if j.record {
