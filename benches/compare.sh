@@ -195,6 +195,32 @@ say "restore --verify-only"
     -n "gzip -dc | sha256sum" "gzip -dc $(q "$ARCHIVE") | sha256sum"
 peak verify "$TALOS" --root "$ROOT" -q restore --verify-only "$ARCHIVE"
 
+# ---------------------------------------------------------------- restore in place
+# The RTO (time until the installation is restored: verify and stage, then
+# the swap) is what talos reports as outcome.rto_ms; the rollback archive,
+# cleanup and validation come after it. Each run restores the same archive
+# in place; its older rollback archives are deleted first to bound the disk.
+say "restore in place"
+RB=$ROOT/var/lib/talos/restore_rollback
+XT=$WORK/xzf
+: >"$RES/restore-rto.txt"
+{
+    echo '#!/usr/bin/env bash'
+    echo 'set -eo pipefail'
+    echo "rm -f $(q "$RB")/backup_*.tar.gz"
+    echo "$(q "$TALOS") --root $(q "$ROOT") --json restore --yes $(q "$ARCHIVE") | jq -r .outcome.rto_ms >>$(q "$RES/restore-rto.txt")"
+} >"$WORK/restore_rto.sh"
+chmod +x "$WORK/restore_rto.sh"
+"${HF[@]}" --prepare "rm -rf $(q "$XT") && mkdir -p $(q "$XT")" --export-json "$RES/restore.json" \
+    -n "talos restore --yes (in place)" "$(q "$WORK/restore_rto.sh")" \
+    -n "tar xzf" "$(q tar xzf "$ARCHIVE" -C "$XT")"
+rm -rf "$XT"
+# The drill's RTO, on the same archive (restored into a scratch root).
+: >"$RES/drill-rto.txt"
+for _ in $(seq "$RUNS"); do
+    "$TALOS" --root "$ROOT" --json drill --backup "$ARCHIVE" | jq -r .drill.rto_ms >>"$RES/drill-rto.txt"
+done
+
 # ---------------------------------------------------------------- health
 say "health"
 HROOT=$WORK/health-root

@@ -2,8 +2,10 @@
 //! `--abort`, exactly equal to the backup or to the pre-restore tree.
 //!
 //! The engine's test-only hook `TALOS_TEST_CRASH_AT=N` makes the process
-//! SIGKILL itself at its N-th crash point (after the rollback archive, after
-//! the journal is created, after each rename, after each journal update,
+//! SIGKILL itself at its N-th crash point (before the journal, after the
+//! journal is created, after each rename, after each journal update, after
+//! the last rename (the installation is restored, the replaced directories
+//! moved aside are the undo), after the rollback archive written from them,
 //! after commit, after cleanup, after validation), so every step is hit
 //! deterministically.
 
@@ -17,11 +19,11 @@ use std::process::Command;
 use common::archive::{components, sample, talos_std};
 use talos::install::Layout;
 
-/// Crash points of a full restore: rollback, journal, 10 renames x 2,
-/// commit, cleanup, validation. (The fixture's audit chain extends the
+/// Crash points of a full restore: before the journal, journal, 10 renames
+/// x 2, swapped, rollback archive, commit, cleanup, validation. (The fixture's audit chain extends the
 /// backup's, so it is kept and not swapped: docs/backup.md "The audit
 /// chain".)
-const POINTS: usize = 25;
+const POINTS: usize = 27;
 
 struct Fixture {
     _dirs: Vec<tempfile::TempDir>,
@@ -185,6 +187,14 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
             assert_eq!(got, f.expected_pre, "point {n}");
         } else {
             assert_eq!(got, f.expected_restored, "point {n}");
+            // The undo is there: the rollback archive, written after the
+            // swap from the replaced directories, also after a kill.
+            let rollbacks = std::fs::read_dir(Layout::new(&root).rollback_dir())
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("backup_"))
+                .count();
+            assert!(rollbacks >= 1, "point {n}: no rollback archive");
         }
         assert!(!journal.exists());
         std::fs::remove_dir_all(&root).unwrap();

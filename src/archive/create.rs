@@ -63,6 +63,10 @@ pub struct CreateOptions {
     /// being replaced, so a database the online backup API cannot read is
     /// copied as it is, and an unreadable audit head is noted, not fatal.
     pub rescue: bool,
+    /// Read these components from these directories instead of the
+    /// installation's (a restore's rollback archive, written after the
+    /// swap from the replaced directories moved aside into staging).
+    pub sources: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// Something in the installation that is not archived, and why.
@@ -488,7 +492,10 @@ pub fn create_encrypted(
     // so every anchor in the snapshot names a record inside the archived
     // chain, never one past its head.
     for comp in &wanted {
-        let dir = layout.component_dir(comp).expect("known component");
+        let dir = match opts.sources.get(comp) {
+            Some(d) => d.clone(),
+            None => layout.component_dir(comp).expect("known component"),
+        };
         let meta = match std::fs::symlink_metadata(&dir) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -515,31 +522,32 @@ pub fn create_encrypted(
             }
             "database" => {
                 walk.dir("database", &meta);
-                match std::fs::symlink_metadata(&layout.db) {
+                let db = dir.join("talos.db");
+                match std::fs::symlink_metadata(&db) {
                     Ok(m) if m.is_file() => {
                         let snap = tmp.path().join("talos.db");
-                        let wal = layout.db_dir.join("talos.db-wal");
+                        let wal = dir.join("talos.db-wal");
                         if opts.rescue && !wal.exists() {
                             // Daemon down and no WAL: the file alone is the
                             // whole database, and copying it leaves the
                             // installation untouched (opening it with SQLite
                             // would leave -wal/-shm files behind).
-                            std::fs::copy(&layout.db, &snap)
-                                .with_context(|| format!("cannot copy {}", layout.db.display()))?;
-                        } else if let Err(e) = snapshot_database(&layout.db, &snap) {
+                            std::fs::copy(&db, &snap)
+                                .with_context(|| format!("cannot copy {}", db.display()))?;
+                        } else if let Err(e) = snapshot_database(&db, &snap) {
                             if !opts.rescue {
                                 return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
                             }
                             // The daemon is down (checked by the caller): the
                             // file is not live, a plain copy is consistent.
                             walk.skipped.push(Skipped {
-                                path: layout.db.clone(),
+                                path: db.clone(),
                                 reason: format!(
                                     "online backup failed ({e}); copied the file as it is"
                                 ),
                             });
-                            std::fs::copy(&layout.db, &snap)
-                                .with_context(|| format!("cannot copy {}", layout.db.display()))?;
+                            std::fs::copy(&db, &snap)
+                                .with_context(|| format!("cannot copy {}", db.display()))?;
                         }
                         let smeta = std::fs::metadata(&snap)?;
                         walk.items.push(Item::File(walk.files.len()));
@@ -552,11 +560,11 @@ pub fn create_encrypted(
                         });
                     }
                     Ok(m) => walk.skipped.push(Skipped {
-                        path: layout.db.clone(),
+                        path: db.clone(),
                         reason: kind_name(&m).into(),
                     }),
                     Err(_) => walk.skipped.push(Skipped {
-                        path: layout.db.clone(),
+                        path: db.clone(),
                         reason: "no database file".into(),
                     }),
                 }

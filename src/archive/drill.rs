@@ -1,8 +1,9 @@
 //! The restore drill: back up (or take a given archive), restore it into a
 //! scratch root as a new host, validate, compare every restored file with the
 //! manifest, verify the audit chain, and time each step. The recovery time
-//! (RTO) is the time from the archive to a validated installation: verify and
-//! stage, swap, validate.
+//! (RTO) is the time from the archive until the installation is restored:
+//! verify and stage, then the swap up to its last rename (what `restore`
+//! reports as `rto_ms`).
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -160,6 +161,7 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
                     components: None,
                     keep: None,
                     rescue: false,
+                    sources: Default::default(),
                 },
                 &|_, _| {},
             )?;
@@ -218,12 +220,16 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
             Err(Error::failed(failed.join("; ")))
         }
     });
-    let rto_ms = r
-        .steps
-        .iter()
-        .filter(|s| ["verify and stage", "swap", "validate"].contains(&s.name.as_str()))
-        .map(|s| s.ms)
-        .sum();
+    // RTO: the time until the installation is restored, as `restore`
+    // reports it: verify and stage, then the swap up to its last rename
+    // (not the cleanup and checks after it).
+    let rto_ms = outcome.as_ref().map(|o| o.rto_ms).unwrap_or_else(|| {
+        r.steps
+            .iter()
+            .filter(|s| ["verify and stage", "swap"].contains(&s.name.as_str()))
+            .map(|s| s.ms)
+            .sum()
+    });
     r.run("compare", || {
         let v = verified.as_ref().expect("verified when staged");
         compare(&target, v).map(|n| ((), format!("{n} files equal to the manifest")))

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::Move;
+use super::plan::{AuxStaging, Move};
 use crate::error::{Error, Result};
 use crate::install::Layout;
 
@@ -16,12 +16,23 @@ pub const JOURNAL_FILE: &str = "restore.journal";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
+    /// Nothing renamed yet: the new content of components on other file
+    /// systems is being copied into their sibling staging directories
+    /// (`aux_staging`, recorded here before they are created). `--abort`
+    /// removes them; `--resume` copies again and goes on.
+    Staging,
     /// Renames are under way; `done` of `moves` are complete (the next one
     /// may or may not have happened: each move is checked before it is
     /// redone or undone).
     Swapping,
-    /// Every rename is done; what is left is cleanup and validation. Past
-    /// this point `--abort` refuses: the rollback archive undoes it.
+    /// Every rename is done: the installation is restored, and the replaced
+    /// component directories, moved aside into staging, are the undo
+    /// (`--abort` renames them back). Next: the rollback archive is written
+    /// from them.
+    Swapped,
+    /// The rollback archive is written (or none was asked for); what is
+    /// left is cleanup and validation. Past this point `--abort` refuses:
+    /// the rollback archive undoes it.
     Committed,
 }
 
@@ -44,6 +55,15 @@ pub struct Journal {
     #[serde(default)]
     pub audit: Option<super::plan::AuditChain>,
     pub moves: Vec<Move>,
+    /// Staging directories beside components on other file systems than
+    /// DATA_DIR (docs/backup.md "Several file systems").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aux_staging: Vec<AuxStaging>,
+    /// Write the rollback archive after the swap, from the replaced
+    /// content moved aside into staging (false: none asked for, or a
+    /// journal of an older talos, which wrote it before the swap).
+    #[serde(default)]
+    pub make_rollback: bool,
     pub done: usize,
     pub state: State,
 }
@@ -123,6 +143,30 @@ pub fn check(layout: &Layout, j: &Journal) -> std::result::Result<(), String> {
             layout.data_dir.display()
         ));
     }
+    let component_dirs: Vec<PathBuf> = crate::install::COMPONENTS
+        .iter()
+        .filter_map(|c| layout.component_dir(c))
+        .collect();
+    // A sibling staging directory: named like DATA_DIR's, in a directory
+    // inside the root that is a component directory or one of its
+    // ancestors.
+    for a in &j.aux_staging {
+        let named = a.dir.file_name() == j.staging.file_name();
+        let parent_ok = a.dir.parent().is_some_and(|p| {
+            p.starts_with(&layout.root) && component_dirs.iter().any(|d| d.starts_with(p))
+        });
+        if !(is_normalised(&a.dir) && named && parent_ok) {
+            return Err(format!(
+                "its staging directory {} is not a sibling staging directory beside a component",
+                a.dir.display()
+            ));
+        }
+        for c in a.components.iter().chain(&a.contents) {
+            if !crate::install::is_component(c) {
+                return Err(format!("it lists an unknown component {c:?}"));
+            }
+        }
+    }
     let rollback_dir = layout.rollback_dir();
     let in_rollback = |p: &Path| is_normalised(p) && p.parent() == Some(rollback_dir.as_path());
     if let Some(r) = &j.rollback
@@ -134,14 +178,13 @@ pub fn check(layout: &Layout, j: &Journal) -> std::result::Result<(), String> {
             rollback_dir.display()
         ));
     }
-    let component_dirs: Vec<PathBuf> = crate::install::COMPONENTS
-        .iter()
-        .filter_map(|c| layout.component_dir(c))
-        .collect();
     let owned = |p: &Path| -> bool {
         is_normalised(p)
             && (component_dirs.iter().any(|d| d == p)
+                // An entry of a mount point swapped by contents.
+                || p.parent().is_some_and(|q| component_dirs.iter().any(|d| d == q))
                 || (p.starts_with(&j.staging) && p != j.staging)
+                || j.aux_staging.iter().any(|a| p.starts_with(&a.dir) && p != a.dir)
                 || in_rollback(p))
     };
     for m in &j.moves {

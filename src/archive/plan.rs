@@ -84,8 +84,28 @@ pub struct Plan {
     pub changes: Vec<FileChange>,
     pub moves: Vec<Move>,
     pub staging: PathBuf,
+    /// Staging directories beside components on other file systems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aux: Vec<AuxStaging>,
+    /// Where `logs` is staged (`staging` unless it is on another file system).
+    #[serde(skip)]
+    pub logs_staging: PathBuf,
     /// Set when the plan restores `logs`.
     pub audit: Option<AuditChain>,
+}
+
+/// A staging directory on another file system than DATA_DIR, beside the
+/// components it serves (or inside the one that is a mount point), named
+/// like DATA_DIR's staging directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuxStaging {
+    pub dir: PathBuf,
+    /// Components staged here: their new content is copied in from
+    /// DATA_DIR's staging before the first rename.
+    pub components: Vec<String>,
+    /// Of those, the mount points swapped by contents: their entries are
+    /// moved aside into `old/<component>`, made with the mount point's mode.
+    pub contents: Vec<String>,
 }
 
 /// Staging layout: new content under `new/<archive path>`, the content it
@@ -97,34 +117,120 @@ pub fn staged_old(staging: &Path, component: &str) -> PathBuf {
     staging.join("old").join(component)
 }
 
-/// The renames that swap `components` into place. SSL_DIR sits inside
-/// CONFIG_DIR, so restoring config moves the current ssl/ aside first and puts
-/// it (or the restored one) back inside the new config/ afterwards.
+/// Where a component is swapped (docs/backup.md, "Several file systems").
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// The component directory is renamed to and from this staging
+    /// directory: DATA_DIR's, or a sibling one on the component's file
+    /// system.
+    Rename(PathBuf),
+    /// The component directory is a mount point, which cannot be renamed:
+    /// its entries are moved aside into, and in from, this staging
+    /// directory inside the mount.
+    Contents(PathBuf),
+}
+
+/// The renames that swap `components` into place, every component staged
+/// in `staging`. SSL_DIR sits inside CONFIG_DIR, so restoring config moves
+/// the current ssl/ aside first and puts it (or the restored one) back
+/// inside the new config/ afterwards.
 pub fn moves(layout: &Layout, components: &[String], staging: &Path) -> Vec<Move> {
+    moves_placed(layout, components, staging, &BTreeMap::new())
+        .expect("without a contents swap nothing is listed")
+}
+
+/// Names in a directory (none when it does not exist), sorted.
+fn names(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
+    let mut out = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(rd) => {
+            for e in rd {
+                out.push(
+                    e.with_context(|| format!("cannot list {}", dir.display()))?
+                        .file_name(),
+                );
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(crate::error::Error::from(e).hint(format!("cannot list {}", dir.display())));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The renames of the swap, each component where `place` says (absent:
+/// renamed with `main`, DATA_DIR's staging). The new content of every
+/// component is extracted under `main`; a component placed in another
+/// staging directory gets a copy there before the first rename, under the
+/// same relative path.
+pub fn moves_placed(
+    layout: &Layout,
+    components: &[String],
+    main: &Path,
+    place: &BTreeMap<String, Placement>,
+) -> Result<Vec<Move>> {
     let has = |c: &str| components.iter().any(|x| x == c);
+    let at = |c: &str| {
+        place
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| Placement::Rename(main.to_path_buf()))
+    };
     let mv = |from: PathBuf, to: PathBuf| Move { from, to };
     let mut out = Vec::new();
+    let swap = |out: &mut Vec<Move>, c: &str, p: &Placement, skip: &[&str]| -> Result<()> {
+        let target = layout.component_dir(c).expect("component");
+        match p {
+            Placement::Rename(st) => {
+                out.push(mv(target.clone(), staged_old(st, c)));
+                out.push(mv(staged_new(st, c), target));
+            }
+            Placement::Contents(st) => {
+                let own = st.file_name().unwrap_or_default();
+                for n in names(&target)? {
+                    if n == own || skip.iter().any(|s| n == *s) {
+                        continue;
+                    }
+                    out.push(mv(target.join(&n), staged_old(st, c).join(&n)));
+                }
+                for n in names(&staged_new(main, c))? {
+                    out.push(mv(staged_new(st, c).join(&n), target.join(&n)));
+                }
+            }
+        }
+        Ok(())
+    };
     if has("config") {
-        out.push(mv(layout.ssl_dir.clone(), staged_old(staging, "ssl")));
-        out.push(mv(layout.config_dir.clone(), staged_old(staging, "config")));
-        out.push(mv(staged_new(staging, "config"), layout.config_dir.clone()));
-        if has("ssl") {
-            out.push(mv(staged_new(staging, "ssl"), layout.ssl_dir.clone()));
-        } else {
-            out.push(mv(staged_old(staging, "ssl"), layout.ssl_dir.clone()));
+        match at("config") {
+            Placement::Rename(st) => {
+                out.push(mv(layout.ssl_dir.clone(), staged_old(&st, "ssl")));
+                out.push(mv(layout.config_dir.clone(), staged_old(&st, "config")));
+                out.push(mv(staged_new(&st, "config"), layout.config_dir.clone()));
+                if has("ssl") {
+                    out.push(mv(staged_new(&st, "ssl"), layout.ssl_dir.clone()));
+                } else {
+                    out.push(mv(staged_old(&st, "ssl"), layout.ssl_dir.clone()));
+                }
+            }
+            p @ Placement::Contents(_) => {
+                // ssl/ stays where it is unless it is restored too.
+                swap(&mut out, "config", &p, &["ssl"])?;
+                if has("ssl") {
+                    swap(&mut out, "ssl", &at("ssl"), &[])?;
+                }
+            }
         }
     } else if has("ssl") {
-        out.push(mv(layout.ssl_dir.clone(), staged_old(staging, "ssl")));
-        out.push(mv(staged_new(staging, "ssl"), layout.ssl_dir.clone()));
+        swap(&mut out, "ssl", &at("ssl"), &[])?;
     }
     for c in ["state", "database", "logs", "custom"] {
         if has(c) {
-            let target = layout.component_dir(c).expect("component");
-            out.push(mv(target.clone(), staged_old(staging, c)));
-            out.push(mv(staged_new(staging, c), target));
+            swap(&mut out, c, &at(c), &[])?;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Entries that are not regular files or directories, with their kind.
@@ -223,13 +329,41 @@ pub fn changes(
                 note: Some(format!("{kind}, not in a backup")),
             });
         }
+        // Hash the current files that could be unchanged (same size) on
+        // every core first: this is on the way to the swap.
+        let same_size: Vec<(&String, &PathBuf)> = want
+            .iter()
+            .filter_map(|(rel, f)| {
+                let p = have.get(rel)?;
+                let len = std::fs::symlink_metadata(p).ok()?.len();
+                (len == f.size).then_some((rel, p))
+            })
+            .collect();
+        let hashed: BTreeMap<&String, Result<(String, u64)>> = {
+            use rayon::prelude::*;
+            same_size
+                .par_iter()
+                .map(|(rel, p)| {
+                    (
+                        *rel,
+                        hash_file(p).with_context(|| format!("cannot read {}", p.display())),
+                    )
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect()
+        };
+        let mut hashed = hashed;
         for (rel, f) in &want {
             let path = target.join(rel);
             let (action, note) = match have.get(rel) {
                 None => (Action::Create, None),
                 Some(p) => {
-                    let (sum, size) =
-                        hash_file(p).with_context(|| format!("cannot read {}", p.display()))?;
+                    let (sum, size) = match hashed.remove(rel) {
+                        Some(r) => r?,
+                        // Another size: changed, whatever its content.
+                        None => (String::new(), u64::MAX),
+                    };
                     let mode = std::fs::symlink_metadata(p)?.permissions().mode() & 0o777;
                     if sum != f.checksum || size != f.size {
                         (Action::Overwrite, None)
@@ -276,16 +410,42 @@ pub fn build(
     components: &[String],
     staging: &Path,
 ) -> Result<Plan> {
+    build_placed(
+        layout,
+        verified,
+        components,
+        staging,
+        &BTreeMap::new(),
+        Vec::new(),
+    )
+}
+
+/// `build` with components placed on their own file systems
+/// (`moves_placed`).
+pub fn build_placed(
+    layout: &Layout,
+    verified: &Verified,
+    components: &[String],
+    staging: &Path,
+    place: &BTreeMap<String, Placement>,
+    aux: Vec<AuxStaging>,
+) -> Result<Plan> {
     let changes = changes(layout, verified, components)?;
     let counts = count(&changes);
+    let logs_staging = match place.get("logs") {
+        Some(Placement::Rename(st) | Placement::Contents(st)) => st.clone(),
+        None => staging.to_path_buf(),
+    };
     Ok(Plan {
         archive: verified.path.clone(),
         root: layout.root.clone(),
         components: components.to_vec(),
         counts,
         changes,
-        moves: moves(layout, components, staging),
+        moves: moves_placed(layout, components, staging, place)?,
         staging: staging.to_path_buf(),
+        aux,
+        logs_staging,
         audit: None,
     })
 }
@@ -390,21 +550,27 @@ impl Plan {
         match &decision {
             AuditChain::Keep { .. } => {
                 let live = &layout.audit_dir;
-                let staged_new = staged_new(&self.staging, "logs");
-                let staged_old = staged_old(&self.staging, "logs");
+                let staged_new = staged_new(&self.logs_staging, "logs");
+                let staged_old = staged_old(&self.logs_staging, "logs");
                 self.moves.retain(|m| {
-                    !(m.from == *live
-                        || m.to == *live
-                        || m.from == staged_new
-                        || m.to == staged_old)
+                    !(m.from.starts_with(live)
+                        || m.to.starts_with(live)
+                        || m.from.starts_with(&staged_new)
+                        || m.to.starts_with(&staged_old))
                 });
+                // Nothing of logs is staged beside the chain then.
+                for a in &mut self.aux {
+                    a.components.retain(|c| c != "logs");
+                    a.contents.retain(|c| c != "logs");
+                }
+                self.aux.retain(|a| !a.components.is_empty());
                 self.changes.retain(|c| c.component != "logs");
                 self.counts = count(&self.changes);
             }
             AuditChain::Replace {
                 evidence: Some(to), ..
             } => self.moves.push(Move {
-                from: staged_old(&self.staging, "logs"),
+                from: staged_old(&self.logs_staging, "logs"),
                 to: to.clone(),
             }),
             AuditChain::Replace { .. } => {}

@@ -18,6 +18,7 @@
 //!    path the swap touches must be real directories; a component directory
 //!    that is itself a link is moved aside as a link, never followed.
 
+use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,7 +27,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::journal::{self, Journal, State};
-use super::plan::{self, Move, Plan};
+use super::plan::{self, AuxStaging, Placement, Plan};
 use super::read::{ReadOptions, Verified, read_archive};
 use super::validate::{self, Report};
 use crate::error::{Context, Error, Result};
@@ -181,6 +182,8 @@ pub struct Prepared {
     pub verified: Verified,
     pub plan: Plan,
     pub stale_removed: Vec<PathBuf>,
+    /// How long verifying and staging took (part of the RTO).
+    pub prepare_ms: u64,
     staging: Option<tempfile::TempDir>,
     created_data_dir: bool,
     _lock: RestoreLock,
@@ -238,6 +241,7 @@ pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Res
 /// Step 1 (no change outside staging): lock, check for an unfinished
 /// restore, verify and extract into staging, plan.
 pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<Prepared> {
+    let prepare_started = Instant::now();
     let lock = lock(layout)?;
     let layout = &canonical_layout(layout)?;
     refuse_if_unfinished(layout)?;
@@ -302,10 +306,25 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
         // Everything checkable is checked here, on the staged copy, before
         // the first rename. An undo (this installation's own rollback
         // archive) puts back what was there, damaged or not.
-        if !is_own_rollback(layout, &opts.archive) {
-            content_checks(&verified, &new_dir, &comps)?;
-        }
-        let mut plan = plan::build(layout, &verified, &comps, staging.path())?;
+        // The content checks (database integrity, audit chain) and the plan
+        // (hashing the current files) read different trees: both at once.
+        let own = is_own_rollback(layout, &opts.archive);
+        let (checked, planned) = rayon::join(
+            || {
+                if own {
+                    Ok(())
+                } else {
+                    content_checks(&verified, &new_dir, &comps)
+                }
+            },
+            || -> Result<Plan> {
+                let (place, aux) = place_components(layout, &comps, staging.path())?;
+                check_aux_space(&aux, staging.path())?;
+                plan::build_placed(layout, &verified, &comps, staging.path(), &place, aux)
+            },
+        );
+        checked?;
+        let mut plan = planned?;
         if comps.iter().any(|c| c == "logs") {
             let decision = plan::decide_audit(
                 layout,
@@ -313,13 +332,31 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
                 Some(&new_dir.join(super::component_prefix("logs"))),
                 evidence_path(layout),
             )?;
+            if plan.logs_staging != staging.path()
+                && matches!(
+                    decision,
+                    plan::AuditChain::Replace {
+                        evidence: Some(_),
+                        ..
+                    }
+                )
+            {
+                return Err(Error::failed(format!(
+                    "the audit chain in {} must be kept as evidence in {}, but it is on another file system",
+                    layout.audit_dir.display(),
+                    layout.rollback_dir().display()
+                ))
+                .hint(format!(
+                    "nothing was changed; copy {} somewhere safe, then restore with `--partial` without logs, or into --target-dir",
+                    layout.audit_dir.display()
+                )));
+            }
             plan.set_audit(layout, decision);
         }
         for m in &plan.moves {
             super::check_no_symlink_ancestors(&layout.root, &m.from)?;
             super::check_no_symlink_ancestors(&layout.root, &m.to)?;
         }
-        check_same_filesystem(staging.path(), &plan.moves)?;
         Ok((verified, plan))
     })();
     match result {
@@ -328,6 +365,7 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             verified,
             plan,
             stale_removed,
+            prepare_ms: prepare_started.elapsed().as_millis() as u64,
             staging: Some(staging),
             created_data_dir,
             _lock: lock,
@@ -388,35 +426,230 @@ fn content_checks(verified: &Verified, new_dir: &Path, comps: &[String]) -> Resu
     .hint("nothing was changed; use another backup (`talos backup list`)"))
 }
 
-/// Renames cannot cross file systems: refuse before anything changes.
-fn check_same_filesystem(staging: &Path, moves: &[Move]) -> Result<()> {
-    let dev = std::fs::metadata(staging)?.dev();
-    for m in moves {
-        for p in [&m.from, &m.to] {
-            if p.starts_with(staging) {
+/// Where each component is swapped (docs/backup.md "Several file
+/// systems"): renamed with DATA_DIR's staging directory when it is on that
+/// file system; renamed with a sibling staging directory (same name, in the
+/// component's parent or nearest existing ancestor) when it is on another;
+/// swapped by contents, with the staging directory inside the mount, when
+/// the component directory is itself a mount point. A mount point strictly
+/// inside a component (which no rename can move) is refused before anything
+/// changes.
+fn place_components(
+    layout: &Layout,
+    comps: &[String],
+    main: &Path,
+) -> Result<(BTreeMap<String, Placement>, Vec<AuxStaging>)> {
+    let dev_of = |p: &Path| std::fs::symlink_metadata(p).ok().map(|m| m.dev());
+    let nearest = |p: &Path| -> Option<(PathBuf, u64)> {
+        p.ancestors()
+            .find_map(|a| dev_of(a).map(|d| (a.to_path_buf(), d)))
+    };
+    let main_dev = std::fs::metadata(main)
+        .with_context(|| format!("cannot read {}", main.display()))?
+        .dev();
+    let name = main.file_name().expect("a staging directory has a name");
+    let mut place = BTreeMap::new();
+    let mut aux: Vec<AuxStaging> = Vec::new();
+    for c in super::ordered(comps) {
+        let dir = layout.component_dir(&c).expect("component");
+        let meta = std::fs::symlink_metadata(&dir).ok();
+        let parent = dir.parent().unwrap_or(&layout.root);
+        let dir_dev = meta.as_ref().filter(|m| m.is_dir()).map(|m| m.dev());
+        let parent_dev = nearest(parent).map(|(_, d)| d);
+        let (st, contents) = match dir_dev {
+            Some(d) if Some(d) != parent_dev => (dir.join(name), true),
+            _ => {
+                let Some((anchor, d)) = nearest(parent) else {
+                    place.insert(c.clone(), Placement::Rename(main.to_path_buf()));
+                    continue;
+                };
+                if d == main_dev {
+                    place.insert(c.clone(), Placement::Rename(main.to_path_buf()));
+                    continue;
+                }
+                (anchor.join(name), false)
+            }
+        };
+        let i = match aux.iter().position(|a| a.dir == st) {
+            Some(i) => i,
+            None => {
+                aux.push(AuxStaging {
+                    dir: st.clone(),
+                    components: Vec::new(),
+                    contents: Vec::new(),
+                });
+                aux.len() - 1
+            }
+        };
+        aux[i].components.push(c.clone());
+        if contents {
+            aux[i].contents.push(c.clone());
+            place.insert(c.clone(), Placement::Contents(st));
+        } else {
+            place.insert(c.clone(), Placement::Rename(st));
+        }
+    }
+    // Mount points inside a component: renaming (or moving the entries of)
+    // the component would have to move them, which the kernel refuses.
+    for c in comps {
+        let dir = layout.component_dir(c).expect("component");
+        let Some(d) = std::fs::symlink_metadata(&dir)
+            .ok()
+            .filter(|m| m.is_dir())
+            .map(|m| m.dev())
+        else {
+            continue;
+        };
+        let config_by_contents =
+            c == "config" && matches!(place.get("config"), Some(Placement::Contents(_)));
+        for (sub, _) in layout.directories() {
+            if !sub.starts_with(&dir) || sub == dir {
                 continue;
             }
-            // The path itself when it exists (a component directory that is
-            // a mount point cannot be renamed: EBUSY), else its nearest
-            // existing ancestor, decides the file system.
-            let mut cur = Some(p.as_path());
-            while let Some(c) = cur {
-                if let Ok(meta) = std::fs::symlink_metadata(c) {
-                    if meta.dev() != dev {
-                        return Err(Error::failed(format!(
-                            "{} is on another file system than the staging directory {}; a restore swaps by rename and needs them on one",
-                            c.display(),
-                            staging.display()
-                        ))
-                        .hint("restore into a root on a single file system (--target-dir), then move the data"));
-                    }
-                    break;
-                }
-                cur = c.parent();
+            if config_by_contents && sub.starts_with(&layout.ssl_dir) && sub == layout.ssl_dir {
+                // Swapped on its own (or left in place) when config is
+                // swapped by contents.
+                continue;
+            }
+            if dev_of(&sub).is_some_and(|x| x != d) {
+                return Err(Error::failed(format!(
+                    "{} is a mount point inside {}, which a restore moves as a whole; it cannot be moved",
+                    sub.display(),
+                    dir.display()
+                ))
+                .hint("nothing was changed; restore into a --target-dir and move the data, or restore the other components with --partial"));
             }
         }
     }
+    Ok((place, aux))
+}
+
+/// Staging on another file system never fills it: the copy of the new
+/// content must leave the same margin as DATA_DIR's staging.
+fn check_aux_space(aux: &[AuxStaging], main: &Path) -> Result<()> {
+    for a in aux {
+        let need: u64 = a
+            .components
+            .iter()
+            .map(|c| dir_size(&plan::staged_new(main, c)))
+            .sum();
+        let Some(parent) = a.dir.parent() else {
+            continue;
+        };
+        let fs_size = nix::sys::statvfs::statvfs(parent)
+            .map(|st| st.blocks() * st.fragment_size())
+            .unwrap_or(0);
+        let margin = (fs_size / 20).clamp(1024 * 1024, 256 * 1024 * 1024);
+        if let Some(free) = super::free_space(parent)
+            && free < need.saturating_add(margin)
+        {
+            return Err(Error::failed(format!(
+                "not enough disk space to stage {} on the file system of {}: about {} needed, {} free",
+                a.components.join(","),
+                parent.display(),
+                crate::output::human_bytes(need.saturating_add(margin)),
+                crate::output::human_bytes(free)
+            ))
+            .hint("free space there and run again; nothing was changed"));
+        }
+    }
     Ok(())
+}
+
+/// Copies `from` to `to` (which must not exist): directories with their
+/// modes, regular files synced. Staged content holds nothing else.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(from)
+        .with_context(|| format!("cannot read {}", from.display()))?;
+    if meta.is_dir() {
+        std::fs::create_dir(to).with_context(|| format!("cannot create {}", to.display()))?;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700))?;
+        for e in
+            std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?
+        {
+            let e = e?;
+            copy_tree(&e.path(), &to.join(e.file_name()))?;
+        }
+        crate::fsutil::sync_dir(to)?;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .with_context(|| format!("cannot set the mode of {}", to.display()))?;
+    } else if meta.is_file() {
+        std::fs::copy(from, to)
+            .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        std::fs::File::open(to)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", to.display()))?;
+    }
+    Ok(())
+}
+
+/// The `Staging` step: (re)creates each sibling staging directory and
+/// copies in the new content of its components from DATA_DIR's staging.
+/// A partial copy left by a kill is removed first, so it can be redone.
+fn stage_aux(j: &Journal) -> Result<()> {
+    for a in &j.aux_staging {
+        if std::fs::symlink_metadata(&a.dir).is_ok() {
+            std::fs::remove_dir_all(&a.dir)
+                .with_context(|| format!("cannot remove {}", a.dir.display()))?;
+        }
+        crate::fsutil::create_dir_mode(&a.dir, 0o700)?;
+        for sub in ["new", "old"] {
+            std::fs::create_dir(a.dir.join(sub))
+                .with_context(|| format!("cannot create {}", a.dir.join(sub).display()))?;
+        }
+        for c in &a.components {
+            let to = plan::staged_new(&a.dir, c);
+            if let Some(p) = to.parent() {
+                std::fs::create_dir_all(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+            }
+            let from = plan::staged_new(&j.staging, c);
+            if from.exists() {
+                copy_tree(&from, &to)?;
+            }
+        }
+        // A mount point swapped by contents: its entries are moved aside
+        // into old/<component>, which carries the mount point's mode into
+        // the rollback archive.
+        for c in &a.contents {
+            let dir = j_component_dir(j, c);
+            let mode = std::fs::metadata(&dir)
+                .map(|m| m.mode() & 0o7777)
+                .unwrap_or(0o700);
+            let old = plan::staged_old(&a.dir, c);
+            std::fs::create_dir(&old)
+                .with_context(|| format!("cannot create {}", old.display()))?;
+            std::fs::set_permissions(&old, std::fs::Permissions::from_mode(mode))?;
+        }
+        for sub in ["new", "old", ""] {
+            crate::fsutil::sync_dir(&a.dir.join(sub))?;
+        }
+        if let Some(p) = a.dir.parent() {
+            crate::fsutil::sync_dir(p)?;
+        }
+    }
+    Ok(())
+}
+
+fn j_component_dir(j: &Journal, c: &str) -> PathBuf {
+    Layout::new(&j.root).component_dir(c).expect("component")
+}
+
+/// Removes every staging directory of a journal (DATA_DIR's and the
+/// siblings); returns the ones removed.
+fn remove_journal_staging(j: &Journal) -> Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for dir in std::iter::once(&j.staging).chain(j.aux_staging.iter().map(|a| &a.dir)) {
+        if std::fs::symlink_metadata(dir).is_ok() {
+            std::fs::remove_dir_all(dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+            if let Some(p) = dir.parent() {
+                crate::fsutil::sync_dir(p)?;
+            }
+            removed.push(dir.clone());
+        }
+    }
+    Ok(removed)
 }
 
 /// Does or confirms one rename. Source present and target absent: rename.
@@ -466,6 +699,10 @@ pub struct Outcome {
     pub validation: Report,
     pub new_host: Vec<String>,
     pub duration_ms: u64,
+    /// Time until the installation was restored: verify and stage, then
+    /// every rename (not the confirmation, nor the rollback archive,
+    /// cleanup and validation after it). After `--resume`: since the resume.
+    pub rto_ms: u64,
     pub resumed: bool,
     /// What became of the audit chain in place, when logs were restored.
     pub audit: Option<plan::AuditChain>,
@@ -473,55 +710,37 @@ pub struct Outcome {
     pub pruned_rollbacks: Vec<PathBuf>,
 }
 
-/// Step 2: save the rollback archive, journal, swap, commit, validate.
+/// Step 2: journal, stage on other file systems, swap (the installation
+/// is restored here: the replaced directories, moved aside by rename, are
+/// the undo), then the rollback archive from them, commit, clean up,
+/// validate.
 pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
     let started = Instant::now();
     let layout = &prepared.layout.clone();
     let plan = prepared.plan.clone();
-    // Rollback archive of what exists now.
-    let mut rollback = None;
-    let mut pruned_rollbacks = Vec::new();
+    // The rollback archive is written after the swap, but whether there is
+    // room for it is checked now, before anything changes.
     if opts.rollback {
-        let existing: Vec<String> = plan
+        let estimate: u64 = plan
             .components
             .iter()
-            .filter(|c| {
-                layout
-                    .component_dir(c)
-                    .and_then(|d| std::fs::symlink_metadata(d).ok())
-                    .is_some_and(|m| m.is_dir())
-            })
-            .cloned()
-            .collect();
-        if !existing.is_empty() {
-            let estimate: u64 = existing
-                .iter()
-                .filter_map(|c| layout.component_dir(c))
-                .map(|d| dir_size(&d))
-                .sum();
-            if let Some(free) = super::free_space(&layout.data_dir)
-                && free < estimate.saturating_add(16 * 1024 * 1024)
-            {
-                return Err(Error::failed(format!(
-                    "not enough disk space for the rollback archive: about {} needed, {} free",
-                    crate::output::human_bytes(estimate),
-                    crate::output::human_bytes(free)
-                ))
-                .hint(format!("free space in {} (`talos log prune --dry-run`) and run again; nothing was changed", layout.data_dir.display())));
-            }
-            let created = super::create::create(
-                layout,
-                &super::create::CreateOptions {
-                    output_dir: layout.rollback_dir(),
-                    components: Some(existing),
-                    // Each restore adds one archive: keep the newest N.
-                    keep: Some(rollback_keep(layout)),
-                    rescue: true,
-                },
-                &|_, _| {},
-            )?;
-            rollback = Some(created.path);
-            pruned_rollbacks = created.pruned;
+            .filter_map(|c| layout.component_dir(c))
+            .filter(|d| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
+            .map(|d| dir_size(&d))
+            .sum();
+        if estimate > 0
+            && let Some(free) = super::free_space(&layout.data_dir)
+            && free < estimate.saturating_add(16 * 1024 * 1024)
+        {
+            return Err(Error::failed(format!(
+                "not enough disk space for the rollback archive: about {} needed, {} free",
+                crate::output::human_bytes(estimate),
+                crate::output::human_bytes(free)
+            ))
+            .hint(format!(
+                "free space in {} (`talos log prune --dry-run`) and run again; nothing was changed",
+                layout.data_dir.display()
+            )));
         }
     }
     crash_point();
@@ -538,19 +757,27 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         root: layout.root.clone(),
         components: plan.components.clone(),
         staging: staging_dir.clone(),
-        rollback: rollback.clone(),
+        rollback: None,
         new_host: opts.new_host,
         record: opts.record,
         expected_head: prepared.verified.metadata.audit_head.clone(),
         audit: plan.audit.clone(),
         moves: plan.moves.clone(),
+        // Recorded here, before they are created.
+        aux_staging: plan.aux.clone(),
+        make_rollback: opts.rollback,
         done: 0,
-        state: State::Swapping,
+        state: if plan.aux.is_empty() {
+            State::Swapping
+        } else {
+            State::Staging
+        },
     };
     journal::save(layout, &j)?;
     crash_point();
     let mut outcome = finish(layout, j, started, false)?;
-    outcome.pruned_rollbacks = pruned_rollbacks;
+    // The RTO counts verifying and staging too (not the confirmation).
+    outcome.rto_ms += prepared.prepare_ms;
     Ok(outcome)
 }
 
@@ -571,9 +798,17 @@ pub fn rollback_keep(layout: &Layout) -> usize {
 
 pub const DEFAULT_ROLLBACK_KEEP: usize = 5;
 
-/// Runs the remaining moves of a journal, then commit, cleanup, modes,
-/// new-host setup, validation and the records.
+/// Runs the remaining steps of a journal: staging on other file systems,
+/// the moves, the rollback archive from the replaced content, commit,
+/// cleanup, modes, new-host setup, validation and the records.
 fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> Result<Outcome> {
+    if j.state == State::Staging {
+        stage_aux(&j)?;
+        crash_point();
+        j.state = State::Swapping;
+        journal::save(layout, &j)?;
+        crash_point();
+    }
     if j.state == State::Swapping {
         while j.done < j.moves.len() {
             let m = &j.moves[j.done];
@@ -583,16 +818,27 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
             journal::save(layout, &j)?;
             crash_point();
         }
+        j.state = State::Swapped;
+        journal::save(layout, &j)?;
+        crash_point();
+    }
+    // The installation is back: this is the restore's RTO.
+    let rto_ms = started.elapsed().as_millis() as u64;
+    let mut pruned_rollbacks = Vec::new();
+    if j.state == State::Swapped {
+        if j.make_rollback {
+            if let Some((path, pruned)) = write_rollback(layout, &j)? {
+                j.rollback = Some(path);
+                pruned_rollbacks = pruned;
+            }
+            crash_point();
+        }
         j.state = State::Committed;
         journal::save(layout, &j)?;
         crash_point();
     }
     // Committed: the old content in staging is no longer needed.
-    if j.staging.exists() {
-        std::fs::remove_dir_all(&j.staging)
-            .with_context(|| format!("cannot remove {}", j.staging.display()))?;
-        crate::fsutil::sync_dir(&layout.data_dir)?;
-    }
+    remove_journal_staging(&j)?;
     crash_point();
     fix_modes(layout, &j.components, j.new_host)?;
     let new_host = if j.new_host {
@@ -611,15 +857,73 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
         validation,
         new_host,
         duration_ms: started.elapsed().as_millis() as u64,
+        rto_ms,
         resumed,
         audit: j.audit.clone(),
-        pruned_rollbacks: Vec::new(),
+        pruned_rollbacks,
     };
     if j.record {
         record(layout, "restore", &outcome)?;
     }
     journal::remove(layout)?;
     Ok(outcome)
+}
+
+/// Where the content a component held before the swap is now: follow the
+/// moves from its directory (renamed whole, then maybe on to the evidence
+/// directory), or its `old/` directory when it was swapped by contents. A
+/// component the swap did not touch (a kept audit chain) is read in place.
+fn replaced_dir(layout: &Layout, j: &Journal, c: &str) -> Option<PathBuf> {
+    let dir = layout.component_dir(c)?;
+    if let Some(a) = j
+        .aux_staging
+        .iter()
+        .find(|a| a.contents.iter().any(|x| x == c))
+    {
+        return Some(plan::staged_old(&a.dir, c));
+    }
+    let mut cur = dir.clone();
+    let mut moved = false;
+    while let Some(m) = j.moves.iter().find(|m| m.from == cur) {
+        cur = m.to.clone();
+        moved = true;
+    }
+    if moved {
+        return Some(cur);
+    }
+    // Not swapped: only a kept audit chain is still the old content.
+    let kept = c == "logs" && matches!(j.audit, Some(plan::AuditChain::Keep { .. }));
+    kept.then_some(dir)
+}
+
+/// The rollback archive (docs/backup.md "Rollback archives"), written
+/// after the swap from the replaced content, then the older ones pruned.
+/// None when nothing was there before the restore.
+fn write_rollback(layout: &Layout, j: &Journal) -> Result<Option<(PathBuf, Vec<PathBuf>)>> {
+    let mut sources = BTreeMap::new();
+    for c in &j.components {
+        if let Some(d) = replaced_dir(layout, j, c)
+            && std::fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir())
+        {
+            sources.insert(c.clone(), d);
+        }
+    }
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let created = super::create::create(
+        layout,
+        &super::create::CreateOptions {
+            output_dir: layout.rollback_dir(),
+            components: Some(sources.keys().cloned().collect()),
+            // Each restore adds one archive: keep the newest N.
+            keep: Some(rollback_keep(layout)),
+            rescue: true,
+            sources,
+        },
+        &|_, _| {},
+    )?;
+    Ok(Some((created.path, created.pruned)))
 }
 
 fn record(layout: &Layout, action: &str, o: &Outcome) -> Result<()> {
@@ -714,22 +1018,19 @@ pub fn abort(layout: &Layout) -> Result<Aborted> {
         super::check_no_symlink_ancestors(&layout.root, &m.to)?;
     }
     // The move at index `done` may have happened before the kill; undo it
-    // too (apply_move checks which side exists).
+    // too (apply_move checks which side exists). Still staging: nothing
+    // was renamed. Swapped: every move is undone, the replaced directories
+    // moved aside are renamed back.
     let last = j.done.min(j.moves.len().saturating_sub(1));
     let mut undone = 0;
-    if !j.moves.is_empty() {
+    if !j.moves.is_empty() && j.state != State::Staging {
         for i in (0..=last).rev() {
             let m = &j.moves[i];
             apply_move(&m.to, &m.from)?;
             undone += 1;
         }
     }
-    let mut removed = Vec::new();
-    if j.staging.exists() {
-        std::fs::remove_dir_all(&j.staging)
-            .with_context(|| format!("cannot remove {}", j.staging.display()))?;
-        removed.push(j.staging.clone());
-    }
+    let mut removed = remove_journal_staging(&j)?;
     removed.extend(remove_stale_staging(layout));
     journal::remove(layout)?;
     if j.record {

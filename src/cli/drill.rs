@@ -16,7 +16,7 @@ use crate::install::Layout;
 /// (config, database, modes, certificate, audit chain), compare every
 /// restored file with the manifest, and verify the restored audit chain
 /// against the head in metadata.json. The RTO is the time from the archive
-/// to a validated installation (verify and stage + swap + validate).
+/// until the installation is restored (verify and stage + swap).
 ///
 /// Each result is appended to var/lib/talos/drill_history.jsonl and the trend of
 /// recent RTOs is shown. With no installation at the root (a fresh machine),
@@ -253,7 +253,7 @@ fn human(
         ))?;
     }
     ui.line(format!(
-        "RTO {} (verify and stage + swap + validate); total {}",
+        "RTO {} (verify and stage + swap, until the installation is restored); total {}",
         secs(d.rto_ms),
         secs(d.total_ms)
     ))?;

@@ -198,7 +198,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     // The daemon may have been started while we verified.
     daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
     let what = format!(
-        "saving the current content to {} and swapping in...",
+        "swapping in (the replaced content is moved aside, then saved to {})...",
         layout.rollback_dir().display()
     );
     // The rollback archive and the swap take a while on a big installation:
@@ -332,6 +332,11 @@ fn report(
                 ui.line("nothing was there to save before the restore (no rollback archive)")?
             }
         }
+        ui.line(format!(
+            "  installation restored after {:.2} s (RTO); {:.2} s in all with the rollback archive and validation",
+            o.rto_ms as f64 / 1000.0,
+            o.duration_ms as f64 / 1000.0
+        ))?;
         if o.validation.ok {
             ui.done(format!(
                 "{} restored {} from {} into {}",

@@ -160,6 +160,7 @@ fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create:
             components,
             keep,
             rescue: false,
+            sources: Default::default(),
         },
         recipients.as_ref(),
         &|done, total| {
