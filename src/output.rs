@@ -83,6 +83,15 @@ fn no_color() -> bool {
         || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
+/// The message of a hidden bar whose phase was printed as a plain line.
+pub const PLAIN_PHASE_SHOWN: &str = "\u{0}shown";
+
+/// True when a spinner or bar shows nothing: the caller should say the
+/// phase itself (a pipe, cron). False when the phase is already on screen.
+pub fn phase_unsaid(bar: &indicatif::ProgressBar) -> bool {
+    bar.is_hidden() && bar.message() != PLAIN_PHASE_SHOWN
+}
+
 /// The second hint of a confirmation that could not be asked; a command
 /// without --dry-run drops it.
 pub const DRY_RUN_HINT: &str = "--dry-run shows the plan first";
@@ -232,14 +241,31 @@ impl Ui {
         }
     }
 
-    /// True when progress is drawn: stderr is a terminal (not a pipe, not
+    /// True when progress is shown: stderr is a terminal (not a pipe, not
     /// cron), TERM is not dumb, and neither `-q` nor `--json` was given.
-    /// NO_COLOR removes colour, not progress.
     pub fn shows_progress(&self) -> bool {
         self.stderr_tty
             && !self.quiet
             && !self.json
             && !std::env::var("TERM").is_ok_and(|t| t == "dumb")
+    }
+
+    /// NO_COLOR (without `--color always`) means no drawn bars either:
+    /// progress is then one plain line per phase, printed once, with no
+    /// cursor movement, so the operator still sees what talos is doing.
+    fn plain_progress(&self) -> bool {
+        !self.stderr_color && no_color()
+    }
+
+    /// The hidden bar that stands for a phase shown as a plain line.
+    fn plain_phase(&self, message: &str) -> indicatif::ProgressBar {
+        let text = escape_controls(message, false);
+        eprintln!("{}", fit(&text, self.err_width));
+        let bar = indicatif::ProgressBar::hidden();
+        // Callers that print a note when the bar is hidden check this
+        // message: the phase has been said already.
+        bar.set_message(PLAIN_PHASE_SHOWN);
+        bar
     }
 
     /// Progress on stderr in bytes: a bar when `len` is known, a spinner
@@ -251,6 +277,9 @@ impl Ui {
         }
         if !self.shows_progress() {
             return indicatif::ProgressBar::hidden();
+        }
+        if self.plain_progress() {
+            return self.plain_phase(message);
         }
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(len),
@@ -267,6 +296,9 @@ impl Ui {
     pub fn spinner(&self, message: &str) -> indicatif::ProgressBar {
         if !self.shows_progress() {
             return indicatif::ProgressBar::hidden();
+        }
+        if self.plain_progress() {
+            return self.plain_phase(message);
         }
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())

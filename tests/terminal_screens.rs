@@ -1,6 +1,6 @@
 //! The operator's terminal: every human screen fits its width (80 columns
 //! when unknown) without breaking a command; progress shows on a terminal
-//! (NO_COLOR removes colour, not progress), never in a pipe or with -q;
+//! (with NO_COLOR as plain phase lines, nothing drawn), never in a pipe or with -q;
 //! `--color` decides colour (docs/format.md, "Output and JSON conventions").
 
 mod common;
@@ -169,7 +169,7 @@ fn has_colour(s: &str) -> bool {
 }
 
 #[test]
-fn progress_shows_on_a_terminal_even_with_no_color_but_not_with_q() {
+fn progress_is_a_plain_line_with_no_color_and_hidden_with_q() {
     let (_g, root) = long_sandbox();
     let screen = on_tty(&root, "doctor", &[("NO_COLOR", "1")]);
     assert!(
@@ -177,6 +177,17 @@ fn progress_shows_on_a_terminal_even_with_no_color_but_not_with_q() {
         "doctor's spinner on a terminal with NO_COLOR:\n{screen}"
     );
     assert!(!has_colour(&screen), "NO_COLOR: no colour:\n{screen:?}");
+    // ... and no drawn bar: no line erasing or cursor movement, the phase
+    // is one plain line.
+    assert!(
+        !screen.contains("\x1b[2K") && !screen.contains("\x1b[1A"),
+        "NO_COLOR: a drawn bar:\n{screen:?}"
+    );
+    let drawn = on_tty(&root, "doctor", &[]);
+    assert!(
+        drawn.contains("\x1b[2K"),
+        "without NO_COLOR the spinner is drawn:\n{drawn:?}"
+    );
     let screen = on_tty(&root, "backup create --yes", &[("NO_COLOR", "1")]);
     assert!(
         screen.contains("backup: snapshotting the database"),

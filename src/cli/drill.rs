@@ -151,7 +151,7 @@ fn drill_run(
     std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
     let what = "drilling: backup, verify and stage, swap, validate, compare, audit chain...";
     let spinner = ui.spinner(what);
-    if spinner.is_hidden() {
+    if crate::output::phase_unsaid(&spinner) {
         ui.note(what);
     }
     let mut d = drill::run(

@@ -110,7 +110,7 @@ pub struct GlobalArgs {
     /// More detail on stderr
     #[arg(long, short = 'v', global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never. Progress is shown on a terminal either way; -q hides it
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never. Progress is shown on a terminal (as plain phase lines with NO_COLOR); -q hides it
     #[arg(
         long,
         global = true,

@@ -204,7 +204,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
     // The rollback archive and the swap take a while on a big installation:
     // a spinner on a terminal, the note elsewhere.
     let spinner = ui.spinner(&what);
-    if spinner.is_hidden() {
+    if crate::output::phase_unsaid(&spinner) {
         ui.note(&what);
     }
     let plan = prepared.plan.clone();
