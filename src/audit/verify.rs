@@ -1683,6 +1683,22 @@ mod tests {
     }
 
     #[test]
+    fn a_last_line_over_1_mib_is_refused_as_the_head_not_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 2, &serde_json::json!({}));
+        let path = dir.path().join(audit_file_name(1));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE));
+        std::fs::write(&path, &bytes).unwrap();
+        let e = crate::audit::head(dir.path()).unwrap_err();
+        assert!(e.message.contains("longer than 1 MiB"), "{}", e.message);
+        bytes.push(b'\n');
+        std::fs::write(&path, &bytes).unwrap();
+        let e = crate::audit::head(dir.path()).unwrap_err();
+        assert!(e.message.contains("longer than 1 MiB"), "{}", e.message);
+    }
+
+    #[test]
     fn anchors_parse_and_print() {
         let h = "ab".repeat(32);
         assert_eq!(
