@@ -45,6 +45,7 @@ command -v jq >/dev/null || need+=(jq)
 command -v python3 >/dev/null || need+=(python3)
 [[ -x /usr/bin/time ]] || need+=(time)
 command -v pigz >/dev/null || need+=(pigz)
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
     echo "installing from Debian: ${need[*]}" >&2
     $SUDO apt-get update -qq
@@ -55,7 +56,7 @@ if ((${#need[@]})); then
         ((${#required[@]} == 0)) || $SUDO apt-get install -y -qq "${required[@]}" >&2
     fi
 fi
-for t in hyperfine rg jq python3 /usr/bin/time; do
+for t in hyperfine rg jq python3 openssl /usr/bin/time; do
     command -v "$t" >/dev/null || { echo "missing $t and could not install it" >&2; exit 1; }
 done
 HAVE_PIGZ=0
@@ -164,7 +165,8 @@ N_RG=$(rg --no-config -z -F -c --no-filename -- "$X" "${LOGS[@]}" | awk '{s+=$1}
 say "audit verify-chain"
 "${HF[@]}" --export-json "$RES/chain.json" \
     -n talos "$(q "$TALOS" --root "$ROOT" audit verify-chain)" \
-    -n sha256sum "$(q sha256sum "${AUDITS[@]}")"
+    -n sha256sum "$(q sha256sum "${AUDITS[@]}")" \
+    -n "openssl dgst -sha256" "$(q openssl dgst -sha256 "${AUDITS[@]}")"
 peak chain "$TALOS" --root "$ROOT" audit verify-chain
 CHAIN_EXIT=0
 "$TALOS" --root "$ROOT" -q audit verify-chain >/dev/null 2>&1 || CHAIN_EXIT=$?

@@ -95,6 +95,9 @@ targets.append(("log query vs `jq`", "≥ 10x faster than jq", f"{q_jq:.1f}x fas
 t_c, t_sha = median(chain.get("talos")), median(chain.get("sha256sum"))
 c_thr = ratio(t_sha, t_c)
 targets.append(("audit verify-chain vs `sha256sum`", "≥ 1.5x sha256sum's throughput", fmt_ratio(c_thr), c_thr is not None and c_thr >= 1.5))
+t_ossl = median(chain.get("openssl dgst -sha256"))
+c_ossl = ratio(t_c, t_ossl)
+targets.append(("audit verify-chain vs one-core `openssl dgst -sha256`", "≤ 1.0x openssl's time", fmt_ratio(c_ossl), c_ossl is not None and c_ossl <= 1.0))
 
 t_b, t_tar = median(backup.get("talos")), median(backup.get("tar czf"))
 t_pigz = median(backup.get("tar -I pigz"))
@@ -242,7 +245,7 @@ w("verify-chain hashes every record (SHA-256 of the line up to `,\"hash\":\"`), 
 w("")
 ab = int(meta["audit_bytes"])
 rows = []
-for label in ("talos", "sha256sum"):
+for label in ("talos", "sha256sum", "openssl dgst -sha256"):
     r = chain.get(label)
     if r:
         rows.append((label, r, f"{ab / r['median'] / 1e6:.0f} MB/s"))

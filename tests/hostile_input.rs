@@ -453,3 +453,68 @@ fn doctor_and_incident_report_read_a_long_audit_chain_in_little_memory() {
         assert!(kb < 100 * 1024, "{args:?}: peak RSS {kb} KB");
     }
 }
+
+/// Writes records 1..=n of a valid chain to `audit-000001.jsonl`.
+fn audit_records(audit: &Path, n: u64) -> std::fs::File {
+    use std::io::Write;
+    use talos::audit::record::Record;
+    let mut f = std::fs::File::create(audit.join(talos::audit::audit_file_name(1))).unwrap();
+    let mut prev = "0".repeat(64);
+    for seq in 1..=n {
+        let line = Record::encode(
+            seq,
+            "2024-01-15T08:30:00.000Z",
+            "orchestrator",
+            "a",
+            &serde_json::json!({}),
+            &prev,
+        )
+        .unwrap();
+        prev = line[line.len() - 66..line.len() - 2].to_string();
+        writeln!(f, "{line}").unwrap();
+    }
+    f
+}
+
+#[test]
+fn an_audit_line_of_hundreds_of_mib_is_a_broken_record_read_in_little_memory() {
+    use std::io::{Seek, SeekFrom, Write};
+    let (_d, root, _) = install();
+    let audit = root.join("var/log/talos/audit");
+    let mut f = audit_records(&audit, 3);
+    // Record 4 starts well, then runs on for 300 MiB (a hole: nothing on
+    // disk) before its newline; record 5 follows.
+    f.write_all(b"{\"seq\":4,\"timestamp\":\"").unwrap();
+    let len = f.seek(SeekFrom::End(0)).unwrap() + 300 * 1024 * 1024;
+    f.set_len(len).unwrap();
+    f.seek(SeekFrom::End(0)).unwrap();
+    f.write_all(b"\"}\n{\"seq\":5}\n").unwrap();
+    drop(f);
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("maxrss_kb=%M")
+        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg("--root")
+        .arg(&root)
+        .args(["--json", "audit", "verify-chain", "--no-external-anchors"]);
+    let o = run_bounded(&mut assert_cmd::Command::from_std(cmd));
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = &v["first_error"];
+    assert_eq!(e["kind"], "invalid_json", "{e}");
+    assert_eq!(e["seq"], 4, "{e}");
+    assert_eq!(e["found_seq"], 4, "{e}");
+    assert_eq!(e["line"], 4, "{e}");
+    assert!(
+        e["file"].as_str().unwrap().ends_with("audit-000001.jsonl"),
+        "{e}"
+    );
+    assert!(e["message"].as_str().unwrap().contains("1 MiB"), "{e}");
+    assert_eq!(v["records"], 3, "{v}");
+    let kb: u64 = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("maxrss_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)));
+    assert!(kb < 100 * 1024, "peak RSS {kb} KB: {}", text(&o));
+}

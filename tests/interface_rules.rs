@@ -146,16 +146,23 @@ fn no_colour_with_no_color_on_a_terminal() {
         format!("--root {root_s} restore {archive} --dry-run"),
         format!("--root {root_s} status"),
     ] {
-        let Some(text) = on_tty(&args, true) else {
-            eprintln!("`script` is not installed: skipping the terminal check");
-            return;
-        };
+        let text = on_tty(&args, true)
+            .expect("`script` (util-linux) is needed to run talos on a terminal");
         assert!(
             !has_sgr(&text),
             "colour sequences with NO_COLOR for `{args}`: {text:?}"
         );
         assert!(!text.trim().is_empty(), "no output for `{args}`");
     }
+    // The other side: on the same terminal without NO_COLOR, colour appears,
+    // so the check above is not passing for want of a terminal.
+    let args = format!("--root {root_s} status");
+    let text =
+        on_tty(&args, false).expect("`script` (util-linux) is needed to run talos on a terminal");
+    assert!(
+        text.contains('\u{1b}'),
+        "no colour without NO_COLOR for `{args}`: {text:?}"
+    );
 }
 
 /// An SGR (colour) sequence, ESC [ digits/; m. Progress uses other escape

@@ -92,10 +92,22 @@ fn last_line(path: &Path) -> Result<Option<(Vec<u8>, bool)>> {
         } else {
             &buf[..]
         };
-        match memchr::memrchr(b'\n', body) {
-            Some(i) => return Ok(Some((body[i + 1..].to_vec(), terminated))),
-            None if start == 0 => return Ok(Some((body.to_vec(), terminated))),
-            None => window *= 4,
+        let line = match memchr::memrchr(b'\n', body) {
+            Some(i) => Some(&body[i + 1..]),
+            None if start == 0 => Some(body),
+            None => None,
+        };
+        match line {
+            Some(l) if l.len() <= verify::MAX_LINE => return Ok(Some((l.to_vec(), terminated))),
+            // A record is at most 1 MiB: never read a longer line whole.
+            _ if body.len() > verify::MAX_LINE => {
+                return Err(Error::integrity(format!(
+                    "the last line of {} is longer than 1 MiB: it is not an audit record",
+                    path.display()
+                ))
+                .hint("run `talos audit verify-chain` to see the damage before anything appends to the chain"));
+            }
+            _ => window *= 4,
         }
     }
 }

@@ -3,10 +3,12 @@
 //! files, the numbering of the files, and anchors kept outside the log. The
 //! first bad record is classified and located by file, line and seq.
 //!
-//! Memory is bounded by the block size (~8 MB) whatever the log size. Each
-//! record's hash is independent of the others, so a block's lines are hashed
-//! and parsed in parallel (rayon); only the link and seq checks, which need
-//! just the previous record, run in order.
+//! Memory is bounded by the block size (2 MiB, a few blocks in flight)
+//! whatever the log size; a line longer than 1 MiB is damage and is never
+//! held whole. A reader thread reads the next block while the current one is
+//! checked. Each record's hash is independent of the others, so a block's
+//! lines are split, hashed and parsed in parallel (rayon); only the link and
+//! seq checks, which need just the previous record, run in order.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,6 +16,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,12 +25,20 @@ use sha2::{Digest, Sha256};
 use super::merkle::{
     self, ConsistencyBuilder, ConsistencyProof, Hash, InclusionProof, ProofBuilder, StreamingRoot,
 };
-use super::record::{hex, split_line};
+use super::record::{HASH_MARKER, hex};
 use super::{Head, audit_file_name, audit_files};
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result};
 
-/// Bytes read per block; lines of a block are checked in parallel.
-const BLOCK: usize = 8 * 1024 * 1024;
+/// Bytes read per block; lines of a block are checked in parallel. Small
+/// enough to stay in cache between the read and the checks.
+const BLOCK: usize = 2 * 1024 * 1024;
+
+/// The longest record line (without its newline): the 1 MiB rule of every
+/// line reader. A longer line is damage; it is skipped, never held whole.
+pub const MAX_LINE: usize = crate::logfiles::MAX_LINE;
+
+/// Bytes of a block that one parallel task splits into lines and checks.
+const PIECE: usize = 64 * 1024;
 
 /// A pair kept outside the log that the log must agree with (docs/format.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -325,34 +336,49 @@ struct RawRecord<'a> {
 }
 
 /// Decodes 64 lowercase hex digits (the only form docs/format.md allows).
+/// Branch-free over the fixed 64 bytes, so it vectorises: it runs twice for
+/// every record.
 fn lower_hex(text: &[u8]) -> Option<Hash> {
-    const BAD: u8 = 0xff;
-    const TABLE: [u8; 256] = {
-        let mut t = [BAD; 256];
-        let mut i = 0;
-        while i < 10 {
-            t[b'0' as usize + i] = i as u8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            t[b'a' as usize + i] = 10 + i as u8;
-            i += 1;
-        }
-        t
-    };
-    if text.len() != 64 {
+    let text: &[u8; 64] = text.try_into().ok()?;
+    let mut bad = 0u8;
+    for &c in text {
+        let digit = c.wrapping_sub(b'0') < 10;
+        let letter = c.wrapping_sub(b'a') < 6;
+        bad |= u8::from(!(digit | letter));
+    }
+    if bad != 0 {
         return None;
     }
+    // '0'..='9' are 0x30..=0x39, 'a'..='f' 0x61..=0x66: the low nibble,
+    // plus 9 for a letter (bit 6 set).
+    let nibble = |c: u8| (c & 0x0f) + 9 * (c >> 6);
     let mut out = [0u8; 32];
-    let mut bad = 0u8;
     for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        let hi = TABLE[pair[0] as usize];
-        let lo = TABLE[pair[1] as usize];
-        bad |= (hi | lo) & 0xf0;
-        *o = hi << 4 | lo;
+        *o = nibble(pair[0]) << 4 | nibble(pair[1]);
     }
-    (bad == 0).then_some(out)
+    Some(out)
+}
+
+/// Splits a line into its hashed prefix and the hash it carries, when it
+/// ends with `,"hash":"<64 lowercase hex>"}` (as `split_line`, decoding the
+/// hash in the same pass).
+fn split_hash(line: &[u8]) -> Option<(&[u8], Hash)> {
+    let tail = HASH_MARKER.len() + 64 + 2;
+    let at = line.len().checked_sub(tail)?;
+    if !line.ends_with(b"\"}") || &line[at..at + HASH_MARKER.len()] != HASH_MARKER {
+        return None;
+    }
+    let hash = lower_hex(&line[at + HASH_MARKER.len()..line.len() - 2])?;
+    Some((&line[..at], hash))
+}
+
+/// Every byte is printable ASCII (0x20..=0x7e). No early exit: over a
+/// record's few hundred bytes the plain fold vectorises and wins.
+fn printable_ascii(s: &[u8]) -> bool {
+    let bad = s
+        .iter()
+        .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x20) >= 0x5f));
+    bad == 0
 }
 
 /// The seq a damaged line claims, if its start still reads `{"seq":N`.
@@ -367,7 +393,10 @@ fn claimed_seq(line: &[u8]) -> Option<u64> {
 /// "written wrong"; a line whose hash matches but is not valid JSON was
 /// written that way.
 fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
-    let Some((prefix, claimed)) = split_line(line) else {
+    if line.len() > MAX_LINE {
+        return overlong(line, line.len() as u64);
+    }
+    let Some((prefix, claimed)) = split_hash(line) else {
         let detail = if line.is_empty() {
             "the line is empty".to_string()
         } else if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err() {
@@ -378,13 +407,6 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
         return LineInfo::Bad {
             kind: ChainErrorKind::InvalidJson,
             detail,
-            found_seq: claimed_seq(line),
-        };
-    };
-    let Some(claimed) = lower_hex(claimed) else {
-        return LineInfo::Bad {
-            kind: ChainErrorKind::InvalidJson,
-            detail: "its hash is not 64 lowercase hex digits".to_string(),
             found_seq: claimed_seq(line),
         };
     };
@@ -400,38 +422,265 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     }
-    // UTF-8 is checked once for the whole line (fast on ASCII); parsing from
-    // a &str then skips the per-string check.
-    let Ok(text) = std::str::from_utf8(line) else {
+    // UTF-8 is checked once for the whole line (no need on printable
+    // ASCII, nearly every line); parsing from a &str then skips the
+    // per-string check.
+    let plain = printable_ascii(line);
+    if !plain && std::str::from_utf8(line).is_err() {
         return LineInfo::Bad {
             kind: ChainErrorKind::InvalidJson,
             detail: "its hash matches but it is not valid UTF-8".to_string(),
             found_seq: claimed_seq(line),
         };
-    };
-    let rec: RawRecord = match serde_json::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            return LineInfo::Bad {
-                kind: ChainErrorKind::InvalidJson,
-                detail: format!("its hash matches but it is not a valid record: {e}"),
-                found_seq: claimed_seq(line),
-            };
+    }
+    let fast = if plain { fast_fields(prefix) } else { None };
+    let fields = match fast {
+        Some(f) => f,
+        // Valid UTF-8 (checked above): the default never happens.
+        None => {
+            match serde_json::from_str::<RawRecord>(std::str::from_utf8(line).unwrap_or_default()) {
+                Ok(r) => Fields {
+                    seq: r.seq,
+                    operator: r.actor.starts_with("operator:"),
+                    prev: lower_hex(r.prev_hash.as_bytes()),
+                },
+                Err(e) => {
+                    return LineInfo::Bad {
+                        kind: ChainErrorKind::InvalidJson,
+                        detail: format!("its hash matches but it is not a valid record: {e}"),
+                        found_seq: claimed_seq(line),
+                    };
+                }
+            }
         }
     };
-    let Some(prev) = lower_hex(rec.prev_hash.as_bytes()) else {
+    let Some(prev) = fields.prev else {
         return LineInfo::Bad {
             kind: ChainErrorKind::InvalidJson,
             detail: "its prev_hash is not 64 lowercase hex digits".to_string(),
-            found_seq: Some(rec.seq),
+            found_seq: Some(fields.seq),
         };
     };
     LineInfo::Good {
-        seq: rec.seq,
+        seq: fields.seq,
         prev,
         hash: claimed,
-        operator: rec.actor.starts_with("operator:"),
+        operator: fields.operator,
         leaf: want_leaf.then(|| merkle::leaf_hash(line)),
+    }
+}
+
+/// A line longer than [`MAX_LINE`]: `head` is (at least) its start.
+fn overlong(head: &[u8], len: u64) -> LineInfo {
+    LineInfo::Bad {
+        kind: ChainErrorKind::InvalidJson,
+        detail: format!(
+            "the line is {len} bytes long, over the 1 MiB limit of a record (it was skipped, not read whole)"
+        ),
+        found_seq: claimed_seq(head),
+    }
+}
+
+/// What the chain checks need from a record's JSON.
+struct Fields {
+    seq: u64,
+    operator: bool,
+    /// `prev_hash`, when it is 64 lowercase hex digits.
+    prev: Option<Hash>,
+}
+
+/// Reads the fields of a record written the way talos and the daemon write
+/// it (compact, the keys in docs/format.md order, no escapes, no control
+/// characters) without serde: several times faster, and it is what nearly
+/// every line is. `None` means "not that shape", never "invalid": serde_json
+/// then decides, so this only ever accepts what serde_json accepts, with the
+/// same values. `prefix` is the hashed part of a line of printable ASCII
+/// (so no whitespace between tokens and no control character in a string).
+fn fast_fields(prefix: &[u8]) -> Option<Fields> {
+    let mut p = Scan {
+        s: prefix,
+        at: 0,
+        depth: 0,
+    };
+    p.lit(b"{\"seq\":")?;
+    let seq = p.u64()?;
+    p.lit(b",\"timestamp\":")?;
+    p.string()?;
+    p.lit(b",\"actor\":")?;
+    let actor = p.string()?;
+    p.lit(b",\"action\":")?;
+    p.string()?;
+    p.lit(b",\"details\":")?;
+    p.value()?;
+    p.lit(b",\"prev_hash\":")?;
+    let (_, prev) = p.hash_string()?;
+    if p.at != prefix.len() {
+        return None;
+    }
+    Some(Fields {
+        seq,
+        operator: actor.starts_with(b"operator:"),
+        prev,
+    })
+}
+
+/// A cursor for [`fast_fields`]: compact JSON without escapes.
+struct Scan<'a> {
+    s: &'a [u8],
+    at: usize,
+    depth: u32,
+}
+
+impl<'a> Scan<'a> {
+    /// Nesting allowed in `details` (serde_json stops at 128 in all).
+    const MAX_DEPTH: u32 = 64;
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    /// The literal `text` (a fixed-size compare, inlined: no memcmp call).
+    fn lit<const N: usize>(&mut self, text: &[u8; N]) -> Option<()> {
+        let here: &[u8; N] = self.s.get(self.at..self.at + N)?.try_into().ok()?;
+        if here == text {
+            self.at += N;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// A string without escapes; its contents. The strings of a record are
+    /// short: a plain loop beats a SIMD search's setup.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.at + 1;
+        let len = self.s[start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')?;
+        let end = start + len;
+        if self.s[end] != b'"' {
+            return None;
+        }
+        self.at = end + 1;
+        Some(&self.s[start..end])
+    }
+
+    /// `prev_hash`: 64 lowercase hex digits in quotes, or any string.
+    fn hash_string(&mut self) -> Option<(&'a [u8], Option<Hash>)> {
+        if let Some(b'"') = self.s.get(self.at + 65)
+            && self.peek() == Some(b'"')
+        {
+            let text = &self.s[self.at + 1..self.at + 65];
+            // Hex digits hold no quote or backslash: this is the string.
+            if let Some(h) = lower_hex(text) {
+                self.at += 66;
+                return Some((text, Some(h)));
+            }
+        }
+        let text = self.string()?;
+        Some((text, lower_hex(text)))
+    }
+
+    /// A u64 as serde_json reads one: no sign, no leading zero, no fraction.
+    fn u64(&mut self) -> Option<u64> {
+        let digits = self.s[self.at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let text = &self.s[self.at..self.at + digits];
+        if digits == 0 || digits > 19 || (digits > 1 && text[0] == b'0') {
+            return None;
+        }
+        if matches!(self.s.get(self.at + digits), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at += digits;
+        Some(text.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+    }
+
+    /// A JSON number (the grammar only, as serde_json checks an ignored one).
+    fn number(&mut self) -> Option<()> {
+        let digits = |p: &mut Self| {
+            let n = p.s[p.at..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            p.at += n;
+            n
+        };
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => {
+                digits(self);
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// Any JSON value, checked and skipped.
+    fn value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.container(b'}', true),
+            b'[' => self.container(b']', false),
+            b't' => self.lit(b"true"),
+            b'f' => self.lit(b"false"),
+            b'n' => self.lit(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// An object (`keyed`) or an array, from its opening bracket.
+    fn container(&mut self, close: u8, keyed: bool) -> Option<()> {
+        self.depth += 1;
+        if self.depth > Self::MAX_DEPTH {
+            return None;
+        }
+        self.at += 1;
+        if self.peek()? == close {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            if keyed {
+                self.string()?;
+                self.lit(b":")?;
+            }
+            self.value()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                c if c == close => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
     }
 }
 
@@ -696,14 +945,16 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The unterminated tail of a file.
-    fn tail(&mut self, bytes: &[u8], loc: Loc<'_>, last_file: bool) {
+    /// The unterminated tail of a file: `bytes` (its start when it is over
+    /// [`MAX_LINE`]) of `len`.
+    fn tail(&mut self, bytes: &[u8], len: u64, loc: Loc<'_>, last_file: bool) {
         let expected = self.next_seq;
         let file = loc.file.display().to_string();
-        let complete = match analyze(bytes, false) {
-            LineInfo::Good { seq, prev, .. } => seq == expected && prev == self.prev_hash,
-            LineInfo::Bad { .. } => false,
-        };
+        let complete = len == bytes.len() as u64
+            && match analyze(bytes, false) {
+                LineInfo::Good { seq, prev, .. } => seq == expected && prev == self.prev_hash,
+                LineInfo::Bad { .. } => false,
+            };
         if last_file {
             let (message, fix) = if complete {
                 (
@@ -723,8 +974,7 @@ impl<'a> Checker<'a> {
                         "the last line of {file} (line {}, where seq {expected} belongs) is incomplete: an append \
                          was interrupted (a crash, a kill or a full disk) after {} of its bytes; nothing follows it, \
                          so no other record is affected",
-                        loc.line,
-                        bytes.len()
+                        loc.line, len
                     ),
                     format!(
                         "keep the torn bytes, then cut them off: `cp -a {file} {file}.torn && truncate -s {} {file}`, \
@@ -781,6 +1031,363 @@ fn snapshot(audit_dir: &Path) -> Result<Vec<(u64, PathBuf, u64)>> {
         let _ = f.unlock();
     }
     Ok(out)
+}
+
+/// What the reader thread hands the checker for each file, in file order.
+/// Every file ends with a `Lines` that is `eof`, an `Overlong` or a `Failed`.
+enum Chunk {
+    /// `read` more bytes of the file: `buf[..complete]` are whole lines
+    /// starting at byte `offset` of the file. At `eof`, `buf[complete..]` is
+    /// the file's unterminated end (mostly empty).
+    Lines {
+        buf: Vec<u8>,
+        complete: usize,
+        offset: u64,
+        read: u64,
+        eof: bool,
+    },
+    /// A line longer than [`MAX_LINE`] at `offset`: its first bytes, its
+    /// length and whether a newline ends it. Nothing after it is read.
+    Overlong {
+        head: Vec<u8>,
+        offset: u64,
+        len: u64,
+        terminated: bool,
+        read: u64,
+    },
+    Failed(Error),
+}
+
+/// Reads the files in order, block by block (the snapshot's length of each),
+/// and hands them on whole lines at a time. Stops when the checker stops
+/// listening. Buffers come back through `spare` to be reused.
+fn read_files(
+    files: &[(u64, PathBuf, u64)],
+    block: usize,
+    tx: SyncSender<Chunk>,
+    spare: Receiver<Vec<u8>>,
+) {
+    for (_, path, len) in files {
+        match read_file(path, *len, block, &tx, &spare) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                let _ = tx.send(Chunk::Failed(e));
+                return;
+            }
+        }
+    }
+}
+
+/// One file for [`read_files`]; `Ok(false)` when reading must stop (the
+/// checker is gone, or an over-long line ended what can be checked).
+fn read_file(
+    path: &Path,
+    len: u64,
+    block: usize,
+    tx: &SyncSender<Chunk>,
+    spare: &Receiver<Vec<u8>>,
+) -> Result<bool> {
+    // Only the bytes that were there at the snapshot: a record being
+    // appended meanwhile is not a torn line.
+    let mut file = File::open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?
+        .take(len);
+    let mut fill = |buf: &mut Vec<u8>| -> Result<usize> {
+        Read::by_ref(&mut file)
+            .take(block as u64)
+            .read_to_end(buf)
+            .with_context(|| format!("cannot read {}", path.display()))
+    };
+    let fresh = || {
+        let mut b: Vec<u8> = spare.try_recv().unwrap_or_default();
+        b.clear();
+        b
+    };
+    let mut buf = fresh();
+    let mut offset = 0u64;
+    let mut read = 0u64;
+    loop {
+        let carry = buf.len();
+        buf.reserve(block);
+        let n = fill(&mut buf)?;
+        read += n as u64;
+        let eof = n < block;
+        let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
+            Some(i) => carry + i + 1,
+            None if buf.len() > MAX_LINE => {
+                // One line and no end in sight: keep its start, skip the
+                // rest up to its newline, hold none of it.
+                let head = buf[..buf.len().min(256)].to_vec();
+                let mut line = buf.len() as u64;
+                let mut terminated = false;
+                let mut at_eof = eof;
+                while !at_eof {
+                    buf.clear();
+                    let n = fill(&mut buf)?;
+                    read += n as u64;
+                    at_eof = n < block;
+                    if let Some(i) = memchr::memchr(b'\n', &buf) {
+                        line += i as u64;
+                        terminated = true;
+                        break;
+                    }
+                    line += n as u64;
+                }
+                let chunk = Chunk::Overlong {
+                    head,
+                    offset,
+                    len: line,
+                    terminated,
+                    read,
+                };
+                let _ = tx.send(chunk);
+                return Ok(false);
+            }
+            // No newline at all: at the end, the whole rest is the
+            // unterminated tail; else one line longer than a block.
+            None if eof => 0,
+            None => continue,
+        };
+        let rest = if eof {
+            Vec::new()
+        } else {
+            let mut next = fresh();
+            next.extend_from_slice(&buf[complete..]);
+            next
+        };
+        let chunk = Chunk::Lines {
+            buf,
+            complete,
+            offset,
+            read,
+            eof,
+        };
+        if tx.send(chunk).is_err() {
+            return Ok(false);
+        }
+        if eof {
+            return Ok(true);
+        }
+        offset += complete as u64;
+        read = 0;
+        buf = rest;
+    }
+}
+
+/// The lines of `lines` (whole lines, each ending in a newline) as
+/// (start, end, what it says), checked in parallel in pieces of about
+/// [`PIECE`] bytes; the pieces come back in order.
+fn analyze_block(lines: &[u8], want_leaf: bool) -> Vec<Vec<(usize, usize, LineInfo)>> {
+    let mut cuts = vec![0];
+    let mut at = PIECE;
+    while at < lines.len() {
+        let Some(i) = memchr::memchr(b'\n', &lines[at..]) else {
+            break;
+        };
+        let cut = at + i + 1;
+        if cut < lines.len() {
+            cuts.push(cut);
+        }
+        at = cut + PIECE;
+    }
+    cuts.push(lines.len());
+    cuts.par_windows(2)
+        .map(|w| {
+            let mut out = Vec::with_capacity((w[1] - w[0]) / 200 + 1);
+            let mut start = w[0];
+            for nl in memchr::memchr_iter(b'\n', &lines[w[0]..w[1]]) {
+                let end = w[0] + nl;
+                out.push((start, end, analyze(&lines[start..end], want_leaf)));
+                start = end + 1;
+            }
+            out
+        })
+        .collect()
+}
+
+/// What checking the files leaves besides the checker's state.
+struct Checked {
+    warnings: Vec<String>,
+    bytes_total: u64,
+    /// Where the line after the last one read would be.
+    end_loc: Option<(PathBuf, u64)>,
+}
+
+/// Runs the chain checks over what the reader hands on, file by file.
+fn check_files(
+    c: &mut Checker<'_>,
+    files: &[(u64, PathBuf, u64)],
+    audit_dir: &Path,
+    rx: Receiver<Chunk>,
+    spare: Sender<Vec<u8>>,
+) -> Result<Checked> {
+    let opts = c.opts;
+    let mut warnings = Vec::new();
+    let mut bytes_total = 0u64;
+    let mut end_loc: Option<(PathBuf, u64)> = None;
+    let bytes_to_read: u64 = files.iter().map(|f| f.2).sum();
+    let mut progress = |read: u64| {
+        bytes_total += read;
+        if let Some(p) = &opts.progress {
+            p(bytes_total, bytes_to_read);
+        }
+        bytes_total
+    };
+
+    'files: for (index, (number, path, _)) in files.iter().enumerate() {
+        if c.done {
+            break;
+        }
+        let last_file = index + 1 == files.len();
+        let expected_number = index as u64 + 1;
+        if *number != expected_number {
+            let missing = if *number == expected_number + 1 {
+                audit_file_name(expected_number)
+            } else {
+                format!(
+                    "{} to {}",
+                    audit_file_name(expected_number),
+                    audit_file_name(number - 1)
+                )
+            };
+            let after = if expected_number == 1 {
+                format!("the first audit file is {}", audit_file_name(*number))
+            } else {
+                format!(
+                    "{} follows {}",
+                    audit_file_name(*number),
+                    audit_file_name(expected_number - 1)
+                )
+            };
+            let seq = c.next_seq;
+            c.fail(
+                ChainErrorKind::MissingFile,
+                Some(Loc {
+                    file: path,
+                    line: 1,
+                    offset: 0,
+                }),
+                seq,
+                None,
+                format!(
+                    "{missing} is missing from {}: {after}, so the records from seq {seq} on may be gone",
+                    audit_dir.display()
+                ),
+                format!(
+                    "a file was removed or renamed: look for it (`ls -la {}`, logs/audit/ in the newest backup) \
+                     and put it back under its own name; never renumber the files",
+                    audit_dir.display()
+                ),
+            );
+            break;
+        }
+        let mut line_no = 0u64;
+        loop {
+            let chunk = rx.recv().map_err(|_| {
+                Error::failed(format!("reading {} stopped before its end", path.display()))
+            })?;
+            match chunk {
+                Chunk::Failed(e) => return Err(e),
+                Chunk::Lines {
+                    buf,
+                    complete,
+                    offset,
+                    read,
+                    eof,
+                } => {
+                    progress(read);
+                    let lines = &buf[..complete];
+                    for piece in analyze_block(lines, c.want_leaf) {
+                        for (s, e, info) in piece {
+                            line_no += 1;
+                            let loc = Loc {
+                                file: path,
+                                line: line_no,
+                                offset: offset + s as u64,
+                            };
+                            c.line(&lines[s..e], info, loc);
+                            if c.done {
+                                break 'files;
+                            }
+                        }
+                    }
+                    if !eof {
+                        let _ = spare.send(buf);
+                        continue;
+                    }
+                    let tail = &buf[complete..];
+                    if !tail.is_empty() {
+                        line_no += 1;
+                        let loc = Loc {
+                            file: path,
+                            line: line_no,
+                            offset: offset + complete as u64,
+                        };
+                        c.tail(tail, tail.len() as u64, loc, last_file);
+                        break 'files;
+                    }
+                    break;
+                }
+                Chunk::Overlong {
+                    head,
+                    offset,
+                    len,
+                    terminated,
+                    read,
+                } => {
+                    progress(read);
+                    line_no += 1;
+                    let loc = Loc {
+                        file: path,
+                        line: line_no,
+                        offset,
+                    };
+                    if terminated {
+                        c.line(&[], overlong(&head, len), loc);
+                    } else {
+                        c.tail(&head, len, loc, last_file);
+                    }
+                    break 'files;
+                }
+            }
+        }
+        if line_no == 0 {
+            if last_file {
+                warnings.push(format!(
+                    "{} is empty (an append was interrupted right after creating it, or it was emptied)",
+                    path.display()
+                ));
+            } else {
+                let seq = c.next_seq;
+                c.fail(
+                    ChainErrorKind::TruncatedFile,
+                    Some(Loc {
+                        file: path,
+                        line: 1,
+                        offset: 0,
+                    }),
+                    seq,
+                    None,
+                    format!(
+                        "{} is empty but it is not the last audit file: its records (from seq {seq}) are gone",
+                        path.display()
+                    ),
+                    format!(
+                        "{PRESERVE}; the complete file is in logs/audit/ of a backup taken after it was rotated \
+                         (`talos backup list`)"
+                    ),
+                );
+                break;
+            }
+        }
+        end_loc = Some((path.clone(), line_no + 1));
+    }
+    Ok(Checked {
+        warnings,
+        bytes_total,
+        end_loc,
+    })
 }
 
 /// Verifies the chain, with labelled anchors and options. `Err` only when a
@@ -841,173 +1448,20 @@ pub fn verify_chain_with(
         done: opts.limit == Some(0),
     };
     c.check_tree_anchors(None);
-    let mut warnings = Vec::new();
-    let mut bytes_total = 0u64;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut end_loc: Option<(PathBuf, u64)> = None;
     let block = opts.block_size.unwrap_or(BLOCK).max(1);
-    let bytes_to_read: u64 = files.iter().map(|f| f.2).sum();
-
-    'files: for (index, (number, path, len)) in files.iter().enumerate() {
-        if c.done {
-            break;
-        }
-        let last_file = index + 1 == files.len();
-        let expected_number = index as u64 + 1;
-        if *number != expected_number {
-            let missing = if *number == expected_number + 1 {
-                audit_file_name(expected_number)
-            } else {
-                format!(
-                    "{} to {}",
-                    audit_file_name(expected_number),
-                    audit_file_name(number - 1)
-                )
-            };
-            let after = if expected_number == 1 {
-                format!("the first audit file is {}", audit_file_name(*number))
-            } else {
-                format!(
-                    "{} follows {}",
-                    audit_file_name(*number),
-                    audit_file_name(expected_number - 1)
-                )
-            };
-            let seq = c.next_seq;
-            c.fail(
-                ChainErrorKind::MissingFile,
-                Some(Loc {
-                    file: path,
-                    line: 1,
-                    offset: 0,
-                }),
-                seq,
-                None,
-                format!(
-                    "{missing} is missing from {}: {after}, so the records from seq {seq} on may be gone",
-                    audit_dir.display()
-                ),
-                format!(
-                    "a file was removed or renamed: look for it (`ls -la {}`, logs/audit/ in the newest backup) \
-                     and put it back under its own name; never renumber the files",
-                    audit_dir.display()
-                ),
-            );
-            break;
-        }
-        // Only the bytes that were there at the snapshot: a record being
-        // appended meanwhile is not a torn line.
-        let mut file = File::open(path)
-            .with_context(|| format!("cannot open {}", path.display()))?
-            .take(*len);
-        let mut line_no = 0u64;
-        let mut offset = 0u64;
-        let mut carry = 0usize;
-        loop {
-            buf.truncate(carry);
-            let want = block.max(carry + 1);
-            if buf.capacity() < want {
-                buf.reserve(want - buf.len());
-            }
-            let n = Read::by_ref(&mut file)
-                .take(block as u64)
-                .read_to_end(&mut buf)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            bytes_total += n as u64;
-            if let Some(p) = &opts.progress {
-                p(bytes_total, bytes_to_read);
-            }
-            let eof = n < block;
-            let complete = match memchr::memrchr(b'\n', &buf[carry..]) {
-                Some(i) => carry + i + 1,
-                None if eof => {
-                    // No newline in the new bytes: every carried byte too is
-                    // without one, so the whole rest is the unterminated tail.
-                    0
-                }
-                None => {
-                    // One line longer than a block: keep reading.
-                    carry = buf.len();
-                    continue;
-                }
-            };
-            // A newline in the carried part is impossible (it was carried
-            // because it had none), so line starts are found from 0.
-            let mut ranges = Vec::new();
-            let mut start = 0usize;
-            for nl in memchr::memchr_iter(b'\n', &buf[..complete]) {
-                ranges.push((start, nl));
-                start = nl + 1;
-            }
-            let want_leaf = c.want_leaf;
-            let lines = &buf[..complete];
-            let infos: Vec<LineInfo> = ranges
-                .par_iter()
-                .with_min_len(256)
-                .map(|&(s, e)| analyze(&lines[s..e], want_leaf))
-                .collect();
-            for ((s, e), info) in ranges.iter().zip(infos) {
-                line_no += 1;
-                let loc = Loc {
-                    file: path,
-                    line: line_no,
-                    offset: offset + *s as u64,
-                };
-                c.line(&lines[*s..*e], info, loc);
-                if c.done {
-                    break 'files;
-                }
-            }
-            offset += complete as u64;
-            let rest = buf.len() - complete;
-            buf.copy_within(complete.., 0);
-            carry = rest;
-            if eof {
-                if carry > 0 {
-                    line_no += 1;
-                    let loc = Loc {
-                        file: path,
-                        line: line_no,
-                        offset,
-                    };
-                    let tail = buf[..carry].to_vec();
-                    c.tail(&tail, loc, last_file);
-                    break 'files;
-                }
-                break;
-            }
-        }
-        if line_no == 0 {
-            if last_file {
-                warnings.push(format!(
-                    "{} is empty (an append was interrupted right after creating it, or it was emptied)",
-                    path.display()
-                ));
-            } else {
-                let seq = c.next_seq;
-                c.fail(
-                    ChainErrorKind::TruncatedFile,
-                    Some(Loc {
-                        file: path,
-                        line: 1,
-                        offset: 0,
-                    }),
-                    seq,
-                    None,
-                    format!(
-                        "{} is empty but it is not the last audit file: its records (from seq {seq}) are gone",
-                        path.display()
-                    ),
-                    format!(
-                        "{PRESERVE}; the complete file is in logs/audit/ of a backup taken after it was rotated \
-                         (`talos backup list`)"
-                    ),
-                );
-                break;
-            }
-        }
-        end_loc = Some((path.clone(), line_no + 1));
-    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let (spare_tx, spare_rx) = std::sync::mpsc::channel();
+    let Checked {
+        warnings,
+        bytes_total,
+        end_loc,
+    } = std::thread::scope(|s| {
+        let reader = s.spawn(|| read_files(&files, block, tx, spare_rx));
+        // `rx` is dropped when checking stops, which stops the reader.
+        let checked = check_files(&mut c, &files, audit_dir, rx, spare_tx);
+        let _ = reader.join();
+        checked
+    })?;
 
     let stopped_by_limit = opts.limit.is_some_and(|l| c.records >= l);
     let mut unchecked = (c.rec_anchors.len() - c.rec_pos) + (c.tree_anchors.len() - c.tree_pos);
@@ -1129,6 +1583,119 @@ mod tests {
         }
         std::fs::write(dir.join(audit_file_name(1)), out).unwrap();
         hashes
+    }
+
+    /// What serde_json makes of a line's fields (the reference).
+    fn serde_fields(line: &[u8]) -> Option<(u64, bool, Option<Hash>)> {
+        let r: RawRecord = serde_json::from_slice(line).ok()?;
+        Some((
+            r.seq,
+            r.actor.starts_with("operator:"),
+            lower_hex(r.prev_hash.as_bytes()),
+        ))
+    }
+
+    #[test]
+    fn the_fast_reader_accepts_only_what_serde_accepts_with_the_same_values() {
+        let h = "ab".repeat(32);
+        let tail = format!(",\"hash\":\"{h}\"}}");
+        let bodies = [
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"operator:x","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":0,"timestamp":"","actor":"","action":"","details":null,"prev_hash":"{h}""#
+            ),
+            r#"{"seq":12,"timestamp":"t","actor":"u","action":"a","details":{"a":[1,-2.5e+3,0.1,true,false,null,"x",{},[]],"":""},"prev_hash":"x""#.to_string(),
+            format!(
+                r#"{{"seq":01,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1.0,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":-1,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":99999999999999999999,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{"a":01}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{"a":1.}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{"a":1e}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{"a":[1,]}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{"a",1}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":tru,"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{h}","x":1"#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{{}},"prev_hash":"{}""#,
+                "AB".repeat(32)
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t\"","actor":"u","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"actor":"u","timestamp":"t","action":"a","details":{{}},"prev_hash":"{h}""#
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{},"prev_hash":"{h}""#,
+                "[".repeat(70) + &"]".repeat(70)
+            ),
+            format!(
+                r#"{{"seq":1,"timestamp":"t","actor":"u","action":"a","details":{},"prev_hash":"{h}""#,
+                "[".repeat(200) + &"]".repeat(200)
+            ),
+        ];
+        let mut fast_count = 0;
+        for body in &bodies {
+            let line = format!("{body}{tail}");
+            let fast = fast_fields(body.as_bytes()).map(|f| (f.seq, f.operator, f.prev));
+            let slow = serde_fields(line.as_bytes());
+            if let Some(f) = fast {
+                fast_count += 1;
+                assert_eq!(Some(f), slow, "{line}");
+            }
+        }
+        assert_eq!(fast_count, 4);
+    }
+
+    #[test]
+    fn lower_hex_decodes_lowercase_only() {
+        let h = "0123456789abcdef".repeat(4);
+        let d = lower_hex(h.as_bytes()).unwrap();
+        assert_eq!(hex(&d), h);
+        assert!(lower_hex("0123456789ABCDEF".repeat(4).as_bytes()).is_none());
+        assert!(lower_hex("g".repeat(64).as_bytes()).is_none());
+        assert!(lower_hex(b"00").is_none());
+    }
+
+    #[test]
+    fn a_last_line_over_1_mib_is_refused_as_the_head_not_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        chain(dir.path(), 2, &serde_json::json!({}));
+        let path = dir.path().join(audit_file_name(1));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE));
+        std::fs::write(&path, &bytes).unwrap();
+        let e = crate::audit::head(dir.path()).unwrap_err();
+        assert!(e.message.contains("longer than 1 MiB"), "{}", e.message);
+        bytes.push(b'\n');
+        std::fs::write(&path, &bytes).unwrap();
+        let e = crate::audit::head(dir.path()).unwrap_err();
+        assert!(e.message.contains("longer than 1 MiB"), "{}", e.message);
     }
 
     #[test]
