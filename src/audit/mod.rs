@@ -191,6 +191,14 @@ pub fn append_in(
         None => (1, GENESIS_HASH.to_string()),
     };
     let line = Record::encode(seq, timestamp, actor, action, details, &prev_hash)?;
+    // verify-chain treats a line over 1 MiB as damage: never write one.
+    if line.len() > verify::MAX_LINE {
+        return Err(Error::failed(format!(
+            "the audit record for `{action}` would be {} bytes, over the 1 MiB limit of a record: nothing was recorded",
+            line.len()
+        ))
+        .hint("shorten what was given for the record (a --reason or a note) and run the command again"));
+    }
     let target = match files.last() {
         None => audit_dir.join(audit_file_name(1)),
         Some((n, path)) => {
@@ -236,4 +244,37 @@ pub fn record_operator_action(
     details: serde_json::Value,
 ) -> Result<Appended> {
     append(layout, &operator_actor(), action, &details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_over_1_mib_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = dir.path().join("audit");
+        let ts = "2026-01-15T12:00:00.000Z";
+        append_in(&audit, "tester", "note", &serde_json::json!({"n": 1}), ts).unwrap();
+        let before = std::fs::read(audit.join(audit_file_name(1))).unwrap();
+        let big = "x".repeat(verify::MAX_LINE + 1);
+        let e = append_in(
+            &audit,
+            "tester",
+            "note",
+            &serde_json::json!({"reason": big}),
+            ts,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("1 MiB"), "{e}");
+        assert_eq!(
+            std::fs::read(audit.join(audit_file_name(1))).unwrap(),
+            before
+        );
+        // The chain still verifies and goes on.
+        append_in(&audit, "tester", "note", &serde_json::json!({"n": 2}), ts).unwrap();
+        let report = verify::verify_chain(&audit, &[]).unwrap();
+        assert!(report.ok, "{:?}", report.first_error);
+        assert_eq!(report.records, 2);
+    }
 }
