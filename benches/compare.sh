@@ -114,7 +114,7 @@ X=$(jq -r '.stories.breaker_open.correlation_id' "$SB/sandbox.json")
 mapfile -t LOGS < <(cd "$LOG_DIR" && ls -1 orchestrator.log* debug.log* 2>/dev/null |
     grep -E '^(orchestrator|debug)\.log(\.[0-9]+(\.gz)?)?$' | sed "s|^|$LOG_DIR/|")
 mapfile -t AUDITS < <(ls -1 "$AUDIT_DIR"/audit-*.jsonl)
-# What a backup archives (CONTRACT §4), as directories for tar.
+# What a backup archives (docs/format.md §5), as directories for tar.
 BACKUP_DIRS=(etc/talos var/lib/talos/state var/lib/talos/db var/log/talos/audit opt/talos/custom)
 
 # cat every log, gunzipping the rotations, for jq/jaq.
@@ -125,7 +125,7 @@ for f in $(printf '%q ' "${LOGS[@]}"); do
 done
 EOF
 chmod +x "$WORK/cat_logs.sh"
-# A line belongs to X (CONTRACT §3): correlation_id X or X:..., or
+# A line belongs to X (docs/format.md §3): correlation_id X or X:..., or
 # context.parent_correlation_id X. -R + fromjson? skips malformed lines,
 # which would stop a plain `jq` at the first one (the logs have some).
 JQ_PROG='fromjson? | select(type == "object" and ((.correlation_id | type) == "string" and (.correlation_id == $id or (.correlation_id | startswith($id + ":"))) or ((.context | type) == "object" and .context.parent_correlation_id == $id)))'

@@ -222,7 +222,7 @@ w(f"`X` = `{meta['x']}` (the sandbox's breaker-opening story). Lines returned: t
 w("")
 w("- talos: `talos --root R log query --correlation-id X --json` (finds the files itself, merges them in time order).")
 w("- rg: `rg -z -F X FILES` over the same files; without `-z` rg would not read the `.gz` rotation "
-  "(`-z` makes it run `gzip -d` for it). rg matches X anywhere in a line, talos only where CONTRACT §3 says a "
+  "(`-z` makes it run `gzip -d` for it). rg matches X anywhere in a line, talos only where docs/format.md §3 says a "
   "line belongs to X, so their counts may differ slightly.")
 w("- jq: `cat_logs.sh | jq -c -R --arg id X 'fromjson? | select(...)'`, the §3 rule in jq; `cat_logs.sh` cats "
   "the files and `gzip -dc`s the rotation. `-R` + `fromjson?` because a plain `jq` stops at the first malformed "

@@ -52,7 +52,7 @@ pub enum ApiErrorKind {
     NotFound,
     /// Another unexpected HTTP status.
     Status,
-    /// The answer is not the JSON the contract describes.
+    /// The answer is not the JSON docs/format.md describes.
     BadResponse,
 }
 
@@ -896,7 +896,7 @@ mod tests {
         assert!(start.elapsed() < Duration::from_secs(3));
         assert!(e.message.contains("did not answer within 0.5s"), "{e}");
 
-        // An answer that is not the contract's JSON.
+        // An answer that is not the documented JSON.
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", l.local_addr().unwrap());
         let t = std::thread::spawn(move || {

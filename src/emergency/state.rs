@@ -1,7 +1,7 @@
 //! `DATA_DIR/emergency_state.json` (docs/format.md): what the last panic did and
 //! whether there is state to recover.
 //!
-//! The file is a JSON object. The contract's keys come first; talos adds a
+//! The file is a JSON object. The documented keys (docs/format.md) come first; talos adds a
 //! few of its own (`initiated_by`, `talos_version`, `daemon_record`,
 //! `recovered_at`, ...) and keeps every key it does not know, so a record the
 //! daemon wrote survives a round trip through talos.
@@ -38,7 +38,7 @@ impl Method {
     }
 }
 
-/// The record as talos reads it: the contract's keys, typed, plus the rest.
+/// The record as talos reads it: the documented keys, typed, plus the rest.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EmergencyState {
     #[serde(default)]
@@ -224,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn contract_keys_come_first_and_round_trip() {
+    fn documented_keys_come_first_and_round_trip() {
         let rec = record_for_panic(&facts(), None);
         let text = serde_json::to_string(&rec).unwrap();
         let keys: Vec<String> = serde_json::from_str::<Map<String, Value>>(&text)

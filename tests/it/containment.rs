@@ -1,0 +1,503 @@
+//! Containment (docs/ops.md "Containment"): a closed stdout never ends an
+//! operation midway; talos never writes through a link planted in the
+//! installation; operations take the installation's locks consistently;
+//! an interrupted talos cleans up after itself.
+
+use crate::common;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::sandbox::new_sandbox;
+use crate::common::sim::{Sim, minimal_install};
+use crate::common::{talos_at, tree_hash};
+
+/// The `talos` binary for a spawned (not assert_cmd) run, clean environment.
+fn talos_spawn(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_talos"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("USER", "tester")
+        .env("TZ", "UTC")
+        .arg("--root")
+        .arg(root);
+    cmd
+}
+
+fn wait_child(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            return Some(st);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn audit_actions(root: &Path) -> Vec<String> {
+    let dir = root.join("var/log/talos/audit");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        if f.extension().is_some_and(|e| e == "jsonl") {
+            for line in std::fs::read_to_string(f).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                out.push(v["action"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn panic_whose_reader_closes_after_the_first_line_still_stops_the_daemon() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    minimal_install(root);
+    let mut sim = Sim::start(root, &["--signal-poll", "1"]);
+    let mut child = talos_spawn(root)
+        .args([
+            "--url",
+            &sim.url,
+            "--offline",
+            "--yes",
+            "panic",
+            "--reason",
+            "x",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -1`: read one line, then close the pipe.
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.contains("PANIC"), "{first}");
+    drop(reader);
+    let status = wait_child(&mut child, Duration::from_secs(60)).expect("panic ended");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        sim.wait_exit(Duration::from_secs(10)).is_some(),
+        "the daemon is stopped"
+    );
+    assert!(!root.join("var/lib/talos/SIGNAL_PANIC").exists());
+    assert!(root.join("var/lib/talos/emergency_state.json").exists());
+    assert!(
+        audit_actions(root).iter().any(|a| a == "panic"),
+        "{:?}",
+        audit_actions(root)
+    );
+}
+
+#[test]
+fn log_query_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::sandbox::init_sandbox(root, 7, "2024-01-15T12:00:00Z");
+    let mut child = talos_spawn(root)
+        .args(["log", "query"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    drop(reader);
+    let status = wait_child(&mut child, Duration::from_secs(60)).expect("query ended");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+// ---- §2: never through a planted link ------------------------------------
+
+/// A directory outside the installation with a victim file, and its hash.
+fn outside() -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, String>,
+) {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("victim"), "victim\n").unwrap();
+    std::fs::create_dir(d.path().join("victim_dir")).unwrap();
+    std::fs::write(d.path().join("victim_dir/keep"), "keep\n").unwrap();
+    let h = tree_hash(d.path());
+    (d, h)
+}
+
+fn plant(link: &Path, target: &Path) {
+    let _ = std::fs::remove_file(link);
+    let _ = std::fs::remove_dir_all(link);
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn backup(root: &Path) -> String {
+    let doc = common::json_ok(talos_at(root).args(["--json", "backup", "create"]));
+    doc["path"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn lock_files_planted_as_links_are_refused_and_never_written_through() {
+    let (_d, root, _) = new_sandbox(3);
+    let (out, before) = outside();
+    let victim = out.path().join("victim");
+    for (link, args) in [
+        ("var/backups/talos/.backup.lock", vec!["backup", "create"]),
+        ("var/log/talos/audit/.lock", vec!["backup", "create"]),
+        (
+            "var/lib/talos/.emergency.lock",
+            vec!["--offline", "--yes", "panic", "--reason", "x", "--force"],
+        ),
+    ] {
+        let l = root.join(link);
+        plant(&l, &victim);
+        let (code, _, stderr) = run(talos_at(&root).args(&args));
+        assert_eq!(code, 4, "{link}: {stderr}");
+        assert!(
+            stderr.contains(link.rsplit('/').next().unwrap()),
+            "{stderr}"
+        );
+        assert!(stderr.contains("symbolic link"), "{stderr}");
+        std::fs::remove_file(&l).unwrap();
+    }
+    assert_eq!(tree_hash(out.path()), before);
+}
+
+#[test]
+fn logs_and_directories_planted_as_links_are_never_written_through() {
+    let (_d, root, _) = new_sandbox(4);
+    let (out, before) = outside();
+    let victim = out.path().join("victim");
+    let victim_dir = out.path().join("victim_dir");
+    let archive = backup(&root);
+
+    // panic.log and emergency_preserves/: the panic goes on, neither is
+    // written through.
+    plant(&root.join("var/log/talos/panic.log"), &victim);
+    plant(&root.join("var/lib/talos/emergency_preserves"), &victim_dir);
+    let (_code, _, stderr) =
+        run(talos_at(&root).args(["--offline", "--yes", "panic", "--reason", "x", "--force"]));
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(tree_hash(out.path()), before, "{stderr}");
+
+    // restore_rollback/: the restore refuses before the swap.
+    plant(&root.join("var/lib/talos/restore_rollback"), &victim_dir);
+    let (code, _, stderr) = run(talos_at(&root).args(["--yes", "restore", &archive]));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("restore_rollback"), "{stderr}");
+    assert!(!root.join("var/lib/talos/restore.journal").exists());
+    std::fs::remove_file(root.join("var/lib/talos/restore_rollback")).unwrap();
+
+    // restore.log: never appended through.
+    plant(&root.join("var/log/talos/restore.log"), &victim);
+    let _ = run(talos_at(&root).args(["--yes", "restore", &archive]));
+    // drill_history.jsonl: never appended through.
+    plant(&root.join("var/lib/talos/drill_history.jsonl"), &victim);
+    let tmp = tempfile::tempdir().unwrap();
+    let _ = run(talos_at(&root)
+        .env("TMPDIR", tmp.path())
+        .args(["drill", "--backup", &archive]));
+    assert_eq!(tree_hash(out.path()), before);
+}
+
+#[test]
+fn sandbox_force_never_deletes_or_writes_through_a_link_in_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sb");
+    std::fs::create_dir(&root).unwrap();
+    let (out, _) = outside();
+    std::fs::create_dir_all(out.path().join("talos/secrets")).unwrap();
+    std::fs::write(out.path().join("talos/secrets/x"), "x").unwrap();
+    let before = tree_hash(out.path());
+    std::os::unix::fs::symlink(out.path(), root.join("etc")).unwrap();
+    let (code, _, stderr) = run(common::talos()
+        .args(["sandbox", "init", "--force"])
+        .arg(&root));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("etc"), "{stderr}");
+    assert_eq!(tree_hash(out.path()), before);
+}
+
+// ---- §6: one lock discipline ---------------------------------------------
+
+#[test]
+fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
+    let (_d, root, _) = new_sandbox(5);
+    let archive = backup(&root);
+    // A restore running: it holds the root's lock.
+    let held = std::fs::File::open(&root).unwrap();
+    held.lock().unwrap();
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("restore is running"), "{stderr}");
+    let (code, _, stderr) = run(talos_at(&root).args(["restore", "--dry-run", &archive]));
+    assert_eq!(code, 4, "{stderr}");
+    drop(held);
+
+    // A restore interrupted mid-swap: its journal is there.
+    let out = common::archive::talos_std(&root)
+        .env("TALOS_TEST_CRASH_AT", "2")
+        .args(["--yes", "restore", &archive])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), None, "killed at the crash point");
+    assert!(root.join("var/lib/talos/restore.journal").exists());
+    for args in [
+        vec!["backup", "create"],
+        vec!["restore", "--dry-run", archive.as_str()],
+        vec!["--yes", "repair", "audit"],
+        vec!["--yes", "log", "prune"],
+    ] {
+        let (code, _, stderr) = run(talos_at(&root).args(&args));
+        assert_eq!(code, 4, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--resume") && stderr.contains("--abort"),
+            "{stderr}"
+        );
+    }
+    let backups = std::fs::read_dir(root.join("var/backups/talos"))
+        .unwrap()
+        .count();
+    let (code, _, stderr) = run(talos_at(&root).args(["--yes", "restore", "--abort"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        std::fs::read_dir(root.join("var/backups/talos"))
+            .unwrap()
+            .count()
+            > backups
+    );
+}
+
+// ---- §7: interrupted means cleaned up --------------------------------------
+
+fn names_with(dir: &Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(prefix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    common::sim::wait_for(timeout, &mut cond)
+}
+
+fn signal(child: &Child, sig: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+}
+
+fn stderr_of(child: &mut Child) -> String {
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut s).unwrap();
+    s
+}
+
+#[test]
+fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
+    let (_d, root, _) = new_sandbox(6);
+    let bdir = root.join("var/backups/talos");
+    let mut child = talos_spawn(&root)
+        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
+        .args(["backup", "create"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(30), || !names_with(
+        &bdir,
+        ".tmp-backup-"
+    )
+    .is_empty()));
+    signal(&child, nix::sys::signal::Signal::SIGINT);
+    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
+    let stderr = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("SIGINT"), "{stderr}");
+    assert!(names_with(&bdir, ".tmp-backup-").is_empty());
+    assert!(names_with(&bdir, "backup_").is_empty());
+    // The lock is free again.
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
+    let (_d, root, _) = new_sandbox(8);
+    let archive = backup(&root);
+    let data = root.join("var/lib/talos");
+    let before = common::archive::components(&talos::install::Layout::new(&root));
+    let mut child = talos_spawn(&root)
+        .env("TALOS_TEST_WAIT_SIGNAL_RESTORE", "1")
+        .args(["--yes", "restore", &archive])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Staging made (the rollback archive now comes after the swap): the
+    // signal lands while it is filled or at the hook before the journal;
+    // either way nothing has changed yet.
+    assert!(wait_until(Duration::from_secs(60), || {
+        !names_with(&data, ".restore-staging-").is_empty()
+    }));
+    signal(&child, nix::sys::signal::Signal::SIGTERM);
+    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
+    let stderr = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("SIGTERM"), "{stderr}");
+    assert!(names_with(&data, ".restore-staging-").is_empty());
+    assert!(!data.join("restore.journal").exists());
+    assert_eq!(
+        common::archive::components(&talos::install::Layout::new(&root)),
+        before
+    );
+}
+
+#[test]
+fn sighup_during_drill_removes_its_scratch_directory() {
+    let (_d, root, _) = new_sandbox(9);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = talos_spawn(&root)
+        .env("TMPDIR", tmp.path())
+        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
+        .args(["drill"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Waiting inside the drill's backup, in its scratch directory.
+    let in_backup = || {
+        names_with(tmp.path(), "talos-drill-").iter().any(|d| {
+            let b = tmp.path().join(d).join("work/backups");
+            !names_with(&b, ".tmp-backup-").is_empty()
+        })
+    };
+    assert!(wait_until(Duration::from_secs(30), in_backup));
+    signal(&child, nix::sys::signal::Signal::SIGHUP);
+    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
+    let stderr = stderr_of(&mut child);
+    assert_eq!(status.code(), Some(129), "{stderr}");
+    assert!(
+        names_with(tmp.path(), "talos-drill-").is_empty(),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn after_kill_9_leftovers_are_reported_and_removed() {
+    let (_d, root, _) = new_sandbox(10);
+    let bdir = root.join("var/backups/talos");
+    let mut child = talos_spawn(&root)
+        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
+        .args(["backup", "create"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(30), || !names_with(
+        &bdir,
+        ".tmp-backup-"
+    )
+    .is_empty()));
+    signal(&child, nix::sys::signal::Signal::SIGKILL);
+    wait_child(&mut child, Duration::from_secs(30)).expect("killed");
+    let left = names_with(&bdir, ".tmp-backup-");
+    assert_eq!(left.len(), 1);
+
+    let doc = common::json_ok(talos_at(&root).args(["--json", "repair", "leftovers", "--dry-run"]));
+    assert_eq!(doc["found"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["found"][0]["operation"], "backup");
+    assert_eq!(doc["found"][0]["in_use"], false);
+    assert!(doc["found"][0]["bytes"].as_u64().unwrap() > 0);
+    let (_, stdout, _) = run(talos_at(&root).args(["doctor"]));
+    assert!(
+        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(talos_at(&root).args(["status"]));
+    assert!(
+        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
+        "{stdout}"
+    );
+
+    // The next backup removes it and says so.
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&left[0]) && stderr.contains("interrupted backup"),
+        "{stderr}"
+    );
+    assert!(names_with(&bdir, ".tmp-backup-").is_empty());
+}
+
+// ---- §10: a torn last audit record ----------------------------------------
+
+#[test]
+fn a_torn_last_audit_record_is_repaired_and_backups_go_on() {
+    let (_d, root, _) = new_sandbox(11);
+    let audit = root.join("var/log/talos/audit");
+    let mut files: Vec<_> = std::fs::read_dir(&audit)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let last = files.last().unwrap().clone();
+    let whole = std::fs::read(&last).unwrap();
+    let torn = br#"{"seq":999,"timestamp":"2026-01-15T10:00:00.000Z","actor":"dae"#;
+    let mut bytes = whole.clone();
+    bytes.extend_from_slice(torn);
+    std::fs::write(&last, &bytes).unwrap();
+
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("talos repair audit"), "{stderr}");
+
+    let doc = common::json_ok(talos_at(&root).args(["--json", "--yes", "repair", "audit"]));
+    let evidence = doc["repaired"]["evidence"].as_str().unwrap();
+    assert_eq!(std::fs::read(evidence).unwrap(), torn);
+    let now = std::fs::read(&last).unwrap();
+    assert!(now.starts_with(&whole) && now.ends_with(b"\n"));
+    let (code, _, stderr) = run(talos_at(&root).args(["audit", "verify-chain"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(audit_actions(&root).last().unwrap(), "repair");
+    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
+    assert_eq!(code, 0, "{stderr}");
+    // Nothing left to repair.
+    let doc = common::json_ok(talos_at(&root).args(["--json", "--yes", "repair", "audit"]));
+    assert!(doc["torn"].is_null(), "{doc}");
+}

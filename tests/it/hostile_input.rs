@@ -1,0 +1,519 @@
+//! Hostile files, daemons and terminals (issue 14): the emergency commands
+//! still run, memory and time stay bounded, the token never leaks.
+
+use crate::common;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use crate::common::sim::minimal_install;
+use crate::common::{free_port, talos_at};
+
+/// Runs `cmd` with a generous bound: a hung command fails the test instead
+/// of hanging the suite.
+fn run_bounded(cmd: &mut assert_cmd::Command) -> Output {
+    cmd.timeout(Duration::from_secs(60)).output().unwrap()
+}
+
+fn install() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    minimal_install(&root);
+    // Nothing listens here: the API rung fails fast.
+    let url = format!("http://127.0.0.1:{}", free_port());
+    (dir, root, url)
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn write_config(root: &Path, body: &[u8]) {
+    std::fs::write(root.join("etc/talos/config.yaml"), body).unwrap();
+}
+
+fn deep_flow_sequence() -> Vec<u8> {
+    let depth = 200_000;
+    let mut s = b"version: \"4.0\"\norchestrator: {}\nlogging: {}\nx: ".to_vec();
+    s.extend(std::iter::repeat_n(b'[', depth));
+    s.extend(std::iter::repeat_n(b']', depth));
+    s.push(b'\n');
+    s
+}
+
+fn deep_flow_mapping() -> Vec<u8> {
+    let depth = 60_000;
+    let mut s = b"version: \"4.0\"\norchestrator: {}\nlogging: {}\nx: ".to_vec();
+    for _ in 0..depth {
+        s.extend_from_slice(b"{a: ");
+    }
+    s.push(b'1');
+    s.extend(std::iter::repeat_n(b'}', depth));
+    s.push(b'\n');
+    s
+}
+
+fn deep_block_sequence() -> Vec<u8> {
+    let depth = 150_000;
+    let mut s = b"version: \"4.0\"\norchestrator: {}\nlogging: {}\nx:\n".to_vec();
+    s.extend(std::iter::repeat_n(&b"- "[..], depth).flatten());
+    s.extend_from_slice(b"1\n");
+    s
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_invalid_config_and_emergency_commands_go_on() {
+    for (name, body) in [
+        ("flow sequence", deep_flow_sequence()),
+        ("flow mapping", deep_flow_mapping()),
+        ("block sequence", deep_block_sequence()),
+    ] {
+        let (_d, root, url) = install();
+        write_config(&root, &body);
+        let o = run_bounded(talos_at(&root).args(["config", "validate"]));
+        assert_ne!(o.status.code(), Some(0), "{name}: {}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("nest")
+                || String::from_utf8_lossy(&o.stderr).contains("nest"),
+            "{name}: {}",
+            text(&o)
+        );
+        let o = run_bounded(talos_at(&root).args(["--url", &url, "status"]));
+        assert!(o.status.code().is_some(), "{name}: {}", text(&o));
+        let o = run_bounded(talos_at(&root).args(["--url", &url, "--json", "health"]));
+        assert!(
+            matches!(o.status.code(), Some(0..=3)),
+            "{name}: {}",
+            text(&o)
+        );
+        let o = run_bounded(talos_at(&root).args([
+            "--url",
+            &url,
+            "--yes",
+            "panic",
+            "--force",
+            "--reason",
+            "hostile yaml",
+        ]));
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o));
+    }
+}
+
+#[test]
+fn an_oversized_config_is_invalid_not_read_whole() {
+    let (_d, root, url) = install();
+    let mut body = b"version: \"4.0\"\norchestrator: {}\nlogging: {}\n# ".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 3 << 20));
+    body.push(b'\n');
+    write_config(&root, &body);
+    let o = run_bounded(talos_at(&root).args(["config", "validate"]));
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_bounded(talos_at(&root).args(["--url", &url, "--json", "health"]));
+    assert!(matches!(o.status.code(), Some(0..=3)), "{}", text(&o));
+}
+
+fn pid_file(root: &Path) -> std::path::PathBuf {
+    root.join("var/run/talos/orchestrator.pid")
+}
+
+#[test]
+fn an_unreadable_pid_file_does_not_stop_the_emergency_commands() {
+    for kind in ["bytes", "dir", "huge"] {
+        let (_d, root, url) = install();
+        let pf = pid_file(&root);
+        match kind {
+            "bytes" => std::fs::write(&pf, b"\xff\xfe\n").unwrap(),
+            "dir" => std::fs::create_dir(&pf).unwrap(),
+            _ => std::fs::write(&pf, vec![b'7'; 8 << 20]).unwrap(),
+        }
+        for args in [
+            vec!["status"],
+            vec!["--json", "health"],
+            vec!["--yes", "breaker", "reset", "payments_api"],
+            vec!["db", "checkpoint"],
+        ] {
+            let o = run_bounded(talos_at(&root).arg("--url").arg(&url).args(&args));
+            assert_ne!(o.status.code(), Some(1), "{kind} {args:?}: {}", text(&o));
+            assert!(o.status.code().is_some(), "{kind} {args:?}: {}", text(&o));
+        }
+        let o = run_bounded(talos_at(&root).args([
+            "--url",
+            &url,
+            "--yes",
+            "--json",
+            "panic",
+            "--force",
+            "--reason",
+            "bad pid file",
+        ]));
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{kind}: {out}");
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["pid_file"]["state"], "stale", "{kind}: {out}");
+        // The signal-file rung ran: it needs no PID.
+        assert!(out.contains("signal_file"), "{kind}: {out}");
+    }
+}
+
+#[test]
+fn a_pid_file_naming_an_ancestor_shell_is_never_signalled() {
+    let (_d, root, url) = install();
+    let talos = assert_cmd::cargo::cargo_bin("talos");
+    let pf = pid_file(&root);
+    // The shell writes its own PID, then runs talos: with the default
+    // process_match `talos`, the shell's command line matches.
+    let script = format!(
+        "echo $$ > '{}'; '{}' --root '{}' --url '{}' --yes panic --force --reason ancestor --signal-wait 1 --grace 1; echo \"talos exit $?\"; echo survived",
+        pf.display(),
+        talos.display(),
+        root.display(),
+        url
+    );
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    let out = text(&o);
+    assert!(out.contains("survived"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("parents"), "{out}");
+}
+
+/// A listener that accepts every connection and answers `reply(request)`.
+fn serve(reply: impl Fn(&str) -> Vec<u8> + Send + 'static) -> String {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = vec![0u8; 65536];
+            let mut got = 0;
+            while got < buf.len() {
+                match s.read(&mut buf[got..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got += n,
+                }
+                if buf[..got].windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            let req = String::from_utf8_lossy(&buf[..got]).into_owned();
+            let _ = s.write_all(&reply(&req));
+        }
+    });
+    url
+}
+
+#[test]
+fn something_that_answers_garbage_without_a_verified_pid_is_refused_not_called_down() {
+    for garbage in [&b"garbage\r\n\r\n"[..], b""] {
+        let (_d, root, _) = install();
+        let g = garbage.to_vec();
+        let url = serve(move |_| g.clone());
+        let o = run_bounded(talos_at(&root).args([
+            "--url",
+            &url,
+            "--yes",
+            "panic",
+            "--force",
+            "--reason",
+            "garbage",
+            "--signal-wait",
+            "1",
+            "--grace",
+            "1",
+        ]));
+        assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    }
+}
+
+const TOKEN: &str = common::sim::TOKEN;
+
+fn echo_daemon() -> String {
+    serve(|req| {
+        let auth = req
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+            .unwrap_or("")
+            .to_string();
+        let (status, body) = if req.starts_with("GET /health") {
+            (
+                "200 OK",
+                r#"{"status":"healthy","message":"ok \u001b]52;c;aGk=\u0007 \u009b2J"}"#
+                    .to_string(),
+            )
+        } else {
+            (
+                "500 Internal Server Error",
+                serde_json::json!({"error": format!("rejected {auth} \u{1b}]52;c;aGk=\u{7}")})
+                    .to_string(),
+            )
+        };
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    })
+}
+
+#[test]
+fn an_echoed_token_is_scrubbed_and_control_characters_are_escaped() {
+    let (_d, root, _) = install();
+    let url = echo_daemon();
+    let o = run_bounded(talos_at(&root).args(["--url", &url, "--yes", "restart"]));
+    let out = text(&o);
+    assert!(out.contains("rejected"), "{out}");
+    assert!(!out.contains(TOKEN), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+    let o = run_bounded(talos_at(&root).args(["--url", &url, "health"]));
+    let out = text(&o);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{9b}'), "{out}");
+    let o = run_bounded(talos_at(&root).args([
+        "--url",
+        &url,
+        "--yes",
+        "panic",
+        "--force",
+        "--reason",
+        "echo",
+        "--signal-wait",
+        "1",
+        "--grace",
+        "1",
+    ]));
+    let out = text(&o);
+    assert!(!out.contains(TOKEN), "{out}");
+    let log = std::fs::read_to_string(root.join("var/log/talos/panic.log")).unwrap();
+    assert!(log.contains("rejected"), "{log}");
+    assert!(!log.contains(TOKEN), "{log}");
+}
+
+#[test]
+fn the_token_never_goes_over_plain_http_to_another_host() {
+    let (_d, root, _) = install();
+    let o = run_bounded(talos_at(&root).args([
+        "--url",
+        "http://192.0.2.10:9",
+        "--timeout",
+        "1",
+        "--yes",
+        "panic",
+        "--force",
+        "--reason",
+        "plain http",
+        "--signal-wait",
+        "1",
+        "--grace",
+        "1",
+    ]));
+    let out = text(&o);
+    assert!(out.contains("refusing to send the admin token"), "{out}");
+}
+
+#[test]
+fn a_token_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_d, root, url) = install();
+    let tf = root.join("etc/talos/secrets/admin_token");
+    std::fs::set_permissions(&tf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_bounded(talos_at(&root).args(["--url", &url, "status"]));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("admin token file"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_twenty_gib_line_in_a_small_gz_rotation_takes_little_memory() {
+    use std::io::Write;
+    let (_d, root, _) = install();
+    let log_dir = root.join("var/log/talos");
+    std::fs::write(log_dir.join("orchestrator.log"), b"{\"level\":\"INFO\"}\n").unwrap();
+    let f = std::fs::File::create(log_dir.join("orchestrator.log.1.gz")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::best());
+    let chunk = vec![b'a'; 1 << 20];
+    // 256 MiB expanded: enough to show the line is not held (the cap is
+    // 1 MiB), small enough to stay quick.
+    for _ in 0..256 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\n{\"level\":\"INFO\"}\n").unwrap();
+    gz.finish().unwrap();
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("maxrss_kb=%M")
+        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg("--root")
+        .arg(&root)
+        .args(["repair", "jsonl", "--dry-run"])
+        .arg(log_dir.join("orchestrator.log.1.gz"));
+    let o = run_bounded(&mut assert_cmd::Command::from_std(cmd));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let kb: u64 = err
+        .lines()
+        .find_map(|l| l.strip_prefix("maxrss_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)));
+    assert!(kb < 100 * 1024, "peak RSS {kb} KB: {}", text(&o));
+}
+
+#[test]
+fn recover_keeps_a_valid_queue_over_an_invalid_one_from_the_preserve_and_says_so() {
+    let (_d, root, url) = install();
+    let queue = root.join("var/lib/talos/state/task_queue.json");
+    std::fs::write(&queue, b"{not json").unwrap();
+    let o = run_bounded(talos_at(&root).args([
+        "--url",
+        &url,
+        "--yes",
+        "panic",
+        "--force",
+        "--reason",
+        "preserve a broken queue",
+    ]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::write(&queue, b"[]").unwrap();
+    let o = run_bounded(talos_at(&root).args(["--yes", "recover"]));
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(out.contains("task_queue.json"), "{out}");
+    assert_eq!(std::fs::read(&queue).unwrap(), b"[]", "{out}");
+}
+
+/// Peak RSS of one talos run, in KB (`/usr/bin/time -f %M`).
+fn peak_rss_kb(root: &Path, args: &[&str]) -> u64 {
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("maxrss_kb=%M")
+        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg("--root")
+        .arg(root)
+        .args(args);
+    let o = run_bounded(&mut assert_cmd::Command::from_std(cmd));
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("maxrss_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)))
+}
+
+#[test]
+fn doctor_and_incident_report_read_a_long_audit_chain_in_little_memory() {
+    use std::io::Write;
+    use talos::audit::record::Record;
+    let (_d, root, url) = install();
+    let audit = root.join("var/log/talos/audit");
+    // 100,000 users' records of a dozen small fields, all within the last
+    // hour (counted by the incident report, not listed): about 30 MB on
+    // disk, several times that as parsed values held at once.
+    let now = jiff::Timestamp::now();
+    let details = serde_json::json!({
+        "a": "x", "b": "y", "c": "z", "d": 1, "e": 2, "f": 3,
+        "g": "x", "h": "y", "i": "z", "j": 4, "k": 5, "l": 6,
+    });
+    let mut prev = "0".repeat(64);
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(audit.join(talos::audit::audit_file_name(1))).unwrap(),
+    );
+    let n = 100_000u64;
+    for seq in 1..=n {
+        let ts = now - jiff::SignedDuration::from_millis(((n - seq) * 30) as i64);
+        let line = Record::encode(
+            seq,
+            &talos::timespec::format_ts(ts),
+            "user:alice",
+            "task_submit",
+            &details,
+            &prev,
+        )
+        .unwrap();
+        prev = line[line.len() - 66..line.len() - 2].to_string();
+        w.write_all(line.as_bytes()).unwrap();
+        w.write_all(b"\n").unwrap();
+    }
+    w.flush().unwrap();
+    for args in [
+        &["--url", &url, "--offline", "doctor"][..],
+        &["--url", &url, "incident", "report", "--since", "2h"][..],
+    ] {
+        let kb = peak_rss_kb(&root, args);
+        assert!(kb < 100 * 1024, "{args:?}: peak RSS {kb} KB");
+    }
+}
+
+/// Writes records 1..=n of a valid chain to `audit-000001.jsonl`.
+fn audit_records(audit: &Path, n: u64) -> std::fs::File {
+    use std::io::Write;
+    use talos::audit::record::Record;
+    let mut f = std::fs::File::create(audit.join(talos::audit::audit_file_name(1))).unwrap();
+    let mut prev = "0".repeat(64);
+    for seq in 1..=n {
+        let line = Record::encode(
+            seq,
+            "2024-01-15T08:30:00.000Z",
+            "orchestrator",
+            "a",
+            &serde_json::json!({}),
+            &prev,
+        )
+        .unwrap();
+        prev = line[line.len() - 66..line.len() - 2].to_string();
+        writeln!(f, "{line}").unwrap();
+    }
+    f
+}
+
+#[test]
+fn an_audit_line_of_hundreds_of_mib_is_a_broken_record_read_in_little_memory() {
+    use std::io::{Seek, SeekFrom, Write};
+    let (_d, root, _) = install();
+    let audit = root.join("var/log/talos/audit");
+    let mut f = audit_records(&audit, 3);
+    // Record 4 starts well, then runs on for 300 MiB (a hole: nothing on
+    // disk) before its newline; record 5 follows.
+    f.write_all(b"{\"seq\":4,\"timestamp\":\"").unwrap();
+    let len = f.seek(SeekFrom::End(0)).unwrap() + 300 * 1024 * 1024;
+    f.set_len(len).unwrap();
+    f.seek(SeekFrom::End(0)).unwrap();
+    f.write_all(b"\"}\n{\"seq\":5}\n").unwrap();
+    drop(f);
+    let mut cmd = std::process::Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("maxrss_kb=%M")
+        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg("--root")
+        .arg(&root)
+        .args(["--json", "audit", "verify-chain", "--no-external-anchors"]);
+    let o = run_bounded(&mut assert_cmd::Command::from_std(cmd));
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = &v["first_error"];
+    assert_eq!(e["kind"], "invalid_json", "{e}");
+    assert_eq!(e["seq"], 4, "{e}");
+    assert_eq!(e["found_seq"], 4, "{e}");
+    assert_eq!(e["line"], 4, "{e}");
+    assert!(
+        e["file"].as_str().unwrap().ends_with("audit-000001.jsonl"),
+        "{e}"
+    );
+    assert!(e["message"].as_str().unwrap().contains("1 MiB"), "{e}");
+    assert_eq!(v["records"], 3, "{v}");
+    let kb: u64 = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("maxrss_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&o)));
+    assert!(kb < 100 * 1024, "peak RSS {kb} KB: {}", text(&o));
+}

@@ -1,0 +1,257 @@
+//! Doctor remembers what it found in rotated logs (DATA_DIR cache keyed by
+//! file identity, size and modification time): a second run gives the same
+//! findings, a changed or new rotation is read again, and a hostile cache
+//! file is ignored and never written through. The incident report's
+//! timeline is bounded and says what it left out.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::common::talos_at;
+use crate::ops::*;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::Value;
+use talos::install::Layout;
+
+const CACHE: &str = "log_check_cache.json";
+
+/// The findings about the logs (malformed lines, log clock), as text.
+fn log_findings(root: &Path) -> Vec<String> {
+    let out = talos_at(root).args(["doctor", "--json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor --json is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    let mut v: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "jsonl" || f["check"] == "clock")
+        .map(|f| format!("{} | {} | {}", f["check"], f["title"], f["evidence"]))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A rotation with 3 malformed lines and times going backwards, and a gzip
+/// one with 2 malformed lines.
+fn rotations(l: &Layout) -> (PathBuf, PathBuf) {
+    let now = Timestamp::now();
+    let mut text = String::new();
+    for k in 0..50 {
+        let at = now - SignedDuration::from_hours(5) + SignedDuration::from_secs(k);
+        text.push_str(&t2(at, "INFO", "api", "ok", "c1", None));
+        if k % 20 == 7 {
+            text.push_str("not json at all\n");
+        }
+    }
+    text.push_str(&t2(
+        now - SignedDuration::from_hours(6),
+        "INFO",
+        "api",
+        "late",
+        "c1",
+        None,
+    ));
+    let one = l.log_dir.join("orchestrator.log.1");
+    write(&one, &text, 0o640);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"{broken\n").unwrap();
+    gz.write_all(
+        t2(
+            now - SignedDuration::from_hours(9),
+            "INFO",
+            "a",
+            "m",
+            "c",
+            None,
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    gz.write_all(b"also broken\n").unwrap();
+    let two = l.log_dir.join("orchestrator.log.2.gz");
+    std::fs::write(&two, gz.finish().unwrap()).unwrap();
+    (one, two)
+}
+
+fn mtime(p: &Path) -> std::time::SystemTime {
+    std::fs::metadata(p).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_second_run_gives_the_same_findings_from_the_cache_until_a_file_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let (one, _two) = rotations(&l);
+    let cold = log_findings(dir.path());
+    assert!(
+        cold.iter()
+            .any(|f| f.contains("3 malformed line(s)") && f.contains("orchestrator.log.1")),
+        "{cold:#?}"
+    );
+    assert!(
+        cold.iter()
+            .any(|f| f.contains("2 malformed line(s)") && f.contains("orchestrator.log.2.gz")),
+        "{cold:#?}"
+    );
+    assert!(
+        cold.iter().any(|f| f.contains("log times go backwards")),
+        "{cold:#?}"
+    );
+    let cache = l.data_dir.join(CACHE);
+    assert!(cache.is_file(), "doctor remembers the rotations it read");
+    let warm = log_findings(dir.path());
+    assert_eq!(cold, warm);
+
+    // Same inode, size and mtime, other bytes: the answer comes from the
+    // cache (that is what makes the second run fast).
+    let before = mtime(&one);
+    let text = std::fs::read_to_string(&one)
+        .unwrap()
+        .replace("not json at all", "{\"x\":\"   \"}    ");
+    std::fs::write(&one, &text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&one)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    assert_eq!(log_findings(dir.path()), cold, "served from the cache");
+
+    // A changed file (new size and mtime) is read again.
+    append(&one, "one more broken line\n");
+    let changed = log_findings(dir.path());
+    assert!(
+        changed
+            .iter()
+            .any(|f| f.contains("1 malformed line(s)") && f.contains("orchestrator.log.1")),
+        "{changed:#?}"
+    );
+
+    // Rotated again: .1 becomes .2 (renamed, same file), a new .1 appears.
+    std::fs::remove_file(l.log_dir.join("orchestrator.log.2.gz")).unwrap();
+    std::fs::rename(&one, l.log_dir.join("orchestrator.log.2")).unwrap();
+    write(&one, "garbage\ngarbage\n", 0o640);
+    let rotated = log_findings(dir.path());
+    assert!(
+        rotated
+            .iter()
+            .any(|f| f.contains("1 malformed line(s)") && f.contains("orchestrator.log.2\"")),
+        "{rotated:#?}"
+    );
+    assert!(
+        rotated
+            .iter()
+            .any(|f| f.contains("2 malformed line(s)") && f.contains("orchestrator.log.1\"")),
+        "{rotated:#?}"
+    );
+    assert!(!rotated.iter().any(|f| f.contains(".gz")), "{rotated:#?}");
+}
+
+#[test]
+fn a_hostile_cache_is_ignored_and_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    rotations(&l);
+    let cache = l.data_dir.join(CACHE);
+    let cold = log_findings(dir.path());
+    let good = std::fs::read(&cache).unwrap();
+
+    // Garbage: ignored, rebuilt.
+    std::fs::write(&cache, b"\xff\x00{{{ not json").unwrap();
+    assert_eq!(log_findings(dir.path()), cold);
+    let rebuilt: Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    assert!(rebuilt.is_object());
+
+    // Well-formed JSON with lies in it: implausible entries are not trusted.
+    let mut lie: Value = serde_json::from_slice(&good).unwrap();
+    for (_, e) in lie["entries"].as_object_mut().unwrap() {
+        e["malformed"] = serde_json::json!(999_999_999u64);
+    }
+    std::fs::write(&cache, serde_json::to_vec(&lie).unwrap()).unwrap();
+    assert_eq!(log_findings(dir.path()), cold);
+
+    // Huge: ignored without being read whole.
+    let mut huge = b"{\"version\":1,\"entries\":{},\"pad\":\"".to_vec();
+    huge.resize(3 << 20, b'x');
+    huge.extend_from_slice(b"\"}");
+    std::fs::write(&cache, &huge).unwrap();
+    assert_eq!(log_findings(dir.path()), cold);
+
+    // A link: never followed, never written through, left alone.
+    std::fs::remove_file(&cache).unwrap();
+    let target = dir.path().join("elsewhere.json");
+    std::fs::write(&target, &good).unwrap();
+    std::os::unix::fs::symlink(&target, &cache).unwrap();
+    // What the link points at would say "clean" if it were believed.
+    let mut clean: Value = serde_json::from_slice(&good).unwrap();
+    for (_, e) in clean["entries"].as_object_mut().unwrap() {
+        e["malformed"] = serde_json::json!(0);
+        e["first_bad"] = serde_json::json!([]);
+        e["backwards"] = Value::Null;
+    }
+    let planted = serde_json::to_vec(&clean).unwrap();
+    std::fs::write(&target, &planted).unwrap();
+    assert_eq!(log_findings(dir.path()), cold);
+    assert!(
+        std::fs::symlink_metadata(&cache)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), planted);
+}
+
+#[test]
+fn the_incident_timeline_is_bounded_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = clean_install(dir.path());
+    let now = Timestamp::now();
+    let n = 10_250;
+    let mut text = String::with_capacity(n * 200);
+    for k in 0..n {
+        let at = now - SignedDuration::from_mins(50) + SignedDuration::from_millis(k as i64 * 100);
+        let level = if k == 3 { "ERROR" } else { "WARNING" };
+        text.push_str(&t2(at, level, "api", &format!("slow call {k}"), "c1", None));
+    }
+    write(&l.log_dir.join("orchestrator.log"), &text, 0o640);
+    let out = talos_at(dir.path())
+        .args(["incident", "report", "--format", "json", "--since", "1h"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &r["summary"];
+    let timeline = r["timeline"].as_array().unwrap();
+    assert!(timeline.len() <= 10_000, "{}", timeline.len());
+    let total = s["timeline_events"].as_u64().unwrap() as usize;
+    assert!(total >= n, "{s:#}");
+    assert_eq!(
+        s["timeline_omitted"].as_u64().unwrap() as usize,
+        total - timeline.len()
+    );
+    // The error is kept (relevant), and the first error is still the summary's.
+    assert!(timeline.iter().any(|e| e["message"] == "slow call 3"));
+    assert_eq!(s["first_error"]["message"], "slow call 3");
+    // The newest warning is kept, the oldest left out.
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e["message"] == format!("slow call {}", n - 1))
+    );
+    assert!(!timeline.iter().any(|e| e["message"] == "slow call 0"));
+    let md = talos_at(dir.path())
+        .args(["incident", "report", "--since", "1h"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("Left out:"), "{md}");
+}

@@ -1,0 +1,302 @@
+//! Off-host backups to an S3 repository, black-box, against the moto S3
+//! server on loopback behind a recording proxy (every request with a body
+//! must say Content-Length and never be chunked: real S3 rejects chunked
+//! uploads although moto accepts them).
+
+use crate::common;
+/// A sandbox made now (its certificate is valid, so a restore validates).
+fn new_sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sandbox");
+    let now = jiff::Timestamp::now().to_string();
+    let doc = common::sandbox::init_sandbox(&root, seed, &now);
+    (dir, root, doc)
+}
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::common::s3::{Behaviour, Moto, Proxy};
+use crate::common::{json_ok, talos_at};
+
+const SECRET: &str = "sEcReT-never-printed-0123456789";
+
+fn keypair(dir: &Path) -> (PathBuf, String) {
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let path = dir.join("key.txt");
+    std::fs::write(&path, format!("{}\n", id.to_string().expose_secret())).unwrap();
+    (path, id.to_public().to_string())
+}
+
+/// `talos --root ROOT` with S3 credentials and the endpoint in the
+/// environment, as an operator's cron job would have them.
+fn talos_s3(root: &Path, endpoint: &str) -> assert_cmd::Command {
+    let mut c = talos_at(root);
+    c.env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLETEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("HOME", root);
+    c
+}
+
+fn assert_no_secret(out: &std::process::Output) {
+    for s in [&out.stdout, &out.stderr] {
+        assert!(
+            !String::from_utf8_lossy(s).contains(SECRET),
+            "the secret key was printed"
+        );
+    }
+}
+
+#[test]
+fn s3_repository_end_to_end() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket("talos-backups");
+    let proxy = Proxy::start(moto.port, Behaviour::default());
+    let ep = proxy.endpoint();
+    let (dir, root_a, _) = new_sandbox(21);
+    let (key, recipient) = keypair(dir.path());
+    // A file big enough for a multipart upload (random: gzip keeps its size).
+    let mut big = vec![0u8; 12 * 1024 * 1024];
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    for b in big.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    std::fs::create_dir_all(root_a.join("opt/talos/custom/plugins")).unwrap();
+    std::fs::write(root_a.join("opt/talos/custom/plugins/blob.bin"), &big).unwrap();
+    drop(big);
+
+    let repo = "s3://talos-backups/fleet/prod";
+    let out = talos_s3(&root_a, &ep)
+        .args([
+            "--json", "backup", "create", "--repo", repo, "--host", "host-a",
+        ])
+        .args(["--encrypt-to", &recipient, "--keep", "3"])
+        .output()
+        .unwrap();
+    assert_no_secret(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let url = doc["repo"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("s3://talos-backups/fleet/prod/host-a/backup_")
+            && url.ends_with(".tar.gz.age"),
+        "{url}"
+    );
+    assert!(
+        doc["repo"]["parts"].as_u64().unwrap() >= 2,
+        "not a multipart upload: {doc}"
+    );
+    let local = PathBuf::from(doc["path"].as_str().unwrap());
+    assert_eq!(
+        doc["repo"]["sha256"].as_str().unwrap(),
+        common::archive::sha256_hex(&std::fs::read(&local).unwrap())
+    );
+    // What the wire carried: Content-Length on every request with a body,
+    // nothing chunked, the archive's bytes as application/octet-stream.
+    let seen = proxy.seen();
+    assert!(
+        seen.iter().any(|s| s.target.contains("partNumber=2")),
+        "{seen:?}"
+    );
+    for s in &seen {
+        assert!(!s.chunked, "chunked request: {s:?}");
+        if s.method == "PUT" || s.method == "POST" {
+            assert!(s.content_length.is_some(), "no Content-Length: {s:?}");
+        }
+        if s.method == "PUT" || s.target.contains("uploads") && s.method == "POST" {
+            assert_eq!(
+                s.content_type.as_deref(),
+                Some("application/octet-stream"),
+                "{s:?}"
+            );
+        }
+    }
+
+    // List: this host's, and every host's.
+    let list = json_ok(talos_s3(&root_a, &ep).args([
+        "--json",
+        "backup",
+        "list",
+        "--repo",
+        repo,
+        "--all-hosts",
+    ]));
+    assert_eq!(list["backups"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["backups"][0]["url"], url);
+
+    // A bare host restores the newest, validates, and its chain verifies.
+    let root_b = dir.path().join("bare");
+    std::fs::create_dir(&root_b).unwrap();
+    let out = talos_s3(&root_b, &ep)
+        .args([
+            "restore",
+            "--repo",
+            repo,
+            "--host",
+            "host-a",
+            "latest",
+            "--new-host",
+            "--yes",
+        ])
+        .arg("--identity")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_no_secret(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(root_b.join("opt/talos/custom/plugins/blob.bin"))
+            .unwrap()
+            .len(),
+        12 * 1024 * 1024
+    );
+    let out = talos_at(&root_b)
+        .args(["audit", "verify-chain"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let audit = std::fs::read_dir(root_b.join("var/log/talos/audit"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(!audit.contains(SECRET));
+
+    // The drill from the repository on another bare host.
+    let root_c = dir.path().join("bare-drill");
+    std::fs::create_dir(&root_c).unwrap();
+    let d = json_ok(
+        talos_s3(&root_c, &ep)
+            .args([
+                "--json",
+                "drill",
+                "--repo",
+                repo,
+                "--host",
+                "host-a",
+                "--identity",
+            ])
+            .arg(&key),
+    );
+    assert_eq!(d["drill"]["ok"], true, "{d}");
+
+    // A missing bucket: exit 1, and the hint says so.
+    let out = talos_s3(&root_a, &ep)
+        .args(["backup", "list", "--repo", "s3://no-such-bucket/x"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+
+    // kill -9 during an upload leaves no object with a final name; the
+    // next backup aborts what it left.
+    proxy.behaviour.lock().unwrap().stall_on = Some("partNumber=2".into());
+    proxy
+        .stalled
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut child = common::archive::talos_std(&root_a)
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLETEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_ENDPOINT_URL", &ep)
+        .env("HOME", &root_a)
+        .args(["backup", "create", "--repo", repo, "--host", "host-k"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stalled = common::sim::wait_for(Duration::from_secs(120), || {
+        proxy.stalled.load(std::sync::atomic::Ordering::SeqCst)
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(stalled, "the upload never reached its second part");
+    proxy.behaviour.lock().unwrap().stall_on = None;
+    let uploads = moto.get("/talos-backups?uploads");
+    assert!(
+        uploads.contains("host-k/"),
+        "no unfinished upload recorded: {uploads}"
+    );
+    let list = json_ok(talos_s3(&root_a, &ep).args([
+        "--json", "backup", "list", "--repo", repo, "--host", "host-k",
+    ]));
+    assert_eq!(list["backups"].as_array().unwrap().len(), 0, "{list}");
+    json_ok(talos_s3(&root_a, &ep).args([
+        "--json", "backup", "create", "--repo", repo, "--host", "host-k",
+    ]));
+    let uploads = moto.get("/talos-backups?uploads");
+    assert!(
+        !uploads.contains("<UploadId>"),
+        "the unfinished upload was not aborted: {uploads}"
+    );
+    let list = json_ok(talos_s3(&root_a, &ep).args([
+        "--json", "backup", "list", "--repo", repo, "--host", "host-k",
+    ]));
+    assert_eq!(list["backups"].as_array().unwrap().len(), 1, "{list}");
+}
+
+#[test]
+fn wrong_credentials_say_what_to_check_and_never_print_the_secret() {
+    // The answer AWS gives for an unknown key, from a stand-in endpoint.
+    let proxy = Proxy::start(
+        1,
+        Behaviour {
+            deny: true,
+            stall_on: None,
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = talos_s3(dir.path(), &proxy.endpoint())
+        .args(["backup", "list", "--repo", "s3://talos-backups/x"])
+        .output()
+        .unwrap();
+    assert_no_secret(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("InvalidAccessKeyId"), "{stderr}");
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+}
+
+#[test]
+fn unreachable_endpoint_and_missing_credentials_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let out = talos_s3(dir.path(), &format!("http://127.0.0.1:{port}"))
+        .args(["backup", "list", "--repo", "s3://talos-backups/x"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    // No credentials anywhere (HOME has no ~/.aws).
+    let out = talos_at(dir.path())
+        .env("HOME", dir.path())
+        .args(["backup", "list", "--repo", "s3://talos-backups/x"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+}

@@ -1,0 +1,251 @@
+//! A restore killed with SIGKILL at every step ends, after `--resume` or
+//! `--abort`, exactly equal to the backup or to the pre-restore tree.
+//!
+//! The engine's test-only hook `TALOS_TEST_CRASH_AT=N` makes the process
+//! SIGKILL itself at its N-th crash point (before the journal, after the
+//! journal is created, after each rename, after each journal update, after
+//! the last rename (the installation is restored, the replaced directories
+//! moved aside are the undo), after the rollback archive written from them,
+//! after commit, after cleanup, after validation), so every step is hit
+//! deterministically.
+
+use std::collections::BTreeMap;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::archive::{components, sample, talos_std};
+use talos::install::Layout;
+
+/// Crash points of a full restore: before the journal, journal, 10 renames
+/// x 2, swapped, rollback archive, commit, cleanup, validation. (The fixture's audit chain extends the
+/// backup's, so it is kept and not swapped: docs/backup.md "The audit
+/// chain".)
+const POINTS: usize = 27;
+
+struct Fixture {
+    _dirs: Vec<tempfile::TempDir>,
+    template: PathBuf,
+    archive: PathBuf,
+    expected_restored: BTreeMap<String, String>,
+    expected_pre: BTreeMap<String, String>,
+}
+
+/// Components, with the audit trail reduced to the records that are not the
+/// restore's own (`restore`, `restore_abort`), so both outcomes compare
+/// exactly.
+fn state(root: &Path) -> BTreeMap<String, String> {
+    let layout = Layout::new(root);
+    let mut out = BTreeMap::new();
+    for (comp, tree) in components(&layout) {
+        for (k, v) in tree {
+            if comp == "logs" && k.ends_with(".jsonl") {
+                let text = std::fs::read_to_string(layout.audit_dir.join(&k)).unwrap();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.contains("\"action\":\"restore"))
+                    .collect();
+                out.insert(format!("{comp}/{k}"), kept.join("\n"));
+            } else {
+                out.insert(format!("{comp}/{k}"), v);
+            }
+        }
+    }
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let st = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+fn fixture() -> Fixture {
+    let (dir, layout) = sample(0);
+    let out = talos_std(dir.path())
+        .args(["backup", "create", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let made = PathBuf::from(doc["path"].as_str().unwrap());
+    let keep = tempfile::tempdir().unwrap();
+    let archive = keep.path().join(made.file_name().unwrap());
+    std::fs::rename(&made, &archive).unwrap();
+    // The pre-restore tree differs from the backup in every component.
+    std::fs::write(
+        &layout.config_file,
+        "version: 2\norchestrator: {}\nlogging: {}\n",
+    )
+    .unwrap();
+    std::fs::write(layout.ssl_dir.join("ca.pem"), "extra").unwrap();
+    std::fs::remove_file(layout.task_queue()).unwrap();
+    std::fs::write(layout.state_dir.join("extra.json"), "{}").unwrap();
+    {
+        let c = rusqlite::Connection::open(&layout.db).unwrap();
+        c.execute("INSERT INTO sessions VALUES ('sess-2', 'bob')", [])
+            .unwrap();
+    }
+    talos::audit::append_in(
+        &layout.audit_dir,
+        "orchestrator",
+        "task_completed",
+        &serde_json::json!({}),
+        "2024-01-16T00:00:00.000Z",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(layout.custom_dir.join("extensions")).unwrap();
+    let expected_pre = state(dir.path());
+    // The reference result: the same restore, uninterrupted.
+    let work = tempfile::tempdir().unwrap();
+    let reference = work.path().join("ref");
+    copy_tree(dir.path(), &reference);
+    let out = talos_std(&reference)
+        .args(["restore", "--yes"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected_restored = state(&reference);
+    assert_ne!(expected_pre, expected_restored);
+    Fixture {
+        template: dir.path().to_path_buf(),
+        archive,
+        expected_restored,
+        expected_pre,
+        _dirs: vec![dir, keep, work],
+    }
+}
+
+fn crash_at(f: &Fixture, n: usize, work: &Path) -> PathBuf {
+    let root = work.join(format!("root-{n}"));
+    copy_tree(&f.template, &root);
+    let out = talos_std(&root)
+        .env("TALOS_TEST_CRASH_AT", n.to_string())
+        .args(["restore", "--yes"])
+        .arg(&f.archive)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.signal(),
+        Some(9),
+        "point {n} was not reached: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    root
+}
+
+#[test]
+fn killed_at_every_point_then_resumed_equals_the_backup() {
+    let f = fixture();
+    let work = tempfile::tempdir().unwrap();
+    for n in 1..=POINTS {
+        let root = crash_at(&f, n, work.path());
+        let journal = Layout::new(&root).data_dir.join("restore.journal");
+        if journal.exists() {
+            // The next restore sees the interrupted one and refuses.
+            let out = talos_std(&root)
+                .args(["restore", "--yes"])
+                .arg(&f.archive)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(4), "point {n}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+            if n == 10 {
+                // `talos status` reports it too.
+                let out = talos_std(&root)
+                    .args(["status", "--offline"])
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert!(text.contains("restore.journal"), "{text}");
+            }
+        }
+        let out = talos_std(&root)
+            .args(["restore", "--resume", "--yes"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "point {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = state(&root);
+        if n == 1 {
+            // Killed before the journal: nothing had changed.
+            assert_eq!(got, f.expected_pre, "point {n}");
+        } else {
+            assert_eq!(got, f.expected_restored, "point {n}");
+            // The undo is there: the rollback archive, written after the
+            // swap from the replaced directories, also after a kill.
+            let rollbacks = std::fs::read_dir(Layout::new(&root).rollback_dir())
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("backup_"))
+                .count();
+            assert!(rollbacks >= 1, "point {n}: no rollback archive");
+        }
+        assert!(!journal.exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+    // One past the last point: the restore completes without a crash.
+    let root = work.path().join("no-crash");
+    copy_tree(&f.template, &root);
+    let out = talos_std(&root)
+        .env("TALOS_TEST_CRASH_AT", (POINTS + 1).to_string())
+        .args(["restore", "--yes"])
+        .arg(&f.archive)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn killed_at_every_point_then_aborted_equals_the_pre_restore_tree() {
+    let f = fixture();
+    let work = tempfile::tempdir().unwrap();
+    for n in 1..=POINTS {
+        let root = crash_at(&f, n, work.path());
+        let out = talos_std(&root)
+            .args(["restore", "--abort", "--yes"])
+            .output()
+            .unwrap();
+        let got = state(&root);
+        if out.status.code() == Some(4) {
+            // Past commit: abort refuses and names --resume; resume finishes.
+            assert!(n >= POINTS - 2, "abort refused at point {n}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+            let out = talos_std(&root)
+                .args(["restore", "--resume"])
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            assert_eq!(state(&root), f.expected_restored, "point {n}");
+        } else {
+            assert!(
+                out.status.success(),
+                "point {n}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(got, f.expected_pre, "point {n}");
+        }
+        let data = Layout::new(&root).data_dir;
+        for e in std::fs::read_dir(&data).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.starts_with(".restore-staging") && name != "restore.journal",
+                "point {n}: {name} left behind"
+            );
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
