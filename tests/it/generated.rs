@@ -1,6 +1,6 @@
 //! The committed `completions/` and `man/` trees must be what the current
 //! clap tree generates. Regenerate them with
-//! `TALOS_REGENERATE=1 cargo test --test generated`.
+//! `TALOS_REGENERATE=1 cargo test --release --test it generated::`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +41,7 @@ fn committed_completions_and_man_pages_are_current() {
     assert!(
         stale.is_empty() && extra.is_empty(),
         "completions/ and man/ are out of date (stale or missing: {stale:?}; no longer generated: {extra:?}); \
-         run `TALOS_REGENERATE=1 cargo test --test generated` and commit the result"
+         run `TALOS_REGENERATE=1 cargo test --release --test it generated::` and commit the result"
     );
     assert!(want.contains_key("man/talos.1"));
     assert!(want.contains_key("man/talos-sandbox-init.1"));

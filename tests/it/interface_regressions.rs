@@ -355,7 +355,7 @@ fn verify_chain_with_the_audit_directory_missing() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p.to_string().contains("audit directory")),
+            .any(|p| p.to_string().contains("directory is missing")),
         "{doc}"
     );
 

@@ -809,7 +809,7 @@ fn human_output_names_the_next_commands() {
 }
 
 /// The benchmark-sized sandbox; slow, so only on request:
-/// `cargo test --release --test sandbox -- --ignored`.
+/// `cargo test --release --test it sandbox:: -- --ignored`.
 #[test]
 #[ignore]
 fn large_sandbox() {

@@ -6,7 +6,7 @@
 //! fixtures/screens/. A changed screen fails the test with a diff; to accept
 //! the new screens, run
 //!
-//!     INSTA_UPDATE=always cargo test --release --test screens
+//!     INSTA_UPDATE=always cargo test --release --test it screens::
 //!
 //! and review `git diff fixtures/screens/` before committing.
 
