@@ -102,7 +102,10 @@ impl Diagnosis {
                 .clone()
                 .unwrap_or_else(|| "`talos doctor`".into()),
         );
-        if let Some(e) = self.live.api_error() {
+        // The API's answer, unless the message already says it.
+        if let Some(e) = self.live.api_error()
+            && !self.live.message.contains(&e.message)
+        {
             f = f.evidence(format!("API: {}", e.message));
         }
         Some(f)

@@ -129,6 +129,7 @@ impl Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
+    #[serde(rename = "unknown")]
     Skip,
     Pass,
     Warn,
@@ -138,7 +139,9 @@ pub enum CheckStatus {
 impl CheckStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            CheckStatus::Skip => "skip",
+            // Not measured (nothing to check, or no way to): the JSON
+            // convention's word for it.
+            CheckStatus::Skip => "unknown",
             CheckStatus::Pass => "pass",
             CheckStatus::Warn => "warn",
             CheckStatus::Fail => "fail",
@@ -147,7 +150,7 @@ impl CheckStatus {
 
     pub fn parse(s: &str) -> Option<CheckStatus> {
         Some(match s {
-            "skip" => CheckStatus::Skip,
+            "skip" | "unknown" => CheckStatus::Skip,
             "pass" => CheckStatus::Pass,
             "warn" => CheckStatus::Warn,
             "fail" => CheckStatus::Fail,

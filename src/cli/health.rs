@@ -121,7 +121,7 @@ pub fn render(ui: &Ui, r: &Report) -> Result<()> {
         let st = CheckStatus::of(c);
         let mark = match st {
             CheckStatus::Pass => ui.green("ok  "),
-            CheckStatus::Skip => ui.dim("skip"),
+            CheckStatus::Skip => ui.dim("unknown"),
             CheckStatus::Warn => ui.yellow("WARN"),
             CheckStatus::Fail => ui.red("FAIL"),
         };
