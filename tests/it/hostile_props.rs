@@ -132,7 +132,14 @@ fn near_valid_body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn status() -> impl Strategy<Value = u16> {
-    prop_oneof![Just(200u16), Just(503), Just(401), Just(404), any::<u16>()]
+    prop_oneof![
+        Just(200u16),
+        Just(503),
+        Just(401),
+        Just(404),
+        Just(500),
+        any::<u16>()
+    ]
 }
 
 proptest! {
