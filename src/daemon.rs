@@ -141,6 +141,67 @@ pub struct HealthAnswer {
     pub elapsed_ms: u64,
 }
 
+/// A response body as JSON, or as a string when it is not JSON (not
+/// UTF-8: decoded lossily).
+fn body_value(body: &[u8]) -> Value {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str::<Value>(text).unwrap_or(Value::String(text.into())),
+        Err(_) => Value::String(String::from_utf8_lossy(body).into_owned()),
+    }
+}
+
+/// The error for a status the API does not answer with on success.
+fn unexpected(what: &str, status: u16, body: Value) -> ApiError {
+    let detail = body
+        .get("message")
+        .or_else(|| body.get("error"))
+        .and_then(Value::as_str)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    ApiError {
+        kind: if status == 404 {
+            ApiErrorKind::NotFound
+        } else {
+            ApiErrorKind::Status
+        },
+        message: format!("{what} answered HTTP {status}{detail}"),
+        status: Some(status),
+        body: Some(body),
+    }
+}
+
+/// What `GET /health` answered, judged from its HTTP status and body
+/// bytes alone (no I/O): 200 and 503 with a JSON object holding a string
+/// `status` are an answer; anything else is an error. What
+/// `Client::health` does once the body is read (at most 1 MiB, token
+/// scrubbed, a 401 already turned away).
+pub fn health_answer_of(
+    status: u16,
+    body: &[u8],
+    elapsed_ms: u64,
+) -> Result<HealthAnswer, ApiError> {
+    health_answer_from(status, body_value(body), elapsed_ms)
+}
+
+fn health_answer_from(status: u16, body: Value, elapsed_ms: u64) -> Result<HealthAnswer, ApiError> {
+    if (status == 200 || status == 503) && body.get("status").and_then(Value::as_str).is_some() {
+        Ok(HealthAnswer {
+            http_status: status,
+            body,
+            elapsed_ms,
+        })
+    } else if status == 200 || status == 503 {
+        Err(ApiError {
+            kind: ApiErrorKind::BadResponse,
+            message: "GET /health did not answer a JSON object with a `status`".into(),
+            status: Some(status),
+            body: Some(body),
+        })
+    } else {
+        Err(unexpected("GET /health", status, body))
+    }
+}
+
 /// The admin API client.
 pub struct Client {
     agent: ureq::Agent,
@@ -370,7 +431,7 @@ impl Client {
             None => text,
         };
         let elapsed = start.elapsed().as_millis() as u64;
-        let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+        let value = body_value(text.as_bytes());
         if status == 401 {
             return Err(ApiError {
                 kind: ApiErrorKind::Unauthorized,
@@ -382,46 +443,12 @@ impl Client {
         Ok((status, value, elapsed))
     }
 
-    fn unexpected(&self, what: &str, status: u16, body: Value) -> ApiError {
-        let detail = body
-            .get("message")
-            .or_else(|| body.get("error"))
-            .and_then(Value::as_str)
-            .map(|s| format!(": {s}"))
-            .unwrap_or_default();
-        ApiError {
-            kind: if status == 404 {
-                ApiErrorKind::NotFound
-            } else {
-                ApiErrorKind::Status
-            },
-            message: format!("{what} answered HTTP {status}{detail}"),
-            status: Some(status),
-            body: Some(body),
-        }
-    }
-
     /// `GET /health`: 200 (healthy or degraded) and 503 (unhealthy) are
-    /// both answers; the body must be a JSON object with a `status`.
+    /// both answers; the body must be a JSON object with a `status`
+    /// (see `health_answer_of`).
     pub fn health(&self) -> Result<HealthAnswer, ApiError> {
         let (status, body, elapsed_ms) = self.request("GET", "/health", false, None)?;
-        if (status == 200 || status == 503) && body.get("status").and_then(Value::as_str).is_some()
-        {
-            Ok(HealthAnswer {
-                http_status: status,
-                body,
-                elapsed_ms,
-            })
-        } else if status == 200 || status == 503 {
-            Err(ApiError {
-                kind: ApiErrorKind::BadResponse,
-                message: "GET /health did not answer a JSON object with a `status`".into(),
-                status: Some(status),
-                body: Some(body),
-            })
-        } else {
-            Err(self.unexpected("GET /health", status, body))
-        }
+        health_answer_from(status, body, elapsed_ms)
     }
 
     /// `POST /api/v1/emergency/panic`; the 202 body on success.
@@ -432,7 +459,7 @@ impl Client {
         if status == 202 || status == 200 {
             Ok(body)
         } else {
-            Err(self.unexpected("POST /api/v1/emergency/panic", status, body))
+            Err(unexpected("POST /api/v1/emergency/panic", status, body))
         }
     }
 
@@ -447,7 +474,7 @@ impl Client {
                 status: Some(200),
                 body: Some(other),
             }),
-            (s, b) => Err(self.unexpected("GET /metrics/circuit_breakers", s, b)),
+            (s, b) => Err(unexpected("GET /metrics/circuit_breakers", s, b)),
         }
     }
 
@@ -465,7 +492,7 @@ impl Client {
         if status == 200 {
             Ok(body)
         } else {
-            Err(self.unexpected(&format!("POST {path}"), status, body))
+            Err(unexpected(&format!("POST {path}"), status, body))
         }
     }
 
@@ -490,7 +517,7 @@ impl Client {
         if status == 200 {
             Ok(body)
         } else {
-            Err(self.unexpected(&format!("POST {path}"), status, body))
+            Err(unexpected(&format!("POST {path}"), status, body))
         }
     }
 
@@ -500,7 +527,7 @@ impl Client {
         if status == 202 || status == 200 {
             Ok(body)
         } else {
-            Err(self.unexpected("POST /admin/restart", status, body))
+            Err(unexpected("POST /admin/restart", status, body))
         }
     }
 }
