@@ -103,8 +103,9 @@ impl Sim {
         if !sim.url.starts_with("http") {
             // Give stderr a moment to arrive for the message.
             let status = sim.wait_exit(Duration::from_millis(500));
-            // The stderr pipe is drained on a thread: let it catch up.
-            wait_for(Duration::from_millis(500), || !sim.stderr().is_empty());
+            // The stderr pipe is drained on a thread, and unbuffered stderr
+            // arrives in several writes: wait for the whole last line.
+            wait_for(Duration::from_secs(2), || sim.stderr().ends_with('\n'));
             return Err(format!(
                 "no URL within {START_TIMEOUT:?} (exit: {status:?}); stderr:\n{}",
                 sim.stderr()
