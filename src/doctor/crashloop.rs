@@ -33,7 +33,9 @@ fn pid_in(msg: &str) -> Option<u64> {
 }
 
 fn from_audit(i: &Inputs, since: Timestamp, out: &mut Vec<Start>) {
-    let _ = crate::audit::query::for_each(&i.layout.audit_dir, |rec| {
+    // Only the files that can hold a record of the window: a long chain is
+    // not read whole for a few minutes of starts (status runs this too).
+    let _ = crate::audit::query::for_each_since(&i.layout.audit_dir, Some(since), |rec| {
         if rec.action != "daemon_start" {
             return;
         }
