@@ -3,7 +3,7 @@
 //! run as printed, clears it.
 
 use crate::common;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::Duration;
 
@@ -63,36 +63,6 @@ fn all_fixes(doc: &Value) -> String {
         .filter_map(|f| f["fix"].as_str())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The `talos ...` commands quoted in a fix.
-fn talos_commands(fix: &str) -> Vec<String> {
-    fix.split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|c| c.starts_with("talos "))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Runs a printed command exactly as printed (plus `--yes`: no terminal
-/// here), with `talos` on PATH and no TALOS_* in the environment: the
-/// command itself must carry the root.
-fn run_printed(cmd: &str) -> std::process::Output {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_talos"));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    StdCommand::new("sh")
-        .arg("-c")
-        .arg(format!("{cmd} --yes"))
-        .env_clear()
-        .env("PATH", path)
-        .env("USER", "tester")
-        .output()
-        .unwrap()
 }
 
 fn set_config(l: &Layout, process_match: &str, url: &str) {

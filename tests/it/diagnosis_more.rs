@@ -7,8 +7,8 @@
 //! harmful advice, and the printed fix, run as printed, must clear it.
 
 use crate::common;
+use crate::ops::talos_commands;
 use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
 use std::time::Duration;
 
 use crate::common::sim::{Sim, sandbox_install, tls_files};
@@ -61,33 +61,9 @@ fn titled<'a>(doc: &'a Value, check: &str, words: &str) -> Option<&'a Value> {
         .find(|f| f["title"].as_str().unwrap_or("").contains(words))
 }
 
-/// The `talos ...` commands quoted in a fix.
-fn talos_commands(fix: &str) -> Vec<String> {
-    fix.split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|c| c.starts_with("talos "))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Runs a printed command exactly as printed (plus `--yes`), with `talos`
-/// on PATH and no TALOS_* in the environment.
+/// Runs a printed command as `ops::run_printed` does; it must succeed.
 fn run_printed(cmd: &str) -> std::process::Output {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_talos"));
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = StdCommand::new("sh")
-        .arg("-c")
-        .arg(format!("{cmd} --yes"))
-        .env_clear()
-        .env("PATH", path)
-        .env("USER", "tester")
-        .output()
-        .unwrap();
+    let out = crate::ops::run_printed(cmd);
     assert!(
         out.status.success(),
         "`{cmd}` failed: {}\n{}",

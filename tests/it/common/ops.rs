@@ -184,3 +184,33 @@ pub fn clean_install(root: &Path) -> Layout {
     );
     l
 }
+
+/// The `talos ...` commands quoted in a fix.
+pub fn talos_commands(fix: &str) -> Vec<String> {
+    fix.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("talos "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs a printed command exactly as printed (plus `--yes`: no terminal
+/// here), with `talos` on PATH and no TALOS_* in the environment: the
+/// command itself must carry the root.
+pub fn run_printed(cmd: &str) -> std::process::Output {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_talos"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{cmd} --yes"))
+        .env_clear()
+        .env("PATH", path)
+        .env("USER", "tester")
+        .output()
+        .unwrap()
+}
