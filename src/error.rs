@@ -46,6 +46,69 @@ impl ErrorKind {
     }
 }
 
+/// How a command that printed its result ends: the exit codes of
+/// docs/format.md. `health` gives 0..=3 its monitoring meaning (healthy,
+/// degraded, unhealthy, unknown), `doctor` and `verify-chain` use 1 and 3 for
+/// findings; the variant names say the general meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: done (health: healthy).
+    Ok,
+    /// 1: the operation failed or found a problem (health: degraded).
+    Failed,
+    /// 2: usage error (health: unhealthy).
+    Usage,
+    /// 3: integrity failure (health: unknown).
+    Integrity,
+    /// 4: refused for safety.
+    Refused,
+    /// 5: the daemon was required and could not be reached.
+    DaemonUnreachable,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Ok => 0,
+            ExitStatus::Failed => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::Integrity => 3,
+            ExitStatus::Refused => 4,
+            ExitStatus::DaemonUnreachable => 5,
+        }
+    }
+
+    /// The more urgent of two statuses (the higher code), for commands that
+    /// combine several results.
+    pub fn worst(self, other: ExitStatus) -> ExitStatus {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Serializes an exit status as its number (the `exit_code` key of JSON documents).
+pub fn serialize_exit_code<S: serde::Serializer>(
+    exit: &ExitStatus,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(exit.code())
+}
+
+impl From<ErrorKind> for ExitStatus {
+    fn from(kind: ErrorKind) -> ExitStatus {
+        match kind {
+            ErrorKind::Failed | ErrorKind::Interrupted(_) => ExitStatus::Failed,
+            ErrorKind::Usage => ExitStatus::Usage,
+            ErrorKind::Integrity => ExitStatus::Integrity,
+            ErrorKind::Refused => ExitStatus::Refused,
+            ErrorKind::DaemonUnreachable => ExitStatus::DaemonUnreachable,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use serde::Serialize;
+
+use crate::error::ExitStatus;
 use serde_json::{Map, Value, json};
 
 use crate::access::Access;
@@ -179,12 +181,12 @@ pub enum Overall {
 }
 
 impl Overall {
-    pub fn exit_code(self) -> u8 {
+    pub fn exit_status(self) -> ExitStatus {
         match self {
-            Overall::Healthy => 0,
-            Overall::Degraded => 1,
-            Overall::Unhealthy => 2,
-            Overall::Unknown => 3,
+            Overall::Healthy => ExitStatus::Ok,
+            Overall::Degraded => ExitStatus::Failed,
+            Overall::Unhealthy => ExitStatus::Usage,
+            Overall::Unknown => ExitStatus::Integrity,
         }
     }
 

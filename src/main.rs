@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         ctx.ui.warn(problem);
     }
     match cli::dispatch(&ctx, cli.command) {
-        Ok(exit) => ExitCode::from(exit.0),
+        Ok(exit) => ExitCode::from(exit.code()),
         // A read-only query whose reader went away: quiet success.
         Err(err) if talos::output::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

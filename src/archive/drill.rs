@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::create::{CreateOptions, create};
 use super::restore::{self, RestoreOptions};
 use super::{hash_file, install_path, validate};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, ExitStatus, Result};
 use crate::install::Layout;
 
 pub const HISTORY_FILE: &str = "drill_history.jsonl";
@@ -50,17 +50,17 @@ pub struct Drill {
 impl Drill {
     /// 0 when every step passed; 3 when the archive failed verification
     /// (integrity); 1 for any other failure.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_status(&self) -> ExitStatus {
         if self.ok {
-            0
+            ExitStatus::Ok
         } else if self
             .steps
             .iter()
             .any(|s| s.kind == Some(ErrorKind::Integrity))
         {
-            3
+            ExitStatus::Integrity
         } else {
-            1
+            ExitStatus::Failed
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::Args;
 use clap_complete::Shell;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 
 /// Print the completion script for a shell on stdout.
@@ -30,7 +30,7 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<ExitStatus> {
     let script = script(args.shell);
     if ctx.ui.json {
         // One JSON document on stdout, like every command (docs/format.md).
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<Exit> {
     } else {
         ctx.ui.raw(&script)?;
     }
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// The completion script of a shell. It asks `talos` itself for the

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::config::{self, Source};
 use crate::error::Result;
 use crate::output::table_uncut;
@@ -30,7 +30,7 @@ pub enum ConfigCommand {
     Validate,
 }
 
-pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> Result<ExitStatus> {
     match cmd {
         ConfigCommand::Show => show(ctx),
         ConfigCommand::Validate => validate(ctx),
@@ -44,7 +44,7 @@ struct ShownSetting {
     source: Source,
 }
 
-fn show(ctx: &Ctx) -> Result<Exit> {
+fn show(ctx: &Ctx) -> Result<ExitStatus> {
     let s = &ctx.settings;
     let l = &ctx.layout;
     let path = |p: &std::path::Path| serde_json::Value::String(p.display().to_string());
@@ -156,10 +156,10 @@ fn show(ctx: &Ctx) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
-fn validate(ctx: &Ctx) -> Result<Exit> {
+fn validate(ctx: &Ctx) -> Result<ExitStatus> {
     let findings = config::validate(&ctx.layout);
     let integrity = findings.iter().any(|f| f.integrity);
     let doc = serde_json::json!({
@@ -189,9 +189,13 @@ fn validate(ctx: &Ctx) -> Result<Exit> {
     // The report is printed; the exit code carries the verdict (a finding
     // is a result, not a crash).
     if findings.is_empty() {
-        return Ok(Exit::OK);
+        return Ok(ExitStatus::Ok);
     }
     ctx.ui
         .note("apply the fixes above, then run `talos config validate` again");
-    Ok(if integrity { Exit(3) } else { Exit(1) })
+    Ok(if integrity {
+        ExitStatus::Integrity
+    } else {
+        ExitStatus::Failed
+    })
 }

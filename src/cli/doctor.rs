@@ -3,7 +3,7 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::doctor::{self, Report, Severity, fix};
 use crate::error::Result;
 
@@ -103,7 +103,7 @@ fn check(ctx: &Ctx, deep: bool) -> Report {
     }
 }
 
-pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<ExitStatus> {
     let spinner = ctx.ui.spinner("doctor: checking the installation");
     let mut report = check(ctx, args.deep);
     spinner.finish_and_clear();
@@ -202,5 +202,5 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit> {
         };
         ui.line(summary)
     })?;
-    Ok(Exit(report.exit_code))
+    Ok(report.exit)
 }

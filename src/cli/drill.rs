@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::archive::drill::{self, Drill, Trend};
 use crate::error::{Context, Result};
 use crate::install::Layout;
@@ -55,7 +55,7 @@ pub struct DrillArgs {
     pub metrics_file: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<ExitStatus> {
     // A drill that fails before it runs (a missing or corrupt --backup, an
     // unreachable repository...) still writes its metrics, success 0, so
     // an alert fires (docs/monitoring.md).
@@ -83,7 +83,7 @@ fn drill_run(
     mut args: DrillArgs,
     repo: Option<&str>,
     written: &mut bool,
-) -> Result<Exit> {
+) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     // --backup FILE wins; else the repository in effect (--repo,
     // TALOS_REPO, backup.repo); else a fresh backup as before.
@@ -216,7 +216,7 @@ fn drill_run(
             args.junit.as_deref(),
         )
     })?;
-    Ok(Exit(d.exit_code()))
+    Ok(d.exit_status())
 }
 
 fn secs(ms: u64) -> String {

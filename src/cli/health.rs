@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{Ctx, Exit, Mode};
+use super::{Ctx, ExitStatus, Mode};
 use crate::daemon::Liveness;
 use crate::error::{Error, Result};
 use crate::health::{self, CheckStatus, Overall, Report};
@@ -52,15 +52,18 @@ pub fn check(ctx: &Ctx) -> Result<Report> {
     Ok(health::report(&live, &ctx.layout))
 }
 
-pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitStatus> {
     let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "health");
     let Some(secs) = args.watch else {
         let report = check(ctx);
-        let status = report.as_ref().map(|r| r.status.exit_code()).unwrap_or(3);
+        let status = report
+            .as_ref()
+            .map(|r| r.status.exit_status().code())
+            .unwrap_or(3);
         crate::cli::write_metrics(ctx, target.as_deref(), &crate::metrics::health(status));
         let report = report?;
         ctx.ui.render(&report, |ui| render(ui, &report))?;
-        return Ok(Exit(report.status.exit_code()));
+        return Ok(report.status.exit_status());
     };
     if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
         return Err(Error::usage(format!(
@@ -70,7 +73,7 @@ pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<Exit> {
     loop {
         match check(ctx) {
             Ok(report) => {
-                let m = crate::metrics::health(report.status.exit_code());
+                let m = crate::metrics::health(report.status.exit_status().code());
                 crate::cli::write_metrics(ctx, target.as_deref(), &m);
                 if ctx.ui.json {
                     ctx.ui.line(serde_json::to_string(&report)?)?;

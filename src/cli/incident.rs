@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::incident::{self, markdown};
 
@@ -64,13 +64,13 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, cmd: IncidentCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: IncidentCommand) -> Result<ExitStatus> {
     match cmd {
         IncidentCommand::Report(a) => report(ctx, a),
     }
 }
 
-fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
+fn report(ctx: &Ctx, args: ReportArgs) -> Result<ExitStatus> {
     if let (Some(s), Some(u)) = (args.since, args.until)
         && s > u
     {
@@ -133,5 +133,5 @@ fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit> {
             args.correlation_id.as_deref().unwrap_or("")
         ));
     }
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -192,16 +192,10 @@ pub struct Ctx {
     pub mode: Mode,
 }
 
-/// What a command ends with when it did not fail: its exit code (0 for most;
-/// `health`, `doctor`, `verify-chain` use 1..=3 for findings). A command that
-/// has printed its result returns `Ok(Exit(n))`, never `Err`, so `--json`
-/// output stays one document; `Err` is for failures before any result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exit(pub u8);
-
-impl Exit {
-    pub const OK: Exit = Exit(0);
-}
+/// A command that has printed its result returns `Ok(ExitStatus)`, never
+/// `Err`, so `--json` output stays one document; `Err` is for failures before
+/// any result.
+pub use crate::error::ExitStatus;
 
 impl Ctx {
     pub fn new(global: &GlobalArgs) -> Ctx {
@@ -265,7 +259,7 @@ pub fn write_metrics(ctx: &Ctx, path: Option<&std::path::Path>, m: &crate::metri
     }
 }
 
-pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Exit> {
+pub fn dispatch(ctx: &Ctx, command: Command) -> Result<ExitStatus> {
     match command {
         Command::Audit(c) => audit::run(ctx, c),
         Command::Breaker(c) => breaker::run(ctx, c),

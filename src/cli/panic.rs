@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Ctx, Exit, Mode};
+use super::{Ctx, ExitStatus, Mode};
 use crate::emergency::escalate::{self, Escalation, Event, Options, Outcome, SignalFileFate};
 use crate::emergency::state::{self, PanicFacts};
 use crate::emergency::{self, PanicLog, preserve};
@@ -119,10 +119,14 @@ struct Report {
     audit_seq: Option<u64>,
     panic_log: PathBuf,
     warnings: Vec<String>,
-    exit_code: u8,
+    #[serde(
+        rename = "exit_code",
+        serialize_with = "crate::error::serialize_exit_code"
+    )]
+    exit: ExitStatus,
 }
 
-pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     let layout = &ctx.layout;
     let reason = args.reason.trim().to_string();
@@ -317,17 +321,17 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
     };
 
     let exit = if api_unreachable {
-        5
+        ExitStatus::DaemonUnreachable
     } else if !esc.stopped {
         if verified.is_none() || esc.refused.is_some() {
-            4
+            ExitStatus::Refused
         } else {
-            1
+            ExitStatus::Failed
         }
     } else if state_failed {
-        1
+        ExitStatus::Failed
     } else {
-        0
+        ExitStatus::Ok
     };
     let details = json!({
         "reason": reason,
@@ -338,7 +342,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         "force": args.force,
         "rungs": esc.rungs.iter().map(|r| json!({"rung": r.rung, "outcome": r.outcome})).collect::<Vec<_>>(),
         "preserve": state_report.as_ref().and_then(|s| s.preserve.clone()),
-        "exit_code": exit,
+        "exit_code": exit.code(),
     });
     let audit_seq = match crate::audit::record_operator_action(layout, "panic", details) {
         Ok(a) => Some(a.seq),
@@ -350,7 +354,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         }
     };
     log.info(&format!(
-        "=== PANIC SEQUENCE COMPLETE: {} (method {}, exit {exit}) ===",
+        "=== PANIC SEQUENCE COMPLETE: {} (method {}, exit {}) ===",
         if esc.already_stopped {
             "the daemon was already down"
         } else if esc.stopped {
@@ -358,7 +362,8 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         } else {
             "THE DAEMON IS STILL RUNNING"
         },
-        esc.method.as_str()
+        esc.method.as_str(),
+        exit.code()
     ));
     if let Some(f) = log.failure.take() {
         warnings.push(f);
@@ -379,14 +384,14 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<Exit> {
         audit_seq,
         panic_log: layout.panic_log(),
         warnings,
-        exit_code: exit,
+        exit,
     };
     if ui.json {
         ui.json_doc(&report)?;
     } else {
         render(ctx, &report, args.force)?;
     }
-    Ok(Exit(exit))
+    Ok(exit)
 }
 
 /// The escalation options and the API client, from the flags and settings.
@@ -437,7 +442,7 @@ fn dry_run(
     grace: Duration,
     signal_wait: Duration,
     pid_status: PidStatus,
-) -> Result<Exit> {
+) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     let process_match = &ctx.settings.process_match.value;
     let verified = pid_status.verified().map(|v| v.with_match(process_match));
@@ -504,7 +509,7 @@ fn dry_run(
             "Dry run: nothing was done. Run the same command without --dry-run to stop the daemon.",
         )
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn report_online(esc: &Escalation) -> bool {
@@ -684,9 +689,9 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
         if let Some(why) = &esc.refused {
             ui.line(format!("  refused: {why}"))?;
         }
-        match r.exit_code {
-            4 => ui.line("  no verified PID, so no signal was sent. Find the process yourself (`ps -ef | grep talos`), check it is the orchestrator, and stop it with your service manager (`systemctl kill -s SIGKILL talos`, `docker kill`).")?,
-            5 => ui.line("  --online: the API could not be reached. Run `talos panic` without --online to escalate.")?,
+        match r.exit {
+            ExitStatus::Refused => ui.line("  no verified PID, so no signal was sent. Find the process yourself (`ps -ef | grep talos`), check it is the orchestrator, and stop it with your service manager (`systemctl kill -s SIGKILL talos`, `docker kill`).")?,
+            ExitStatus::DaemonUnreachable => ui.line("  --online: the API could not be reached. Run `talos panic` without --online to escalate.")?,
             _ => ui.line("  even SIGKILL did not end it (a process stuck in the kernel, or no permission). Run as root or the daemon's user; check `ps -o stat= -p PID` for state D; as a last resort reboot the host.")?,
         }
     }

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::emergency::recover::{self, Action, Choice, Plan};
 use crate::emergency::state::{self, EmergencyState};
 use crate::emergency::{self, PanicLog, preserve};
@@ -64,7 +64,7 @@ struct ArchiveReport<'a> {
     files: Vec<&'a preserve::FileEntry>,
 }
 
-pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     let layout = &ctx.layout;
     let state_path = layout.emergency_state();
@@ -242,18 +242,18 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<Exit> {
         ui.warn(w);
     }
     Ok(if mark_failed {
-        Exit(1)
+        ExitStatus::Failed
     } else if !plan.invalid.is_empty() {
         // A state file of the preserve was corrupt: the rest is back, but
         // not all of it.
-        Exit(3)
+        ExitStatus::Integrity
     } else {
-        Exit::OK
+        ExitStatus::Ok
     })
 }
 
 /// Marks an emergency record recovered when no preserve exists to put back.
-fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<Exit> {
+fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     let layout = &ctx.layout;
     let state_path = layout.emergency_state();
@@ -314,7 +314,7 @@ fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<
     for w in &warnings {
         ui.warn(w);
     }
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn ago(ts: &str) -> String {

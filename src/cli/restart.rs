@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use serde_json::json;
 
-use super::{Ctx, Exit, Mode};
+use super::{Ctx, ExitStatus, Mode};
 use crate::access::Access;
 use crate::daemon::{Client, Liveness, Verdict};
 use crate::error::{Error, Result};
@@ -35,7 +35,7 @@ pub struct RestartArgs {
     pub no_wait: bool,
 }
 
-pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<ExitStatus> {
     if ctx.mode == Mode::Offline {
         return Err(Error::usage(
             "a restart goes through the daemon's API; it cannot be done --offline",
@@ -115,8 +115,8 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<Exit> {
         }
     })?;
     Ok(if back.is_none() && !args.no_wait || audit.is_err() {
-        Exit(1)
+        ExitStatus::Failed
     } else {
-        Exit::OK
+        ExitStatus::Ok
     })
 }

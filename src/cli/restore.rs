@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::archive::plan::{Action, AuditChain, Plan};
 use crate::archive::restore::{self, Outcome, RestoreOptions};
 use crate::error::{Error, Result};
@@ -96,7 +96,7 @@ pub struct RestoreArgs {
     pub abort: bool,
 }
 
-pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     // Absolute and canonical before anything is planned or journalled: a
     // relative --target-dir resumed from another directory must still name
     // the same installation.
@@ -159,7 +159,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Exit> {
                 human_bytes(v.bytes)
             ))
         })?;
-        return Ok(Exit::OK);
+        return Ok(ExitStatus::Ok);
     }
 
     // A real restore. Fail fast on what would refuse later anyway.
@@ -265,7 +265,7 @@ fn report(
     o: &Outcome,
     daemon: &DaemonStop,
     fetched: Option<&super::repo::Fetched>,
-) -> Result<Exit> {
+) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     // What the operator named (a repository URL, the file as given), not
     // the staging copy the restore read.
@@ -348,7 +348,11 @@ fn report(
         }
         Ok(())
     })?;
-    Ok(if o.validation.ok { Exit::OK } else { Exit(1) })
+    Ok(if o.validation.ok {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Failed
+    })
 }
 
 /// What happened (or will happen) to the audit chain in place.
@@ -466,7 +470,7 @@ fn check_daemon(
     })
 }
 
-fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
+fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
     match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
         Some(o) => report(ctx, layout, None, &o, daemon, None),
         None => {
@@ -487,12 +491,12 @@ fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
                     crate::archive::journal::path(layout).display()
                 ))
             })?;
-            Ok(Exit::OK)
+            Ok(ExitStatus::Ok)
         }
     }
 }
 
-fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
+fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
     let a = restore::abort(layout)?;
     let mut doc = serde_json::to_value(&a)?;
     if let Some(m) = doc.as_object_mut() {
@@ -516,5 +520,5 @@ fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<Exit> {
             )),
         }
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

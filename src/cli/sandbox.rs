@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::human_bytes;
 use crate::sandbox::{self, Options, Scale};
@@ -55,7 +55,7 @@ pub struct InitArgs {
     pub now: Option<jiff::Timestamp>,
 }
 
-pub fn run(ctx: &Ctx, cmd: SandboxCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: SandboxCommand) -> Result<ExitStatus> {
     match cmd {
         SandboxCommand::Init(args) => init(ctx, args),
     }
@@ -72,7 +72,7 @@ fn shell_word(p: &Path) -> String {
     }
 }
 
-fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
+fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
     sandbox::check_target(&args.dir, args.force, &ctx.settings.process_match.value)?;
     let now = args.now.unwrap_or_else(crate::clock::now);
     let opts = Options {
@@ -228,5 +228,5 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Ctx, Exit, Mode};
+use super::{Ctx, ExitStatus, Mode};
 use crate::access::Access;
 use crate::daemon::Verdict;
 use crate::diagnosis::{self, AuditPart, BackupPart, BreakersPart, RecoveryPart};
@@ -53,7 +53,7 @@ struct StatusDoc {
     recent_errors: Vec<Value>,
 }
 
-pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<ExitStatus> {
     let d = diagnosis::diagnose(&ctx.settings, &ctx.layout, ctx.mode, false, false)?;
     if ctx.mode == Mode::Online && d.live.verdict != Verdict::Up {
         return Err(d.live.unreachable_error());
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Exit> {
         health: d.health,
     };
     ctx.ui.render(&doc, |ui| render(ui, &doc))?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn render(ui: &Ui, d: &StatusDoc) -> Result<()> {

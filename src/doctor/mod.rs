@@ -25,6 +25,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::config::Settings;
+use crate::error::ExitStatus;
 use crate::install::Layout;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -127,7 +128,11 @@ pub struct Report {
     pub generated_at: String,
     /// `clean`, `warnings`, `failures` or `integrity`.
     pub verdict: &'static str,
-    pub exit_code: u8,
+    #[serde(
+        rename = "exit_code",
+        serialize_with = "crate::error::serialize_exit_code"
+    )]
+    pub exit: ExitStatus,
     pub checks: Vec<CheckStatus>,
     /// Most urgent first.
     pub findings: Vec<Finding>,
@@ -314,22 +319,22 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
     let fail = findings.iter().any(|f| f.severity == Severity::Fail);
     let warn = findings.iter().any(|f| f.severity == Severity::Warn);
     let wrong_root = findings.iter().any(|f| f.check == "installation");
-    let (verdict, exit_code) = if wrong_root {
-        ("not_an_installation", 2)
+    let (verdict, exit) = if wrong_root {
+        ("not_an_installation", ExitStatus::Usage)
     } else if integrity {
-        ("integrity", 3)
+        ("integrity", ExitStatus::Integrity)
     } else if fail {
-        ("failures", 1)
+        ("failures", ExitStatus::Failed)
     } else if warn {
-        ("warnings", 1)
+        ("warnings", ExitStatus::Failed)
     } else {
-        ("clean", 0)
+        ("clean", ExitStatus::Ok)
     };
     Report {
         root: layout.root.clone(),
         generated_at: crate::timespec::format_ts(inputs.now),
         verdict,
-        exit_code,
+        exit,
         checks,
         findings,
     }

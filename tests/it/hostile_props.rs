@@ -78,7 +78,7 @@ fn health_answer(dir: &std::path::Path, status: u16, body: &[u8]) -> bool {
     let live = Liveness::judge("http://127.0.0.1:9".into(), pid_file, api);
     assert_eq!(answered, live.verdict == talos::daemon::Verdict::Up);
     let report = talos::health::report(&live, &talos::install::Layout::new(dir));
-    let _ = report.status.exit_code();
+    let _ = report.status.exit_status();
     serde_json::to_string(&report).unwrap();
     serde_json::to_string(&live).unwrap();
     answered

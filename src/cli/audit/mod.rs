@@ -9,7 +9,7 @@ pub mod verify_proof;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 
 /// Why anchors matter, shown in the long help of the group and of verify-chain.
@@ -45,7 +45,7 @@ pub enum AuditCommand {
     Query(query::QueryArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: AuditCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: AuditCommand) -> Result<ExitStatus> {
     match cmd {
         AuditCommand::VerifyChain(a) => verify_chain::run(ctx, a),
         AuditCommand::Root(a) => root::run(ctx, a),

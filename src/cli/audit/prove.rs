@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::{VerifyOptions, head, verify_chain_with};
 use crate::error::{Error, Result};
 
@@ -44,7 +44,7 @@ pub struct ProveArgs {
     pub size: Option<u64>,
 }
 
-pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<ExitStatus> {
     if let Some(sizes) = &args.consistency {
         return consistency(ctx, sizes[0], sizes.get(1).copied());
     }
@@ -83,10 +83,10 @@ pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<Exit> {
         "check with: talos audit verify-proof --proof FILE --root-hash {}",
         proof.root
     ));
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
-fn consistency(ctx: &Ctx, old: u64, new: Option<u64>) -> Result<Exit> {
+fn consistency(ctx: &Ctx, old: u64, new: Option<u64>) -> Result<ExitStatus> {
     let new = match new {
         Some(n) => n,
         None => head(&ctx.layout.audit_dir)?.map(|h| h.seq).unwrap_or(0),
@@ -124,5 +124,5 @@ fn consistency(ctx: &Ctx, old: u64, new: Option<u64>) -> Result<Exit> {
          --new-size {} --new-root-hash {}",
         proof.old_size, proof.old_root, proof.new_size, proof.new_root
     ));
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

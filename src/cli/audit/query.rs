@@ -3,7 +3,7 @@
 use clap::Args;
 use jiff::Timestamp;
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::query::{QueryFilter, query};
 use crate::error::Result;
 use crate::output::table;
@@ -34,7 +34,7 @@ pub struct QueryArgs {
     pub last: Option<usize>,
 }
 
-pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<ExitStatus> {
     let filter = QueryFilter {
         actions: args.action,
         since: args.since,
@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
             .collect();
         ui.line(table(&["SEQ", "TIME", "ACTOR", "ACTION", "DETAILS"], &rows))
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 fn short(s: &str, max: usize) -> String {

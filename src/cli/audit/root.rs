@@ -3,7 +3,7 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::{Head, VerifyOptions, verify_chain_with};
 use crate::error::{Error, Result};
 
@@ -36,7 +36,7 @@ struct RootOutput {
     taken_at: String,
 }
 
-pub fn run(ctx: &Ctx, args: RootArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: RootArgs) -> Result<ExitStatus> {
     let opts = VerifyOptions {
         tree_root: true,
         limit: args.size,
@@ -74,5 +74,5 @@ pub fn run(ctx: &Ctx, args: RootArgs) -> Result<Exit> {
         ));
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::anchors::{external_anchors, read_checkpoint};
 use crate::audit::{Anchor, AnchorFrom, ChainReport, VerifyOptions, verify_chain_with};
 use crate::error::{Error, Result};
@@ -76,7 +76,7 @@ struct VerifyOutput<'a> {
     anchor_warnings: &'a [String],
 }
 
-pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<ExitStatus> {
     // A run that fails before the chain is read (no installation, an
     // unreadable checkpoint...) still writes its metrics, valid 0, so an
     // alert fires (docs/monitoring.md).
@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, args: VerifyChainArgs) -> Result<Exit> {
     result
 }
 
-fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<Exit> {
+fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<ExitStatus> {
     let audit_dir = &ctx.layout.audit_dir;
     if std::fs::symlink_metadata(audit_dir).is_err() && !ctx.layout.data_dir.is_dir() {
         return Err(Error::failed(format!(
@@ -161,7 +161,11 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<Exit> 
         anchor_warnings: &anchor_warnings,
     };
     ctx.ui.render(&out, |ui| human(ui, &report, &anchors))?;
-    Ok(if report.ok { Exit::OK } else { Exit(3) })
+    Ok(if report.ok {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Integrity
+    })
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

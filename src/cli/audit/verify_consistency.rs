@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::merkle::{parse_hash, verify_consistency};
 use crate::error::{Context, Error, Result};
 
@@ -90,7 +90,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-pub fn run(ctx: &Ctx, args: VerifyConsistencyArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: VerifyConsistencyArgs) -> Result<ExitStatus> {
     let old_root = hash_arg("--old-root-hash", &args.old_root_hash)?;
     let new_root = hash_arg("--new-root-hash", &args.new_root_hash)?;
     let mut text = String::new();
@@ -159,5 +159,9 @@ pub fn run(ctx: &Ctx, args: VerifyConsistencyArgs) -> Result<Exit> {
             )
         }
     })?;
-    Ok(if out.ok { Exit::OK } else { Exit(3) })
+    Ok(if out.ok {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Integrity
+    })
 }

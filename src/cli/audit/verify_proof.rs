@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::super::{Ctx, Exit};
+use super::super::{Ctx, ExitStatus};
 use crate::audit::merkle::{InclusionProof, parse_hash, verify_inclusion};
 use crate::error::{Context, Error, Result};
 
@@ -42,7 +42,7 @@ struct Outcome {
     error: Option<String>,
 }
 
-pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<ExitStatus> {
     // --root is the installation everywhere; the hash is only --root-hash.
     let Some(root_text) = args.root_hash.clone() else {
         return Err(Error::usage("the trusted root hash is missing")
@@ -99,5 +99,9 @@ pub fn run(ctx: &Ctx, args: VerifyProofArgs) -> Result<Exit> {
             }
         }
     })?;
-    Ok(if out.ok { Exit::OK } else { Exit(3) })
+    Ok(if out.ok {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Integrity
+    })
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::archive::create::{CreateOptions, create_encrypted};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::install::parse_components;
 use crate::metrics;
@@ -62,7 +62,7 @@ pub struct CreateArgs {
     pub metrics_file: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<ExitStatus> {
     let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "backup");
     let started = std::time::Instant::now();
     // The repository in effect labels the metrics (an unparsable one is
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<Exit> {
         };
         crate::cli::write_metrics(ctx, Some(path), &m);
     }
-    result.map(|_| Exit::OK)
+    result.map(|_| ExitStatus::Ok)
 }
 
 fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create::Created> {

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::archive::{MANIFEST, METADATA, Manifest, Metadata};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::{human_bytes, human_duration, table};
 
@@ -91,7 +91,7 @@ fn read_head(path: &Path) -> std::result::Result<(Metadata, Option<Manifest>), S
         .ok_or_else(|| "no metadata.json at the start".to_string())
 }
 
-pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<ExitStatus> {
     if args.dir.is_none()
         && let Some(url) = crate::cli::repo::repo_url(ctx, &args.repo)?
     {
@@ -199,10 +199,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit> {
             &rows,
         ))
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
-fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<Exit> {
+fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<ExitStatus> {
     let repo = crate::repo::Repo::open(url)?;
     let host = if args.all_hosts {
         None
@@ -244,5 +244,5 @@ fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<E
             &rows,
         ))
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -6,7 +6,7 @@ pub mod verify;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
@@ -16,7 +16,7 @@ pub enum BackupCommand {
     Verify(verify::VerifyArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: BackupCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: BackupCommand) -> Result<ExitStatus> {
     match cmd {
         BackupCommand::Create(a) => create::run(ctx, a),
         BackupCommand::List(a) => list::run(ctx, a),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::human_bytes;
 
@@ -42,7 +42,7 @@ pub struct VerifyArgs {
     pub identity: crate::cli::repo::IdentityArg,
 }
 
-pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<ExitStatus> {
     let fetched = crate::cli::repo::resolve(ctx, &args.repo, &args.identity, args.file.as_deref())?
         .ok_or_else(|| {
             crate::error::Error::usage("no archive given")
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Exit> {
 /// Shared with `restore --verify-only`. Reports what the operator named
 /// (the repository object's URL, or the file as given), never the staging
 /// copy that was read.
-pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Result<Exit> {
+pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     let file = fetched.path.as_path();
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
@@ -85,5 +85,5 @@ pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Resu
             v.metadata.created_at
         ))
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::access::{self, Access, Purpose, Way};
 use crate::breakers::{BreakerFile, Force, Forced, list_from_map, unknown_breaker};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 
 /// The arguments of both commands; the doc comments of the subcommands in
@@ -33,7 +33,7 @@ struct Doc {
     forced: Forced,
 }
 
-pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<ExitStatus> {
     let reason = args.reason.trim();
     if reason.is_empty() {
         return Err(Error::usage("--reason must not be empty")
@@ -94,7 +94,7 @@ fn finish(
     from: &str,
     force: Force,
     forced: Forced,
-) -> Result<Exit> {
+) -> Result<ExitStatus> {
     let details = json!({
         "name": name,
         "from": from,
@@ -136,7 +136,7 @@ fn finish(
             "breaker {name} is {}, but the audit record failed: {e}",
             force.as_str()
         ));
-        return Ok(Exit(1));
+        return Ok(ExitStatus::Failed);
     }
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

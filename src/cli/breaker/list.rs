@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{fetch, sort_urgent};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::table;
 
@@ -24,7 +24,7 @@ use crate::output::table;
 #[command(verbatim_doc_comment)]
 pub struct ListArgs {}
 
-pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<ExitStatus> {
     let mut fetched = fetch(ctx)?;
     sort_urgent(&mut fetched.breakers);
     ctx.ui.render(&fetched, |ui| {
@@ -72,5 +72,5 @@ pub fn run(ctx: &Ctx, _args: ListArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

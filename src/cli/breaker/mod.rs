@@ -7,7 +7,7 @@ pub mod reset;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
@@ -44,7 +44,7 @@ pub enum BreakerCommand {
     Disable(force::ForceArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: BreakerCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: BreakerCommand) -> Result<ExitStatus> {
     match cmd {
         BreakerCommand::List(a) => list::run(ctx, a),
         BreakerCommand::Reset(a) => reset::run(ctx, a),

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::access::{self, Access, Purpose, Way};
 use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::daemon::{ApiErrorKind, Client};
 use crate::error::Result;
 
@@ -80,7 +80,7 @@ fn select(args: &ResetArgs, known: &[Breaker]) -> Result<Vec<Breaker>> {
     Ok(out)
 }
 
-pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<ExitStatus> {
     // A write of the daemon's file: offline only with the daemon verified
     // down (crate::access).
     match access::choose(ctx.mode, Purpose::Write, &ctx.settings, &ctx.layout, |c| {
@@ -104,7 +104,7 @@ fn record(ctx: &Ctx, name: &str, from: &str, access: Access) -> Option<String> {
     }
 }
 
-fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Result<Exit> {
+fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Result<ExitStatus> {
     let chosen = select(args, known)?;
     let mut results = Vec::new();
     let mut failed = false;
@@ -156,7 +156,7 @@ fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Re
     )
 }
 
-fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
+fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<ExitStatus> {
     // Two operators resetting at once must not lose each other's change.
     // Held for a read-modify-write only, so waiting is fine; the file keeps
     // no PID, so nothing mistakes it for a stale lock later.
@@ -205,7 +205,7 @@ fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<Exit> {
     )
 }
 
-fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<Exit> {
+fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<ExitStatus> {
     ctx.ui.render(&doc, |ui| {
         let via = if doc.access == Access::Online {
             "through the API".to_string()
@@ -246,5 +246,9 @@ fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(if failed { Exit(1) } else { Exit::OK })
+    Ok(if failed {
+        ExitStatus::Failed
+    } else {
+        ExitStatus::Ok
+    })
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::output::human_bytes;
@@ -22,7 +22,7 @@ use crate::output::human_bytes;
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {}
 
-pub fn run(ctx: &Ctx, _args: CheckArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, _args: CheckArgs) -> Result<ExitStatus> {
     let db_path = &ctx.layout.db;
     let r = db::check(db_path);
     if !r.exists {
@@ -78,10 +78,10 @@ pub fn run(ctx: &Ctx, _args: CheckArgs) -> Result<Exit> {
         Ok(())
     })?;
     Ok(if corrupt {
-        Exit(3)
+        ExitStatus::Integrity
     } else if not_wal || r.wal_too_big() {
-        Exit(1)
+        ExitStatus::Failed
     } else {
-        Exit::OK
+        ExitStatus::Ok
     })
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::db::{self, CheckpointMode};
 use crate::doctor::procs;
 use crate::error::Result;
@@ -35,7 +35,7 @@ pub struct CheckpointArgs {
     pub passive: bool,
 }
 
-pub fn run(ctx: &Ctx, args: CheckpointArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: CheckpointArgs) -> Result<ExitStatus> {
     let running = procs::running(&ctx.layout, &ctx.settings.process_match.value)?;
     let mode = if args.passive || !running.is_empty() {
         CheckpointMode::Passive
@@ -91,5 +91,9 @@ pub fn run(ctx: &Ctx, args: CheckpointArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(if r.busy { Exit(1) } else { Exit::OK })
+    Ok(if r.busy {
+        ExitStatus::Failed
+    } else {
+        ExitStatus::Ok
+    })
 }

@@ -5,7 +5,7 @@ pub mod checkpoint;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
@@ -14,7 +14,7 @@ pub enum DbCommand {
     Checkpoint(checkpoint::CheckpointArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: DbCommand) -> Result<ExitStatus> {
     match cmd {
         DbCommand::Check(a) => check::run(ctx, a),
         DbCommand::Checkpoint(a) => checkpoint::run(ctx, a),

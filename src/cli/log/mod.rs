@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::logs::{self, LogFile, Malformed, Summary};
 use crate::output::Ui;
@@ -23,7 +23,7 @@ pub enum LogCommand {
     Prune(prune::PruneArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<ExitStatus> {
     match cmd {
         LogCommand::Query(a) => query::run(ctx, *a),
         LogCommand::Trace(a) => trace::run(ctx, a),
@@ -71,7 +71,7 @@ fn files(ctx: &Ctx, named: &[PathBuf]) -> Result<Vec<LogFile>> {
 /// Reports on stderr what the search skipped: malformed lines, files that
 /// could not be read, jq errors. Returns the exit code: 1 when part of the
 /// input could not be read, 0 otherwise.
-fn report_skipped(ui: &Ui, summary: &Summary) -> Exit {
+fn report_skipped(ui: &Ui, summary: &Summary) -> ExitStatus {
     report_malformed(ui, &summary.malformed);
     if summary.filter_errors > 0 {
         ui.warn(format!(
@@ -84,9 +84,9 @@ fn report_skipped(ui: &Ui, summary: &Summary) -> Exit {
         ui.warn(format!("{}: {why}", path.display()));
     }
     if summary.unreadable.is_empty() {
-        Exit::OK
+        ExitStatus::Ok
     } else {
-        Exit(1)
+        ExitStatus::Failed
     }
 }
 

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::human_bytes;
 use crate::repair::prune::{self, PruneReason};
@@ -36,7 +36,7 @@ pub struct PruneArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<ExitStatus> {
     // Deleting files while a restore swaps the tree: ordered against it.
     let _install = if args.dry_run {
         None
@@ -123,5 +123,9 @@ pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(if failed.is_empty() { Exit::OK } else { Exit(1) })
+    Ok(if failed.is_empty() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Failed
+    })
 }

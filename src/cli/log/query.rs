@@ -8,7 +8,7 @@ use clap::Args;
 use jiff::Timestamp;
 
 use super::{Out, files, level_style, ms, report_malformed, report_skipped};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::logs::follow::Follower;
 use crate::logs::jq::JqFilter;
@@ -125,7 +125,7 @@ impl FilterArgs {
 /// How often `--follow` looks for new lines.
 const POLL: Duration = Duration::from_millis(250);
 
-pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<ExitStatus> {
     let query = args.filters.to_query()?;
     let files = files(ctx, &args.files)?;
     let ui = &ctx.ui;

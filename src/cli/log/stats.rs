@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::query::one_line;
 use super::{files, ms, report_skipped};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::logs::stats::{Slow, Stats};
 use crate::logs::{self, Query, codes};
@@ -77,7 +77,7 @@ struct Report {
 /// Hours shown in the chart.
 const CHART_HOURS: i64 = 48;
 
-pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<ExitStatus> {
     let files = files(ctx, &args.files)?;
     let query = Query {
         since: args.since,

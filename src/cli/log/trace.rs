@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::query::one_line;
 use super::{files, level_style, ms, report_skipped};
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::logs::trace::{self, Span, Step};
 use crate::logs::{self, Query, Record, SearchOptions};
@@ -37,7 +37,7 @@ pub struct TraceArgs {
     pub files: Vec<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: TraceArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: TraceArgs) -> Result<ExitStatus> {
     let id = args.id.trim().to_string();
     let files = files(ctx, &args.files)?;
     let query = Query {

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::output::human_bytes;
 use crate::repair::audit;
@@ -30,7 +30,7 @@ pub struct AuditArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<ExitStatus> {
     let layout = &ctx.layout;
     let torn = audit::find_torn(layout)?;
     let mut repaired = None;
@@ -77,5 +77,5 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::repair::config as repair_config;
 
@@ -31,7 +31,7 @@ pub struct ConfigArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitStatus> {
     let plan = repair_config::plan(&ctx.layout, &ctx.settings.backup_dir.value)?;
     if !plan.needed() {
         let doc = serde_json::json!({"dry_run": args.dry_run, "repaired": false, "plan": plan});
@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<Exit> {
             ))?;
             ui.line("  (file modes are checked by `talos config validate`)")
         })?;
-        return Ok(Exit::OK);
+        return Ok(ExitStatus::Ok);
     }
     let problem = plan.current_problem.clone().unwrap_or_default();
     let Some(chosen) = plan.chosen.clone() else {
@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }
 
 /// "config.yaml.backup (modified 2026-…)" or "config/config.yaml of

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::doctor::procs;
 use crate::error::{Error, Result};
 use crate::output::human_bytes;
@@ -41,7 +41,7 @@ pub struct JsonlArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
     let layout = &ctx.layout;
     // Refuse before reading anything, so a mixed list changes nothing.
     for f in &args.files {
@@ -152,5 +152,5 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::{Ctx, Exit};
+use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::leftovers;
 use crate::output::human_bytes;
@@ -26,7 +26,7 @@ pub struct LeftoversArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, args: LeftoversArgs) -> Result<Exit> {
+pub fn run(ctx: &Ctx, args: LeftoversArgs) -> Result<ExitStatus> {
     let found = leftovers::find(
         &ctx.layout,
         std::slice::from_ref(&ctx.settings.backup_dir.value),
@@ -67,5 +67,5 @@ pub fn run(ctx: &Ctx, args: LeftoversArgs) -> Result<Exit> {
         }
         Ok(())
     })?;
-    Ok(Exit::OK)
+    Ok(ExitStatus::Ok)
 }

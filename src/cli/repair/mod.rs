@@ -7,7 +7,7 @@ pub mod leftovers;
 
 use clap::Subcommand;
 
-use super::{Ctx, Exit};
+use super::{Ctx, ExitStatus};
 use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
@@ -18,7 +18,7 @@ pub enum RepairCommand {
     Leftovers(leftovers::LeftoversArgs),
 }
 
-pub fn run(ctx: &Ctx, cmd: RepairCommand) -> Result<Exit> {
+pub fn run(ctx: &Ctx, cmd: RepairCommand) -> Result<ExitStatus> {
     // A repair rewrites files a restore swaps: ordered against restores
     // (docs/ops.md, "Locks"). Removing leftovers needs no such order.
     let _install = match &cmd {
