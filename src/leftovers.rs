@@ -102,7 +102,7 @@ pub fn describe_removed(removed: &[Leftover]) -> Vec<String> {
                 "removed {} left by an interrupted {} ({})",
                 l.path.display(),
                 l.operation,
-                crate::output::human_bytes(l.bytes)
+                crate::units::human_bytes(l.bytes)
             )
         })
         .collect()

@@ -33,6 +33,7 @@ pub mod repo;
 pub mod sandbox;
 pub mod sim;
 pub mod timespec;
+pub mod units;
 
 /// The version every report and archive records.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

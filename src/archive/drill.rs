@@ -168,7 +168,7 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
             let detail = format!(
                 "{} files, {} compressed",
                 c.files,
-                crate::output::human_bytes(c.size)
+                crate::units::human_bytes(c.size)
             );
             Ok((c.path, detail))
         }),
@@ -186,7 +186,7 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
         let d = format!(
             "{} files ({}) verified against manifest.json",
             p.verified.files,
-            crate::output::human_bytes(p.verified.bytes)
+            crate::units::human_bytes(p.verified.bytes)
         );
         Ok((p, d))
     });

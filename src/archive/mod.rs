@@ -507,7 +507,7 @@ impl<R: std::io::Read> std::io::Read for ExpansionCap<R> {
                 0 => Ok(0),
                 _ => Err(std::io::Error::other(format!(
                     "it inflates to more than {}",
-                    crate::output::human_bytes(self.cap)
+                    crate::units::human_bytes(self.cap)
                 ))),
             };
         }

@@ -575,11 +575,11 @@ fn dir_of<'a>(opts: &ReadOptions<'a>) -> &'a Path {
 fn no_space(dir: &Path, b: &Budget, need: u64) -> Error {
     Error::integrity(format!(
         "not enough disk space to stage the archive: it needs at least {}, and {} of the {} free on the file system of {} may be used (a margin of {} is kept free)",
-        crate::output::human_bytes(need),
-        crate::output::human_bytes(b.allowed),
-        crate::output::human_bytes(b.free),
+        crate::units::human_bytes(need),
+        crate::units::human_bytes(b.allowed),
+        crate::units::human_bytes(b.free),
         dir.display(),
-        crate::output::human_bytes(b.margin)
+        crate::units::human_bytes(b.margin)
     ))
     .hint("nothing was changed; free space (`talos log prune --dry-run`), or restore fewer components with --partial")
 }

@@ -547,8 +547,8 @@ fn check_aux_space(aux: &[AuxStaging], main: &Path) -> Result<()> {
                 "not enough disk space to stage {} on the file system of {}: about {} needed, {} free",
                 a.components.join(","),
                 parent.display(),
-                crate::output::human_bytes(need.saturating_add(margin)),
-                crate::output::human_bytes(free)
+                crate::units::human_bytes(need.saturating_add(margin)),
+                crate::units::human_bytes(free)
             ))
             .hint("free space there and run again; nothing was changed"));
         }
@@ -734,8 +734,8 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         {
             return Err(Error::failed(format!(
                 "not enough disk space for the rollback archive: about {} needed, {} free",
-                crate::output::human_bytes(estimate),
-                crate::output::human_bytes(free)
+                crate::units::human_bytes(estimate),
+                crate::units::human_bytes(free)
             ))
             .hint(format!(
                 "free space in {} (`talos log prune --dry-run`) and run again; nothing was changed",

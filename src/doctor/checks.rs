@@ -311,7 +311,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
                 "heartbeat",
                 format!(
                     "the heartbeat is dated {} in the future: it cannot tell whether the daemon works",
-                    crate::output::human_duration(-age)
+                    crate::units::human_duration(-age)
                 ),
             )
             .evidence(format!("{}: {}", hb.display(), crate::timespec::format_ts(t)))
@@ -709,12 +709,12 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
                 "database",
                 format!(
                     "the WAL has grown to {}",
-                    crate::output::human_bytes(r.wal_bytes)
+                    crate::units::human_bytes(r.wal_bytes)
                 ),
             )
             .evidence(format!(
                 "over {}: checkpoints are not keeping up",
-                crate::output::human_bytes(db::WAL_WARN_BYTES)
+                crate::units::human_bytes(db::WAL_WARN_BYTES)
             ))
             .path(db::wal_path(&r.path))
             .fix("`talos db checkpoint`")
@@ -1086,7 +1086,7 @@ fn leftovers(i: &Inputs, out: &mut Vec<Finding>) {
                     "left by an interrupted {}: {} ({})",
                     l.operation,
                     l.path.display(),
-                    crate::output::human_bytes(l.bytes)
+                    crate::units::human_bytes(l.bytes)
                 ),
             )
             .evidence("its owner's lock is free: the operation that made it is gone")
@@ -1363,7 +1363,7 @@ fn backups(i: &Inputs, out: &mut Vec<Finding>) {
                         "backup",
                         format!(
                             "the newest backup is {} old (over {BACKUP_MAX_AGE_HOURS} h)",
-                            crate::output::human_duration(age.as_secs())
+                            crate::units::human_duration(age.as_secs())
                         ),
                     )
                     .evidence(path.display().to_string())

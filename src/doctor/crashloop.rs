@@ -127,7 +127,7 @@ pub fn crash_loop(i: &Inputs, out: &mut Vec<Finding>) {
     let newest_age = i.now.as_second() - last.as_second();
     let title = format!(
         "crash loop: the daemon started {n} times within {minutes} min (last start {} ago)",
-        crate::output::human_duration(newest_age.max(0))
+        crate::units::human_duration(newest_age.max(0))
     );
     let f = if newest_age <= CRASH_LOOP_WINDOW_SECS {
         Finding::fail("crash_loop", title)

@@ -183,7 +183,7 @@ fn perform(a: &Action, layout: &Layout, settings: &Settings) -> Result<Option<St
                 return Err(Error::failed(format!("cannot remove {}", path.display()))
                     .hint("check its owner and mode, then `talos repair leftovers`"));
             }
-            Ok(Some(crate::output::human_bytes(l.bytes)))
+            Ok(Some(crate::units::human_bytes(l.bytes)))
         }
         Action::RemoveStalePidFile { path, .. } | Action::RemoveStaleLock { path, .. } => {
             match std::fs::remove_file(path) {

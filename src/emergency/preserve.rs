@@ -337,7 +337,7 @@ fn collect_logs(layout: &Layout, items: &mut Vec<Item>, skipped: &mut Vec<String
             skipped.push(format!(
                 "{}: larger than {} compressed, left out",
                 path.display(),
-                crate::output::human_bytes(LOG_TAIL_BYTES)
+                crate::units::human_bytes(LOG_TAIL_BYTES)
             ));
             continue;
         }
@@ -661,7 +661,7 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
             if total > MAX_UNPACKED_BYTES {
                 return Err(bad(format!(
                     "it unpacks to more than {}",
-                    crate::output::human_bytes(MAX_UNPACKED_BYTES)
+                    crate::units::human_bytes(MAX_UNPACKED_BYTES)
                 )));
             }
             hasher.update(&buf[..n]);

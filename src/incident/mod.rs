@@ -893,7 +893,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         first_error: first_error.map(|e| e.2),
         last_error: last_error.map(|e| e.2),
         duration_ms: duration.map(|s| s * 1000),
-        duration: duration.map(crate::output::human_duration),
+        duration: duration.map(crate::units::human_duration),
         timeline_events,
         timeline_omitted,
         operator_actions: operator_total,

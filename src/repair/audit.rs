@@ -79,7 +79,7 @@ fn read_tail(path: &Path) -> Result<(Vec<u8>, u64)> {
         None => Err(Error::integrity(format!(
             "{} ends with more than {} without a newline: not a torn append",
             path.display(),
-            crate::output::human_bytes(MAX_TORN)
+            crate::units::human_bytes(MAX_TORN)
         ))
         .hint("run `talos audit verify-chain` and have a person look at the file")),
     }
