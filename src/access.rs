@@ -16,8 +16,9 @@
 
 use serde::Serialize;
 
+use crate::api::{ApiError, Client};
 use crate::config::Settings;
-use crate::daemon::{ApiError, ApiProbe, Client, Liveness};
+use crate::daemon::{ApiProbe, Liveness};
 use crate::error::{Error, Result};
 use crate::install::Layout;
 
@@ -125,7 +126,7 @@ fn answered(e: ApiError) -> Error {
     let kind = e.kind;
     let err: Error = e.into();
     match kind {
-        crate::daemon::ApiErrorKind::Unauthorized | crate::daemon::ApiErrorKind::NoToken => err
+        crate::api::ApiErrorKind::Unauthorized | crate::api::ApiErrorKind::NoToken => err
             .hint("an authentication problem, not a down daemon: nothing was read from or written to the files; fix the token (TALOS_TOKEN or etc/talos/secrets/admin_token), or use --offline to read the files"),
         _ => err.hint("the API answered, so the daemon is not known to be down: nothing was done on the files; --offline reads them"),
     }

@@ -17,46 +17,14 @@ use crate::error::ExitStatus;
 use serde_json::{Map, Value, json};
 
 use crate::access::Access;
-use crate::daemon::{HealthAnswer, Liveness, Verdict};
+use crate::api::HealthAnswer;
+use crate::daemon::heartbeat::{
+    HEARTBEAT_FAIL_SECS, HEARTBEAT_FUTURE_SECS, HEARTBEAT_WARN_SECS, read_heartbeat,
+};
+use crate::daemon::{Liveness, Verdict};
 use crate::install::Layout;
 use crate::timespec::format_ts;
 
-/// Heartbeat age: warn above 10 s, fail above 30 s.
-pub const HEARTBEAT_WARN_SECS: f64 = 10.0;
-pub const HEARTBEAT_FAIL_SECS: f64 = 30.0;
-/// A heartbeat dated more than this ahead of now is not fresh: the clock
-/// went back (or the file was written by another host), and its age says
-/// nothing about the daemon.
-pub const HEARTBEAT_FUTURE_SECS: f64 = 10.0;
-
-/// The age of a heartbeat that is fresh *and* being rewritten: the file
-/// changes within `window` (a live daemon rewrites it every second). A
-/// daemon killed a moment ago leaves a fresh heartbeat that no longer moves.
-pub fn heartbeat_alive(path: &Path, window: Duration) -> Option<f64> {
-    let (first, age) = read_heartbeat(path, crate::clock::now()).ok()?;
-    if !heartbeat_fresh(age) {
-        return None;
-    }
-    let until = Instant::now() + window;
-    while Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(100));
-        if let Ok((t, age)) = read_heartbeat(path, crate::clock::now())
-            && t != first
-        {
-            return Some(age);
-        }
-    }
-    None
-}
-
-/// How long to watch a heartbeat for a rewrite.
-pub const HEARTBEAT_WATCH: Duration = Duration::from_millis(1600);
-
-/// A heartbeat age that shows a working daemon: at most 10 s old and not
-/// from the future.
-pub fn heartbeat_fresh(age: f64) -> bool {
-    (-HEARTBEAT_FUTURE_SECS..=HEARTBEAT_WARN_SECS).contains(&age)
-}
 /// Database response time: warn above 100 ms, fail above 5 s.
 pub const DB_WARN_MS: f64 = 100.0;
 pub const DB_FAIL_MS: f64 = 5000.0;
@@ -247,25 +215,6 @@ fn fields(v: Value) -> Map<String, Value> {
         Value::Object(m) => m,
         _ => Map::new(),
     }
-}
-
-/// Reads the heartbeat file: its timestamp and its age in seconds at `now`.
-pub fn read_heartbeat(path: &Path, now: Timestamp) -> Result<(Timestamp, f64), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            format!("no heartbeat file ({})", path.display())
-        } else {
-            format!("cannot read {}: {e}", path.display())
-        }
-    })?;
-    let ts: Timestamp = text.trim().parse().map_err(|e| {
-        format!(
-            "the heartbeat file does not hold a timestamp ({:?}): {e}",
-            text.trim()
-        )
-    })?;
-    let age = now.duration_since(ts).as_secs_f64();
-    Ok((ts, age))
 }
 
 /// The orchestrator check from the heartbeat file alone (warn > 10 s, fail > 30 s).

@@ -3,6 +3,7 @@
 //! never prints.
 
 pub mod access;
+pub mod api;
 pub mod archive;
 pub mod audit;
 pub mod breakers;

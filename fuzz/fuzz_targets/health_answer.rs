@@ -1,6 +1,6 @@
 //! Garbage in, no panic out, bounded work: arbitrary bytes as the daemon's
 //! answer to `GET /health` (the first two bytes pick the HTTP status, the
-//! rest is the body), judged by `daemon::health_answer_of`, then through
+//! rest is the body), judged by `api::health_answer_of`, then through
 //! the liveness verdict and the health report built from it. The same
 //! calls run as a property test in tests/it/hostile_props.rs.
 #![no_main]
@@ -27,7 +27,7 @@ fn talos_fuzz_health_answer(dir: &std::path::Path, data: &[u8]) {
         }
         _ => (200, data),
     };
-    let api = match talos::daemon::health_answer_of(status, body, 7) {
+    let api = match talos::api::health_answer_of(status, body, 7) {
         Ok(h) => ApiProbe::Answered(h),
         Err(e) => {
             let _ = e.hint();

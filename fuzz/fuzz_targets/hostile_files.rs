@@ -19,7 +19,7 @@ fn talos_fuzz_hostile(dir: &std::path::Path, data: &[u8]) {
     std::fs::write(&f, data).unwrap();
     let _ = talos::process::read_pid_file(&f);
     let _ = talos::emergency::state::read(&f);
-    let _ = talos::health::read_heartbeat(&f, jiff::Timestamp::UNIX_EPOCH);
+    let _ = talos::daemon::heartbeat::read_heartbeat(&f, jiff::Timestamp::UNIX_EPOCH);
     if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(data) {
         let _ = talos::breakers::list_from_map(&m);
         if let Some(serde_json::Value::Object(b)) = m.get("breakers") {

@@ -743,13 +743,13 @@ fn render(ctx: &Ctx, r: &Report, force: bool) -> Result<()> {
 /// The escalation's view of the daemon's API, over the shared client
 /// (bounded timeouts, TLS with --cacert, the token never shown).
 struct DaemonApi {
-    client: crate::daemon::Client,
+    client: crate::api::Client,
 }
 
 impl DaemonApi {
     fn new(settings: &crate::config::Settings) -> Result<DaemonApi> {
         Ok(DaemonApi {
-            client: crate::daemon::Client::new(settings)?,
+            client: crate::api::Client::new(settings)?,
         })
     }
 }
@@ -777,7 +777,7 @@ impl escalate::Api for DaemonApi {
     }
 
     fn probe(&mut self) -> escalate::Probe {
-        use crate::daemon::ApiErrorKind as K;
+        use crate::api::ApiErrorKind as K;
         use escalate::Probe;
         match self.client.health() {
             Ok(_) => Probe::Answers,

@@ -7,7 +7,8 @@ use serde_json::json;
 
 use super::{Ctx, ExitStatus, Mode};
 use crate::access::Access;
-use crate::daemon::{Client, Liveness, Verdict};
+use crate::api::Client;
+use crate::daemon::{Liveness, Verdict};
 use crate::error::{Error, Result};
 
 /// Longest wait for the daemon to answer again after a restart.

@@ -108,7 +108,10 @@ fn signs_of_life(i: &Inputs) -> Vec<String> {
     let alive = match i.live {
         Some(l) if l.verdict == crate::daemon::Verdict::Unverified => l.heartbeat_age_s,
         Some(l) if l.verdict.is_down() => None,
-        _ => crate::health::heartbeat_alive(&i.layout.heartbeat(), crate::health::HEARTBEAT_WATCH),
+        _ => crate::daemon::heartbeat::heartbeat_alive(
+            &i.layout.heartbeat(),
+            crate::daemon::heartbeat::HEARTBEAT_WATCH,
+        ),
     };
     if let Some(age) = alive {
         out.push(format!(
@@ -303,7 +306,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         return;
     };
     let age = ago(i.now, t);
-    if -age > crate::health::HEARTBEAT_FUTURE_SECS as i64 {
+    if -age > crate::daemon::heartbeat::HEARTBEAT_FUTURE_SECS as i64 {
         // Not fresh: an age from the future says nothing about whether the
         // event loop works (the same rule as `talos health` and status).
         out.push(

@@ -125,9 +125,10 @@ fn still_safe(a: &Action, layout: &Layout, settings: &Settings) -> Option<String
                 Ok(_) => return Some("the PID file now names a live process".into()),
                 Err(e) => return Some(e.message),
             }
-            if let Some(age) =
-                crate::health::heartbeat_alive(&layout.heartbeat(), crate::health::HEARTBEAT_WATCH)
-            {
+            if let Some(age) = crate::daemon::heartbeat::heartbeat_alive(
+                &layout.heartbeat(),
+                crate::daemon::heartbeat::HEARTBEAT_WATCH,
+            ) {
                 return Some(format!(
                     "the heartbeat is being rewritten ({age:.1}s old): a daemon runs"
                 ));

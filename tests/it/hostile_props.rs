@@ -10,7 +10,7 @@ fn hostile(dir: &std::path::Path, data: &[u8]) {
     std::fs::write(&f, data).unwrap();
     let _ = talos::process::read_pid_file(&f);
     let _ = talos::emergency::state::read(&f);
-    let _ = talos::health::read_heartbeat(&f, jiff::Timestamp::UNIX_EPOCH);
+    let _ = talos::daemon::heartbeat::read_heartbeat(&f, jiff::Timestamp::UNIX_EPOCH);
     if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(data) {
         let _ = talos::breakers::list_from_map(&m);
         if let Some(serde_json::Value::Object(b)) = m.get("breakers") {
@@ -63,7 +63,7 @@ fn a_deep_nesting_is_refused_quickly_not_parsed() {
 /// and the health report. Returns whether it was taken as an answer.
 fn health_answer(dir: &std::path::Path, status: u16, body: &[u8]) -> bool {
     use talos::daemon::{ApiProbe, Liveness};
-    let api = match talos::daemon::health_answer_of(status, body, 7) {
+    let api = match talos::api::health_answer_of(status, body, 7) {
         Ok(h) => ApiProbe::Answered(h),
         Err(e) => {
             let _ = e.hint();

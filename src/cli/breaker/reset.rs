@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{self, Access, Purpose, Way};
+use crate::api::{ApiErrorKind, Client};
 use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
 use crate::cli::{Ctx, ExitStatus};
-use crate::daemon::{ApiErrorKind, Client};
 use crate::error::Result;
 
 /// Reset circuit breakers to closed (failure_count 0, opened_at null).
