@@ -58,6 +58,18 @@ impl Access {
     }
 }
 
+/// The one probe of a whole-installation view (`status`, `health`): the
+/// PID file, the heartbeat and, unless `--offline`, one `GET /health`. The
+/// view is online when that answered (`Access::of`); with `--online` and no
+/// answer, exit 5 with why and what next.
+pub fn probe(mode: Mode, settings: &Settings, layout: &Layout) -> Result<Liveness> {
+    let live = Liveness::probe(settings, layout, mode != Mode::Offline)?;
+    if mode == Mode::Online && live.health().is_none() {
+        return Err(live.unreachable_error());
+    }
+    Ok(live)
+}
+
 /// What the command does on the files when it goes offline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {

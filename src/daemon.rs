@@ -7,6 +7,7 @@
 //! if live.verdict.is_down() { /* safe to work on files */ }
 //! ```
 
+pub mod crashloop;
 pub mod heartbeat;
 
 use serde::Serialize;

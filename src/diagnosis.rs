@@ -35,6 +35,9 @@ pub struct Diagnosis {
 }
 
 /// Probes the daemon (the API unless `mode` is offline) and diagnoses.
+/// `status` probes through `crate::access::probe` instead (exit 5 with
+/// `--online` and no answer) and diagnoses with `from_probe`; `health`
+/// probes the same way and makes only the health report.
 /// `scan_logs`: read every Tier 2/3 line too (doctor does; status does not).
 pub fn diagnose(
     settings: &Settings,
@@ -87,7 +90,7 @@ impl Diagnosis {
         if matches!(self.live.verdict, Verdict::Up | Verdict::Running) || self.wrong_root() {
             return None;
         }
-        let severity = match self.health.checks.get("orchestrator").map(CheckStatus::of) {
+        let severity = match self.health.checks.get("orchestrator").map(|c| c.status) {
             Some(CheckStatus::Warn) => Severity::Warn,
             Some(CheckStatus::Pass | CheckStatus::Skip)
                 if self.live.verdict == Verdict::Unverified =>
@@ -119,16 +122,16 @@ impl Diagnosis {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (name, c) in &self.health.checks {
+        for (name, c) in self.health.checks.iter() {
             if name == "certificate" || self.doctor.findings.iter().any(|f| f.check == name) {
                 continue;
             }
-            let severity = match CheckStatus::of(c) {
+            let severity = match c.status {
                 CheckStatus::Fail => Severity::Fail,
                 CheckStatus::Warn => Severity::Warn,
                 _ => continue,
             };
-            let msg = c.get("message").and_then(Value::as_str).unwrap_or("");
+            let msg = &c.message;
             out.push(
                 Finding::new("health", severity, format!("{name}: {msg}"))
                     .evidence(format!(

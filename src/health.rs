@@ -3,9 +3,11 @@
 //! answer, and `talos-sim` uses the same functions for its `/health`, so both
 //! paths report the same shape (docs/format.md).
 //!
-//! A check is a JSON object with at least `status` (`pass`, `warn`, `fail`, or
-//! `skip` when there is nothing to check) and `message` (one line for a
-//! person); the other keys are the check's measurements.
+//! A check is a `Check`: a status (`pass`, `warn`, `fail`, or `unknown` when
+//! there is nothing to check), a message (one line for a person), and its
+//! measurements as a typed `Detail` (one struct per kind of check). In JSON
+//! the measurements sit beside `status` and `message`, under the keys of
+//! docs/format.md.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -14,10 +16,11 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::error::ExitStatus;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::access::Access;
 use crate::api::HealthAnswer;
+use crate::daemon::crashloop::{self, CrashLoop};
 use crate::daemon::heartbeat::{
     HEARTBEAT_FAIL_SECS, HEARTBEAT_FUTURE_SECS, HEARTBEAT_WARN_SECS, read_heartbeat,
 };
@@ -128,8 +131,17 @@ impl CheckStatus {
         })
     }
 
-    /// The status of a check object; anything unreadable counts as a failure.
+    /// The status of a check object as a daemon reports it; anything
+    /// unreadable counts as a failure. The words of the overall status are
+    /// taken for their check equivalents.
     pub fn of(check: &Value) -> CheckStatus {
+        let word = check.get("status").and_then(Value::as_str);
+        match word {
+            Some("healthy") => return CheckStatus::Pass,
+            Some("degraded") => return CheckStatus::Warn,
+            Some("unhealthy") => return CheckStatus::Fail,
+            _ => {}
+        }
         check
             .get("status")
             .and_then(Value::as_str)
@@ -178,10 +190,10 @@ impl Overall {
     }
 
     /// Any failing check makes the whole unhealthy, any warning degraded.
-    pub fn from_checks<'a>(checks: impl IntoIterator<Item = &'a Value>) -> Overall {
+    pub fn from_checks<'a>(checks: impl IntoIterator<Item = &'a Check>) -> Overall {
         let worst = checks
             .into_iter()
-            .map(CheckStatus::of)
+            .map(|c| c.status)
             .max()
             .unwrap_or(CheckStatus::Skip);
         match worst {
@@ -202,41 +214,205 @@ fn grade(value: f64, warn: f64, fail: f64) -> CheckStatus {
     }
 }
 
-fn check(status: CheckStatus, message: String, mut fields: Map<String, Value>) -> Value {
-    let mut out = Map::new();
-    out.insert("status".into(), status.as_str().into());
-    out.insert("message".into(), message.into());
-    out.append(&mut fields);
-    Value::Object(out)
+/// One check: how it went, one line for people, and what it measured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub status: CheckStatus,
+    pub message: String,
+    #[serde(flatten)]
+    pub detail: Detail,
 }
 
-fn fields(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
+/// What a check measured, by kind; serialized beside `status` and
+/// `message` (docs/format.md, `health`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    /// Nothing measured (nothing to check, or no way to).
+    Nothing(Nothing),
+    Heartbeat(Heartbeat),
+    Database(Database),
+    Memory(Memory),
+    Disk(Disk),
+    Certificate(Certificate),
+    CrashLoop(CrashLoopDetail),
+    /// A check as the daemon's `/health` reported it: its other keys, as
+    /// they came.
+    Reported(Map<String, Value>),
+}
+
+/// No measurements.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Nothing {}
+
+/// `orchestrator`: the heartbeat file, and the daemon's state when the
+/// PID file or the API says more than the heartbeat.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Heartbeat {
+    /// null when there is no readable heartbeat.
+    pub last_heartbeat: Option<String>,
+    pub heartbeat_age_ms: Option<i64>,
+    /// Dated more than 10 s in the future.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_skew: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_loop_blocked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block_duration_ms: Option<u64>,
+    /// The liveness verdict, when it overrides the heartbeat's grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daemon: Option<Verdict>,
+}
+
+/// `database`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Database {
+    /// null when the database does not exist.
+    pub response_time_ms: Option<f64>,
+    /// Busy: another process holds a lock (not damage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// `ok`, or what PRAGMA quick_check reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_check: Option<String>,
+    /// The daemon's connection pool (talos-sim reports one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_pool: Option<Value>,
+}
+
+/// `memory` of the host.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Memory {
+    pub used_mb: u64,
+    pub total_mb: u64,
+    pub percent: f64,
+}
+
+/// `disk` of the file system holding DATA_DIR. `used_gb`/`total_gb` are
+/// the daemon's `/health` keys (decimal GB, one decimal); `*_bytes` the
+/// exact sizes (docs/format.md §7).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disk {
+    pub path: String,
+    pub used_gb: f64,
+    pub total_gb: f64,
+    pub percent: f64,
+    pub used_bytes: u64,
+    pub total_bytes: u64,
+}
+
+/// `certificate`: SSL_DIR/cert.pem's expiry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Certificate {
+    pub not_after: String,
+    pub days_remaining: i64,
+}
+
+/// `crash_loop`: the daemon's starts within the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrashLoopDetail {
+    pub starts: usize,
+    pub first_start: String,
+    pub last_start: String,
+    pub last_start_age_ms: i64,
+}
+
+impl Check {
+    pub fn new(status: CheckStatus, message: impl Into<String>, detail: Detail) -> Check {
+        Check {
+            status,
+            message: message.into(),
+            detail,
+        }
+    }
+
+    fn nothing(status: CheckStatus, message: impl Into<String>) -> Check {
+        Check::new(status, message, Detail::Nothing(Nothing {}))
+    }
+
+    /// A check of the daemon's `/health` body: its status read by
+    /// `CheckStatus::of`, a message made when it has none, every other key
+    /// kept.
+    pub fn reported(name: &str, v: &Value) -> Check {
+        let status = CheckStatus::of(v);
+        let mut rest = v.as_object().cloned().unwrap_or_default();
+        rest.remove("status");
+        let message = match rest.remove("message") {
+            Some(Value::String(m)) => m,
+            _ => format!("{name}: {} (reported by the daemon)", status.as_str()),
+        };
+        Check::new(status, message, Detail::Reported(rest))
+    }
+}
+
+/// The checks of a report by name, in the order they were made (JSON: one
+/// object, a key per check).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks(Vec<(String, Check)>);
+
+impl Checks {
+    pub fn get(&self, name: &str) -> Option<&Check> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    /// Adds a check, replacing one of the same name in its place.
+    pub fn insert(&mut self, name: impl Into<String>, check: Check) {
+        let name = name.into();
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = check,
+            None => self.0.push((name, check)),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Check)> {
+        self.0.iter().map(|(n, c)| (n.as_str(), c))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Check> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Checks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (n, c) in &self.0 {
+            m.serialize_entry(n, c)?;
+        }
+        m.end()
     }
 }
 
 /// The orchestrator check from the heartbeat file alone (warn > 10 s, fail > 30 s).
-pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
+pub fn heartbeat_check(path: &Path, now: Timestamp) -> Check {
     match read_heartbeat(path, now) {
-        Err(e) => check(
+        Err(e) => Check::new(
             CheckStatus::Fail,
             e,
-            fields(json!({"last_heartbeat": null, "heartbeat_age_ms": null})),
+            Detail::Heartbeat(Heartbeat::default()),
         ),
-        Ok((ts, age)) if age < -HEARTBEAT_FUTURE_SECS => check(
+        Ok((ts, age)) if age < -HEARTBEAT_FUTURE_SECS => Check::new(
             CheckStatus::Warn,
             format!(
                 "the heartbeat is dated {:.0}s in the future ({}): clock skew; it cannot tell whether the daemon works",
                 -age,
                 format_ts(ts)
             ),
-            fields(json!({
-                "last_heartbeat": format_ts(ts),
-                "heartbeat_age_ms": (age * 1000.0).round() as i64,
-                "clock_skew": true,
-            })),
+            Detail::Heartbeat(Heartbeat {
+                last_heartbeat: Some(format_ts(ts)),
+                heartbeat_age_ms: Some((age * 1000.0).round() as i64),
+                clock_skew: Some(true),
+                ..Heartbeat::default()
+            }),
         ),
         Ok((ts, age)) => {
             let status = grade(age, HEARTBEAT_WARN_SECS, HEARTBEAT_FAIL_SECS);
@@ -247,15 +423,16 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
                 ),
             };
             let blocked = status != CheckStatus::Pass;
-            check(
+            Check::new(
                 status,
                 message,
-                fields(json!({
-                    "last_heartbeat": format_ts(ts),
-                    "heartbeat_age_ms": (age * 1000.0).round() as i64,
-                    "event_loop_blocked": blocked,
-                    "block_duration_ms": if blocked { (age * 1000.0) as u64 } else { 0 },
-                })),
+                Detail::Heartbeat(Heartbeat {
+                    last_heartbeat: Some(format_ts(ts)),
+                    heartbeat_age_ms: Some((age * 1000.0).round() as i64),
+                    event_loop_blocked: Some(blocked),
+                    block_duration_ms: Some(if blocked { (age * 1000.0) as u64 } else { 0 }),
+                    ..Heartbeat::default()
+                }),
             )
         }
     }
@@ -265,12 +442,12 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Value {
 /// `PRAGMA quick_check`), and grades its response time (warn > 100 ms,
 /// fail > 5 s). A busy database is waited on for at most `busy` before it
 /// counts as failed.
-pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
+pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
     if !db.exists() {
-        return check(
+        return Check::new(
             CheckStatus::Fail,
             format!("the database {} does not exist", db.display()),
-            fields(json!({"response_time_ms": null})),
+            Detail::Database(Database::default()),
         );
     }
     let start = Instant::now();
@@ -298,24 +475,35 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
     match result {
         // Busy or locked: another process holds a lock. Slow, not damaged;
         // whether it lasts past the 5 s limit is not known yet.
-        Err(e) if crate::db::is_busy(&e) => check(
+        Err(e) if crate::db::is_busy(&e) => Check::new(
             CheckStatus::Warn,
             format!(
                 "the database is locked by another process (busy for {ms:.0} ms): a lock, not damage; `talos doctor` names the holder"
             ),
-            fields(json!({"response_time_ms": ms_rounded, "locked": true})),
+            Detail::Database(Database {
+                response_time_ms: Some(ms_rounded),
+                locked: Some(true),
+                ..Database::default()
+            }),
         ),
-        Err(e) => check(
+        Err(e) => Check::new(
             CheckStatus::Fail,
             format!("database query failed after {ms:.0} ms: {e}"),
-            fields(json!({"response_time_ms": ms_rounded})),
+            Detail::Database(Database {
+                response_time_ms: Some(ms_rounded),
+                ..Database::default()
+            }),
         ),
         Ok(result) if result != "ok" => {
             let short: String = result.chars().take(200).collect();
-            check(
+            Check::new(
                 CheckStatus::Fail,
                 format!("PRAGMA quick_check reports damage: {short}"),
-                fields(json!({"response_time_ms": ms_rounded, "quick_check": short})),
+                Detail::Database(Database {
+                    response_time_ms: Some(ms_rounded),
+                    quick_check: Some(short),
+                    ..Database::default()
+                }),
             )
         }
         Ok(_) => {
@@ -326,34 +514,30 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Value {
                     "database answered in {ms:.0} ms (warn > {DB_WARN_MS:.0} ms, fail > {DB_FAIL_MS:.0} ms)"
                 ),
             };
-            let mut f = fields(json!({"response_time_ms": ms_rounded}));
-            if quick_check {
-                f.insert("quick_check".into(), "ok".into());
-            }
-            check(status, message, f)
+            let detail = Database {
+                response_time_ms: Some(ms_rounded),
+                quick_check: quick_check.then(|| "ok".to_string()),
+                ..Database::default()
+            };
+            Check::new(status, message, Detail::Database(detail))
         }
     }
 }
 
 /// Memory in use on the host, graded by `limits`.
-pub fn memory_check_within(limits: &Limits) -> Value {
+pub fn memory_check_within(limits: &Limits) -> Check {
     let (warn, fail) = (limits.memory_warn_percent, limits.memory_fail_percent);
     let Ok(mut sys) = sysinfo::System::new() else {
-        return check(
+        return Check::nothing(
             CheckStatus::Skip,
-            "memory cannot be measured on this system".into(),
-            Map::new(),
+            "memory cannot be measured on this system",
         );
     };
     sys.refresh_memory();
     let total = sys.total_memory();
     let used = sys.used_memory();
     if total == 0 {
-        return check(
-            CheckStatus::Skip,
-            "memory size unknown on this system".into(),
-            Map::new(),
-        );
+        return Check::nothing(CheckStatus::Skip, "memory size unknown on this system");
     }
     let percent = used as f64 * 100.0 / total as f64;
     let status = grade(percent, warn, fail);
@@ -362,19 +546,19 @@ pub fn memory_check_within(limits: &Limits) -> Value {
         CheckStatus::Pass => format!("memory {percent:.0}% used"),
         _ => format!("memory {percent:.0}% used (warn > {warn:.0}%, fail > {fail:.0}%)"),
     };
-    check(
+    Check::new(
         status,
         message,
-        fields(json!({
-            "used_mb": mb(used),
-            "total_mb": mb(total),
-            "percent": (percent * 10.0).round() / 10.0,
-        })),
+        Detail::Memory(Memory {
+            used_mb: mb(used),
+            total_mb: mb(total),
+            percent: (percent * 10.0).round() / 10.0,
+        }),
     )
 }
 
 /// Space used on the file system holding `dir`, graded by `limits`.
-pub fn disk_check_within(dir: &Path, limits: &Limits) -> Value {
+pub fn disk_check_within(dir: &Path, limits: &Limits) -> Check {
     let (warn, fail) = (limits.disk_warn_percent, limits.disk_fail_percent);
     // The directory may be missing; measure its nearest existing ancestor.
     let mut probe = dir;
@@ -385,10 +569,9 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Value {
         }
     }
     match nix::sys::statvfs::statvfs(probe) {
-        Err(e) => check(
+        Err(e) => Check::nothing(
             CheckStatus::Fail,
             format!("cannot measure the disk of {}: {e}", dir.display()),
-            Map::new(),
         ),
         // The field types differ between platforms (u32 or u64).
         #[allow(clippy::unnecessary_cast)]
@@ -414,15 +597,17 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Value {
                     dir.display()
                 ),
             };
-            check(
+            Check::new(
                 status,
                 message,
-                fields(json!({
-                    "path": dir.display().to_string(),
-                    "used_gb": gb(used),
-                    "total_gb": gb(usable),
-                    "percent": (percent * 10.0).round() / 10.0,
-                })),
+                Detail::Disk(Disk {
+                    path: dir.display().to_string(),
+                    used_gb: gb(used),
+                    total_gb: gb(usable),
+                    percent: (percent * 10.0).round() / 10.0,
+                    used_bytes: used,
+                    total_bytes: usable,
+                }),
             )
         }
     }
@@ -430,21 +615,19 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Value {
 
 /// Expiry of SSL_DIR/cert.pem (warn within 30 days, fail within 7 days or
 /// expired); `skip` when there is no certificate.
-pub fn certificate_check(cert: &Path, now: Timestamp) -> Value {
+pub fn certificate_check(cert: &Path, now: Timestamp) -> Check {
     let pem = match std::fs::read(cert) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return check(
+            return Check::nothing(
                 CheckStatus::Skip,
                 format!("no certificate at {}", cert.display()),
-                Map::new(),
             );
         }
         Err(e) => {
-            return check(
+            return Check::nothing(
                 CheckStatus::Fail,
                 format!("cannot read {}: {e}", cert.display()),
-                Map::new(),
             );
         }
     };
@@ -456,10 +639,9 @@ pub fn certificate_check(cert: &Path, now: Timestamp) -> Value {
                 .map_err(|e| e.to_string())
         });
     match parsed {
-        Err(e) => check(
+        Err(e) => Check::nothing(
             CheckStatus::Fail,
             format!("{} is not a readable PEM certificate: {e}", cert.display()),
-            Map::new(),
         ),
         Ok(not_after) => {
             let days = (not_after - now.as_second()).div_euclid(86400);
@@ -480,10 +662,13 @@ pub fn certificate_check(cert: &Path, now: Timestamp) -> Value {
             } else {
                 format!("the certificate expires in {days} days ({expires}): renew it")
             };
-            check(
+            Check::new(
                 status,
                 message,
-                fields(json!({"not_after": expires, "days_remaining": days})),
+                Detail::Certificate(Certificate {
+                    not_after: expires,
+                    days_remaining: days,
+                }),
             )
         }
     }
@@ -501,8 +686,13 @@ pub struct Report {
     /// The daemon's version and uptime, when it answered.
     pub version: Option<String>,
     pub uptime_seconds: Option<u64>,
-    /// `orchestrator`, `database`, `memory`, `disk`, `certificate`.
-    pub checks: Map<String, Value>,
+    /// `orchestrator`, `database`, `memory`, `disk`, `certificate`, and
+    /// `crash_loop` when the daemon's start history shows one.
+    pub checks: Checks,
+    /// The crash loop evidence the `crash_loop` check grades; doctor and
+    /// status make their finding from this same value.
+    #[serde(skip)]
+    pub crash_loop: Option<CrashLoop>,
 }
 
 /// The liveness part of a report.
@@ -533,11 +723,47 @@ impl DaemonSummary {
 const OFFLINE_DB_BUSY: Duration = Duration::from_millis(800);
 
 /// The report: from the daemon's /health when it answered, else from files.
+/// Either way, the daemon's start history is read on this host: a daemon
+/// that answers "healthy, up 1 s" after its fourth start in five minutes is
+/// not healthy (check `crash_loop`).
 pub fn report(live: &Liveness, layout: &Layout) -> Report {
-    match live.health() {
+    let mut r = match live.health() {
         Some(answer) => online_report(live, answer, layout),
         None => offline_report(live, layout),
+    };
+    if layout.data_dir.is_dir() {
+        add_crash_loop(&mut r, crashloop::detect(layout, crate::clock::now()));
     }
+    r
+}
+
+/// The `crash_loop` check: fail while the loop lasts (newest start within
+/// the window), warn for the hour after; absent when there is none.
+pub fn crash_loop_check(c: &CrashLoop) -> Check {
+    let status = if c.active() {
+        CheckStatus::Fail
+    } else {
+        CheckStatus::Warn
+    };
+    Check::new(
+        status,
+        c.title(),
+        Detail::CrashLoop(CrashLoopDetail {
+            starts: c.starts.len(),
+            first_start: format_ts(c.first()),
+            last_start: format_ts(c.last()),
+            last_start_age_ms: c.newest_age_s.max(0) * 1000,
+        }),
+    )
+}
+
+fn add_crash_loop(r: &mut Report, found: Option<CrashLoop>) {
+    if let Some(c) = &found {
+        let v = crash_loop_check(c);
+        r.status = worst(r.status, Overall::from_checks([&v]));
+        r.checks.insert("crash_loop", v);
+    }
+    r.crash_loop = found;
 }
 
 fn worst(a: Overall, b: Overall) -> Overall {
@@ -554,26 +780,19 @@ fn worst(a: Overall, b: Overall) -> Overall {
 pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) -> Report {
     let now = crate::clock::now();
     let body = &answer.body;
-    let mut checks = body
+    // The daemon's checks as it reported them, each with a message.
+    let mut checks = Checks::default();
+    for (name, c) in body
         .get("checks")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    // Give every check of the daemon's a message, for people.
-    for (name, c) in checks.iter_mut() {
-        if let Some(m) = c.as_object_mut()
-            && !m.contains_key("message")
-        {
-            let st = m.get("status").and_then(Value::as_str).unwrap_or("?");
-            m.insert(
-                "message".into(),
-                format!("{name}: {st} (reported by the daemon)").into(),
-            );
-        }
+        .into_iter()
+        .flatten()
+    {
+        checks.insert(name.clone(), Check::reported(name, c));
     }
     let cert = certificate_check(&layout.ssl_dir.join("cert.pem"), now);
     let cert_overall = Overall::from_checks([&cert]);
-    checks.insert("certificate".into(), cert);
+    checks.insert("certificate", cert);
     let daemon_status = body
         .get("status")
         .and_then(Value::as_str)
@@ -590,6 +809,7 @@ pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) ->
             .map(str::to_string),
         uptime_seconds: body.get("uptime_seconds").and_then(Value::as_u64),
         checks,
+        crash_loop: None,
     }
 }
 
@@ -597,18 +817,17 @@ pub fn online_report(live: &Liveness, answer: &HealthAnswer, layout: &Layout) ->
 /// DATA_DIR, certificate. `unknown` when the root is not an installation.
 pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
     let now = crate::clock::now();
-    let mut checks = Map::new();
+    let mut checks = Checks::default();
     if !layout.data_dir.is_dir() {
         checks.insert(
-            "installation".into(),
-            check(
+            "installation",
+            Check::nothing(
                 CheckStatus::Fail,
                 format!(
                     "{} is not an installation ({} is missing): check --root / TALOS_ROOT",
                     layout.root.display(),
                     layout.data_dir.display()
                 ),
-                Map::new(),
             ),
         );
         return Report {
@@ -619,38 +838,36 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
             version: None,
             uptime_seconds: None,
             checks,
+            crash_loop: None,
         };
     }
-    let hb = heartbeat_check(&layout.heartbeat(), now);
-    let orchestrator = match live.verdict {
-        Verdict::Running | Verdict::Up => hb,
+    let mut orchestrator = heartbeat_check(&layout.heartbeat(), now);
+    let overridden = match live.verdict {
+        Verdict::Running | Verdict::Up => None,
         // Alive with a fresh heartbeat: the API alone is slow, or the PID
         // cannot be verified; a warning.
-        Verdict::Hung | Verdict::Unverified if CheckStatus::of(&hb) == CheckStatus::Pass => {
-            let mut f = fields(hb);
-            f.remove("status");
-            f.remove("message");
-            f.insert("daemon".into(), live.verdict.as_str().into());
-            check(CheckStatus::Warn, live.message.clone(), f)
+        Verdict::Hung | Verdict::Unverified if orchestrator.status == CheckStatus::Pass => {
+            Some(CheckStatus::Warn)
         }
-        _ => {
-            let mut f = fields(hb);
-            f.remove("status");
-            f.remove("message");
-            f.insert("daemon".into(), live.verdict.as_str().into());
-            check(CheckStatus::Fail, live.message.clone(), f)
-        }
+        _ => Some(CheckStatus::Fail),
     };
-    checks.insert("orchestrator".into(), orchestrator);
+    if let Some(status) = overridden {
+        orchestrator.status = status;
+        orchestrator.message = live.message.clone();
+        if let Detail::Heartbeat(h) = &mut orchestrator.detail {
+            h.daemon = Some(live.verdict);
+        }
+    }
+    checks.insert("orchestrator", orchestrator);
     checks.insert(
-        "database".into(),
+        "database",
         database_check(&layout.db, true, OFFLINE_DB_BUSY),
     );
     let limits = Limits::from_config(layout);
-    checks.insert("memory".into(), memory_check_within(&limits));
-    checks.insert("disk".into(), disk_check_within(&layout.data_dir, &limits));
+    checks.insert("memory", memory_check_within(&limits));
+    checks.insert("disk", disk_check_within(&layout.data_dir, &limits));
     checks.insert(
-        "certificate".into(),
+        "certificate",
         certificate_check(&layout.ssl_dir.join("cert.pem"), now),
     );
     Report {
@@ -661,6 +878,7 @@ pub fn offline_report(live: &Liveness, layout: &Layout) -> Report {
         version: None,
         uptime_seconds: None,
         checks,
+        crash_loop: None,
     }
 }
 
@@ -677,6 +895,7 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
         "disk" => "`talos log prune --dry-run` shows what can be freed".into(),
         "certificate" => "renew etc/talos/ssl/cert.pem (T008)".into(),
         "installation" => "check --root / TALOS_ROOT".into(),
+        "crash_loop" => "find why the daemon exits before restarting it again: `talos log query --since 1h --level ERROR`; `talos doctor` lists its starts".into(),
         _ => return None,
     })
 }
@@ -684,6 +903,7 @@ pub fn next_step(name: &str, report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn limits_come_from_config_yaml() {
@@ -708,14 +928,14 @@ mod tests {
         );
         // Any used disk is above 0 %: the check fails with these limits.
         let v = disk_check_within(dir.path(), &limits);
-        assert_eq!(CheckStatus::of(&v), CheckStatus::Fail, "{v}");
+        assert_eq!(v.status, CheckStatus::Fail, "{v:?}");
         let open = Limits {
             disk_warn_percent: 100.0,
             disk_fail_percent: 100.0,
             ..limits
         };
         assert_eq!(
-            CheckStatus::of(&disk_check_within(dir.path(), &open)),
+            (disk_check_within(dir.path(), &open)).status,
             CheckStatus::Pass
         );
     }
@@ -733,10 +953,7 @@ mod tests {
         let hb = dir.path().join("heartbeat");
         let now: Timestamp = "2024-01-15T08:30:00Z".parse().unwrap();
         // No heartbeat file at all.
-        assert_eq!(
-            CheckStatus::of(&heartbeat_check(&hb, now)),
-            CheckStatus::Fail
-        );
+        assert_eq!((heartbeat_check(&hb, now)).status, CheckStatus::Fail);
         for (content, want) in [
             ("2024-01-15T08:29:55.000Z\n", CheckStatus::Pass),
             ("2024-01-15T08:29:45Z\n", CheckStatus::Warn),
@@ -744,26 +961,57 @@ mod tests {
             ("garbage", CheckStatus::Fail),
         ] {
             std::fs::write(&hb, content).unwrap();
-            assert_eq!(
-                CheckStatus::of(&heartbeat_check(&hb, now)),
-                want,
-                "{content:?}"
-            );
+            assert_eq!((heartbeat_check(&hb, now)).status, want, "{content:?}");
         }
     }
 
     #[test]
     fn overall_is_the_worst_check() {
-        let pass = json!({"status": "pass"});
-        let warn = json!({"status": "warn"});
-        let fail = json!({"status": "fail"});
-        let skip = json!({"status": "skip"});
+        let c = |v: Value| Check::reported("x", &v);
+        let pass = c(json!({"status": "pass"}));
+        let warn = c(json!({"status": "warn"}));
+        let fail = c(json!({"status": "fail"}));
+        let skip = c(json!({"status": "skip"}));
         assert_eq!(Overall::from_checks([&pass, &skip]), Overall::Healthy);
         assert_eq!(Overall::from_checks([&pass, &warn]), Overall::Degraded);
         assert_eq!(Overall::from_checks([&warn, &fail]), Overall::Unhealthy);
         assert_eq!(
-            Overall::from_checks([&json!({"status": "??"})]),
+            Overall::from_checks([&c(json!({"status": "??"}))]),
             Overall::Unhealthy
+        );
+    }
+
+    #[test]
+    fn checks_serialize_to_the_documented_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = serde_json::to_value(disk_check_within(dir.path(), &Limits::default())).unwrap();
+        for key in [
+            "status",
+            "message",
+            "path",
+            "used_gb",
+            "total_gb",
+            "percent",
+            "used_bytes",
+            "total_bytes",
+        ] {
+            assert!(v.get(key).is_some(), "{key}: {v}");
+        }
+        assert!(v["total_bytes"].as_u64().unwrap() > 0, "{v}");
+        let hb = serde_json::to_value(heartbeat_check(
+            &dir.path().join("none"),
+            crate::clock::now(),
+        ))
+        .unwrap();
+        assert_eq!(
+            hb,
+            json!({"status": "fail", "message": hb["message"], "last_heartbeat": null, "heartbeat_age_ms": null})
+        );
+        let r = Check::reported("llm_api", &json!({"status": "degraded", "latency_ms": 3}));
+        assert_eq!(r.status, CheckStatus::Warn);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"status": "warn", "message": "llm_api: warn (reported by the daemon)", "latency_ms": 3})
         );
     }
 
@@ -772,7 +1020,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("t.db");
         assert_eq!(
-            CheckStatus::of(&database_check(&db, true, Duration::from_millis(100))),
+            (database_check(&db, true, Duration::from_millis(100))).status,
             CheckStatus::Fail
         );
         rusqlite::Connection::open(&db)
@@ -780,11 +1028,14 @@ mod tests {
             .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
             .unwrap();
         let c = database_check(&db, true, Duration::from_millis(100));
-        assert_ne!(CheckStatus::of(&c), CheckStatus::Fail, "{c}");
-        assert_eq!(c["quick_check"], "ok");
+        assert_ne!(c.status, CheckStatus::Fail, "{c:?}");
+        assert!(
+            matches!(&c.detail, Detail::Database(d) if d.quick_check.as_deref() == Some("ok")),
+            "{c:?}"
+        );
         std::fs::write(&db, b"this is not a database at all, not even close....").unwrap();
         let c = database_check(&db, true, Duration::from_millis(100));
-        assert_eq!(CheckStatus::of(&c), CheckStatus::Fail, "{c}");
+        assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
     }
 
     #[test]
@@ -793,7 +1044,7 @@ mod tests {
         let pem_path = dir.path().join("cert.pem");
         let now = crate::clock::now();
         assert_eq!(
-            CheckStatus::of(&certificate_check(&pem_path, now)),
+            (certificate_check(&pem_path, now)).status,
             CheckStatus::Skip
         );
         let key = rcgen::KeyPair::generate().unwrap();
@@ -802,7 +1053,7 @@ mod tests {
         params.not_before = rcgen::date_time_ymd(2019, 1, 1);
         std::fs::write(&pem_path, params.self_signed(&key).unwrap().pem()).unwrap();
         let c = certificate_check(&pem_path, now);
-        assert_eq!(CheckStatus::of(&c), CheckStatus::Fail, "{c}");
-        assert!(c["message"].as_str().unwrap().contains("expired"));
+        assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
+        assert!(c.message.contains("expired"));
     }
 }

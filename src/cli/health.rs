@@ -4,8 +4,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{Ctx, ExitStatus, Mode};
-use crate::daemon::Liveness;
+use super::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::health::{self, CheckStatus, Overall, Report};
 use crate::output::Ui;
@@ -45,10 +44,7 @@ pub struct HealthArgs {
 
 /// One health report, through the path the mode allows.
 pub fn check(ctx: &Ctx) -> Result<Report> {
-    let live = Liveness::probe(&ctx.settings, &ctx.layout, ctx.mode != Mode::Offline)?;
-    if ctx.mode == Mode::Online && live.health().is_none() {
-        return Err(live.unreachable_error());
-    }
+    let live = crate::access::probe(ctx.mode, &ctx.settings, &ctx.layout)?;
     Ok(health::report(&live, &ctx.layout))
 }
 
@@ -118,17 +114,17 @@ pub fn render(ui: &Ui, r: &Report) -> Result<()> {
             crate::output::human_duration(up as i64)
         ))?;
     }
-    let mut checks: Vec<(&String, &serde_json::Value)> = r.checks.iter().collect();
-    checks.sort_by_key(|(_, c)| std::cmp::Reverse(CheckStatus::of(c)));
+    let mut checks: Vec<(&str, &health::Check)> = r.checks.iter().collect();
+    checks.sort_by_key(|(_, c)| std::cmp::Reverse(c.status));
     for (name, c) in checks {
-        let st = CheckStatus::of(c);
+        let st = c.status;
         let mark = match st {
             CheckStatus::Pass => ui.green("ok  "),
             CheckStatus::Skip => ui.dim("unknown"),
             CheckStatus::Warn => ui.yellow("WARN"),
             CheckStatus::Fail => ui.red("FAIL"),
         };
-        let msg = c.get("message").and_then(|m| m.as_str()).unwrap_or("");
+        let msg = &c.message;
         ui.line(format!("  {mark}  {name:<13} {msg}"))?;
         if matches!(st, CheckStatus::Warn | CheckStatus::Fail)
             && let Some(fix) = health::next_step(name, r)

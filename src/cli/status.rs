@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Ctx, ExitStatus, Mode};
+use super::{Ctx, ExitStatus};
 use crate::access::Access;
 use crate::daemon::Verdict;
 use crate::diagnosis::{self, AuditPart, BackupPart, BreakersPart, RecoveryPart};
@@ -54,10 +54,10 @@ struct StatusDoc {
 }
 
 pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<ExitStatus> {
-    let d = diagnosis::diagnose(&ctx.settings, &ctx.layout, ctx.mode, false, false)?;
-    if ctx.mode == Mode::Online && d.live.verdict != Verdict::Up {
-        return Err(d.live.unreachable_error());
-    }
+    // The online/offline rule of crate::access (exit 5 with --online and
+    // no answer), then the findings shared with doctor and health.
+    let live = crate::access::probe(ctx.mode, &ctx.settings, &ctx.layout)?;
+    let d = diagnosis::from_probe(&ctx.settings, &ctx.layout, live, false, false);
     let problems = d.problems(&ctx.settings);
     let doc = StatusDoc {
         access: d.access,

@@ -1268,14 +1268,14 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
 // ---- resources ----
 
 /// A check of `health` (disk, memory) as a finding, when it warns or fails.
-fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<Finding> {
+fn from_health(check: &'static str, v: &crate::health::Check, fix: &str) -> Option<Finding> {
     use crate::health::CheckStatus;
-    let msg = v
-        .get("message")
-        .and_then(|m| m.as_str())
-        .unwrap_or(check)
-        .to_string();
-    let f = match CheckStatus::of(v) {
+    let msg = if v.message.is_empty() {
+        check.to_string()
+    } else {
+        v.message.clone()
+    };
+    let f = match v.status {
         CheckStatus::Fail => Finding::fail(check, msg),
         CheckStatus::Warn => Finding::warn(check, msg),
         _ => return None,
@@ -1285,7 +1285,7 @@ fn from_health(check: &'static str, v: &serde_json::Value, fix: &str) -> Option<
 
 /// A check the health report measured on this host (offline), so that
 /// doctor, status and health grade one measurement.
-fn measured(i: &Inputs, name: &str) -> Option<serde_json::Value> {
+fn measured(i: &Inputs, name: &str) -> Option<crate::health::Check> {
     let h = i.health?;
     (h.access == crate::access::Access::Offline)
         .then(|| h.checks.get(name).cloned())

@@ -1023,6 +1023,11 @@ fn state_now(
         health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
     );
     let overall = health::Overall::from_checks(checks.values());
+    // The report keeps the checks as their JSON (docs/format.md keys).
+    let checks: BTreeMap<String, Value> = checks
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::to_value(v).unwrap_or(Value::Null)))
+        .collect();
     let daemon =
         match crate::process::check_pid_file(&layout.pid_file, &settings.process_match.value) {
             Ok(crate::process::PidStatus::Verified { process, .. }) => {

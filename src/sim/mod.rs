@@ -911,29 +911,30 @@ impl Sim {
         let now = Timestamp::now();
         let mut orchestrator = health::heartbeat_check(&self.layout.heartbeat(), now);
         if self.has(&Fault::Unhealthy) {
-            orchestrator["status"] = json!("fail");
-            orchestrator["message"] = json!("fault injected: unhealthy");
+            orchestrator.status = health::CheckStatus::Fail;
+            orchestrator.message = "fault injected: unhealthy".into();
         } else if self.has(&Fault::Degraded) {
-            orchestrator["status"] = json!("warn");
-            orchestrator["message"] = json!("fault injected: degraded (event loop lag)");
-            orchestrator["event_loop_blocked"] = json!(false);
-            orchestrator["block_duration_ms"] = json!(1500);
+            orchestrator.status = health::CheckStatus::Warn;
+            orchestrator.message = "fault injected: degraded (event loop lag)".into();
+            if let health::Detail::Heartbeat(h) = &mut orchestrator.detail {
+                h.event_loop_blocked = Some(false);
+                h.block_duration_ms = Some(1500);
+            }
         }
         let mut database = health::database_check(&self.layout.db, false, Duration::from_secs(1));
-        if let Some(m) = database.as_object_mut() {
-            m.insert(
-                "connection_pool".into(),
-                json!({"active": 1, "idle": 0, "max": 1}),
-            );
+        if let health::Detail::Database(d) = &mut database.detail {
+            d.connection_pool = Some(json!({"active": 1, "idle": 0, "max": 1}));
         }
         let limits = health::Limits::from_config(&self.layout);
-        let checks = json!({
-            "orchestrator": orchestrator,
-            "database": database,
-            "memory": health::memory_check_within(&limits),
-            "disk": health::disk_check_within(&self.layout.data_dir, &limits),
-        });
-        let status = Overall::from_checks(checks.as_object().into_iter().flat_map(|m| m.values()));
+        let mut checks = health::Checks::default();
+        checks.insert("orchestrator", orchestrator);
+        checks.insert("database", database);
+        checks.insert("memory", health::memory_check_within(&limits));
+        checks.insert(
+            "disk",
+            health::disk_check_within(&self.layout.data_dir, &limits),
+        );
+        let status = Overall::from_checks(checks.values());
         let code = if status == Overall::Unhealthy {
             503
         } else {

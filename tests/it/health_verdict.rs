@@ -1,0 +1,104 @@
+//! `talos health` is the monitoring verdict of the same evidence `status`
+//! and `doctor` judge (docs/runbook.md): a daemon that answers "healthy,
+//! up 1 s" after its fourth start in a few minutes is not healthy, online
+//! (through its /health) or offline (from the files).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::sim::{Sim, sandbox_install};
+use crate::common::talos_at;
+
+/// A sandbox whose daemon was started and killed three times, then
+/// started a fourth time (left running).
+fn crash_looping() -> (tempfile::TempDir, PathBuf, Sim) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    sandbox_install(&root);
+    for _ in 0..3 {
+        let mut s = Sim::start(&root, &["--signal-poll", "0.2"]);
+        s.kill();
+    }
+    let sim = Sim::start(&root, &["--signal-poll", "0.2"]);
+    (dir, root, sim)
+}
+
+fn health(root: &Path, global: &[&str]) -> (i32, Value, String) {
+    let out = talos_at(root)
+        .args(global)
+        .args(["health", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "health --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let human = talos_at(root).args(global).arg("health").output().unwrap();
+    (
+        out.status.code().unwrap(),
+        doc,
+        String::from_utf8_lossy(&human.stdout).into_owned(),
+    )
+}
+
+fn assert_crash_loop(code: i32, doc: &Value, text: &str) {
+    let c = &doc["checks"]["crash_loop"];
+    assert_eq!(c["status"], "fail", "{doc:#}");
+    assert!(
+        c["message"].as_str().unwrap().contains("started 4 times"),
+        "{c}"
+    );
+    assert_eq!(c["starts"], 4, "{c}");
+    assert_eq!(doc["status"], "unhealthy", "{doc:#}");
+    assert_eq!(code, 2, "{doc:#}");
+    assert!(text.contains("crash loop"), "{text}");
+    assert!(text.contains("UNHEALTHY"), "{text}");
+    assert!(!text.contains("talos restart"), "{text}");
+}
+
+#[test]
+fn a_crash_loop_makes_health_unhealthy_online() {
+    let (_d, root, sim) = crash_looping();
+    let (code, doc, text) = health(&root, &["--url", &sim.url]);
+    assert_eq!(doc["access"], "online", "{doc:#}");
+    assert_crash_loop(code, &doc, &text);
+    // status and doctor name the same loop from the same evidence.
+    let out = talos_at(&root)
+        .args(["--url", &sim.url, "status", "--json"])
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = status["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["check"] == "crash_loop")
+        .unwrap_or_else(|| panic!("{status:#}"));
+    assert_eq!(p["severity"], "fail");
+    assert_eq!(status["health"]["status"], "unhealthy", "{status:#}");
+}
+
+#[test]
+fn a_crash_loop_makes_health_unhealthy_offline() {
+    let (_d, root, _sim) = crash_looping();
+    let (code, doc, text) = health(&root, &["--offline"]);
+    assert_eq!(doc["access"], "offline", "{doc:#}");
+    // The daemon itself is fine (verified PID, fresh heartbeat): only the
+    // crash loop makes the verdict.
+    assert_eq!(doc["checks"]["orchestrator"]["status"], "pass", "{doc:#}");
+    assert_crash_loop(code, &doc, &text);
+}
+
+#[test]
+fn one_start_is_no_crash_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    sandbox_install(&root);
+    let _sim = Sim::start(&root, &["--signal-poll", "0.2"]);
+    let (_, doc, _) = health(&root, &["--offline"]);
+    assert!(doc["checks"].get("crash_loop").is_none(), "{doc:#}");
+}
