@@ -17,6 +17,9 @@ use crate::output::Ui;
 /// (PRAGMA quick_check; response time warn > 100 ms, fail > 5 s), memory
 /// (warn > 70 %, fail > 90 %), disk of var/lib/talos (warn > 80 %, fail > 95 %),
 /// and the expiry of etc/talos/ssl/cert.pem (warn < 30 days, fail < 7).
+/// Either way it reads the daemon's start history: 3 starts within 10
+/// minutes (a crash loop) fail check crash_loop while it lasts, so a daemon
+/// "up 1s" after its fourth start is not healthy.
 /// The report has the same shape either way and says which way it went
 /// (access: online or offline). The daemon's state is judged from the same
 /// evidence as in `talos status` and `talos doctor` (a heartbeat dated in
