@@ -102,3 +102,21 @@ fn one_start_is_no_crash_loop() {
     let (_, doc, _) = health(&root, &["--offline"]);
     assert!(doc["checks"].get("crash_loop").is_none(), "{doc:#}");
 }
+
+#[test]
+fn a_crash_loop_that_settled_degrades_health_for_the_hour() {
+    let (_d, root, sim) = crash_looping();
+    // 15 minutes later (TALOS_NOW): the newest start is past the 10 min
+    // window, within the hour. The daemon's own /health still says healthy.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(15 * 60);
+    let out = talos_at(&root)
+        .env("TALOS_NOW", later.to_string())
+        .args(["--url", &sim.url, "health", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["access"], "online", "{doc:#}");
+    assert_eq!(doc["checks"]["crash_loop"]["status"], "warn", "{doc:#}");
+    assert_eq!(doc["status"], "degraded", "{doc:#}");
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+}
