@@ -34,12 +34,12 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AuditHead, BACKUP_VERSION, MANIFEST, METADATA, Manifest, ManifestFile, Metadata,
-    backup_file_name, parse_backup_file_name,
+    backup_file_name,
 };
 use crate::audit::record::hex;
 use crate::error::{Context, Error, Result};
 use crate::fsutil::FileLock;
-use crate::install::{COMPONENTS, Layout};
+use crate::install::{Component, Layout};
 
 /// Files up to this size are read once and archived from memory.
 const SMALL_FILE: u64 = 1024 * 1024;
@@ -56,7 +56,7 @@ pub const TMP_PREFIX: &str = ".tmp-backup-";
 pub struct CreateOptions {
     pub output_dir: PathBuf,
     /// None: every component that exists (a full backup).
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<Component>>,
     pub keep: Option<usize>,
     /// Rescue mode, for the rollback archive a restore writes while the
     /// daemon is known to be down: the installation may be the damaged thing
@@ -66,7 +66,7 @@ pub struct CreateOptions {
     /// Read these components from these directories instead of the
     /// installation's (a restore's rollback archive, written after the
     /// swap from the replaced directories moved aside into staging).
-    pub sources: std::collections::BTreeMap<String, PathBuf>,
+    pub sources: std::collections::BTreeMap<Component, PathBuf>,
 }
 
 /// Something in the installation that is not archived, and why.
@@ -470,13 +470,14 @@ pub fn create_encrypted(
             )
         })?;
 
-    let wanted: Vec<String> = match &opts.components {
-        Some(c) => super::ordered(c),
-        None => COMPONENTS.iter().map(|s| s.to_string()).collect(),
-    };
+    // In archive order, each once.
+    let wanted: Vec<Component> = Component::ALL
+        .into_iter()
+        .filter(|c| opts.components.as_ref().is_none_or(|w| w.contains(c)))
+        .collect();
     // "full" when every component is asked for (a restore's rollback of a
     // full restore too), "partial" when a subset is.
-    let full = wanted.len() == COMPONENTS.len();
+    let full = wanted.len() == Component::ALL.len();
 
     let mut skipped = Vec::new();
     let mut components = Vec::new();
@@ -491,10 +492,10 @@ pub fn create_encrypted(
     // the database's audit_log table only after appending it to the chain,
     // so every anchor in the snapshot names a record inside the archived
     // chain, never one past its head.
-    for comp in &wanted {
-        let dir = match opts.sources.get(comp) {
+    for &comp in &wanted {
+        let dir = match opts.sources.get(&comp) {
             Some(d) => d.clone(),
-            None => layout.component_dir(comp).expect("known component"),
+            None => layout.component_dir(comp),
         };
         let meta = match std::fs::symlink_metadata(&dir) {
             Ok(m) => m,
@@ -514,13 +515,13 @@ pub fn create_encrypted(
             });
             continue;
         }
-        components.push(comp.clone());
-        match comp.as_str() {
-            "config" => {
+        components.push(comp.name().to_string());
+        match comp {
+            Component::Config => {
                 walk.dir("config", &meta);
                 walk.tree(&dir, "config", &["ssl"])?;
             }
-            "database" => {
+            Component::Database => {
                 walk.dir("database", &meta);
                 let db = dir.join("talos.db");
                 match std::fs::symlink_metadata(&db) {
@@ -569,7 +570,7 @@ pub fn create_encrypted(
                     }),
                 }
             }
-            "logs" => {
+            Component::Logs => {
                 let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
                 walk.dir("logs", &log_meta);
                 walk.dir("logs/audit", &meta);
@@ -609,8 +610,8 @@ pub fn create_encrypted(
                 }
             }
             _ => {
-                walk.dir(super::component_prefix(comp), &meta);
-                walk.tree(&dir, super::component_prefix(comp), &[])?;
+                walk.dir(comp.prefix(), &meta);
+                walk.tree(&dir, comp.prefix(), &[])?;
             }
         }
     }
@@ -618,7 +619,7 @@ pub fn create_encrypted(
     // anchors come from each backup's metadata.json), not only those that
     // archive the chain: read it under the audit lock, after the database
     // snapshot as above. Null only when the chain is empty (or absent).
-    if !wanted.iter().any(|c| c == "logs") && layout.audit_dir.is_dir() {
+    if !wanted.contains(&Component::Logs) && layout.audit_dir.is_dir() {
         let head = FileLock::exclusive_blocking(&layout.audit_lock())
             .and_then(|_lock| crate::audit::head(&layout.audit_dir));
         match head {
@@ -771,6 +772,7 @@ pub fn create_encrypted(
             put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
             put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
             let mut done = 0u64;
+            #[cfg(feature = "test-hooks")]
             crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
             for item in &items {
                 crate::interrupt::check()?;
@@ -885,32 +887,10 @@ pub fn create_encrypted(
     })
 }
 
-/// Backups in a directory, newest first (by the time in their names);
-/// age-encrypted ones (`….tar.gz.age`) too.
-pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if let Some(ts) = parse_backup_file_name(name.strip_suffix(".age").unwrap_or(name))
-            && e.file_type().map(|t| t.is_file()).unwrap_or(false)
-        {
-            out.push((ts, e.path()));
-        }
-    }
-    out.sort_by(|a, b| b.cmp(a));
-    Ok(out)
-}
-
 /// Deletes all but the newest `keep` backups; never the one just written.
 fn prune(dir: &Path, keep: usize, just_written: &Path) -> Result<Vec<PathBuf>> {
     let mut pruned = Vec::new();
-    for (_, path) in list_backups(dir)?.into_iter().skip(keep) {
+    for (_, path) in super::list_backups(dir)?.into_iter().skip(keep) {
         if path == just_written {
             continue;
         }

@@ -375,7 +375,9 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
 
         // A component file: never a component's root itself (`state`,
         // `logs`, `logs/audit`, `database` are directories).
-        let Some(comp) = comp.filter(|c| super::component_prefix(c) != path) else {
+        let Some(comp) = comp
+            .filter(|c| crate::install::Component::from_name(c).is_none_or(|k| k.prefix() != path))
+        else {
             return Err(integrity(
                 archive,
                 format!("entry {path:?} is a file where a component directory belongs"),
@@ -640,9 +642,9 @@ fn finish_extraction(
         }
     }
     // Every selected component has a root in staging, even when empty.
-    for c in crate::install::COMPONENTS {
-        if selected(c) {
-            let root = dir.join(super::component_prefix(c));
+    for c in crate::install::Component::ALL {
+        if selected(c.name()) {
+            let root = dir.join(c.prefix());
             if !root.exists() {
                 std::fs::create_dir_all(&root)
                     .with_context(|| format!("cannot create {}", root.display()))?;

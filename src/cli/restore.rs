@@ -8,7 +8,7 @@ use super::{Ctx, ExitStatus};
 use crate::archive::plan::{Action, AuditChain, Plan};
 use crate::archive::restore::{self, Outcome, RestoreOptions};
 use crate::error::{Error, Result};
-use crate::install::{Layout, parse_components};
+use crate::install::{Component, Layout};
 use crate::output::{Ui, human_bytes};
 use crate::process::{PidStatus, check_pid_file};
 
@@ -77,8 +77,14 @@ pub struct RestoreArgs {
     #[arg(long, conflicts_with_all = ["resume", "abort"])]
     pub verify_only: bool,
     /// Restore only these components: comma list of config,state,database,logs,custom,ssl
-    #[arg(long, value_name = "LIST", add = crate::cli::complete::components())]
-    pub partial: Option<String>,
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = super::component_arg,
+        add = crate::cli::complete::components()
+    )]
+    pub partial: Option<Vec<Component>>,
     /// Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership
     #[arg(long)]
     pub new_host: bool,
@@ -120,7 +126,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
             Error::usage("no archive given").hint("give FILE, or --repo URL [NAME|latest]")
         })?;
     let file = fetched.path.clone();
-    let partial = args.partial.as_deref().map(parse_components).transpose()?;
+    let partial = super::distinct_components(args.partial);
     if args.verify_only {
         return super::backup::verify::verify_and_report(ctx, &fetched);
     }
@@ -208,10 +214,10 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         ui.note(&what);
     }
     let plan = prepared.plan.clone();
-    let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout));
+    let outcome = restore::execute(prepared, &opts);
     spinner.finish_and_clear();
     let outcome = outcome?;
-    report(ctx, &layout, Some(&plan), &outcome, &daemon, Some(&fetched))
+    report(ctx, Some(&plan), &outcome, &daemon, Some(&fetched))
 }
 
 /// What the restore did about the daemon. A restore always works on files
@@ -242,25 +248,8 @@ impl DaemonStop {
     }
 }
 
-fn with_journal_hint(e: Error, layout: &Layout) -> Error {
-    if crate::archive::journal::path(layout).exists() {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
-        e.hint(format!(
-            "the restore stopped part way; {} records where: `talos restore --resume{root}` finishes it, `talos restore --abort{root}` undoes it",
-            crate::archive::journal::path(layout).display()
-        ))
-    } else {
-        e
-    }
-}
-
 fn report(
     ctx: &Ctx,
-    layout: &Layout,
     plan: Option<&Plan>,
     o: &Outcome,
     daemon: &DaemonStop,
@@ -272,14 +261,7 @@ fn report(
     let archive = fetched
         .map(|f| f.source.clone())
         .unwrap_or_else(|| o.archive.display().to_string());
-    let undo = o.rollback.as_ref().map(|r| {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
-        format!("talos restore {} --yes{root}", r.display())
-    });
+    let undo = o.undo_command();
     let mut outcome = serde_json::to_value(o)?;
     outcome["archive"] = archive.clone().into();
     let doc = serde_json::json!({
@@ -348,11 +330,7 @@ fn report(
         }
         Ok(())
     })?;
-    Ok(if o.validation.ok {
-        ExitStatus::Ok
-    } else {
-        ExitStatus::Failed
-    })
+    Ok(o.exit_status())
 }
 
 /// What happened (or will happen) to the audit chain in place.
@@ -471,8 +449,8 @@ fn check_daemon(
 }
 
 fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
-    match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
-        Some(o) => report(ctx, layout, None, &o, daemon, None),
+    match restore::resume(layout)? {
+        Some(o) => report(ctx, None, &o, daemon, None),
         None => {
             let removed = restore::remove_stale_staging(layout);
             let doc = serde_json::json!({
