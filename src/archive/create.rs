@@ -443,18 +443,7 @@ pub fn create_encrypted(
     let encryptor = recipients.map(crate::repo::crypt::encryptor).transpose()?;
     let started = Instant::now();
     let out_dir = &opts.output_dir;
-    if out_dir.starts_with(&layout.root) {
-        // A directory of the installation (BACKUP_DIR, restore_rollback/):
-        // never written through a link planted there. A directory the
-        // operator named elsewhere may be a link (a mount on another disk).
-        if !out_dir.exists()
-            || std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink())
-        {
-            crate::fsutil::real_dir_mode(out_dir, 0o700)?;
-        }
-    } else if !out_dir.exists() {
-        crate::fsutil::create_dir_mode(out_dir, 0o700)?;
-    }
+    prepare_output_dir(layout, out_dir)?;
     let lock = ClearOnDrop(FileLock::try_exclusive(
         &out_dir.join(".backup.lock"),
         "backup",
@@ -480,19 +469,137 @@ pub fn create_encrypted(
     let full = wanted.len() == Component::ALL.len();
 
     let mut skipped = Vec::new();
-    let mut components = Vec::new();
     let mut walk = Walk {
         items: Vec::new(),
         files: Vec::new(),
         skipped: &mut skipped,
     };
+    let (components, audit_head) = walk_components(layout, opts, &wanted, tmp.path(), &mut walk)?;
+    let Walk { items, files, .. } = walk;
+
+    // Pass 1: hash everything, in parallel.
+    let (manifest_files, hashes, vanished) = hash_files(&files, &mut skipped)?;
+    let mut manifest = Manifest {
+        algorithm: "sha256".into(),
+        files: manifest_files,
+    };
+    // Component files and bytes (what `files` and `bytes` report).
+    let component_files = manifest.files.len();
+    let total: u64 = manifest.total_size();
+    let created_at = crate::clock::now();
+    let metadata = Metadata {
+        backup_version: BACKUP_VERSION.into(),
+        created_at: crate::timespec::format_ts(created_at),
+        created_by: Some(crate::audit::operator_actor()),
+        hostname: Some(crate::fsutil::hostname()),
+        talos_version: Some(crate::VERSION.into()),
+        backup_type: Some(if full { "full" } else { "partial" }.into()),
+        components: Some(components.clone()),
+        compressed: Some(true),
+        encryption: Some(match &encryptor {
+            Some(_) => serde_json::Value::String("age".into()),
+            None => serde_json::Value::Null,
+        }),
+        checksum_algorithm: Some("sha256".into()),
+        audit_head: audit_head.clone(),
+    };
+    // The manifest lists every regular file except itself (docs/format.md),
+    // so metadata.json too: it never refers to the manifest, no cycle.
+    let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
+    manifest.files.insert(
+        0,
+        ManifestFile {
+            path: METADATA.into(),
+            checksum: hex(&Sha256::digest(&meta_bytes)),
+            size: meta_bytes.len() as u64,
+            mode: "0600".into(),
+        },
+    );
+
+    // Pass 2: stream the tar to the compressing thread.
+    let level = std::env::var("TALOS_BACKUP_LEVEL")
+        .ok()
+        .and_then(|l| l.parse::<u32>().ok())
+        .filter(|l| (1..=9).contains(l))
+        .unwrap_or(DEFAULT_LEVEL);
+    let partial_path = tmp.path().join("archive.tar.gz");
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial_path)
+        .with_context(|| format!("cannot create {}", partial_path.display()))?;
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(4);
+    let now = created_at.as_second().max(0) as u64;
+
+    let (tar_result, gz_result) = std::thread::scope(|s| {
+        let compressor = s.spawn(move || compress(out, rx, encryptor, level));
+        let input = TarInput {
+            meta_bytes: &meta_bytes,
+            manifest: &manifest,
+            items: &items,
+            files: &files,
+            hashes: &hashes,
+            vanished: &vanished,
+            now,
+            total,
+        };
+        let tar_result = write_tar(tx, &input, progress);
+        // Dropping the builder closed the channel; the compressor ends.
+        let gz_result = compressor.join().expect("compressor thread");
+        (tar_result, gz_result)
+    });
+    tar_result?;
+    let (file, sha256, size) = gz_result.context("cannot write the archive")?;
+    file.sync_all().context("cannot sync the archive")?;
+    drop(file);
+
+    let encrypted = metadata.encryption.as_ref().is_some_and(|e| !e.is_null());
+    let final_path = rename_into_place(&partial_path, out_dir, created_at, encrypted)?;
+    crate::fsutil::sync_dir(out_dir)?;
+    drop(tmp);
+
+    let mut pruned = Vec::new();
+    if let Some(keep) = opts.keep {
+        pruned = prune(out_dir, keep, &final_path)?;
+    }
+    let lock_taken_over = lock.0.previous_holder;
+    drop(lock);
+    Ok(Created {
+        path: final_path,
+        size,
+        files: component_files,
+        bytes: total,
+        duration_ms: started.elapsed().as_millis() as u64,
+        sha256,
+        backup_type: metadata.backup_type.clone().unwrap_or_default(),
+        components,
+        audit_head,
+        skipped,
+        pruned,
+        lock_taken_over,
+    })
+}
+
+/// Walks the wanted components (in archive order) into `walk`: the
+/// directories and files to archive, the database snapshotted into `tmp`,
+/// the audit chain cut at its head under the audit lock. Returns the
+/// components found and the chain head every backup records.
+fn walk_components(
+    layout: &Layout,
+    opts: &CreateOptions,
+    wanted: &[Component],
+    tmp: &Path,
+    walk: &mut Walk,
+) -> Result<(Vec<String>, Option<AuditHead>)> {
+    let mut components = Vec::new();
     let mut audit_head = None;
     // Order matters: the database is snapshotted (component `database`)
     // before the audit chain is cut (`logs`). The daemon anchors a record in
     // the database's audit_log table only after appending it to the chain,
     // so every anchor in the snapshot names a record inside the archived
     // chain, never one past its head.
-    for &comp in &wanted {
+    for &comp in wanted {
         let dir = match opts.sources.get(&comp) {
             Some(d) => d.clone(),
             None => layout.component_dir(comp),
@@ -526,7 +633,7 @@ pub fn create_encrypted(
                 let db = dir.join("talos.db");
                 match std::fs::symlink_metadata(&db) {
                     Ok(m) if m.is_file() => {
-                        let snap = tmp.path().join("talos.db");
+                        let snap = tmp.join("talos.db");
                         let wal = dir.join("talos.db-wal");
                         if opts.rescue && !wal.exists() {
                             // Daemon down and no WAL: the file alone is the
@@ -640,9 +747,37 @@ pub fn create_encrypted(
             }),
         }
     }
-    let Walk { items, files, .. } = walk;
+    Ok((components, audit_head))
+}
 
-    // Pass 1: hash everything, in parallel.
+/// The output directory, made if missing (mode 0700). One inside the
+/// installation (BACKUP_DIR, restore_rollback/) is never written through a
+/// link planted there; one the operator named elsewhere may be a link (a
+/// mount on another disk).
+fn prepare_output_dir(layout: &Layout, out_dir: &Path) -> Result<()> {
+    if out_dir.starts_with(&layout.root) {
+        // A directory of the installation (BACKUP_DIR, restore_rollback/):
+        // never written through a link planted there. A directory the
+        // operator named elsewhere may be a link (a mount on another disk).
+        if !out_dir.exists()
+            || std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            crate::fsutil::real_dir_mode(out_dir, 0o700)?;
+        }
+    } else if !out_dir.exists() {
+        crate::fsutil::create_dir_mode(out_dir, 0o700)?;
+    }
+    Ok(())
+}
+
+/// Pass 1: hashes every file in parallel. A file that vanished since the
+/// walk is skipped (and marked in the third vector); one that cannot be
+/// read stops the backup.
+#[allow(clippy::type_complexity)]
+fn hash_files(
+    files: &[FileItem],
+    skipped: &mut Vec<Skipped>,
+) -> Result<(Vec<ManifestFile>, Vec<Option<Hashed>>, Vec<bool>)> {
     let mem = AtomicU64::new(0);
     let hashed: Vec<std::io::Result<Hashed>> =
         files.par_iter().map(|f| hash_one(f, &mem)).collect();
@@ -677,181 +812,32 @@ pub fn create_encrypted(
             }
         }
     }
-    let mut manifest = Manifest {
-        algorithm: "sha256".into(),
-        files: manifest_files,
-    };
-    // Component files and bytes (what `files` and `bytes` report).
-    let component_files = manifest.files.len();
-    let total: u64 = manifest.total_size();
-    let created_at = crate::clock::now();
-    let metadata = Metadata {
-        backup_version: BACKUP_VERSION.into(),
-        created_at: crate::timespec::format_ts(created_at),
-        created_by: Some(crate::audit::operator_actor()),
-        hostname: Some(crate::fsutil::hostname()),
-        talos_version: Some(crate::VERSION.into()),
-        backup_type: Some(if full { "full" } else { "partial" }.into()),
-        components: Some(components.clone()),
-        compressed: Some(true),
-        encryption: Some(match &encryptor {
-            Some(_) => serde_json::Value::String("age".into()),
-            None => serde_json::Value::Null,
-        }),
-        checksum_algorithm: Some("sha256".into()),
-        audit_head: audit_head.clone(),
-    };
-    // The manifest lists every regular file except itself (docs/format.md),
-    // so metadata.json too: it never refers to the manifest, no cycle.
-    let meta_bytes = serde_json::to_vec_pretty(&metadata)?;
-    manifest.files.insert(
-        0,
-        ManifestFile {
-            path: METADATA.into(),
-            checksum: hex(&Sha256::digest(&meta_bytes)),
-            size: meta_bytes.len() as u64,
-            mode: "0600".into(),
-        },
-    );
+    Ok((manifest_files, hashes, vanished))
+}
 
-    // Pass 2: stream the tar to the compressing thread.
-    let level = std::env::var("TALOS_BACKUP_LEVEL")
-        .ok()
-        .and_then(|l| l.parse::<u32>().ok())
-        .filter(|l| (1..=9).contains(l))
-        .unwrap_or(DEFAULT_LEVEL);
-    let partial_path = tmp.path().join("archive.tar.gz");
-    let out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&partial_path)
-        .with_context(|| format!("cannot create {}", partial_path.display()))?;
-    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(4);
-    let now = created_at.as_second().max(0) as u64;
-
-    let (tar_result, gz_result) = std::thread::scope(|s| {
-        let compressor = s.spawn(move || -> std::io::Result<(File, String, u64)> {
-            let hw = HashingWriter {
-                inner: BufWriter::with_capacity(256 * 1024, out),
-                hasher: Sha256::new(),
-                count: 0,
-            };
-            let sink = match encryptor {
-                Some(e) => Sink::Age(e.wrap_output(hw)?),
-                None => Sink::Plain(hw),
-            };
-            let mut sink = super::pgzip::compress(
-                rx,
-                sink,
-                flate2::Compression::new(level),
-                super::pgzip::default_threads(),
-            )?;
-            sink.flush()?;
-            let mut hw = sink.finish()?;
-            hw.flush()?;
-            let HashingWriter {
-                inner,
-                hasher,
-                count,
-            } = hw;
-            let file = inner.into_inner().map_err(|e| e.into_error())?;
-            Ok((file, hex(&hasher.finalize()), count))
-        });
-        let tar_result = (|| -> Result<()> {
-            let mut b = tar::Builder::new(ChunkWriter {
-                buf: Vec::with_capacity(CHUNK + 64 * 1024),
-                tx,
-            });
-            let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
-                let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
-                b.append_data(&mut h, name, bytes)
-            };
-            let man_bytes = serde_json::to_vec_pretty(&manifest)?;
-            let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
-            put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
-            put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
-            let mut done = 0u64;
-            #[cfg(feature = "test-hooks")]
-            crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
-            for item in &items {
-                crate::interrupt::check()?;
-                match item {
-                    Item::Dir {
-                        archive_path,
-                        mode,
-                        mtime,
-                    } => {
-                        let mut h = header(tar::EntryType::Directory, 0, *mode, *mtime);
-                        b.append_data(&mut h, format!("{archive_path}/"), std::io::empty())
-                            .map_err(io)?;
-                    }
-                    Item::File(i) => {
-                        let i = *i;
-                        if vanished[i] {
-                            continue;
-                        }
-                        let f = &files[i];
-                        let hsh = hashes[i].as_ref().expect("hashed");
-                        let mut h = header(tar::EntryType::Regular, hsh.size, f.mode, f.mtime);
-                        if let Some(data) = &hsh.data {
-                            b.append_data(&mut h, &f.archive_path, &data[..])
-                                .map_err(io)?;
-                        } else {
-                            let Source::Path(p) = &f.source;
-                            let file = open_nofollow(p)
-                                .with_context(|| format!("cannot reopen {}", p.display()))?;
-                            let mut r = HashingReader {
-                                inner: file.take(hsh.size),
-                                hasher: Sha256::new(),
-                                count: 0,
-                            };
-                            b.append_data(&mut h, &f.archive_path, &mut r).map_err(io)?;
-                            let got = hex(&r.hasher.finalize());
-                            if r.count != hsh.size || got != hsh.checksum {
-                                return Err(Error::failed(format!(
-                                    "{} changed while the backup was being written",
-                                    p.display()
-                                ))
-                                .hint("run the backup again; if it keeps changing, stop what rewrites it in place"));
-                            }
-                        }
-                        done += hsh.size;
-                        progress(done, total);
-                    }
-                }
-            }
-            b.finish().map_err(io)?;
-            let mut w = b.into_inner().map_err(io)?;
-            w.flush().map_err(io)?;
-            Ok(())
-        })();
-        // Dropping the builder closed the channel; the compressor ends.
-        let gz_result = compressor.join().expect("compressor thread");
-        (tar_result, gz_result)
-    });
-    tar_result?;
-    let (file, sha256, size) = gz_result.context("cannot write the archive")?;
-    file.sync_all().context("cannot sync the archive")?;
-    drop(file);
-
-    // Rename into place without replacing anything; two backups in one
-    // second get consecutive names.
+/// Renames the finished archive into place without replacing anything; two
+/// backups in one second get consecutive names.
+fn rename_into_place(
+    partial_path: &Path,
+    out_dir: &Path,
+    created_at: jiff::Timestamp,
+    encrypted: bool,
+) -> Result<PathBuf> {
     let mut ts = created_at;
-    let final_path = loop {
+    loop {
         let mut name = backup_file_name(ts);
-        if metadata.encryption.as_ref().is_some_and(|e| !e.is_null()) {
+        if encrypted {
             name.push_str(".age");
         }
         let candidate = out_dir.join(name);
         match nix::fcntl::renameat2(
             nix::fcntl::AT_FDCWD,
-            &partial_path,
+            partial_path,
             nix::fcntl::AT_FDCWD,
             &candidate,
             nix::fcntl::RenameFlags::RENAME_NOREPLACE,
         ) {
-            Ok(()) => break candidate,
+            Ok(()) => return Ok(candidate),
             Err(nix::errno::Errno::EEXIST) => ts += jiff::SignedDuration::from_secs(1),
             Err(e) => {
                 return Err(Error::failed(format!(
@@ -861,30 +847,131 @@ pub fn create_encrypted(
                 .with_source(e));
             }
         }
-    };
-    crate::fsutil::sync_dir(out_dir)?;
-    drop(tmp);
-
-    let mut pruned = Vec::new();
-    if let Some(keep) = opts.keep {
-        pruned = prune(out_dir, keep, &final_path)?;
     }
-    let lock_taken_over = lock.0.previous_holder;
-    drop(lock);
-    Ok(Created {
-        path: final_path,
-        size,
-        files: component_files,
-        bytes: total,
-        duration_ms: started.elapsed().as_millis() as u64,
-        sha256,
-        backup_type: metadata.backup_type.clone().unwrap_or_default(),
-        components,
-        audit_head,
-        skipped,
-        pruned,
-        lock_taken_over,
-    })
+}
+
+/// The compressing thread of pass 2: gzip (in parallel blocks) the tar
+/// stream from `rx` into `out`, through age when encrypting. Returns the
+/// file, the sha256 of its bytes and their count.
+fn compress(
+    out: File,
+    rx: mpsc::Receiver<Vec<u8>>,
+    encryptor: Option<age::Encryptor>,
+    level: u32,
+) -> std::io::Result<(File, String, u64)> {
+    let hw = HashingWriter {
+        inner: BufWriter::with_capacity(256 * 1024, out),
+        hasher: Sha256::new(),
+        count: 0,
+    };
+    let sink = match encryptor {
+        Some(e) => Sink::Age(e.wrap_output(hw)?),
+        None => Sink::Plain(hw),
+    };
+    let mut sink = super::pgzip::compress(
+        rx,
+        sink,
+        flate2::Compression::new(level),
+        super::pgzip::default_threads(),
+    )?;
+    sink.flush()?;
+    let mut hw = sink.finish()?;
+    hw.flush()?;
+    let HashingWriter {
+        inner,
+        hasher,
+        count,
+    } = hw;
+    let file = inner.into_inner().map_err(|e| e.into_error())?;
+    Ok((file, hex(&hasher.finalize()), count))
+}
+
+/// What pass 2 writes: metadata.json and manifest.json first, then the
+/// walk's directories and files (files re-read and checked against pass 1).
+struct TarInput<'a> {
+    meta_bytes: &'a [u8],
+    manifest: &'a Manifest,
+    items: &'a [Item],
+    files: &'a [FileItem],
+    hashes: &'a [Option<Hashed>],
+    vanished: &'a [bool],
+    now: u64,
+    total: u64,
+}
+
+/// Pass 2, the tar side: streams the archive's entries in chunks to the
+/// compressing thread.
+fn write_tar(
+    tx: mpsc::SyncSender<Vec<u8>>,
+    t: &TarInput,
+    progress: &dyn Fn(u64, u64),
+) -> Result<()> {
+    let mut b = tar::Builder::new(ChunkWriter {
+        buf: Vec::with_capacity(CHUNK + 64 * 1024),
+        tx,
+    });
+    let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
+        let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, t.now);
+        b.append_data(&mut h, name, bytes)
+    };
+    let man_bytes = serde_json::to_vec_pretty(t.manifest)?;
+    let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
+    put_json(&mut b, METADATA, t.meta_bytes).map_err(io)?;
+    put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
+    let mut done = 0u64;
+    #[cfg(feature = "test-hooks")]
+    crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
+    for item in t.items {
+        crate::interrupt::check()?;
+        match item {
+            Item::Dir {
+                archive_path,
+                mode,
+                mtime,
+            } => {
+                let mut h = header(tar::EntryType::Directory, 0, *mode, *mtime);
+                b.append_data(&mut h, format!("{archive_path}/"), std::io::empty())
+                    .map_err(io)?;
+            }
+            Item::File(i) => {
+                let i = *i;
+                if t.vanished[i] {
+                    continue;
+                }
+                let f = &t.files[i];
+                let hsh = t.hashes[i].as_ref().expect("hashed");
+                let mut h = header(tar::EntryType::Regular, hsh.size, f.mode, f.mtime);
+                if let Some(data) = &hsh.data {
+                    b.append_data(&mut h, &f.archive_path, &data[..])
+                        .map_err(io)?;
+                } else {
+                    let Source::Path(p) = &f.source;
+                    let file = open_nofollow(p)
+                        .with_context(|| format!("cannot reopen {}", p.display()))?;
+                    let mut r = HashingReader {
+                        inner: file.take(hsh.size),
+                        hasher: Sha256::new(),
+                        count: 0,
+                    };
+                    b.append_data(&mut h, &f.archive_path, &mut r).map_err(io)?;
+                    let got = hex(&r.hasher.finalize());
+                    if r.count != hsh.size || got != hsh.checksum {
+                        return Err(Error::failed(format!(
+                            "{} changed while the backup was being written",
+                            p.display()
+                        ))
+                        .hint("run the backup again; if it keeps changing, stop what rewrites it in place"));
+                    }
+                }
+                done += hsh.size;
+                progress(done, t.total);
+            }
+        }
+    }
+    b.finish().map_err(io)?;
+    let mut w = b.into_inner().map_err(io)?;
+    w.flush().map_err(io)?;
+    Ok(())
 }
 
 /// Deletes all but the newest `keep` backups; never the one just written.
