@@ -154,6 +154,80 @@ fn target_flag(layout: &Layout) -> String {
     }
 }
 
+/// What the restore did about the daemon. A restore always works on files
+/// (the offline path, docs/format.md); with --stop-daemon it stops a verified
+/// daemon by SIGTERM to its PID first.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DaemonStop {
+    pub was_running: bool,
+    pub stopped: bool,
+    pub pid: Option<u32>,
+}
+
+impl DaemonStop {
+    /// A later check (the daemon may have been started while we verified).
+    pub fn merge(&mut self, later: DaemonStop) {
+        self.was_running |= later.was_running;
+        self.stopped |= later.stopped;
+        self.pid = self.pid.or(later.pid);
+    }
+}
+
+/// What [`check_daemon`] says while it stops the daemon.
+pub enum DaemonEvent {
+    Stopping {
+        pid: u32,
+    },
+    /// How the signal is sent (through a pidfd or by `kill`).
+    Signalling {
+        pid: u32,
+        how: &'static str,
+    },
+    Stopped,
+}
+
+/// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
+/// it: SIGTERM to the verified PID (re-verified before the signal), then a
+/// bounded wait (20 s).
+pub fn check_daemon(
+    layout: &Layout,
+    process_match: &str,
+    stop: bool,
+    on: &dyn Fn(DaemonEvent),
+) -> Result<DaemonStop> {
+    let st = crate::process::check_pid_file(&layout.pid_file, process_match)?;
+    let Some(v) = st.verified() else {
+        return Ok(DaemonStop::default());
+    };
+    let v = v.with_match(process_match);
+    if !stop {
+        return Err(Error::refused(format!(
+            "the daemon is running (PID {}); a restore under a live daemon would be overwritten by it",
+            v.pid()
+        ))
+        .hint("stop it first, or add --stop-daemon to stop it gracefully"));
+    }
+    on(DaemonEvent::Stopping { pid: v.pid() });
+    on(DaemonEvent::Signalling {
+        pid: v.pid(),
+        how: v.signal_path(),
+    });
+    v.signal(nix::sys::signal::Signal::SIGTERM)?;
+    if !v.wait_exit(std::time::Duration::from_secs(20)) {
+        return Err(Error::refused(format!(
+            "the daemon (PID {}) did not exit within 20 s of SIGTERM; nothing was restored",
+            v.pid()
+        ))
+        .hint("`talos panic --reason restore` stops it by escalation"));
+    }
+    on(DaemonEvent::Stopped);
+    Ok(DaemonStop {
+        was_running: true,
+        stopped: true,
+        pid: Some(v.pid()),
+    })
+}
+
 /// Removes staging directories of restores killed before their journal was
 /// written (they changed nothing). Returns what was removed.
 pub fn remove_stale_staging(layout: &Layout) -> Vec<PathBuf> {

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{Ctx, ExitStatus};
 use crate::archive::plan::{Action, AuditChain, Plan};
-use crate::archive::restore::{self, Outcome, RestoreOptions};
+use crate::archive::restore::{self, DaemonEvent, DaemonStop, Outcome, RestoreOptions};
 use crate::error::{Error, Result};
 use crate::install::{Component, Layout};
 use crate::output::{Ui, human_bytes};
@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     })?;
     let ui = &ctx.ui;
     if args.resume || args.abort {
-        let daemon = check_daemon(ctx, &layout, args.stop_daemon, false)?;
+        let daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
         return if args.resume {
             run_resume(ctx, &layout, &daemon)
         } else {
@@ -176,7 +176,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }
-    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
     let opts = RestoreOptions {
         archive: file.clone(),
         components: partial,
@@ -202,7 +202,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         layout.root.display()
     ))?;
     // The daemon may have been started while we verified.
-    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
+    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon)?);
     let what = format!(
         "swapping in (the replaced content is moved aside, then saved to {})...",
         layout.rollback_dir().display()
@@ -220,31 +220,13 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     report(ctx, Some(&plan), &outcome, &daemon, Some(&fetched))
 }
 
-/// What the restore did about the daemon. A restore always works on files
-/// (the offline path, docs/format.md); with --stop-daemon it stops a verified
-/// daemon by SIGTERM to its PID first.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct DaemonStop {
-    pub was_running: bool,
-    pub stopped: bool,
-    pub pid: Option<u32>,
-}
-
-impl DaemonStop {
-    fn merge(&mut self, later: DaemonStop) {
-        self.was_running |= later.was_running;
-        self.stopped |= later.stopped;
-        self.pid = self.pid.or(later.pid);
-    }
-
-    /// The human line saying which path the restore took.
-    fn line(&self) -> String {
-        match (self.stopped, self.pid) {
-            (true, Some(pid)) => format!(
-                "access: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
-            ),
-            _ => "access: offline (on files); the daemon was not running".to_string(),
-        }
+/// The human line saying which path the restore took.
+fn daemon_line(d: &DaemonStop) -> String {
+    match (d.stopped, d.pid) {
+        (true, Some(pid)) => format!(
+            "access: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
+        ),
+        _ => "access: offline (on files); the daemon was not running".to_string(),
     }
 }
 
@@ -275,7 +257,7 @@ fn report(
         "counts": plan.map(|p| &p.counts),
     });
     ui.render(&doc, |ui| {
-        ui.line(daemon.line())?;
+        ui.line(daemon_line(daemon))?;
         if !o.validation.ok {
             ui.line(format!(
                 "{} the restore finished but validation failed:",
@@ -405,47 +387,23 @@ fn daemon_running(ctx: &Ctx, layout: &Layout) -> Result<Option<u32>> {
     })
 }
 
-/// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
-/// it: SIGTERM to the verified PID (re-verified before the signal), then a
-/// bounded wait.
-fn check_daemon(
-    ctx: &Ctx,
-    layout: &Layout,
-    stop: bool,
-    _before_change: bool,
-) -> Result<DaemonStop> {
-    let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
-    let Some(v) = st.verified() else {
-        return Ok(DaemonStop::default());
-    };
-    let v = v.with_match(&ctx.settings.process_match.value);
-    if !stop {
-        return Err(Error::refused(format!(
-            "the daemon is running (PID {}); a restore under a live daemon would be overwritten by it",
-            v.pid()
-        ))
-        .hint("stop it first, or add --stop-daemon to stop it gracefully"));
-    }
-    ctx.ui.note(format!(
-        "stopping the daemon (PID {}) with SIGTERM...",
-        v.pid()
-    ));
-    ctx.ui
-        .debug(format!("signalling PID {} {}", v.pid(), v.signal_path()));
-    v.signal(nix::sys::signal::Signal::SIGTERM)?;
-    if !v.wait_exit(std::time::Duration::from_secs(20)) {
-        return Err(Error::refused(format!(
-            "the daemon (PID {}) did not exit within 20 s of SIGTERM; nothing was restored",
-            v.pid()
-        ))
-        .hint("`talos panic --reason restore` stops it by escalation"));
-    }
-    ctx.ui.note("the daemon stopped");
-    Ok(DaemonStop {
-        was_running: true,
-        stopped: true,
-        pid: Some(v.pid()),
-    })
+/// The daemon check before a restore (`restore::check_daemon`), its
+/// progress as notes.
+fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool) -> Result<DaemonStop> {
+    restore::check_daemon(
+        layout,
+        &ctx.settings.process_match.value,
+        stop,
+        &|e| match e {
+            DaemonEvent::Stopping { pid } => ctx
+                .ui
+                .note(format!("stopping the daemon (PID {pid}) with SIGTERM...")),
+            DaemonEvent::Signalling { pid, how } => {
+                ctx.ui.debug(format!("signalling PID {pid} {how}"))
+            }
+            DaemonEvent::Stopped => ctx.ui.note("the daemon stopped"),
+        },
+    )
 }
 
 fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
@@ -482,7 +440,7 @@ fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStat
         m.insert("daemon".into(), serde_json::to_value(daemon)?);
     }
     ctx.ui.render(&doc, |ui| {
-        ui.line(daemon.line())?;
+        ui.line(daemon_line(daemon))?;
         for r in &a.removed_staging {
             ui.line(format!("removed staging {}", r.display()))?;
         }
