@@ -251,3 +251,45 @@ impl Layout {
 pub fn is_component(name: &str) -> bool {
     Component::from_name(name).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn component_names_round_trip_in_archive_order() {
+        assert_eq!(
+            COMPONENTS,
+            ["config", "state", "database", "logs", "custom", "ssl"]
+        );
+        for c in Component::ALL {
+            assert_eq!(Component::from_name(c.name()), Some(c));
+            assert_eq!(c.name().parse::<Component>().ok(), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
+        }
+        assert_eq!(Component::from_name("Config"), None);
+        assert_eq!(Component::from_name(""), None);
+        let e = "cert".parse::<Component>().unwrap_err();
+        assert!(
+            e.message.contains("unknown component `cert`"),
+            "{}",
+            e.message
+        );
+        assert!(Component::named("bogus").is_err());
+    }
+
+    #[test]
+    fn each_component_has_its_directory_and_archive_prefix() {
+        let l = Layout::new("/r");
+        assert_eq!(Component::Logs.prefix(), "logs/audit");
+        assert_eq!(l.component_dir(Component::Logs), l.audit_dir);
+        assert_eq!(Component::Database.prefix(), "database");
+        assert_eq!(l.component_dir(Component::Database), l.db_dir);
+        for c in Component::ALL {
+            assert!(l.component_dir(c).starts_with("/r"));
+            assert_eq!(l.component_dir_named(c.name()), Some(l.component_dir(c)));
+            assert!(!c.prefix().is_empty());
+        }
+        assert_eq!(l.component_dir_named("nope"), None);
+    }
+}
