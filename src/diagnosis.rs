@@ -284,20 +284,17 @@ pub struct BackupPart {
 
 pub fn backup(settings: &Settings) -> BackupPart {
     let dir = settings.backup_dir.value.clone();
-    let count = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| doctor::checks::backup_time(&e.file_name().to_string_lossy()).is_some())
-                .count()
-        })
-        .unwrap_or(0);
-    let newest = doctor::checks::newest_backup(&dir);
+    // The one listing (time in the name, newest first), as doctor and
+    // `backup list` rank backups.
+    let backups = crate::archive::list_backups(&dir).unwrap_or_default();
+    let count = backups.len();
+    let newest = backups.into_iter().next();
     let age_ms = newest
         .as_ref()
-        .map(|(_, t)| jiff::Timestamp::now().duration_since(*t).as_millis().max(0) as i64);
+        .map(|(t, _)| crate::clock::now().duration_since(*t).as_millis().max(0) as i64);
     BackupPart {
         dir,
-        newest: newest.map(|(p, _)| p),
+        newest: newest.map(|(_, p)| p),
         age_ms,
         count,
     }

@@ -67,25 +67,6 @@ pub fn create_dir_mode(dir: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// The files in `dir` named `{prefix}*{suffix}`, sorted by name; nothing when
-/// `dir` cannot be read. Names that are not UTF-8 never match.
-pub fn files_named(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// Appends one line to a plain log file (panic.log, restore.log), creating it.
 pub fn append_line(path: &Path, line: &str) -> Result<()> {
     let mut f = open_owned(

@@ -10,8 +10,97 @@ pub const DATA_DIR_MODE: u32 = 0o700;
 pub const CONFIG_DIR_MODE: u32 = 0o750;
 pub const SECRET_FILE_MODE: u32 = 0o600;
 
-/// The component names of a backup (docs/format.md), in archive order.
-pub const COMPONENTS: [&str; 6] = ["config", "state", "database", "logs", "custom", "ssl"];
+/// A component of a backup (docs/format.md, "The backup archive"): what
+/// `--partial` names, where it lives in an installation
+/// ([`Layout::component_dir`]) and where in an archive ([`Component::prefix`]).
+/// Serialized as its name (`"config"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    Config,
+    State,
+    Database,
+    Logs,
+    Custom,
+    Ssl,
+}
+
+impl Component {
+    /// Every component, in archive order.
+    pub const ALL: [Component; 6] = [
+        Component::Config,
+        Component::State,
+        Component::Database,
+        Component::Logs,
+        Component::Custom,
+        Component::Ssl,
+    ];
+
+    /// The name docs/format.md gives it (`--partial`, metadata.json).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Component::Config => "config",
+            Component::State => "state",
+            Component::Database => "database",
+            Component::Logs => "logs",
+            Component::Custom => "custom",
+            Component::Ssl => "ssl",
+        }
+    }
+
+    /// The archive prefix its files sit under.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Component::Logs => "logs/audit",
+            c => c.name(),
+        }
+    }
+
+    /// The component of that name, if it is one of docs/format.md's.
+    pub fn from_name(name: &str) -> Option<Component> {
+        Component::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The component of a name read from an archive or a journal (checked
+    /// when it was read): an integrity error, never a panic, if it is none.
+    pub fn named(name: &str) -> crate::error::Result<Component> {
+        Component::from_name(name)
+            .ok_or_else(|| crate::error::Error::integrity(format!("unknown component {name:?}")))
+    }
+}
+
+impl std::fmt::Display for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Component {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> crate::error::Result<Component> {
+        Component::from_name(s).ok_or_else(|| {
+            crate::error::Error::usage(format!("unknown component `{s}`"))
+                .hint(format!("components are: {}", COMPONENTS.join(",")))
+        })
+    }
+}
+
+impl serde::Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// The component names, in archive order (for completion and messages).
+pub const COMPONENTS: [&str; 6] = {
+    let mut names = [""; 6];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Component::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -112,16 +201,20 @@ impl Layout {
     }
 
     /// The directory a backup component comes from (docs/format.md).
-    pub fn component_dir(&self, component: &str) -> Option<PathBuf> {
-        Some(match component {
-            "config" => self.config_dir.clone(),
-            "state" => self.state_dir.clone(),
-            "database" => self.db_dir.clone(),
-            "logs" => self.audit_dir.clone(),
-            "custom" => self.custom_dir.clone(),
-            "ssl" => self.ssl_dir.clone(),
-            _ => return None,
-        })
+    pub fn component_dir(&self, component: Component) -> PathBuf {
+        match component {
+            Component::Config => self.config_dir.clone(),
+            Component::State => self.state_dir.clone(),
+            Component::Database => self.db_dir.clone(),
+            Component::Logs => self.audit_dir.clone(),
+            Component::Custom => self.custom_dir.clone(),
+            Component::Ssl => self.ssl_dir.clone(),
+        }
+    }
+
+    /// The directory of the component named `name`, if it is one.
+    pub fn component_dir_named(&self, name: &str) -> Option<PathBuf> {
+        Component::from_name(name).map(|c| self.component_dir(c))
     }
 
     /// Every directory of §1, with the mode it must have where §1 names one.
@@ -156,26 +249,47 @@ impl Layout {
 
 /// True when a component name is one of docs/format.md's.
 pub fn is_component(name: &str) -> bool {
-    COMPONENTS.contains(&name)
+    Component::from_name(name).is_some()
 }
 
-/// Parses a comma list of components (`config,state`), rejecting unknown names.
-pub fn parse_components(list: &str) -> crate::error::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for part in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if !is_component(part) {
-            return Err(
-                crate::error::Error::usage(format!("unknown component `{part}`"))
-                    .hint(format!("components are: {}", COMPONENTS.join(","))),
-            );
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn component_names_round_trip_in_archive_order() {
+        assert_eq!(
+            COMPONENTS,
+            ["config", "state", "database", "logs", "custom", "ssl"]
+        );
+        for c in Component::ALL {
+            assert_eq!(Component::from_name(c.name()), Some(c));
+            assert_eq!(c.name().parse::<Component>().ok(), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
         }
-        if !out.iter().any(|c| c == part) {
-            out.push(part.to_string());
+        assert_eq!(Component::from_name("Config"), None);
+        assert_eq!(Component::from_name(""), None);
+        let e = "cert".parse::<Component>().unwrap_err();
+        assert!(
+            e.message.contains("unknown component `cert`"),
+            "{}",
+            e.message
+        );
+        assert!(Component::named("bogus").is_err());
+    }
+
+    #[test]
+    fn each_component_has_its_directory_and_archive_prefix() {
+        let l = Layout::new("/r");
+        assert_eq!(Component::Logs.prefix(), "logs/audit");
+        assert_eq!(l.component_dir(Component::Logs), l.audit_dir);
+        assert_eq!(Component::Database.prefix(), "database");
+        assert_eq!(l.component_dir(Component::Database), l.db_dir);
+        for c in Component::ALL {
+            assert!(l.component_dir(c).starts_with("/r"));
+            assert_eq!(l.component_dir_named(c.name()), Some(l.component_dir(c)));
+            assert!(!c.prefix().is_empty());
         }
+        assert_eq!(l.component_dir_named("nope"), None);
     }
-    if out.is_empty() {
-        return Err(crate::error::Error::usage("empty component list")
-            .hint(format!("components are: {}", COMPONENTS.join(","))));
-    }
-    Ok(out)
 }

@@ -121,6 +121,8 @@ pub fn interrupted(sig: i32) -> Error {
 /// Test-only hook: with the environment variable `var` set to `1`, waits
 /// here (up to 60 s) until a signal arrives, so a test can interrupt an
 /// operation at a known point without timing guesses. Nothing else sets it.
+/// Compiled only with the `test-hooks` feature (not in a release build).
+#[cfg(feature = "test-hooks")]
 pub fn test_wait_for_signal(var: &str) {
     if std::env::var(var).is_ok_and(|v| v == "1") {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

@@ -111,6 +111,8 @@ pub fn open_verified(
 ) -> Option<std::sync::Arc<PidFd>> {
     // Test hook: `TALOS_TEST_NO_PIDFD=1` behaves as a kernel without pidfds,
     // so the `kill` fallback and its `-v` line can be tested anywhere.
+    // Only with the `test-hooks` feature (not in a release build).
+    #[cfg(feature = "test-hooks")]
     if std::env::var_os("TALOS_TEST_NO_PIDFD").is_some_and(|v| v == "1") {
         return None;
     }

@@ -34,12 +34,12 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AuditHead, BACKUP_VERSION, MANIFEST, METADATA, Manifest, ManifestFile, Metadata,
-    backup_file_name, parse_backup_file_name,
+    backup_file_name,
 };
 use crate::audit::record::hex;
 use crate::error::{Context, Error, Result};
 use crate::fsutil::FileLock;
-use crate::install::{COMPONENTS, Layout};
+use crate::install::{Component, Layout};
 
 /// Files up to this size are read once and archived from memory.
 const SMALL_FILE: u64 = 1024 * 1024;
@@ -56,7 +56,7 @@ pub const TMP_PREFIX: &str = ".tmp-backup-";
 pub struct CreateOptions {
     pub output_dir: PathBuf,
     /// None: every component that exists (a full backup).
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<Component>>,
     pub keep: Option<usize>,
     /// Rescue mode, for the rollback archive a restore writes while the
     /// daemon is known to be down: the installation may be the damaged thing
@@ -66,7 +66,7 @@ pub struct CreateOptions {
     /// Read these components from these directories instead of the
     /// installation's (a restore's rollback archive, written after the
     /// swap from the replaced directories moved aside into staging).
-    pub sources: std::collections::BTreeMap<String, PathBuf>,
+    pub sources: std::collections::BTreeMap<Component, PathBuf>,
 }
 
 /// Something in the installation that is not archived, and why.
@@ -443,18 +443,7 @@ pub fn create_encrypted(
     let encryptor = recipients.map(crate::repo::crypt::encryptor).transpose()?;
     let started = Instant::now();
     let out_dir = &opts.output_dir;
-    if out_dir.starts_with(&layout.root) {
-        // A directory of the installation (BACKUP_DIR, restore_rollback/):
-        // never written through a link planted there. A directory the
-        // operator named elsewhere may be a link (a mount on another disk).
-        if !out_dir.exists()
-            || std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink())
-        {
-            crate::fsutil::real_dir_mode(out_dir, 0o700)?;
-        }
-    } else if !out_dir.exists() {
-        crate::fsutil::create_dir_mode(out_dir, 0o700)?;
-    }
+    prepare_output_dir(layout, out_dir)?;
     let lock = ClearOnDrop(FileLock::try_exclusive(
         &out_dir.join(".backup.lock"),
         "backup",
@@ -470,212 +459,26 @@ pub fn create_encrypted(
             )
         })?;
 
-    let wanted: Vec<String> = match &opts.components {
-        Some(c) => super::ordered(c),
-        None => COMPONENTS.iter().map(|s| s.to_string()).collect(),
-    };
+    // In archive order, each once.
+    let wanted: Vec<Component> = Component::ALL
+        .into_iter()
+        .filter(|c| opts.components.as_ref().is_none_or(|w| w.contains(c)))
+        .collect();
     // "full" when every component is asked for (a restore's rollback of a
     // full restore too), "partial" when a subset is.
-    let full = wanted.len() == COMPONENTS.len();
+    let full = wanted.len() == Component::ALL.len();
 
     let mut skipped = Vec::new();
-    let mut components = Vec::new();
     let mut walk = Walk {
         items: Vec::new(),
         files: Vec::new(),
         skipped: &mut skipped,
     };
-    let mut audit_head = None;
-    // Order matters: the database is snapshotted (component `database`)
-    // before the audit chain is cut (`logs`). The daemon anchors a record in
-    // the database's audit_log table only after appending it to the chain,
-    // so every anchor in the snapshot names a record inside the archived
-    // chain, never one past its head.
-    for comp in &wanted {
-        let dir = match opts.sources.get(comp) {
-            Some(d) => d.clone(),
-            None => layout.component_dir(comp).expect("known component"),
-        };
-        let meta = match std::fs::symlink_metadata(&dir) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                walk.skipped.push(Skipped {
-                    path: dir.clone(),
-                    reason: format!("component {comp}: directory does not exist"),
-                });
-                continue;
-            }
-            Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
-        };
-        if !meta.is_dir() {
-            walk.skipped.push(Skipped {
-                path: dir.clone(),
-                reason: format!("component {comp}: {}", kind_name(&meta)),
-            });
-            continue;
-        }
-        components.push(comp.clone());
-        match comp.as_str() {
-            "config" => {
-                walk.dir("config", &meta);
-                walk.tree(&dir, "config", &["ssl"])?;
-            }
-            "database" => {
-                walk.dir("database", &meta);
-                let db = dir.join("talos.db");
-                match std::fs::symlink_metadata(&db) {
-                    Ok(m) if m.is_file() => {
-                        let snap = tmp.path().join("talos.db");
-                        let wal = dir.join("talos.db-wal");
-                        if opts.rescue && !wal.exists() {
-                            // Daemon down and no WAL: the file alone is the
-                            // whole database, and copying it leaves the
-                            // installation untouched (opening it with SQLite
-                            // would leave -wal/-shm files behind).
-                            std::fs::copy(&db, &snap)
-                                .with_context(|| format!("cannot copy {}", db.display()))?;
-                        } else if let Err(e) = snapshot_database(&db, &snap) {
-                            if !opts.rescue {
-                                return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
-                            }
-                            // The daemon is down (checked by the caller): the
-                            // file is not live, a plain copy is consistent.
-                            walk.skipped.push(Skipped {
-                                path: db.clone(),
-                                reason: format!(
-                                    "online backup failed ({e}); copied the file as it is"
-                                ),
-                            });
-                            std::fs::copy(&db, &snap)
-                                .with_context(|| format!("cannot copy {}", db.display()))?;
-                        }
-                        let smeta = std::fs::metadata(&snap)?;
-                        walk.items.push(Item::File(walk.files.len()));
-                        walk.files.push(FileItem {
-                            archive_path: "database/talos.db".into(),
-                            source: Source::Path(snap),
-                            mode: m.mode() & 0o7777,
-                            mtime: smeta.mtime().max(0) as u64,
-                            limit: None,
-                        });
-                    }
-                    Ok(m) => walk.skipped.push(Skipped {
-                        path: db.clone(),
-                        reason: kind_name(&m).into(),
-                    }),
-                    Err(_) => walk.skipped.push(Skipped {
-                        path: db.clone(),
-                        reason: "no database file".into(),
-                    }),
-                }
-            }
-            "logs" => {
-                let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
-                walk.dir("logs", &log_meta);
-                walk.dir("logs/audit", &meta);
-                // Sizes and head under the audit lock: appends happen under
-                // it, so every size is at a record boundary and the head is
-                // the last archived record.
-                let _audit_lock = FileLock::exclusive_blocking(&layout.audit_lock())?;
-                let first = walk.files.len();
-                walk.tree(&dir, "logs/audit", &[".lock"])?;
-                for f in &mut walk.files[first..] {
-                    let Source::Path(p) = &f.source;
-                    f.limit = Some(std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0));
-                }
-                match crate::audit::head(&dir) {
-                    Ok(h) => {
-                        audit_head = h.map(|h| AuditHead {
-                            seq: h.seq,
-                            hash: h.hash,
-                        })
-                    }
-                    Err(e) if opts.rescue => walk.skipped.push(Skipped {
-                        path: dir.clone(),
-                        reason: format!("audit head unreadable ({}); archived as it is", e.message),
-                    }),
-                    Err(e) => {
-                        // The head's own hint names the fix when it knows
-                        // one (a torn last record: `talos repair audit`).
-                        let mut err = Error::integrity(format!(
-                            "cannot read the audit chain's head: {}",
-                            e.message
-                        ));
-                        err.hints = e.hints;
-                        return Err(err.hint(
-                            "run `talos audit verify-chain`; a backup records the head it saw",
-                        ));
-                    }
-                }
-            }
-            _ => {
-                walk.dir(super::component_prefix(comp), &meta);
-                walk.tree(&dir, super::component_prefix(comp), &[])?;
-            }
-        }
-    }
-    // Every backup records the chain head (docs/format.md audit_head; §3
-    // anchors come from each backup's metadata.json), not only those that
-    // archive the chain: read it under the audit lock, after the database
-    // snapshot as above. Null only when the chain is empty (or absent).
-    if !wanted.iter().any(|c| c == "logs") && layout.audit_dir.is_dir() {
-        let head = FileLock::exclusive_blocking(&layout.audit_lock())
-            .and_then(|_lock| crate::audit::head(&layout.audit_dir));
-        match head {
-            Ok(h) => {
-                audit_head = h.map(|h| AuditHead {
-                    seq: h.seq,
-                    hash: h.hash,
-                })
-            }
-            // The chain is not part of this backup: a damaged head does not
-            // stop a backup of the other components, it is reported.
-            Err(e) => walk.skipped.push(Skipped {
-                path: layout.audit_dir.clone(),
-                reason: format!(
-                    "audit head unreadable ({}); metadata.json has no audit_head — run `talos audit verify-chain`",
-                    e.message
-                ),
-            }),
-        }
-    }
+    let (components, audit_head) = walk_components(layout, opts, &wanted, tmp.path(), &mut walk)?;
     let Walk { items, files, .. } = walk;
 
     // Pass 1: hash everything, in parallel.
-    let mem = AtomicU64::new(0);
-    let hashed: Vec<std::io::Result<Hashed>> =
-        files.par_iter().map(|f| hash_one(f, &mem)).collect();
-    let mut manifest_files = Vec::with_capacity(files.len());
-    let mut hashes = Vec::with_capacity(files.len());
-    let mut vanished = vec![false; files.len()];
-    for (i, (f, h)) in files.iter().zip(hashed).enumerate() {
-        match h {
-            Ok(h) => {
-                manifest_files.push(ManifestFile {
-                    path: f.archive_path.clone(),
-                    checksum: h.checksum.clone(),
-                    size: h.size,
-                    mode: format!("{:04o}", f.mode & 0o7777),
-                });
-                hashes.push(Some(h));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let Source::Path(p) = &f.source;
-                skipped.push(Skipped {
-                    path: p.clone(),
-                    reason: "vanished during the backup".into(),
-                });
-                vanished[i] = true;
-                hashes.push(None);
-            }
-            Err(e) => {
-                let Source::Path(p) = &f.source;
-                return Err(Error::failed(format!("cannot read {}", p.display()))
-                    .with_source(e)
-                    .hint("check its owner and mode, or run as the talos user or root"));
-            }
-        }
-    }
+    let (manifest_files, hashes, vanished) = hash_files(&files, &mut skipped)?;
     let mut manifest = Manifest {
         algorithm: "sha256".into(),
         files: manifest_files,
@@ -730,100 +533,18 @@ pub fn create_encrypted(
     let now = created_at.as_second().max(0) as u64;
 
     let (tar_result, gz_result) = std::thread::scope(|s| {
-        let compressor = s.spawn(move || -> std::io::Result<(File, String, u64)> {
-            let hw = HashingWriter {
-                inner: BufWriter::with_capacity(256 * 1024, out),
-                hasher: Sha256::new(),
-                count: 0,
-            };
-            let sink = match encryptor {
-                Some(e) => Sink::Age(e.wrap_output(hw)?),
-                None => Sink::Plain(hw),
-            };
-            let mut sink = super::pgzip::compress(
-                rx,
-                sink,
-                flate2::Compression::new(level),
-                super::pgzip::default_threads(),
-            )?;
-            sink.flush()?;
-            let mut hw = sink.finish()?;
-            hw.flush()?;
-            let HashingWriter {
-                inner,
-                hasher,
-                count,
-            } = hw;
-            let file = inner.into_inner().map_err(|e| e.into_error())?;
-            Ok((file, hex(&hasher.finalize()), count))
-        });
-        let tar_result = (|| -> Result<()> {
-            let mut b = tar::Builder::new(ChunkWriter {
-                buf: Vec::with_capacity(CHUNK + 64 * 1024),
-                tx,
-            });
-            let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
-                let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
-                b.append_data(&mut h, name, bytes)
-            };
-            let man_bytes = serde_json::to_vec_pretty(&manifest)?;
-            let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
-            put_json(&mut b, METADATA, &meta_bytes).map_err(io)?;
-            put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
-            let mut done = 0u64;
-            crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
-            for item in &items {
-                crate::interrupt::check()?;
-                match item {
-                    Item::Dir {
-                        archive_path,
-                        mode,
-                        mtime,
-                    } => {
-                        let mut h = header(tar::EntryType::Directory, 0, *mode, *mtime);
-                        b.append_data(&mut h, format!("{archive_path}/"), std::io::empty())
-                            .map_err(io)?;
-                    }
-                    Item::File(i) => {
-                        let i = *i;
-                        if vanished[i] {
-                            continue;
-                        }
-                        let f = &files[i];
-                        let hsh = hashes[i].as_ref().expect("hashed");
-                        let mut h = header(tar::EntryType::Regular, hsh.size, f.mode, f.mtime);
-                        if let Some(data) = &hsh.data {
-                            b.append_data(&mut h, &f.archive_path, &data[..])
-                                .map_err(io)?;
-                        } else {
-                            let Source::Path(p) = &f.source;
-                            let file = open_nofollow(p)
-                                .with_context(|| format!("cannot reopen {}", p.display()))?;
-                            let mut r = HashingReader {
-                                inner: file.take(hsh.size),
-                                hasher: Sha256::new(),
-                                count: 0,
-                            };
-                            b.append_data(&mut h, &f.archive_path, &mut r).map_err(io)?;
-                            let got = hex(&r.hasher.finalize());
-                            if r.count != hsh.size || got != hsh.checksum {
-                                return Err(Error::failed(format!(
-                                    "{} changed while the backup was being written",
-                                    p.display()
-                                ))
-                                .hint("run the backup again; if it keeps changing, stop what rewrites it in place"));
-                            }
-                        }
-                        done += hsh.size;
-                        progress(done, total);
-                    }
-                }
-            }
-            b.finish().map_err(io)?;
-            let mut w = b.into_inner().map_err(io)?;
-            w.flush().map_err(io)?;
-            Ok(())
-        })();
+        let compressor = s.spawn(move || compress(out, rx, encryptor, level));
+        let input = TarInput {
+            meta_bytes: &meta_bytes,
+            manifest: &manifest,
+            items: &items,
+            files: &files,
+            hashes: &hashes,
+            vanished: &vanished,
+            now,
+            total,
+        };
+        let tar_result = write_tar(tx, &input, progress);
         // Dropping the builder closed the channel; the compressor ends.
         let gz_result = compressor.join().expect("compressor thread");
         (tar_result, gz_result)
@@ -833,33 +554,8 @@ pub fn create_encrypted(
     file.sync_all().context("cannot sync the archive")?;
     drop(file);
 
-    // Rename into place without replacing anything; two backups in one
-    // second get consecutive names.
-    let mut ts = created_at;
-    let final_path = loop {
-        let mut name = backup_file_name(ts);
-        if metadata.encryption.as_ref().is_some_and(|e| !e.is_null()) {
-            name.push_str(".age");
-        }
-        let candidate = out_dir.join(name);
-        match nix::fcntl::renameat2(
-            nix::fcntl::AT_FDCWD,
-            &partial_path,
-            nix::fcntl::AT_FDCWD,
-            &candidate,
-            nix::fcntl::RenameFlags::RENAME_NOREPLACE,
-        ) {
-            Ok(()) => break candidate,
-            Err(nix::errno::Errno::EEXIST) => ts += jiff::SignedDuration::from_secs(1),
-            Err(e) => {
-                return Err(Error::failed(format!(
-                    "cannot rename the finished archive to {}",
-                    candidate.display()
-                ))
-                .with_source(e));
-            }
-        }
-    };
+    let encrypted = metadata.encryption.as_ref().is_some_and(|e| !e.is_null());
+    let final_path = rename_into_place(&partial_path, out_dir, created_at, encrypted)?;
     crate::fsutil::sync_dir(out_dir)?;
     drop(tmp);
 
@@ -885,32 +581,403 @@ pub fn create_encrypted(
     })
 }
 
-/// Backups in a directory, newest first (by the time in their names);
-/// age-encrypted ones (`….tar.gz.age`) too.
-pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if let Some(ts) = parse_backup_file_name(name.strip_suffix(".age").unwrap_or(name))
-            && e.file_type().map(|t| t.is_file()).unwrap_or(false)
-        {
-            out.push((ts, e.path()));
+/// Walks the wanted components (in archive order) into `walk`: the
+/// directories and files to archive, the database snapshotted into `tmp`,
+/// the audit chain cut at its head under the audit lock. Returns the
+/// components found and the chain head every backup records.
+fn walk_components(
+    layout: &Layout,
+    opts: &CreateOptions,
+    wanted: &[Component],
+    tmp: &Path,
+    walk: &mut Walk,
+) -> Result<(Vec<String>, Option<AuditHead>)> {
+    let mut components = Vec::new();
+    let mut audit_head = None;
+    // Order matters: the database is snapshotted (component `database`)
+    // before the audit chain is cut (`logs`). The daemon anchors a record in
+    // the database's audit_log table only after appending it to the chain,
+    // so every anchor in the snapshot names a record inside the archived
+    // chain, never one past its head.
+    for &comp in wanted {
+        let dir = match opts.sources.get(&comp) {
+            Some(d) => d.clone(),
+            None => layout.component_dir(comp),
+        };
+        let meta = match std::fs::symlink_metadata(&dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                walk.skipped.push(Skipped {
+                    path: dir.clone(),
+                    reason: format!("component {comp}: directory does not exist"),
+                });
+                continue;
+            }
+            Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+        };
+        if !meta.is_dir() {
+            walk.skipped.push(Skipped {
+                path: dir.clone(),
+                reason: format!("component {comp}: {}", kind_name(&meta)),
+            });
+            continue;
+        }
+        components.push(comp.name().to_string());
+        match comp {
+            Component::Config => {
+                walk.dir("config", &meta);
+                walk.tree(&dir, "config", &["ssl"])?;
+            }
+            Component::Database => {
+                walk.dir("database", &meta);
+                let db = dir.join("talos.db");
+                match std::fs::symlink_metadata(&db) {
+                    Ok(m) if m.is_file() => {
+                        let snap = tmp.join("talos.db");
+                        let wal = dir.join("talos.db-wal");
+                        if opts.rescue && !wal.exists() {
+                            // Daemon down and no WAL: the file alone is the
+                            // whole database, and copying it leaves the
+                            // installation untouched (opening it with SQLite
+                            // would leave -wal/-shm files behind).
+                            std::fs::copy(&db, &snap)
+                                .with_context(|| format!("cannot copy {}", db.display()))?;
+                        } else if let Err(e) = snapshot_database(&db, &snap) {
+                            if !opts.rescue {
+                                return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
+                            }
+                            // The daemon is down (checked by the caller): the
+                            // file is not live, a plain copy is consistent.
+                            walk.skipped.push(Skipped {
+                                path: db.clone(),
+                                reason: format!(
+                                    "online backup failed ({e}); copied the file as it is"
+                                ),
+                            });
+                            std::fs::copy(&db, &snap)
+                                .with_context(|| format!("cannot copy {}", db.display()))?;
+                        }
+                        let smeta = std::fs::metadata(&snap)?;
+                        walk.items.push(Item::File(walk.files.len()));
+                        walk.files.push(FileItem {
+                            archive_path: "database/talos.db".into(),
+                            source: Source::Path(snap),
+                            mode: m.mode() & 0o7777,
+                            mtime: smeta.mtime().max(0) as u64,
+                            limit: None,
+                        });
+                    }
+                    Ok(m) => walk.skipped.push(Skipped {
+                        path: db.clone(),
+                        reason: kind_name(&m).into(),
+                    }),
+                    Err(_) => walk.skipped.push(Skipped {
+                        path: db.clone(),
+                        reason: "no database file".into(),
+                    }),
+                }
+            }
+            Component::Logs => {
+                let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
+                walk.dir("logs", &log_meta);
+                walk.dir("logs/audit", &meta);
+                // Sizes and head under the audit lock: appends happen under
+                // it, so every size is at a record boundary and the head is
+                // the last archived record.
+                let _audit_lock = FileLock::exclusive_blocking(&layout.audit_lock())?;
+                let first = walk.files.len();
+                walk.tree(&dir, "logs/audit", &[".lock"])?;
+                for f in &mut walk.files[first..] {
+                    let Source::Path(p) = &f.source;
+                    f.limit = Some(std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0));
+                }
+                match crate::audit::head(&dir) {
+                    Ok(h) => {
+                        audit_head = h.map(|h| AuditHead {
+                            seq: h.seq,
+                            hash: h.hash,
+                        })
+                    }
+                    Err(e) if opts.rescue => walk.skipped.push(Skipped {
+                        path: dir.clone(),
+                        reason: format!("audit head unreadable ({}); archived as it is", e.message),
+                    }),
+                    Err(e) => {
+                        // The head's own hint names the fix when it knows
+                        // one (a torn last record: `talos repair audit`).
+                        let mut err = Error::integrity(format!(
+                            "cannot read the audit chain's head: {}",
+                            e.message
+                        ));
+                        err.hints = e.hints;
+                        return Err(err.hint(
+                            "run `talos audit verify-chain`; a backup records the head it saw",
+                        ));
+                    }
+                }
+            }
+            _ => {
+                walk.dir(comp.prefix(), &meta);
+                walk.tree(&dir, comp.prefix(), &[])?;
+            }
         }
     }
-    out.sort_by(|a, b| b.cmp(a));
-    Ok(out)
+    // Every backup records the chain head (docs/format.md audit_head; §3
+    // anchors come from each backup's metadata.json), not only those that
+    // archive the chain: read it under the audit lock, after the database
+    // snapshot as above. Null only when the chain is empty (or absent).
+    if !wanted.contains(&Component::Logs) && layout.audit_dir.is_dir() {
+        let head = FileLock::exclusive_blocking(&layout.audit_lock())
+            .and_then(|_lock| crate::audit::head(&layout.audit_dir));
+        match head {
+            Ok(h) => {
+                audit_head = h.map(|h| AuditHead {
+                    seq: h.seq,
+                    hash: h.hash,
+                })
+            }
+            // The chain is not part of this backup: a damaged head does not
+            // stop a backup of the other components, it is reported.
+            Err(e) => walk.skipped.push(Skipped {
+                path: layout.audit_dir.clone(),
+                reason: format!(
+                    "audit head unreadable ({}); metadata.json has no audit_head — run `talos audit verify-chain`",
+                    e.message
+                ),
+            }),
+        }
+    }
+    Ok((components, audit_head))
+}
+
+/// The output directory, made if missing (mode 0700). One inside the
+/// installation (BACKUP_DIR, restore_rollback/) is never written through a
+/// link planted there; one the operator named elsewhere may be a link (a
+/// mount on another disk).
+fn prepare_output_dir(layout: &Layout, out_dir: &Path) -> Result<()> {
+    if out_dir.starts_with(&layout.root) {
+        // A directory of the installation (BACKUP_DIR, restore_rollback/):
+        // never written through a link planted there. A directory the
+        // operator named elsewhere may be a link (a mount on another disk).
+        if !out_dir.exists()
+            || std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            crate::fsutil::real_dir_mode(out_dir, 0o700)?;
+        }
+    } else if !out_dir.exists() {
+        crate::fsutil::create_dir_mode(out_dir, 0o700)?;
+    }
+    Ok(())
+}
+
+/// Pass 1: hashes every file in parallel. A file that vanished since the
+/// walk is skipped (and marked in the third vector); one that cannot be
+/// read stops the backup.
+#[allow(clippy::type_complexity)]
+fn hash_files(
+    files: &[FileItem],
+    skipped: &mut Vec<Skipped>,
+) -> Result<(Vec<ManifestFile>, Vec<Option<Hashed>>, Vec<bool>)> {
+    let mem = AtomicU64::new(0);
+    let hashed: Vec<std::io::Result<Hashed>> =
+        files.par_iter().map(|f| hash_one(f, &mem)).collect();
+    let mut manifest_files = Vec::with_capacity(files.len());
+    let mut hashes = Vec::with_capacity(files.len());
+    let mut vanished = vec![false; files.len()];
+    for (i, (f, h)) in files.iter().zip(hashed).enumerate() {
+        match h {
+            Ok(h) => {
+                manifest_files.push(ManifestFile {
+                    path: f.archive_path.clone(),
+                    checksum: h.checksum.clone(),
+                    size: h.size,
+                    mode: format!("{:04o}", f.mode & 0o7777),
+                });
+                hashes.push(Some(h));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let Source::Path(p) = &f.source;
+                skipped.push(Skipped {
+                    path: p.clone(),
+                    reason: "vanished during the backup".into(),
+                });
+                vanished[i] = true;
+                hashes.push(None);
+            }
+            Err(e) => {
+                let Source::Path(p) = &f.source;
+                return Err(Error::failed(format!("cannot read {}", p.display()))
+                    .with_source(e)
+                    .hint("check its owner and mode, or run as the talos user or root"));
+            }
+        }
+    }
+    Ok((manifest_files, hashes, vanished))
+}
+
+/// Renames the finished archive into place without replacing anything; two
+/// backups in one second get consecutive names.
+fn rename_into_place(
+    partial_path: &Path,
+    out_dir: &Path,
+    created_at: jiff::Timestamp,
+    encrypted: bool,
+) -> Result<PathBuf> {
+    let mut ts = created_at;
+    loop {
+        let mut name = backup_file_name(ts);
+        if encrypted {
+            name.push_str(".age");
+        }
+        let candidate = out_dir.join(name);
+        match nix::fcntl::renameat2(
+            nix::fcntl::AT_FDCWD,
+            partial_path,
+            nix::fcntl::AT_FDCWD,
+            &candidate,
+            nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+        ) {
+            Ok(()) => return Ok(candidate),
+            Err(nix::errno::Errno::EEXIST) => ts += jiff::SignedDuration::from_secs(1),
+            Err(e) => {
+                return Err(Error::failed(format!(
+                    "cannot rename the finished archive to {}",
+                    candidate.display()
+                ))
+                .with_source(e));
+            }
+        }
+    }
+}
+
+/// The compressing thread of pass 2: gzip (in parallel blocks) the tar
+/// stream from `rx` into `out`, through age when encrypting. Returns the
+/// file, the sha256 of its bytes and their count.
+fn compress(
+    out: File,
+    rx: mpsc::Receiver<Vec<u8>>,
+    encryptor: Option<age::Encryptor>,
+    level: u32,
+) -> std::io::Result<(File, String, u64)> {
+    let hw = HashingWriter {
+        inner: BufWriter::with_capacity(256 * 1024, out),
+        hasher: Sha256::new(),
+        count: 0,
+    };
+    let sink = match encryptor {
+        Some(e) => Sink::Age(e.wrap_output(hw)?),
+        None => Sink::Plain(hw),
+    };
+    let mut sink = super::pgzip::compress(
+        rx,
+        sink,
+        flate2::Compression::new(level),
+        super::pgzip::default_threads(),
+    )?;
+    sink.flush()?;
+    let mut hw = sink.finish()?;
+    hw.flush()?;
+    let HashingWriter {
+        inner,
+        hasher,
+        count,
+    } = hw;
+    let file = inner.into_inner().map_err(|e| e.into_error())?;
+    Ok((file, hex(&hasher.finalize()), count))
+}
+
+/// What pass 2 writes: metadata.json and manifest.json first, then the
+/// walk's directories and files (files re-read and checked against pass 1).
+struct TarInput<'a> {
+    meta_bytes: &'a [u8],
+    manifest: &'a Manifest,
+    items: &'a [Item],
+    files: &'a [FileItem],
+    hashes: &'a [Option<Hashed>],
+    vanished: &'a [bool],
+    now: u64,
+    total: u64,
+}
+
+/// Pass 2, the tar side: streams the archive's entries in chunks to the
+/// compressing thread.
+fn write_tar(
+    tx: mpsc::SyncSender<Vec<u8>>,
+    t: &TarInput,
+    progress: &dyn Fn(u64, u64),
+) -> Result<()> {
+    let mut b = tar::Builder::new(ChunkWriter {
+        buf: Vec::with_capacity(CHUNK + 64 * 1024),
+        tx,
+    });
+    let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
+        let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, t.now);
+        b.append_data(&mut h, name, bytes)
+    };
+    let man_bytes = serde_json::to_vec_pretty(t.manifest)?;
+    let io = |e: std::io::Error| Error::failed("cannot write the archive").with_source(e);
+    put_json(&mut b, METADATA, t.meta_bytes).map_err(io)?;
+    put_json(&mut b, MANIFEST, &man_bytes).map_err(io)?;
+    let mut done = 0u64;
+    #[cfg(feature = "test-hooks")]
+    crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_BACKUP");
+    for item in t.items {
+        crate::interrupt::check()?;
+        match item {
+            Item::Dir {
+                archive_path,
+                mode,
+                mtime,
+            } => {
+                let mut h = header(tar::EntryType::Directory, 0, *mode, *mtime);
+                b.append_data(&mut h, format!("{archive_path}/"), std::io::empty())
+                    .map_err(io)?;
+            }
+            Item::File(i) => {
+                let i = *i;
+                if t.vanished[i] {
+                    continue;
+                }
+                let f = &t.files[i];
+                let hsh = t.hashes[i].as_ref().expect("hashed");
+                let mut h = header(tar::EntryType::Regular, hsh.size, f.mode, f.mtime);
+                if let Some(data) = &hsh.data {
+                    b.append_data(&mut h, &f.archive_path, &data[..])
+                        .map_err(io)?;
+                } else {
+                    let Source::Path(p) = &f.source;
+                    let file = open_nofollow(p)
+                        .with_context(|| format!("cannot reopen {}", p.display()))?;
+                    let mut r = HashingReader {
+                        inner: file.take(hsh.size),
+                        hasher: Sha256::new(),
+                        count: 0,
+                    };
+                    b.append_data(&mut h, &f.archive_path, &mut r).map_err(io)?;
+                    let got = hex(&r.hasher.finalize());
+                    if r.count != hsh.size || got != hsh.checksum {
+                        return Err(Error::failed(format!(
+                            "{} changed while the backup was being written",
+                            p.display()
+                        ))
+                        .hint("run the backup again; if it keeps changing, stop what rewrites it in place"));
+                    }
+                }
+                done += hsh.size;
+                progress(done, t.total);
+            }
+        }
+    }
+    b.finish().map_err(io)?;
+    let mut w = b.into_inner().map_err(io)?;
+    w.flush().map_err(io)?;
+    Ok(())
 }
 
 /// Deletes all but the newest `keep` backups; never the one just written.
 fn prune(dir: &Path, keep: usize, just_written: &Path) -> Result<Vec<PathBuf>> {
     let mut pruned = Vec::new();
-    for (_, path) in list_backups(dir)?.into_iter().skip(keep) {
+    for (_, path) in super::list_backups(dir)?.into_iter().skip(keep) {
         if path == just_written {
             continue;
         }

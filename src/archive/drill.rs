@@ -301,7 +301,7 @@ fn compare(target: &Layout, v: &super::read::Verified) -> Result<usize> {
         }
     }
     for c in &v.components {
-        let dir = target.component_dir(c).expect("component");
+        let dir = target.component_dir(crate::install::Component::named(c)?);
         let mut stack = vec![dir.clone()];
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {

@@ -143,9 +143,9 @@ pub fn check(layout: &Layout, j: &Journal) -> std::result::Result<(), String> {
             layout.data_dir.display()
         ));
     }
-    let component_dirs: Vec<PathBuf> = crate::install::COMPONENTS
-        .iter()
-        .filter_map(|c| layout.component_dir(c))
+    let component_dirs: Vec<PathBuf> = crate::install::Component::ALL
+        .into_iter()
+        .map(|c| layout.component_dir(c))
         .collect();
     // A sibling staging directory: named like DATA_DIR's, in a directory
     // inside the root that is a component directory or one of its

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::record::hex;
 use crate::error::{Error, Result};
-use crate::install::{COMPONENTS, Layout};
+use crate::install::{COMPONENTS, Component, Layout};
 
 pub const BACKUP_VERSION: &str = "4.0";
 pub const METADATA: &str = "metadata.json";
@@ -45,6 +45,44 @@ pub fn parse_backup_file_name(name: &str) -> Option<jiff::Timestamp> {
     dt.to_zoned(jiff::tz::TimeZone::UTC)
         .ok()
         .map(|z| z.timestamp())
+}
+
+/// The backups in `dir`, newest first, each with the time its name holds:
+/// `backup_YYYYMMDD_HHMMSS.tar.gz`, and `….tar.gz.age` when encrypted. This
+/// is THE listing: `backup list`, pruning (`backup.keep`), doctor, status,
+/// the audit anchors, `repair config` and the completions all use it.
+///
+/// The time in the name orders backups (docs/format.md, "The backup
+/// archive"), never the file's mtime: it is the UTC time `backup create`
+/// took the backup, and it survives `cp`, `rsync` and downloads from a
+/// repository, which give a file a new mtime. Equal times (a backup and its
+/// encrypted copy) order by path. Entries that are not regular files
+/// (symbolic links, directories) and other names are left out. A missing
+/// directory has no backups; one that cannot be read is an error.
+pub fn list_backups(dir: &Path) -> Result<Vec<(jiff::Timestamp, PathBuf)>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(ts) = parse_backup_file_name(name.strip_suffix(".age").unwrap_or(name))
+            && e.file_type().is_ok_and(|t| t.is_file())
+        {
+            out.push((ts, e.path()));
+        }
+    }
+    out.sort_by(|a, b| b.cmp(a));
+    Ok(out)
+}
+
+/// The newest backup in `dir` ([`list_backups`]); none when the directory
+/// is missing or cannot be read.
+pub fn newest_backup(dir: &Path) -> Option<(jiff::Timestamp, PathBuf)> {
+    list_backups(dir).ok()?.into_iter().next()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -226,19 +264,6 @@ impl Manifest {
     }
 }
 
-/// The archive prefix a component's files sit under.
-pub fn component_prefix(component: &str) -> &'static str {
-    match component {
-        "config" => "config",
-        "state" => "state",
-        "database" => "database",
-        "logs" => "logs/audit",
-        "custom" => "custom",
-        "ssl" => "ssl",
-        _ => "",
-    }
-}
-
 /// The component an archive path belongs to, or why it belongs to none.
 /// `logs` itself (the parent of `logs/audit`) and `database` hold nothing
 /// but their one child.
@@ -310,13 +335,13 @@ pub fn normalise_entry_name(name: &str) -> Option<&str> {
 
 /// Where an archive path of `component` lives in an installation.
 pub fn install_path(layout: &Layout, archive_path: &str) -> Option<PathBuf> {
-    let comp = component_of(archive_path).ok()??;
-    let prefix = component_prefix(comp);
+    let comp = Component::from_name(component_of(archive_path).ok()??)?;
+    let prefix = comp.prefix();
     let rest = archive_path
         .strip_prefix(prefix)?
         .trim_start_matches('/')
         .to_string();
-    let base = layout.component_dir(comp)?;
+    let base = layout.component_dir(comp);
     Some(if rest.is_empty() {
         base
     } else {
@@ -463,7 +488,7 @@ mod tests {
                 let comp = component_of(&path).unwrap();
                 if let Some(comp) = comp {
                     let ip = install_path(&l, &path).unwrap();
-                    let base = l.component_dir(comp).unwrap();
+                    let base = l.component_dir_named(comp).unwrap();
                     proptest::prop_assert!(ip.starts_with(&base), "{path} -> {}", ip.display());
                     proptest::prop_assert!(!ip.components().any(|c| c == std::path::Component::ParentDir));
                     if comp == "config" {

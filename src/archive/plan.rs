@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::read::Verified;
-use super::{component_of, component_prefix, hash_file};
+use super::{component_of, hash_file};
 use crate::error::{Context, Result};
-use crate::install::Layout;
+use crate::install::{Component, Layout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -111,7 +111,13 @@ pub struct AuxStaging {
 /// Staging layout: new content under `new/<archive path>`, the content it
 /// replaces under `old/<component>`.
 pub fn staged_new(staging: &Path, component: &str) -> PathBuf {
-    staging.join("new").join(component_prefix(component))
+    // Names come from a checked journal or archive; an unknown one stays a
+    // plain name inside staging.
+    let new = staging.join("new");
+    match Component::from_name(component) {
+        Some(c) => new.join(c.prefix()),
+        None => new.join(component),
+    }
 }
 pub fn staged_old(staging: &Path, component: &str) -> PathBuf {
     staging.join("old").join(component)
@@ -181,7 +187,7 @@ pub fn moves_placed(
     let mv = |from: PathBuf, to: PathBuf| Move { from, to };
     let mut out = Vec::new();
     let swap = |out: &mut Vec<Move>, c: &str, p: &Placement, skip: &[&str]| -> Result<()> {
-        let target = layout.component_dir(c).expect("component");
+        let target = layout.component_dir(Component::named(c)?);
         match p {
             Placement::Rename(st) => {
                 out.push(mv(target.clone(), staged_old(st, c)));
@@ -294,8 +300,9 @@ pub fn changes(
 ) -> Result<Vec<FileChange>> {
     let mut out = Vec::new();
     for comp in components {
-        let target = layout.component_dir(comp).expect("component");
-        let prefix = component_prefix(comp);
+        let kind = Component::named(comp)?;
+        let target = layout.component_dir(kind);
+        let prefix = kind.prefix();
         let want: BTreeMap<String, &super::ManifestFile> = verified
             .manifest
             .files

@@ -155,6 +155,156 @@ struct Seen {
 /// Verifies `archive` completely; with `extract_to`, also writes its files.
 pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let started = Instant::now();
+    let (file, compressed_size) = open_gzip(archive)?;
+
+    let count = Rc::new(Cell::new(0u64));
+    // What staging may write: the free space of its file system less a
+    // margin, whatever the manifest says and wherever it comes (docs/backup.md
+    // "Disk space").
+    let mut staging = Staging {
+        budget: opts.extract_to.and_then(staging_budget),
+        written: 0,
+        buf: vec![0u8; 256 * 1024],
+    };
+    let limit = Rc::new(Cell::new(PRE_MANIFEST_CAP));
+    let counting = Counting {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        count: 0,
+        progress_every: 4 * 1024 * 1024,
+        next: 0,
+        progress: opts.progress,
+    };
+    let dec = flate2::read::MultiGzDecoder::new(counting);
+    let limited = Limited {
+        inner: dec,
+        count: count.clone(),
+        limit: limit.clone(),
+    };
+    let mut ar = tar::Archive::new(limited);
+
+    let mut metadata: Option<Metadata> = None;
+    let mut manifest: Option<(Manifest, HashMap<String, usize>)> = None;
+    let mut tree = Tree::default();
+    let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
+    // metadata.json's own size and checksum, for the manifest's entry.
+    let mut metadata_seen: Option<Seen> = None;
+    let mut dirs: Vec<(String, u32)> = Vec::new();
+    let mut entry_components: HashSet<&'static str> = HashSet::new();
+    let selected = |comp: &str| {
+        opts.components
+            .is_none_or(|cs| cs.iter().any(|c| c == comp))
+    };
+
+    let entries = ar
+        .entries()
+        .map_err(|e| stream_error(archive, "at the start", e))?;
+    for entry in entries {
+        crate::interrupt::check()?;
+        let mut entry = entry.map_err(|e| stream_error(archive, "reading an entry header", e))?;
+        let kind = entry.header().entry_type();
+        let raw = entry.path_bytes().into_owned();
+        let Some((name, path)) = entry_name(archive, &raw, kind)? else {
+            continue; // `./`, the archive root
+        };
+        let name = name.as_str();
+        check_tree(archive, name, &path, !kind.is_dir(), &mut tree, &seen_files)?;
+        let comp = if path == METADATA || path == MANIFEST {
+            None
+        } else {
+            component_of(&path).ok().flatten()
+        };
+        if let Some(c) = comp {
+            entry_components.insert(c);
+        }
+        if kind.is_dir() {
+            dirs.push(directory_entry(archive, &path, entry.header())?);
+            continue;
+        }
+        check_file_kind(archive, &path, kind)?;
+        let size = entry.size();
+        if path == METADATA || path == MANIFEST {
+            let bytes = read_json(archive, &mut entry, &path, size)?;
+            if path == METADATA {
+                let (m, seen) = parse_metadata(archive, &bytes)?;
+                metadata_seen = Some(seen);
+                metadata = Some(m);
+            } else {
+                let m = parse_manifest(archive, &bytes, &seen_files)?;
+                let allowed = count
+                    .get()
+                    .saturating_add(m.total_size())
+                    .saturating_add(OVERHEAD_PER_FILE * m.files.len() as u64)
+                    .saturating_add(OVERHEAD_SLACK);
+                limit.set(limit.get().min(allowed));
+                check_room(opts.extract_to, &m, &selected, staging.budget.as_ref())?;
+                let index = m
+                    .files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.path.clone(), i))
+                    .collect();
+                manifest = Some((m, index));
+            }
+            continue;
+        }
+
+        // A component file: never a component's root itself (`state`,
+        // `logs`, `logs/audit`, `database` are directories).
+        let Some(comp) = comp
+            .filter(|c| crate::install::Component::from_name(c).is_none_or(|k| k.prefix() != path))
+        else {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is a file where a component directory belongs"),
+            ));
+        };
+        check_listed(archive, manifest.as_ref(), &path, size)?;
+        let dest_dir = opts.extract_to.filter(|_| selected(comp));
+        let checksum = copy_entry(archive, &mut entry, &path, size, dest_dir, &mut staging)?;
+        if let Some((m, _)) = &manifest {
+            check_against(archive, m, &path, size, Some(&checksum))?;
+        }
+        seen_files.insert(path, Seen { size, checksum });
+    }
+    // Past the end-of-archive blocks: the rest must decompress cleanly (the
+    // gzip trailer's CRC catches truncation and corruption) and stay small.
+    let mut rest = ar.into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink())
+        .map_err(|e| stream_error(archive, "after the last entry", e))?;
+
+    let Complete {
+        metadata,
+        manifest,
+        metadata_listed,
+        components,
+    } = check_complete(
+        archive,
+        metadata,
+        manifest.map(|(m, _)| m),
+        metadata_seen.as_ref(),
+        &seen_files,
+        &entry_components,
+    )?;
+    if let Some(dir) = opts.extract_to {
+        finish_extraction(dir, &manifest, &dirs, &selected)?;
+    }
+    Ok(Verified {
+        path: archive.to_path_buf(),
+        metadata,
+        files: manifest.files.len(),
+        bytes: manifest.total_size(),
+        manifest,
+        components,
+        compressed_size,
+        duration_ms: started.elapsed().as_millis() as u64,
+        dirs,
+        metadata_listed,
+    })
+}
+
+/// Opens the archive, checking it is a non-empty gzip file; returns it
+/// (from its start) and its size.
+fn open_gzip(archive: &Path) -> Result<(File, u64)> {
     let file = File::open(archive).map_err(|e| {
         Error::failed(format!("cannot open {}", archive.display()))
             .with_source(e)
@@ -179,294 +329,151 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         }
     }
     let file = File::open(archive)?;
+    Ok((file, compressed_size))
+}
 
-    let count = Rc::new(Cell::new(0u64));
-    // What staging may write: the free space of its file system less a
-    // margin, whatever the manifest says and wherever it comes (docs/backup.md
-    // "Disk space").
-    let budget = opts.extract_to.and_then(staging_budget);
-    let mut written = 0u64;
-    let limit = Rc::new(Cell::new(PRE_MANIFEST_CAP));
-    let counting = Counting {
-        inner: BufReader::with_capacity(256 * 1024, file),
-        count: 0,
-        progress_every: 4 * 1024 * 1024,
-        next: 0,
-        progress: opts.progress,
-    };
-    let dec = flate2::read::MultiGzDecoder::new(counting);
-    let limited = Limited {
-        inner: dec,
-        count: count.clone(),
-        limit: limit.clone(),
-    };
-    let mut ar = tar::Archive::new(limited);
+/// Paths seen so far, to refuse duplicates and a path that is both a file
+/// and a directory.
+#[derive(Default)]
+struct Tree {
+    seen_paths: HashSet<String>,
+    ancestors: HashSet<String>,
+}
 
-    let mut metadata: Option<Metadata> = None;
-    let mut manifest: Option<(Manifest, HashMap<String, usize>)> = None;
-    let mut seen_paths: HashSet<String> = HashSet::new();
-    let mut ancestors: HashSet<String> = HashSet::new();
-    let mut seen_files: BTreeMap<String, Seen> = BTreeMap::new();
-    // metadata.json's own size and checksum, for the manifest's entry.
-    let mut metadata_seen: Option<Seen> = None;
-    let mut dirs: Vec<(String, u32)> = Vec::new();
-    let mut entry_components: HashSet<&'static str> = HashSet::new();
-    let selected = |comp: &str| {
-        opts.components
-            .is_none_or(|cs| cs.iter().any(|c| c == comp))
-    };
-    let mut buf = vec![0u8; 256 * 1024];
-
-    let entries = ar
-        .entries()
-        .map_err(|e| stream_error(archive, "at the start", e))?;
-    for entry in entries {
-        crate::interrupt::check()?;
-        let mut entry = entry.map_err(|e| stream_error(archive, "reading an entry header", e))?;
-        let raw = entry.path_bytes().into_owned();
-        let Ok(name) = std::str::from_utf8(&raw) else {
-            return Err(integrity(
-                archive,
-                format!(
-                    "entry {:?} has a name that is not UTF-8",
-                    String::from_utf8_lossy(&raw)
-                ),
-            ));
-        };
-        let kind = entry.header().entry_type();
-        let Some(path) = normalise_entry_name(name) else {
-            if kind.is_dir() {
-                continue; // `./`, the archive root
-            }
-            return Err(integrity(
-                archive,
-                format!("entry {name:?} has no usable name"),
-            ));
-        };
-        let path = path.to_string();
-        if name.starts_with('/') {
-            return Err(integrity(archive, format!("entry {name:?}: absolute path")));
-        }
-        check_entry_path(&path, true)
-            .map_err(|e| integrity(archive, format!("entry {name:?}: {e}")))?;
-        if !seen_paths.insert(path.clone()) {
-            return Err(integrity(archive, format!("entry {path:?} appears twice")));
-        }
-        // A path cannot be both a file and a directory.
-        let is_file_entry = !kind.is_dir();
-        if is_file_entry && ancestors.contains(&path) {
-            return Err(integrity(
-                archive,
-                format!("entry {path:?} is a file but other entries use it as a directory"),
-            ));
-        }
-        let mut cut = path.as_str();
-        while let Some((parent, _)) = cut.rsplit_once('/') {
-            if seen_files.contains_key(parent) {
-                return Err(integrity(
-                    archive,
-                    format!("entry {path:?} is inside {parent:?}, which is a file"),
-                ));
-            }
-            ancestors.insert(parent.to_string());
-            cut = parent;
-        }
-        let comp = if path == METADATA || path == MANIFEST {
-            None
-        } else {
-            component_of(&path).ok().flatten()
-        };
-        if let Some(c) = comp {
-            entry_components.insert(c);
-        }
-        match kind {
-            tar::EntryType::Directory => {
-                if path == METADATA || path == MANIFEST || path == "database/talos.db" {
-                    return Err(integrity(
-                        archive,
-                        format!("{path} is a directory, not a file"),
-                    ));
-                }
-                // Never wider than the layout allows (no world-writable
-                // directory, no setuid/setgid/sticky bit).
-                let mode = entry.header().mode().unwrap_or(0o750) & super::max_mode(&path, true);
-                dirs.push((path, mode));
-                continue;
-            }
-            tar::EntryType::Regular | tar::EntryType::Continuous => {}
-            other => {
-                let what = match other {
-                    tar::EntryType::Symlink => "a symbolic link",
-                    tar::EntryType::Link => "a hard link",
-                    tar::EntryType::Char | tar::EntryType::Block => "a device",
-                    tar::EntryType::Fifo => "a fifo",
-                    _ => "not a regular file or directory",
-                };
-                return Err(integrity(
-                    archive,
-                    format!(
-                        "entry {path:?} is {what}; a backup holds only directories and regular files"
-                    ),
-                ));
-            }
-        }
-        let size = entry.size();
-        if path == METADATA || path == MANIFEST {
-            if size > MAX_JSON {
-                return Err(integrity(
-                    archive,
-                    format!("{path} is {size} bytes, too large"),
-                ));
-            }
-            let mut bytes = Vec::with_capacity(size as usize);
-            (&mut entry)
-                .take(MAX_JSON)
-                .read_to_end(&mut bytes)
-                .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
-            if path == METADATA {
-                metadata_seen = Some(Seen {
-                    size: bytes.len() as u64,
-                    checksum: hex(&Sha256::digest(&bytes)),
-                });
-                let m: Metadata = serde_json::from_slice(&bytes)
-                    .map_err(|e| integrity(archive, format!("metadata.json is not valid: {e}")))?;
-                m.check()
-                    .map_err(|e| integrity(archive, format!("metadata.json: {e}")))?;
-                metadata = Some(m);
-            } else {
-                let m: Manifest = serde_json::from_slice(&bytes)
-                    .map_err(|e| integrity(archive, format!("manifest.json is not valid: {e}")))?;
-                m.check()
-                    .map_err(|e| integrity(archive, format!("manifest.json: {e}")))?;
-                // Files that came before the manifest must match it.
-                for (p, s) in &seen_files {
-                    check_against(archive, &m, p, s.size, Some(&s.checksum))?;
-                }
-                let total = m.total_size();
-                let allowed = count
-                    .get()
-                    .saturating_add(total)
-                    .saturating_add(OVERHEAD_PER_FILE * m.files.len() as u64)
-                    .saturating_add(OVERHEAD_SLACK);
-                limit.set(limit.get().min(allowed));
-                if let Some(dir) = opts.extract_to {
-                    let need: u64 = m
-                        .files
-                        .iter()
-                        .filter(|f| component_of(&f.path).ok().flatten().is_some_and(selected))
-                        .map(|f| f.size)
-                        .sum();
-                    if let Some(b) = &budget
-                        && need > b.allowed
-                    {
-                        return Err(no_space(dir, b, need));
-                    }
-                }
-                let index = m
-                    .files
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.path.clone(), i))
-                    .collect();
-                manifest = Some((m, index));
-            }
-            continue;
-        }
-
-        // A component file: never a component's root itself (`state`,
-        // `logs`, `logs/audit`, `database` are directories).
-        let Some(comp) = comp.filter(|c| super::component_prefix(c) != path) else {
-            return Err(integrity(
-                archive,
-                format!("entry {path:?} is a file where a component directory belongs"),
-            ));
-        };
-        if let Some((m, index)) = &manifest {
-            match index.get(&path) {
-                None => {
-                    return Err(integrity(
-                        archive,
-                        format!("entry {path:?} is not listed in manifest.json"),
-                    ));
-                }
-                Some(&i) if m.files[i].size != size => {
-                    return Err(integrity(
-                        archive,
-                        format!(
-                            "size mismatch for {path:?}: manifest.json says {} bytes, the archive holds {size}",
-                            m.files[i].size
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-        }
-        let mut out: Option<(File, PathBuf)> = None;
-        if let Some(dir) = opts.extract_to
-            && selected(comp)
-        {
-            let dest = dir.join(&path);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .custom_flags(nix::libc::O_NOFOLLOW)
-                .mode(0o600)
-                .open(&dest)
-                .with_context(|| format!("cannot create {}", dest.display()))?;
-            out = Some((f, dest));
-        }
-        let mut h = Sha256::new();
-        let mut n = 0u64;
-        loop {
-            let k = entry
-                .read(&mut buf)
-                .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
-            if k == 0 {
-                break;
-            }
-            h.update(&buf[..k]);
-            n += k as u64;
-            if let Some((f, dest)) = &mut out {
-                written += k as u64;
-                if let Some(b) = &budget
-                    && written > b.allowed
-                {
-                    drop(out.take());
-                    return Err(no_space(dir_of(opts), b, written));
-                }
-                f.write_all(&buf[..k])
-                    .with_context(|| format!("cannot write {}", dest.display()))?;
-            }
-        }
-        if let Some((f, dest)) = &out {
-            // Durable before the swap renames it into place.
-            f.sync_data()
-                .with_context(|| format!("cannot sync {}", dest.display()))?;
-        }
-        if n != size {
-            return Err(integrity(
-                archive,
-                format!("the archive is truncated inside {path:?} ({n} of {size} bytes)"),
-            ));
-        }
-        let checksum = hex(&h.finalize());
-        if let Some((m, _)) = &manifest {
-            check_against(archive, m, &path, n, Some(&checksum))?;
-        }
-        seen_files.insert(path, Seen { size: n, checksum });
+/// The rules an entry's place in the tree must follow: a relative path
+/// (docs/format.md), seen once, never both a file and a directory.
+fn check_tree(
+    archive: &Path,
+    name: &str,
+    path: &str,
+    is_file_entry: bool,
+    tree: &mut Tree,
+    seen_files: &BTreeMap<String, Seen>,
+) -> Result<()> {
+    if name.starts_with('/') {
+        return Err(integrity(archive, format!("entry {name:?}: absolute path")));
     }
-    // Past the end-of-archive blocks: the rest must decompress cleanly (the
-    // gzip trailer's CRC catches truncation and corruption) and stay small.
-    let mut rest = ar.into_inner();
-    std::io::copy(&mut rest, &mut std::io::sink())
-        .map_err(|e| stream_error(archive, "after the last entry", e))?;
+    check_entry_path(path, true).map_err(|e| integrity(archive, format!("entry {name:?}: {e}")))?;
+    if !tree.seen_paths.insert(path.to_string()) {
+        return Err(integrity(archive, format!("entry {path:?} appears twice")));
+    }
+    // A path cannot be both a file and a directory.
+    if is_file_entry && tree.ancestors.contains(path) {
+        return Err(integrity(
+            archive,
+            format!("entry {path:?} is a file but other entries use it as a directory"),
+        ));
+    }
+    let mut cut = path;
+    while let Some((parent, _)) = cut.rsplit_once('/') {
+        if seen_files.contains_key(parent) {
+            return Err(integrity(
+                archive,
+                format!("entry {path:?} is inside {parent:?}, which is a file"),
+            ));
+        }
+        tree.ancestors.insert(parent.to_string());
+        cut = parent;
+    }
+    Ok(())
+}
 
+/// What extraction into staging keeps across entries: the space budget,
+/// the bytes written so far, the copy buffer.
+struct Staging {
+    budget: Option<Budget>,
+    written: u64,
+    buf: Vec<u8>,
+}
+
+/// Reads one component file to its end, hashing it and, with `dest_dir`,
+/// writing it under that directory (never through a link, synced, within
+/// the staging budget). Returns its sha256; a short entry is a truncated
+/// archive.
+fn copy_entry(
+    archive: &Path,
+    entry: &mut impl Read,
+    path: &str,
+    size: u64,
+    dest_dir: Option<&Path>,
+    staging: &mut Staging,
+) -> Result<String> {
+    let mut out: Option<(File, PathBuf)> = None;
+    if let Some(dir) = dest_dir {
+        let dest = dir.join(path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(nix::libc::O_NOFOLLOW)
+            .mode(0o600)
+            .open(&dest)
+            .with_context(|| format!("cannot create {}", dest.display()))?;
+        out = Some((f, dest));
+    }
+    let mut h = Sha256::new();
+    let mut n = 0u64;
+    loop {
+        let k = entry
+            .read(&mut staging.buf)
+            .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&staging.buf[..k]);
+        n += k as u64;
+        if let (Some((f, dest)), Some(dir)) = (&mut out, dest_dir) {
+            staging.written += k as u64;
+            if let Some(b) = &staging.budget
+                && staging.written > b.allowed
+            {
+                drop(out.take());
+                return Err(no_space(dir, b, staging.written));
+            }
+            f.write_all(&staging.buf[..k])
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+        }
+    }
+    if let Some((f, dest)) = &out {
+        // Durable before the swap renames it into place.
+        f.sync_data()
+            .with_context(|| format!("cannot sync {}", dest.display()))?;
+    }
+    if n != size {
+        return Err(integrity(
+            archive,
+            format!("the archive is truncated inside {path:?} ({n} of {size} bytes)"),
+        ));
+    }
+    Ok(hex(&h.finalize()))
+}
+
+/// The archive's own description, checked whole after its last entry.
+struct Complete {
+    metadata: Metadata,
+    manifest: Manifest,
+    metadata_listed: bool,
+    components: Vec<String>,
+}
+
+/// After the last entry: metadata.json and manifest.json present, every
+/// listed file seen with its size and checksum, metadata.json matching its
+/// manifest entry when listed, and every component with entries listed in
+/// metadata.json. Returns the manifest without metadata.json's entry and
+/// the components in archive order.
+fn check_complete(
+    archive: &Path,
+    metadata: Option<Metadata>,
+    manifest: Option<Manifest>,
+    metadata_seen: Option<&Seen>,
+    seen_files: &BTreeMap<String, Seen>,
+    entry_components: &HashSet<&'static str>,
+) -> Result<Complete> {
     let metadata = metadata.ok_or_else(|| integrity(archive, "metadata.json is missing"))?;
-    let (manifest, _) = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
+    let manifest = manifest.ok_or_else(|| integrity(archive, "manifest.json is missing"))?;
     // metadata.json: checked like any file when the manifest lists it (as
     // docs/format.md asks and `backup create` writes); an archive whose
     // manifest leaves it out (older talos, or assembled by hand with
@@ -475,9 +482,8 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let metadata_listed = match manifest.metadata_entry() {
         None => false,
         Some(want) => {
-            let got = metadata_seen
-                .as_ref()
-                .expect("metadata.json was read when metadata is Some");
+            let got =
+                metadata_seen.ok_or_else(|| integrity(archive, "metadata.json was not read"))?;
             check_against(archive, &manifest, METADATA, got.size, Some(&got.checksum))
                 .map_err(|_| {
                     integrity(
@@ -504,12 +510,12 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
             ));
         }
     }
-    for (p, s) in &seen_files {
+    for (p, s) in seen_files {
         check_against(archive, &manifest, p, s.size, Some(&s.checksum))?;
     }
     let components = match &metadata.components {
         Some(cs) => {
-            for c in &entry_components {
+            for c in entry_components {
                 if !cs.iter().any(|x| x == c) {
                     return Err(integrity(
                         archive,
@@ -528,21 +534,171 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                 .collect::<Vec<_>>(),
         ),
     };
-    if let Some(dir) = opts.extract_to {
-        finish_extraction(dir, &manifest, &dirs, &selected)?;
-    }
-    Ok(Verified {
-        path: archive.to_path_buf(),
+    Ok(Complete {
         metadata,
-        files: manifest.files.len(),
-        bytes: manifest.total_size(),
         manifest,
-        components,
-        compressed_size,
-        duration_ms: started.elapsed().as_millis() as u64,
-        dirs,
         metadata_listed,
+        components,
     })
+}
+
+/// A directory entry: never where a file belongs; its mode never wider
+/// than the layout allows (no world-writable directory, no
+/// setuid/setgid/sticky bit).
+fn directory_entry(archive: &Path, path: &str, header: &tar::Header) -> Result<(String, u32)> {
+    if path == METADATA || path == MANIFEST || path == "database/talos.db" {
+        return Err(integrity(
+            archive,
+            format!("{path} is a directory, not a file"),
+        ));
+    }
+    let mode = header.mode().unwrap_or(0o750) & super::max_mode(path, true);
+    Ok((path.to_string(), mode))
+}
+
+/// A backup holds only directories and regular files.
+fn check_file_kind(archive: &Path, path: &str, kind: tar::EntryType) -> Result<()> {
+    let what = match kind {
+        tar::EntryType::Regular | tar::EntryType::Continuous => return Ok(()),
+        tar::EntryType::Symlink => "a symbolic link",
+        tar::EntryType::Link => "a hard link",
+        tar::EntryType::Char | tar::EntryType::Block => "a device",
+        tar::EntryType::Fifo => "a fifo",
+        _ => "not a regular file or directory",
+    };
+    Err(integrity(
+        archive,
+        format!("entry {path:?} is {what}; a backup holds only directories and regular files"),
+    ))
+}
+
+/// metadata.json or manifest.json, whole (at most MAX_JSON bytes).
+fn read_json(archive: &Path, entry: &mut impl Read, path: &str, size: u64) -> Result<Vec<u8>> {
+    if size > MAX_JSON {
+        return Err(integrity(
+            archive,
+            format!("{path} is {size} bytes, too large"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    entry
+        .take(MAX_JSON)
+        .read_to_end(&mut bytes)
+        .map_err(|e| stream_error(archive, &format!("in {path}"), e))?;
+    Ok(bytes)
+}
+
+/// metadata.json, valid, with its own size and checksum (for its manifest
+/// entry).
+fn parse_metadata(archive: &Path, bytes: &[u8]) -> Result<(Metadata, Seen)> {
+    let seen = Seen {
+        size: bytes.len() as u64,
+        checksum: hex(&Sha256::digest(bytes)),
+    };
+    let m: Metadata = serde_json::from_slice(bytes)
+        .map_err(|e| integrity(archive, format!("metadata.json is not valid: {e}")))?;
+    m.check()
+        .map_err(|e| integrity(archive, format!("metadata.json: {e}")))?;
+    Ok((m, seen))
+}
+
+/// manifest.json, valid; the files that came before it must match it.
+fn parse_manifest(
+    archive: &Path,
+    bytes: &[u8],
+    seen_files: &BTreeMap<String, Seen>,
+) -> Result<Manifest> {
+    let m: Manifest = serde_json::from_slice(bytes)
+        .map_err(|e| integrity(archive, format!("manifest.json is not valid: {e}")))?;
+    m.check()
+        .map_err(|e| integrity(archive, format!("manifest.json: {e}")))?;
+    for (p, s) in seen_files {
+        check_against(archive, &m, p, s.size, Some(&s.checksum))?;
+    }
+    Ok(m)
+}
+
+/// A component file must be in the manifest, with its size, once the
+/// manifest has been read (files before it are checked when it comes).
+fn check_listed(
+    archive: &Path,
+    manifest: Option<&(Manifest, HashMap<String, usize>)>,
+    path: &str,
+    size: u64,
+) -> Result<()> {
+    if let Some((m, index)) = manifest {
+        match index.get(path) {
+            None => {
+                return Err(integrity(
+                    archive,
+                    format!("entry {path:?} is not listed in manifest.json"),
+                ));
+            }
+            Some(&i) if m.files[i].size != size => {
+                return Err(integrity(
+                    archive,
+                    format!(
+                        "size mismatch for {path:?}: manifest.json says {} bytes, the archive holds {size}",
+                        m.files[i].size
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Staging must have room for the selected components' files, as the
+/// manifest gives their sizes (docs/backup.md "Disk space").
+fn check_room(
+    dir: Option<&Path>,
+    m: &Manifest,
+    selected: &dyn Fn(&str) -> bool,
+    budget: Option<&Budget>,
+) -> Result<()> {
+    let (Some(dir), Some(b)) = (dir, budget) else {
+        return Ok(());
+    };
+    let need: u64 = m
+        .files
+        .iter()
+        .filter(|f| component_of(&f.path).ok().flatten().is_some_and(selected))
+        .map(|f| f.size)
+        .sum();
+    if need > b.allowed {
+        return Err(no_space(dir, b, need));
+    }
+    Ok(())
+}
+
+/// An entry's name as given and as a normalised relative path; None for
+/// the archive root (`./`). A name that is not UTF-8 or has no usable path
+/// is refused.
+fn entry_name(
+    archive: &Path,
+    raw: &[u8],
+    kind: tar::EntryType,
+) -> Result<Option<(String, String)>> {
+    let Ok(name) = std::str::from_utf8(raw) else {
+        return Err(integrity(
+            archive,
+            format!(
+                "entry {:?} has a name that is not UTF-8",
+                String::from_utf8_lossy(raw)
+            ),
+        ));
+    };
+    let Some(path) = normalise_entry_name(name) else {
+        if kind.is_dir() {
+            return Ok(None);
+        }
+        return Err(integrity(
+            archive,
+            format!("entry {name:?} has no usable name"),
+        ));
+    };
+    Ok(Some((name.to_string(), path.to_string())))
 }
 
 /// Free space on the staging file system, and how much of it staging may
@@ -566,10 +722,6 @@ fn staging_budget(dir: &Path) -> Option<Budget> {
         margin,
         allowed: free.saturating_sub(margin),
     })
-}
-
-fn dir_of<'a>(opts: &ReadOptions<'a>) -> &'a Path {
-    opts.extract_to.unwrap_or(Path::new("."))
 }
 
 fn no_space(dir: &Path, b: &Budget, need: u64) -> Error {
@@ -640,9 +792,9 @@ fn finish_extraction(
         }
     }
     // Every selected component has a root in staging, even when empty.
-    for c in crate::install::COMPONENTS {
-        if selected(c) {
-            let root = dir.join(super::component_prefix(c));
+    for c in crate::install::Component::ALL {
+        if selected(c.name()) {
+            let root = dir.join(c.prefix());
             if !root.exists() {
                 std::fs::create_dir_all(&root)
                     .with_context(|| format!("cannot create {}", root.display()))?;

@@ -21,7 +21,6 @@
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -30,8 +29,8 @@ use super::journal::{self, Journal, State};
 use super::plan::{self, AuxStaging, Placement, Plan};
 use super::read::{ReadOptions, Verified, read_archive};
 use super::validate::{self, Report};
-use crate::error::{Context, Error, Result};
-use crate::install::Layout;
+use crate::error::{Context, Error, ExitStatus, Result};
+use crate::install::{Component, Layout};
 
 pub const STAGING_PREFIX: &str = ".restore-staging-";
 
@@ -44,7 +43,11 @@ pub const STAGING_PREFIX: &str = ".restore-staging-";
 ///
 /// `TALOS_TEST_PAUSE_AT=N` instead sleeps 3 s at that point (holding the
 /// lock), so a test can start a second restore against a running one.
+///
+/// Compiled only with the `test-hooks` feature; without it a no-op.
+#[cfg(feature = "test-hooks")]
 fn crash_point() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
     if let Ok(v) = std::env::var("TALOS_TEST_PAUSE_AT")
@@ -59,6 +62,9 @@ fn crash_point() {
         std::process::abort();
     }
 }
+
+#[cfg(not(feature = "test-hooks"))]
+fn crash_point() {}
 
 /// The exclusive restore lock: a `flock` on the installation's root
 /// directory, held until dropped.
@@ -148,6 +154,80 @@ fn target_flag(layout: &Layout) -> String {
     }
 }
 
+/// What the restore did about the daemon. A restore always works on files
+/// (the offline path, docs/format.md); with --stop-daemon it stops a verified
+/// daemon by SIGTERM to its PID first.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DaemonStop {
+    pub was_running: bool,
+    pub stopped: bool,
+    pub pid: Option<u32>,
+}
+
+impl DaemonStop {
+    /// A later check (the daemon may have been started while we verified).
+    pub fn merge(&mut self, later: DaemonStop) {
+        self.was_running |= later.was_running;
+        self.stopped |= later.stopped;
+        self.pid = self.pid.or(later.pid);
+    }
+}
+
+/// What [`check_daemon`] says while it stops the daemon.
+pub enum DaemonEvent {
+    Stopping {
+        pid: u32,
+    },
+    /// How the signal is sent (through a pidfd or by `kill`).
+    Signalling {
+        pid: u32,
+        how: &'static str,
+    },
+    Stopped,
+}
+
+/// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
+/// it: SIGTERM to the verified PID (re-verified before the signal), then a
+/// bounded wait (20 s).
+pub fn check_daemon(
+    layout: &Layout,
+    process_match: &str,
+    stop: bool,
+    on: &dyn Fn(DaemonEvent),
+) -> Result<DaemonStop> {
+    let st = crate::process::check_pid_file(&layout.pid_file, process_match)?;
+    let Some(v) = st.verified() else {
+        return Ok(DaemonStop::default());
+    };
+    let v = v.with_match(process_match);
+    if !stop {
+        return Err(Error::refused(format!(
+            "the daemon is running (PID {}); a restore under a live daemon would be overwritten by it",
+            v.pid()
+        ))
+        .hint("stop it first, or add --stop-daemon to stop it gracefully"));
+    }
+    on(DaemonEvent::Stopping { pid: v.pid() });
+    on(DaemonEvent::Signalling {
+        pid: v.pid(),
+        how: v.signal_path(),
+    });
+    v.signal(nix::sys::signal::Signal::SIGTERM)?;
+    if !v.wait_exit(std::time::Duration::from_secs(20)) {
+        return Err(Error::refused(format!(
+            "the daemon (PID {}) did not exit within 20 s of SIGTERM; nothing was restored",
+            v.pid()
+        ))
+        .hint("`talos panic --reason restore` stops it by escalation"));
+    }
+    on(DaemonEvent::Stopped);
+    Ok(DaemonStop {
+        was_running: true,
+        stopped: true,
+        pid: Some(v.pid()),
+    })
+}
+
 /// Removes staging directories of restores killed before their journal was
 /// written (they changed nothing). Returns what was removed.
 pub fn remove_stale_staging(layout: &Layout) -> Vec<PathBuf> {
@@ -167,7 +247,7 @@ pub fn remove_stale_staging(layout: &Layout) -> Vec<PathBuf> {
 #[derive(Debug, Clone)]
 pub struct RestoreOptions {
     pub archive: PathBuf,
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<Component>>,
     pub new_host: bool,
     /// Append to restore.log and the audit chain (false for drill scratch roots).
     pub record: bool,
@@ -219,12 +299,15 @@ impl Prepared {
 
 /// Components to restore: the `--partial` list (each must be in the
 /// archive) or all of the archive's.
-pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Result<Vec<String>> {
+pub fn choose_components(
+    verified: &Verified,
+    partial: Option<&[Component]>,
+) -> Result<Vec<String>> {
     match partial {
         None => Ok(verified.components.clone()),
         Some(list) => {
             for c in list {
-                if !verified.components.iter().any(|x| x == c) {
+                if !verified.components.iter().any(|x| x == c.name()) {
                     return Err(Error::usage(format!(
                         "component {c} is not in {} (it holds: {})",
                         verified.path.display(),
@@ -233,7 +316,8 @@ pub fn choose_components(verified: &Verified, partial: Option<&[String]>) -> Res
                     .hint("pick components the backup holds, or another backup"));
                 }
             }
-            Ok(super::ordered(list))
+            let names: Vec<String> = list.iter().map(|c| c.name().to_string()).collect();
+            Ok(super::ordered(&names))
         }
     }
 }
@@ -283,7 +367,10 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             .with_context(|| format!("cannot create {}", new_dir.display()))?;
         std::fs::create_dir(staging.path().join("old"))
             .with_context(|| format!("cannot create {}", staging.path().display()))?;
-        let components = opts.components.clone();
+        let components: Option<Vec<String>> = opts
+            .components
+            .as_ref()
+            .map(|l| l.iter().map(|c| c.name().to_string()).collect());
         let verified = read_archive(
             &opts.archive,
             &ReadOptions {
@@ -292,11 +379,11 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
                 progress,
             },
         )?;
-        let comps = choose_components(&verified, components.as_deref())?;
+        let comps = choose_components(&verified, opts.components.as_deref())?;
         // Every component directory (also one whose content stays, like a
         // kept audit chain) and the restore log: never through a link.
         for c in &comps {
-            if let Some(d) = layout.component_dir(c) {
+            if let Some(d) = layout.component_dir_named(c) {
                 super::check_no_symlink_ancestors(&layout.root, &d)?;
             }
         }
@@ -329,7 +416,7 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             let decision = plan::decide_audit(
                 layout,
                 verified.metadata.audit_head.as_ref(),
-                Some(&new_dir.join(super::component_prefix("logs"))),
+                Some(&new_dir.join(Component::Logs.prefix())),
                 evidence_path(layout),
             )?;
             if plan.logs_staging != staging.path()
@@ -451,7 +538,7 @@ fn place_components(
     let mut place = BTreeMap::new();
     let mut aux: Vec<AuxStaging> = Vec::new();
     for c in super::ordered(comps) {
-        let dir = layout.component_dir(&c).expect("component");
+        let dir = layout.component_dir(Component::named(&c)?);
         let meta = std::fs::symlink_metadata(&dir).ok();
         let parent = dir.parent().unwrap_or(&layout.root);
         let dir_dev = meta.as_ref().filter(|m| m.is_dir()).map(|m| m.dev());
@@ -492,7 +579,7 @@ fn place_components(
     // Mount points inside a component: renaming (or moving the entries of)
     // the component would have to move them, which the kernel refuses.
     for c in comps {
-        let dir = layout.component_dir(c).expect("component");
+        let dir = layout.component_dir(Component::named(c)?);
         let Some(d) = std::fs::symlink_metadata(&dir)
             .ok()
             .filter(|m| m.is_dir())
@@ -612,7 +699,7 @@ fn stage_aux(j: &Journal) -> Result<()> {
         // into old/<component>, which carries the mount point's mode into
         // the rollback archive.
         for c in &a.contents {
-            let dir = j_component_dir(j, c);
+            let dir = j_component_dir(j, c)?;
             let mode = std::fs::metadata(&dir)
                 .map(|m| m.mode() & 0o7777)
                 .unwrap_or(0o700);
@@ -631,8 +718,8 @@ fn stage_aux(j: &Journal) -> Result<()> {
     Ok(())
 }
 
-fn j_component_dir(j: &Journal, c: &str) -> PathBuf {
-    Layout::new(&j.root).component_dir(c).expect("component")
+fn j_component_dir(j: &Journal, c: &str) -> Result<PathBuf> {
+    Ok(Layout::new(&j.root).component_dir(Component::named(c)?))
 }
 
 /// Removes every staging directory of a journal (DATA_DIR's and the
@@ -710,11 +797,53 @@ pub struct Outcome {
     pub pruned_rollbacks: Vec<PathBuf>,
 }
 
+impl Outcome {
+    /// How the restore ends: restored and validated, or a validation check
+    /// failed (the rollback archive undoes it).
+    pub fn exit_status(&self) -> ExitStatus {
+        if self.validation.ok {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::Failed
+        }
+    }
+
+    /// The command that undoes this restore (restoring its rollback archive).
+    pub fn undo_command(&self) -> Option<String> {
+        let root = target_flag(&Layout::new(&self.root));
+        self.rollback
+            .as_ref()
+            .map(|r| format!("talos restore {} --yes{root}", r.display()))
+    }
+}
+
 /// Step 2: journal, stage on other file systems, swap (the installation
 /// is restored here: the replaced directories, moved aside by rename, are
 /// the undo), then the rollback archive from them, commit, clean up,
 /// validate.
-pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
+/// Swaps the prepared restore into place: the rollback archive, the
+/// journalled renames, validation, the records in restore.log and the audit
+/// chain. An error once the journal exists says how to finish or undo it.
+pub fn execute(prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
+    let layout = prepared.layout.clone();
+    swap(prepared, opts).map_err(|e| stopped_part_way(e, &layout))
+}
+
+/// An error of a restore that stopped after its journal was written gets
+/// the commands that finish or undo it.
+fn stopped_part_way(e: Error, layout: &Layout) -> Error {
+    let journal = journal::path(layout);
+    if !journal.exists() {
+        return e;
+    }
+    let root = target_flag(layout);
+    e.hint(format!(
+        "the restore stopped part way; {} records where: `talos restore --resume{root}` finishes it, `talos restore --abort{root}` undoes it",
+        journal.display()
+    ))
+}
+
+fn swap(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
     let started = Instant::now();
     let layout = &prepared.layout.clone();
     let plan = prepared.plan.clone();
@@ -724,7 +853,7 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         let estimate: u64 = plan
             .components
             .iter()
-            .filter_map(|c| layout.component_dir(c))
+            .filter_map(|c| layout.component_dir_named(c))
             .filter(|d| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
             .map(|d| dir_size(&d))
             .sum();
@@ -744,6 +873,7 @@ pub fn execute(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome>
         }
     }
     crash_point();
+    #[cfg(feature = "test-hooks")]
     crate::interrupt::test_wait_for_signal("TALOS_TEST_WAIT_SIGNAL_RESTORE");
     // Last point where an interruption leaves nothing to finish: past it the
     // journal makes the swap resumable (--resume / --abort).
@@ -874,7 +1004,7 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
 /// directory), or its `old/` directory when it was swapped by contents. A
 /// component the swap did not touch (a kept audit chain) is read in place.
 fn replaced_dir(layout: &Layout, j: &Journal, c: &str) -> Option<PathBuf> {
-    let dir = layout.component_dir(c)?;
+    let dir = layout.component_dir_named(c)?;
     if let Some(a) = j
         .aux_staging
         .iter()
@@ -905,7 +1035,7 @@ fn write_rollback(layout: &Layout, j: &Journal) -> Result<Option<(PathBuf, Vec<P
         if let Some(d) = replaced_dir(layout, j, c)
             && std::fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir())
         {
-            sources.insert(c.clone(), d);
+            sources.insert(Component::named(c)?, d);
         }
     }
     if sources.is_empty() {
@@ -968,11 +1098,14 @@ pub fn resume(layout: &Layout) -> Result<Option<Outcome>> {
     let Some(j) = journal::load(layout)? else {
         return Ok(None);
     };
-    for m in &j.moves {
-        super::check_no_symlink_ancestors(&layout.root, &m.from)?;
-        super::check_no_symlink_ancestors(&layout.root, &m.to)?;
-    }
-    finish(layout, j, Instant::now(), true).map(Some)
+    let resumed = (|| {
+        for m in &j.moves {
+            super::check_no_symlink_ancestors(&layout.root, &m.from)?;
+            super::check_no_symlink_ancestors(&layout.root, &m.to)?;
+        }
+        finish(layout, j, Instant::now(), true)
+    })();
+    resumed.map(Some).map_err(|e| stopped_part_way(e, layout))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1215,7 +1348,7 @@ pub fn verify_only(archive: &Path, progress: &dyn Fn(u64)) -> Result<Verified> {
 pub fn dry_run(
     layout: &Layout,
     archive: &Path,
-    partial: Option<&[String]>,
+    partial: Option<&[Component]>,
     progress: &dyn Fn(u64),
 ) -> Result<(Verified, Plan)> {
     let verified = verify_only(archive, progress)?;

@@ -37,7 +37,7 @@ fn check(name: &str, ok: bool, detail: impl Into<String>, fix: Option<String>) -
 pub fn restored_roots(layout: &Layout, components: &[String]) -> Vec<PathBuf> {
     components
         .iter()
-        .filter_map(|c| layout.component_dir(c))
+        .filter_map(|c| layout.component_dir_named(c))
         .collect()
 }
 

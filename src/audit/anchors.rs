@@ -91,7 +91,13 @@ pub fn backup_audit_head(archive: &Path) -> Result<Option<Head>> {
 pub fn from_backups(backup_dir: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
     let mut anchors = Vec::new();
     let mut warnings = Vec::new();
-    for path in crate::fsutil::files_named(backup_dir, "backup_", ".tar.gz") {
+    // Oldest first; encrypted backups (….tar.gz.age) cannot be read here.
+    let mut backups = crate::archive::list_backups(backup_dir).unwrap_or_default();
+    backups.reverse();
+    for (_, path) in backups
+        .into_iter()
+        .filter(|(_, p)| !p.to_string_lossy().ends_with(".age"))
+    {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -66,22 +66,12 @@ pub fn backup_files() -> ArgValueCompleter {
         let cur = current.to_string_lossy();
         let mut out: Vec<CompletionCandidate> = Vec::new();
         let dir = settings().backup_dir.value;
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut names: Vec<PathBuf> = entries
-                .flatten()
-                .filter(|e| {
-                    let n = e.file_name().to_string_lossy().into_owned();
-                    n.starts_with("backup_")
-                        && (n.ends_with(".tar.gz") || n.ends_with(".tar.gz.age"))
-                })
-                .map(|e| dir.join(e.file_name()))
-                .collect();
-            names.sort();
-            names.reverse();
+        // Newest first (the one listing, crate::archive::list_backups).
+        if let Ok(backups) = crate::archive::list_backups(&dir) {
             out.extend(
-                names
+                backups
                     .into_iter()
-                    .map(|p| p.to_string_lossy().into_owned())
+                    .map(|(_, p)| p.to_string_lossy().into_owned())
                     .filter(|p| p.starts_with(&*cur))
                     .map(CompletionCandidate::new),
             );

@@ -235,6 +235,32 @@ impl Ctx {
 
 /// Where a command writes its Prometheus metrics: `--metrics-file PATH`, else
 /// `metrics.textfile_dir/talos_<name>.prom` from config.yaml, else nowhere.
+/// clap's value parser for one item of `--partial LIST` (the list is split
+/// on commas by `value_delimiter`): a component name of docs/format.md.
+pub fn component_arg(s: &str) -> std::result::Result<crate::install::Component, String> {
+    crate::install::Component::from_name(s.trim()).ok_or_else(|| {
+        format!(
+            "unknown component `{s}` (components are: {})",
+            crate::install::COMPONENTS.join(",")
+        )
+    })
+}
+
+/// The components of `--partial`, each once, in the order given.
+pub fn distinct_components(
+    list: Option<Vec<crate::install::Component>>,
+) -> Option<Vec<crate::install::Component>> {
+    list.map(|l| {
+        let mut out: Vec<crate::install::Component> = Vec::new();
+        for c in l {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    })
+}
+
 pub fn metrics_path(
     ctx: &Ctx,
     flag: Option<&std::path::Path>,

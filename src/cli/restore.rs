@@ -6,9 +6,9 @@ use clap::Args;
 
 use super::{Ctx, ExitStatus};
 use crate::archive::plan::{Action, AuditChain, Plan};
-use crate::archive::restore::{self, Outcome, RestoreOptions};
+use crate::archive::restore::{self, DaemonEvent, DaemonStop, Outcome, RestoreOptions};
 use crate::error::{Error, Result};
-use crate::install::{Layout, parse_components};
+use crate::install::{Component, Layout};
 use crate::output::{Ui, human_bytes};
 use crate::process::{PidStatus, check_pid_file};
 
@@ -77,8 +77,14 @@ pub struct RestoreArgs {
     #[arg(long, conflicts_with_all = ["resume", "abort"])]
     pub verify_only: bool,
     /// Restore only these components: comma list of config,state,database,logs,custom,ssl
-    #[arg(long, value_name = "LIST", add = crate::cli::complete::components())]
-    pub partial: Option<String>,
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = super::component_arg,
+        add = crate::cli::complete::components()
+    )]
+    pub partial: Option<Vec<Component>>,
     /// Set up a new machine: create every directory of the layout with its mode; as root with root /, also the system user talos and ownership
     #[arg(long)]
     pub new_host: bool,
@@ -106,7 +112,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     })?;
     let ui = &ctx.ui;
     if args.resume || args.abort {
-        let daemon = check_daemon(ctx, &layout, args.stop_daemon, false)?;
+        let daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
         return if args.resume {
             run_resume(ctx, &layout, &daemon)
         } else {
@@ -120,7 +126,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
             Error::usage("no archive given").hint("give FILE, or --repo URL [NAME|latest]")
         })?;
     let file = fetched.path.clone();
-    let partial = args.partial.as_deref().map(parse_components).transpose()?;
+    let partial = super::distinct_components(args.partial);
     if args.verify_only {
         return super::backup::verify::verify_and_report(ctx, &fetched);
     }
@@ -170,7 +176,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }
-    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon, true)?;
+    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
     let opts = RestoreOptions {
         archive: file.clone(),
         components: partial,
@@ -196,7 +202,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         layout.root.display()
     ))?;
     // The daemon may have been started while we verified.
-    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon, true)?);
+    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon)?);
     let what = format!(
         "swapping in (the replaced content is moved aside, then saved to {})...",
         layout.rollback_dir().display()
@@ -208,59 +214,24 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         ui.note(&what);
     }
     let plan = prepared.plan.clone();
-    let outcome = restore::execute(prepared, &opts).map_err(|e| with_journal_hint(e, &layout));
+    let outcome = restore::execute(prepared, &opts);
     spinner.finish_and_clear();
     let outcome = outcome?;
-    report(ctx, &layout, Some(&plan), &outcome, &daemon, Some(&fetched))
+    report(ctx, Some(&plan), &outcome, &daemon, Some(&fetched))
 }
 
-/// What the restore did about the daemon. A restore always works on files
-/// (the offline path, docs/format.md); with --stop-daemon it stops a verified
-/// daemon by SIGTERM to its PID first.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct DaemonStop {
-    pub was_running: bool,
-    pub stopped: bool,
-    pub pid: Option<u32>,
-}
-
-impl DaemonStop {
-    fn merge(&mut self, later: DaemonStop) {
-        self.was_running |= later.was_running;
-        self.stopped |= later.stopped;
-        self.pid = self.pid.or(later.pid);
-    }
-
-    /// The human line saying which path the restore took.
-    fn line(&self) -> String {
-        match (self.stopped, self.pid) {
-            (true, Some(pid)) => format!(
-                "access: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
-            ),
-            _ => "access: offline (on files); the daemon was not running".to_string(),
-        }
-    }
-}
-
-fn with_journal_hint(e: Error, layout: &Layout) -> Error {
-    if crate::archive::journal::path(layout).exists() {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
-        e.hint(format!(
-            "the restore stopped part way; {} records where: `talos restore --resume{root}` finishes it, `talos restore --abort{root}` undoes it",
-            crate::archive::journal::path(layout).display()
-        ))
-    } else {
-        e
+/// The human line saying which path the restore took.
+fn daemon_line(d: &DaemonStop) -> String {
+    match (d.stopped, d.pid) {
+        (true, Some(pid)) => format!(
+            "access: offline (on files); the daemon (PID {pid}) was stopped with SIGTERM first and is not restarted: start it when you are ready"
+        ),
+        _ => "access: offline (on files); the daemon was not running".to_string(),
     }
 }
 
 fn report(
     ctx: &Ctx,
-    layout: &Layout,
     plan: Option<&Plan>,
     o: &Outcome,
     daemon: &DaemonStop,
@@ -272,14 +243,7 @@ fn report(
     let archive = fetched
         .map(|f| f.source.clone())
         .unwrap_or_else(|| o.archive.display().to_string());
-    let undo = o.rollback.as_ref().map(|r| {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
-        format!("talos restore {} --yes{root}", r.display())
-    });
+    let undo = o.undo_command();
     let mut outcome = serde_json::to_value(o)?;
     outcome["archive"] = archive.clone().into();
     let doc = serde_json::json!({
@@ -293,7 +257,7 @@ fn report(
         "counts": plan.map(|p| &p.counts),
     });
     ui.render(&doc, |ui| {
-        ui.line(daemon.line())?;
+        ui.line(daemon_line(daemon))?;
         if !o.validation.ok {
             ui.line(format!(
                 "{} the restore finished but validation failed:",
@@ -348,11 +312,7 @@ fn report(
         }
         Ok(())
     })?;
-    Ok(if o.validation.ok {
-        ExitStatus::Ok
-    } else {
-        ExitStatus::Failed
-    })
+    Ok(o.exit_status())
 }
 
 /// What happened (or will happen) to the audit chain in place.
@@ -427,52 +387,28 @@ fn daemon_running(ctx: &Ctx, layout: &Layout) -> Result<Option<u32>> {
     })
 }
 
-/// Refuses (exit 4) while a verified daemon runs, unless `stop` asks to stop
-/// it: SIGTERM to the verified PID (re-verified before the signal), then a
-/// bounded wait.
-fn check_daemon(
-    ctx: &Ctx,
-    layout: &Layout,
-    stop: bool,
-    _before_change: bool,
-) -> Result<DaemonStop> {
-    let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
-    let Some(v) = st.verified() else {
-        return Ok(DaemonStop::default());
-    };
-    let v = v.with_match(&ctx.settings.process_match.value);
-    if !stop {
-        return Err(Error::refused(format!(
-            "the daemon is running (PID {}); a restore under a live daemon would be overwritten by it",
-            v.pid()
-        ))
-        .hint("stop it first, or add --stop-daemon to stop it gracefully"));
-    }
-    ctx.ui.note(format!(
-        "stopping the daemon (PID {}) with SIGTERM...",
-        v.pid()
-    ));
-    ctx.ui
-        .debug(format!("signalling PID {} {}", v.pid(), v.signal_path()));
-    v.signal(nix::sys::signal::Signal::SIGTERM)?;
-    if !v.wait_exit(std::time::Duration::from_secs(20)) {
-        return Err(Error::refused(format!(
-            "the daemon (PID {}) did not exit within 20 s of SIGTERM; nothing was restored",
-            v.pid()
-        ))
-        .hint("`talos panic --reason restore` stops it by escalation"));
-    }
-    ctx.ui.note("the daemon stopped");
-    Ok(DaemonStop {
-        was_running: true,
-        stopped: true,
-        pid: Some(v.pid()),
-    })
+/// The daemon check before a restore (`restore::check_daemon`), its
+/// progress as notes.
+fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool) -> Result<DaemonStop> {
+    restore::check_daemon(
+        layout,
+        &ctx.settings.process_match.value,
+        stop,
+        &|e| match e {
+            DaemonEvent::Stopping { pid } => ctx
+                .ui
+                .note(format!("stopping the daemon (PID {pid}) with SIGTERM...")),
+            DaemonEvent::Signalling { pid, how } => {
+                ctx.ui.debug(format!("signalling PID {pid} {how}"))
+            }
+            DaemonEvent::Stopped => ctx.ui.note("the daemon stopped"),
+        },
+    )
 }
 
 fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
-    match restore::resume(layout).map_err(|e| with_journal_hint(e, layout))? {
-        Some(o) => report(ctx, layout, None, &o, daemon, None),
+    match restore::resume(layout)? {
+        Some(o) => report(ctx, None, &o, daemon, None),
         None => {
             let removed = restore::remove_stale_staging(layout);
             let doc = serde_json::json!({
@@ -504,7 +440,7 @@ fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStat
         m.insert("daemon".into(), serde_json::to_value(daemon)?);
     }
     ctx.ui.render(&doc, |ui| {
-        ui.line(daemon.line())?;
+        ui.line(daemon_line(daemon))?;
         for r in &a.removed_staging {
             ui.line(format!("removed staging {}", r.display()))?;
         }

@@ -50,9 +50,9 @@ pub fn audit_gone(i: &Inputs, out: &mut Vec<Finding>) {
             "the anchors outside it (backups, the database's audit_log) know of records up to seq {anchored}"
         ));
     }
-    let newest = super::checks::newest_backup(&i.settings.backup_dir.value);
+    let newest = crate::archive::newest_backup(&i.settings.backup_dir.value);
     let fix = match newest {
-        Some((p, _)) => {
+        Some((_, p)) => {
             let head = crate::audit::anchors::backup_audit_head(&p)
                 .ok()
                 .flatten()

@@ -46,7 +46,7 @@ pub fn cheap_problem(path: &Path) -> Option<String> {
 
 pub fn newest_backup(i: &Inputs, out: &mut Vec<Finding>) {
     let dir = &i.settings.backup_dir.value;
-    let Some((path, _)) = super::checks::newest_backup(dir) else {
+    let Some((_, path)) = crate::archive::newest_backup(dir) else {
         return; // `backup` names a missing backup
     };
     let encrypted =
@@ -97,16 +97,9 @@ pub fn newest_backup(i: &Inputs, out: &mut Vec<Finding>) {
 
 /// The newest backup archive in `dir` other than `not`.
 fn newest_before(dir: &Path, not: &Path) -> Option<std::path::PathBuf> {
-    std::fs::read_dir(dir)
+    crate::archive::list_backups(dir)
         .ok()?
-        .flatten()
-        .filter(|e| e.path() != not)
-        .filter_map(|e| {
-            Some((
-                super::checks::backup_time(e.file_name().to_str()?)?,
-                e.path(),
-            ))
-        })
-        .max_by_key(|(t, _)| *t)
+        .into_iter()
         .map(|(_, p)| p)
+        .find(|p| p != not)
 }

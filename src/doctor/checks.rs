@@ -1326,39 +1326,14 @@ fn memory(i: &Inputs, out: &mut Vec<Finding>) {
 
 // ---- backups ----
 
-/// `backup_YYYYMMDD_HHMMSS.tar.gz` → its time (UTC).
-pub fn backup_time(name: &str) -> Option<Timestamp> {
-    let name = name.strip_prefix("backup_")?;
-    // Encrypted backups (….tar.gz.age) are backups too.
-    let stamp = name
-        .strip_suffix(".tar.gz.age")
-        .or_else(|| name.strip_suffix(".tar.gz"))?;
-    let dt = jiff::civil::DateTime::strptime("%Y%m%d_%H%M%S", stamp).ok()?;
-    dt.to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|z| z.timestamp())
-}
-
-/// The newest backup archive in `dir`, with its time.
-pub fn newest_backup(dir: &Path) -> Option<(PathBuf, Timestamp)> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter_map(|e| {
-            let t = backup_time(e.file_name().to_str()?)?;
-            e.file_type().ok()?.is_file().then(|| (e.path(), t))
-        })
-        .max_by_key(|(_, t)| *t)
-}
-
 fn backups(i: &Inputs, out: &mut Vec<Finding>) {
     let dir = &i.settings.backup_dir.value;
-    match newest_backup(dir) {
+    match crate::archive::newest_backup(dir) {
         None => out.push(
             Finding::warn("backup", format!("no backup in {}", dir.display()))
                 .fix("`talos backup create` (and schedule it daily)"),
         ),
-        Some((path, t)) => {
+        Some((t, path)) => {
             let age = i.now.duration_since(t);
             if age > SignedDuration::from_hours(BACKUP_MAX_AGE_HOURS) {
                 out.push(

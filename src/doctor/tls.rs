@@ -70,8 +70,8 @@ pub fn key_pair(i: &Inputs, out: &mut Vec<Finding>) {
     };
     let restore = format!(
         "put back the key that belongs to cert.pem (from your secret store, or from the newest backup: `talos restore {} --partial ssl`), then `talos restart` so the daemon loads it",
-        super::checks::newest_backup(&i.settings.backup_dir.value)
-            .map(|(p, _)| p.display().to_string())
+        crate::archive::newest_backup(&i.settings.backup_dir.value)
+            .map(|(_, p)| p.display().to_string())
             .unwrap_or_else(|| "BACKUP".into())
     );
     let key = match read_capped(&key_p) {

@@ -250,15 +250,15 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<ConfigPlan> {
 /// The newest `backup_*.tar.gz` in `dir` whose `config/config.yaml`
 /// validates, read without extracting anything to disk.
 pub fn archive_with_valid_config(dir: &Path) -> Option<ArchiveSuggestion> {
-    // backup_YYYYMMDD_HHMMSS sorts by time; newest first.
-    let archives = fsutil::files_named(dir, "backup_", ".tar.gz");
-    archives.into_iter().rev().find_map(|a| {
+    // Newest first; an encrypted backup cannot be read without its identity.
+    let archives = crate::archive::list_backups(dir).unwrap_or_default();
+    archives.into_iter().find_map(|(ts, a)| {
+        if a.to_string_lossy().ends_with(".age") {
+            return None;
+        }
         let text = config_in_archive(&a)?;
         validate_text(&text).ok()?;
-        let created_ts = a
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(crate::doctor::checks::backup_time);
+        let created_ts = Some(ts);
         Some(ArchiveSuggestion {
             command: format!("talos restore {} --partial config", a.display()),
             archive: a,

@@ -448,6 +448,10 @@ fn refusals_leave_the_installation_unchanged() {
 /// Issue 17 §4: where the kernel has no pidfd, talos signals with kill(2)
 /// and says so with -v (`TALOS_TEST_NO_PIDFD=1` stands for such a kernel).
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn stop_daemon_says_with_v_whether_it_signals_through_a_pidfd() {
     let (dir, layout) = sample(0);
     let file = backup(dir.path());
@@ -504,7 +508,7 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
         .unwrap();
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<String> = talos::archive::create::list_backups(&out_dir)
+    let names: Vec<String> = talos::archive::list_backups(&out_dir)
         .unwrap()
         .into_iter()
         .map(|(_, p)| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -539,6 +543,94 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("took over"));
 }
 
+/// `--partial` is parsed by clap into components (docs/format.md): an
+/// unknown name is a usage error naming the known ones, a repeat counts once.
+#[test]
+fn partial_is_a_list_of_known_components() {
+    let (dir, _layout) = sample(0);
+    let out = talos_at(dir.path())
+        .args(["backup", "create", "--partial", "config,bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown component `bogus`")
+            && err.contains("config,state,database,logs,custom,ssl"),
+        "{err}"
+    );
+    let out = talos_at(dir.path())
+        .args(["backup", "create", "--partial", "ssl,config,ssl", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["components"], serde_json::json!(["config", "ssl"]));
+    let file = doc["path"].as_str().unwrap();
+    let out = talos_at(dir.path())
+        .args(["restore", file, "--dry-run", "--partial", "database"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("component database is not in"));
+    let out = talos_at(dir.path())
+        .args(["restore", file, "--dry-run", "--partial", "cert"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown component `cert`"));
+}
+
+/// One listing orders backups everywhere, by the time in the name
+/// (docs/format.md): a copy named older but touched later (cp, rsync) is
+/// not the newest for `backup list`, `status`, or the completions.
+#[test]
+fn the_time_in_the_name_orders_backups_not_the_mtime() {
+    let (dir, layout) = sample(0);
+    let newest = backup(dir.path());
+    let old = layout.backup_dir.join("backup_20200101_000000.tar.gz");
+    std::fs::copy(&newest, &old).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = talos_at(dir.path()).args(args).output().unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let list = json(&["backup", "list", "--json"]);
+    let paths: Vec<&str> = list["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [newest.to_str().unwrap(), old.to_str().unwrap()],
+        "{list}"
+    );
+    let status = json(&["status", "--json"]);
+    assert_eq!(
+        status["backup"]["newest"].as_str(),
+        newest.to_str(),
+        "{status}"
+    );
+    assert_eq!(status["backup"]["count"], 2, "{status}");
+    assert_eq!(
+        crate::common::archive::newest_backup(&layout.backup_dir),
+        newest
+    );
+}
+
 #[test]
 fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
     let (dir, layout) = sample(48 * 1024 * 1024);
@@ -553,7 +645,7 @@ fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
-        for (_, p) in talos::archive::create::list_backups(&out_dir).unwrap() {
+        for (_, p) in talos::archive::list_backups(&out_dir).unwrap() {
             // Any file with a final name is complete.
             talos_at(dir.path())
                 .args(["backup", "verify"])
@@ -571,6 +663,10 @@ fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn two_restores_at_once_one_gets_exit_4() {
     let (dir, layout) = sample(0);
     let file = backup(dir.path());

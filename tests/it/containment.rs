@@ -246,6 +246,10 @@ fn sandbox_force_never_deletes_or_writes_through_a_link_in_dir() {
 // ---- §6: one lock discipline ---------------------------------------------
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
     let (_d, root, _) = new_sandbox(5);
     let archive = backup(&root);
@@ -323,6 +327,10 @@ fn stderr_of(child: &mut Child) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
     let (_d, root, _) = new_sandbox(6);
     let bdir = root.join("var/backups/talos");
@@ -352,6 +360,10 @@ fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
     let (_d, root, _) = new_sandbox(8);
     let archive = backup(&root);
@@ -385,6 +397,10 @@ fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn sighup_during_drill_removes_its_scratch_directory() {
     let (_d, root, _) = new_sandbox(9);
     let tmp = tempfile::tempdir().unwrap();
@@ -416,6 +432,10 @@ fn sighup_during_drill_removes_its_scratch_directory() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn after_kill_9_leftovers_are_reported_and_removed() {
     let (_d, root, _) = new_sandbox(10);
     let bdir = root.join("var/backups/talos");

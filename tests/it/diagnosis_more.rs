@@ -113,7 +113,8 @@ fn backup_create(root: &Path) -> PathBuf {
 /// (even within the same second) is the newest.
 fn age_backup(p: &Path) -> PathBuf {
     let name = p.file_name().unwrap().to_str().unwrap();
-    let t = talos::doctor::checks::backup_time(name).unwrap() - jiff::SignedDuration::from_hours(1);
+    let t =
+        talos::archive::parse_backup_file_name(name).unwrap() - jiff::SignedDuration::from_hours(1);
     let new = p.with_file_name(talos::archive::backup_file_name(t));
     std::fs::rename(p, &new).unwrap();
     new

@@ -66,6 +66,10 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn a_copied_installation_does_not_act_on_the_original() {
     let (dir, layout) = sample(0);
     let keep = tempfile::tempdir().unwrap();
@@ -112,6 +116,10 @@ fn a_copied_installation_does_not_act_on_the_original() {
 type Edit<'a> = Box<dyn Fn(&mut serde_json::Value) + 'a>;
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn a_crafted_journal_never_deletes_outside_the_installation() {
     let (dir, layout) = sample(0);
     let keep = tempfile::tempdir().unwrap();
@@ -194,6 +202,10 @@ fn a_crafted_journal_never_deletes_outside_the_installation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn a_relative_target_dir_is_journalled_absolute() {
     let (dir, _layout) = sample(0);
     let keep = tempfile::tempdir().unwrap();

@@ -145,6 +145,10 @@ fn crash_at(f: &Fixture, n: usize, work: &Path) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn killed_at_every_point_then_resumed_equals_the_backup() {
     let f = fixture();
     let work = tempfile::tempdir().unwrap();
@@ -210,6 +214,10 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn killed_at_every_point_then_aborted_equals_the_pre_restore_tree() {
     let f = fixture();
     let work = tempfile::tempdir().unwrap();

@@ -363,6 +363,10 @@ fn a_mount_point_inside_a_renamed_component_is_refused_cleanly() {
 /// ends in the backup, `--abort` in the previous tree (or, past commit,
 /// refuses and `--resume` finishes); the mounts stay, no staging is left.
 #[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
 fn killed_at_every_point_on_several_file_systems_resume_or_abort_is_exact() {
     if !can_mount("killed_at_every_point_on_several_file_systems_resume_or_abort_is_exact") {
         return;

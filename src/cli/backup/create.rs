@@ -7,7 +7,6 @@ use clap::Args;
 use crate::archive::create::{CreateOptions, create_encrypted};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
-use crate::install::parse_components;
 use crate::metrics;
 use crate::output::{human_bytes, human_duration};
 
@@ -49,8 +48,14 @@ pub struct CreateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub keep: Option<u64>,
     /// Back up only these components: comma list of config,state,database,logs,custom,ssl
-    #[arg(long, value_name = "LIST", add = crate::cli::complete::components())]
-    pub partial: Option<String>,
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = crate::cli::component_arg,
+        add = crate::cli::complete::components()
+    )]
+    pub partial: Option<Vec<crate::install::Component>>,
     #[command(flatten)]
     pub repo: crate::cli::repo::RepoArgs,
     /// Encrypt the archive with age to this recipient (age1…); repeatable [default: backup.encrypt_to]
@@ -99,7 +104,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<ExitStatus> {
 fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create::Created> {
     let layout = &ctx.layout;
     let ui = &ctx.ui;
-    let components = args.partial.as_deref().map(parse_components).transpose()?;
+    let components = crate::cli::distinct_components(args.partial.clone());
     if !layout.config_dir.exists() && !layout.data_dir.exists() {
         return Err(Error::failed(format!(
             "no Talos installation at {}: neither {} nor {} exists",

@@ -126,7 +126,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<ExitStatus> {
     }
     let now = crate::clock::now();
     let mut out = Vec::new();
-    for (ts, path) in crate::archive::create::list_backups(&dir)? {
+    for (ts, path) in crate::archive::list_backups(&dir)? {
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let age = now.duration_since(ts).as_millis() as i64;
         let mut l = Listed {

@@ -18,7 +18,7 @@ pub fn sample(db_bytes: u64) -> (tempfile::TempDir, Layout) {
 pub fn components(layout: &Layout) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for c in talos::install::COMPONENTS {
-        let dir = layout.component_dir(c).unwrap();
+        let dir = layout.component_dir_named(c).unwrap();
         let mut t = super::tree_hash(&dir);
         if c == "config" {
             t.retain(|k, _| k != "ssl" && !k.starts_with("ssl/"));
@@ -31,21 +31,10 @@ pub fn components(layout: &Layout) -> BTreeMap<String, BTreeMap<String, String>>
     out
 }
 
-/// The newest backup file in a directory.
+/// The newest backup file in a directory (talos's one listing: the time in
+/// the name, docs/format.md).
 pub fn newest_backup(dir: &Path) -> PathBuf {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("backup_")
-        })
-        .collect();
-    v.sort();
-    v.pop().expect("a backup")
+    talos::archive::newest_backup(dir).expect("a backup").1
 }
 
 /// One entry of a hand-made archive. Names are raw bytes so tests can write
