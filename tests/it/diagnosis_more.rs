@@ -7,11 +7,12 @@
 //! harmful advice, and the printed fix, run as printed, must clear it.
 
 use crate::common;
+use crate::common::install::Install;
 use crate::ops::talos_commands;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::sim::{Sim, sandbox_install, tls_files};
+use crate::common::sim::{Sim, tls_files};
 use crate::common::talos_at;
 use serde_json::Value;
 use talos::install::Layout;
@@ -85,7 +86,7 @@ fn printed(f: &Value, word: &str) -> String {
 fn sandbox() -> (tempfile::TempDir, PathBuf, Layout) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    sandbox_install(&root);
+    Install::live().create(&root);
     let l = Layout::new(&root);
     (dir, root, l)
 }
@@ -93,13 +94,11 @@ fn sandbox() -> (tempfile::TempDir, PathBuf, Layout) {
 fn backup_create(root: &Path) -> PathBuf {
     let out = talos_at(root)
         .args(["--json", "backup", "create"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     PathBuf::from(
         doc["path"]
@@ -339,22 +338,17 @@ fn the_daemon_on_its_own_port_is_not_another_program() {
 fn after_panic_and_recover_the_emergency_lock_is_not_stale() {
     let (_d, root, _l) = sandbox();
     let mut sim = Sim::start(&root, &["--signal-poll", "0.2"]);
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["--url", &sim.url, "panic", "--reason", "drill", "--yes"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(sim.wait_exit(Duration::from_secs(15)).is_some());
-    let out = talos_at(&root).args(["recover", "--yes"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    talos_at(&root)
+        .args(["recover", "--yes"])
+        .assert()
+        .success();
+
     let (_, doc, text) = doctor(&root, &[]);
     for f in findings(&doc, "locks") {
         assert!(
@@ -498,13 +492,11 @@ fn repair_config_puts_back_the_newest_valid_config_and_shows_the_diff() {
 
     let out = talos_at(&root)
         .args(["repair", "config", "--yes"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("+  max_concurrent_tasks: 8"), "{text}");
     assert!(text.contains("backup archive"), "{text}");

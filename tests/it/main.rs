@@ -29,6 +29,7 @@ mod hostile_input;
 mod hostile_props;
 mod interface_regressions;
 mod interface_rules;
+mod layers;
 mod log_check_cache;
 mod logs_props;
 mod merkle_vectors;

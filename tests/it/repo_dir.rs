@@ -6,14 +6,7 @@
 //! archives interoperate with the `age` command-line tool both ways.
 
 use crate::common;
-/// A sandbox made now (its certificate is valid, so a restore validates).
-fn new_sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("sandbox");
-    let now = jiff::Timestamp::now().to_string();
-    let doc = common::sandbox::init_sandbox(&root, seed, &now);
-    (dir, root, doc)
-}
+use crate::common::install::{Install, Installed};
 
 use std::path::{Path, PathBuf};
 
@@ -50,7 +43,7 @@ fn objects(repo: &Path, host: &str) -> Vec<String> {
 
 #[test]
 fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
-    let (dir, root_a, _) = new_sandbox(7);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(7).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     let (key, recipient) = keypair(dir.path(), "key.txt");
@@ -190,7 +183,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
     );
 
     // TALOS_AGE_IDENTITY works like --identity; a missing identity is a usage error.
-    let out = talos_at(&root_c)
+    talos_at(&root_c)
         .env("TALOS_AGE_IDENTITY", &key)
         .args([
             "backup",
@@ -200,14 +193,9 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
             "--host",
             "host-a",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     let out = talos_at(&root_c)
         .args([
             "backup",
@@ -225,7 +213,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
 
 #[test]
 fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
-    let (dir, root_a, _) = new_sandbox(8);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(8).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     let (key, recipient) = keypair(dir.path(), "key.txt");
@@ -308,7 +296,7 @@ fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
 
 #[test]
 fn keep_prunes_that_hosts_objects_and_leftovers_are_cleaned() {
-    let (dir, root_a, _) = new_sandbox(9);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(9).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(repo.join("h")).unwrap();
     std::fs::create_dir_all(repo.join("other")).unwrap();
@@ -375,7 +363,7 @@ fn age_cli() -> &'static str {
 #[test]
 fn interop_with_the_age_command_line_tool_both_ways() {
     let age = age_cli();
-    let (dir, root_a, _) = new_sandbox(10);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(10).now_real().create_temp();
     let (key, recipient) = keypair(dir.path(), "key.txt");
     let out_dir = dir.path().join("local");
     // Local encrypted backup, without a repository.
@@ -457,19 +445,14 @@ fn interop_with_the_age_command_line_tool_both_ways() {
     assert_eq!(v["ok"], true);
     let target = dir.path().join("restored");
     std::fs::create_dir(&target).unwrap();
-    let out = talos_at(&target)
+    talos_at(&target)
         .arg("restore")
         .arg(&by_cli)
         .args(["--new-host", "--yes", "--identity"])
         .arg(&key)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(target.join("etc/talos/config.yaml").exists());
 }
 
@@ -479,7 +462,7 @@ fn interop_with_the_age_command_line_tool_both_ways() {
 /// could not check the content).
 #[test]
 fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
-    let (dir, root_a, _) = new_sandbox(10);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(10).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     let (key, recipient) = keypair(dir.path(), "key.txt");

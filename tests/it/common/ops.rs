@@ -1,5 +1,5 @@
-//! A clean, realistic installation for the doctor, incident and repair
-//! tests (until `talos sandbox init` lands): every directory and mode of
+//! Helpers of the doctor, incident and repair tests, and the clean,
+//! realistic installation of `Install::clean()`: every directory and mode of
 //! docs/format.md, a valid config, a WAL database with its tables, Tier 2/3
 //! logs, an audit chain, closed breakers, a certificate valid for a year,
 //! and a fresh backup archive whose metadata anchors the chain.
@@ -111,8 +111,8 @@ pub fn write_backup(
     path
 }
 
-/// Builds the clean installation under `root`; returns its layout.
-pub fn clean_install(root: &Path) -> Layout {
+/// `Install::clean()`: builds the clean installation under `root`.
+pub fn clean_files(root: &Path) -> Layout {
     let l = Layout::new(root);
     for (d, mode) in l.directories() {
         std::fs::create_dir_all(&d).unwrap();
