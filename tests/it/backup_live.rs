@@ -1,6 +1,8 @@
 //! Backups of an installation while a real `talos-sim` daemon writes to it,
 //! and restores that meet the running daemon.
 
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -12,11 +14,7 @@ use crate::common::{json_ok, talos_at};
 fn a_backup_taken_while_talos_sim_writes_is_consistent() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    talos_at(&root)
-        .args(["sandbox", "init"])
-        .arg(&root)
-        .assert()
-        .success();
+    Install::live().create(&root);
     let tasks = || {
         rusqlite::Connection::open(root.join("var/lib/talos/db/talos.db"))
             .and_then(|c| c.query_row("SELECT count(*) FROM tasks", [], |r| r.get::<_, i64>(0)))
@@ -83,12 +81,7 @@ fn a_backup_taken_while_talos_sim_writes_is_consistent() {
             .arg(file)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        out.clone().assert().success();
         std::fs::remove_dir_all(&target).unwrap();
     }
     // --stop-daemon: SIGTERM to the verified PID, then the restore runs.

@@ -230,12 +230,7 @@ fn an_archive_built_by_gnu_tar_and_sha256sum_restores_into_a_new_root() {
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&archive);
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let restored = Layout::new(&new_root);
     let mut want = components(&layout);
     let mut got = components(&restored);
@@ -614,11 +609,7 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
         .unwrap();
     let rollback = cmd.split_whitespace().next().unwrap();
     let out = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     let out = talos_at(dir.path())
         .args(["restore", "--dry-run"])
         .arg(&file)
@@ -627,11 +618,7 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
     assert!(out.status.success());
     // The rollback put the valid certificate back: a restore of it validates.
     let after = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    assert!(
-        after.status.success(),
-        "{}",
-        String::from_utf8_lossy(&after.stdout)
-    );
+    after.clone().assert().success();
 }
 
 #[test]
@@ -668,11 +655,7 @@ fn partial_backups_and_usage_errors() {
     // The partial archive restores only its components.
     std::fs::write(layout.ssl_dir.join("cert.pem"), "broken").unwrap();
     let out = restore(dir.path(), &file, &["--yes"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     assert!(
         std::fs::read_to_string(layout.ssl_dir.join("cert.pem"))
             .unwrap()

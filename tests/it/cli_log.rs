@@ -4,6 +4,7 @@
 //! order, against a reference computed with `jq` (when installed) and,
 //! always, against an independent one computed here with serde_json.
 
+use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::PredicateBooleanExt;
 
 use std::io::{BufRead, Write};
@@ -286,11 +287,7 @@ fn jq_reference(fx: &Fixture, cond: &str) -> Option<Vec<Value>> {
         .args(&fx.plain)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "jq failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     Some(parse_lines(&out.stdout))
 }
 
@@ -310,12 +307,7 @@ fn query(fx: &Fixture, args: &[&str]) -> (Vec<Value>, String) {
         .args(args)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let mut inputs = std::collections::HashSet::new();
     for p in &fx.plain {
         for l in std::fs::read(p).unwrap().split(|b| *b == b'\n') {

@@ -3,6 +3,7 @@
 //! secret token, preserve names, config checks; each test pins one.
 
 use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -62,12 +63,7 @@ fn panic_json(root: &Path, extra: &[&str]) -> Value {
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     one_json_doc(&out.stdout)
 }
 
@@ -127,11 +123,7 @@ fn on_tty(args: &str, no_color: bool) -> Option<String> {
 fn no_colour_with_no_color_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("inst");
-    talos_at(&root)
-        .args(["sandbox", "init"])
-        .arg(&root)
-        .assert()
-        .success();
+    Install::live().create(&root);
     let out = talos_at(&root)
         .args(["backup", "create", "--yes", "--json"])
         .output()

@@ -2,6 +2,7 @@
 //! and with a real `talos-sim` daemon running on it.
 
 use crate::common;
+use crate::common::install::Install;
 use std::path::Path;
 
 use crate::common::sim::Sim;
@@ -33,17 +34,9 @@ fn problems(doc: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A live sandbox (real clock, host limits ignored): its summary.
 fn sandbox(root: &Path) -> Value {
-    let out = common::talos()
-        .args(["sandbox", "init", "--json"])
-        .arg(root)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-
-    common::ignore_host_limits(root);
-    serde_json::from_slice(&out.stdout).unwrap()
+    Install::live().create(root).summary
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 use crate::common;
 use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 
 use std::path::{Path, PathBuf};
 
@@ -137,13 +138,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         .args(["--new-host", "--yes", "--identity", key.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let a = talos::install::Layout::new(&root_a);
     let b = talos::install::Layout::new(&root_b);
     assert_eq!(
@@ -155,12 +150,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         .args(["audit", "verify-chain"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
 
     // The drill from the repository on another bare host.
     let root_c = dir.path().join("bare2");

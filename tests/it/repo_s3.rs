@@ -143,13 +143,7 @@ fn s3_repository_end_to_end() {
         .output()
         .unwrap();
     assert_no_secret(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     assert_eq!(
         std::fs::read(root_b.join("opt/talos/custom/plugins/blob.bin"))
             .unwrap()
@@ -160,12 +154,7 @@ fn s3_repository_end_to_end() {
         .args(["audit", "verify-chain"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     let audit = std::fs::read_dir(root_b.join("var/log/talos/audit"))
         .unwrap()
         .flatten()

@@ -254,13 +254,7 @@ fn restoring_an_older_backup_never_rewinds_the_audit_chain() {
             .contains("\"action\":\"restore\"")
     );
     let out = verify_chain(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        stderr(&out)
-    );
+    out.clone().assert().success();
 }
 
 #[test]
@@ -296,12 +290,7 @@ fn a_damaged_chain_is_replaced_and_kept_as_evidence() {
         damaged
     );
     let out = verify_chain(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
 }
 
 /// A sample backup rewritten with one file replaced (manifest updated to
@@ -538,12 +527,7 @@ fn a_configured_backup_dir_never_leaves_the_root() {
         .args(["config", "validate"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().code(3);
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(text.contains("backup.dir"), "{text}");
     for args in [

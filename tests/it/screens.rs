@@ -14,7 +14,7 @@ use crate::common;
 use assert_cmd::assert::OutputAssertExt;
 use std::time::Duration;
 
-use crate::common::install::SANDBOX_NOW;
+use crate::common::install::Install;
 
 /// The clock every screen is taken at: five minutes after the sandbox was made.
 const NOW: &str = "2026-01-15T10:05:00Z";
@@ -29,15 +29,7 @@ impl Screens {
     fn new() -> Screens {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("sandbox");
-        // SUDO_USER names the operator in audit records (and so fixes the
-        // chain's hashes) whoever runs the tests.
-        common::talos()
-            .env("SUDO_USER", "tester")
-            .args(["-q", "sandbox", "init", "--seed", "1", "--now", SANDBOX_NOW])
-            .arg(&root)
-            .timeout(Duration::from_secs(120))
-            .assert()
-            .success();
+        Install::sandbox(1).create(&root);
 
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/screens"));

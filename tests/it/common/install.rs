@@ -148,10 +148,14 @@ impl Install {
 
 /// `talos --json sandbox init --force ARGS ROOT`: its document.
 fn sandbox_init(root: &Path, args: &[&str]) -> serde_json::Value {
+    // SUDO_USER names the operator in audit records (and so fixes the
+    // chain's hashes) whoever runs the tests.
     let out = super::talos()
+        .env("SUDO_USER", "tester")
         .args(["--json", "sandbox", "init", "--force"])
         .args(args)
         .arg(root)
+        .timeout(std::time::Duration::from_secs(120))
         .assert()
         .success();
     serde_json::from_slice(&out.get_output().stdout)
