@@ -42,24 +42,41 @@ fn objects(repo: &Path, host: &str) -> Vec<String> {
     v
 }
 
-#[test]
-fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
-    let (dir, Installed { root: root_a, .. }) = Install::sandbox(7).now_real().create_temp();
+/// A sandbox made now, a directory repository DIR/repo, an age key pair
+/// (DIR/key.txt) and an encrypted backup of the sandbox pushed to the
+/// repository for `host`: (dir, sandbox root, repo, key, the backup's
+/// JSON document).
+fn pushed_encrypted(
+    seed: u64,
+    host: &str,
+) -> (
+    tempfile::TempDir,
+    PathBuf,
+    PathBuf,
+    PathBuf,
+    serde_json::Value,
+) {
+    let (dir, Installed { root, .. }) = Install::sandbox(seed).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     let (key, recipient) = keypair(dir.path(), "key.txt");
-
-    let doc = json_ok(talos_at(&root_a).args([
+    let doc = json_ok(talos_at(&root).args([
         "--json",
         "backup",
         "create",
         "--repo",
         repo.to_str().unwrap(),
         "--host",
-        "host-a",
+        host,
         "--encrypt-to",
         &recipient,
     ]));
+    (dir, root, repo, key, doc)
+}
+
+#[test]
+fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
+    let (dir, root_a, repo, key, doc) = pushed_encrypted(7, "host-a");
     let url = doc["repo"]["url"].as_str().unwrap();
     assert!(url.ends_with(".tar.gz.age"), "{doc}");
     assert_eq!(doc["encryption"], "age");
@@ -203,22 +220,8 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
 
 #[test]
 fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
-    let (dir, Installed { root: root_a, .. }) = Install::sandbox(8).now_real().create_temp();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (key, recipient) = keypair(dir.path(), "key.txt");
+    let (dir, _, repo, key, doc) = pushed_encrypted(8, "good");
     let (other_key, _) = keypair(dir.path(), "other.txt");
-    let doc = json_ok(talos_at(&root_a).args([
-        "--json",
-        "backup",
-        "create",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--host",
-        "good",
-        "--encrypt-to",
-        &recipient,
-    ]));
     let object = PathBuf::from(doc["repo"]["url"].as_str().unwrap());
     let name = object.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = std::fs::read(&object).unwrap();
@@ -452,21 +455,7 @@ fn interop_with_the_age_command_line_tool_both_ways() {
 /// could not check the content).
 #[test]
 fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
-    let (dir, Installed { root: root_a, .. }) = Install::sandbox(10).now_real().create_temp();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (key, recipient) = keypair(dir.path(), "key.txt");
-    let doc = json_ok(talos_at(&root_a).args([
-        "--json",
-        "backup",
-        "create",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--host",
-        "host-a",
-        "--encrypt-to",
-        &recipient,
-    ]));
+    let (dir, root_a, repo, key, doc) = pushed_encrypted(10, "host-a");
     let url = doc["repo"]["url"].as_str().unwrap().to_string();
     let repo_args = ["--repo", repo.to_str().unwrap(), "--host", "host-a"];
     let id_args = ["--identity", key.to_str().unwrap()];
