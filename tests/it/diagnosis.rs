@@ -4,6 +4,7 @@
 
 use crate::common;
 use crate::common::install::Install;
+use crate::ops::{doctor, findings};
 use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
@@ -24,36 +25,6 @@ impl Drop for Procs {
             let _ = c.wait();
         }
     }
-}
-
-fn doctor(root: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let out = talos_at(root)
-        .args(["doctor", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let human = talos_at(root).arg("doctor").args(extra).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        doc,
-        String::from_utf8_lossy(&human.stdout).into_owned(),
-    )
-}
-
-fn findings<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == check && f["severity"] != "info")
-        .collect()
 }
 
 /// Every fix text of the report, joined.

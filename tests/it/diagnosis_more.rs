@@ -14,47 +14,9 @@ use std::time::Duration;
 
 use crate::common::sim::{Sim, tls_files};
 use crate::common::talos_at;
+use crate::ops::{doctor, findings};
 use serde_json::Value;
 use talos::install::Layout;
-
-/// `talos [GLOBAL...] doctor [--deep]`: `--deep` goes after the command.
-fn doctor(root: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let (own, global): (Vec<&str>, Vec<&str>) = extra.iter().partition(|a| **a == "--deep");
-    let out = talos_at(root)
-        .args(&global)
-        .args(["doctor", "--json"])
-        .args(&own)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let human = talos_at(root)
-        .args(&global)
-        .arg("doctor")
-        .args(&own)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        doc,
-        String::from_utf8_lossy(&human.stdout).into_owned(),
-    )
-}
-
-/// Warnings and failures of one check.
-fn findings<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == check && f["severity"] != "info")
-        .collect()
-}
 
 fn titled<'a>(doc: &'a Value, check: &str, words: &str) -> Option<&'a Value> {
     findings(doc, check)

@@ -214,3 +214,44 @@ pub fn run_printed(cmd: &str) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// `talos [GLOBAL...] doctor [--deep]` twice, `--json` and human: (exit
+/// code, document, screen). `--deep` goes after the command, every other
+/// argument before it.
+pub fn doctor(root: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let (own, global): (Vec<&str>, Vec<&str>) = extra.iter().partition(|a| **a == "--deep");
+    let out = crate::common::talos_at(root)
+        .args(&global)
+        .args(["doctor", "--json"])
+        .args(&own)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let human = crate::common::talos_at(root)
+        .args(&global)
+        .arg("doctor")
+        .args(&own)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        doc,
+        String::from_utf8_lossy(&human.stdout).into_owned(),
+    )
+}
+
+/// Warnings and failures of one check.
+pub fn findings<'a>(doc: &'a serde_json::Value, check: &str) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == check && f["severity"] != "info")
+        .collect()
+}
