@@ -6,6 +6,7 @@
 //! `TALOS_TEST_APPEND_DIR` set to run the ignored `child_appender`.
 
 use crate::common;
+use crate::common::install::Install;
 use std::collections::BTreeSet;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -64,19 +65,15 @@ fn spawn_writer(dir: &std::path::Path, who: &str) -> Child {
 }
 
 fn wait_all(children: &mut Children, limit: Duration) {
-    let start = Instant::now();
+    let deadline = Instant::now() + limit;
     for c in &mut children.0 {
-        loop {
-            if let Some(status) = c.try_wait().unwrap() {
-                assert!(status.success(), "a writer failed: {status}");
-                break;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "writers did not finish in {limit:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let mut status = None;
+        crate::common::sim::wait_for(deadline.saturating_duration_since(Instant::now()), || {
+            status = c.try_wait().unwrap();
+            status.is_some()
+        });
+        let status = status.unwrap_or_else(|| panic!("writers did not finish in {limit:?}"));
+        assert!(status.success(), "a writer failed: {status}");
     }
 }
 
@@ -168,10 +165,10 @@ fn appends_continue_the_chain_into_a_new_file_past_10_mb() {
 /// the database's audit_log (the daemon's anchor) agreeing.
 #[test]
 fn talos_and_talos_sim_appending_at_once_leave_a_chain_that_verifies() {
-    use common::sim::{Sim, minimal_install};
+    use common::sim::Sim;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
-    minimal_install(&root);
+    Install::minimal().create(&root);
     // A fast flaky cycle makes the daemon append breaker transitions on its
     // own as well.
     let mut daemon = Sim::start(
@@ -186,7 +183,7 @@ fn talos_and_talos_sim_appending_at_once_leave_a_chain_that_verifies() {
             let url = url.clone();
             std::thread::spawn(move || {
                 for _ in 0..runs_per_thread {
-                    let out = common::talos_at(&root)
+                    common::talos_at(&root)
                         .args([
                             "--url",
                             &url,
@@ -197,14 +194,8 @@ fn talos_and_talos_sim_appending_at_once_leave_a_chain_that_verifies() {
                             "payments_api",
                         ])
                         .timeout(Duration::from_secs(60))
-                        .output()
-                        .unwrap();
-                    assert_eq!(
-                        out.status.code(),
-                        Some(0),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                        .assert()
+                        .success();
                 }
             })
         })

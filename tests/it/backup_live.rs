@@ -1,6 +1,8 @@
 //! Backups of an installation while a real `talos-sim` daemon writes to it,
 //! and restores that meet the running daemon.
 
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -12,30 +14,31 @@ use crate::common::{json_ok, talos_at};
 fn a_backup_taken_while_talos_sim_writes_is_consistent() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    talos_at(&root)
-        .args(["sandbox", "init"])
-        .arg(&root)
-        .assert()
-        .success();
+    Install::live().create(&root);
+    let tasks = || {
+        rusqlite::Connection::open(root.join("var/lib/talos/db/talos.db"))
+            .and_then(|c| c.query_row("SELECT count(*) FROM tasks", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0)
+    };
+    let before = tasks();
     let mut sim = Sim::start(&root, &["--task-interval", "0.1"]);
-    std::thread::sleep(Duration::from_millis(500));
+    // The backups are taken while the sim writes: wait for its first tasks.
+    assert!(
+        crate::common::sim::wait_for(Duration::from_secs(10), || tasks() > before + 2),
+        "talos-sim wrote no tasks"
+    );
     let mut files = Vec::new();
     for _ in 0..3 {
         let doc = json_ok(talos_at(&root).args(["backup", "create", "--json"]));
         files.push(PathBuf::from(doc["path"].as_str().unwrap()));
     }
     // A restore refuses while the verified daemon runs.
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["restore", "--yes"])
         .arg(&files[0])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .code(4);
+
     assert!(sim.is_running());
     for file in &files {
         // The database in the archive passes integrity_check.
@@ -78,24 +81,15 @@ fn a_backup_taken_while_talos_sim_writes_is_consistent() {
             .arg(file)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        out.clone().assert().success();
         std::fs::remove_dir_all(&target).unwrap();
     }
     // --stop-daemon: SIGTERM to the verified PID, then the restore runs.
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["restore", "--yes", "--stop-daemon"])
         .arg(&files[2])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(sim.wait_exit(Duration::from_secs(5)).is_some());
 }

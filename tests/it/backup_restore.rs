@@ -1,28 +1,16 @@
 //! Backup and restore, black-box on sample installations.
 
 use crate::common;
+use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::archive::{components, sample};
+use crate::common::archive::{backup, components};
 use crate::common::{talos_at, tree_hash};
 use talos::install::Layout;
-
-fn backup(root: &Path) -> PathBuf {
-    let out = talos_at(root)
-        .args(["backup", "create", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    PathBuf::from(doc["path"].as_str().unwrap())
-}
 
 /// Components without the database file (a snapshot is a different file
 /// from the live one) and the audit dir (a restore appends its record).
@@ -62,18 +50,14 @@ fn damage(layout: &Layout) {
 
 #[test]
 fn backup_then_restore_round_trip_with_rollback() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let audit_before = std::fs::read(layout.audit_dir.join("audit-000001.jsonl")).unwrap();
     let file = backup(dir.path());
     let at_backup = comparable(&layout);
     damage(&layout);
     let damaged = comparable(&layout);
     let out = restore(dir.path(), &file, &["--yes", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["result"], "restored");
     assert_eq!(comparable(&layout), at_backup);
@@ -122,7 +106,7 @@ fn backup_then_restore_round_trip_with_rollback() {
 
 #[test]
 fn gnu_tar_lists_our_backup_in_the_documented_layout() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     assert!(
@@ -189,7 +173,7 @@ fn gnu_tar_lists_our_backup_in_the_documented_layout() {
 
 #[test]
 fn an_archive_built_by_gnu_tar_and_sha256sum_restores_into_a_new_root() {
-    let (src, layout) = sample(0);
+    let (src, Installed { layout, .. }) = Install::sample(0).create_temp();
     let stage = tempfile::tempdir().unwrap();
     let s = stage.path();
     let sh = |script: &str| {
@@ -246,12 +230,7 @@ fn an_archive_built_by_gnu_tar_and_sha256sum_restores_into_a_new_root() {
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&archive);
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let restored = Layout::new(&new_root);
     let mut want = components(&layout);
     let mut got = components(&restored);
@@ -270,7 +249,7 @@ fn an_archive_built_by_gnu_tar_and_sha256sum_restores_into_a_new_root() {
 
 #[test]
 fn dry_run_prints_the_plan_and_changes_nothing() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     damage(&layout);
     let before = tree_hash(dir.path());
@@ -334,18 +313,14 @@ fn outside(root: &Path, keep: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn partial_config_changes_nothing_outside_config_dir() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     damage(&layout);
     std::fs::write(layout.ssl_dir.join("ca.pem"), "new ca").unwrap();
     let before_outside = outside(dir.path(), &layout.config_dir);
     let ssl_before = tree_hash(&layout.ssl_dir);
     let out = restore(dir.path(), &file, &["--yes", "--partial", "config"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     assert_eq!(outside(dir.path(), &layout.config_dir), before_outside);
     assert_eq!(
         tree_hash(&layout.ssl_dir),
@@ -361,7 +336,7 @@ fn partial_config_changes_nothing_outside_config_dir() {
 
 #[test]
 fn a_symlink_planted_in_the_target_is_not_written_through() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     let outside_dir = tempfile::tempdir().unwrap();
     std::fs::write(outside_dir.path().join("task_queue.json"), "precious").unwrap();
@@ -370,11 +345,7 @@ fn a_symlink_planted_in_the_target_is_not_written_through() {
     std::fs::remove_dir_all(&layout.state_dir).unwrap();
     std::os::unix::fs::symlink(outside_dir.path(), &layout.state_dir).unwrap();
     let out = restore(dir.path(), &file, &["--yes", "--partial", "state"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     assert_eq!(tree_hash(outside_dir.path()), outside_before);
     let meta = std::fs::symlink_metadata(&layout.state_dir).unwrap();
     assert!(meta.is_dir() && !meta.file_type().is_symlink());
@@ -387,12 +358,7 @@ fn a_symlink_planted_in_the_target_is_not_written_through() {
     let before = tree_hash(log_outside.path());
     let root_before = tree_hash(dir.path());
     let out = restore(dir.path(), &file, &["--yes"]);
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().code(4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
     assert_eq!(tree_hash(log_outside.path()), before);
     assert_eq!(tree_hash(dir.path()), root_before);
@@ -400,7 +366,7 @@ fn a_symlink_planted_in_the_target_is_not_written_through() {
 
 #[test]
 fn refusals_leave_the_installation_unchanged() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     damage(&layout);
     let before = tree_hash(dir.path());
@@ -416,30 +382,17 @@ fn refusals_leave_the_installation_unchanged() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("another restore"));
     }
     // A verified daemon runs: exit 4, unless --stop-daemon.
-    let mut daemon = Command::new("bash")
-        .args(["-c", "exec -a talos-sim sleep 60"])
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut daemon = common::fake_daemon();
     std::fs::write(&layout.pid_file, format!("{}\n", daemon.id())).unwrap();
     let before_daemon = tree_hash(dir.path());
     let out = restore(dir.path(), &file, &["--yes"]);
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().code(4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("daemon is running"));
     assert_eq!(tree_hash(dir.path()), before_daemon);
     let out = restore(dir.path(), &file, &["--yes", "--stop-daemon"]);
     let _ = daemon.kill();
     let status = daemon.wait().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(15), "stopped with SIGTERM");
     drop(before);
@@ -453,17 +406,13 @@ fn refusals_leave_the_installation_unchanged() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn stop_daemon_says_with_v_whether_it_signals_through_a_pidfd() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     for (no_pidfd, expected) in [
         (true, "with kill(2): this kernel has no pidfd"),
         (false, "through a pidfd"),
     ] {
-        let mut daemon = Command::new("bash")
-            .args(["-c", "exec -a talos-sim sleep 60"])
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mut daemon = common::fake_daemon();
         std::fs::write(&layout.pid_file, format!("{}\n", daemon.id())).unwrap();
         let mut cmd = talos_at(dir.path());
         cmd.arg("-v")
@@ -493,7 +442,7 @@ fn stop_daemon_says_with_v_whether_it_signals_through_a_pidfd() {
 
 #[test]
 fn keep_prunes_old_backups_and_list_shows_newest_first() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let out_dir = layout.backup_dir.clone();
     // Older backups (names carry the time).
     for n in [
@@ -633,15 +582,16 @@ fn the_time_in_the_name_orders_backups_not_the_mtime() {
 
 #[test]
 fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
-    let (dir, layout) = sample(48 * 1024 * 1024);
+    let (dir, Installed { layout, .. }) = Install::sample(48 * 1024 * 1024).create_temp();
     let out_dir = layout.backup_dir.clone();
     for delay_ms in [50u64, 400] {
-        let mut child = common::archive::talos_std(dir.path())
+        let mut child = common::talos_std(dir.path())
             .args(["backup", "create"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        // The pause IS the test: the backup is killed at varying moments.
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
@@ -668,11 +618,11 @@ fn a_killed_backup_never_leaves_a_file_with_a_final_name() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn two_restores_at_once_one_gets_exit_4() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let file = backup(dir.path());
     // The first restore pauses (test hook) right after writing its journal,
     // holding the lock.
-    let first = common::archive::talos_std(dir.path())
+    let first = common::talos_std(dir.path())
         .env("TALOS_TEST_PAUSE_AT", "2")
         .args(["restore", "--yes"])
         .arg(&file)
@@ -681,18 +631,13 @@ fn two_restores_at_once_one_gets_exit_4() {
         .spawn()
         .unwrap();
     let journal = layout.data_dir.join("restore.journal");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !journal.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert!(journal.exists(), "the first restore did not start");
+    assert!(
+        common::sim::wait_for(std::time::Duration::from_secs(20), || journal.exists()),
+        "the first restore did not start"
+    );
     let second = restore(dir.path(), &file, &["--yes"]);
     let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    first.clone().assert().success();
     assert_eq!(second.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&second.stderr).contains("another restore is running"));
     assert!(!journal.exists());
@@ -718,7 +663,7 @@ fn write_cert(layout: &Layout, days: i64) {
 
 #[test]
 fn a_backup_whose_config_lacks_keys_is_refused_before_the_swap() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     std::fs::write(&layout.config_file, "version: 1\n").unwrap();
     let file = backup(dir.path());
     std::fs::write(
@@ -735,7 +680,7 @@ fn a_backup_whose_config_lacks_keys_is_refused_before_the_swap() {
 
 #[test]
 fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     // A backup of an expired certificate: it is readable, so it restores,
     // and validation catches the expiry.
     write_cert(&layout, -2);
@@ -760,11 +705,7 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
         .unwrap();
     let rollback = cmd.split_whitespace().next().unwrap();
     let out = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     let out = talos_at(dir.path())
         .args(["restore", "--dry-run"])
         .arg(&file)
@@ -773,16 +714,12 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
     assert!(out.status.success());
     // The rollback put the valid certificate back: a restore of it validates.
     let after = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    assert!(
-        after.status.success(),
-        "{}",
-        String::from_utf8_lossy(&after.stdout)
-    );
+    after.clone().assert().success();
 }
 
 #[test]
 fn partial_backups_and_usage_errors() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let out = talos_at(dir.path())
         .args(["backup", "create", "--partial", "config,ssl", "--json"])
         .output()
@@ -814,11 +751,7 @@ fn partial_backups_and_usage_errors() {
     // The partial archive restores only its components.
     std::fs::write(layout.ssl_dir.join("cert.pem"), "broken").unwrap();
     let out = restore(dir.path(), &file, &["--yes"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     assert!(
         std::fs::read_to_string(layout.ssl_dir.join("cert.pem"))
             .unwrap()

@@ -3,11 +3,13 @@
 //! and offline on circuit_breakers.json.
 
 use crate::common;
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::common::sim::{Sim, minimal_install, wait_for};
+use crate::common::sim::{Sim, wait_for};
 use crate::common::talos_at;
 use serde_json::Value;
 
@@ -65,7 +67,7 @@ fn audit(root: &Path) -> Vec<(String, String, Value)> {
 fn online_the_daemon_honours_forced_open_and_disabled() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     // The dependency never answers: left alone, llm_api would open after
     // five failures and then go half-open and open again.
     let sim = Sim::start(root, &["--flaky-cycle", "0,100", "--task-interval", "0.05"]);
@@ -82,12 +84,7 @@ fn online_the_daemon_honours_forced_open_and_disabled() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let doc = json(&out);
     assert_eq!(doc["access"], "online");
     assert_eq!(doc["to"], "disabled");
@@ -128,12 +125,7 @@ fn online_the_daemon_honours_forced_open_and_disabled() {
             "provider outage INC-7",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let deferred = count_in_log(root, "deferred: circuit breaker llm_api");
     assert!(
         wait_for(Duration::from_secs(10), || count_in_log(
@@ -200,7 +192,7 @@ fn online_the_daemon_honours_forced_open_and_disabled() {
 fn offline_forces_on_the_file_and_keeps_every_other_key() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let url = format!("http://127.0.0.1:{}", common::free_port());
     let before = breakers(root);
 
@@ -216,12 +208,7 @@ fn offline_forces_on_the_file_and_keeps_every_other_key() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     assert_eq!(json(&out)["access"], "offline");
     let after = breakers(root);
     let mut want = before.clone();

@@ -2,6 +2,7 @@
 //! installations: real files, a real tar.gz backup, a real SQLite database.
 
 use crate::common;
+use assert_cmd::assert::OutputAssertExt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -411,26 +412,16 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
             .args(["--root-hash", &root])
             .output()
             .unwrap();
-        assert_eq!(
-            ok.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&ok.stdout)
-        );
+        ok.clone().assert().success();
         // --root stays the installation: with it given, --root-hash
         // (0x allowed) is the hash.
-        let ok = talos_at(dir.path())
+        talos_at(dir.path())
             .args(["audit", "verify-proof", "--proof"])
             .arg(&file)
             .args(["--root-hash", &format!("0x{root}")])
-            .output()
-            .unwrap();
-        assert_eq!(
-            ok.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
+            .assert()
+            .success();
+
         // Without --root-hash, the installation given with --root is not
         // mistaken for the hash.
         let missing = talos_at(dir.path())
@@ -634,12 +625,7 @@ fn consistency_proofs_and_checkpoints() {
             cmd.arg(n.to_string());
         }
         let out = cmd.output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        out.clone().assert().success();
         let n = new.unwrap_or(13);
         let proof = json_of(&out.stdout);
         let expected: Vec<String> = if old == n {
@@ -666,12 +652,7 @@ fn consistency_proofs_and_checkpoints() {
                 .unwrap()
         };
         let ok = verify(proof["old_root"].as_str().unwrap());
-        assert_eq!(
-            ok.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&ok.stdout)
-        );
+        ok.clone().assert().success();
         // The head of a different (rewritten) old tree does not verify.
         let bad = verify(&hex(&mth(&leaves[..old - 1])));
         assert_eq!(bad.status.code(), Some(3));

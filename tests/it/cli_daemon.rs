@@ -2,11 +2,13 @@
 //! daemons on 127.0.0.1 (free ports, bounded waits, always stopped).
 
 use crate::common;
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::common::sim::{Sim, TOKEN, minimal_install, tls_files, wait_for};
+use crate::common::sim::{Sim, TOKEN, tls_files, wait_for};
 use crate::common::talos_at;
 use serde_json::Value;
 
@@ -97,7 +99,7 @@ fn health_exit_codes_online() {
         .iter()
         .zip(&dirs)
         .map(|((extra, _, _), d)| {
-            minimal_install(d.path());
+            Install::minimal().create(d.path());
             Sim::start(d.path(), extra)
         })
         .collect();
@@ -124,7 +126,7 @@ fn health_exit_codes_online() {
 fn health_from_files_when_the_daemon_was_killed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &[]);
     let url = sim.url.clone();
 
@@ -157,14 +159,14 @@ fn health_from_files_when_the_daemon_was_killed() {
 
     // --online cannot be satisfied: exit 5.
     let (out, _) = run(root, &url, &["health", "--online"]);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    out.clone().assert().code(5);
 }
 
 #[test]
 fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let sim = Sim::start(root, &["--fault", "hang"]);
     // The hung sim never rewrites its heartbeat again: age it as if it had
     // been blocked for a minute.
@@ -204,7 +206,7 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
         &sim.url,
         &["--timeout", "1", "breaker", "reset", "payments_api"],
     );
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    out.clone().assert().code(4);
     assert_eq!(std::fs::read(breakers_file(root)).unwrap(), before);
 }
 
@@ -212,7 +214,7 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
 fn a_pid_file_naming_an_unrelated_process_is_stale_and_that_process_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sleeper = Sleeper::start();
     std::fs::write(
         root.join("var/run/talos/orchestrator.pid"),
@@ -233,10 +235,12 @@ fn a_pid_file_naming_an_unrelated_process_is_stale_and_that_process_is_left_alon
 
     // Stale means dead: the offline reset may proceed.
     let (out, _) = run(root, &url, &["breaker", "reset", "payments_api"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
     let (out, _) = run(root, &url, &["restart"]);
     assert_eq!(out.status.code(), Some(5));
 
+    // The pause IS the check: a wrongly sent signal would have killed it
+    // by now (the command has exited; there is no condition to wait on).
     std::thread::sleep(Duration::from_millis(200));
     assert!(sleeper.alive(), "the unrelated process was never signalled");
 }
@@ -245,7 +249,7 @@ fn a_pid_file_naming_an_unrelated_process_is_stale_and_that_process_is_left_alon
 fn breaker_reset_online_keeps_everything_else() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let sim = Sim::start(root, &["--flaky", "none"]);
     let before = read_json(&breakers_file(root));
 
@@ -276,7 +280,7 @@ fn breaker_reset_online_keeps_everything_else() {
         &sim.url,
         &["breaker", "reset", "payments_api", "--json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
     let doc = json(&out);
     assert_eq!(doc["access"], "online");
     assert_eq!(doc["results"][0]["from"], "open");
@@ -311,7 +315,7 @@ fn breaker_reset_online_keeps_everything_else() {
 fn breaker_reset_offline_rewrites_only_what_it_must() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let url = dead_url();
     let file = breakers_file(root);
     let before_bytes = std::fs::read(&file).unwrap();
@@ -330,7 +334,7 @@ fn breaker_reset_offline_rewrites_only_what_it_must() {
     assert_eq!(out.status.code(), Some(5));
 
     let (out, _) = run(root, &url, &["breaker", "reset", "payments_api", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
     let doc = json(&out);
     assert_eq!(doc["access"], "offline");
     assert!(doc["note"].as_str().unwrap().contains("no PID file"));
@@ -359,14 +363,14 @@ fn breaker_reset_offline_rewrites_only_what_it_must() {
         &sim.url,
         &["breaker", "reset", "llm_api", "--offline"],
     );
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    out.clone().assert().code(4);
 }
 
 #[test]
 fn https_with_a_private_ca() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    minimal_install(&root);
+    Install::minimal().create(&root);
     let tls = tls_files(&dir.path().join("tls"));
     let sim = Sim::start(
         &root,
@@ -389,7 +393,7 @@ fn https_with_a_private_ca() {
             "--json",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
     assert_eq!(json(&out)["access"], "online");
 
     let (out, _) = run(
@@ -403,7 +407,7 @@ fn https_with_a_private_ca() {
             "payments_api",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
 
     // Without the CA the certificate is not trusted: a TLS error, exit 5.
     let (out, _) = run(&root, &sim.url, &["breaker", "list", "--online"]);
@@ -417,7 +421,7 @@ fn https_with_a_private_ca() {
 fn a_wrong_token_gets_a_clear_401_message() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let sim = Sim::start(root, &["--flaky", "none"]);
     let secret = "not-the-right-token-42";
     let out = talos_at(root)
@@ -451,10 +455,10 @@ fn a_wrong_token_gets_a_clear_401_message() {
 fn restart_goes_through_the_api_and_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let sim = Sim::start(root, &[]);
     let (out, _) = run(root, &sim.url, &["restart", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.clone().assert().success();
     let doc = json(&out);
     assert_eq!(doc["access"], "online");
     assert!(doc["answering_again_after_ms"].is_number(), "{doc}");
@@ -478,7 +482,7 @@ fn restart_goes_through_the_api_and_is_audited() {
 fn status_reports_a_crash_and_pending_recovery() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--fault", "crash-after=0.3"]);
     assert!(sim.wait_exit(Duration::from_secs(10)).is_some());
     std::fs::write(
@@ -559,7 +563,7 @@ fn health_is_unknown_without_an_installation() {
 fn a_slow_api_with_a_fresh_heartbeat_is_degraded_not_dead() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let sim = Sim::start(root, &["--fault", "slow-health=10"]);
     let (out, took) = run(root, &sim.url, &["--timeout", "1", "health", "--json"]);
     assert!(took < Duration::from_secs(4), "took {took:?}");
@@ -580,7 +584,7 @@ fn a_slow_api_with_a_fresh_heartbeat_is_degraded_not_dead() {
 fn health_watch_repeats() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     // Dies after its timeout: assert_cmd kills it, and what it printed stays.
     let out = talos_at(root)
         .args(["--url", &dead_url(), "health", "--watch", "0.3", "--json"])

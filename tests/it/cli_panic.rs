@@ -2,10 +2,11 @@
 //! loopback: each rung of the escalation, PID safety, preserves, recovery.
 
 use crate::common;
+use crate::common::install::Install;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::sim::{Sim, minimal_install};
+use crate::common::sim::Sim;
 use crate::common::{free_port, json_ok, talos_at};
 use serde_json::Value;
 
@@ -104,7 +105,7 @@ fn dead_url() -> String {
 fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     write_queue(root, r#"{"tasks":[{"id":"a"},{"id":"b"}]}"#);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
 
@@ -154,14 +155,11 @@ fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() 
     let out = talos_at(root)
         .args(["--yes", "recover"])
         .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .code(4)
+        .get_output()
+        .clone();
+
     assert!(String::from_utf8_lossy(&out.stderr).contains("the daemon is running"));
 }
 
@@ -169,7 +167,7 @@ fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() 
 fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
     // --online allows only the API, which does not answer: exit 5, and
     // nothing else was tried.
@@ -218,7 +216,7 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
 fn signal_file_stops_the_daemon_when_the_api_is_not_used() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
     let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--offline"]);
     assert_eq!(code, 0, "{doc}\n{stderr}");
@@ -243,7 +241,7 @@ fn signal_file_stops_the_daemon_when_the_api_is_not_used() {
 fn daemon_ignoring_sigterm_is_killed_after_the_grace() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(
         root,
         &[
@@ -286,7 +284,7 @@ fn daemon_ignoring_sigterm_is_killed_after_the_grace() {
 fn dead_daemon_without_pid_file_refuses_then_preserves_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     write_queue(root, "[1,2,3]");
     let url = dead_url();
 
@@ -350,7 +348,7 @@ impl Drop for Sleeper {
 fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sleeper = Sleeper(
         std::process::Command::new("sleep")
             .arg("120")
@@ -379,6 +377,8 @@ fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
     assert!(stdout.contains("stale"), "{stdout}");
     assert!(stdout.contains("belongs to another program"), "{stdout}");
     assert!(stdout.contains("will not be signalled"), "{stdout}");
+    // The pause IS the check: a wrongly sent signal would have killed it
+    // by now (the command has exited; there is no condition to wait on).
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         sleeper.0.try_wait().unwrap().is_none(),
@@ -394,7 +394,7 @@ fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
 fn at_most_ten_preserves_are_kept() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let pdir = data_dir(root).join("emergency_preserves");
     std::fs::create_dir_all(&pdir).unwrap();
     for i in 0..11 {
@@ -418,7 +418,7 @@ fn at_most_ten_preserves_are_kept() {
 fn recover_puts_back_the_task_queue_of_the_preserve() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let queue = r#"{"tasks":[{"id":"t1"},{"id":"t2"}]}"#;
     write_queue(root, queue);
     let (code, _, stderr) = panic_json(root, &dead_url(), &["--force"]);
@@ -494,7 +494,7 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
 fn without_a_pid_file_force_still_stops_a_daemon_through_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
     std::fs::remove_file(sim.pid_file()).unwrap();
     let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--force"]);
@@ -509,7 +509,7 @@ fn without_a_pid_file_force_still_stops_a_daemon_through_the_api() {
 fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
     std::fs::remove_file(sim.pid_file()).unwrap();
     let (code, doc, stderr) = panic_json(
@@ -541,7 +541,7 @@ fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
 fn a_broken_audit_chain_does_not_stop_the_panic() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     // AUDIT_DIR is a file: no record can be appended.
     let audit = root.join("var/log/talos/audit");
     std::fs::remove_dir_all(&audit).unwrap();
@@ -558,7 +558,7 @@ fn a_broken_audit_chain_does_not_stop_the_panic() {
 fn a_second_panic_or_recover_while_one_runs_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     // Hold the lock a running panic holds.
     let lock = std::fs::OpenOptions::new()
         .create(true)
@@ -592,7 +592,7 @@ fn a_second_panic_or_recover_while_one_runs_is_refused() {
 fn recover_without_a_preserve_marks_the_record_recovered() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    common::sim::sandbox_install(root);
+    Install::live().create(root);
     let es = root.join("var/lib/talos/emergency_state.json");
     std::fs::write(
         &es,

@@ -2,9 +2,9 @@
 //! `talos completions bash` is sourced, `complete -p talos` shows it is
 //! registered, and its function is called as bash calls it on Tab.
 
+use crate::common::install::{Install, Installed};
 use std::path::Path;
 
-use crate::common::sandbox::new_sandbox;
 use crate::common::{json_ok, talos, talos_at};
 
 /// The candidates bash offers for `words` (the last one is the word being
@@ -62,7 +62,7 @@ printf '%s\n' "${{COMPREPLY[@]}}"
 
 #[test]
 fn bash_completes_live_values() {
-    let (_g, root, _) = new_sandbox(3);
+    let (_g, Installed { root, .. }) = Install::sandbox(3).create_temp();
     // Breaker names from circuit_breakers.json.
     let file = root.join("var/lib/talos/state/circuit_breakers.json");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();

@@ -4,40 +4,25 @@
 //! an interrupted talos cleans up after itself.
 
 use crate::common;
+use crate::common::install::{Install, Installed};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::Duration;
 
-use crate::common::sandbox::new_sandbox;
-use crate::common::sim::{Sim, minimal_install};
+use crate::common::sim::Sim;
 use crate::common::{talos_at, tree_hash};
 
-/// The `talos` binary for a spawned (not assert_cmd) run, clean environment.
-fn talos_spawn(root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_talos"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("USER", "tester")
-        .env("TZ", "UTC")
-        .arg("--root")
-        .arg(root);
-    cmd
-}
-
 fn wait_child(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Ok(Some(st)) = child.try_wait() {
-            return Some(st);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(25));
+    let mut status = None;
+    if !crate::common::sim::wait_for(timeout, || {
+        status = child.try_wait().ok().flatten();
+        status.is_some()
+    }) {
+        let _ = child.kill();
+        let _ = child.wait();
     }
+    status
 }
 
 fn audit_actions(root: &Path) -> Vec<String> {
@@ -62,9 +47,9 @@ fn audit_actions(root: &Path) -> Vec<String> {
 fn panic_whose_reader_closes_after_the_first_line_still_stops_the_daemon() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
-    let mut child = talos_spawn(root)
+    let mut child = crate::common::talos_std(root)
         .args([
             "--url",
             &sim.url,
@@ -106,8 +91,8 @@ fn panic_whose_reader_closes_after_the_first_line_still_stops_the_daemon() {
 fn log_query_into_a_closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    common::sandbox::init_sandbox(root, 7, "2024-01-15T12:00:00Z");
-    let mut child = talos_spawn(root)
+    Install::sandbox(7).now("2024-01-15T12:00:00Z").create(root);
+    let mut child = crate::common::talos_std(root)
         .args(["log", "query"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -163,7 +148,7 @@ fn backup(root: &Path) -> String {
 
 #[test]
 fn lock_files_planted_as_links_are_refused_and_never_written_through() {
-    let (_d, root, _) = new_sandbox(3);
+    let (_d, Installed { root, .. }) = Install::sandbox(3).create_temp();
     let (out, before) = outside();
     let victim = out.path().join("victim");
     for (link, args) in [
@@ -190,7 +175,7 @@ fn lock_files_planted_as_links_are_refused_and_never_written_through() {
 
 #[test]
 fn logs_and_directories_planted_as_links_are_never_written_through() {
-    let (_d, root, _) = new_sandbox(4);
+    let (_d, Installed { root, .. }) = Install::sandbox(4).create_temp();
     let (out, before) = outside();
     let victim = out.path().join("victim");
     let victim_dir = out.path().join("victim_dir");
@@ -251,7 +236,7 @@ fn sandbox_force_never_deletes_or_writes_through_a_link_in_dir() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
-    let (_d, root, _) = new_sandbox(5);
+    let (_d, Installed { root, .. }) = Install::sandbox(5).create_temp();
     let archive = backup(&root);
     // A restore running: it holds the root's lock.
     let held = std::fs::File::open(&root).unwrap();
@@ -264,7 +249,7 @@ fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
     drop(held);
 
     // A restore interrupted mid-swap: its journal is there.
-    let out = common::archive::talos_std(&root)
+    let out = common::talos_std(&root)
         .env("TALOS_TEST_CRASH_AT", "2")
         .args(["--yes", "restore", &archive])
         .output()
@@ -332,9 +317,9 @@ fn stderr_of(child: &mut Child) -> String {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
-    let (_d, root, _) = new_sandbox(6);
+    let (_d, Installed { root, .. }) = Install::sandbox(6).create_temp();
     let bdir = root.join("var/backups/talos");
-    let mut child = talos_spawn(&root)
+    let mut child = crate::common::talos_std(&root)
         .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
         .args(["backup", "create"])
         .stdin(Stdio::null())
@@ -365,11 +350,11 @@ fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
-    let (_d, root, _) = new_sandbox(8);
+    let (_d, Installed { root, .. }) = Install::sandbox(8).create_temp();
     let archive = backup(&root);
     let data = root.join("var/lib/talos");
     let before = common::archive::components(&talos::install::Layout::new(&root));
-    let mut child = talos_spawn(&root)
+    let mut child = crate::common::talos_std(&root)
         .env("TALOS_TEST_WAIT_SIGNAL_RESTORE", "1")
         .args(["--yes", "restore", &archive])
         .stdin(Stdio::null())
@@ -402,9 +387,9 @@ fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn sighup_during_drill_removes_its_scratch_directory() {
-    let (_d, root, _) = new_sandbox(9);
+    let (_d, Installed { root, .. }) = Install::sandbox(9).create_temp();
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = talos_spawn(&root)
+    let mut child = crate::common::talos_std(&root)
         .env("TMPDIR", tmp.path())
         .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
         .args(["drill"])
@@ -437,9 +422,9 @@ fn sighup_during_drill_removes_its_scratch_directory() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn after_kill_9_leftovers_are_reported_and_removed() {
-    let (_d, root, _) = new_sandbox(10);
+    let (_d, Installed { root, .. }) = Install::sandbox(10).create_temp();
     let bdir = root.join("var/backups/talos");
-    let mut child = talos_spawn(&root)
+    let mut child = crate::common::talos_std(&root)
         .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
         .args(["backup", "create"])
         .stdin(Stdio::null())
@@ -487,7 +472,7 @@ fn after_kill_9_leftovers_are_reported_and_removed() {
 
 #[test]
 fn a_torn_last_audit_record_is_repaired_and_backups_go_on() {
-    let (_d, root, _) = new_sandbox(11);
+    let (_d, Installed { root, .. }) = Install::sandbox(11).create_temp();
     let audit = root.join("var/log/talos/audit");
     let mut files: Vec<_> = std::fs::read_dir(&audit)
         .unwrap()

@@ -3,6 +3,9 @@
 //! run as printed, clears it.
 
 use crate::common;
+use crate::common::install::Install;
+use crate::ops::{doctor, findings};
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::Duration;
@@ -22,36 +25,6 @@ impl Drop for Procs {
             let _ = c.wait();
         }
     }
-}
-
-fn doctor(root: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let out = talos_at(root)
-        .args(["doctor", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let human = talos_at(root).arg("doctor").args(extra).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        doc,
-        String::from_utf8_lossy(&human.stdout).into_owned(),
-    )
-}
-
-fn findings<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == check && f["severity"] != "info")
-        .collect()
 }
 
 /// Every fix text of the report, joined.
@@ -78,7 +51,7 @@ fn set_config(l: &Layout, process_match: &str, url: &str) {
 #[test]
 fn a_tail_of_the_log_is_not_a_daemon() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     set_config(&l, "talos", "http://127.0.0.1:9");
     let log = l.orchestrator_log();
     let tail = || {
@@ -101,9 +74,9 @@ fn a_daemon_of_a_root_with_the_same_prefix_is_not_ours() {
     let base = tempfile::tempdir().unwrap();
     let ours = base.path().join("talos");
     let theirs = base.path().join("talos2");
-    let l = clean_install(&ours);
+    let l = Install::clean().create(&ours).layout;
     set_config(&l, "talos", "http://127.0.0.1:9");
-    let l2 = clean_install(&theirs);
+    let l2 = Install::clean().create(&theirs).layout;
     set_config(&l2, "talos", "http://127.0.0.1:9");
     let _sim = Sim::start(&theirs, &[]);
     let (_, doc, _) = doctor(&ours, &[]);
@@ -115,7 +88,7 @@ fn a_daemon_of_a_root_with_the_same_prefix_is_not_ours() {
 #[test]
 fn two_sims_on_one_root_are_split_brain() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     set_config(&l, "talos-sim", "http://127.0.0.1:9");
     let first = Sim::start(dir.path(), &[]);
     // A second start after someone removed the PID file by hand.
@@ -137,7 +110,7 @@ fn two_sims_on_one_root_are_split_brain() {
 #[test]
 fn a_live_daemon_with_a_mismatched_process_match_is_not_stale() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let sim = Sim::start(dir.path(), &[]);
     // A typo in process_match: the PID file cannot be verified.
     set_config(&l, "talos-orchestrat0r", &sim.url);
@@ -181,7 +154,7 @@ fn a_stale_pid_file_is_fixed_by_the_printed_command() {
     let base = tempfile::tempdir().unwrap();
     // A root with a space: the printed command must quote it.
     let root = base.path().join("my root");
-    let l = clean_install(&root);
+    let l = Install::clean().create(&root).layout;
     write(&l.pid_file, "4194304999\n", 0o644);
     let (_, doc, _) = doctor(&root, &[]);
     let f = findings(&doc, "pid_file");
@@ -218,7 +191,7 @@ fn a_stale_pid_file_is_fixed_by_the_printed_command() {
 #[test]
 fn a_stale_lock_mode_and_wal_are_fixed_by_doctor_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     write(&l.data_dir.join("backup.lock"), "4194304999\n", 0o600);
     chmod(&l.config_file, 0o644);
     // talos's own flock files left behind by a finished panic are not stale.
@@ -249,7 +222,7 @@ fn a_stale_lock_mode_and_wal_are_fixed_by_doctor_fix() {
 #[test]
 fn a_locked_database_is_not_corrupt() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     // A reader-blocking lock: exclusive locking mode and a write.
     let conn = rusqlite::Connection::open(&l.db).unwrap();
     conn.execute_batch(
@@ -287,7 +260,7 @@ fn a_locked_database_is_not_corrupt() {
 #[test]
 fn a_write_lock_held_too_long_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let conn = rusqlite::Connection::open(&l.db).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO tasks VALUES ('t3', 'x');")
         .unwrap();
@@ -342,7 +315,7 @@ fn a_wrong_root_is_the_only_problem() {
 #[test]
 fn the_printed_checkpoint_carries_the_root() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     // A WAL over the threshold (sparse: no disk used).
     let wal = talos::db::wal_path(&l.db);
     std::fs::OpenOptions::new()
@@ -359,11 +332,7 @@ fn the_printed_checkpoint_carries_the_root() {
     let cmds = talos_commands(f[0]["fix"].as_str().unwrap());
     assert!(cmds[0].contains("--root"), "{cmds:?}");
     let out = run_printed(&cmds[0]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "database").is_empty(), "{doc:#}");
 }
@@ -371,7 +340,7 @@ fn the_printed_checkpoint_carries_the_root() {
 #[test]
 fn leftovers_of_an_interrupted_restore_are_removed_by_doctor_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let staging = l.data_dir.join(".restore-staging-12345");
     std::fs::create_dir_all(staging.join("db")).unwrap();
     write(&staging.join("db/orchestrator.db"), "partial", 0o600);
@@ -407,7 +376,7 @@ fn leftovers_of_an_interrupted_restore_are_removed_by_doctor_fix() {
 #[test]
 fn a_missing_token_and_missing_state_files_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     std::fs::remove_file(&l.token_file).unwrap();
     std::fs::remove_file(l.breakers_file()).unwrap();
     let (_, doc, _) = doctor(dir.path(), &[]);
@@ -439,7 +408,7 @@ fn a_missing_token_and_missing_state_files_are_named() {
 #[test]
 fn a_breaker_open_long_past_its_cooldown_is_named_and_reset_clears_it() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
     let opened = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(7200);
@@ -513,7 +482,7 @@ fn status_problems<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
 #[test]
 fn status_names_two_daemons_on_one_root_as_doctor_does() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     set_config(&l, "talos-sim", "http://127.0.0.1:9");
     let _first = Sim::start(dir.path(), &[]);
     std::fs::remove_file(&l.pid_file).unwrap();
@@ -535,7 +504,7 @@ fn status_names_two_daemons_on_one_root_as_doctor_does() {
 #[test]
 fn status_never_says_start_the_daemon_while_one_runs_without_its_pid_file() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     set_config(&l, "talos-sim", "http://127.0.0.1:9");
     let sim = Sim::start(dir.path(), &[]);
     std::fs::remove_file(&l.pid_file).unwrap();
@@ -560,7 +529,7 @@ fn status_never_says_start_the_daemon_while_one_runs_without_its_pid_file() {
 #[test]
 fn a_slow_health_endpoint_with_a_fresh_heartbeat_gets_one_verdict() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     common::ignore_host_limits(dir.path());
     let sim = Sim::start(dir.path(), &["--fault", "slow-health=10"]);
     set_config(&l, "talos-sim", &sim.url);
@@ -587,13 +556,20 @@ fn a_slow_health_endpoint_with_a_fresh_heartbeat_gets_one_verdict() {
 #[test]
 fn a_heartbeat_two_hours_in_the_future_is_not_fresh_anywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     common::ignore_host_limits(dir.path());
     let sim = Sim::start(dir.path(), &["--fault", "hang"]);
     set_config(&l, "talos-sim", &sim.url);
     let future = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
-    // The hung loop writes no more heartbeats: this one stays.
-    std::thread::sleep(Duration::from_millis(1200));
+    // The hung loop writes no more heartbeats once it has logged the
+    // hang: this one stays.
+    assert!(
+        common::sim::wait_for(Duration::from_secs(10), || {
+            std::fs::read_to_string(l.orchestrator_log())
+                .is_ok_and(|t| t.contains("Event loop blocked"))
+        }),
+        "the sim never logged its hang"
+    );
     write(&l.heartbeat(), &format!("{}\n", ts(future)), 0o644);
     let (doc, text) = status(dir.path(), &["--timeout", "1"]);
     let daemon = status_problems(&doc, "daemon");
@@ -647,7 +623,7 @@ fn answer_401(n: usize) -> (String, std::thread::JoinHandle<()>) {
 #[test]
 fn breaker_list_reports_a_401_and_does_not_read_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    clean_install(dir.path());
+    Install::clean().create(dir.path());
     let (url, _t) = answer_401(4);
     let out = talos_at(dir.path())
         .args(["--url", &url, "breaker", "list", "--json"])
@@ -666,7 +642,7 @@ fn breaker_list_reports_a_401_and_does_not_read_the_file() {
 #[test]
 fn breaker_reset_reports_a_401_and_leaves_the_file_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let before = std::fs::read(l.breakers_file()).unwrap();
     let (url, _t) = answer_401(4);
     let out = talos_at(dir.path())

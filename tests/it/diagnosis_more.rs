@@ -7,53 +7,16 @@
 //! harmful advice, and the printed fix, run as printed, must clear it.
 
 use crate::common;
+use crate::common::install::Install;
 use crate::ops::talos_commands;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::sim::{Sim, sandbox_install, tls_files};
+use crate::common::sim::{Sim, tls_files};
 use crate::common::talos_at;
+use crate::ops::{doctor, findings};
 use serde_json::Value;
 use talos::install::Layout;
-
-/// `talos [GLOBAL...] doctor [--deep]`: `--deep` goes after the command.
-fn doctor(root: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let (own, global): (Vec<&str>, Vec<&str>) = extra.iter().partition(|a| **a == "--deep");
-    let out = talos_at(root)
-        .args(&global)
-        .args(["doctor", "--json"])
-        .args(&own)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let human = talos_at(root)
-        .args(&global)
-        .arg("doctor")
-        .args(&own)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        doc,
-        String::from_utf8_lossy(&human.stdout).into_owned(),
-    )
-}
-
-/// Warnings and failures of one check.
-fn findings<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == check && f["severity"] != "info")
-        .collect()
-}
 
 fn titled<'a>(doc: &'a Value, check: &str, words: &str) -> Option<&'a Value> {
     findings(doc, check)
@@ -85,7 +48,7 @@ fn printed(f: &Value, word: &str) -> String {
 fn sandbox() -> (tempfile::TempDir, PathBuf, Layout) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    sandbox_install(&root);
+    Install::live().create(&root);
     let l = Layout::new(&root);
     (dir, root, l)
 }
@@ -93,13 +56,11 @@ fn sandbox() -> (tempfile::TempDir, PathBuf, Layout) {
 fn backup_create(root: &Path) -> PathBuf {
     let out = talos_at(root)
         .args(["--json", "backup", "create"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     PathBuf::from(
         doc["path"]
@@ -340,22 +301,17 @@ fn the_daemon_on_its_own_port_is_not_another_program() {
 fn after_panic_and_recover_the_emergency_lock_is_not_stale() {
     let (_d, root, _l) = sandbox();
     let mut sim = Sim::start(&root, &["--signal-poll", "0.2"]);
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["--url", &sim.url, "panic", "--reason", "drill", "--yes"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(sim.wait_exit(Duration::from_secs(15)).is_some());
-    let out = talos_at(&root).args(["recover", "--yes"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    talos_at(&root)
+        .args(["recover", "--yes"])
+        .assert()
+        .success();
+
     let (_, doc, text) = doctor(&root, &[]);
     for f in findings(&doc, "locks") {
         assert!(
@@ -499,13 +455,11 @@ fn repair_config_puts_back_the_newest_valid_config_and_shows_the_diff() {
 
     let out = talos_at(&root)
         .args(["repair", "config", "--yes"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("+  max_concurrent_tasks: 8"), "{text}");
     assert!(text.contains("backup archive"), "{text}");

@@ -12,10 +12,9 @@
 //! `age1…`, `BACKUP`, `--watch`, `sandbox init`, `log prune` without
 //! `--dry-run`, `repair`) are skipped: their own tests cover them.
 
+use crate::common::install::{Install, SANDBOX_NOW};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-use crate::common::sandbox::{SANDBOX_NOW, init_sandbox};
 
 const SKIP: &[&str] = &[
     " panic",
@@ -113,7 +112,7 @@ fn the_talos_examples_in_readme_and_docs_run_against_a_sandbox() {
 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("sandbox");
-    init_sandbox(&root, 1, SANDBOX_NOW);
+    Install::sandbox(1).create(&root);
     let work = dir.path().join("cwd");
     std::fs::create_dir(&work).unwrap();
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_talos")).parent().unwrap();

@@ -1,11 +1,12 @@
 //! `talos drill`, black-box.
 
-use crate::common::archive::{components, sample};
+use crate::common::archive::components;
+use crate::common::install::{Install, Installed};
 use crate::common::{talos, talos_at};
 
 #[test]
 fn drill_on_an_installation_passes_writes_junit_and_keeps_a_history() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let junit = dir.path().join("drill.xml");
     let before = components(&layout);
     let out = talos_at(dir.path())
@@ -65,13 +66,11 @@ fn drill_without_an_installation_uses_a_fresh_sandbox_and_writes_nothing_there()
         .arg("--root")
         .arg(&root)
         .args(["drill", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["drill"]["sandbox"], true);
     assert!(doc["drill"]["rto_ms"].as_u64().is_some());
@@ -80,7 +79,7 @@ fn drill_without_an_installation_uses_a_fresh_sandbox_and_writes_nothing_there()
 
 #[test]
 fn drill_of_a_corrupt_backup_fails_with_exit_3_and_a_junit_failure() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let bad = dir.path().join("bad.tar.gz");
     std::fs::write(&bad, b"not a backup").unwrap();
     let junit = dir.path().join("j.xml");

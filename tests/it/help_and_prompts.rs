@@ -3,7 +3,7 @@
 //! has, `-q` for cron, and an empty search that says so.
 
 use crate::common;
-use crate::common::sandbox::new_sandbox;
+use crate::common::install::{Install, Installed};
 use crate::common::{talos, talos_at};
 
 fn text(b: &[u8]) -> String {
@@ -32,7 +32,7 @@ fn global_flags_have_their_own_heading() {
 
 #[test]
 fn panic_without_a_terminal_suggests_its_dry_run() {
-    let (_g, root, _) = new_sandbox(3);
+    let (_g, Installed { root, .. }) = Install::sandbox(3).create_temp();
     let out = talos_at(&root)
         .args(["panic", "--reason", "test", "--force"])
         .output()
@@ -80,7 +80,7 @@ fn panic_without_a_terminal_suggests_its_dry_run() {
 
 #[test]
 fn quiet_silences_the_success_line() {
-    let (_g, root, _) = new_sandbox(4);
+    let (_g, Installed { root, .. }) = Install::sandbox(4).create_temp();
     let out = talos_at(&root)
         .args(["-q", "backup", "create", "--partial", "config"])
         .output()
@@ -96,7 +96,7 @@ fn quiet_silences_the_success_line() {
 
 #[test]
 fn an_empty_log_query_says_so_on_stderr() {
-    let (_g, root, _) = new_sandbox(5);
+    let (_g, Installed { root, .. }) = Install::sandbox(5).create_temp();
     let out = talos_at(&root)
         .args(["log", "query", "--contains", "no-such-text-anywhere"])
         .output()

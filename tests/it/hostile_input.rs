@@ -2,11 +2,11 @@
 //! still run, memory and time stay bounded, the token never leaks.
 
 use crate::common;
+use crate::common::install::Install;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::common::sim::minimal_install;
 use crate::common::{free_port, talos_at};
 
 /// Runs `cmd` with a generous bound: a hung command fails the test instead
@@ -18,7 +18,7 @@ fn run_bounded(cmd: &mut assert_cmd::Command) -> Output {
 fn install() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    minimal_install(&root);
+    Install::minimal().create(&root);
     // Nothing listens here: the API rung fails fast.
     let url = format!("http://127.0.0.1:{}", free_port());
     (dir, root, url)
@@ -163,7 +163,7 @@ fn an_unreadable_pid_file_does_not_stop_the_emergency_commands() {
 #[test]
 fn a_pid_file_naming_an_ancestor_shell_is_never_signalled() {
     let (_d, root, url) = install();
-    let talos = assert_cmd::cargo::cargo_bin("talos");
+    let talos = crate::common::talos_bin();
     let pf = pid_file(&root);
     // The shell writes its own PID, then runs talos: with the default
     // process_match `talos`, the shell's command line matches.
@@ -354,7 +354,7 @@ fn a_twenty_gib_line_in_a_small_gz_rotation_takes_little_memory() {
     let mut cmd = std::process::Command::new("/usr/bin/time");
     cmd.arg("-f")
         .arg("maxrss_kb=%M")
-        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg(crate::common::talos_bin())
         .arg("--root")
         .arg(&root)
         .args(["repair", "jsonl", "--dry-run"])
@@ -397,7 +397,7 @@ fn peak_rss_kb(root: &Path, args: &[&str]) -> u64 {
     let mut cmd = std::process::Command::new("/usr/bin/time");
     cmd.arg("-f")
         .arg("maxrss_kb=%M")
-        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg(crate::common::talos_bin())
         .arg("--root")
         .arg(root)
         .args(args);
@@ -492,7 +492,7 @@ fn an_audit_line_of_hundreds_of_mib_is_a_broken_record_read_in_little_memory() {
     let mut cmd = std::process::Command::new("/usr/bin/time");
     cmd.arg("-f")
         .arg("maxrss_kb=%M")
-        .arg(assert_cmd::cargo::cargo_bin("talos"))
+        .arg(crate::common::talos_bin())
         .arg("--root")
         .arg(&root)
         .args(["--json", "audit", "verify-chain", "--no-external-anchors"]);

@@ -2,12 +2,11 @@
 //! failed before its fix.
 
 use crate::common;
+use crate::common::install::{Install, Installed};
 use std::io::Read;
 use std::path::Path;
 
-use crate::common::archive::{
-    d, f, gzip, manifest_json, metadata_json, newest_backup, sample, tar_bytes,
-};
+use crate::common::archive::{d, f, gzip, manifest_json, metadata_json, newest_backup, tar_bytes};
 use crate::common::{json_ok, talos_at};
 
 /// The regular files of a backup archive: path → bytes.
@@ -40,7 +39,7 @@ fn sha(bytes: &[u8]) -> String {
 // included.
 #[test]
 fn backup_manifest_lists_metadata_json() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
         .args(["backup", "create", "--output-dir"])
@@ -96,7 +95,7 @@ fn state_archive_listing_metadata(listed: &[u8]) -> Vec<u8> {
 
 #[test]
 fn an_archive_listing_metadata_json_verifies_and_restores() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let work = tempfile::tempdir().unwrap();
     let good = work.path().join("listed.tar.gz");
     std::fs::write(
@@ -139,7 +138,7 @@ fn an_archive_listing_metadata_json_verifies_and_restores() {
 // F-4: every backup carries the audit head, partial ones without `logs` too.
 #[test]
 fn a_partial_backup_without_logs_records_the_audit_head() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let out = tempfile::tempdir().unwrap();
     let head = talos::audit::head(&layout.audit_dir).unwrap().unwrap();
     let doc = json_ok(
@@ -163,7 +162,12 @@ fn a_partial_backup_without_logs_records_the_audit_head() {
     assert!(!files.keys().any(|k| k.starts_with("logs/")));
 
     // An empty chain: null.
-    let (dir2, layout2) = sample(0);
+    let (
+        dir2,
+        Installed {
+            layout: layout2, ..
+        },
+    ) = Install::sample(0).create_temp();
     for e in std::fs::read_dir(&layout2.audit_dir).unwrap().flatten() {
         std::fs::remove_file(e.path()).unwrap();
     }
@@ -180,7 +184,7 @@ fn a_partial_backup_without_logs_records_the_audit_head() {
 // F-5: the rollback of a full restore holds all six components: "full".
 #[test]
 fn the_rollback_of_a_full_restore_is_a_full_backup() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
         .args(["backup", "create", "--output-dir"])
@@ -219,11 +223,7 @@ struct FakeDaemon(std::process::Child);
 
 impl FakeDaemon {
     fn start(pid_file: &Path) -> FakeDaemon {
-        let child = std::process::Command::new("bash")
-            .args(["-c", "exec -a talos-sim sleep 60"])
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        let child = crate::common::fake_daemon();
         std::fs::write(pid_file, format!("{}\n", child.id())).unwrap();
         FakeDaemon(child)
     }
@@ -239,7 +239,7 @@ impl Drop for FakeDaemon {
 // F-3: restore says which path it took and what it did to the daemon.
 #[test]
 fn restore_reports_the_offline_path_and_the_daemon_it_stopped() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let out = tempfile::tempdir().unwrap();
     talos_at(dir.path())
         .args(["backup", "create", "--output-dir"])
@@ -288,7 +288,7 @@ fn restore_reports_the_offline_path_and_the_daemon_it_stopped() {
 // F-10: a directory that does not exist is an error, not "no backups".
 #[test]
 fn backup_list_of_a_missing_directory_exits_1() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let missing = dir.path().join("no/such/dir");
     talos_at(dir.path())
         .args(["backup", "list", "--dir"])
@@ -317,18 +317,15 @@ fn backup_list_of_a_missing_directory_exits_1() {
 // F-9: a deleted audit directory is not an empty chain.
 #[test]
 fn verify_chain_with_the_audit_directory_missing() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     std::fs::remove_dir_all(&layout.audit_dir).unwrap();
     let o = talos_at(dir.path())
         .args(["verify-chain", "--json", "--no-external-anchors"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+
     let doc = json(&o.stdout);
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["first_error"]["kind"], "missing_directory", "{doc}");

@@ -2,10 +2,12 @@
 //! document with --json, the online/offline path, NO_COLOR, SIGTERM, the
 //! secret token, preserve names, config checks; each test pins one.
 
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::sim::{Sim, minimal_install};
+use crate::common::sim::Sim;
 use crate::common::talos_at;
 use serde_json::Value;
 
@@ -61,12 +63,7 @@ fn panic_json(root: &Path, extra: &[&str]) -> Value {
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     one_json_doc(&out.stdout)
 }
 
@@ -76,7 +73,7 @@ fn panic_json(root: &Path, extra: &[&str]) -> Value {
 fn panic_says_which_path_it_took() {
     // Through the API: online.
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
     let doc = panic_json(dir.path(), &["--url", &sim.url]);
     assert_eq!(doc["escalation"]["method"], "api", "{doc}");
@@ -85,7 +82,7 @@ fn panic_says_which_path_it_took() {
 
     // --offline: the signal file stops it; offline.
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let mut sim = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
     let doc = panic_json(dir.path(), &["--url", &sim.url, "--offline"]);
     assert_eq!(doc["escalation"]["method"], "signal_file", "{doc}");
@@ -94,7 +91,7 @@ fn panic_says_which_path_it_took() {
 
     // Nothing running (--force): offline.
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let doc = panic_json(dir.path(), &["--url", "http://127.0.0.1:9", "--force"]);
     assert_eq!(doc["access"], "offline", "{doc}");
 }
@@ -126,11 +123,7 @@ fn on_tty(args: &str, no_color: bool) -> Option<String> {
 fn no_colour_with_no_color_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("inst");
-    talos_at(&root)
-        .args(["sandbox", "init"])
-        .arg(&root)
-        .assert()
-        .success();
+    Install::live().create(&root);
     let out = talos_at(&root)
         .args(["backup", "create", "--yes", "--json"])
         .output()
@@ -187,7 +180,7 @@ fn read_json(path: &Path) -> Value {
 #[test]
 fn sim_saves_its_state_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let state = dir.path().join("var/lib/talos/state/orchestrator.json");
     std::fs::write(&state, r#"{"node_id": "node-7", "status": "unknown"}"#).unwrap();
     let mut sim = Sim::start(dir.path(), &[]);
@@ -220,7 +213,7 @@ fn tar_names(path: &Path) -> Vec<String> {
 #[test]
 fn sim_preserve_holds_no_admin_token() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let mut sim = Sim::start(dir.path(), &[]);
     let doc = panic_json(dir.path(), &["--url", &sim.url]);
     assert_eq!(doc["escalation"]["method"], "api", "{doc}");
@@ -251,7 +244,7 @@ fn sim_preserve_holds_no_admin_token() {
 #[test]
 fn sim_preserve_name_keeps_the_format_and_sorts_last() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let preserves = dir.path().join("var/lib/talos/emergency_preserves");
     std::fs::create_dir_all(&preserves).unwrap();
     let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
@@ -283,7 +276,7 @@ fn sim_preserve_name_keeps_the_format_and_sorts_last() {
 #[test]
 fn recover_names_a_missing_archive() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let missing = dir.path().join("no-such-preserve.tar.gz");
     let out = talos_at(dir.path())
         .args(["recover", "--yes", "--json"])
@@ -302,7 +295,7 @@ fn recover_names_a_missing_archive() {
 #[test]
 fn status_and_recover_do_not_print_the_recovery_token() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let mut sim = Sim::start(dir.path(), &[]);
     let doc = panic_json(dir.path(), &["--url", &sim.url]);
     assert_eq!(doc["escalation"]["method"], "api", "{doc}");
@@ -342,7 +335,7 @@ fn status_and_recover_do_not_print_the_recovery_token() {
 #[test]
 fn config_validate_checks_the_recognised_settings() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let cfg = dir.path().join("etc/talos/config.yaml");
     talos_at(dir.path())
         .args(["config", "validate"])
@@ -393,7 +386,7 @@ fn config_validate_checks_the_recognised_settings() {
 #[test]
 fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     for t in ["-1", "0", "nan", "inf", "1e300"] {
         let out = talos_at(dir.path())
             .arg(format!("--timeout={t}"))
@@ -426,7 +419,7 @@ fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
 #[test]
 fn status_names_a_waiting_signal_panic() {
     let dir = tempfile::tempdir().unwrap();
-    minimal_install(dir.path());
+    Install::minimal().create(dir.path());
     let status = |root: &Path| {
         let out = talos_at(root)
             .args(["status", "--json", "--offline"])

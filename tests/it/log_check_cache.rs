@@ -4,6 +4,7 @@
 //! file is ignored and never written through. The incident report's
 //! timeline is bounded and says what it left out.
 
+use crate::common::install::Install;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -84,7 +85,7 @@ fn mtime(p: &Path) -> std::time::SystemTime {
 #[test]
 fn a_second_run_gives_the_same_findings_from_the_cache_until_a_file_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let (one, _two) = rotations(&l);
     let cold = log_findings(dir.path());
     assert!(
@@ -154,7 +155,7 @@ fn a_second_run_gives_the_same_findings_from_the_cache_until_a_file_changes() {
 #[test]
 fn a_hostile_cache_is_ignored_and_never_written_through() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     rotations(&l);
     let cache = l.data_dir.join(CACHE);
     let cold = log_findings(dir.path());
@@ -208,7 +209,7 @@ fn a_hostile_cache_is_ignored_and_never_written_through() {
 #[test]
 fn the_incident_timeline_is_bounded_and_says_what_it_left_out() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let now = Timestamp::now();
     let n = 10_250;
     let mut text = String::with_capacity(n * 200);
@@ -220,14 +221,11 @@ fn the_incident_timeline_is_bounded_and_says_what_it_left_out() {
     write(&l.log_dir.join("orchestrator.log"), &text, 0o640);
     let out = talos_at(dir.path())
         .args(["incident", "report", "--format", "json", "--since", "1h"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &r["summary"];
     let timeline = r["timeline"].as_array().unwrap();

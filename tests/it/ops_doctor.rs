@@ -1,6 +1,7 @@
 //! `talos doctor` on a clean installation, then with each finding injected
 //! one at a time, then several at once: every one is named with its fix.
 
+use crate::common::install::Install;
 use std::path::Path;
 use std::process::{Child, Command as StdCommand};
 
@@ -62,7 +63,7 @@ impl Drop for Procs {
 #[test]
 fn clean_installation_is_clean() {
     let dir = tempfile::tempdir().unwrap();
-    clean_install(dir.path());
+    Install::clean().create(dir.path());
     let (code, doc) = doctor(dir.path());
     assert_eq!(problems(&doc), Vec::<&Value>::new(), "{doc:#}");
     assert_eq!(code, expect_exit(&doc, 0), "{doc:#}");
@@ -345,7 +346,7 @@ fn each_finding_alone_is_named_with_its_fix() {
     let base = tempfile::tempdir().unwrap();
     for (i, c) in cases().iter().enumerate() {
         let root = base.path().join(format!("r{i}"));
-        let layout = clean_install(&root);
+        let layout = Install::clean().create(&root).layout;
         (c.inject)(&layout);
         let (code, doc) = doctor(&root);
         assert_named(&doc, c);
@@ -370,7 +371,7 @@ fn each_finding_alone_is_named_with_its_fix() {
 #[test]
 fn several_findings_at_once_are_all_named() {
     let dir = tempfile::tempdir().unwrap();
-    let layout = clean_install(dir.path());
+    let layout = Install::clean().create(dir.path()).layout;
     let all = cases();
     let pick = [
         "stale PID file",
@@ -423,7 +424,7 @@ fn several_findings_at_once_are_all_named() {
 fn split_brain_is_two_daemons_on_this_root() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    clean_install(root);
+    Install::clean().create(root);
     // Two processes whose program matches process_match and that run on
     // this root, as two daemons started on it would: a script named like
     // the daemon, run by sh with `--root ROOT`.
@@ -447,16 +448,16 @@ fn split_brain_is_two_daemons_on_this_root() {
             .iter()
             .any(|f| f["check"] == "split_brain" && f["severity"] == sev)
     };
-    // doctor until split_brain shows at `sev`: at most 1 + 5 runs, 200 ms apart.
+    // doctor until split_brain shows at `sev`, for at most 5 s.
     let doctor_until = |sev: &str| {
         let mut run = doctor(root);
-        for _ in 0..5 {
+        crate::common::sim::wait_for(std::time::Duration::from_secs(5), || {
             if has(&run.1, sev) {
-                break;
+                return true;
             }
-            std::thread::sleep(std::time::Duration::from_millis(200));
             run = doctor(root);
-        }
+            false
+        });
         run
     };
     let (code, doc) = doctor_until("warn");

@@ -2,6 +2,7 @@
 //! event loop block, an open breaker, a panic and a restore, with the
 //! evidence lines written here in the files the daemon and talos write.
 
+use crate::common::install::Install;
 use std::path::Path;
 
 use crate::common::talos_at;
@@ -143,14 +144,11 @@ fn report_json(root: &Path, extra: &[&str]) -> Value {
     let out = talos_at(root)
         .args(["incident", "report", "--format", "json", "--since", "1h"])
         .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     serde_json::from_slice(&out.stdout).expect("--format json is one JSON document")
 }
 
@@ -164,7 +162,7 @@ fn position(timeline: &[Value], pred: impl Fn(&Value) -> bool, what: &str) -> us
 #[test]
 fn staged_incident_in_order_with_codes_and_responses() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let s = stage(&l);
     let doc = report_json(
         dir.path(),
@@ -295,7 +293,7 @@ fn staged_incident_in_order_with_codes_and_responses() {
 #[test]
 fn markdown_renders_every_section_and_escapes_pipes() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     stage(&l);
     let out = talos_at(dir.path())
         .args(["incident", "report", "--since", "1h"])
@@ -361,7 +359,7 @@ fn markdown_renders_every_section_and_escapes_pipes() {
 #[test]
 fn correlation_id_narrows_the_log_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     stage(&l);
     let out = talos_at(dir.path())
         .args(["incident", "report", "--json", "--correlation-id", CID])
@@ -400,7 +398,7 @@ fn empty_installation_still_reports() {
 #[test]
 fn the_recovery_token_never_reaches_the_postmortem() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     write(
         &l.emergency_state(),
         r#"{"panic_timestamp":"2024-01-15T08:30:00Z","reason":"drill","pid":42,"data_dir":"/var/lib/talos","recovery_available":true,"force_shutdown":false,"method":"api","preserve":null,"recovery_token":"recv_s3cr3t_token","daemon_record":{"recovery_token":"recv_s3cr3t_token"}}"#,
@@ -409,13 +407,11 @@ fn the_recovery_token_never_reaches_the_postmortem() {
     for format in ["json", "markdown"] {
         let out = talos_at(dir.path())
             .args(["incident", "report", "--format", format])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("drill"),

@@ -1,6 +1,8 @@
 //! The repairs: `repair jsonl`, `repair config`, `db check`,
 //! `db checkpoint`, `log prune`, each on a realistic installation.
 
+use crate::common::install::Install;
+use assert_cmd::assert::OutputAssertExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -39,7 +41,7 @@ fn mode(p: &Path) -> u32 {
 #[test]
 fn repair_jsonl_keeps_the_original_and_drops_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let rot = l.log_dir.join("orchestrator.log.1");
     let good = t2(
         Timestamp::now(),
@@ -107,7 +109,7 @@ fn repair_jsonl_keeps_the_original_and_drops_bad_lines() {
 #[test]
 fn repair_jsonl_refuses_the_audit_log() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let audit = l.audit_dir.join("audit-000001.jsonl");
     append(&audit, "garbage\n");
     let before = tree_hash(&l.audit_dir);
@@ -129,7 +131,7 @@ fn repair_jsonl_refuses_the_audit_log() {
 #[test]
 fn repair_config_puts_back_the_newest_valid_backup() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     let old_valid = l.config_dir.join("config.yaml.backup.1");
     let newer_valid = l.config_dir.join("config.yaml.backup.20240115");
     let newest_invalid = l.config_dir.join("config.yaml.backup");
@@ -170,16 +172,11 @@ fn repair_config_puts_back_the_newest_valid_backup() {
     assert_eq!(plan["chosen"]["kind"], "config_backup");
     assert_eq!(std::fs::read_to_string(&l.config_file).unwrap(), broken);
 
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["repair", "config", "--yes"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(
         std::fs::read_to_string(&l.config_file)
             .unwrap()
@@ -212,19 +209,16 @@ fn repair_config_puts_back_the_newest_valid_backup() {
 #[test]
 fn repair_config_without_a_valid_backup_puts_back_the_archives() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     write(&l.config_dir.join("config.yaml.backup"), "nope: [\n", 0o600);
     std::fs::remove_file(&l.config_file).unwrap();
     let out = talos_at(dir.path())
         .args(["repair", "config", "--yes"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("config/config.yaml of the backup archive") && text.contains("backup_"),
@@ -236,7 +230,7 @@ fn repair_config_without_a_valid_backup_puts_back_the_archives() {
 #[test]
 fn db_check_and_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     talos_at(dir.path()).args(["db", "check"]).assert().code(0);
 
     // Frames in the WAL, then a TRUNCATE checkpoint with the daemon down.
@@ -254,12 +248,7 @@ fn db_check_and_checkpoint() {
         .output()
         .unwrap();
     drop(c);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let doc = json(&out);
     assert_eq!(doc["result"]["mode"], "truncate");
     assert_eq!(doc["result"]["wal_bytes_after"], 0);
@@ -284,7 +273,7 @@ fn sized(p: &Path, len: u64, age: Duration) {
 #[test]
 fn log_prune_frees_what_it_says_and_never_touches_audit() {
     let dir = tempfile::tempdir().unwrap();
-    let l = clean_install(dir.path());
+    let l = Install::clean().create(dir.path()).layout;
     const MB: u64 = 1024 * 1024;
     let old = Duration::from_secs(3600);
     // Tier 2: current ~0, .1 20 MB, .2 20 MB (ring 40 MB), .3.gz 20 MB → over 50 MB: goes; .4 goes.

@@ -2,6 +2,7 @@
 //! and with a real `talos-sim` daemon running on it.
 
 use crate::common;
+use crate::common::install::Install;
 use std::path::Path;
 
 use crate::common::sim::Sim;
@@ -33,19 +34,9 @@ fn problems(doc: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A live sandbox (real clock, host limits ignored): its summary.
 fn sandbox(root: &Path) -> Value {
-    let out = common::talos()
-        .args(["sandbox", "init", "--json"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    common::ignore_host_limits(root);
-    serde_json::from_slice(&out.stdout).unwrap()
+    Install::live().create(root).summary
 }
 
 #[test]
@@ -85,17 +76,12 @@ fn fresh_sandbox_then_repaired_is_clean() {
         .filter(|f| f["check"] == "jsonl")
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["repair", "jsonl", "--yes"])
         .args(&files)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     talos_at(&root)
         .args(["backup", "create", "--yes"])
         .assert()
@@ -189,17 +175,12 @@ fn with_a_running_daemon() {
     );
 
     // The current log is held open by the daemon: refused; a rotation is fine.
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["repair", "jsonl", "--yes"])
         .arg(l.orchestrator_log())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .code(4);
+
     talos_at(&root)
         .args(["repair", "jsonl", "--yes"])
         .arg(l.log_dir.join("orchestrator.log.1"))

@@ -6,14 +6,8 @@
 //! archives interoperate with the `age` command-line tool both ways.
 
 use crate::common;
-/// A sandbox made now (its certificate is valid, so a restore validates).
-fn new_sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("sandbox");
-    let now = jiff::Timestamp::now().to_string();
-    let doc = common::sandbox::init_sandbox(&root, seed, &now);
-    (dir, root, doc)
-}
+use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 
 use std::path::{Path, PathBuf};
 
@@ -48,24 +42,41 @@ fn objects(repo: &Path, host: &str) -> Vec<String> {
     v
 }
 
-#[test]
-fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
-    let (dir, root_a, _) = new_sandbox(7);
+/// A sandbox made now, a directory repository DIR/repo, an age key pair
+/// (DIR/key.txt) and an encrypted backup of the sandbox pushed to the
+/// repository for `host`: (dir, sandbox root, repo, key, the backup's
+/// JSON document).
+fn pushed_encrypted(
+    seed: u64,
+    host: &str,
+) -> (
+    tempfile::TempDir,
+    PathBuf,
+    PathBuf,
+    PathBuf,
+    serde_json::Value,
+) {
+    let (dir, Installed { root, .. }) = Install::sandbox(seed).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
     let (key, recipient) = keypair(dir.path(), "key.txt");
-
-    let doc = json_ok(talos_at(&root_a).args([
+    let doc = json_ok(talos_at(&root).args([
         "--json",
         "backup",
         "create",
         "--repo",
         repo.to_str().unwrap(),
         "--host",
-        "host-a",
+        host,
         "--encrypt-to",
         &recipient,
     ]));
+    (dir, root, repo, key, doc)
+}
+
+#[test]
+fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
+    let (dir, root_a, repo, key, doc) = pushed_encrypted(7, "host-a");
     let url = doc["repo"]["url"].as_str().unwrap();
     assert!(url.ends_with(".tar.gz.age"), "{doc}");
     assert_eq!(doc["encryption"], "age");
@@ -144,13 +155,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         .args(["--new-host", "--yes", "--identity", key.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let a = talos::install::Layout::new(&root_a);
     let b = talos::install::Layout::new(&root_b);
     assert_eq!(
@@ -162,12 +167,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         .args(["audit", "verify-chain"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
 
     // The drill from the repository on another bare host.
     let root_c = dir.path().join("bare2");
@@ -190,7 +190,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
     );
 
     // TALOS_AGE_IDENTITY works like --identity; a missing identity is a usage error.
-    let out = talos_at(&root_c)
+    talos_at(&root_c)
         .env("TALOS_AGE_IDENTITY", &key)
         .args([
             "backup",
@@ -200,14 +200,9 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
             "--host",
             "host-a",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     let out = talos_at(&root_c)
         .args([
             "backup",
@@ -225,22 +220,8 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
 
 #[test]
 fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
-    let (dir, root_a, _) = new_sandbox(8);
-    let repo = dir.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (key, recipient) = keypair(dir.path(), "key.txt");
+    let (dir, _, repo, key, doc) = pushed_encrypted(8, "good");
     let (other_key, _) = keypair(dir.path(), "other.txt");
-    let doc = json_ok(talos_at(&root_a).args([
-        "--json",
-        "backup",
-        "create",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--host",
-        "good",
-        "--encrypt-to",
-        &recipient,
-    ]));
     let object = PathBuf::from(doc["repo"]["url"].as_str().unwrap());
     let name = object.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = std::fs::read(&object).unwrap();
@@ -308,7 +289,7 @@ fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
 
 #[test]
 fn keep_prunes_that_hosts_objects_and_leftovers_are_cleaned() {
-    let (dir, root_a, _) = new_sandbox(9);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(9).now_real().create_temp();
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(repo.join("h")).unwrap();
     std::fs::create_dir_all(repo.join("other")).unwrap();
@@ -375,7 +356,7 @@ fn age_cli() -> &'static str {
 #[test]
 fn interop_with_the_age_command_line_tool_both_ways() {
     let age = age_cli();
-    let (dir, root_a, _) = new_sandbox(10);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(10).now_real().create_temp();
     let (key, recipient) = keypair(dir.path(), "key.txt");
     let out_dir = dir.path().join("local");
     // Local encrypted backup, without a repository.
@@ -457,19 +438,14 @@ fn interop_with_the_age_command_line_tool_both_ways() {
     assert_eq!(v["ok"], true);
     let target = dir.path().join("restored");
     std::fs::create_dir(&target).unwrap();
-    let out = talos_at(&target)
+    talos_at(&target)
         .arg("restore")
         .arg(&by_cli)
         .args(["--new-host", "--yes", "--identity"])
         .arg(&key)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
+
     assert!(target.join("etc/talos/config.yaml").exists());
 }
 
@@ -479,21 +455,7 @@ fn interop_with_the_age_command_line_tool_both_ways() {
 /// could not check the content).
 #[test]
 fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
-    let (dir, root_a, _) = new_sandbox(10);
-    let repo = dir.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (key, recipient) = keypair(dir.path(), "key.txt");
-    let doc = json_ok(talos_at(&root_a).args([
-        "--json",
-        "backup",
-        "create",
-        "--repo",
-        repo.to_str().unwrap(),
-        "--host",
-        "host-a",
-        "--encrypt-to",
-        &recipient,
-    ]));
+    let (dir, root_a, repo, key, doc) = pushed_encrypted(10, "host-a");
     let url = doc["repo"]["url"].as_str().unwrap().to_string();
     let repo_args = ["--repo", repo.to_str().unwrap(), "--host", "host-a"];
     let id_args = ["--identity", key.to_str().unwrap()];

@@ -4,14 +4,8 @@
 //! uploads although moto accepts them).
 
 use crate::common;
-/// A sandbox made now (its certificate is valid, so a restore validates).
-fn new_sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("sandbox");
-    let now = jiff::Timestamp::now().to_string();
-    let doc = common::sandbox::init_sandbox(&root, seed, &now);
-    (dir, root, doc)
-}
+use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,7 +50,7 @@ fn s3_repository_end_to_end() {
     moto.create_bucket("talos-backups");
     let proxy = Proxy::start(moto.port, Behaviour::default());
     let ep = proxy.endpoint();
-    let (dir, root_a, _) = new_sandbox(21);
+    let (dir, Installed { root: root_a, .. }) = Install::sandbox(21).now_real().create_temp();
     let (key, recipient) = keypair(dir.path());
     // A file big enough for a multipart upload (random: gzip keeps its size).
     let mut big = vec![0u8; 12 * 1024 * 1024];
@@ -80,12 +74,7 @@ fn s3_repository_end_to_end() {
         .output()
         .unwrap();
     assert_no_secret(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let url = doc["repo"]["url"].as_str().unwrap();
     assert!(
@@ -154,13 +143,7 @@ fn s3_repository_end_to_end() {
         .output()
         .unwrap();
     assert_no_secret(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     assert_eq!(
         std::fs::read(root_b.join("opt/talos/custom/plugins/blob.bin"))
             .unwrap()
@@ -171,12 +154,7 @@ fn s3_repository_end_to_end() {
         .args(["audit", "verify-chain"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
     let audit = std::fs::read_dir(root_b.join("var/log/talos/audit"))
         .unwrap()
         .flatten()
@@ -217,7 +195,7 @@ fn s3_repository_end_to_end() {
     proxy
         .stalled
         .store(false, std::sync::atomic::Ordering::SeqCst);
-    let mut child = common::archive::talos_std(&root_a)
+    let mut child = common::talos_std(&root_a)
         .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLETEST")
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("AWS_ENDPOINT_URL", &ep)

@@ -9,8 +9,9 @@
 //! keeps them in step (`TALOS_REGENERATE=1` rewrites them).
 
 use crate::common::archive::{
-    E, d, f, good_state_entries, gzip, manifest_json, metadata_json, sample, tar_bytes,
+    E, d, f, good_state_entries, gzip, manifest_json, metadata_json, tar_bytes,
 };
+use crate::common::install::{Install, Installed};
 use crate::common::{talos_at, tree_hash};
 
 fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
@@ -348,7 +349,7 @@ fn the_committed_corpus_is_what_the_generator_makes() {
 
 #[test]
 fn every_bad_archive_is_rejected_with_exit_3_and_changes_nothing() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let root = dir.path();
     let before = tree_hash(root);
     let cases = committed_cases();
@@ -395,7 +396,7 @@ fn every_bad_archive_is_rejected_with_exit_3_and_changes_nothing() {
 
 #[test]
 fn the_good_archive_of_the_corpus_is_accepted() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("good.tar.gz");
     std::fs::write(&file, gzip(&tar_bytes(&good_state_entries()))).unwrap();

@@ -3,45 +3,15 @@
 //! audit chain is never rewound (docs/backup.md "Containment").
 
 use crate::common;
+use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::archive::{sample, talos_std};
+use crate::common::archive::{backup, backup_aside, copy_tree};
+use crate::common::talos_std;
 use crate::common::tree_hash;
 use talos::install::Layout;
-
-fn backup(root: &Path) -> PathBuf {
-    let out = talos_std(root)
-        .args(["backup", "create", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    PathBuf::from(doc["path"].as_str().unwrap())
-}
-
-/// A backup moved out of the installation (so it is not part of the trees
-/// the tests hash).
-fn backup_aside(root: &Path, keep: &Path) -> PathBuf {
-    let made = backup(root);
-    let to = keep.join(made.file_name().unwrap());
-    std::fs::rename(&made, &to).unwrap();
-    to
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    let st = Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
-}
 
 /// Runs a restore killed at crash point `n` (mid-swap), leaving a journal.
 fn interrupted_restore(root: &Path, archive: &Path, n: usize) {
@@ -71,7 +41,7 @@ fn stderr(out: &std::process::Output) -> String {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn a_copied_installation_does_not_act_on_the_original() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let archive = backup_aside(dir.path(), keep.path());
     std::fs::write(layout.state_dir.join("extra.json"), "{}").unwrap();
@@ -109,7 +79,7 @@ fn a_copied_installation_does_not_act_on_the_original() {
         .args(["restore", "--abort", "--yes"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
 }
 
 /// One way to tamper with a journal.
@@ -121,7 +91,7 @@ type Edit<'a> = Box<dyn Fn(&mut serde_json::Value) + 'a>;
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn a_crafted_journal_never_deletes_outside_the_installation() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let archive = backup_aside(dir.path(), keep.path());
     interrupted_restore(dir.path(), &archive, 6);
@@ -197,7 +167,7 @@ fn a_crafted_journal_never_deletes_outside_the_installation() {
         .args(["restore", "--abort", "--yes"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     assert_eq!(tree_hash(victim.path()), victim_before);
 }
 
@@ -207,7 +177,7 @@ fn a_crafted_journal_never_deletes_outside_the_installation() {
     ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
 )]
 fn a_relative_target_dir_is_journalled_absolute() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let archive = backup_aside(dir.path(), keep.path());
     let work = tempfile::tempdir().unwrap();
@@ -246,7 +216,7 @@ fn a_relative_target_dir_is_journalled_absolute() {
         .arg(here.join("target"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
     assert!(!jpath.exists());
 }
@@ -260,7 +230,7 @@ fn verify_chain(root: &Path) -> std::process::Output {
 
 #[test]
 fn restoring_an_older_backup_never_rewinds_the_audit_chain() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let a = backup(dir.path());
     // Something happens between the two backups.
     talos::audit::append_in(
@@ -271,6 +241,7 @@ fn restoring_an_older_backup_never_rewinds_the_audit_chain() {
         "2024-01-16T00:00:00.000Z",
     )
     .unwrap();
+    // Time must pass: backup names carry the second, and `b` must be newer.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let _b = backup(dir.path());
     let before = std::fs::read_to_string(layout.audit_dir.join("audit-000001.jsonl")).unwrap();
@@ -279,7 +250,7 @@ fn restoring_an_older_backup_never_rewinds_the_audit_chain() {
         .arg(&a)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("kept:") && text.contains("records newer than the backup"),
@@ -295,18 +266,12 @@ fn restoring_an_older_backup_never_rewinds_the_audit_chain() {
             .contains("\"action\":\"restore\"")
     );
     let out = verify_chain(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        stderr(&out)
-    );
+    out.clone().assert().success();
 }
 
 #[test]
 fn a_damaged_chain_is_replaced_and_kept_as_evidence() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let a = backup_aside(dir.path(), keep.path());
     let file = layout.audit_dir.join("audit-000001.jsonl");
@@ -319,7 +284,7 @@ fn a_damaged_chain_is_replaced_and_kept_as_evidence() {
         .arg(&a)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("kept as evidence"), "{stdout}");
     let evidence: Vec<_> = std::fs::read_dir(layout.data_dir.join("restore_rollback"))
@@ -337,12 +302,7 @@ fn a_damaged_chain_is_replaced_and_kept_as_evidence() {
         damaged
     );
     let out = verify_chain(dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().success();
 }
 
 /// A sample backup rewritten with one file replaced (manifest updated to
@@ -391,7 +351,7 @@ fn with_file(archive: &Path, path: &str, data: &[u8], out: &Path) {
 
 #[test]
 fn content_is_checked_before_the_swap_and_by_backup_verify() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let good = backup_aside(dir.path(), keep.path());
     let head_text = std::fs::read_to_string(layout.audit_dir.join("audit-000001.jsonl")).unwrap();
@@ -484,7 +444,7 @@ fn content_is_checked_before_the_swap_and_by_backup_verify() {
         .arg(&good)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
 }
 
 /// A custom-only archive whose manifest and headers ask for wide modes.
@@ -531,7 +491,7 @@ fn wide_mode_archive(out: &Path) {
 #[test]
 fn modes_never_widen() {
     use std::os::unix::fs::PermissionsExt;
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let archive = keep.path().join("wide.tar.gz");
     wide_mode_archive(&archive);
@@ -540,7 +500,7 @@ fn modes_never_widen() {
         .arg(&archive)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     for p in [
         layout.custom_dir.clone(),
         layout.custom_dir.join("plugins"),
@@ -558,7 +518,7 @@ fn modes_never_widen() {
 
 #[test]
 fn a_configured_backup_dir_never_leaves_the_root() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let outside = tempfile::tempdir().unwrap();
     // Looks like a backup to --keep, and must survive.
     std::fs::write(outside.path().join("backup_20200101_000000.tar.gz"), "old").unwrap();
@@ -579,12 +539,7 @@ fn a_configured_backup_dir_never_leaves_the_root() {
         .args(["config", "validate"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.clone().assert().code(3);
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(text.contains("backup.dir"), "{text}");
     for args in [
@@ -612,7 +567,7 @@ fn a_configured_backup_dir_never_leaves_the_root() {
         .args(["backup", "create", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    out.clone().assert().success();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let path = PathBuf::from(doc["path"].as_str().unwrap());
     assert!(
@@ -680,7 +635,7 @@ fn big_state_archive(out: &Path, manifest_first: bool) {
 
 #[test]
 fn staging_never_fills_the_file_system() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     // DATA_DIR on its own 16 MiB file system.
     let side = keep.path().join("data-side");
@@ -720,7 +675,7 @@ fn staging_never_fills_the_file_system() {
 
 #[test]
 fn rollback_archives_are_pruned_to_the_configured_number() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let archive = backup_aside(dir.path(), keep.path());
     let cfg = std::fs::read_to_string(&layout.config_file).unwrap();
@@ -735,8 +690,8 @@ fn rollback_archives_are_pruned_to_the_configured_number() {
             .arg(&archive)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        // Rollback names carry the second.
+        out.clone().assert().success();
+        // Time must pass: rollback names carry the second.
         std::thread::sleep(std::time::Duration::from_millis(1100));
     }
     let rollbacks: Vec<_> = std::fs::read_dir(layout.rollback_dir())
@@ -750,7 +705,7 @@ fn rollback_archives_are_pruned_to_the_configured_number() {
 #[test]
 fn validation_checks_the_modes_on_disk() {
     use std::os::unix::fs::PermissionsExt;
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
     let a = backup_aside(dir.path(), keep.path());
     // The chain in place extends the backup's, so it is kept, not swapped:
@@ -763,7 +718,7 @@ fn validation_checks_the_modes_on_disk() {
         .arg(&a)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.clone().assert().code(1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("world-writable"), "{stdout}");
 }

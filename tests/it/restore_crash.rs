@@ -9,12 +9,14 @@
 //! after commit, after cleanup, after validation), so every step is hit
 //! deterministically.
 
+use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::common::archive::{components, sample, talos_std};
+use crate::common::archive::{backup_aside, copy_tree, restore_state};
+use crate::common::talos_std;
 use talos::install::Layout;
 
 /// Crash points of a full restore: before the journal, journal, 10 renames
@@ -31,51 +33,10 @@ struct Fixture {
     expected_pre: BTreeMap<String, String>,
 }
 
-/// Components, with the audit trail reduced to the records that are not the
-/// restore's own (`restore`, `restore_abort`), so both outcomes compare
-/// exactly.
-fn state(root: &Path) -> BTreeMap<String, String> {
-    let layout = Layout::new(root);
-    let mut out = BTreeMap::new();
-    for (comp, tree) in components(&layout) {
-        for (k, v) in tree {
-            if comp == "logs" && k.ends_with(".jsonl") {
-                let text = std::fs::read_to_string(layout.audit_dir.join(&k)).unwrap();
-                let kept: Vec<&str> = text
-                    .lines()
-                    .filter(|l| !l.contains("\"action\":\"restore"))
-                    .collect();
-                out.insert(format!("{comp}/{k}"), kept.join("\n"));
-            } else {
-                out.insert(format!("{comp}/{k}"), v);
-            }
-        }
-    }
-    out
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    let st = Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
-}
-
 fn fixture() -> Fixture {
-    let (dir, layout) = sample(0);
-    let out = talos_std(dir.path())
-        .args(["backup", "create", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let made = PathBuf::from(doc["path"].as_str().unwrap());
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let keep = tempfile::tempdir().unwrap();
-    let archive = keep.path().join(made.file_name().unwrap());
-    std::fs::rename(&made, &archive).unwrap();
+    let archive = backup_aside(dir.path(), keep.path());
     // The pre-restore tree differs from the backup in every component.
     std::fs::write(
         &layout.config_file,
@@ -99,7 +60,7 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::remove_dir_all(layout.custom_dir.join("extensions")).unwrap();
-    let expected_pre = state(dir.path());
+    let expected_pre = restore_state(dir.path());
     // The reference result: the same restore, uninterrupted.
     let work = tempfile::tempdir().unwrap();
     let reference = work.path().join("ref");
@@ -109,12 +70,8 @@ fn fixture() -> Fixture {
         .arg(&archive)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected_restored = state(&reference);
+    out.clone().assert().success();
+    let expected_restored = restore_state(&reference);
     assert_ne!(expected_pre, expected_restored);
     Fixture {
         template: dir.path().to_path_buf(),
@@ -183,7 +140,7 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
             "point {n}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let got = state(&root);
+        let got = restore_state(&root);
         if n == 1 {
             // Killed before the journal: nothing had changed.
             assert_eq!(got, f.expected_pre, "point {n}");
@@ -227,7 +184,7 @@ fn killed_at_every_point_then_aborted_equals_the_pre_restore_tree() {
             .args(["restore", "--abort", "--yes"])
             .output()
             .unwrap();
-        let got = state(&root);
+        let got = restore_state(&root);
         if out.status.code() == Some(4) {
             // Past commit: abort refuses and names --resume; resume finishes.
             assert!(n >= POINTS - 2, "abort refused at point {n}");
@@ -237,7 +194,7 @@ fn killed_at_every_point_then_aborted_equals_the_pre_restore_tree() {
                 .output()
                 .unwrap();
             assert!(out.status.success());
-            assert_eq!(state(&root), f.expected_restored, "point {n}");
+            assert_eq!(restore_state(&root), f.expected_restored, "point {n}");
         } else {
             assert!(
                 out.status.success(),

@@ -2,20 +2,21 @@
 //! checked with small independent readers written here (not the product's
 //! code): an audit chain checker, a log line checker, SQLite's own checks.
 
-use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::common::install::{Install, SANDBOX_NOW};
 use crate::common::{talos, talos_at, tree_hash};
 use sha2::{Digest, Sha256};
 
-const NOW: &str = common::sandbox::SANDBOX_NOW;
+const NOW: &str = SANDBOX_NOW;
 
 /// Makes a small sandbox in a new temp dir and returns (dir, root, summary).
 fn sandbox(seed: u64) -> (tempfile::TempDir, PathBuf, serde_json::Value) {
-    common::sandbox::new_sandbox(seed)
+    let (dir, made) = Install::sandbox(seed).create_temp();
+    (dir, made.root, made.summary)
 }
 
 fn json_of(out: &std::process::Output) -> serde_json::Value {

@@ -11,9 +11,10 @@
 //! and review `git diff fixtures/screens/` before committing.
 
 use crate::common;
+use assert_cmd::assert::OutputAssertExt;
 use std::time::Duration;
 
-use crate::common::sandbox::SANDBOX_NOW;
+use crate::common::install::Install;
 
 /// The clock every screen is taken at: five minutes after the sandbox was made.
 const NOW: &str = "2026-01-15T10:05:00Z";
@@ -28,20 +29,8 @@ impl Screens {
     fn new() -> Screens {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("sandbox");
-        // SUDO_USER names the operator in audit records (and so fixes the
-        // chain's hashes) whoever runs the tests.
-        let out = common::talos()
-            .env("SUDO_USER", "tester")
-            .args(["-q", "sandbox", "init", "--seed", "1", "--now", SANDBOX_NOW])
-            .arg(&root)
-            .timeout(Duration::from_secs(120))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        Install::sandbox(1).create(&root);
+
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/screens"));
         settings.set_prepend_module_to_snapshot(false);
@@ -115,11 +104,7 @@ impl Screens {
             .args(["-q", "backup", "create"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        out.clone().assert().success();
         let file = self
             .root
             .join("var/backups/talos/backup_20260115_100500.tar.gz");
@@ -220,11 +205,7 @@ fn talos_now_fixes_the_clock_for_relative_times() {
             .args(["--json", "log", "query", "--count", "--since", "30m"])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        out.clone().assert().success();
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         doc["count"].as_u64().unwrap()
     };
@@ -349,11 +330,7 @@ fn an_unreadable_talos_now_is_warned_about_and_ignored() {
         .args(["--json", "log", "query", "--count", "--since", "30m"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.clone().assert().success();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("TALOS_NOW=yesterday-ish is not an RFC 3339 time"),

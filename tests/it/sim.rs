@@ -1,10 +1,11 @@
 //! talos-sim itself: the behaviours of docs/format.md that the other tests
 //! (panic, restore, health...) rely on.
 
+use crate::common::install::Install;
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use crate::common::sim::{Sim, TOKEN, minimal_install, sandbox_install, wait_for};
+use crate::common::sim::{Sim, TOKEN, wait_for};
 use serde_json::Value;
 
 fn agent() -> ureq::Agent {
@@ -39,7 +40,7 @@ fn read_json(path: &std::path::Path) -> Value {
 fn pid_heartbeat_logs_and_audit_anchors() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--task-interval", "0.2"]);
     let pid_text = std::fs::read_to_string(sim.pid_file()).unwrap();
     assert_eq!(pid_text, format!("{}\n", sim.pid));
@@ -100,7 +101,7 @@ fn pid_heartbeat_logs_and_audit_anchors() {
 fn signal_file_panic_preserves_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "0.2"]);
     let signal = root.join("var/lib/talos/SIGNAL_PANIC");
     std::fs::write(
@@ -138,7 +139,7 @@ fn signal_file_panic_preserves_and_exits() {
 fn api_panic_answers_202_then_exits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &[]);
     let url = format!("{}/api/v1/emergency/panic", sim.url);
     let (code, body) = post(&url, None, r#"{"reason":"x"}"#);
@@ -169,7 +170,7 @@ fn api_panic_answers_202_then_exits() {
 fn crash_after_leaves_a_stale_pid_file() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--fault", "crash-after=0.3"]);
     let st = sim.wait_exit(Duration::from_secs(10)).expect("crashes");
     assert!(!st.success());
@@ -183,7 +184,7 @@ fn crash_after_leaves_a_stale_pid_file() {
 fn hang_accepts_but_never_answers_and_dies_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--fault", "hang"]);
     let mut s = std::net::TcpStream::connect(("127.0.0.1", sim.port())).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(1200)))
@@ -209,7 +210,7 @@ fn hang_accepts_but_never_answers_and_dies_on_sigterm() {
 fn hang_with_ignore_sigterm_needs_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--fault", "hang", "--fault", "ignore-sigterm"]);
     assert!(sim.terminate(Duration::from_millis(800)).is_none());
     assert!(sim.is_running());
@@ -221,7 +222,7 @@ fn hang_with_ignore_sigterm_needs_sigkill() {
 fn flaky_dependency_opens_its_breaker_and_persists_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     // Always down: five failed calls open the breaker.
     let sim = Sim::start(root, &["--flaky-cycle", "0,100", "--task-interval", "0.1"]);
     let file = root.join("var/lib/talos/state/circuit_breakers.json");
@@ -253,7 +254,7 @@ fn flaky_dependency_opens_its_breaker_and_persists_it() {
 fn a_second_sim_on_the_same_root_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let _first = Sim::start(root, &[]);
     let err = Sim::try_start(root, &[]).err().expect("refused");
     assert!(err.contains("another daemon"), "{err}");
@@ -263,7 +264,7 @@ fn a_second_sim_on_the_same_root_refuses() {
 fn runs_on_a_sandbox_and_records_tasks_in_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("sandbox");
-    let token = sandbox_install(&root);
+    let token = Install::live().create(&root).token;
     let sim = Sim::start(&root, &["--task-interval", "0.1", "--flaky", "none"]);
     let db = root.join("var/lib/talos/db/talos.db");
     let count = || -> i64 {
@@ -299,7 +300,7 @@ fn runs_on_a_sandbox_and_records_tasks_in_the_database() {
 fn an_open_breaker_goes_half_open_then_closed_when_the_dependency_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
+    Install::minimal().create(root);
     let file = root.join("var/lib/talos/state/circuit_breakers.json");
     let mut doc = read_json(&file);
     doc["breakers"]["llm_api"] = serde_json::json!({
@@ -352,7 +353,7 @@ fn a_sim_that_cannot_start_says_why() {
         .expect("not an installation");
     assert!(err.contains("is not an installation"), "{err}");
     let dir2 = tempfile::tempdir().unwrap();
-    minimal_install(dir2.path());
+    Install::minimal().create(dir2.path());
     let err = Sim::try_start(dir2.path(), &["--fault", "explode"])
         .err()
         .expect("bad fault");

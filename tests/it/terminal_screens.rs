@@ -3,9 +3,9 @@
 //! (with NO_COLOR as plain phase lines, nothing drawn), never in a pipe or with -q;
 //! `--color` decides colour (docs/format.md, "Output and JSON conventions").
 
+use crate::common::install::Install;
 use std::path::{Path, PathBuf};
 
-use crate::common::sandbox::{SANDBOX_NOW, init_sandbox};
 use crate::common::talos_at;
 
 fn text(b: &[u8]) -> String {
@@ -20,7 +20,7 @@ fn long_sandbox() -> (tempfile::TempDir, PathBuf) {
         .join("an-operator-home-with-a-rather-long-directory-name")
         .join("installations-kept-for-practice")
         .join("sandbox");
-    init_sandbox(&root, 5, SANDBOX_NOW);
+    Install::sandbox(5).create(&root);
     (dir, root)
 }
 

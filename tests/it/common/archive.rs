@@ -1,17 +1,10 @@
-//! Helpers for the backup/restore/drill tests: a sample installation, the
-//! trees of its components, and hand-made archives.
+//! Helpers for the backup/restore/drill tests (their installation:
+//! `Install::sample`): the trees of its components, and hand-made archives.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use talos::install::Layout;
-
-/// A sample installation in a fresh temp dir.
-pub fn sample(db_bytes: u64) -> (tempfile::TempDir, Layout) {
-    let dir = tempfile::tempdir().unwrap();
-    let layout = talos::archive::sample::create(dir.path(), db_bytes).unwrap();
-    (dir, layout)
-}
 
 /// Tree hashes of the component directories that a restore owns (config
 /// without ssl, ssl, state, db, custom, audit), keyed by component.
@@ -167,16 +160,56 @@ pub fn good_state_entries() -> Vec<E> {
     ]
 }
 
-/// `talos --root ROOT` as a std Command (for spawning and killing).
-pub fn talos_std(root: &Path) -> std::process::Command {
-    #[allow(deprecated)]
-    let bin = assert_cmd::cargo::cargo_bin("talos");
-    let mut c = std::process::Command::new(bin);
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("USER", "tester")
-        .env("TZ", "UTC")
-        .arg("--root")
-        .arg(root);
-    c
+/// The components of the installation at `root`, with the audit trail
+/// reduced to the records that are not the restore's own (`restore`,
+/// `restore_abort`), so the outcomes of a restore compare exactly.
+pub fn restore_state(root: &Path) -> BTreeMap<String, String> {
+    let layout = Layout::new(root);
+    let mut out = BTreeMap::new();
+    for (comp, tree) in components(&layout) {
+        for (k, v) in tree {
+            if comp == "logs" && k.ends_with(".jsonl") {
+                let text = std::fs::read_to_string(layout.audit_dir.join(&k)).unwrap();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.contains("\"action\":\"restore"))
+                    .collect();
+                out.insert(format!("{comp}/{k}"), kept.join("\n"));
+            } else {
+                out.insert(format!("{comp}/{k}"), v);
+            }
+        }
+    }
+    out
+}
+
+/// `cp -a FROM TO`: a copy keeping modes, links and times.
+pub fn copy_tree(from: &Path, to: &Path) {
+    let st = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success(), "cp -a {} {}", from.display(), to.display());
+}
+
+/// `talos backup create` at `root`: the archive it made.
+pub fn backup(root: &Path) -> PathBuf {
+    use assert_cmd::assert::OutputAssertExt;
+    let out = super::talos_std(root)
+        .args(["backup", "create", "--json"])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    PathBuf::from(doc["path"].as_str().unwrap())
+}
+
+/// A backup moved out of the installation into `keep` (so it is not part
+/// of the trees the tests hash).
+pub fn backup_aside(root: &Path, keep: &Path) -> PathBuf {
+    let made = backup(root);
+    let to = keep.join(made.file_name().unwrap());
+    std::fs::rename(&made, &to).unwrap();
+    to
 }

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 pub mod archive;
+pub mod install;
 pub mod s3;
-pub mod sandbox;
 pub mod sim;
 
 use std::collections::BTreeMap;
@@ -14,10 +14,18 @@ use std::path::Path;
 use assert_cmd::Command;
 use sha2::{Digest, Sha256};
 
-/// The `talos` binary with an environment cleared of anything that could
-/// change its behaviour (TALOS_*, NO_COLOR, HOME settings).
-pub fn talos() -> Command {
-    let mut cmd = Command::cargo_bin("talos").unwrap();
+/// The `talos` binary built for these tests.
+pub fn talos_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_talos"))
+}
+
+/// The one definition of how a test runs talos: the binary with an
+/// environment cleared of anything that could change its behaviour
+/// (TALOS_*, NO_COLOR, HOME settings), as a std Command. `talos()` and
+/// `talos_at()` wrap it for assert_cmd; `talos_std()` is it with a root,
+/// for runs a test spawns, kills or feeds.
+fn talos_base() -> std::process::Command {
+    let mut cmd = std::process::Command::new(talos_bin());
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("USER", "tester")
@@ -25,9 +33,21 @@ pub fn talos() -> Command {
     cmd
 }
 
-/// `talos --root ROOT ...`.
+/// `talos ...` for assert_cmd (see `talos_base`).
+pub fn talos() -> Command {
+    Command::from_std(talos_base())
+}
+
+/// `talos --root ROOT ...` for assert_cmd.
 pub fn talos_at(root: &Path) -> Command {
     let mut cmd = talos();
+    cmd.arg("--root").arg(root);
+    cmd
+}
+
+/// `talos --root ROOT ...` as a std Command (for spawning and killing).
+pub fn talos_std(root: &Path) -> std::process::Command {
+    let mut cmd = talos_base();
     cmd.arg("--root").arg(root);
     cmd
 }
@@ -35,13 +55,8 @@ pub fn talos_at(root: &Path) -> Command {
 /// Runs `cmd`, asserts that it exited 0 (showing its stderr if not), and
 /// returns stdout parsed as one JSON document.
 pub fn json_ok(cmd: &mut Command) -> serde_json::Value {
-    let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let assert = cmd.assert().success();
+    let out = assert.get_output();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
@@ -115,4 +130,36 @@ pub fn ignore_host_limits(root: &Path) {
         b"health:\n  memory_warn_percent: 100\n  memory_fail_percent: 100\n  disk_warn_percent: 100\n  disk_fail_percent: 100\n",
     )
     .unwrap();
+}
+
+/// A process whose program name is `talos-sim` (a `sleep 60` started as
+/// `exec -a talos-sim`), returned once its command line shows that name,
+/// so a PID file pointing at it names a verified daemon. Bounded: panics
+/// after 10 s.
+pub fn fake_daemon() -> std::process::Child {
+    let child = std::process::Command::new("bash")
+        .args(["-c", "exec -a talos-sim sleep 60"])
+        .spawn()
+        .unwrap();
+    let cmdline = format!("/proc/{}/cmdline", child.id());
+    assert!(
+        sim::wait_for(std::time::Duration::from_secs(10), || {
+            std::fs::read(&cmdline).is_ok_and(|c| c.starts_with(b"talos-sim\0"))
+        }),
+        "the fake daemon never showed the name talos-sim"
+    );
+    child
+}
+
+/// What a test does when its environment lacks something it needs (a tool,
+/// mount permission): it fails with `why`, unless `opt_out` is set to 1
+/// outside CI, then it prints what is not checked and returns, and the
+/// caller skips that check. CI never skips. The opt-outs are listed in
+/// README.md ("Development").
+pub fn missing_requirement(why: &str, opt_out: &str) {
+    if std::env::var(opt_out).as_deref() == Ok("1") && std::env::var("CI").is_err() {
+        eprintln!("{opt_out}=1: not checked: {why}");
+        return;
+    }
+    panic!("{why} (outside CI, {opt_out}=1 skips this check)");
 }

@@ -1,5 +1,5 @@
-//! A clean, realistic installation for the doctor, incident and repair
-//! tests (until `talos sandbox init` lands): every directory and mode of
+//! Helpers of the doctor, incident and repair tests, and the clean,
+//! realistic installation of `Install::clean()`: every directory and mode of
 //! docs/format.md, a valid config, a WAL database with its tables, Tier 2/3
 //! logs, an audit chain, closed breakers, a certificate valid for a year,
 //! and a fresh backup archive whose metadata anchors the chain.
@@ -111,8 +111,8 @@ pub fn write_backup(
     path
 }
 
-/// Builds the clean installation under `root`; returns its layout.
-pub fn clean_install(root: &Path) -> Layout {
+/// `Install::clean()`: builds the clean installation under `root`.
+pub fn clean_files(root: &Path) -> Layout {
     let l = Layout::new(root);
     for (d, mode) in l.directories() {
         std::fs::create_dir_all(&d).unwrap();
@@ -213,4 +213,45 @@ pub fn run_printed(cmd: &str) -> std::process::Output {
         .env("USER", "tester")
         .output()
         .unwrap()
+}
+
+/// `talos [GLOBAL...] doctor [--deep]` twice, `--json` and human: (exit
+/// code, document, screen). `--deep` goes after the command, every other
+/// argument before it.
+pub fn doctor(root: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let (own, global): (Vec<&str>, Vec<&str>) = extra.iter().partition(|a| **a == "--deep");
+    let out = crate::common::talos_at(root)
+        .args(&global)
+        .args(["doctor", "--json"])
+        .args(&own)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let human = crate::common::talos_at(root)
+        .args(&global)
+        .arg("doctor")
+        .args(&own)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        doc,
+        String::from_utf8_lossy(&human.stdout).into_owned(),
+    )
+}
+
+/// Warnings and failures of one check.
+pub fn findings<'a>(doc: &'a serde_json::Value, check: &str) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == check && f["severity"] != "info")
+        .collect()
 }

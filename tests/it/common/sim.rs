@@ -2,7 +2,7 @@
 //!
 //! ```ignore
 //! let dir = tempfile::tempdir().unwrap();
-//! sim::minimal_install(dir.path());              // or `talos sandbox init`
+//! Install::minimal().create(dir.path());        // or Install::live()
 //! let mut d = Sim::start(dir.path(), &["--signal-poll", "0.2"]);
 //! talos_at(dir.path()).args(["--url", &d.url, "health"]).assert().code(0);
 //! d.kill();                                      // SIGKILL: leaves a stale PID file
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 /// How long a sim may take to print its URL.
 pub const START_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// The admin token `minimal_install` writes.
+/// The admin token `Install::minimal()` writes.
 pub const TOKEN: &str = "test-admin-token-0123456789abcdef";
 
 /// A running `talos-sim`.
@@ -194,12 +194,11 @@ pub fn wait_for(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     }
 }
 
-/// The few files a sim and the daemon commands need, until `talos sandbox
-/// init` is available: config.yaml, secrets/admin_token (`TOKEN`),
+/// `Install::minimal()`: config.yaml, secrets/admin_token (`TOKEN`),
 /// state/circuit_breakers.json (`llm_api` closed, `payments_api` open,
 /// plus an extra top-level key), and db/talos.db with tables tasks, sessions
 /// and audit_log. Returns the token.
-pub fn minimal_install(root: &Path) -> &'static str {
+pub(super) fn minimal_files(root: &Path) -> &'static str {
     use std::os::unix::fs::PermissionsExt;
     let mk = |p: &str, mode: u32| {
         let d = root.join(p);
@@ -249,34 +248,6 @@ pub fn minimal_install(root: &Path) -> &'static str {
     drop(conn);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
     TOKEN
-}
-
-/// A realistic installation made by `talos sandbox init ROOT` (ROOT new or
-/// empty): config with `process_match: talos-sim`, secrets, certificate,
-/// breakers (`llm_api` open, `database` closed), a WAL database, traced
-/// logs, an audit chain. Returns the admin token it wrote.
-pub fn sandbox_install(root: &Path) -> String {
-    let out = assert_cmd::Command::cargo_bin("talos")
-        .unwrap()
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .args(["sandbox", "init"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "sandbox init failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    super::ignore_host_limits(root);
-    std::fs::read_to_string(root.join("etc/talos/secrets/admin_token"))
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 /// Files for an HTTPS sim: a self-signed CA and a server certificate it
