@@ -496,7 +496,7 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
 /// unknown name is a usage error naming the known ones, a repeat counts once.
 #[test]
 fn partial_is_a_list_of_known_components() {
-    let (dir, _layout) = sample(0);
+    let (dir, _) = Install::sample(0).create_temp();
     let out = talos_at(dir.path())
         .args(["backup", "create", "--partial", "config,bogus"])
         .output()
@@ -539,7 +539,7 @@ fn partial_is_a_list_of_known_components() {
 /// not the newest for `backup list`, `status`, or the completions.
 #[test]
 fn the_time_in_the_name_orders_backups_not_the_mtime() {
-    let (dir, layout) = sample(0);
+    let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let newest = backup(dir.path());
     let old = layout.backup_dir.join("backup_20200101_000000.tar.gz");
     std::fs::copy(&newest, &old).unwrap();

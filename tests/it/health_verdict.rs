@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::sim::{Sim, sandbox_install};
+use crate::common::install::Install;
+use crate::common::sim::Sim;
 use crate::common::talos_at;
 
 /// A sandbox whose daemon was started and killed three times, then
@@ -15,7 +16,7 @@ use crate::common::talos_at;
 fn crash_looping() -> (tempfile::TempDir, PathBuf, Sim) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    sandbox_install(&root);
+    Install::live().create(&root);
     for _ in 0..3 {
         let mut s = Sim::start(&root, &["--signal-poll", "0.2"]);
         s.kill();
@@ -97,7 +98,7 @@ fn a_crash_loop_makes_health_unhealthy_offline() {
 fn one_start_is_no_crash_loop() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
-    sandbox_install(&root);
+    Install::live().create(&root);
     let _sim = Sim::start(&root, &["--signal-poll", "0.2"]);
     let (_, doc, _) = health(&root, &["--offline"]);
     assert!(doc["checks"].get("crash_loop").is_none(), "{doc:#}");

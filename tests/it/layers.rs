@@ -1,6 +1,3 @@
-//! Also: liveness (`src/daemon.rs`, `src/daemon/`) does not import `health`
-//! (health grades liveness, not the other way round) and the admin-API client
-//! (`src/api.rs`) imports no domain module but the breakers type it sends.
 //! The layers of ARCHITECTURE.md, checked on the source: a domain module
 //! never imports the command layer (`crate::cli`) or the output layer
 //! (`crate::output`), a platform module never imports the domain or the
@@ -12,6 +9,10 @@
 //! and collects the first segment of each `crate::…` path, including the
 //! items of a `use crate::{a::X, b};` group; items of lib.rs itself
 //! (`crate::VERSION`) belong to no layer.
+//!
+//! Also: liveness (`src/daemon.rs`, `src/daemon/`) does not import `health`
+//! (health grades liveness, not the other way round) and the admin-API client
+//! (`src/api.rs`) imports no domain module but the breakers type it sends.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
