@@ -10,6 +10,29 @@ pub const DATA_DIR_MODE: u32 = 0o700;
 pub const CONFIG_DIR_MODE: u32 = 0o750;
 pub const SECRET_FILE_MODE: u32 = 0o600;
 
+/// ` --root DIR` (quoted for a shell when it needs it) unless the root is
+/// `/`: what a printed `talos` command needs to reach this installation.
+/// The one rule for the fixes, hints and next steps every module prints.
+pub fn root_flag(root: &Path) -> String {
+    if root == Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", shell_word(&root.display().to_string()))
+    }
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-:+,=@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// The component names of a backup (docs/format.md), in archive order.
 pub const COMPONENTS: [&str; 6] = ["config", "state", "database", "logs", "custom", "ssl"];
 

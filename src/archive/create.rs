@@ -723,7 +723,7 @@ pub fn create_encrypted(
     let out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(crate::install::SECRET_FILE_MODE)
         .open(&partial_path)
         .with_context(|| format!("cannot create {}", partial_path.display()))?;
     let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(4);
@@ -763,7 +763,12 @@ pub fn create_encrypted(
                 tx,
             });
             let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
-                let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, now);
+                let mut h = header(
+                    tar::EntryType::Regular,
+                    bytes.len() as u64,
+                    crate::install::SECRET_FILE_MODE,
+                    now,
+                );
                 b.append_data(&mut h, name, bytes)
             };
             let man_bytes = serde_json::to_vec_pretty(&manifest)?;

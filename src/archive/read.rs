@@ -414,7 +414,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
                 .write(true)
                 .create_new(true)
                 .custom_flags(nix::libc::O_NOFOLLOW)
-                .mode(0o600)
+                .mode(crate::install::SECRET_FILE_MODE)
                 .open(&dest)
                 .with_context(|| format!("cannot create {}", dest.display()))?;
             out = Some((f, dest));

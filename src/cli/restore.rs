@@ -244,11 +244,7 @@ impl DaemonStop {
 
 fn with_journal_hint(e: Error, layout: &Layout) -> Error {
     if crate::archive::journal::path(layout).exists() {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
+        let root = crate::install::root_flag(&layout.root);
         e.hint(format!(
             "the restore stopped part way; {} records where: `talos restore --resume{root}` finishes it, `talos restore --abort{root}` undoes it",
             crate::archive::journal::path(layout).display()
@@ -273,11 +269,7 @@ fn report(
         .map(|f| f.source.clone())
         .unwrap_or_else(|| o.archive.display().to_string());
     let undo = o.rollback.as_ref().map(|r| {
-        let root = if layout.root == std::path::Path::new("/") {
-            String::new()
-        } else {
-            format!(" --root {}", layout.root.display())
-        };
+        let root = crate::install::root_flag(&layout.root);
         format!("talos restore {} --yes{root}", r.display())
     });
     let mut outcome = serde_json::to_value(o)?;

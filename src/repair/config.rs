@@ -304,7 +304,11 @@ pub fn apply(plan: &ConfigPlan) -> Result<()> {
             )
         })?;
     }
-    fsutil::write_atomic(&plan.config_file, &chosen.text, 0o600)?;
+    fsutil::write_atomic(
+        &plan.config_file,
+        &chosen.text,
+        crate::install::SECRET_FILE_MODE,
+    )?;
     if let Some(dir) = plan.config_file.parent() {
         fsutil::sync_dir(dir)?;
     }
