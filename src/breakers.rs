@@ -3,6 +3,9 @@
 //! The file is kept as a JSON value, not a struct, so that a reset changes
 //! exactly `state`, `failure_count` and `opened_at` of one breaker and keeps
 //! every other key (known to us or not) and every other breaker as it was.
+//! The runbooks over it (reset, force open, disable) are in [`runbook`].
+
+pub mod runbook;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -11,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
+use crate::install::SECRET_FILE_MODE;
 
 /// One breaker as `breaker list` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -286,7 +290,7 @@ impl BreakerFile {
     pub fn save(&self) -> Result<()> {
         let mode = std::fs::metadata(&self.path)
             .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(0o600);
+            .unwrap_or(SECRET_FILE_MODE);
         crate::fsutil::write_json_atomic(&self.path, &self.doc, mode)
     }
 }

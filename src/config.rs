@@ -630,12 +630,19 @@ pub fn required_modes(layout: &Layout) -> Vec<(PathBuf, u32)> {
     let mut out = vec![
         (layout.data_dir.clone(), crate::install::DATA_DIR_MODE),
         (layout.config_dir.clone(), crate::install::CONFIG_DIR_MODE),
-        (layout.config_file.clone(), 0o600),
-        (layout.db.clone(), 0o600),
-        (layout.ssl_dir.join("key.pem"), 0o600),
+        (layout.config_file.clone(), crate::install::SECRET_FILE_MODE),
+        (layout.db.clone(), crate::install::SECRET_FILE_MODE),
+        (
+            layout.ssl_dir.join("key.pem"),
+            crate::install::SECRET_FILE_MODE,
+        ),
     ];
     if let Ok(entries) = walk_files(&layout.secrets_dir) {
-        out.extend(entries.into_iter().map(|p| (p, 0o600)));
+        out.extend(
+            entries
+                .into_iter()
+                .map(|p| (p, crate::install::SECRET_FILE_MODE)),
+        );
     }
     out
 }

@@ -159,6 +159,31 @@ pub struct CheckpointResult {
     pub wal_bytes_after: u64,
 }
 
+/// `talos db checkpoint`: runs the checkpoint on the installation's
+/// database and, when it is in WAL mode, records it in the audit chain
+/// (`db_checkpoint`), so every caller gets the record. `daemon_pids` are
+/// the daemon processes found (the caller chose `mode` from them).
+pub fn checkpoint_recorded(
+    layout: &crate::install::Layout,
+    mode: CheckpointMode,
+    daemon_pids: &[u32],
+) -> Result<CheckpointResult> {
+    let r = checkpoint(&layout.db, mode)?;
+    if r.journal_mode.eq_ignore_ascii_case("wal") {
+        crate::audit::record_operator_action(
+            layout,
+            "db_checkpoint",
+            serde_json::json!({
+                "db": layout.db, "mode": mode, "busy": r.busy,
+                "wal_frames": r.wal_frames, "checkpointed_frames": r.checkpointed_frames,
+                "wal_bytes_before": r.wal_bytes_before, "wal_bytes_after": r.wal_bytes_after,
+                "daemon_pids": daemon_pids,
+            }),
+        )?;
+    }
+    Ok(r)
+}
+
 /// Runs `PRAGMA wal_checkpoint(MODE)`.
 pub fn checkpoint(db: &Path, mode: CheckpointMode) -> Result<CheckpointResult> {
     if !db.exists() {

@@ -185,7 +185,7 @@ fn open_lock_file(path: &Path) -> Result<File> {
             .write(true)
             .create(true)
             .truncate(false)
-            .mode(0o600),
+            .mode(crate::install::SECRET_FILE_MODE),
     )
 }
 

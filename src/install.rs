@@ -101,6 +101,28 @@ pub const COMPONENTS: [&str; 6] = {
     }
     names
 };
+/// ` --root DIR` (quoted for a shell when it needs it) unless the root is
+/// `/`: what a printed `talos` command needs to reach this installation.
+/// The one rule for the fixes, hints and next steps every module prints.
+pub fn root_flag(root: &Path) -> String {
+    if root == Path::new("/") {
+        String::new()
+    } else {
+        format!(" --root {}", shell_word(&root.display().to_string()))
+    }
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-:+,=@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Layout {

@@ -526,7 +526,7 @@ pub fn create_encrypted(
     let out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(crate::install::SECRET_FILE_MODE)
         .open(&partial_path)
         .with_context(|| format!("cannot create {}", partial_path.display()))?;
     let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(4);
@@ -911,7 +911,12 @@ fn write_tar(
         tx,
     });
     let put_json = |b: &mut tar::Builder<ChunkWriter>, name: &str, bytes: &[u8]| {
-        let mut h = header(tar::EntryType::Regular, bytes.len() as u64, 0o600, t.now);
+        let mut h = header(
+            tar::EntryType::Regular,
+            bytes.len() as u64,
+            crate::install::SECRET_FILE_MODE,
+            t.now,
+        );
         b.append_data(&mut h, name, bytes)
     };
     let man_bytes = serde_json::to_vec_pretty(t.manifest)?;

@@ -225,7 +225,7 @@ pub fn load_from(p: &Path) -> Result<Option<Journal>> {
 }
 
 pub fn save(layout: &Layout, j: &Journal) -> Result<()> {
-    crate::fsutil::write_json_atomic(&path(layout), j, 0o600)
+    crate::fsutil::write_json_atomic(&path(layout), j, crate::install::SECRET_FILE_MODE)
 }
 
 pub fn remove(layout: &Layout) -> Result<()> {

@@ -171,7 +171,8 @@ impl ManifestFile {
     /// layout allows for its path (`max_mode`), so an archive never widens a
     /// mode.
     pub fn mode_bits(&self) -> u32 {
-        u32::from_str_radix(&self.mode, 8).unwrap_or(0o600) & max_mode(&self.path, false)
+        u32::from_str_radix(&self.mode, 8).unwrap_or(crate::install::SECRET_FILE_MODE)
+            & max_mode(&self.path, false)
     }
 }
 
@@ -198,7 +199,7 @@ pub fn max_mode(path: &str, is_dir: bool) -> u32 {
         || path == "database/talos.db"
         || path == "ssl/key.pem"
     {
-        0o600
+        crate::install::SECRET_FILE_MODE
     } else {
         0o775
     }

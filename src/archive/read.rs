@@ -409,7 +409,7 @@ fn copy_entry(
             .write(true)
             .create_new(true)
             .custom_flags(nix::libc::O_NOFOLLOW)
-            .mode(0o600)
+            .mode(crate::install::SECRET_FILE_MODE)
             .open(&dest)
             .with_context(|| format!("cannot create {}", dest.display()))?;
         out = Some((f, dest));

@@ -147,11 +147,7 @@ pub fn refuse_if_unfinished(layout: &Layout) -> Result<()> {
 }
 
 fn target_flag(layout: &Layout) -> String {
-    if layout.root == Path::new("/") {
-        String::new()
-    } else {
-        format!(" --root {}", layout.root.display())
-    }
+    crate::install::root_flag(&layout.root)
 }
 
 /// What the restore did about the daemon. A restore always works on files

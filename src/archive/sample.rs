@@ -28,42 +28,50 @@ pub fn create(root: &Path, db_bytes: u64) -> Result<Layout> {
     write(
         &l.config_file,
         b"version: \"4.0\"\norchestrator:\n  api_url: http://127.0.0.1:8080\n  process_match: talos-sim\nlogging:\n  level: info\nbackup:\n  keep: 7\n",
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     write(
         &l.config_dir.join("config.yaml.backup.1"),
         b"version: \"4.0\"\norchestrator: {}\nlogging:\n  level: debug\n",
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
-    write(&l.token_file, b"sample-admin-token-0123456789\n", 0o600)?;
+    write(
+        &l.token_file,
+        b"sample-admin-token-0123456789\n",
+        crate::install::SECRET_FILE_MODE,
+    )?;
     let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
         .map_err(|e| Error::failed(format!("cannot make a certificate: {e}")))?;
     write(&l.ssl_dir.join("cert.pem"), ck.cert.pem().as_bytes(), 0o644)?;
     write(
         &l.ssl_dir.join("key.pem"),
         ck.signing_key.serialize_pem().as_bytes(),
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     write(
         &l.orchestrator_state(),
         br#"{"status":"running","started_at":"2024-01-15T08:00:00Z","version":"4.0.0"}"#,
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     write(
         &l.task_queue(),
         br#"{"pending":[{"id":"task-1","type":"analysis"},{"id":"task-2","type":"report"}]}"#,
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     write(
         &l.breakers_file(),
         br#"{"breakers":{"llm_api":{"state":"closed","failure_count":0,"failure_threshold":5,"recovery_timeout_s":60,"opened_at":null,"last_failure":null}}}"#,
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
-    write(&l.heartbeat(), b"2024-01-15T08:30:00Z\n", 0o600)?;
+    write(
+        &l.heartbeat(),
+        b"2024-01-15T08:30:00Z\n",
+        crate::install::SECRET_FILE_MODE,
+    )?;
     write(
         &l.sessions_dir().join("sess-1.json"),
         br#"{"id":"sess-1","user":"alice"}"#,
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     {
         let c = rusqlite::Connection::open(&l.db)?;
@@ -94,7 +102,10 @@ pub fn create(root: &Path, db_bytes: u64) -> Result<Layout> {
         }
         tx.commit()?;
     }
-    std::fs::set_permissions(&l.db, std::fs::Permissions::from_mode(0o600))?;
+    std::fs::set_permissions(
+        &l.db,
+        std::fs::Permissions::from_mode(crate::install::SECRET_FILE_MODE),
+    )?;
     for i in 0..5 {
         let a = crate::audit::append_in(
             &l.audit_dir,

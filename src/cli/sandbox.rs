@@ -62,14 +62,7 @@ pub fn run(ctx: &Ctx, cmd: SandboxCommand) -> Result<ExitStatus> {
 }
 
 fn shell_word(p: &Path) -> String {
-    let s = p.display().to_string();
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
+    crate::install::shell_word(&p.display().to_string())
 }
 
 fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {

@@ -177,11 +177,7 @@ pub struct Options<'a> {
 /// env value or config.yaml is there for the next command too).
 pub fn talos_cmd(settings: &Settings) -> String {
     let mut cmd = String::from("talos");
-    let root = &settings.root.value;
-    if root != Path::new("/") {
-        cmd.push_str(" --root ");
-        cmd.push_str(&shell_word(&root.display().to_string()));
-    }
+    cmd.push_str(&crate::install::root_flag(&settings.root.value));
     if settings.api_url.source == crate::config::Source::Flag {
         cmd.push_str(" --url ");
         cmd.push_str(&shell_word(&settings.api_url.value));
@@ -189,17 +185,7 @@ pub fn talos_cmd(settings: &Settings) -> String {
     cmd
 }
 
-/// `s` quoted for a POSIX shell when it needs it.
-pub fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-:+,=@%".contains(&b))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
+pub use crate::install::shell_word;
 
 /// Every `` `talos ...` `` in a fix, made to run as printed: the root and
 /// URL of this run carried (`talos_cmd`).

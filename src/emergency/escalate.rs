@@ -389,7 +389,11 @@ pub fn run(
                         waiting: Some(opts.signal_wait),
                     });
                     log.info(&format!("rung 2: writing {}", signal_path.display()));
-                    match fsutil::write_atomic(&signal_path, &signal_body, 0o600) {
+                    match fsutil::write_atomic(
+                        &signal_path,
+                        &signal_body,
+                        crate::install::SECRET_FILE_MODE,
+                    ) {
                         Err(e) => report(
                             Outcome::Failed,
                             format!("cannot write {}: {e}", signal_path.display()),

@@ -438,7 +438,7 @@ pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
     let now_secs = req.now.as_second().max(0) as u64;
     items.push(Item::File {
         name: "metadata.json".into(),
-        mode: 0o600,
+        mode: crate::install::SECRET_FILE_MODE,
         mtime: now_secs,
         data: meta_bytes,
     });
@@ -613,7 +613,11 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         let mut entry = entry.map_err(|e| bad(format!("cannot read it as tar.gz ({e})")))?;
         let kind = entry.header().entry_type();
         let path = clean_path(&entry.path_bytes()).map_err(bad)?;
-        let mode = entry.header().mode().unwrap_or(0o600) & 0o777;
+        let mode = entry
+            .header()
+            .mode()
+            .unwrap_or(crate::install::SECRET_FILE_MODE)
+            & 0o777;
         let dest = staging.path().join(&path);
         if kind.is_dir() {
             if entry.header().size().unwrap_or(0) > 0 {

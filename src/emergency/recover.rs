@@ -245,7 +245,7 @@ pub fn apply(unpacked: &Unpacked, plan: &Plan) -> Result<usize> {
         let bytes = std::fs::read(unpacked.staged(&f.from))
             .with_context(|| format!("cannot read the staged copy of {}", f.from))?;
         let mode = match f.mode & 0o777 {
-            0 => 0o600,
+            0 => crate::install::SECRET_FILE_MODE,
             m => m,
         };
         fsutil::write_atomic(&f.target, &bytes, mode)?;

@@ -129,7 +129,7 @@ pub fn read(path: &Path) -> Result<Option<EmergencyState>> {
 
 /// Writes the record atomically (temp file, fsync, rename), mode 0600.
 pub fn write(path: &Path, state: &EmergencyState) -> Result<()> {
-    fsutil::write_json_atomic(path, state, 0o600)
+    fsutil::write_json_atomic(path, state, crate::install::SECRET_FILE_MODE)
 }
 
 /// What talos knows about a panic it just ran.

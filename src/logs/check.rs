@@ -550,7 +550,7 @@ fn write_cache(path: &Path, c: &CacheFile) {
         return;
     };
     if bytes.len() as u64 <= CACHE_MAX_BYTES {
-        let _ = crate::fsutil::write_atomic(path, &bytes, 0o600);
+        let _ = crate::fsutil::write_atomic(path, &bytes, crate::install::SECRET_FILE_MODE);
     }
 }
 

@@ -112,7 +112,7 @@ pub fn repair(layout: &Layout, torn: &Torn) -> Result<Repaired> {
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .mode(0o600),
+                .mode(crate::install::SECRET_FILE_MODE),
         )?;
         ev.write_all(&tail)
             .and_then(|()| ev.sync_all())

@@ -289,9 +289,32 @@ fn config_in_archive(archive: &Path) -> Option<String> {
     None
 }
 
+/// `talos repair config`: `put_back`, then the audit record
+/// (`repair_config`), so every caller gets it. A plan without a chosen
+/// config does nothing and records nothing.
+pub fn apply(layout: &Layout, plan: &ConfigPlan) -> Result<()> {
+    let Some(chosen) = &plan.chosen else {
+        return Ok(());
+    };
+    put_back(plan)?;
+    crate::audit::record_operator_action(
+        layout,
+        "repair_config",
+        serde_json::json!({
+            "config_file": plan.config_file,
+            "problem": plan.current_problem.clone().unwrap_or_default(),
+            "restored_from": chosen.path,
+            "restored_from_kind": chosen.kind,
+            "restored_from_time": chosen.time,
+            "broken_kept_as": plan.broken_copy,
+        }),
+    )?;
+    Ok(())
+}
+
 /// Moves the broken file aside and writes the chosen config in its place
 /// (mode 0600, atomically).
-pub fn apply(plan: &ConfigPlan) -> Result<()> {
+fn put_back(plan: &ConfigPlan) -> Result<()> {
     let Some(chosen) = &plan.chosen else {
         return Ok(());
     };
@@ -304,7 +327,11 @@ pub fn apply(plan: &ConfigPlan) -> Result<()> {
             )
         })?;
     }
-    fsutil::write_atomic(&plan.config_file, &chosen.text, 0o600)?;
+    fsutil::write_atomic(
+        &plan.config_file,
+        &chosen.text,
+        crate::install::SECRET_FILE_MODE,
+    )?;
     if let Some(dir) = plan.config_file.parent() {
         fsutil::sync_dir(dir)?;
     }

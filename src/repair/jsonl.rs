@@ -148,9 +148,30 @@ fn copy_objects(path: &Path, w: &mut dyn Write, keep_readable: bool) -> std::io:
     failed.map_or(Ok(()), Err)
 }
 
+/// `talos repair jsonl` on one file: `rewrite`, then the audit record
+/// (`repair_jsonl`), so every caller gets it. A plan without changes does
+/// nothing and records nothing.
+pub fn apply(layout: &crate::install::Layout, plan: &JsonlPlan) -> Result<()> {
+    if plan.corrupt_copy.is_none() {
+        return Ok(());
+    }
+    rewrite(plan)?;
+    crate::audit::record_operator_action(
+        layout,
+        "repair_jsonl",
+        serde_json::json!({
+            "file": plan.path, "lines": plan.lines, "kept": plan.kept,
+            "dropped": plan.dropped, "blank": plan.blank,
+            "truncated": plan.truncated,
+            "original_kept_as": plan.corrupt_copy,
+        }),
+    )?;
+    Ok(())
+}
+
 /// Keeps the original as `corrupt_copy`, then replaces the file atomically
 /// (both streamed, so a file of any size takes little memory).
-pub fn apply(plan: &JsonlPlan) -> Result<()> {
+fn rewrite(plan: &JsonlPlan) -> Result<()> {
     let Some(copy) = &plan.corrupt_copy else {
         return Ok(());
     };
@@ -188,7 +209,7 @@ mod tests {
         let p = plan(&f).unwrap();
         assert_eq!((p.lines, p.kept, p.dropped, p.blank), (6, 2, 3, 1));
         assert_eq!(p.dropped_lines, vec![2, 4, 6]);
-        apply(&p).unwrap();
+        rewrite(&p).unwrap();
         assert_eq!(
             std::fs::read_to_string(&f).unwrap(),
             "{\"a\":1}\n{\"b\":2}\n"
@@ -203,5 +224,26 @@ mod tests {
             corrupt_name(&f),
             dir.path().join("orchestrator.log.1.corrupt.1")
         );
+    }
+
+    /// The audit record is part of the repair, not of the command: a
+    /// caller of `apply` gets it, and a plan with nothing to drop records
+    /// nothing.
+    #[test]
+    fn apply_records_the_repair() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = crate::install::Layout::new(dir.path());
+        std::fs::create_dir_all(&layout.log_dir).unwrap();
+        let f = layout.log_dir.join("debug.log.2");
+        std::fs::write(&f, "{\"a\":1}\nnot json\n").unwrap();
+        apply(&layout, &plan(&f).unwrap()).unwrap();
+        apply(&layout, &plan(&f).unwrap()).unwrap();
+        let files = crate::audit::audit_files(&layout.audit_dir).unwrap();
+        let text: String = files
+            .iter()
+            .map(|(_, p)| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("\"repair_jsonl\""), "{text}");
     }
 }

@@ -222,9 +222,25 @@ pub struct PruneOutcome {
     pub failed: Vec<Skipped>,
 }
 
+/// Deletes what the plan lists, carrying on past an item it cannot delete,
+/// and records what happened in the audit chain (`log_prune`), so every
+/// caller gets the record. The deletions stand even when the record fails
+/// (that error is returned).
+pub fn apply(layout: &Layout, plan: &PrunePlan) -> Result<PruneOutcome> {
+    let out = delete(plan);
+    crate::audit::record_operator_action(
+        layout,
+        "log_prune",
+        serde_json::json!({
+            "deleted": out.deleted, "bytes_freed": out.freed, "failed": out.failed,
+        }),
+    )?;
+    Ok(out)
+}
+
 /// Deletes what the plan lists, carrying on past an item it cannot delete
 /// so the outcome (and its audit record) says exactly what happened.
-pub fn apply(plan: &PrunePlan) -> PruneOutcome {
+fn delete(plan: &PrunePlan) -> PruneOutcome {
     let mut out = PruneOutcome {
         freed: 0,
         deleted: Vec::new(),

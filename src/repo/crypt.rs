@@ -103,7 +103,7 @@ pub fn decrypt_file(
     let out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o600)
+        .mode(crate::install::SECRET_FILE_MODE)
         .open(dest)
         .with_context(|| format!("cannot create {}", dest.display()))?;
     let mut w = std::io::BufWriter::with_capacity(1024 * 1024, &out);

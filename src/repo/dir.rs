@@ -149,7 +149,7 @@ impl DirRepo {
         let out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(crate::install::SECRET_FILE_MODE)
             .custom_flags(nix::libc::O_NOFOLLOW)
             .open(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
@@ -171,7 +171,7 @@ impl DirRepo {
             crate::fsutil::write_atomic(
                 &sidecar(&final_path),
                 format!("{sha}  {name}\n").as_bytes(),
-                0o600,
+                crate::install::SECRET_FILE_MODE,
             )?;
             nix::fcntl::renameat2(
                 nix::fcntl::AT_FDCWD,
@@ -213,7 +213,7 @@ impl DirRepo {
         let out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(crate::install::SECRET_FILE_MODE)
             .open(dest)
             .with_context(|| format!("cannot create {}", dest.display()))?;
         let (sha, _) = copy_hashing(&src, std::io::BufWriter::new(&out), obj.size, progress)

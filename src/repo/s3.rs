@@ -668,7 +668,7 @@ impl S3Repo {
         let mut out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(crate::install::SECRET_FILE_MODE)
             .open(dest)
             .with_context(|| format!("cannot create {}", dest.display()))?;
         let mut hasher = Sha256::new();

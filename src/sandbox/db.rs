@@ -215,8 +215,11 @@ pub fn write_db(
         )));
     }
     conn.close().map_err(|(_, e)| e)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    std::fs::set_permissions(
+        path,
+        std::fs::Permissions::from_mode(crate::install::SECRET_FILE_MODE),
+    )
+    .with_context(|| format!("cannot set the mode of {}", path.display()))?;
     let bytes = std::fs::metadata(path)?.len();
     Ok(DbStats {
         tasks: history + tasks.len() as u64,

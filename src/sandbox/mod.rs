@@ -204,7 +204,11 @@ pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summar
 
     write_config(&layout)?;
     let token = rng.hex(64);
-    write_file(&layout.token_file, format!("{token}\n").as_bytes(), 0o600)?;
+    write_file(
+        &layout.token_file,
+        format!("{token}\n").as_bytes(),
+        crate::install::SECRET_FILE_MODE,
+    )?;
     let certificate = write_cert(&layout, &mut rng, opts.now_ms)?;
     write_custom(&layout)?;
 
@@ -363,11 +367,15 @@ backup:
 ";
 
 fn write_config(l: &Layout) -> Result<()> {
-    write_file(&l.config_file, CONFIG.as_bytes(), 0o600)?;
+    write_file(
+        &l.config_file,
+        CONFIG.as_bytes(),
+        crate::install::SECRET_FILE_MODE,
+    )?;
     write_file(
         &l.config_dir.join("config.yaml.backup"),
         CONFIG_OLD.as_bytes(),
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )
 }
 
@@ -424,7 +432,7 @@ fn write_cert(l: &Layout, rng: &mut Rng, now_ms: i64) -> Result<CertSummary> {
     write_file(
         &l.ssl_dir.join("key.pem"),
         key.serialize_pem().as_bytes(),
-        0o600,
+        crate::install::SECRET_FILE_MODE,
     )?;
     Ok(CertSummary {
         path: cert_path,
@@ -436,7 +444,7 @@ fn write_cert(l: &Layout, rng: &mut Rng, now_ms: i64) -> Result<CertSummary> {
 fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
     let mut bytes = serde_json::to_vec_pretty(value)?;
     bytes.push(b'\n');
-    write_file(path, &bytes, 0o600)
+    write_file(path, &bytes, crate::install::SECRET_FILE_MODE)
 }
 
 fn write_state(l: &Layout, plan: &Plan, tasks: &[logs::TaskRow]) -> Result<StateSummary> {
@@ -521,7 +529,11 @@ fn write_state(l: &Layout, plan: &Plan, tasks: &[logs::TaskRow]) -> Result<State
     }
 
     let heartbeat = ts(plan.now - 3_000);
-    write_file(&l.heartbeat(), heartbeat.as_bytes(), 0o600)?;
+    write_file(
+        &l.heartbeat(),
+        heartbeat.as_bytes(),
+        crate::install::SECRET_FILE_MODE,
+    )?;
     Ok(StateSummary {
         dir: l.state_dir.clone(),
         queued_tasks: queued,

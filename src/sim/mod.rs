@@ -418,7 +418,9 @@ impl Sim {
         map.insert("started_at".into(), json!(format_ts(self.started_at)));
         map.insert("last_checkpoint".into(), json!(format_ts(Timestamp::now())));
         map.insert("active_tasks".into(), json!([]));
-        if let Err(e) = crate::fsutil::write_json_atomic(&path, &doc, 0o600) {
+        if let Err(e) =
+            crate::fsutil::write_json_atomic(&path, &doc, crate::install::SECRET_FILE_MODE)
+        {
             eprintln!("talos-sim: cannot save {}: {e}", path.display());
         }
     }
@@ -1180,9 +1182,11 @@ impl Sim {
                     "preserve": preserve,
                     "recovery_token": recovery_token,
                 });
-                if let Err(e) =
-                    crate::fsutil::write_json_atomic(&self.layout.emergency_state(), &state, 0o600)
-                {
+                if let Err(e) = crate::fsutil::write_json_atomic(
+                    &self.layout.emergency_state(),
+                    &state,
+                    crate::install::SECRET_FILE_MODE,
+                ) {
                     eprintln!("talos-sim: cannot write emergency_state.json: {e}");
                 }
                 self.audit(

@@ -81,7 +81,7 @@ pub fn write(layout: &Layout, reason: &str, now: jiff::Timestamp) -> std::io::Re
         let bytes = serde_json::to_vec_pretty(&meta)?;
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
-        header.set_mode(0o600);
+        header.set_mode(crate::install::SECRET_FILE_MODE);
         header.set_mtime(now.as_second().max(0) as u64);
         header.set_cksum();
         tar.append_data(&mut header, "metadata.json", &bytes[..])?;

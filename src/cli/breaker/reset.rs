@@ -1,12 +1,9 @@
 //! `talos breaker reset NAME... | --all [--dry-run]`.
 
 use clap::Args;
-use serde::Serialize;
-use serde_json::json;
 
-use crate::access::{self, Access, Purpose, Way};
-use crate::api::{ApiErrorKind, Client};
-use crate::breakers::{Breaker, BreakerFile, list_from_map, unknown_breaker};
+use crate::access::Access;
+use crate::breakers::runbook::{self, Event, ResetOptions, ResetReport, Selection};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 
@@ -45,168 +42,27 @@ pub struct ResetArgs {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Serialize)]
-struct Outcome {
-    name: String,
-    from: String,
-    to: &'static str,
-    done: bool,
-    error: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct Doc {
-    access: Access,
-    dry_run: bool,
-    note: Option<String>,
-    results: Vec<Outcome>,
-}
-
-/// The breakers to reset, in the order given; unknown names fail first.
-fn select(args: &ResetArgs, known: &[Breaker]) -> Result<Vec<Breaker>> {
-    if args.all {
-        return Ok(known.to_vec());
-    }
-    let names: Vec<String> = known.iter().map(|b| b.name.clone()).collect();
-    let mut out: Vec<Breaker> = Vec::new();
-    for n in &args.names {
-        let Some(b) = known.iter().find(|b| &b.name == n) else {
-            return Err(unknown_breaker(n, &names));
-        };
-        if !out.iter().any(|o| o.name == b.name) {
-            out.push(b.clone());
-        }
-    }
-    Ok(out)
-}
-
 pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<ExitStatus> {
-    // A write of the daemon's file: offline only with the daemon verified
-    // down (crate::access).
-    match access::choose(ctx.mode, Purpose::Write, &ctx.settings, &ctx.layout, |c| {
-        c.breakers()
-    })? {
-        Way::Online { client, value } => online(ctx, &args, &client, &list_from_map(&value)),
-        Way::Offline { note } => offline(ctx, &args, note),
-    }
-}
-
-fn record(ctx: &Ctx, name: &str, from: &str, access: Access) -> Option<String> {
-    let details = json!({"name": name, "from": from, "to": "closed", "access": access});
-    match crate::audit::record_operator_action(&ctx.layout, "circuit_breaker_reset", details) {
-        Ok(_) => None,
-        Err(e) => {
-            ctx.ui.warn(format!(
-                "breaker {name} was reset, but the audit record failed: {e}"
-            ));
-            Some(e.message)
-        }
-    }
-}
-
-fn online(ctx: &Ctx, args: &ResetArgs, client: &Client, known: &[Breaker]) -> Result<ExitStatus> {
-    let chosen = select(args, known)?;
-    let mut results = Vec::new();
-    let mut failed = false;
-    for b in chosen {
-        let mut o = Outcome {
-            name: b.name.clone(),
-            from: b.state.clone(),
-            to: "closed",
-            done: false,
-            error: None,
-        };
-        if !args.dry_run {
-            match client.reset_breaker(&b.name) {
-                Ok(_) => {
-                    o.done = true;
-                    if let Some(e) = record(ctx, &b.name, &b.state, Access::Online) {
-                        o.error = Some(format!("audit record failed: {e}"));
-                        failed = true;
-                    }
-                }
-                // A rejected token or a vanished daemon fails every reset
-                // alike: stop, as an error if nothing was done yet.
-                Err(e) if !matches!(e.kind, ApiErrorKind::NotFound | ApiErrorKind::Status) => {
-                    if !results.iter().any(|r: &Outcome| r.done) {
-                        return Err(e.into());
-                    }
-                    o.error = Some(e.message);
-                    results.push(o);
-                    failed = true;
-                    break;
-                }
-                Err(e) => {
-                    o.error = Some(e.message);
-                    failed = true;
-                }
-            }
-        }
-        results.push(o);
-    }
-    finish(
-        ctx,
-        Doc {
-            access: Access::Online,
-            dry_run: args.dry_run,
-            note: None,
-            results,
+    let opts = ResetOptions {
+        selection: if args.all {
+            Selection::All
+        } else {
+            Selection::Names(args.names)
         },
-        failed,
-    )
-}
-
-fn offline(ctx: &Ctx, args: &ResetArgs, note: Option<String>) -> Result<ExitStatus> {
-    // Two operators resetting at once must not lose each other's change.
-    // Held for a read-modify-write only, so waiting is fine; the file keeps
-    // no PID, so nothing mistakes it for a stale lock later.
-    let _lock = if args.dry_run {
-        None
-    } else {
-        Some(crate::fsutil::FileLock::exclusive_blocking(
-            &ctx.layout.run_dir.join("breaker-reset.lock"),
-        )?)
+        dry_run: args.dry_run,
+        mode: ctx.mode,
     };
-    let mut file = BreakerFile::load(&ctx.layout.breakers_file())?;
-    let chosen = select(args, &file.list())?;
-    let mut results: Vec<Outcome> = chosen
-        .iter()
-        .map(|b| Outcome {
-            name: b.name.clone(),
-            from: b.state.clone(),
-            to: "closed",
-            done: false,
-            error: None,
-        })
-        .collect();
-    let mut failed = false;
-    if !args.dry_run && !results.is_empty() {
-        for b in &chosen {
-            file.reset(&b.name)?;
-        }
-        file.save()?;
-        for o in &mut results {
-            o.done = true;
-            if let Some(e) = record(ctx, &o.name, &o.from, Access::Offline) {
-                o.error = Some(format!("audit record failed: {e}"));
-                failed = true;
-            }
-        }
-    }
-    finish(
-        ctx,
-        Doc {
-            access: Access::Offline,
-            dry_run: args.dry_run,
-            note,
-            results,
-        },
-        failed,
-    )
+    let report = runbook::reset(&ctx.settings, &ctx.layout, &opts, |e| match e {
+        Event::AuditFailed { name, error } => ctx.ui.warn(format!(
+            "breaker {name} was reset, but the audit record failed: {error}"
+        )),
+    })?;
+    finish(ctx, &report)
 }
 
-fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<ExitStatus> {
-    ctx.ui.render(&doc, |ui| {
+fn finish(ctx: &Ctx, doc: &ResetReport) -> Result<ExitStatus> {
+    let failed = doc.status != ExitStatus::Ok;
+    ctx.ui.render(doc, |ui| {
         let via = if doc.access == Access::Online {
             "through the API".to_string()
         } else {
@@ -246,9 +102,5 @@ fn finish(ctx: &Ctx, doc: Doc, failed: bool) -> Result<ExitStatus> {
         }
         Ok(())
     })?;
-    Ok(if failed {
-        ExitStatus::Failed
-    } else {
-        ExitStatus::Ok
-    })
+    Ok(doc.status)
 }

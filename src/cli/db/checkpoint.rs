@@ -42,20 +42,8 @@ pub fn run(ctx: &Ctx, args: CheckpointArgs) -> Result<ExitStatus> {
     } else {
         CheckpointMode::Truncate
     };
-    let r = db::checkpoint(&ctx.layout.db, mode)?;
+    let r = db::checkpoint_recorded(&ctx.layout, mode, &running)?;
     let wal = r.journal_mode.eq_ignore_ascii_case("wal");
-    if wal {
-        crate::audit::record_operator_action(
-            &ctx.layout,
-            "db_checkpoint",
-            serde_json::json!({
-                "db": ctx.layout.db, "mode": mode, "busy": r.busy,
-                "wal_frames": r.wal_frames, "checkpointed_frames": r.checkpointed_frames,
-                "wal_bytes_before": r.wal_bytes_before, "wal_bytes_after": r.wal_bytes_after,
-                "daemon_pids": running,
-            }),
-        )?;
-    }
     let doc = serde_json::json!({"daemon_running": !running.is_empty(), "daemon_pids": running, "result": r});
     ctx.ui.render(&doc, |ui| {
         if !wal {

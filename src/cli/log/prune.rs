@@ -51,15 +51,7 @@ pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<ExitStatus> {
             plan.delete.len(),
             human_bytes(plan.bytes)
         ))?;
-        let o = prune::apply(&plan);
-        crate::audit::record_operator_action(
-            &ctx.layout,
-            "log_prune",
-            serde_json::json!({
-                "deleted": o.deleted, "bytes_freed": o.freed, "failed": o.failed,
-            }),
-        )?;
-        outcome = Some(o);
+        outcome = Some(prune::apply(&ctx.layout, &plan)?);
     }
     let freed = outcome.as_ref().map(|o| o.freed).unwrap_or(0);
     let failed = outcome

@@ -78,19 +78,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitStatus> {
             "replace {} with {from}?",
             plan.config_file.display(),
         ))?;
-        repair_config::apply(&plan)?;
-        crate::audit::record_operator_action(
-            &ctx.layout,
-            "repair_config",
-            serde_json::json!({
-                "config_file": plan.config_file,
-                "problem": problem,
-                "restored_from": chosen.path,
-                "restored_from_kind": chosen.kind,
-                "restored_from_time": chosen.time,
-                "broken_kept_as": plan.broken_copy,
-            }),
-        )?;
+        repair_config::apply(&ctx.layout, &plan)?;
     }
     let doc = serde_json::json!({"dry_run": args.dry_run, "repaired": !args.dry_run, "plan": plan});
     ctx.ui.render(&doc, |ui| {

@@ -77,17 +77,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
             to_change.len()
         ))?;
         for p in &to_change {
-            jsonl::apply(p)?;
-            crate::audit::record_operator_action(
-                layout,
-                "repair_jsonl",
-                serde_json::json!({
-                    "file": p.path, "lines": p.lines, "kept": p.kept,
-                    "dropped": p.dropped, "blank": p.blank,
-                    "truncated": p.truncated,
-                    "original_kept_as": p.corrupt_copy,
-                }),
-            )?;
+            jsonl::apply(layout, p)?;
         }
     }
 
