@@ -667,7 +667,9 @@ fn walk_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn check_modes(layout: &Layout) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (path, want) in required_modes(layout) {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        // A link's own mode means nothing (always 0777): the mode that
+        // guards the content is its target's, and `chmod` sets that one.
+        let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
         let mode = meta.permissions().mode() & 0o7777;

@@ -232,21 +232,30 @@ impl Liveness {
                 None,
             ),
             (_, PidStatus::Stale { reason, pid, .. }) => {
-                let what = match reason {
+                // `doctor --fix` removes a PID file only when its process is
+                // gone; one whose PID another program now has is removed by
+                // hand (as `talos doctor` says).
+                let (what, removal) = match reason {
                     StaleReason::NotOrchestrator { .. }
                     | StaleReason::TalosOrAncestor
-                    | StaleReason::StartedAfterPidFile { .. } => {
-                        format!("stale PID file {pid_path}: {reason}; that process is left alone")
-                    }
-                    _ => match pid {
-                        Some(p) => format!("stale PID file {pid_path}: PID {p}: {reason}"),
-                        None => format!("stale PID file {pid_path}: {reason}"),
-                    },
+                    | StaleReason::StartedAfterPidFile { .. } => (
+                        format!("stale PID file {pid_path}: {reason}; that process is left alone"),
+                        format!("remove the PID file (`rm {pid_path}`), never that process"),
+                    ),
+                    _ => (
+                        match pid {
+                            Some(p) => format!("stale PID file {pid_path}: PID {p}: {reason}"),
+                            None => format!("stale PID file {pid_path}: {reason}"),
+                        },
+                        "`talos doctor --fix` removes the stale PID file once its process is verified gone".to_string(),
+                    ),
                 };
                 (
                     Verdict::StalePidFile,
                     format!("daemon not running: {what}"),
-                    Some("the daemon died without cleanup: check `talos log query --level ERROR --since 1h`, then start it (e.g. `systemctl start talos`); `talos doctor --fix` removes the stale PID file once its process is verified gone".to_string()),
+                    Some(format!(
+                        "the daemon died without cleanup: check `talos log query --level ERROR --since 1h`, then start it (e.g. `systemctl start talos`); {removal}"
+                    )),
                 )
             }
             (_, PidStatus::NoPidFile { .. }) => {

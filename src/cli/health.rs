@@ -48,7 +48,14 @@ pub struct HealthArgs {
 /// One health report, through the path the mode allows.
 pub fn check(ctx: &Ctx) -> Result<Report> {
     let live = crate::access::probe(ctx.mode, &ctx.settings, &ctx.layout)?;
-    Ok(health::report(&live, &ctx.layout))
+    let mut report = health::report(&live, &ctx.layout);
+    // The fix runs as printed: with this run's --root / --url.
+    let talos = crate::doctor::talos_cmd(&ctx.settings);
+    report.daemon.fix = report
+        .daemon
+        .fix
+        .map(|f| crate::doctor::carry_flags(&f, &talos));
+    Ok(report)
 }
 
 pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitStatus> {
@@ -61,7 +68,8 @@ pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitStatus> {
             .unwrap_or(3);
         crate::cli::write_metrics(ctx, target.as_deref(), &crate::metrics::health(status));
         let report = report?;
-        ctx.ui.render(&report, |ui| render(ui, &report))?;
+        let talos = crate::doctor::talos_cmd(&ctx.settings);
+        ctx.ui.render(&report, |ui| render(ui, &report, &talos))?;
         return Ok(report.status.exit_status());
     };
     if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
@@ -77,7 +85,7 @@ pub fn run(ctx: &Ctx, args: HealthArgs) -> Result<ExitStatus> {
                 if ctx.ui.json {
                     ctx.ui.line(serde_json::to_string(&report)?)?;
                 } else {
-                    render(&ctx.ui, &report)?;
+                    render(&ctx.ui, &report, &crate::doctor::talos_cmd(&ctx.settings))?;
                     ctx.ui.line("")?;
                 }
             }
@@ -99,7 +107,8 @@ fn status_word(ui: &Ui, status: Overall) -> String {
 
 /// The human report: overall status and path, then every check, worst first,
 /// each problem with the command to run next.
-pub fn render(ui: &Ui, r: &Report) -> Result<()> {
+/// `talos`: the command the fixes start with (`doctor::talos_cmd`).
+pub fn render(ui: &Ui, r: &Report, talos: &str) -> Result<()> {
     let via = if r.access == crate::access::Access::Online {
         format!("online, {}", r.daemon.url)
     } else {
@@ -132,6 +141,7 @@ pub fn render(ui: &Ui, r: &Report) -> Result<()> {
         if matches!(st, CheckStatus::Warn | CheckStatus::Fail)
             && let Some(fix) = health::next_step(name, r)
         {
+            let fix = crate::doctor::carry_flags(&fix, talos);
             ui.line(format!("        fix: {fix}"))?;
         }
     }

@@ -74,11 +74,13 @@ pub fn run(ctx: &Ctx, _args: StatusArgs) -> Result<ExitStatus> {
         ),
         health: d.health,
     };
-    ctx.ui.render(&doc, |ui| render(ui, &doc))?;
+    let talos = crate::doctor::talos_cmd(&ctx.settings);
+    ctx.ui.render(&doc, |ui| render(ui, &doc, &talos))?;
     Ok(ExitStatus::Ok)
 }
 
-fn render(ui: &Ui, d: &StatusDoc) -> Result<()> {
+/// `talos`: what the printed commands start with (`doctor::talos_cmd`).
+fn render(ui: &Ui, d: &StatusDoc, talos: &str) -> Result<()> {
     let state = match d.daemon.state {
         Verdict::Up => ui.green("UP"),
         Verdict::Running => ui.yellow("RUNNING (API not asked)"),
@@ -156,7 +158,7 @@ fn render(ui: &Ui, d: &StatusDoc) -> Result<()> {
     ui.line(format!("last backup:  {backup}"))?;
     let audit = match (&d.audit.head, &d.audit.error) {
         (Some(h), _) => format!(
-            "head seq {} ({}…); full check: `talos audit verify-chain`",
+            "head seq {} ({}…); full check: `{talos} audit verify-chain`",
             h.seq,
             &h.hash[..h.hash.len().min(12)]
         ),

@@ -652,13 +652,15 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
     if r.locked.is_some() {
         return;
     }
-    let restore =
-        "stop the daemon, then restore the database: `talos restore BACKUP --partial database`";
+    let restore = format!(
+        "stop the daemon, then restore the database: {}",
+        restore_cmd(i, "database")
+    );
     if !r.exists {
         out.push(
             Finding::fail("database", "the database does not exist")
                 .path(&r.path)
-                .fix(restore),
+                .fix(restore.clone()),
         );
         return;
     }
@@ -691,7 +693,7 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
             )
             .integrity()
             .path(&r.path)
-            .fix(restore),
+            .fix(restore.clone()),
         );
     }
     if let Some(m) = &r.journal_mode
@@ -747,7 +749,7 @@ fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
                     .integrity()
                     .evidence(p)
                     .path(&f)
-                    .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state` (or `talos recover` when an emergency preserve is newer)"),
+                    .fix(format!("stop the daemon, then put back the state from the newest backup: {} (or `talos recover` when an emergency preserve is newer)", restore_cmd(i, "state"))),
             );
         }
     }
@@ -757,16 +759,37 @@ fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
 /// named (a daemon starting without them forgets open breakers and queued
 /// tasks).
 fn state_files(i: &Inputs, out: &mut Vec<Finding>) {
+    // The whole data directory gone (an `rm -rf`, a volume not mounted):
+    // one finding naming it, before the missing files inside it.
+    let data = &i.layout.data_dir;
+    if std::fs::symlink_metadata(data).is_err() {
+        out.push(
+            Finding::fail("state_files", format!("the data directory is missing: {}", data.display()))
+                .evidence("it holds the database, the daemon's state and its emergency files; a volume that is not mounted looks the same")
+                .path(data)
+                .fix(format!(
+                    "if it is a volume, mount it; else stop the daemon and put back the state and the database from the newest backup: {}",
+                    restore_cmd(i, "state,database")
+                )),
+        );
+        return;
+    }
     if !i.layout.state_dir.is_dir() {
         return;
     }
     for f in [i.layout.breakers_file(), i.layout.task_queue()] {
         if std::fs::symlink_metadata(&f).is_err() {
             out.push(
-                Finding::warn("state_files", format!("state file missing: {}", f.display()))
-                    .evidence("the daemon keeps its breakers and queued tasks there")
-                    .path(&f)
-                    .fix("stop the daemon, then put back the state from the newest backup: `talos restore BACKUP --partial state`"),
+                Finding::warn(
+                    "state_files",
+                    format!("state file missing: {}", f.display()),
+                )
+                .evidence("the daemon keeps its breakers and queued tasks there")
+                .path(&f)
+                .fix(format!(
+                    "stop the daemon, then put back the state from the newest backup: {}",
+                    restore_cmd(i, "state")
+                )),
             );
         }
     }
@@ -1159,6 +1182,23 @@ fn locks(i: &Inputs, out: &mut Vec<Finding>) {
 
 // ---- configuration, certificate ----
 
+/// `` `talos restore NEWEST --partial WHAT` `` naming the newest backup in
+/// backup.dir, so the fix runs as printed; with no backup there, the
+/// placeholder BACKUP and where to find one.
+pub fn restore_cmd(i: &Inputs, what: &str) -> String {
+    let dir = &i.settings.backup_dir.value;
+    match crate::archive::newest_backup(dir) {
+        Some((_, p)) => format!(
+            "`talos restore {} --partial {what}`",
+            super::shell_word(&p.display().to_string())
+        ),
+        None => format!(
+            "`talos restore BACKUP --partial {what}` (no backup in {}: take BACKUP from an off-host copy, `talos backup list --repo URL`)",
+            dir.display()
+        ),
+    }
+}
+
 fn config(i: &Inputs, out: &mut Vec<Finding>) {
     for f in crate::config::validate(i.layout) {
         let finding = if f.integrity {
@@ -1166,10 +1206,14 @@ fn config(i: &Inputs, out: &mut Vec<Finding>) {
         } else {
             Finding::fail("config", f.problem.clone())
         };
+        let fix = f.fix.replace(
+            "`talos restore BACKUP --partial config`",
+            &restore_cmd(i, "config"),
+        );
         let mut finding = finding
             .evidence(f.path.display().to_string())
             .path(&f.path)
-            .fix(f.fix.clone());
+            .fix(fix);
         // A mode looser than the layout's: tightening it is safe.
         if let Some((_, want)) = crate::config::required_modes(i.layout)
             .into_iter()
@@ -1180,6 +1224,7 @@ fn config(i: &Inputs, out: &mut Vec<Finding>) {
             use std::os::unix::fs::PermissionsExt;
             let mode = meta.permissions().mode() & 0o7777;
             if mode & !want != 0 {
+                finding.fix = Some(format!("`talos doctor --fix` sets it (or `{}`)", f.fix));
                 finding = finding.action(Action::Chmod {
                     path: f.path.clone(),
                     from: mode,
@@ -1197,9 +1242,16 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
         let Ok(bytes) = std::fs::read(&path) else {
             if name == "cert.pem" && i.settings.api_url.value.starts_with("https:") {
                 out.push(
-                    Finding::warn("certificate", format!("api_url is HTTPS but {} is missing", path.display()))
-                        .path(&path)
-                        .fix(format!("install the certificate and key in {}, or restore them: `talos restore BACKUP --partial ssl`", i.layout.ssl_dir.display())),
+                    Finding::warn(
+                        "certificate",
+                        format!("api_url is HTTPS but {} is missing", path.display()),
+                    )
+                    .path(&path)
+                    .fix(format!(
+                        "install the certificate and key in {}, or restore them: {}",
+                        i.layout.ssl_dir.display(),
+                        restore_cmd(i, "ssl")
+                    )),
                 );
             }
             continue;
@@ -1219,11 +1271,17 @@ fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
             Ok(x) => x,
             Err(e) => {
                 out.push(
-                    Finding::fail("certificate", format!("{} is not a readable PEM certificate", path.display()))
-                        .integrity()
-                        .evidence(e)
-                        .path(&path)
-                        .fix("replace it with the right certificate, or restore it: `talos restore BACKUP --partial ssl`"),
+                    Finding::fail(
+                        "certificate",
+                        format!("{} is not a readable PEM certificate", path.display()),
+                    )
+                    .integrity()
+                    .evidence(e)
+                    .path(&path)
+                    .fix(format!(
+                        "replace it with the right certificate, or restore it: {}",
+                        restore_cmd(i, "ssl")
+                    )),
                 );
                 continue;
             }

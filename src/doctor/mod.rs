@@ -190,10 +190,22 @@ pub use crate::install::shell_word;
 /// Every `` `talos ...` `` in a fix, made to run as printed: the root and
 /// URL of this run carried (`talos_cmd`).
 pub fn carry_flags(text: &str, talos: &str) -> String {
-    if talos == "talos" {
+    let Some(flags) = talos.strip_prefix("talos").filter(|f| !f.is_empty()) else {
         return text.to_string();
+    };
+    // Idempotent: a command that carries them already is left as it is.
+    let mut out = String::with_capacity(text.len() + flags.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("`talos ") {
+        let (head, tail) = rest.split_at(i + "`talos".len());
+        out.push_str(head);
+        if !tail.starts_with(&format!("{flags} ")) {
+            out.push_str(flags);
+        }
+        rest = tail;
     }
-    text.replace("`talos ", &format!("`{talos} "))
+    out.push_str(rest);
+    out
 }
 
 /// Every check, in the order they are reported when equally urgent.
@@ -323,5 +335,25 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         exit,
         checks,
         findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::carry_flags;
+
+    #[test]
+    fn carry_flags_adds_the_root_once() {
+        let t = "talos --root /r --url http://h:1";
+        let once = carry_flags(
+            "run `talos panic --reason \"hung\"`, then `talos status`",
+            t,
+        );
+        assert_eq!(
+            once,
+            "run `talos --root /r --url http://h:1 panic --reason \"hung\"`, then `talos --root /r --url http://h:1 status`"
+        );
+        assert_eq!(carry_flags(&once, t), once);
+        assert_eq!(carry_flags("`talos status`", "talos"), "`talos status`");
     }
 }

@@ -22,6 +22,7 @@ mod diagnosis_more;
 mod docs_examples;
 mod docs_references;
 mod drill;
+mod fault_sweep;
 mod fixture_samples;
 mod generated;
 mod health_verdict;
