@@ -286,6 +286,10 @@ peak doctor-warm "$TALOS" --root "$ROOT" doctor
 peak incident "$TALOS" --root "$ROOT" incident report --since 24h
 peak status "$TALOS" --root "$ROOT" status
 
+# ---------------------------------------------------------------- off-host repository
+say "repository upload and download (moto on loopback) against aws s3 cp"
+BENCH_RUNS=$RUNS "$REPO/benches/repo_s3.sh" "$TALOS" "$ROOT" "$ARCHIVE" "$RES" >&2
+
 # ---------------------------------------------------------------- peak RSS
 # Every command on this sandbox and on hostile inputs; the target is < 100 MB.
 say "peak RSS of every command"

@@ -145,6 +145,23 @@ t_xzf = median(restore.get("tar xzf"))
 r_r = ratio(t_rto, t_xzf)
 targets.append(("in-place restore RTO vs `tar xzf`", "≤ 1.2x tar xzf's time", fmt_ratio(r_r), r_r is not None and r_r <= 1.2))
 
+# The repository's transfer: the command with --repo minus the same
+# command without it, against the AWS CLI on the same moto.
+repo_up = load("repo-up")
+repo_down = load("repo-down")
+t_up = median(repo_up.get("talos backup create --repo s3"))
+t_loc = median(repo_up.get("talos backup create (local)"))
+t_aws_up = median(repo_up.get("aws s3 cp (upload)"))
+t_dn = median(repo_down.get("talos restore --verify-only --repo s3"))
+t_vloc = median(repo_down.get("talos restore --verify-only (local)"))
+t_aws_dn = median(repo_down.get("aws s3 cp (download)"))
+r_up = ratio(max(t_up - t_loc, 0.001), t_aws_up) if t_up and t_loc and t_aws_up else None
+r_dn = ratio(max(t_dn - t_vloc, 0.001), t_aws_dn) if t_dn and t_vloc and t_aws_dn else None
+if r_up is not None:
+    targets.append(("repository upload vs `aws s3 cp`", "≤ 1.0x the AWS CLI's time", fmt_ratio(r_up), r_up <= 1.0))
+if r_dn is not None:
+    targets.append(("repository download vs `aws s3 cp`", "≤ 1.0x the AWS CLI's time", fmt_ratio(r_dn), r_dn <= 1.0))
+
 mems = [
     ("log query --correlation-id X --json", "query"),
     ("audit verify-chain", "chain"),
@@ -325,6 +342,32 @@ for label in ("talos doctor (cold)", "talos doctor (warm)", "talos incident repo
         p = peak_kib(name) if name else None
         rows.append((label, r, f"{p / 1024:.1f} MiB" if p else "-"))
 table(rows, "log stats", t_stats, ("peak RSS",))
+
+w("## Off-host repository: upload and download against `aws s3 cp` on the same moto")
+w("")
+if not repo_up and not repo_down:
+    w("Not measured in this run (`benches/repo_s3.sh` needs `moto_server` and `aws`: "
+      "`pip install 'moto[server]' awscli`).")
+    w("")
+else:
+    w("A moto S3 server on loopback (`benches/repo_s3.sh`). talos uploads as part of `backup create --repo` "
+      "and downloads as part of `restore --verify-only --repo`, so each is timed beside the same command "
+      "without the repository; the difference is the transfer, set against the AWS CLI moving an archive "
+      "of the same size (its Python start-up included: what an operator would run).")
+    w("")
+    w("| command | median | min – max |")
+    w("|---|---|---|")
+    for group in (repo_up, repo_down):
+        for label, r in group.items():
+            w(f"| {label} | {secs(r['median'])} | {spread(r)} |")
+    w("")
+    if r_up is not None:
+        w(f"Upload: talos's transfer {secs(max(t_up - t_loc, 0))} against `aws s3 cp` {secs(t_aws_up)}: "
+          f"{fmt_ratio(r_up)} the AWS CLI's time.")
+    if r_dn is not None:
+        w(f"Download: talos's transfer {secs(max(t_dn - t_vloc, 0))} against `aws s3 cp` {secs(t_aws_dn)}: "
+          f"{fmt_ratio(r_dn)} the AWS CLI's time.")
+    w("")
 
 w("## Peak memory (maximum resident set size)")
 w("")

@@ -212,6 +212,9 @@ pub struct ChainReport {
     pub consistency: Option<ConsistencyProof>,
     /// Things worth knowing that are not damage (an empty last file).
     pub warnings: Vec<String>,
+    /// The timestamp checks asked for with `VerifyOptions::clock`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockFindings>,
 }
 
 /// Called after each block with (bytes read, bytes to read).
@@ -234,6 +237,30 @@ pub struct VerifyOptions {
     pub block_size: Option<usize>,
     /// Progress for a bar on a terminal.
     pub progress: Option<Progress>,
+    /// Also check the records' timestamps against the clock (doctor): the
+    /// same pass, so a chain of millions is read once.
+    pub clock: Option<ClockLimits>,
+}
+
+/// What `VerifyOptions::clock` checks: a record dated more than
+/// `future_secs` past `now`, or more than `backwards_secs` before a record
+/// before it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClockLimits {
+    pub now: jiff::Timestamp,
+    pub future_secs: i64,
+    pub backwards_secs: i64,
+}
+
+/// The first records whose time is wrong (`VerifyOptions::clock`), as
+/// evidence lines (`audit seq N: TIME ...`); records after the first chain
+/// error are not read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ClockFindings {
+    pub future: Option<String>,
+    pub backwards: Option<String>,
+    #[serde(skip)]
+    max: Option<jiff::Timestamp>,
 }
 
 impl fmt::Debug for VerifyOptions {
@@ -245,6 +272,7 @@ impl fmt::Debug for VerifyOptions {
             .field("consistency", &self.consistency)
             .field("block_size", &self.block_size)
             .field("progress", &self.progress.is_some())
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -280,6 +308,7 @@ pub fn missing_directory_report(audit_dir: &Path) -> ChainReport {
         proof: None,
         consistency: None,
         warnings: Vec::new(),
+        clock: None,
     }
 }
 
@@ -305,6 +334,8 @@ enum LineInfo {
         hash: Hash,
         operator: bool,
         leaf: Option<Hash>,
+        /// The record's time, when asked for and RFC 3339.
+        time: Option<jiff::Timestamp>,
     },
     Bad {
         kind: ChainErrorKind,
@@ -392,7 +423,7 @@ fn claimed_seq(line: &[u8]) -> Option<u64> {
 /// the JSON so a changed byte reads as "changed after writing" rather than
 /// "written wrong"; a line whose hash matches but is not valid JSON was
 /// written that way.
-fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
+fn analyze(line: &[u8], want: Want) -> LineInfo {
     if line.len() > MAX_LINE {
         return overlong(line, line.len() as u64);
     }
@@ -433,7 +464,11 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
             found_seq: claimed_seq(line),
         };
     }
-    let fast = if plain { fast_fields(prefix) } else { None };
+    let fast = if plain {
+        fast_fields(prefix, want.time)
+    } else {
+        None
+    };
     let fields = match fast {
         Some(f) => f,
         // Valid UTF-8 (checked above): the default never happens.
@@ -443,6 +478,10 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
                     seq: r.seq,
                     operator: r.actor.starts_with("operator:"),
                     prev: lower_hex(r.prev_hash.as_bytes()),
+                    time: want
+                        .time
+                        .then(|| crate::logfiles::parse_ts(&r.timestamp))
+                        .flatten(),
                 },
                 Err(e) => {
                     return LineInfo::Bad {
@@ -466,8 +505,18 @@ fn analyze(line: &[u8], want_leaf: bool) -> LineInfo {
         prev,
         hash: claimed,
         operator: fields.operator,
-        leaf: want_leaf.then(|| merkle::leaf_hash(line)),
+        leaf: want.leaf.then(|| merkle::leaf_hash(line)),
+        time: fields.time,
     }
+}
+
+/// What [`analyze`] works out beyond the chain's own fields.
+#[derive(Debug, Clone, Copy, Default)]
+struct Want {
+    /// The RFC 6962 leaf hash (tree heads, proofs).
+    leaf: bool,
+    /// The record's timestamp (`VerifyOptions::clock`).
+    time: bool,
 }
 
 /// A line longer than [`MAX_LINE`]: `head` is (at least) its start.
@@ -487,6 +536,8 @@ struct Fields {
     operator: bool,
     /// `prev_hash`, when it is 64 lowercase hex digits.
     prev: Option<Hash>,
+    /// `timestamp`, when asked for and RFC 3339.
+    time: Option<jiff::Timestamp>,
 }
 
 /// Reads the fields of a record written the way talos and the daemon write
@@ -496,7 +547,7 @@ struct Fields {
 /// then decides, so this only ever accepts what serde_json accepts, with the
 /// same values. `prefix` is the hashed part of a line of printable ASCII
 /// (so no whitespace between tokens and no control character in a string).
-fn fast_fields(prefix: &[u8]) -> Option<Fields> {
+fn fast_fields(prefix: &[u8], want_time: bool) -> Option<Fields> {
     let mut p = Scan {
         s: prefix,
         at: 0,
@@ -505,7 +556,7 @@ fn fast_fields(prefix: &[u8]) -> Option<Fields> {
     p.lit(b"{\"seq\":")?;
     let seq = p.u64()?;
     p.lit(b",\"timestamp\":")?;
-    p.string()?;
+    let timestamp = p.string()?;
     p.lit(b",\"actor\":")?;
     let actor = p.string()?;
     p.lit(b",\"action\":")?;
@@ -517,10 +568,20 @@ fn fast_fields(prefix: &[u8]) -> Option<Fields> {
     if p.at != prefix.len() {
         return None;
     }
+    let time = if want_time {
+        // Printable ASCII without escapes (checked by the caller and by
+        // `string`): the bytes are the string's text.
+        std::str::from_utf8(timestamp)
+            .ok()
+            .and_then(crate::logfiles::parse_ts)
+    } else {
+        None
+    };
     Some(Fields {
         seq,
         operator: actor.starts_with(b"operator:"),
         prev,
+        time,
     })
 }
 
@@ -713,6 +774,28 @@ struct Checker<'a> {
     anchors_checked: usize,
     error: Option<ChainError>,
     done: bool,
+    clock: Option<ClockFindings>,
+}
+
+impl ClockFindings {
+    /// One accepted record's time, in chain order.
+    fn record(&mut self, limits: ClockLimits, seq: u64, t: jiff::Timestamp) {
+        let ts = || crate::timespec::format_ts(t);
+        if self.future.is_none() && t.duration_since(limits.now).as_secs() > limits.future_secs {
+            self.future = Some(format!("audit seq {seq}: {}", ts()));
+        }
+        if let Some(m) = self.max
+            && self.backwards.is_none()
+            && m.duration_since(t).as_secs() > limits.backwards_secs
+        {
+            self.backwards = Some(format!(
+                "audit seq {seq}: {} comes after {}",
+                ts(),
+                crate::timespec::format_ts(m)
+            ));
+        }
+        self.max = self.max.max(Some(t));
+    }
 }
 
 const PRESERVE: &str = "first keep a copy of the whole audit directory as evidence \
@@ -745,7 +828,7 @@ impl<'a> Checker<'a> {
     fn line(&mut self, bytes: &[u8], info: LineInfo, loc: Loc<'_>) {
         let expected = self.next_seq;
         let at = || format!("{}:{}", loc.file.display(), loc.line);
-        let (seq, prev, hash, operator, leaf) = match info {
+        let (seq, prev, hash, operator, leaf, time) = match info {
             LineInfo::Bad {
                 kind,
                 detail,
@@ -781,7 +864,8 @@ impl<'a> Checker<'a> {
                 hash,
                 operator,
                 leaf,
-            } => (seq, prev, hash, operator, leaf),
+                time,
+            } => (seq, prev, hash, operator, leaf, time),
         };
         if seq > expected {
             let at = at();
@@ -905,6 +989,9 @@ impl<'a> Checker<'a> {
             self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
         }
         self.head = Some(seq);
+        if let (Some(limits), Some(found), Some(t)) = (self.opts.clock, &mut self.clock, time) {
+            found.record(limits, seq, t);
+        }
         self.check_tree_anchors(Some(loc));
         if self.opts.limit == Some(self.records) {
             self.done = true;
@@ -951,7 +1038,7 @@ impl<'a> Checker<'a> {
         let expected = self.next_seq;
         let file = loc.file.display().to_string();
         let complete = len == bytes.len() as u64
-            && match analyze(bytes, false) {
+            && match analyze(bytes, Want::default()) {
                 LineInfo::Good { seq, prev, .. } => seq == expected && prev == self.prev_hash,
                 LineInfo::Bad { .. } => false,
             };
@@ -1178,7 +1265,7 @@ fn read_file(
 /// The lines of `lines` (whole lines, each ending in a newline) as
 /// (start, end, what it says), checked in parallel in pieces of about
 /// [`PIECE`] bytes; the pieces come back in order.
-fn analyze_block(lines: &[u8], want_leaf: bool) -> Vec<Vec<(usize, usize, LineInfo)>> {
+fn analyze_block(lines: &[u8], want: Want) -> Vec<Vec<(usize, usize, LineInfo)>> {
     let mut cuts = vec![0];
     let mut at = PIECE;
     while at < lines.len() {
@@ -1198,7 +1285,7 @@ fn analyze_block(lines: &[u8], want_leaf: bool) -> Vec<Vec<(usize, usize, LineIn
             let mut start = w[0];
             for nl in memchr::memchr_iter(b'\n', &lines[w[0]..w[1]]) {
                 let end = w[0] + nl;
-                out.push((start, end, analyze(&lines[start..end], want_leaf)));
+                out.push((start, end, analyze(&lines[start..end], want)));
                 start = end + 1;
             }
             out
@@ -1298,7 +1385,13 @@ fn check_files(
                 } => {
                     progress(read);
                     let lines = &buf[..complete];
-                    for piece in analyze_block(lines, c.want_leaf) {
+                    for piece in analyze_block(
+                        lines,
+                        Want {
+                            leaf: c.want_leaf,
+                            time: c.clock.is_some(),
+                        },
+                    ) {
                         for (s, e, info) in piece {
                             line_no += 1;
                             let loc = Loc {
@@ -1398,6 +1491,19 @@ pub fn verify_chain_with(
     opts: &VerifyOptions,
 ) -> Result<ChainReport> {
     let files = snapshot(audit_dir)?;
+    let (rec_anchors, tree_anchors) = sorted_anchors(anchors);
+    let mut c = Checker::new(opts, rec_anchors, tree_anchors);
+    c.check_tree_anchors(None);
+    let checked = read_and_check(&mut c, &files, audit_dir, opts)?;
+    let unchecked = c.anchors_beyond_end(&checked.end_loc);
+    Ok(c.into_report(audit_dir, files.len(), checked, unchecked))
+}
+
+/// Record anchors `(seq, hash, source)` and tree anchors `(size, root,
+/// source)`, each sorted (an anchor whose hash is not 64 hex digits was
+/// refused when parsed and is skipped).
+#[allow(clippy::type_complexity)]
+fn sorted_anchors(anchors: &[AnchorFrom]) -> (Vec<(u64, Hash, &str)>, Vec<(u64, Hash, &str)>) {
     let mut rec_anchors = Vec::new();
     let mut tree_anchors = Vec::new();
     for a in anchors {
@@ -1416,58 +1522,83 @@ pub fn verify_chain_with(
     }
     rec_anchors.sort_by_key(|a| a.0);
     tree_anchors.sort_by_key(|a| a.0);
-    let want_tree = opts.tree_root || !tree_anchors.is_empty();
-    let proof = match (opts.prove, opts.limit) {
-        (Some(seq), Some(size)) if seq >= 1 && seq <= size => {
-            Some(ProofBuilder::new(seq - 1, size))
-        }
-        _ => None,
-    };
-    let consistency = match (opts.consistency, opts.limit) {
-        (Some(old), Some(new)) if old <= new => Some(ConsistencyBuilder::new(old, new)),
-        _ => None,
-    };
-    let mut c = Checker {
-        opts,
-        want_leaf: want_tree || proof.is_some() || consistency.is_some(),
-        next_seq: 1,
-        prev_hash: [0u8; 32],
-        records: 0,
-        operator_actions: 0,
-        head: None,
-        tree: want_tree.then(StreamingRoot::new),
-        proof,
-        consistency,
-        proof_record: None,
-        rec_anchors,
-        rec_pos: 0,
-        tree_anchors,
-        tree_pos: 0,
-        anchors_checked: 0,
-        error: None,
-        done: opts.limit == Some(0),
-    };
-    c.check_tree_anchors(None);
+    (rec_anchors, tree_anchors)
+}
+
+/// Reads the files on one thread while this one checks them: the reader
+/// stops when checking does (`rx` dropped).
+fn read_and_check(
+    c: &mut Checker<'_>,
+    files: &[(u64, PathBuf, u64)],
+    audit_dir: &Path,
+    opts: &VerifyOptions,
+) -> Result<Checked> {
     let block = opts.block_size.unwrap_or(BLOCK).max(1);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let (spare_tx, spare_rx) = std::sync::mpsc::channel();
-    let Checked {
-        warnings,
-        bytes_total,
-        end_loc,
-    } = std::thread::scope(|s| {
-        let reader = s.spawn(|| read_files(&files, block, tx, spare_rx));
-        // `rx` is dropped when checking stops, which stops the reader.
-        let checked = check_files(&mut c, &files, audit_dir, rx, spare_tx);
+    std::thread::scope(|s| {
+        let reader = s.spawn(|| read_files(files, block, tx, spare_rx));
+        let checked = check_files(c, files, audit_dir, rx, spare_tx);
         let _ = reader.join();
         checked
-    })?;
+    })
+}
 
-    let stopped_by_limit = opts.limit.is_some_and(|l| c.records >= l);
-    let mut unchecked = (c.rec_anchors.len() - c.rec_pos) + (c.tree_anchors.len() - c.tree_pos);
-    if c.error.is_none() && !stopped_by_limit && unchecked > 0 {
-        let last = c.records;
-        let beyond = match (c.rec_anchors.get(c.rec_pos), c.tree_anchors.get(c.tree_pos)) {
+impl<'a> Checker<'a> {
+    fn new(
+        opts: &'a VerifyOptions,
+        rec_anchors: Vec<(u64, Hash, &'a str)>,
+        tree_anchors: Vec<(u64, Hash, &'a str)>,
+    ) -> Checker<'a> {
+        let want_tree = opts.tree_root || !tree_anchors.is_empty();
+        let proof = match (opts.prove, opts.limit) {
+            (Some(seq), Some(size)) if seq >= 1 && seq <= size => {
+                Some(ProofBuilder::new(seq - 1, size))
+            }
+            _ => None,
+        };
+        let consistency = match (opts.consistency, opts.limit) {
+            (Some(old), Some(new)) if old <= new => Some(ConsistencyBuilder::new(old, new)),
+            _ => None,
+        };
+        Checker {
+            opts,
+            want_leaf: want_tree || proof.is_some() || consistency.is_some(),
+            next_seq: 1,
+            prev_hash: [0u8; 32],
+            records: 0,
+            operator_actions: 0,
+            head: None,
+            tree: want_tree.then(StreamingRoot::new),
+            proof,
+            consistency,
+            proof_record: None,
+            rec_anchors,
+            rec_pos: 0,
+            tree_anchors,
+            tree_pos: 0,
+            anchors_checked: 0,
+            error: None,
+            done: opts.limit == Some(0),
+            clock: opts.clock.map(|_| ClockFindings::default()),
+        }
+    }
+
+    /// After the last record: an anchor past the end means records were cut
+    /// off (the first such anchor is the error). Returns the anchors left
+    /// unchecked.
+    fn anchors_beyond_end(&mut self, end_loc: &Option<(PathBuf, u64)>) -> usize {
+        let stopped_by_limit = self.opts.limit.is_some_and(|l| self.records >= l);
+        let mut unchecked =
+            (self.rec_anchors.len() - self.rec_pos) + (self.tree_anchors.len() - self.tree_pos);
+        if self.error.is_some() || stopped_by_limit || unchecked == 0 {
+            return unchecked;
+        }
+        let last = self.records;
+        let beyond = match (
+            self.rec_anchors.get(self.rec_pos),
+            self.tree_anchors.get(self.tree_pos),
+        ) {
             (Some(&(seq, hash, source)), _) => Some((
                 seq,
                 format!("record {seq} with hash {}", hex(&hash)),
@@ -1481,7 +1612,7 @@ pub fn verify_chain_with(
             (None, None) => None,
         };
         if let Some((seq, what, source)) = beyond {
-            let (file, line) = match &end_loc {
+            let (file, line) = match end_loc {
                 Some((f, l)) => (Some(f.as_path()), *l),
                 None => (None, 1),
             };
@@ -1490,7 +1621,7 @@ pub fn verify_chain_with(
                 line,
                 offset: 0,
             });
-            c.fail(
+            self.fail(
                 ChainErrorKind::AnchorBeyondEnd,
                 loc,
                 last + 1,
@@ -1504,57 +1635,72 @@ pub fn verify_chain_with(
                     "{PRESERVE}; the missing records are in logs/audit/ of the backup or copy the anchor came from"
                 ),
             );
-            if let Some(e) = &mut c.error {
+            if let Some(e) = &mut self.error {
                 e.offset = None;
             }
             unchecked -= 1;
-            c.anchors_checked += 1;
+            self.anchors_checked += 1;
         }
+        unchecked
     }
 
-    let tree_root = if opts.tree_root {
-        c.tree.as_ref().map(|t| TreeHead {
-            size: t.size(),
-            root: hex(&t.root()),
-        })
-    } else {
-        None
-    };
-    let proof = if c.error.is_none() {
-        c.proof.take().and_then(ProofBuilder::finish).map(|mut p| {
-            p.record = c.proof_record.take();
-            p
-        })
-    } else {
-        None
-    };
-    let consistency = if c.error.is_none() {
-        c.consistency.take().and_then(ConsistencyBuilder::finish)
-    } else {
-        None
-    };
-    if let Some(e) = &mut c.error {
-        e.fix = e.fix.replace("AUDIT_DIR", &audit_dir.display().to_string());
+    /// The report: tree head, proofs (only for a chain that verified) and
+    /// the first error, with its fix naming the audit directory.
+    fn into_report(
+        mut self,
+        audit_dir: &Path,
+        files: usize,
+        checked: Checked,
+        unchecked: usize,
+    ) -> ChainReport {
+        let tree_root = if self.opts.tree_root {
+            self.tree.as_ref().map(|t| TreeHead {
+                size: t.size(),
+                root: hex(&t.root()),
+            })
+        } else {
+            None
+        };
+        let proof = if self.error.is_none() {
+            self.proof
+                .take()
+                .and_then(ProofBuilder::finish)
+                .map(|mut p| {
+                    p.record = self.proof_record.take();
+                    p
+                })
+        } else {
+            None
+        };
+        let consistency = if self.error.is_none() {
+            self.consistency.take().and_then(ConsistencyBuilder::finish)
+        } else {
+            None
+        };
+        if let Some(e) = &mut self.error {
+            e.fix = e.fix.replace("AUDIT_DIR", &audit_dir.display().to_string());
+        }
+        ChainReport {
+            ok: self.error.is_none(),
+            audit_dir: audit_dir.to_path_buf(),
+            records: self.records,
+            files,
+            bytes: checked.bytes_total,
+            head: self.head.map(|seq| Head {
+                seq,
+                hash: hex(&self.prev_hash),
+            }),
+            operator_actions: self.operator_actions,
+            first_error: self.error,
+            anchors_checked: self.anchors_checked,
+            anchors_unchecked: unchecked,
+            tree_root,
+            proof,
+            consistency,
+            warnings: checked.warnings,
+            clock: self.clock,
+        }
     }
-    Ok(ChainReport {
-        ok: c.error.is_none(),
-        audit_dir: audit_dir.to_path_buf(),
-        records: c.records,
-        files: files.len(),
-        bytes: bytes_total,
-        head: c.head.map(|seq| Head {
-            seq,
-            hash: hex(&c.prev_hash),
-        }),
-        operator_actions: c.operator_actions,
-        first_error: c.error,
-        anchors_checked: c.anchors_checked,
-        anchors_unchecked: unchecked,
-        tree_root,
-        proof,
-        consistency,
-        warnings,
-    })
 }
 
 #[cfg(test)]
@@ -1662,7 +1808,7 @@ mod tests {
         let mut fast_count = 0;
         for body in &bodies {
             let line = format!("{body}{tail}");
-            let fast = fast_fields(body.as_bytes()).map(|f| (f.seq, f.operator, f.prev));
+            let fast = fast_fields(body.as_bytes(), false).map(|f| (f.seq, f.operator, f.prev));
             let slow = serde_fields(line.as_bytes());
             if let Some(f) = fast {
                 fast_count += 1;

@@ -14,8 +14,8 @@ use crate::error::Result;
 /// orchestrator process (split brain); heartbeat age while the daemon runs;
 /// an unfinished restore (var/lib/talos/restore.journal); a pending emergency
 /// recovery (emergency_state.json) or a waiting SIGNAL_PANIC; an audit
-/// chain that does not verify; database integrity, tables, journal mode and
-/// WAL size; corrupt JSON in var/lib/talos/state; malformed lines in Tier 2/3 logs;
+/// chain that does not verify; database integrity (PRAGMA quick_check;
+/// integrity_check with --deep), tables, journal mode and WAL size; corrupt JSON in var/lib/talos/state; malformed lines in Tier 2/3 logs;
 /// clock skew (log, heartbeat, block event or audit times in the future, or
 /// going backwards within a file); stale lock files (recorded PID gone);
 /// config.yaml validity and file modes; certificate expiry (warn under 30
@@ -67,8 +67,9 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub fix: bool,
     /// Also verify the newest backup completely, as `talos backup verify`
-    /// does (slower: it reads the whole archive); by default only its gzip
-    /// framing and head are checked
+    /// does (slower: it reads the whole archive; by default only its gzip
+    /// framing and head are checked), and run the database's full PRAGMA
+    /// integrity_check (by default quick_check)
     #[arg(long)]
     pub deep: bool,
     /// Write Prometheus metrics here (talos_doctor_findings by severity), for

@@ -455,11 +455,19 @@ fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
     // backup's audit_head and the database's audit_log table.
     let (mut found, _) = anchors::from_backups(&i.settings.backup_dir.value);
     found.extend(anchors::from_database(&i.layout.db).0);
-    let report = match verify::verify_chain_with(
-        &i.layout.audit_dir,
-        &found,
-        &verify::VerifyOptions::default(),
-    ) {
+    // Timestamps of the chain (in the future, going back) are checked in
+    // the same pass: the chain of a long-lived host holds millions of
+    // records, read once. Like the log scan, this is doctor's, not
+    // status's (status stays well under a second on a big host).
+    let opts = verify::VerifyOptions {
+        clock: i.scan_logs.then_some(verify::ClockLimits {
+            now: i.now,
+            future_secs: FUTURE_TOLERANCE_SECS,
+            backwards_secs: AUDIT_BACKWARDS_TOLERANCE_SECS,
+        }),
+        ..verify::VerifyOptions::default()
+    };
+    let report = match verify::verify_chain_with(&i.layout.audit_dir, &found, &opts) {
         Ok(r) => r,
         Err(e) => {
             out.push(could_not("audit_chain", "the audit chain", e));
@@ -488,43 +496,11 @@ fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    // Timestamps of the chain: in the future, or going back. One record at
-    // a time: the chain of a long-lived host holds millions. Like the log
-    // scan, this whole-history read is doctor's, not status's (status stays
-    // well under a second on a big host).
-    if !i.scan_logs {
-        return;
-    }
-    let mut max: Option<Timestamp> = None;
-    let mut future = None;
-    let mut back = None;
-    let read = crate::audit::query::for_each(&i.layout.audit_dir, |rec| {
-        let Some(t) = logfiles::parse_ts(&rec.timestamp) else {
-            return;
-        };
-        if future.is_none() && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS {
-            future = Some(format!("audit seq {}: {}", rec.seq, rec.timestamp));
-        }
-        if let Some(m) = max
-            && back.is_none()
-            && m.duration_since(t).as_secs() > AUDIT_BACKWARDS_TOLERANCE_SECS
-        {
-            back = Some(format!(
-                "audit seq {}: {} comes after {}",
-                rec.seq,
-                rec.timestamp,
-                crate::timespec::format_ts(m)
-            ));
-        }
-        max = max.max(Some(t));
-    });
-    if read.is_err() {
-        return;
-    }
-    if let Some(e) = future {
+    let clock = report.clock.unwrap_or_default();
+    if let Some(e) = clock.future {
         out.push(clock_finding("an audit record is dated in the future").evidence(e));
     }
-    if let Some(e) = back {
+    if let Some(e) = clock.backwards {
         out.push(clock_finding("audit record times go backwards").evidence(e));
     }
 }
@@ -647,7 +623,15 @@ fn database_locks(i: &Inputs, locked: Option<&str>, out: &mut Vec<Finding>) {
 }
 
 fn database(i: &Inputs, out: &mut Vec<Finding>) {
-    let r = db::check_within(&i.layout.db, DB_BUSY_WAIT);
+    // The full integrity_check (indexes against their tables too) is
+    // --deep's: quick_check finds damaged pages and records in a fraction of
+    // the time on a big database.
+    let pragma = if i.deep {
+        db::Pragma::Integrity
+    } else {
+        db::Pragma::Quick
+    };
+    let r = db::check_with(&i.layout.db, DB_BUSY_WAIT, pragma);
     database_locks(i, r.locked.as_deref(), out);
     if r.locked.is_some() {
         return;
@@ -675,8 +659,11 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
         return;
     }
     if r.integrity != ["ok"] {
-        let mut f =
-            Finding::fail("database", "the database fails PRAGMA integrity_check").integrity();
+        let mut f = Finding::fail(
+            "database",
+            format!("the database fails PRAGMA {}", pragma.name()),
+        )
+        .integrity();
         for row in r.integrity.iter().take(5) {
             f = f.evidence(row.clone());
         }

@@ -76,6 +76,16 @@ impl<'a> Record<'a> {
         serde_json::from_str::<Record<'a>>(text).map_err(|_| Malformed::NotJson)
     }
 
+    /// Only the line's time: what [`Record::parse`] followed by
+    /// [`Record::time`] gives, with the same malformed lines (any UTF-8
+    /// JSON object is a record), without reading the other fields. For
+    /// doctor's scan of every line.
+    pub fn parse_time(line: &[u8]) -> Result<Option<Timestamp>, Malformed> {
+        let text = std::str::from_utf8(line).map_err(|_| Malformed::InvalidUtf8)?;
+        let t = serde_json::from_str::<TimeOnly>(text).map_err(|_| Malformed::NotJson)?;
+        Ok(t.0.as_deref().and_then(parse_ts))
+    }
+
     /// A copy that no longer borrows from the line.
     pub fn into_owned(self) -> Record<'static> {
         fn own(c: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
@@ -191,6 +201,34 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
             }
         }
         Ok(r)
+    }
+}
+
+/// A log line's `timestamp` (as [`Record`] reads it: the last one, absent
+/// when not a string); every other value is skipped unread.
+struct TimeOnly<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for TimeOnly<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = TimeOnly<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TimeOnly<'a>, M::Error> {
+                let mut t = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.0 == "timestamp" {
+                        t = map.next_value::<Str>()?.0;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(TimeOnly(t))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
     }
 }
 
@@ -436,6 +474,35 @@ impl<'de> Part<'de> for TracePart<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_time_agrees_with_parse_then_time() {
+        let lines: [&[u8]; 14] = [
+            br#"{"timestamp":"2024-01-15T08:24:12.456Z","level":"ERROR","context":{"a":[1,{"b":null}]}}"#,
+            br#"{"timestamp":"2024-01-15T08:24:12Z","timestamp":"2024-01-16T00:00:00Z"}"#,
+            br#"{"timestamp":"2024-01-15T08:24:12Z","timestamp":5}"#,
+            br#"{"timestamp":17}"#,
+            br#"{"time\u0073tamp":"2024-01-15T08:24:12Z"}"#,
+            br#"{"timestamp":"2024-01-15T08:24:12Z""#,
+            br#"{"timestamp":"not a time"}"#,
+            br#"{}"#,
+            br#"[1,2]"#,
+            br#""text""#,
+            b"not json",
+            b"{\"timestamp\":\"2024-01-15T08:24:12Z\",\"m\":\"\xff\"}",
+            br#"{"timestamp":"2024-01-15T08:24:12Z","m":"a\"b\\"} "#,
+            br#"{"timestamp":"2024-01-15T08:24:12Z",}"#,
+        ];
+        for line in lines {
+            let full = Record::parse(line).map(|r| r.time());
+            assert_eq!(
+                Record::parse_time(line),
+                full,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
 
     #[test]
     fn reads_the_fields_borrowed() {

@@ -118,6 +118,44 @@ fn cases() -> Vec<Case> {
             fix: "timedatectl",
         },
         Case {
+            name: "clock: audit record in the future",
+            inject: |l| {
+                // Linked and hashed: only its time is wrong (read in the
+                // chain verification's own pass).
+                let at = Timestamp::now() + SignedDuration::from_hours(3);
+                talos::audit::append_in(
+                    &l.audit_dir,
+                    "operator:test",
+                    "note",
+                    &serde_json::json!({}),
+                    &at.to_string(),
+                )
+                .unwrap();
+            },
+            check: "clock",
+            severity: "warn",
+            exit: 1,
+            fix: "timedatectl",
+        },
+        Case {
+            name: "clock: audit record times going backwards",
+            inject: |l| {
+                let at = Timestamp::now() - SignedDuration::from_hours(400);
+                talos::audit::append_in(
+                    &l.audit_dir,
+                    "operator:test",
+                    "note",
+                    &serde_json::json!({}),
+                    &at.to_string(),
+                )
+                .unwrap();
+            },
+            check: "clock",
+            severity: "warn",
+            exit: 1,
+            fix: "chronyc",
+        },
+        Case {
             name: "clock: times going backwards",
             inject: |l| {
                 let at = Timestamp::now() - SignedDuration::from_hours(5);
