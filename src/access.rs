@@ -13,6 +13,14 @@
 //!   body): that is reported as it is. A rejected token is an auth problem,
 //!   never a sign that the daemon is down, so nothing falls back to files;
 //! - `--online` and the API could not be reached: exit 5.
+//!
+//! An emergency stop (`talos panic`) does not pick one way: it escalates.
+//! `StopRoute` is the same rule for it: `--online` is the API only (exit 5
+//! when it cannot be reached), `--offline` is the signals only (SIGNAL_PANIC,
+//! then SIGTERM/SIGKILL to the verified PID), and the default is the API
+//! first, then the signals. A rejected token (401) is a failed API rung in
+//! the report, never a silent fallback; the stop goes on only because
+//! stopping the daemon is the whole point of a panic.
 
 use serde::Serialize;
 
@@ -159,4 +167,69 @@ pub fn refuse_unless_down(live: &Liveness) -> Result<()> {
         err = err.hint(n.clone());
     }
     Err(err)
+}
+
+/// The ways an emergency stop may take, by mode (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopRoute {
+    /// `--online`: only the API; exit 5 when it cannot be reached.
+    ApiOnly,
+    /// `--offline`: only the signals (SIGNAL_PANIC, SIGTERM, SIGKILL).
+    SignalsOnly,
+    /// Neither flag: the API first, then the verified signals.
+    ApiThenSignals,
+}
+
+impl StopRoute {
+    pub fn of(mode: Mode) -> StopRoute {
+        match mode {
+            Mode::Online => StopRoute::ApiOnly,
+            Mode::Offline => StopRoute::SignalsOnly,
+            Mode::Auto => StopRoute::ApiThenSignals,
+        }
+    }
+
+    /// Whether the API may be tried at all.
+    pub fn uses_api(self) -> bool {
+        self != StopRoute::SignalsOnly
+    }
+
+    /// Whether the rungs after the API may be tried.
+    pub fn uses_signals(self) -> bool {
+        self != StopRoute::ApiOnly
+    }
+
+    /// The way the stop went: online when the API stopped the daemon,
+    /// offline otherwise (signals, or nothing had to be stopped).
+    pub fn access(stopped_by_api: bool) -> Access {
+        if stopped_by_api {
+            Access::Online
+        } else {
+            Access::Offline
+        }
+    }
+
+    /// How a stop that did not happen ends when the route needed the API
+    /// and it could not be reached: exit 5 (only for `--online`).
+    pub fn unreachable(self, api_reachable: bool) -> bool {
+        self == StopRoute::ApiOnly && !api_reachable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_routes_follow_the_mode() {
+        assert_eq!(StopRoute::of(Mode::Online), StopRoute::ApiOnly);
+        assert!(StopRoute::ApiOnly.uses_api() && !StopRoute::ApiOnly.uses_signals());
+        assert!(!StopRoute::SignalsOnly.uses_api() && StopRoute::SignalsOnly.uses_signals());
+        assert!(StopRoute::ApiThenSignals.uses_api() && StopRoute::ApiThenSignals.uses_signals());
+        assert!(StopRoute::ApiOnly.unreachable(false));
+        assert!(!StopRoute::ApiThenSignals.unreachable(false));
+        assert_eq!(StopRoute::access(true), Access::Online);
+        assert_eq!(StopRoute::access(false), Access::Offline);
+    }
 }

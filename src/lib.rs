@@ -22,6 +22,7 @@ pub mod incident;
 pub mod install;
 pub mod interrupt;
 pub mod leftovers;
+pub mod lifecycle;
 pub mod locks;
 pub mod logfiles;
 pub mod logs;

@@ -8,11 +8,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Ctx, ExitStatus};
-use crate::emergency::recover::{self, Action, Choice, Plan};
+use crate::emergency::preserve;
+use crate::emergency::recover::{
+    self, Action, Choice, Plan, RecoverOptions, RecoverReport, Source,
+};
 use crate::emergency::state::{self, EmergencyState};
-use crate::emergency::{self, PanicLog, preserve};
-use crate::error::{Error, Result};
-use crate::process::{PidStatus, check_pid_file};
+use crate::error::Result;
 
 /// After a panic: show what emergency_state.json and a preserve hold, and put the state back.
 ///
@@ -66,135 +67,57 @@ struct ArchiveReport<'a> {
 
 pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
     let ui = &ctx.ui;
-    let layout = &ctx.layout;
-    let state_path = layout.emergency_state();
-    let mut warnings = Vec::new();
-    let emergency = match state::read(&state_path) {
-        Ok(s) => s,
-        Err(e) => {
-            warnings.push(format!(
-                "{}; it is left as it is and not marked recovered",
-                e.message
-            ));
-            None
-        }
+    let opts = RecoverOptions {
+        archive: args.archive,
+        dry_run: args.dry_run,
     };
-    let choice = match recover::choose(layout, args.archive.as_deref(), emergency.as_ref()) {
-        Ok(c) => c,
-        // A panic with --no-state (or a daemon that preserved nothing) leaves
-        // a record but no archive: nothing to put back, but the record must
-        // not stay "pending" forever.
-        Err(e)
-            if args.archive.is_none()
-                && emergency
-                    .as_ref()
-                    .is_some_and(|s| s.recovery_available && s.preserve_path().is_none())
-                && preserve::list(&layout.preserves_dir())?.is_empty() =>
+    // Before the question, the operator sees what will be put back.
+    let report = recover::recover(&ctx.layout, &ctx.settings, &opts, &mut |r, question| {
+        if !ui.json
+            && let Source::Preserve {
+                choice,
+                unpacked,
+                files,
+                ..
+            } = &r.source
         {
-            let _ = e;
-            return acknowledge(ctx, &args, emergency.expect("checked above"));
+            show(ctx, r.emergency.as_ref(), choice, unpacked, files)?;
         }
-        Err(e) => return Err(e),
+        ui.confirm(question)
+    })?;
+    match &report.recovery.source {
+        Source::Nothing => render_acknowledged(ctx, &report)?,
+        Source::Preserve { .. } => render_recovered(ctx, &report)?,
+    }
+    for w in &report.recovery.warnings {
+        ui.warn(w);
+    }
+    Ok(report.exit)
+}
+
+fn emergency_doc(report: &RecoverReport) -> Result<Value> {
+    let mut doc = serde_json::to_value(&report.recovery.emergency)?;
+    state::redact_secrets(&mut doc);
+    Ok(doc)
+}
+
+/// The report of a recover that put a preserve back (or would, --dry-run).
+fn render_recovered(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
+    let r = &report.recovery;
+    let Source::Preserve {
+        choice,
+        unpacked,
+        files: plan,
+        running,
+        pid,
+    } = &r.source
+    else {
+        return Ok(());
     };
-    if args.archive.is_none()
-        && let Some(newest) = preserve::list(&layout.preserves_dir())?.pop()
-        && newest.path != choice.archive
-    {
-        warnings.push(format!(
-            "a newer preserve exists: {} (not named in emergency_state.json, e.g. from a panic that did not stop the daemon); `talos recover {}` uses it instead",
-            newest.path.display(),
-            newest.path.display()
-        ));
-    }
-    let unpacked = preserve::unpack(&choice.archive)?;
-    let plan = recover::plan(layout, &unpacked)?;
-
-    let pid_status = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
-    let running = matches!(pid_status, PidStatus::Verified { .. });
-    if running && !args.dry_run {
-        return Err(Error::refused(format!(
-            "the daemon is running (PID {}): recover would change its state files under it",
-            pid_status.pid().unwrap_or_default()
-        ))
-        .hint("stop it first (`talos panic --reason ...` or your service manager), then run `talos recover` again; `--dry-run` shows the plan meanwhile"));
-    }
-
-    let mut lock = None;
-    let mut written = None;
-    let mut audit_seq = None;
-    let mut marked = false;
-    let mut mark_failed = false;
-    if !args.dry_run {
-        lock = Some((
-            emergency::lock(layout, "panic or recover")?,
-            crate::locks::shared(layout, "recover")?,
-        ));
-        if !ui.json {
-            show(ctx, emergency.as_ref(), &choice, &unpacked, &plan)?;
-        }
-        ui.confirm(&if plan.changes() == 0 {
-            format!(
-                "Nothing to put back: {} already matches {}. Mark the panic recovered?",
-                layout.state_dir.display(),
-                choice.archive.display()
-            )
-        } else {
-            format!(
-                "Put back {} file(s) from {} into {}?",
-                plan.changes(),
-                choice.archive.display(),
-                layout.state_dir.display()
-            )
-        })?;
-        let n = recover::apply(&unpacked, &plan)?;
-        written = Some(n);
-        if let Some(mut st) = emergency.clone() {
-            state::mark_recovered(
-                &mut st,
-                &crate::timespec::now_rfc3339(),
-                &crate::audit::operator_actor(),
-                &choice.archive,
-            );
-            match state::write(&state_path, &st) {
-                Ok(()) => marked = true,
-                Err(e) => {
-                    mark_failed = true;
-                    warnings.push(format!(
-                        "the state was put back, but {} could not be marked recovered: {e}",
-                        state_path.display()
-                    ))
-                }
-            }
-        }
-        let mut log = PanicLog::new(&layout.panic_log());
-        log.info(&format!(
-            "recover: {n} file(s) put back from {}",
-            choice.archive.display()
-        ));
-        if let Some(f) = log.failure.take() {
-            warnings.push(f);
-        }
-        let details = json!({
-            "archive": choice.archive,
-            "files_written": n,
-            "task_count": unpacked.task_count,
-            "emergency_state_marked": marked,
-        });
-        match crate::audit::record_operator_action(layout, "recover", details) {
-            Ok(a) => audit_seq = Some(a.seq),
-            Err(e) => warnings.push(format!(
-                "the recover could not be recorded in the audit chain: {e}"
-            )),
-        }
-    }
-    drop(lock);
-
-    let mut emergency_doc = serde_json::to_value(&emergency)?;
-    state::redact_secrets(&mut emergency_doc);
     let doc = json!({
-        "dry_run": args.dry_run,
-        "emergency_state_path": state_path,
-        "emergency_state": emergency_doc,
+        "dry_run": report.dry_run,
+        "emergency_state_path": r.state_path,
+        "emergency_state": emergency_doc(report)?,
         "archive": ArchiveReport {
             path: &choice.archive,
             because: choice.because,
@@ -204,20 +127,20 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
         },
         "daemon_running": running,
         "plan": plan,
-        "files_written": written,
-        "emergency_state_marked_recovered": marked,
-        "audit_seq": audit_seq,
-        "warnings": warnings,
+        "files_written": report.files_written,
+        "emergency_state_marked_recovered": report.marked,
+        "audit_seq": report.audit_seq,
+        "warnings": r.warnings,
     });
-    ui.render(&doc, |ui| {
-        if args.dry_run {
-            show(ctx, emergency.as_ref(), &choice, &unpacked, &plan)?;
+    ctx.ui.render(&doc, |ui| {
+        if report.dry_run {
+            show(ctx, r.emergency.as_ref(), choice, unpacked, plan)?;
             ui.line("")?;
-            if running {
+            if *running {
                 ui.line(format!(
                     "{} the daemon is running (PID {}); stop it before `talos recover`",
                     ui.yellow("note:"),
-                    pid_status.pid().unwrap_or_default()
+                    pid.unwrap_or_default()
                 ))?;
             }
             ui.line("Dry run: nothing was changed. Run `talos recover` (same arguments, without --dry-run) to put it back.")?;
@@ -225,96 +148,52 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
             ui.done(format!(
                 "{} {} file(s) put back from {}",
                 ui.green("recovered:"),
-                written.unwrap_or(0),
+                report.files_written.unwrap_or(0),
                 choice.archive.display()
             ))?;
-            if marked {
+            if report.marked {
                 ui.line(format!(
                     "{} marked recovered (recovery_available: false)",
-                    state_path.display()
+                    r.state_path.display()
                 ))?;
             }
             ui.line("Next: start the daemon (e.g. `systemctl start talos`), then `talos status`.")?;
         }
         Ok(())
-    })?;
-    for w in &warnings {
-        ui.warn(w);
-    }
-    Ok(if mark_failed {
-        ExitStatus::Failed
-    } else if !plan.invalid.is_empty() {
-        // A state file of the preserve was corrupt: the rest is back, but
-        // not all of it.
-        ExitStatus::Integrity
-    } else {
-        ExitStatus::Ok
     })
 }
 
-/// Marks an emergency record recovered when no preserve exists to put back.
-fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<ExitStatus> {
-    let ui = &ctx.ui;
-    let layout = &ctx.layout;
-    let state_path = layout.emergency_state();
-    let mut audit_seq = None;
-    let mut warnings = Vec::new();
-    if !args.dry_run {
-        let _lock = emergency::lock(layout, "panic or recover")?;
-        let _install = crate::locks::shared(layout, "recover")?;
-        ui.confirm(&format!(
-            "No preserve to put back. Mark {} recovered?",
-            state_path.display()
-        ))?;
-        state::mark_recovered(
-            &mut st,
-            &crate::timespec::now_rfc3339(),
-            &crate::audit::operator_actor(),
-            std::path::Path::new("(no preserve)"),
-        );
-        state::write(&state_path, &st)?;
-        let details = json!({"archive": null, "files_written": 0, "emergency_state_marked": true});
-        match crate::audit::record_operator_action(layout, "recover", details) {
-            Ok(a) => audit_seq = Some(a.seq),
-            Err(e) => warnings.push(format!(
-                "the recover could not be recorded in the audit chain: {e}"
-            )),
-        }
-    }
-    let mut emergency_doc = serde_json::to_value(&st)?;
-    state::redact_secrets(&mut emergency_doc);
+/// The report of a recover with no preserve: the record marked recovered.
+fn render_acknowledged(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
+    let r = &report.recovery;
     let doc = json!({
-        "dry_run": args.dry_run,
-        "emergency_state_path": state_path,
-        "emergency_state": emergency_doc,
+        "dry_run": report.dry_run,
+        "emergency_state_path": r.state_path,
+        "emergency_state": emergency_doc(report)?,
         "archive": null,
         "plan": [],
-        "files_written": if args.dry_run { None } else { Some(0) },
-        "emergency_state_marked_recovered": !args.dry_run,
-        "audit_seq": audit_seq,
-        "warnings": warnings,
+        "files_written": report.files_written,
+        "emergency_state_marked_recovered": report.marked,
+        "audit_seq": report.audit_seq,
+        "warnings": r.warnings,
     });
-    ui.render(&doc, |ui| {
+    ctx.ui.render(&doc, |ui| {
         ui.line(format!(
             "The panic recorded in {} left no preserve (nothing in {}): there is no state to put back.",
-            state_path.display(),
-            layout.preserves_dir().display()
+            r.state_path.display(),
+            ctx.layout.preserves_dir().display()
         ))?;
-        if args.dry_run {
+        if report.dry_run {
             ui.line("Dry run: nothing was changed. `talos recover` marks the record recovered.")
         } else {
             ui.done(format!(
                 "{} {} marked recovered (recovery_available: false)",
                 ui.green("recovered:"),
-                state_path.display()
+                r.state_path.display()
             ))?;
             ui.line("Next: start the daemon (e.g. `systemctl start talos`), then `talos status`.")
         }
-    })?;
-    for w in &warnings {
-        ui.warn(w);
-    }
-    Ok(ExitStatus::Ok)
+    })
 }
 
 fn ago(ts: &str) -> String {

@@ -6,6 +6,7 @@
 //! returns the whole story as a value; the commands render it.
 
 pub mod escalate;
+pub mod panic;
 pub mod preserve;
 pub mod recover;
 pub mod state;

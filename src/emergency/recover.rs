@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::preserve::{self, Unpacked};
-use super::state::EmergencyState;
-use crate::error::{Context, Error, Result};
+use super::state::{self, EmergencyState};
+use crate::config::Settings;
+use crate::error::{Context, Error, ExitStatus, Result};
 use crate::fsutil;
 use crate::install::Layout;
+use crate::process::{PidStatus, check_pid_file};
 
 /// How a file that recover never puts back (config, logs) is described.
 pub const READ_ONLY: &str = "kept in the preserve for reading only";
@@ -252,6 +254,295 @@ pub fn apply(unpacked: &Unpacked, plan: &Plan) -> Result<usize> {
         written += 1;
     }
     Ok(written)
+}
+
+/// What the operator asked of `talos recover`.
+#[derive(Debug, Clone, Default)]
+pub struct RecoverOptions {
+    /// The preserve to use (default: the record's, else the newest).
+    pub archive: Option<PathBuf>,
+    /// Work out the plan and change nothing.
+    pub dry_run: bool,
+}
+
+/// Where the state comes back from.
+// One value per run: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Source {
+    /// A preserve, checked and unpacked into staging, and what it puts back.
+    Preserve {
+        choice: Choice,
+        unpacked: Unpacked,
+        files: Plan,
+        /// The PID file verified a running daemon: recover refuses.
+        running: bool,
+        pid: Option<u32>,
+    },
+    /// The panic left no preserve (`panic --no-state`): only the record is
+    /// marked recovered, so it stops showing as pending.
+    Nothing,
+}
+
+/// What recover would do: `--dry-run` shows it, the real run executes it.
+pub struct Recovery {
+    pub state_path: PathBuf,
+    /// STATE_DIR, where the files go back.
+    pub state_dir: PathBuf,
+    /// emergency_state.json as read (None: absent or unreadable).
+    pub emergency: Option<EmergencyState>,
+    pub source: Source,
+    pub warnings: Vec<String>,
+}
+
+/// The whole story of one recover.
+pub struct RecoverReport {
+    pub dry_run: bool,
+    pub recovery: Recovery,
+    /// Files put back (None with --dry-run).
+    pub files_written: Option<usize>,
+    pub marked: bool,
+    pub audit_seq: Option<u64>,
+    pub exit: ExitStatus,
+}
+
+impl Recovery {
+    /// Works out the recovery: the record, the preserve to use, its plan.
+    pub fn prepare(layout: &Layout, settings: &Settings, given: Option<&Path>) -> Result<Recovery> {
+        let state_path = layout.emergency_state();
+        let mut warnings = Vec::new();
+        let emergency = match state::read(&state_path) {
+            Ok(s) => s,
+            Err(e) => {
+                warnings.push(format!(
+                    "{}; it is left as it is and not marked recovered",
+                    e.message
+                ));
+                None
+            }
+        };
+        let choice = match choose(layout, given, emergency.as_ref()) {
+            Ok(c) => c,
+            // A panic with --no-state (or a daemon that preserved nothing)
+            // leaves a record but no archive: nothing to put back, but the
+            // record must not stay "pending" forever.
+            Err(_)
+                if given.is_none()
+                    && emergency
+                        .as_ref()
+                        .is_some_and(|s| s.recovery_available && s.preserve_path().is_none())
+                    && preserve::list(&layout.preserves_dir())?.is_empty() =>
+            {
+                return Ok(Recovery {
+                    state_path,
+                    state_dir: layout.state_dir.clone(),
+                    emergency,
+                    source: Source::Nothing,
+                    warnings,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        if given.is_none()
+            && let Some(newest) = preserve::list(&layout.preserves_dir())?.pop()
+            && newest.path != choice.archive
+        {
+            warnings.push(format!(
+                "a newer preserve exists: {} (not named in emergency_state.json, e.g. from a panic that did not stop the daemon); `talos recover {}` uses it instead",
+                newest.path.display(),
+                newest.path.display()
+            ));
+        }
+        let unpacked = preserve::unpack(&choice.archive)?;
+        let files = plan(layout, &unpacked)?;
+        let pid_status = check_pid_file(&layout.pid_file, &settings.process_match.value)?;
+        Ok(Recovery {
+            state_path,
+            state_dir: layout.state_dir.clone(),
+            emergency,
+            source: Source::Preserve {
+                choice,
+                unpacked,
+                files,
+                running: matches!(pid_status, PidStatus::Verified { .. }),
+                pid: pid_status.pid(),
+            },
+            warnings,
+        })
+    }
+
+    /// The confirmation question.
+    pub fn question(&self) -> String {
+        match &self.source {
+            Source::Nothing => format!(
+                "No preserve to put back. Mark {} recovered?",
+                self.state_path.display()
+            ),
+            Source::Preserve { choice, files, .. } => {
+                let state_dir = &self.state_dir;
+                if files.changes() == 0 {
+                    format!(
+                        "Nothing to put back: {} already matches {}. Mark the panic recovered?",
+                        state_dir.display(),
+                        choice.archive.display()
+                    )
+                } else {
+                    format!(
+                        "Put back {} file(s) from {} into {}?",
+                        files.changes(),
+                        choice.archive.display(),
+                        state_dir.display()
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// The `talos recover` runbook: prepares the recovery, and unless
+/// `dry_run`, refuses while the daemon runs, takes the emergency and
+/// installation locks, asks `confirm` (given the recovery and the question;
+/// an error declines), puts the files back, marks the record recovered and
+/// records the recover in panic.log and the audit chain.
+pub fn recover(
+    layout: &Layout,
+    settings: &Settings,
+    opts: &RecoverOptions,
+    confirm: &mut dyn FnMut(&Recovery, &str) -> Result<()>,
+) -> Result<RecoverReport> {
+    let recovery = Recovery::prepare(layout, settings, opts.archive.as_deref())?;
+    execute(layout, recovery, opts.dry_run, confirm)
+}
+
+/// Executes a prepared recovery (or, with `dry_run`, only reports it).
+pub fn execute(
+    layout: &Layout,
+    mut recovery: Recovery,
+    dry_run: bool,
+    confirm: &mut dyn FnMut(&Recovery, &str) -> Result<()>,
+) -> Result<RecoverReport> {
+    if dry_run {
+        return Ok(RecoverReport {
+            dry_run,
+            exit: recovery.exit(false),
+            recovery,
+            files_written: None,
+            marked: false,
+            audit_seq: None,
+        });
+    }
+    if let Source::Preserve {
+        running: true, pid, ..
+    } = &recovery.source
+    {
+        return Err(Error::refused(format!(
+            "the daemon is running (PID {}): recover would change its state files under it",
+            pid.unwrap_or_default()
+        ))
+        .hint("stop it first (`talos panic --reason ...` or your service manager), then run `talos recover` again; `--dry-run` shows the plan meanwhile"));
+    }
+    let _emergency = super::lock(layout, "panic or recover")?;
+    let _install = crate::locks::shared(layout, "recover")?;
+    confirm(&recovery, &recovery.question())?;
+    let (written, mut details) = put_back(&recovery)?;
+    let (marked, mark_failed) = mark(&mut recovery)?;
+    log_recover(layout, &mut recovery, written);
+    details["emergency_state_marked"] = marked.into();
+    let audit_seq = match crate::audit::record_operator_action(layout, "recover", details) {
+        Ok(a) => Some(a.seq),
+        Err(e) => {
+            recovery.warnings.push(format!(
+                "the recover could not be recorded in the audit chain: {e}"
+            ));
+            None
+        }
+    };
+    Ok(RecoverReport {
+        dry_run,
+        exit: recovery.exit(mark_failed),
+        recovery,
+        files_written: Some(written),
+        marked,
+        audit_seq,
+    })
+}
+
+impl Recovery {
+    /// How the recover ends: 1 when the record could not be marked, 3 when
+    /// a state file of the preserve was corrupt (the rest is back, not all).
+    fn exit(&self, mark_failed: bool) -> ExitStatus {
+        match &self.source {
+            _ if mark_failed => ExitStatus::Failed,
+            Source::Preserve { files, .. } if !files.invalid.is_empty() => ExitStatus::Integrity,
+            _ => ExitStatus::Ok,
+        }
+    }
+}
+
+/// Puts the files back; returns how many and the audit details so far.
+fn put_back(recovery: &Recovery) -> Result<(usize, serde_json::Value)> {
+    Ok(match &recovery.source {
+        Source::Nothing => (0, serde_json::json!({"archive": null, "files_written": 0})),
+        Source::Preserve {
+            choice,
+            unpacked,
+            files,
+            ..
+        } => {
+            let n = apply(unpacked, files)?;
+            (
+                n,
+                serde_json::json!({
+                    "archive": choice.archive,
+                    "files_written": n,
+                    "task_count": unpacked.task_count,
+                }),
+            )
+        }
+    })
+}
+
+/// Marks emergency_state.json recovered: (marked, failed). Without a
+/// preserve a failure is the error; after files were put back it is a
+/// warning and exit 1.
+fn mark(recovery: &mut Recovery) -> Result<(bool, bool)> {
+    let from = match &recovery.source {
+        Source::Nothing => PathBuf::from("(no preserve)"),
+        Source::Preserve { choice, .. } => choice.archive.clone(),
+    };
+    let Some(st) = recovery.emergency.as_mut() else {
+        return Ok((false, false));
+    };
+    state::mark_recovered(
+        st,
+        &crate::timespec::now_rfc3339(),
+        &crate::audit::operator_actor(),
+        &from,
+    );
+    match state::write(&recovery.state_path, st) {
+        Ok(()) => Ok((true, false)),
+        Err(e) if matches!(recovery.source, Source::Nothing) => Err(e),
+        Err(e) => {
+            recovery.warnings.push(format!(
+                "the state was put back, but {} could not be marked recovered: {e}",
+                recovery.state_path.display()
+            ));
+            Ok((false, true))
+        }
+    }
+}
+
+fn log_recover(layout: &Layout, recovery: &mut Recovery, written: usize) {
+    let Source::Preserve { choice, .. } = &recovery.source else {
+        return;
+    };
+    let mut log = super::PanicLog::new(&layout.panic_log());
+    log.info(&format!(
+        "recover: {written} file(s) put back from {}",
+        choice.archive.display()
+    ));
+    if let Some(f) = log.failure.take() {
+        recovery.warnings.push(f);
+    }
 }
 
 #[cfg(test)]
