@@ -542,6 +542,76 @@ pub fn human_duration(secs: i64) -> String {
     if secs < 0 { format!("-{out}") } else { out }
 }
 
+/// A moment as every human screen shows it (docs/format.md, "Output and JSON
+/// conventions"): UTC to the minute, then how long ago counted from talos's
+/// clock (`TALOS_NOW` or the system clock): `2026-01-15 09:35 UTC (29 min
+/// ago)`; a time ahead says `(in 3 min)`. JSON keeps RFC 3339 in `*_at`.
+pub fn when(t: jiff::Timestamp) -> String {
+    when_at(t, crate::clock::now())
+}
+
+/// [`when`] counted from `now` (what a domain module was handed).
+pub fn when_at(t: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    format!("{} ({})", stamp(t), ago(now.as_second() - t.as_second()))
+}
+
+/// [`when`] of an RFC 3339 text; text that is not a time is shown as it is.
+pub fn when_text(text: &str) -> String {
+    match text.parse::<jiff::Timestamp>() {
+        Ok(t) => when(t),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// [`when_text`] counted from `now`.
+pub fn when_text_at(text: &str, now: jiff::Timestamp) -> String {
+    match text.parse::<jiff::Timestamp>() {
+        Ok(t) => when_at(t, now),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// The absolute half of [`when`] alone, for the time a screen was made.
+pub fn stamp(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// [`stamp`] of an RFC 3339 text; text that is not a time is kept.
+pub fn stamp_text(text: &str) -> String {
+    match text.parse::<jiff::Timestamp>() {
+        Ok(t) => stamp(t),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// `29 min ago`, `2 h 5 min ago`, `3 d 4 h ago`, `in 3 min`: the relative
+/// half of [`when`], for an age in seconds (negative: ahead). Alone where
+/// the absolute time is already on the line (a table of backups named by
+/// their time).
+pub fn ago(age_secs: i64) -> String {
+    let s = age_secs.unsigned_abs();
+    let span = if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", s / 60)
+    } else if s < 86400 {
+        match (s % 3600) / 60 {
+            0 => format!("{} h", s / 3600),
+            m => format!("{} h {m} min", s / 3600),
+        }
+    } else {
+        match (s % 86400) / 3600 {
+            0 => format!("{} d", s / 86400),
+            h => format!("{} d {h} h", s / 86400),
+        }
+    };
+    if age_secs < 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
 /// Fits every line of `text` into `width` columns (0: no limit): a line too
 /// wide is wrapped at spaces with a hanging indent. A command is never
 /// broken: text in backticks is one word, and a line that is a command
@@ -750,4 +820,30 @@ fn is_command(s: &str) -> bool {
         let next = rest.split([' ', '`']).next().unwrap_or("");
         next.starts_with('-') || SUBCOMMANDS.contains(&next)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_is_absolute_then_relative() {
+        let now: jiff::Timestamp = "2026-11-30T03:16:30Z".parse().unwrap();
+        let at = |t: &str| when_at(t.parse().unwrap(), now);
+        assert_eq!(
+            at("2026-11-30T03:12:10Z"),
+            "2026-11-30 03:12 UTC (4 min ago)"
+        );
+        assert_eq!(at("2026-11-30T03:16:30Z"), "2026-11-30 03:16 UTC (0 s ago)");
+        assert_eq!(
+            at("2026-11-30T01:11:00Z"),
+            "2026-11-30 01:11 UTC (2 h 5 min ago)"
+        );
+        assert_eq!(at("2026-11-29T03:16:30Z"), "2026-11-29 03:16 UTC (1 d ago)");
+        assert_eq!(
+            at("2026-11-30T03:20:00Z"),
+            "2026-11-30 03:20 UTC (in 3 min)"
+        );
+        assert_eq!(when_text_at("not a time", now), "not a time");
+    }
 }

@@ -124,7 +124,11 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
     let mut audit_seq = None;
     let mut marked = false;
     let mut mark_failed = false;
-    if !args.dry_run {
+    // The state already matches the preserve and no panic waits to be marked
+    // recovered: nothing to ask, nothing to do.
+    let nothing_to_do =
+        plan.changes() == 0 && !emergency.as_ref().is_some_and(|s| s.recovery_available);
+    if !args.dry_run && !nothing_to_do {
         lock = Some((
             emergency::lock(layout, "panic or recover")?,
             crate::locks::shared(layout, "recover")?,
@@ -205,6 +209,7 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
         "daemon_running": running,
         "plan": plan,
         "files_written": written,
+        "nothing_to_do": nothing_to_do,
         "emergency_state_marked_recovered": marked,
         "audit_seq": audit_seq,
         "warnings": warnings,
@@ -221,6 +226,12 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
                 ))?;
             }
             ui.line("Dry run: nothing was changed. Run `talos recover` (same arguments, without --dry-run) to put it back.")?;
+        } else if nothing_to_do {
+            ui.done(format!(
+                "nothing to do: {} already matches {}",
+                layout.state_dir.display(),
+                choice.archive.display()
+            ))?;
         } else {
             ui.done(format!(
                 "{} {} file(s) put back from {}",
@@ -317,16 +328,6 @@ fn acknowledge(ctx: &Ctx, args: &RecoverArgs, mut st: EmergencyState) -> Result<
     Ok(ExitStatus::Ok)
 }
 
-fn ago(ts: &str) -> String {
-    ts.parse::<jiff::Timestamp>()
-        .ok()
-        .map(|t| {
-            let secs = crate::clock::now().duration_since(t).as_secs();
-            format!(" ({} ago)", crate::output::human_duration(secs))
-        })
-        .unwrap_or_default()
-}
-
 fn show(
     ctx: &Ctx,
     emergency: Option<&EmergencyState>,
@@ -340,7 +341,7 @@ fn show(
         None => ui.line(format!("No emergency state at {}.", path.display()))?,
         Some(st) => {
             let status = match (st.recovery_available, st.recovered_at()) {
-                (_, Some(at)) => format!("already recovered at {at}"),
+                (_, Some(at)) => format!("already recovered at {}", crate::output::when_text(at)),
                 (true, None) => ui.yellow("recovery available"),
                 (false, None) => "no recovery pending".into(),
             };
@@ -350,7 +351,7 @@ fn show(
                 path.display()
             ))?;
             let when = st.panic_timestamp.as_deref().unwrap_or("unknown time");
-            ui.line(format!("  panic:    {when}{}", ago(when)))?;
+            ui.line(format!("  panic:    {}", crate::output::when_text(when)))?;
             ui.line(format!(
                 "  reason:   {}",
                 st.reason.as_deref().unwrap_or("(none given)")
@@ -381,9 +382,8 @@ fn show(
         choice.because
     ))?;
     ui.line(format!(
-        "  written:  {}{} on {}",
-        s("timestamp"),
-        ago(&s("timestamp")),
+        "  written:  {} on {}",
+        crate::output::when_text(&s("timestamp")),
         s("hostname")
     ))?;
     ui.line(format!("  reason:   {}", s("reason")))?;

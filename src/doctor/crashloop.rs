@@ -126,8 +126,8 @@ pub fn crash_loop(i: &Inputs, out: &mut Vec<Finding>) {
     let minutes = ((last.as_second() - first.as_second()) / 60).max(1);
     let newest_age = i.now.as_second() - last.as_second();
     let title = format!(
-        "crash loop: the daemon started {n} times within {minutes} min (last start {} ago)",
-        crate::output::human_duration(newest_age.max(0))
+        "crash loop: the daemon started {n} times within {minutes} min (last start {})",
+        crate::output::when_at(last, i.now)
     );
     let f = if newest_age <= CRASH_LOOP_WINDOW_SECS {
         Finding::fail("crash_loop", title)
