@@ -515,6 +515,8 @@ fn table_cut(headers: &[&str], rows: &[Vec<String>], width: usize) -> String {
 // here for the command layer.
 pub use crate::units::{human_bytes, human_duration};
 
+pub use crate::units::{ago, stamp, stamp_text, when, when_at, when_text, when_text_at};
+
 /// Fits every line of `text` into `width` columns (0: no limit): a line too
 /// wide is wrapped at spaces with a hanging indent. A command is never
 /// broken: text in backticks is one word, and a line that is a command
@@ -723,4 +725,30 @@ fn is_command(s: &str) -> bool {
         let next = rest.split([' ', '`']).next().unwrap_or("");
         next.starts_with('-') || SUBCOMMANDS.contains(&next)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_is_absolute_then_relative() {
+        let now: jiff::Timestamp = "2026-11-30T03:16:30Z".parse().unwrap();
+        let at = |t: &str| when_at(t.parse().unwrap(), now);
+        assert_eq!(
+            at("2026-11-30T03:12:10Z"),
+            "2026-11-30 03:12 UTC (4 min ago)"
+        );
+        assert_eq!(at("2026-11-30T03:16:30Z"), "2026-11-30 03:16 UTC (0 s ago)");
+        assert_eq!(
+            at("2026-11-30T01:11:00Z"),
+            "2026-11-30 01:11 UTC (2 h 5 min ago)"
+        );
+        assert_eq!(at("2026-11-29T03:16:30Z"), "2026-11-29 03:16 UTC (1 d ago)");
+        assert_eq!(
+            at("2026-11-30T03:20:00Z"),
+            "2026-11-30 03:20 UTC (in 3 min)"
+        );
+        assert_eq!(when_text_at("not a time", now), "not a time");
+    }
 }

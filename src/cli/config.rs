@@ -169,7 +169,7 @@ fn validate(ctx: &Ctx) -> Result<ExitStatus> {
     });
     ctx.ui.render(&doc, |ui| {
         if findings.is_empty() {
-            ui.line(format!(
+            ui.done(format!(
                 "{} {} is valid; modes are as required",
                 ui.green("ok"),
                 ctx.layout.config_file.display()

@@ -117,7 +117,7 @@ pub fn render(ui: &Ui, r: &Report, talos: &str) -> Result<()> {
     ui.line(format!(
         "{} ({via}) at {}",
         ui.bold(&status_word(ui, r.status)),
-        r.checked_at
+        crate::output::stamp_text(&r.checked_at)
     ))?;
     ui.line(format!("daemon: {}", r.daemon.message))?;
     if let (Some(v), Some(up)) = (&r.version, r.uptime_seconds) {

@@ -128,6 +128,7 @@ fn render_recovered(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
         "daemon_running": running,
         "plan": plan,
         "files_written": report.files_written,
+        "nothing_to_do": report.nothing_to_do,
         "emergency_state_marked_recovered": report.marked,
         "audit_seq": report.audit_seq,
         "warnings": r.warnings,
@@ -144,6 +145,12 @@ fn render_recovered(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
                 ))?;
             }
             ui.line("Dry run: nothing was changed. Run `talos recover` (same arguments, without --dry-run) to put it back.")?;
+        } else if report.nothing_to_do {
+            ui.done(format!(
+                "nothing to do: {} already matches {}",
+                r.state_dir.display(),
+                choice.archive.display()
+            ))?;
         } else {
             ui.done(format!(
                 "{} {} file(s) put back from {}",
@@ -196,16 +203,6 @@ fn render_acknowledged(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
     })
 }
 
-fn ago(ts: &str) -> String {
-    ts.parse::<jiff::Timestamp>()
-        .ok()
-        .map(|t| {
-            let secs = crate::clock::now().duration_since(t).as_secs();
-            format!(" ({} ago)", crate::output::human_duration(secs))
-        })
-        .unwrap_or_default()
-}
-
 fn show(
     ctx: &Ctx,
     emergency: Option<&EmergencyState>,
@@ -219,7 +216,7 @@ fn show(
         None => ui.line(format!("No emergency state at {}.", path.display()))?,
         Some(st) => {
             let status = match (st.recovery_available, st.recovered_at()) {
-                (_, Some(at)) => format!("already recovered at {at}"),
+                (_, Some(at)) => format!("already recovered at {}", crate::output::when_text(at)),
                 (true, None) => ui.yellow("recovery available"),
                 (false, None) => "no recovery pending".into(),
             };
@@ -229,7 +226,7 @@ fn show(
                 path.display()
             ))?;
             let when = st.panic_timestamp.as_deref().unwrap_or("unknown time");
-            ui.line(format!("  panic:    {when}{}", ago(when)))?;
+            ui.line(format!("  panic:    {}", crate::output::when_text(when)))?;
             ui.line(format!(
                 "  reason:   {}",
                 st.reason.as_deref().unwrap_or("(none given)")
@@ -260,9 +257,8 @@ fn show(
         choice.because
     ))?;
     ui.line(format!(
-        "  written:  {}{} on {}",
-        s("timestamp"),
-        ago(&s("timestamp")),
+        "  written:  {} on {}",
+        crate::output::when_text(&s("timestamp")),
         s("hostname")
     ))?;
     ui.line(format!("  reason:   {}", s("reason")))?;

@@ -141,7 +141,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
                 Scale::Small => "small",
                 Scale::Large => "large",
             },
-            s.now
+            s.created_at
         ))?;
         let malformed: u64 = s.logs.malformed.values().filter_map(|v| v.as_u64()).sum();
         let rows = vec![
@@ -149,7 +149,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
                 "config".to_string(),
                 format!(
                     "etc/talos/config.yaml (+ .backup), secrets/admin_token, ssl/ (valid until {})",
-                    s.certificate.not_after
+                    s.certificate.not_after_at
                 ),
             ],
             vec![
@@ -206,7 +206,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
         let mut stories = vec![&s.stories.breaker_open, &s.stories.database_outage];
         stories.extend(s.stories.event_loop_blocks.iter());
         for st in stories {
-            ui.line(format!("  {}  {}  {}", st.correlation_id, st.at, st.what))?;
+            ui.line(format!("  {}  {}  {}", st.correlation_id, st.occurred_at, st.what))?;
         }
         ui.line("")?;
         ui.line(ui.bold("Try next:"))?;
@@ -216,7 +216,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
         if args.now.is_some() && !crate::clock::is_fixed() {
             ui.line(format!(
                 "  (the sandbox's clock is {}: `export TALOS_NOW={}` makes ages and relative times count from it)",
-                s.now, s.now
+                s.created_at, s.created_at
             ))?;
         }
         Ok(())

@@ -11,7 +11,7 @@ use crate::diagnosis::{self, AuditPart, BackupPart, BreakersPart, RecoveryPart};
 use crate::doctor::{Finding, Severity};
 use crate::error::Result;
 use crate::health::{self, Overall, Report};
-use crate::output::{Ui, human_duration};
+use crate::output::{Ui, stamp_text, when, when_text};
 
 /// The 3 AM first screen: daemon, health, breakers, recovery, backups, audit, errors.
 ///
@@ -108,7 +108,7 @@ fn render(ui: &Ui, d: &StatusDoc, talos: &str) -> Result<()> {
         "{}  daemon {state}  health {health}  ({}) {}",
         ui.bold("TALOS"),
         d.access.as_str(),
-        d.generated_at
+        stamp_text(&d.generated_at)
     ))?;
     ui.line(format!("  {}", d.daemon.message))?;
     ui.line("")?;
@@ -147,8 +147,8 @@ fn render(ui: &Ui, d: &StatusDoc, talos: &str) -> Result<()> {
     }
     let backup = match (&d.backup.newest, d.backup.age_ms) {
         (Some(p), Some(age)) => format!(
-            "{} ago, {} ({} in {})",
-            human_duration(age / 1000),
+            "{}, {} ({} in {})",
+            when(crate::clock::now() - jiff::SignedDuration::from_millis(age)),
             p.file_name().unwrap_or_default().to_string_lossy(),
             d.backup.count,
             d.backup.dir.display()
@@ -177,7 +177,7 @@ fn render(ui: &Ui, d: &StatusDoc, talos: &str) -> Result<()> {
                 .unwrap_or_default();
             ui.line(format!(
                 "  {} {}{code} [{}] {}",
-                g("timestamp"),
+                when_text(g("timestamp")),
                 g("component"),
                 g("correlation_id"),
                 g("message")

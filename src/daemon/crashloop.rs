@@ -119,9 +119,12 @@ impl CrashLoop {
     pub fn title(&self) -> String {
         let minutes = ((self.last().as_second() - self.first().as_second()) / 60).max(1);
         format!(
-            "crash loop: the daemon started {} times within {minutes} min (last start {} ago)",
+            "crash loop: the daemon started {} times within {minutes} min (last start {})",
             self.starts.len(),
-            crate::units::human_duration(self.newest_age_s.max(0))
+            crate::units::when_at(
+                self.last(),
+                self.last() + jiff::SignedDuration::from_secs(self.newest_age_s)
+            )
         )
     }
 }

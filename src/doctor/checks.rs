@@ -820,7 +820,7 @@ fn breakers_past_cooldown(i: &Inputs, out: &mut Vec<Finding>) {
                 b.state,
                 b.opened_at
                     .as_deref()
-                    .map(|t| format!(" since {t}"))
+                    .map(|t| format!(" since {}", crate::units::when_text_at(t, i.now)))
                     .unwrap_or_default(),
                 b.failure_count
                     .map(|n| format!(", {n} failures"))

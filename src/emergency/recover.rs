@@ -302,6 +302,9 @@ pub struct RecoverReport {
     pub files_written: Option<usize>,
     pub marked: bool,
     pub audit_seq: Option<u64>,
+    /// The state already matched the preserve and no panic waited to be
+    /// marked recovered: nothing was asked, nothing changed.
+    pub nothing_to_do: bool,
     pub exit: ExitStatus,
 }
 
@@ -428,6 +431,7 @@ pub fn execute(
             files_written: None,
             marked: false,
             audit_seq: None,
+            nothing_to_do: false,
         });
     }
     if let Source::Preserve {
@@ -439,6 +443,17 @@ pub fn execute(
             pid.unwrap_or_default()
         ))
         .hint("stop it first (`talos panic --reason ...` or your service manager), then run `talos recover` again; `--dry-run` shows the plan meanwhile"));
+    }
+    if recovery.nothing_to_do() {
+        return Ok(RecoverReport {
+            dry_run,
+            exit: recovery.exit(false),
+            recovery,
+            files_written: Some(0),
+            marked: false,
+            audit_seq: None,
+            nothing_to_do: true,
+        });
     }
     let _emergency = super::lock(layout, "panic or recover")?;
     let _install = crate::locks::shared(layout, "recover")?;
@@ -463,10 +478,26 @@ pub fn execute(
         files_written: Some(written),
         marked,
         audit_seq,
+        nothing_to_do: false,
     })
 }
 
 impl Recovery {
+    /// The state already matches the preserve and no panic waits to be
+    /// marked recovered: nothing to ask (never "Put back 0 file(s)?").
+    pub fn nothing_to_do(&self) -> bool {
+        match &self.source {
+            Source::Preserve { files, .. } => {
+                files.changes() == 0
+                    && !self
+                        .emergency
+                        .as_ref()
+                        .is_some_and(|s| s.recovery_available)
+            }
+            Source::Nothing => false,
+        }
+    }
+
     /// How the recover ends: 1 when the record could not be marked, 3 when
     /// a state file of the preserve was corrupt (the rest is back, not all).
     fn exit(&self, mark_failed: bool) -> ExitStatus {

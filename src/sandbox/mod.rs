@@ -49,7 +49,8 @@ pub struct Summary {
     pub root: PathBuf,
     pub seed: u64,
     pub scale: Scale,
-    pub now: String,
+    /// The sandbox's "now" (`--now`, else the clock), when it was made.
+    pub created_at: String,
     pub logs: LogSummary,
     pub audit: AuditSummary,
     pub database: db::DbStats,
@@ -87,14 +88,15 @@ pub struct StateSummary {
     pub active_sessions: u64,
     pub open_breakers: Vec<String>,
     pub closed_breakers: Vec<String>,
-    pub heartbeat: String,
+    pub heartbeat_at: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CertSummary {
     pub path: PathBuf,
-    pub not_before: String,
-    pub not_after: String,
+    /// The certificate's notBefore and notAfter.
+    pub not_before_at: String,
+    pub not_after_at: String,
 }
 
 /// Correlation ids worth looking at first.
@@ -109,7 +111,8 @@ pub struct Stories {
 #[derive(Debug, Clone, Serialize)]
 pub struct Story {
     pub correlation_id: String,
-    pub at: String,
+    /// When the story happened (its first line).
+    pub occurred_at: String,
     pub what: String,
 }
 
@@ -243,7 +246,7 @@ pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summar
         root: dir.to_path_buf(),
         seed: opts.seed,
         scale: opts.scale,
-        now: ts(opts.now_ms),
+        created_at: ts(opts.now_ms),
         logs: LogSummary {
             dir: layout.log_dir.clone(),
             files,
@@ -271,7 +274,7 @@ pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summar
             example_trace: log_stats.example_trace.clone(),
             breaker_open: Story {
                 correlation_id: plan.breaker_cid.clone(),
-                at: ts(plan.breaker_open),
+                occurred_at: ts(plan.breaker_open),
                 what: "llm_api breaker opened after 5 timeouts (T004, T010); tasks deferred since"
                     .into(),
             },
@@ -280,13 +283,13 @@ pub fn init(dir: &Path, opts: &Options, progress: &dyn Fn(u64)) -> Result<Summar
                 .iter()
                 .map(|(b, cid)| Story {
                     correlation_id: cid.clone(),
-                    at: ts(*b),
+                    occurred_at: ts(*b),
                     what: "event loop blocked 35 s (T007), state preserved, restart".into(),
                 })
                 .collect(),
             database_outage: Story {
                 correlation_id: plan.db_cid.clone(),
-                at: ts(plan.db_outage),
+                occurred_at: ts(plan.db_outage),
                 what: "database unreachable 3 times (T002), database breaker opened then closed"
                     .into(),
             },
@@ -436,8 +439,8 @@ fn write_cert(l: &Layout, rng: &mut Rng, now_ms: i64) -> Result<CertSummary> {
     )?;
     Ok(CertSummary {
         path: cert_path,
-        not_before: ts_secs(secs * 1000),
-        not_after: ts_secs(not_after_secs * 1000),
+        not_before_at: ts(secs * 1000),
+        not_after_at: ts(not_after_secs * 1000),
     })
 }
 
@@ -540,6 +543,6 @@ fn write_state(l: &Layout, plan: &Plan, tasks: &[logs::TaskRow]) -> Result<State
         active_sessions: active,
         open_breakers: vec!["llm_api".into()],
         closed_breakers: vec!["database".into()],
-        heartbeat,
+        heartbeat_at: heartbeat,
     })
 }

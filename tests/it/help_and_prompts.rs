@@ -140,3 +140,293 @@ fn a_sandbox_made_in_the_past_suggests_a_log_query_that_finds_lines() {
     let n: u64 = text(&out.stdout).trim().parse().unwrap();
     assert!(n > 0, "`{line}` finds nothing");
 }
+
+/// Every time in `sandbox init --json` is a `*_at` key in RFC 3339 UTC with
+/// milliseconds (docs/format.md §7): no `now`, `at` or `heartbeat`.
+#[test]
+fn sandbox_init_json_names_its_times_by_the_convention() {
+    let (_g, _root, doc) = new_sandbox(6);
+    fn walk(key: &str, v: &serde_json::Value, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    walk(k, v, bad)
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(key, v, bad)),
+            serde_json::Value::String(s) if s.parse::<jiff::Timestamp>().is_ok() => {
+                let shape = s.len() == 24 && s.ends_with('Z') && s.as_bytes()[19] == b'.';
+                if !key.ends_with("_at") || !shape {
+                    bad.push(format!("{key}: {s}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    walk("", &doc, &mut bad);
+    assert!(bad.is_empty(), "times outside the convention: {bad:?}");
+    assert_eq!(doc["created_at"], "2026-01-15T10:00:00.000Z");
+    assert!(doc["stories"]["breaker_open"]["occurred_at"].is_string());
+}
+
+/// `-q` for cron: each command that ends with a success line prints
+/// nothing at all when it succeeds, and still says why when it fails.
+#[test]
+fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
+    let (_g, root, _) = new_sandbox(7);
+    let dead = format!("http://127.0.0.1:{}", common::free_port());
+    let quiet = |args: &[&str]| {
+        let out = talos_at(&root)
+            .args(["--url", &dead, "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "-q {args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout), "", "-q {args:?} printed on stdout");
+        assert_eq!(text(&out.stderr), "", "-q {args:?} printed on stderr");
+    };
+    quiet(&["backup", "create", "--partial", "config,state"]);
+    let backup = common::archive::newest_backup(&root.join("var/backups/talos"));
+    let backup = backup.to_str().unwrap();
+    quiet(&["backup", "verify", backup]);
+    quiet(&["audit", "verify-chain"]);
+    quiet(&["config", "validate"]);
+    let debug_log = root.join("var/log/talos/debug.log");
+    quiet(&["--yes", "repair", "jsonl", debug_log.to_str().unwrap()]);
+    quiet(&["--yes", "repair", "leftovers"]);
+    quiet(&[
+        "--yes",
+        "breaker",
+        "force-open",
+        "database",
+        "--reason",
+        "quiet test",
+    ]);
+    quiet(&["db", "checkpoint"]);
+    quiet(&["--yes", "breaker", "reset", "llm_api"]);
+    quiet(&["--yes", "restore", backup, "--partial", "config"]);
+    quiet(&["--yes", "log", "prune"]);
+    quiet(&["--yes", "panic", "--reason", "quiet test", "--force"]);
+    quiet(&["--yes", "recover"]);
+    quiet(&["--yes", "recover"]);
+    // An error is never silenced: it says what went wrong, with exit != 0.
+    for args in [
+        &["backup", "verify", "/nonexistent/backup.tar.gz"][..],
+        &["restore", backup],
+        &["--online", "status"],
+    ] {
+        let out = talos_at(&root)
+            .args(["--url", &dead, "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("error"),
+            "-q {args:?} hid the error: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// A second `recover` after the state was put back has nothing to do: it
+/// says so instead of asking "Put back 0 file(s)?" (which, without a
+/// terminal, refused with exit 4).
+#[test]
+fn recover_with_nothing_to_put_back_says_so_without_asking() {
+    let (_g, root, _) = new_sandbox(8);
+    let dead = format!("http://127.0.0.1:{}", common::free_port());
+    let run = |args: &[&str]| {
+        talos_at(&root)
+            .args(["--url", &dead])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--yes", "panic", "--reason", "test", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(&["--yes", "recover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(&["recover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert!(screen.contains("nothing to do"), "{screen}");
+    assert!(!screen.contains("0 file(s)"), "{screen}");
+    let doc = common::json_ok(talos_at(&root).args(["--url", &dead, "--json", "recover"]));
+    assert_eq!(doc["nothing_to_do"], true);
+    assert_eq!(doc["files_written"], serde_json::Value::Null);
+}
+
+/// At a real terminal (a pty from `script`): the prompt is written once, on
+/// one line, and Ctrl-C there ends talos with 130, the cursor shown again and
+/// nothing changed.
+#[test]
+fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` (util-linux) to make a pty");
+        return;
+    }
+    let (_g, root, _) = new_sandbox(9);
+    let doc = common::json_ok(talos_at(&root).args([
+        "--json",
+        "backup",
+        "create",
+        "--partial",
+        "config",
+    ]));
+    let config = root.join("etc/talos/config.yaml");
+    std::fs::write(&config, "changed after the backup\n").unwrap();
+    let talos = assert_cmd::cargo::cargo_bin("talos");
+    let line = format!(
+        "'{}' --root '{}' restore '{}' --partial config",
+        talos.display(),
+        root.display(),
+        doc["path"].as_str().unwrap()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qfec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("COLUMNS", "80")
+        .env("TZ", "UTC")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let wait_for = |needle: &str, seen: &mut Vec<u8>| -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !String::from_utf8_lossy(seen).contains(needle) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(bytes) => seen.extend(bytes),
+                Err(_) => return false,
+            }
+        }
+        true
+    };
+    if !wait_for("[y/N]", &mut seen) {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("no prompt: {}", String::from_utf8_lossy(&seen));
+    }
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    let quit = wait_for("quitting", &mut seen);
+    // The end of output: the reader thread stops at EOF.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while let Ok(bytes) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        seen.extend(bytes);
+    }
+    drop(stdin);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let screen = String::from_utf8_lossy(&seen).into_owned();
+    assert!(quit, "Ctrl-C did not end talos: {screen:?}");
+    assert_eq!(status.and_then(|s| s.code()), Some(130), "{screen:?}");
+    assert_eq!(
+        screen.matches("[y/N]").count(),
+        1,
+        "prompt written once: {screen:?}"
+    );
+    let prompt = screen.lines().find(|l| l.contains("[y/N]")).unwrap();
+    assert!(
+        !prompt.contains('\r') || prompt.trim_end_matches('\r').find('\r').is_none(),
+        "the prompt is never redrawn: {prompt:?}"
+    );
+    let after = &screen[screen.find("quitting").unwrap()..];
+    assert!(
+        after.contains("\x1b[?25h"),
+        "the cursor is shown again after Ctrl-C: {screen:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "changed after the backup\n",
+        "nothing restored"
+    );
+}
+
+/// `log query --json` prints what its --help and docs/format.md say: JSON
+/// lines (each a whole log line, an object), and `{"count": N}` with --count.
+#[test]
+fn log_query_json_prints_the_json_lines_its_help_promises() {
+    let help = text(
+        &talos()
+            .args(["log", "query", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("--json prints JSON lines, not one document"),
+        "{help}"
+    );
+    assert!(help.contains(r#"`{"count": N}`"#), "{help}");
+    let format = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/format.md"),
+    )
+    .unwrap();
+    let format = format.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        format.contains("`log query --json` prints **JSON lines**")
+            && format.contains(r#"`{"count": N}`"#),
+        "docs/format.md says otherwise"
+    );
+    let (_g, root, _) = new_sandbox(10);
+    let out = talos_at(&root)
+        .args(["--json", "log", "query", "--level", "ERROR", "--limit", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).expect("each line is JSON");
+        assert_eq!(v["level"], "ERROR", "the log line itself: {l}");
+    }
+    let out = talos_at(&root)
+        .args(["--json", "log", "query", "--level", "ERROR", "--count"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["count"]);
+    assert!(doc["count"].as_u64().unwrap() > 0);
+}

@@ -142,7 +142,7 @@ const FILTERS: &[(&str, &str)] = &[
     // An archive's compressed size: its metadata.json names this host.
     (r#""size_bytes": [0-9]+"#, r#""size_bytes": "[N]""#),
     (
-        r"(?m)^(backup_[0-9]{8}_[0-9]{6}\.tar\.gz +\S+ ago +)[0-9.]+ [KMG]?i?B",
+        r"(?m)^(backup_[0-9]{8}_[0-9]{6}\.tar\.gz +[^ ]+( [a-z]+)? ago +)[0-9.]+ [KMG]?i?B",
         "$1[SIZE]",
     ),
 ];

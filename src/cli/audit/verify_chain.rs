@@ -210,9 +210,9 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
             human_bytes(r.bytes)
         ))?;
         if let Some(h) = &r.head {
-            ui.line(format!("  head:             seq {} hash {}", h.seq, h.hash))?;
+            ui.done(format!("  head:             seq {} hash {}", h.seq, h.hash))?;
         }
-        ui.line(format!("  operator actions: {}", r.operator_actions))?;
+        ui.done(format!("  operator actions: {}", r.operator_actions))?;
     }
     let checked = if anchors.is_empty() {
         "none given; a rewritten history cannot be told apart (see `talos audit verify-chain --help`)"
@@ -226,17 +226,20 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
             sources.join(", ")
         )
     };
-    ui.line(format!("  anchors:          {checked}"))?;
+    // With -q a verified chain prints nothing (its details go with the
+    // success line); a broken one keeps every line.
+    let say = |t: String| if r.ok { ui.done(t) } else { ui.line(t) };
+    say(format!("  anchors:          {checked}"))?;
     if r.ok
         && let Some(t) = &r.tree_root
         && t.size > 0
     {
-        ui.line(format!(
+        say(format!(
             "  tree head:        {t}  (keep it off this host: talos audit verify-chain --anchor {t})"
         ))?;
     }
     if r.ok && r.records > 0 && r.tree_root.is_none() {
-        ui.line(format!(
+        say(format!(
             "  {} `talos audit root` prints a tree head (size=N:ROOT) to keep off this host as an anchor",
             ui.dim("tip:")
         ))?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::archive::{MANIFEST, METADATA, Manifest, Metadata};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
-use crate::output::{human_bytes, human_duration, table};
+use crate::output::{human_bytes, table};
 
 /// List backups, newest first: age, size, components and audit head.
 ///
@@ -175,7 +175,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<ExitStatus> {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
-                    format!("{} ago", human_duration(l.age_ms / 1000)),
+                    crate::output::ago(l.age_ms / 1000),
                     human_bytes(l.size),
                     match &l.problem {
                         Some(p) => format!("UNREADABLE: {p}"),
@@ -232,7 +232,7 @@ fn list_repo(ctx: &Ctx, args: &ListArgs, url: &crate::repo::RepoUrl) -> Result<E
                 vec![
                     o.host.clone(),
                     o.name.clone(),
-                    format!("{} ago", human_duration((now - o.ts).get_seconds())),
+                    crate::output::ago((now - o.ts).get_seconds()),
                     human_bytes(o.size),
                     if o.encrypted { "age" } else { "-" }.to_string(),
                 ]
