@@ -218,6 +218,22 @@ impl Ui {
         }
     }
 
+    /// [`Ui::render`] for a command whose whole human report is a success
+    /// report when `success` holds (a change made, nothing failed): `-q`
+    /// then prints nothing, so cron mails only failures. A dry run's plan
+    /// or a partial failure is passed with `success` false and always shown.
+    pub fn render_success<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        success: bool,
+        human: impl FnOnce(&Ui) -> Result<()>,
+    ) -> Result<()> {
+        if self.quiet && success && !self.json {
+            return Ok(());
+        }
+        self.render(value, human)
+    }
+
     /// A note on stderr, silenced by `-q`.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {

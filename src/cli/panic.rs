@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<ExitStatus> {
     )?;
     if ui.json {
         ui.json_doc(&report)?;
-    } else {
+    } else if !(ui.quiet && report.exit == ExitStatus::Ok) {
         render(ctx, &report, args.force)?;
     }
     Ok(report.exit)
@@ -128,6 +128,11 @@ pub fn run(ctx: &Ctx, args: PanicArgs) -> Result<ExitStatus> {
 /// Human output as the panic goes: the situation first, then each rung as
 /// it ends.
 fn on_event(ui: &Ui, ev: PanicEvent<'_>) {
+    // -q: the rungs are not shown as they go; a panic that did not stop the
+    // daemon still says so at the end.
+    if ui.quiet && !ui.json {
+        return;
+    }
     match ev {
         PanicEvent::Begun { pid_file, verified } => {
             if let Some(v) = verified {

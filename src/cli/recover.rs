@@ -80,6 +80,7 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<ExitStatus> {
                 files,
                 ..
             } = &r.source
+            && !(ui.quiet && ui.assume_yes)
         {
             show(ctx, r.emergency.as_ref(), choice, unpacked, files)?;
         }
@@ -133,7 +134,7 @@ fn render_recovered(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
         "audit_seq": report.audit_seq,
         "warnings": r.warnings,
     });
-    ctx.ui.render(&doc, |ui| {
+    ctx.ui.render_success(&doc, !report.dry_run && report.exit == ExitStatus::Ok, |ui| {
         if report.dry_run {
             show(ctx, r.emergency.as_ref(), choice, unpacked, plan)?;
             ui.line("")?;
@@ -184,7 +185,7 @@ fn render_acknowledged(ctx: &Ctx, report: &RecoverReport) -> Result<()> {
         "audit_seq": report.audit_seq,
         "warnings": r.warnings,
     });
-    ctx.ui.render(&doc, |ui| {
+    ctx.ui.render_success(&doc, !report.dry_run && report.exit == ExitStatus::Ok, |ui| {
         ui.line(format!(
             "The panic recorded in {} left no preserve (nothing in {}): there is no state to put back.",
             r.state_path.display(),

@@ -193,7 +193,8 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
             s.display()
         ));
     }
-    if !ui.json {
+    // The plan comes before the question; with -q --yes nobody is asked.
+    if !ui.json && !(ui.quiet && ui.assume_yes) {
         print_plan(ui, &prepared.plan, ui.verbose > 0)?;
     }
     ui.confirm(&format!(
@@ -256,7 +257,7 @@ fn report(
         "undo": undo,
         "counts": plan.map(|p| &p.counts),
     });
-    ui.render(&doc, |ui| {
+    ui.render_success(&doc, o.validation.ok, |ui| {
         ui.line(daemon_line(daemon))?;
         if !o.validation.ok {
             ui.line(format!(

@@ -449,7 +449,7 @@ pub fn execute(
             dry_run,
             exit: recovery.exit(false),
             recovery,
-            files_written: Some(0),
+            files_written: None,
             marked: false,
             audit_seq: None,
             nothing_to_do: true,

@@ -49,7 +49,17 @@ fn audit_actions(root: &Path) -> Vec<Value> {
 }
 
 fn panic_json(root: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
+    panic_json_env(root, url, extra, &[])
+}
+
+fn panic_json_env(
+    root: &Path,
+    url: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Value, String) {
     let out = talos_at(root)
+        .envs(env.iter().copied())
         .args([
             "--url",
             url,
@@ -639,19 +649,15 @@ fn recover_without_a_preserve_marks_the_record_recovered() {
 /// API rung reports it; `--online` stops there, the default goes on to the
 /// signals, and the report says which way the stop went.
 #[test]
-#[ignore = "unfinished: talos-sim reads its token from the same admin_token file, so the wrong token must go to talos only (TALOS_TOKEN)"]
 fn a_rejected_token_is_reported_in_the_api_rung_never_silently() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    minimal_install(root);
-    std::fs::write(
-        root.join("etc/talos/secrets/admin_token"),
-        "not-the-right-token-42\n",
-    )
-    .unwrap();
+    crate::common::install::Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
+    // talos presents another token than the daemon's.
+    let wrong = [("TALOS_TOKEN", "not-the-right-token-42")];
 
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--online"]);
+    let (code, doc, stderr) = panic_json_env(root, &sim.url.clone(), &["--online"], &wrong);
     // The daemon answered and still runs after the only allowed rung.
     assert_eq!(code, 1, "{doc}\n{stderr}");
     assert_eq!(
@@ -671,7 +677,7 @@ fn a_rejected_token_is_reported_in_the_api_rung_never_silently() {
     );
     assert!(sim.is_running());
 
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &[]);
+    let (code, doc, stderr) = panic_json_env(root, &sim.url.clone(), &[], &wrong);
     assert_eq!(code, 0, "{doc}\n{stderr}");
     assert_eq!(
         outcomes(&doc),

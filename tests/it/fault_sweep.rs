@@ -40,7 +40,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::sim::{Sim, sandbox_install, wait_for};
+use crate::common::install::Install;
+use crate::common::sim::{Sim, wait_for};
 use crate::common::talos_at;
 use crate::ops::talos_commands;
 use serde_json::Value;
@@ -93,9 +94,9 @@ fn truncate(p: &Path, len: usize) {
 }
 
 fn newest_backup(l: &Layout) -> PathBuf {
-    talos::doctor::checks::newest_backup(&l.backup_dir)
+    talos::archive::newest_backup(&l.backup_dir)
         .expect("the base has a backup")
-        .0
+        .1
 }
 
 fn faults() -> Vec<Fault> {
@@ -421,10 +422,11 @@ fn faults() -> Vec<Fault> {
             name: "backup three days old",
             inject: |l| {
                 let p = newest_backup(l);
-                let t =
-                    talos::doctor::checks::backup_time(&p.file_name().unwrap().to_string_lossy())
-                        .unwrap()
-                        - jiff::SignedDuration::from_hours(72);
+                let t = talos::archive::parse_backup_file_name(
+                    &p.file_name().unwrap().to_string_lossy(),
+                )
+                .unwrap()
+                    - jiff::SignedDuration::from_hours(72);
                 std::fs::rename(&p, p.with_file_name(talos::archive::backup_file_name(t))).unwrap();
             },
             check: "backup",
@@ -538,7 +540,7 @@ fn last_audit_file(l: &Layout) -> PathBuf {
 /// closed port, with one backup an hour old (so a new one is newer).
 fn base(dir: &Path) -> PathBuf {
     let root = dir.join("base");
-    sandbox_install(&root);
+    Install::live().create(&root);
     let l = Layout::new(&root);
     let cfg = std::fs::read_to_string(&l.config_file)
         .unwrap()
@@ -572,7 +574,8 @@ fn base(dir: &Path) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     let p = newest_backup(&l);
-    let t = talos::doctor::checks::backup_time(&p.file_name().unwrap().to_string_lossy()).unwrap()
+    let t = talos::archive::parse_backup_file_name(&p.file_name().unwrap().to_string_lossy())
+        .unwrap()
         - jiff::SignedDuration::from_hours(1);
     std::fs::rename(&p, p.with_file_name(talos::archive::backup_file_name(t))).unwrap();
     root

@@ -145,7 +145,7 @@ fn a_sandbox_made_in_the_past_suggests_a_log_query_that_finds_lines() {
 /// milliseconds (docs/format.md §7): no `now`, `at` or `heartbeat`.
 #[test]
 fn sandbox_init_json_names_its_times_by_the_convention() {
-    let (_g, _root, doc) = new_sandbox(6);
+    let (_g, Installed { summary: doc, .. }) = Install::sandbox(6).create_temp();
     fn walk(key: &str, v: &serde_json::Value, bad: &mut Vec<String>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -174,7 +174,7 @@ fn sandbox_init_json_names_its_times_by_the_convention() {
 /// nothing at all when it succeeds, and still says why when it fails.
 #[test]
 fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
-    let (_g, root, _) = new_sandbox(7);
+    let (_g, Installed { root, .. }) = Install::sandbox(7).create_temp();
     let dead = format!("http://127.0.0.1:{}", common::free_port());
     let quiet = |args: &[&str]| {
         let out = talos_at(&root)
@@ -240,7 +240,7 @@ fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
 /// terminal, refused with exit 4).
 #[test]
 fn recover_with_nothing_to_put_back_says_so_without_asking() {
-    let (_g, root, _) = new_sandbox(8);
+    let (_g, Installed { root, .. }) = Install::sandbox(8).create_temp();
     let dead = format!("http://127.0.0.1:{}", common::free_port());
     let run = |args: &[&str]| {
         talos_at(&root)
@@ -278,7 +278,7 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
         eprintln!("skipped: no `script` (util-linux) to make a pty");
         return;
     }
-    let (_g, root, _) = new_sandbox(9);
+    let (_g, Installed { root, .. }) = Install::sandbox(9).create_temp();
     let doc = common::json_ok(talos_at(&root).args([
         "--json",
         "backup",
@@ -409,7 +409,7 @@ fn log_query_json_prints_the_json_lines_its_help_promises() {
             && format.contains(r#"`{"count": N}`"#),
         "docs/format.md says otherwise"
     );
-    let (_g, root, _) = new_sandbox(10);
+    let (_g, Installed { root, .. }) = Install::sandbox(10).create_temp();
     let out = talos_at(&root)
         .args(["--json", "log", "query", "--level", "ERROR", "--limit", "3"])
         .output()

@@ -35,24 +35,25 @@ pub fn run(ctx: &Ctx, args: ForceArgs, force: Force) -> Result<ExitStatus> {
         )),
     })?;
     let (name, from, access) = (&doc.name, &doc.from, doc.access);
-    ctx.ui.render(&doc, |ui| {
-        if let Some(n) = &doc.note {
-            ui.note(format!("offline: {n}"));
-        }
-        let what = match force {
-            Force::ForcedOpen => "forced open (every call is rejected)",
-            Force::Disabled => "disabled (every call goes through)",
-        };
-        ui.line(format!(
-            "{} {name}: {from} -> {} {what}",
-            ui.yellow(force.as_str()),
-            force.as_str()
-        ))?;
-        ui.line(format!("  {}", doc.forced.describe()))?;
-        ui.line(format!(
-            "  it stays so until `talos breaker reset {name}`; access: {}",
-            access.as_str()
-        ))
-    })?;
+    ctx.ui
+        .render_success(&doc, doc.status == ExitStatus::Ok, |ui| {
+            if let Some(n) = &doc.note {
+                ui.note(format!("offline: {n}"));
+            }
+            let what = match force {
+                Force::ForcedOpen => "forced open (every call is rejected)",
+                Force::Disabled => "disabled (every call goes through)",
+            };
+            ui.line(format!(
+                "{} {name}: {from} -> {} {what}",
+                ui.yellow(force.as_str()),
+                force.as_str()
+            ))?;
+            ui.line(format!("  {}", doc.forced.describe()))?;
+            ui.line(format!(
+                "  it stays so until `talos breaker reset {name}`; access: {}",
+                access.as_str()
+            ))
+        })?;
     Ok(doc.status)
 }

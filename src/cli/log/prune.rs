@@ -65,56 +65,57 @@ pub fn run(ctx: &Ctx, args: PruneArgs) -> Result<ExitStatus> {
         "plan": plan,
         "failed": failed,
     });
-    ctx.ui.render(&doc, |ui| {
-        for t in &plan.tiers {
-            ui.line(format!(
-                "{:?} tier: {} now, {} after (ring {})",
-                t.tier,
-                human_bytes(t.bytes_before),
-                human_bytes(t.bytes_after),
-                human_bytes(plan.ring_bytes)
-            ))?;
-        }
-        if plan.delete.is_empty() {
-            ui.line("nothing to prune")?;
-        }
-        let verb = if args.dry_run {
-            "would delete"
-        } else {
-            "deleted"
-        };
-        for item in &plan.delete {
-            let why = match item.reason {
-                PruneReason::BeyondRing => "rotation beyond the 50 MiB ring",
-                PruneReason::Temporary => "temporary",
+    ctx.ui
+        .render_success(&doc, !args.dry_run && failed.is_empty(), |ui| {
+            for t in &plan.tiers {
+                ui.line(format!(
+                    "{:?} tier: {} now, {} after (ring {})",
+                    t.tier,
+                    human_bytes(t.bytes_before),
+                    human_bytes(t.bytes_after),
+                    human_bytes(plan.ring_bytes)
+                ))?;
+            }
+            if plan.delete.is_empty() {
+                ui.line("nothing to prune")?;
+            }
+            let verb = if args.dry_run {
+                "would delete"
+            } else {
+                "deleted"
             };
-            ui.line(format!(
-                "  {verb} {} ({}, {why})",
-                item.path.display(),
-                human_bytes(item.bytes)
-            ))?;
-        }
-        for s in &plan.skipped {
-            ui.line(format!("  kept {}: {}", s.path.display(), s.why))?;
-        }
-        for s in &failed {
-            ui.line(format!(
-                "  {} {}: {}",
-                ui.red("failed"),
-                s.path.display(),
-                s.why
-            ))?;
-        }
-        if args.dry_run {
-            ui.line(format!(
-                "dry run: would free {}; nothing was deleted",
-                human_bytes(plan.bytes)
-            ))?;
-        } else if !plan.delete.is_empty() {
-            ui.done(format!("freed {}", human_bytes(freed)))?;
-        }
-        Ok(())
-    })?;
+            for item in &plan.delete {
+                let why = match item.reason {
+                    PruneReason::BeyondRing => "rotation beyond the 50 MiB ring",
+                    PruneReason::Temporary => "temporary",
+                };
+                ui.line(format!(
+                    "  {verb} {} ({}, {why})",
+                    item.path.display(),
+                    human_bytes(item.bytes)
+                ))?;
+            }
+            for s in &plan.skipped {
+                ui.line(format!("  kept {}: {}", s.path.display(), s.why))?;
+            }
+            for s in &failed {
+                ui.line(format!(
+                    "  {} {}: {}",
+                    ui.red("failed"),
+                    s.path.display(),
+                    s.why
+                ))?;
+            }
+            if args.dry_run {
+                ui.line(format!(
+                    "dry run: would free {}; nothing was deleted",
+                    human_bytes(plan.bytes)
+                ))?;
+            } else if !plan.delete.is_empty() {
+                ui.done(format!("freed {}", human_bytes(freed)))?;
+            }
+            Ok(())
+        })?;
     Ok(if failed.is_empty() {
         ExitStatus::Ok
     } else {

@@ -87,10 +87,19 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
         "files": plans,
     });
     ctx.ui.render(&doc, |ui| {
+        // What a real repair did is a success line (-q silences it); a dry
+        // run's plan is the output asked for.
+        let say = |text: String| {
+            if args.dry_run {
+                ui.line(text)
+            } else {
+                ui.done(text)
+            }
+        };
         for p in &plans {
             let size = std::fs::metadata(&p.path).map(|m| m.len()).unwrap_or(0);
             if !p.changes() {
-                ui.line(format!(
+                say(format!(
                     "{} {}: all {} line(s) parse; nothing to do",
                     ui.green("ok"),
                     p.path.display(),
@@ -103,7 +112,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
             } else {
                 "dropped"
             };
-            ui.line(format!(
+            say(format!(
                 "{} {}: {verb} {} unparseable and {} blank line(s), kept {} of {} ({})",
                 ui.yellow("fix"),
                 p.path.display(),
@@ -114,7 +123,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
                 human_bytes(size)
             ))?;
             if let Some(why) = &p.truncated {
-                ui.line(format!(
+                say(format!(
                     "  truncated after line {}: {why}; the {} line(s) before the cut are kept",
                     p.lines, p.kept
                 ))?;
@@ -126,7 +135,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
                 } else {
                     ""
                 };
-                ui.line(format!("  unparseable lines: {}{more}", nums.join(", ")))?;
+                say(format!("  unparseable lines: {}{more}", nums.join(", ")))?;
             }
             if let Some(c) = &p.corrupt_copy {
                 let verb = if args.dry_run {
@@ -134,7 +143,7 @@ pub fn run(ctx: &Ctx, args: JsonlArgs) -> Result<ExitStatus> {
                 } else {
                     "kept"
                 };
-                ui.line(format!("  original {verb} as {}", c.display()))?;
+                say(format!("  original {verb} as {}", c.display()))?;
             }
         }
         if args.dry_run && !to_change.is_empty() {

@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: LeftoversArgs) -> Result<ExitStatus> {
         "found": found,
         "removed": removed,
     });
-    ctx.ui.render(&doc, |ui| {
+    ctx.ui.render_success(&doc, !args.dry_run, |ui| {
         if found.is_empty() {
             return ui.line(format!(
                 "{} no leftovers of interrupted operations",
