@@ -2,7 +2,7 @@
 //! everything else is the domain logic they call, which returns values and
 //! never prints.
 
-pub mod access;
+pub(crate) mod access;
 pub mod api;
 pub mod archive;
 pub mod audit;
@@ -12,30 +12,30 @@ pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod db;
-pub mod diagnosis;
+pub(crate) mod diagnosis;
 pub mod doctor;
 pub mod emergency;
 pub mod error;
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod health;
-pub mod incident;
+pub(crate) mod incident;
 pub mod install;
 pub mod interrupt;
-pub mod leftovers;
-pub mod lifecycle;
-pub mod locks;
+pub(crate) mod leftovers;
+pub(crate) mod lifecycle;
+pub(crate) mod locks;
 pub mod logfiles;
 pub mod logs;
-pub mod metrics;
+pub(crate) mod metrics;
 pub mod output;
-pub mod pidfd;
+pub(crate) mod pidfd;
 pub mod process;
-pub mod repair;
-pub mod repo;
-pub mod sandbox;
+pub(crate) mod repair;
+pub(crate) mod repo;
+pub(crate) mod sandbox;
 pub mod sim;
 pub mod timespec;
-pub mod units;
+pub(crate) mod units;
 
 /// The version every report and archive records.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -109,14 +109,6 @@ impl Metrics {
     }
 }
 
-/// Seconds since the Unix epoch of an RFC 3339 time, for `*_timestamp_seconds`.
-pub fn timestamp_seconds(rfc3339: &str) -> Option<f64> {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .map(|t| t.as_millisecond() as f64 / 1000.0)
-}
-
 /// Now, in seconds since the Unix epoch.
 pub fn now_seconds() -> f64 {
     crate::clock::now().as_millisecond() as f64 / 1000.0

@@ -16,11 +16,11 @@ use nix::sys::signal::Signal;
 #[derive(Debug)]
 pub struct PidFd {
     fd: OwnedFd,
-    pid: u32,
 }
 
-/// Whether the kernel lacks pidfds (fall back to `kill`).
-pub fn unsupported(e: &io::Error) -> bool {
+/// Whether the kernel lacks pidfds (the tests then have nothing to check).
+#[cfg(test)]
+fn unsupported(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EPERM))
 }
 
@@ -36,11 +36,7 @@ impl PidFd {
         }
         // SAFETY: r is a new descriptor that nothing else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(r as i32) };
-        Ok(PidFd { fd, pid })
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.pid
+        Ok(PidFd { fd })
     }
 
     /// `pidfd_send_signal`. `Ok(false)` when the process has exited (ESRCH),

@@ -47,6 +47,7 @@ pub fn run(ctx: &Ctx, args: RestartArgs) -> Result<ExitStatus> {
         "accepted": report.accepted,
         "answering_again_after_ms": report.back_after.map(|d| d.as_millis() as u64),
         "waited": report.waited,
+        "audit_seq": report.audit_seq,
     });
     ui.render(&doc, |ui| {
         ui.line(format!(

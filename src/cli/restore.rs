@@ -194,7 +194,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         ));
     }
     // The plan comes before the question; with -q --yes nobody is asked.
-    if !ui.json && !(ui.quiet && ui.assume_yes) {
+    if !(ui.json || ui.quiet && ui.assume_yes) {
         print_plan(ui, &prepared.plan, ui.verbose > 0)?;
     }
     ui.confirm(&format!(

@@ -54,6 +54,7 @@ impl std::fmt::Debug for Config {
             .field("credentials", &"<redacted>")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("credentials_source", &self.credentials_source)
             .finish()
     }
 }

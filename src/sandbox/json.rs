@@ -56,6 +56,7 @@ impl J {
         self
     }
 
+    #[cfg(test)]
     pub fn null(&mut self, k: &str) -> &mut Self {
         self.key(k);
         self.buf.push_str("null");

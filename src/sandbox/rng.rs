@@ -12,6 +12,7 @@ fn mix(mut z: u64) -> u64 {
 }
 
 impl Rng {
+    #[cfg(test)]
     pub fn new(seed: u64) -> Rng {
         Rng(mix(seed ^ 0x7a1c_05ee_d5a1_d0c5))
     }
