@@ -19,6 +19,7 @@ mod completions_live;
 mod containment;
 mod diagnosis;
 mod diagnosis_more;
+mod disk_full;
 mod docs_examples;
 mod docs_references;
 mod drill;

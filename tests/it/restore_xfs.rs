@@ -21,54 +21,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::archive::{backup_aside, components, copy_tree, restore_state};
+use crate::common::mount::{Mount, can_mount};
 use crate::common::talos_std;
 use talos::install::Layout;
-
-/// A tmpfs mounted on a directory, unmounted on drop (always, also when
-/// the test panics).
-struct Mount {
-    dir: PathBuf,
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let ok = Command::new("umount")
-            .arg(&self.dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            // Busy: detach it so the temp dir can still go.
-            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-        }
-    }
-}
-
-/// True when this process can mount. When it cannot, the test fails, or,
-/// with the explicit opt-out TALOS_SKIP_MOUNT_TESTS=1 outside CI, this is
-/// false and the test returns.
-fn can_mount(test: &str) -> bool {
-    let probe = tempfile::tempdir().unwrap();
-    let ok = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
-        .arg(probe.path())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        drop(Mount {
-            dir: probe.path().to_path_buf(),
-        });
-        return true;
-    }
-    common::missing_requirement(
-        &format!(
-            "{test}: `mount -t tmpfs` failed (root: {}); these tests need root / CAP_SYS_ADMIN",
-            nix::unistd::geteuid().is_root()
-        ),
-        "TALOS_SKIP_MOUNT_TESTS",
-    );
-    false
-}
 
 /// Moves the content of `dir` onto a fresh tmpfs mounted on `dir`.
 fn remount_on_tmpfs(dir: &Path) -> Mount {

@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod install;
+pub mod mount;
 pub mod s3;
 pub mod sim;
 

@@ -1,0 +1,104 @@
+//! F-005, disk full, on a real small file system (a tmpfs, root only): the
+//! data directory's disk over 95 % is named by doctor and status, the fix
+//! they print is a log prune (never a delete of data), and running that fix
+//! exactly as printed brings the disk back under the threshold.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::mount::{can_mount, tmpfs};
+use crate::ops::{doctor, findings, run_printed, talos_commands};
+use crate::common::talos;
+
+/// Percent used of the file system holding `p`, as df says it.
+fn used_percent(p: &Path) -> u32 {
+    let out = Command::new("df")
+        .args(["--output=pcent"])
+        .arg(p)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_is_named_and_the_printed_log_prune_clears_it() {
+    if !can_mount("disk_full") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fs = dir.path().join("fs");
+    let _mount = tmpfs(&fs, "128m");
+    let root = fs.join("sandbox");
+    // A sandbox with the default thresholds (warn 80 %, fail 95 %).
+    talos()
+        .args(["sandbox", "init"])
+        .arg(&root)
+        .assert()
+        .success();
+    // Debug-log rotations far beyond the tier's 50 MB ring fill the disk.
+    let line =
+        "{\"timestamp\":\"2026-01-15T08:00:00.000Z\",\"level\":\"debug\",\"message\":\"filler\"}\n";
+    let chunk = line.repeat((4 << 20) / line.len());
+    let mut n = 1;
+    while used_percent(&fs) < 97 {
+        let p = root.join(format!("var/log/talos/debug.log.{n}"));
+        if std::fs::write(&p, &chunk).is_err() {
+            break;
+        }
+        n += 1;
+    }
+    assert!(used_percent(&fs) >= 96, "filled to {}%", used_percent(&fs));
+
+    let (_, doc, screen) = doctor(&root, &[]);
+    let disk = findings(&doc, "disk");
+    assert_eq!(disk.len(), 1, "{doc}");
+    assert_eq!(disk[0]["severity"], "fail", "{doc}");
+    assert!(screen.contains("disk"), "{screen}");
+    let status = talos()
+        .args(["--root"])
+        .arg(&root)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("\"disk\""),
+        "status does not name it: {status}"
+    );
+
+    let fix = disk[0]["fix"].as_str().unwrap();
+    for harmful in ["rm ", "truncate", "restore"] {
+        assert!(!fix.contains(harmful), "harmful advice: {fix}");
+    }
+    let commands = talos_commands(fix);
+    assert!(
+        commands.iter().any(|c| c.contains("log prune")),
+        "{commands:?}"
+    );
+    for cmd in &commands {
+        let out = run_printed(cmd);
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        used_percent(&fs) < 80,
+        "after the fix: {}%",
+        used_percent(&fs)
+    );
+    let (_, doc, _) = doctor(&root, &[]);
+    assert!(findings(&doc, "disk").is_empty(), "{doc}");
+    // The data is still there: the database and the audit chain.
+    let layout = talos::install::Layout::new(&root);
+    assert!(layout.db.is_file());
+    assert!(layout.audit_dir.read_dir().unwrap().count() > 0);
+}
