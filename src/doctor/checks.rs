@@ -71,6 +71,7 @@ fn all_but_logs(i: &Inputs, out: &mut Vec<Finding>) -> Vec<Finding> {
     super::tls::key_pair(i, &mut rest);
     super::tls::served_cert(i, &mut rest);
     super::port::api_port(i, &mut rest);
+    read_only(i, &mut rest);
     disk(i, &mut rest);
     memory(i, &mut rest);
     backups(i, &mut rest);
@@ -1335,6 +1336,38 @@ fn measured(i: &Inputs, name: &str) -> Option<crate::health::Check> {
     (h.access == crate::access::Access::Offline)
         .then(|| h.checks.get(name).cloned())
         .flatten()
+}
+
+/// A read-only file system under the installation (the kernel remounts one
+/// so after I/O errors): the daemon can write neither its state, its
+/// database nor its logs, and no talos fix can either. One finding per file
+/// system; the fix is the operator's (check the disk, then remount).
+fn read_only(i: &Inputs, out: &mut Vec<Finding>) {
+    use nix::sys::statvfs::{FsFlags, statvfs};
+    let mut seen = Vec::new();
+    for dir in [&i.layout.data_dir, &i.layout.log_dir, &i.layout.run_dir] {
+        let Ok(st) = statvfs(dir.as_path()) else {
+            continue;
+        };
+        if !st.flags().contains(FsFlags::ST_RDONLY) || seen.contains(&st.filesystem_id()) {
+            continue;
+        }
+        seen.push(st.filesystem_id());
+        let shown = super::shell_word(&dir.display().to_string());
+        out.push(
+            Finding::fail(
+                "read_only",
+                format!(
+                    "{} is on a read-only file system: the daemon cannot write its state, database or logs",
+                    dir.display()
+                ),
+            )
+            .path(dir)
+            .fix(format!(
+                "find why it went read-only (`dmesg | grep -i -e read-only -e 'I/O error' | tail`); once the disk is checked, `mount -o remount,rw \"$(df --output=target {shown} | tail -1)\"`, then `talos doctor`"
+            )),
+        );
+    }
 }
 
 fn disk(i: &Inputs, out: &mut Vec<Finding>) {

@@ -209,7 +209,7 @@ pub fn carry_flags(text: &str, talos: &str) -> String {
 }
 
 /// Every check, in the order they are reported when equally urgent.
-pub const CHECKS: [&str; 22] = [
+pub const CHECKS: [&str; 23] = [
     "installation",
     "pid_file",
     "split_brain",
@@ -229,6 +229,7 @@ pub const CHECKS: [&str; 22] = [
     "config",
     "certificate",
     "api_port",
+    "read_only",
     "disk",
     "memory",
     "backup",

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::mount::{can_mount, tmpfs};
-use crate::ops::{doctor, findings, run_printed, talos_commands};
 use crate::common::talos;
+use crate::ops::{doctor, findings, run_printed, talos_commands};
 
 /// Percent used of the file system holding `p`, as df says it.
 fn used_percent(p: &Path) -> u32 {
@@ -101,4 +101,59 @@ fn a_full_disk_is_named_and_the_printed_log_prune_clears_it() {
     let layout = talos::install::Layout::new(&root);
     assert!(layout.db.is_file());
     assert!(layout.audit_dir.read_dir().unwrap().count() > 0);
+}
+
+/// A file system the kernel remounted read-only (after I/O errors) is named
+/// as such by doctor and status, with no talos command that would write to
+/// it as the fix; once remounted read-write, as the advice says, it is gone.
+#[test]
+fn a_read_only_file_system_is_named_not_papered_over() {
+    if !can_mount("read_only") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fs = dir.path().join("fs");
+    let _mount = tmpfs(&fs, "64m");
+    let root = fs.join("sandbox");
+    talos()
+        .args(["sandbox", "init"])
+        .arg(&root)
+        .assert()
+        .success();
+    crate::common::ignore_host_limits(&root);
+    let remount = |how: &str| {
+        let st = Command::new("mount")
+            .args(["-o", &format!("remount,{how}")])
+            .arg(&fs)
+            .status()
+            .unwrap();
+        assert!(st.success(), "remount,{how}");
+    };
+    remount("ro");
+
+    let (_, doc, screen) = doctor(&root, &[]);
+    let ro = findings(&doc, "read_only");
+    assert_eq!(ro.len(), 1, "one finding per file system: {doc}");
+    assert_eq!(ro[0]["severity"], "fail");
+    assert!(screen.contains("read-only"), "{screen}");
+    let fix = ro[0]["fix"].as_str().unwrap();
+    assert!(fix.contains("remount,rw"), "{fix}");
+    for harmful in ["rm ", "restore", "log prune", "repair"] {
+        assert!(!fix.contains(harmful), "harmful advice: {fix}");
+    }
+    let status = talos()
+        .args(["--root"])
+        .arg(&root)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("read_only"),
+        "status does not name it: {status}"
+    );
+
+    remount("rw");
+    let (_, doc, _) = doctor(&root, &[]);
+    assert!(findings(&doc, "read_only").is_empty(), "{doc}");
 }
