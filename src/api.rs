@@ -247,6 +247,24 @@ fn load_ca(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>
     Ok(certs)
 }
 
+/// The overrides the admin API takes for a breaker
+/// (`POST /admin/circuit-breakers/<name>/{force-open,disable}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerOverride {
+    ForceOpen,
+    Disable,
+}
+
+impl BreakerOverride {
+    /// The last segment of the request path.
+    pub fn path_segment(self) -> &'static str {
+        match self {
+            BreakerOverride::ForceOpen => "force-open",
+            BreakerOverride::Disable => "disable",
+        }
+    }
+}
+
 impl Client {
     /// A client for `settings.api_url`, with `settings.cacert` as the only
     /// trusted CA when set. Fails (exit 2) on an unreadable CA bundle.
@@ -498,7 +516,7 @@ impl Client {
     pub fn force_breaker(
         &self,
         name: &str,
-        force: crate::breakers::Force,
+        force: BreakerOverride,
         reason: &str,
         actor: &str,
     ) -> Result<Value, ApiError> {
@@ -508,7 +526,7 @@ impl Client {
                 format!("`{name}` is not a breaker name"),
             ));
         }
-        let path = format!("/admin/circuit-breakers/{name}/{}", force.api_action());
+        let path = format!("/admin/circuit-breakers/{name}/{}", force.path_segment());
         let body = serde_json::json!({"reason": reason, "actor": actor});
         let (status, body, _) = self.request("POST", &path, true, Some(&body))?;
         if status == 200 {

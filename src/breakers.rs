@@ -85,12 +85,12 @@ impl Force {
         }
     }
 
-    /// The last segment of the admin API path:
+    /// The admin API's override for this state:
     /// `POST /admin/circuit-breakers/<name>/{force-open,disable}`.
-    pub fn api_action(self) -> &'static str {
+    pub fn api_override(self) -> crate::api::BreakerOverride {
         match self {
-            Force::ForcedOpen => "force-open",
-            Force::Disabled => "disable",
+            Force::ForcedOpen => crate::api::BreakerOverride::ForceOpen,
+            Force::Disabled => crate::api::BreakerOverride::Disable,
         }
     }
 
@@ -103,7 +103,7 @@ impl Force {
     pub fn from_api_action(action: &str) -> Option<Force> {
         [Force::ForcedOpen, Force::Disabled]
             .into_iter()
-            .find(|f| f.api_action() == action)
+            .find(|f| f.api_override().path_segment() == action)
     }
 }
 

@@ -267,7 +267,7 @@ pub fn force(
                 let names: Vec<String> = known.iter().map(|b| b.name.clone()).collect();
                 return Err(unknown_breaker(name, &names));
             };
-            let answer = client.force_breaker(name, opts.force, reason, &actor)?;
+            let answer = client.force_breaker(name, opts.force.api_override(), reason, &actor)?;
             let stored = answer
                 .get("breaker")
                 .map(|v| Breaker::from_value(name, v))
