@@ -452,23 +452,6 @@ fn status(root: &Path, extra: &[&str]) -> (Value, String) {
     (doc, String::from_utf8_lossy(&human.stdout).into_owned())
 }
 
-/// `talos health --json`: its exit code and report.
-fn health(root: &Path, extra: &[&str]) -> (i32, Value) {
-    let out = talos_at(root)
-        .args(extra)
-        .args(["health", "--json"])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "health --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), doc)
-}
-
 /// The problems of a status document with this check.
 fn status_problems<'a>(doc: &'a Value, check: &str) -> Vec<&'a Value> {
     doc["problems"]
@@ -534,7 +517,7 @@ fn a_slow_health_endpoint_with_a_fresh_heartbeat_gets_one_verdict() {
     let sim = Sim::start(dir.path(), &["--fault", "slow-health=10"]);
     set_config(&l, "talos-sim", &sim.url);
     let (doc, text) = status(dir.path(), &["--timeout", "1"]);
-    let (code, h) = health(dir.path(), &["--timeout", "1"]);
+    let (code, h) = health_json(dir.path(), &["--timeout", "1"]);
     assert_eq!(h["status"], "degraded", "{h:#}");
     assert_eq!(code, 1);
     assert_eq!(doc["health"]["status"], h["status"], "{doc:#}\n{h:#}");
@@ -577,7 +560,7 @@ fn a_heartbeat_two_hours_in_the_future_is_not_fresh_anywhere() {
     assert_eq!(daemon[0]["severity"], "fail", "{doc:#}");
     assert!(!text.contains("heartbeat is fresh"), "{text}");
     assert!(!text.contains("so the process works"), "{text}");
-    let (code, h) = health(dir.path(), &["--timeout", "1"]);
+    let (code, h) = health_json(dir.path(), &["--timeout", "1"]);
     assert_eq!(h["checks"]["orchestrator"]["status"], "fail", "{h:#}");
     assert_eq!(code, 2, "{h:#}");
     assert_eq!(doc["health"]["status"], h["status"]);
@@ -595,7 +578,7 @@ fn a_wrong_root_is_the_only_problem_in_status_and_health() {
     assert_eq!(p.len(), 1, "{st:#}");
     assert_eq!(p[0]["check"], "installation", "{st:#}");
     assert!(text.contains("not a talos installation"), "{text}");
-    let (code, h) = health(dir.path(), &[]);
+    let (code, h) = health_json(dir.path(), &[]);
     assert_eq!(code, 3, "{h:#}");
     assert_eq!(h["status"], "unknown");
     assert_eq!(h["checks"].as_object().unwrap().len(), 1, "{h:#}");

@@ -47,18 +47,13 @@ use crate::ops::talos_commands;
 use serde_json::Value;
 use talos::install::Layout;
 
-/// Advice that makes a night worse, whatever the fault.
-const HARMFUL: [&str; 9] = [
-    "rm -rf",
-    "rm -r ",
-    "kill -9",
-    "pkill",
-    "killall",
-    "DELETE FROM",
-    "DROP TABLE",
-    "truncate -s 0",
-    "mkfs",
-];
+/// Advice that makes a night worse, whatever the fault: the substrings
+/// of fixtures/harmful-advice.txt (comment lines aside).
+pub fn harmful() -> impl Iterator<Item = &'static str> {
+    include_str!("../../fixtures/harmful-advice.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
 
 enum Fix {
     /// Run, in order, the printed `talos ...` command containing each word.
@@ -79,7 +74,7 @@ struct Fault {
     /// lines: the log findings are doctor's).
     in_status: bool,
     fix: Fix,
-    /// Advice that must not appear for this fault (besides HARMFUL).
+    /// Advice that must not appear for this fault (besides `harmful()`).
     forbid: &'static [&'static str],
 }
 
@@ -669,7 +664,7 @@ fn one_fault(c: &Fault, root: &Path) -> Result<(), String> {
     if c.in_status && find(&status["problems"], c.check, c.words).is_none() {
         return Err(format!("status does not list it: {status:#}"));
     }
-    for bad in HARMFUL.iter().chain(c.forbid) {
+    for bad in harmful().chain(c.forbid.iter().copied()) {
         if text.contains(bad) {
             return Err(format!("harmful advice {bad:?} printed:\n{text}"));
         }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::common::install::Install;
 use crate::common::sim::Sim;
 use crate::common::talos_at;
+use crate::ops::health_json;
 
 /// A sandbox whose daemon was started and killed three times, then
 /// started a fourth time (left running).
@@ -25,22 +26,12 @@ fn crash_looping() -> (tempfile::TempDir, PathBuf, Sim) {
     (dir, root, sim)
 }
 
+/// `talos health --json` (exit code, report) and the human screen.
 fn health(root: &Path, global: &[&str]) -> (i32, Value, String) {
-    let out = talos_at(root)
-        .args(global)
-        .args(["health", "--json"])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "health --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, doc) = health_json(root, global);
     let human = talos_at(root).args(global).arg("health").output().unwrap();
     (
-        out.status.code().unwrap(),
+        code,
         doc,
         String::from_utf8_lossy(&human.stdout).into_owned(),
     )

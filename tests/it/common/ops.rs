@@ -255,3 +255,20 @@ pub fn findings<'a>(doc: &'a serde_json::Value, check: &str) -> Vec<&'a serde_js
         .filter(|f| f["check"] == check && f["severity"] != "info")
         .collect()
 }
+
+/// `talos health --json`: its exit code and report.
+pub fn health_json(root: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = crate::common::talos_at(root)
+        .args(extra)
+        .args(["health", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "health --json is not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), doc)
+}
