@@ -424,15 +424,7 @@ pub fn execute(
     confirm: &mut dyn FnMut(&Recovery, &str) -> Result<()>,
 ) -> Result<RecoverReport> {
     if dry_run {
-        return Ok(RecoverReport {
-            dry_run,
-            exit: recovery.exit(false),
-            recovery,
-            files_written: None,
-            marked: false,
-            audit_seq: None,
-            nothing_to_do: false,
-        });
+        return Ok(RecoverReport::unchanged(recovery, true, false));
     }
     if let Source::Preserve {
         running: true, pid, ..
@@ -445,15 +437,7 @@ pub fn execute(
         .hint("stop it first (`talos panic --reason ...` or your service manager), then run `talos recover` again; `--dry-run` shows the plan meanwhile"));
     }
     if recovery.nothing_to_do() {
-        return Ok(RecoverReport {
-            dry_run,
-            exit: recovery.exit(false),
-            recovery,
-            files_written: None,
-            marked: false,
-            audit_seq: None,
-            nothing_to_do: true,
-        });
+        return Ok(RecoverReport::unchanged(recovery, false, true));
     }
     let _emergency = super::lock(layout, "panic or recover")?;
     let _install = crate::locks::shared(layout, "recover")?;
@@ -480,6 +464,22 @@ pub fn execute(
         audit_seq,
         nothing_to_do: false,
     })
+}
+
+impl RecoverReport {
+    /// The report of a recover that changed nothing: a dry run, or nothing
+    /// to do.
+    fn unchanged(recovery: Recovery, dry_run: bool, nothing_to_do: bool) -> RecoverReport {
+        RecoverReport {
+            dry_run,
+            exit: recovery.exit(false),
+            recovery,
+            files_written: None,
+            marked: false,
+            audit_seq: None,
+            nothing_to_do,
+        }
+    }
 }
 
 impl Recovery {
