@@ -5,9 +5,12 @@
 
 use crate::common;
 use crate::common::install::{Install, Installed};
-use std::io::{BufRead, BufReader};
+use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Output, Stdio};
 use std::time::Duration;
 
 use crate::common::sim::Sim;
@@ -23,6 +26,47 @@ fn wait_child(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
         let _ = child.wait();
     }
     status
+}
+
+/// `talos --root ROOT ARGS` with `env` set, spawned with stdin closed and
+/// stdout and stderr piped: for the runs a test reads from, closes or
+/// signals.
+fn spawn(root: &Path, env: &[(&str, &str)], args: &[&str]) -> Child {
+    crate::common::talos_std(root)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for `child` to end (bounded: killed after `timeout`) and returns
+/// its status and what is left in its pipes, for assert_cmd's assertions.
+fn finish(child: &mut Child, timeout: Duration) -> Output {
+    let status = wait_child(child, timeout).expect("talos ended in time");
+    let mut stdout = Vec::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        pipe.read_to_end(&mut stdout).unwrap();
+    }
+    let mut stderr = Vec::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_end(&mut stderr).unwrap();
+    }
+    Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads the first line of `child`'s stdout, then closes the pipe (`| head -1`).
+fn first_line_then_close(child: &mut Child) -> String {
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    first
 }
 
 fn audit_actions(root: &Path) -> Vec<String> {
@@ -49,8 +93,10 @@ fn panic_whose_reader_closes_after_the_first_line_still_stops_the_daemon() {
     let root = dir.path();
     Install::minimal().create(root);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
-    let mut child = crate::common::talos_std(root)
-        .args([
+    let mut child = spawn(
+        root,
+        &[],
+        &[
             "--url",
             &sim.url,
             "--offline",
@@ -58,22 +104,11 @@ fn panic_whose_reader_closes_after_the_first_line_still_stops_the_daemon() {
             "panic",
             "--reason",
             "x",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // `| head -1`: read one line, then close the pipe.
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    reader.read_line(&mut first).unwrap();
+        ],
+    );
+    let first = first_line_then_close(&mut child);
     assert!(first.contains("PANIC"), "{first}");
-    drop(reader);
-    let status = wait_child(&mut child, Duration::from_secs(60)).expect("panic ended");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    finish(&mut child, Duration::from_secs(60)).assert().code(0);
     assert!(
         sim.wait_exit(Duration::from_secs(10)).is_some(),
         "the daemon is stopped"
@@ -92,22 +127,12 @@ fn log_query_into_a_closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     Install::sandbox(7).now("2024-01-15T12:00:00Z").create(root);
-    let mut child = crate::common::talos_std(root)
-        .args(["log", "query"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    reader.read_line(&mut first).unwrap();
-    drop(reader);
-    let status = wait_child(&mut child, Duration::from_secs(60)).expect("query ended");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "{stderr}");
+    let mut child = spawn(root, &[], &["log", "query"]);
+    first_line_then_close(&mut child);
+    finish(&mut child, Duration::from_secs(60))
+        .assert()
+        .code(0)
+        .stderr("");
 }
 
 // ---- §2: never through a planted link ------------------------------------
@@ -132,15 +157,6 @@ fn plant(link: &Path, target: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }
 
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn backup(root: &Path) -> String {
     let doc = common::json_ok(talos_at(root).args(["--json", "backup", "create"]));
     doc["path"].as_str().unwrap().to_string()
@@ -161,13 +177,11 @@ fn lock_files_planted_as_links_are_refused_and_never_written_through() {
     ] {
         let l = root.join(link);
         plant(&l, &victim);
-        let (code, _, stderr) = run(talos_at(&root).args(&args));
-        assert_eq!(code, 4, "{link}: {stderr}");
-        assert!(
-            stderr.contains(link.rsplit('/').next().unwrap()),
-            "{stderr}"
-        );
-        assert!(stderr.contains("symbolic link"), "{stderr}");
+        talos_at(&root)
+            .args(&args)
+            .assert()
+            .code(4)
+            .stderr(contains(link.rsplit('/').next().unwrap()).and(contains("symbolic link")));
         std::fs::remove_file(&l).unwrap();
     }
     assert_eq!(tree_hash(out.path()), before);
@@ -185,28 +199,36 @@ fn logs_and_directories_planted_as_links_are_never_written_through() {
     // written through.
     plant(&root.join("var/log/talos/panic.log"), &victim);
     plant(&root.join("var/lib/talos/emergency_preserves"), &victim_dir);
-    let (_code, _, stderr) =
-        run(talos_at(&root).args(["--offline", "--yes", "panic", "--reason", "x", "--force"]));
-    assert!(stderr.contains("symbolic link"), "{stderr}");
-    assert_eq!(tree_hash(out.path()), before, "{stderr}");
+    talos_at(&root)
+        .args(["--offline", "--yes", "panic", "--reason", "x", "--force"])
+        .assert()
+        .stderr(contains("symbolic link"));
+    assert_eq!(tree_hash(out.path()), before);
 
     // restore_rollback/: the restore refuses before the swap.
     plant(&root.join("var/lib/talos/restore_rollback"), &victim_dir);
-    let (code, _, stderr) = run(talos_at(&root).args(["--yes", "restore", &archive]));
-    assert_eq!(code, 4, "{stderr}");
-    assert!(stderr.contains("restore_rollback"), "{stderr}");
+    talos_at(&root)
+        .args(["--yes", "restore", &archive])
+        .assert()
+        .code(4)
+        .stderr(contains("restore_rollback"));
     assert!(!root.join("var/lib/talos/restore.journal").exists());
     std::fs::remove_file(root.join("var/lib/talos/restore_rollback")).unwrap();
 
     // restore.log: never appended through.
     plant(&root.join("var/log/talos/restore.log"), &victim);
-    let _ = run(talos_at(&root).args(["--yes", "restore", &archive]));
+    talos_at(&root)
+        .args(["--yes", "restore", &archive])
+        .output()
+        .unwrap();
     // drill_history.jsonl: never appended through.
     plant(&root.join("var/lib/talos/drill_history.jsonl"), &victim);
     let tmp = tempfile::tempdir().unwrap();
-    let _ = run(talos_at(&root)
+    talos_at(&root)
         .env("TMPDIR", tmp.path())
-        .args(["drill", "--backup", &archive]));
+        .args(["drill", "--backup", &archive])
+        .output()
+        .unwrap();
     assert_eq!(tree_hash(out.path()), before);
 }
 
@@ -220,11 +242,12 @@ fn sandbox_force_never_deletes_or_writes_through_a_link_in_dir() {
     std::fs::write(out.path().join("talos/secrets/x"), "x").unwrap();
     let before = tree_hash(out.path());
     std::os::unix::fs::symlink(out.path(), root.join("etc")).unwrap();
-    let (code, _, stderr) = run(common::talos()
+    common::talos()
         .args(["sandbox", "init", "--force"])
-        .arg(&root));
-    assert_eq!(code, 4, "{stderr}");
-    assert!(stderr.contains("etc"), "{stderr}");
+        .arg(&root)
+        .assert()
+        .code(4)
+        .stderr(contains("etc"));
     assert_eq!(tree_hash(out.path()), before);
 }
 
@@ -241,20 +264,23 @@ fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
     // A restore running: it holds the root's lock.
     let held = std::fs::File::open(&root).unwrap();
     held.lock().unwrap();
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 4, "{stderr}");
-    assert!(stderr.contains("restore is running"), "{stderr}");
-    let (code, _, stderr) = run(talos_at(&root).args(["restore", "--dry-run", &archive]));
-    assert_eq!(code, 4, "{stderr}");
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .code(4)
+        .stderr(contains("restore is running"));
+    talos_at(&root)
+        .args(["restore", "--dry-run", &archive])
+        .assert()
+        .code(4);
     drop(held);
 
     // A restore interrupted mid-swap: its journal is there.
-    let out = common::talos_std(&root)
+    talos_at(&root)
         .env("TALOS_TEST_CRASH_AT", "2")
         .args(["--yes", "restore", &archive])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), None, "killed at the crash point");
+        .assert()
+        .interrupted();
     assert!(root.join("var/lib/talos/restore.journal").exists());
     for args in [
         vec!["backup", "create"],
@@ -262,20 +288,23 @@ fn backup_dry_run_recover_and_repair_refuse_during_a_restore() {
         vec!["--yes", "repair", "audit"],
         vec!["--yes", "log", "prune"],
     ] {
-        let (code, _, stderr) = run(talos_at(&root).args(&args));
-        assert_eq!(code, 4, "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("--resume") && stderr.contains("--abort"),
-            "{stderr}"
-        );
+        talos_at(&root)
+            .args(&args)
+            .assert()
+            .code(4)
+            .stderr(contains("--resume").and(contains("--abort")));
     }
     let backups = std::fs::read_dir(root.join("var/backups/talos"))
         .unwrap()
         .count();
-    let (code, _, stderr) = run(talos_at(&root).args(["--yes", "restore", "--abort"]));
-    assert_eq!(code, 0, "{stderr}");
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 0, "{stderr}");
+    talos_at(&root)
+        .args(["--yes", "restore", "--abort"])
+        .assert()
+        .success();
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .success();
     assert!(
         std::fs::read_dir(root.join("var/backups/talos"))
             .unwrap()
@@ -301,14 +330,30 @@ fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     common::sim::wait_for(timeout, &mut cond)
 }
 
-fn signal(child: &Child, sig: nix::sys::signal::Signal) {
+/// Sends `sig` to `child` and waits (bounded) for it to end.
+fn interrupt(child: &mut Child, sig: nix::sys::signal::Signal) -> Output {
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+    finish(child, Duration::from_secs(60))
 }
 
-fn stderr_of(child: &mut Child) -> String {
-    let mut s = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut s).unwrap();
-    s
+/// `talos backup create` held by the test hook inside its backup, returned
+/// once its temporary archive exists (bounded wait).
+fn backup_waiting_for_a_signal(root: &Path) -> Child {
+    let child = spawn(
+        root,
+        &[("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")],
+        &["backup", "create"],
+    );
+    let bdir = root.join("var/backups/talos");
+    assert!(
+        wait_until(Duration::from_secs(30), || !names_with(
+            &bdir,
+            ".tmp-backup-"
+        )
+        .is_empty()),
+        "the backup never made its temporary archive"
+    );
+    child
 }
 
 #[test]
@@ -319,29 +364,18 @@ fn stderr_of(child: &mut Child) -> String {
 fn sigint_during_backup_removes_its_temporary_files_and_exits_130() {
     let (_d, Installed { root, .. }) = Install::sandbox(6).create_temp();
     let bdir = root.join("var/backups/talos");
-    let mut child = crate::common::talos_std(&root)
-        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
-        .args(["backup", "create"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(wait_until(Duration::from_secs(30), || !names_with(
-        &bdir,
-        ".tmp-backup-"
-    )
-    .is_empty()));
-    signal(&child, nix::sys::signal::Signal::SIGINT);
-    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
-    let stderr = stderr_of(&mut child);
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("SIGINT"), "{stderr}");
+    let mut child = backup_waiting_for_a_signal(&root);
+    interrupt(&mut child, nix::sys::signal::Signal::SIGINT)
+        .assert()
+        .code(130)
+        .stderr(contains("SIGINT"));
     assert!(names_with(&bdir, ".tmp-backup-").is_empty());
     assert!(names_with(&bdir, "backup_").is_empty());
     // The lock is free again.
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 0, "{stderr}");
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -354,25 +388,21 @@ fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
     let archive = backup(&root);
     let data = root.join("var/lib/talos");
     let before = common::archive::components(&talos::install::Layout::new(&root));
-    let mut child = crate::common::talos_std(&root)
-        .env("TALOS_TEST_WAIT_SIGNAL_RESTORE", "1")
-        .args(["--yes", "restore", &archive])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        &root,
+        &[("TALOS_TEST_WAIT_SIGNAL_RESTORE", "1")],
+        &["--yes", "restore", &archive],
+    );
     // Staging made (the rollback archive now comes after the swap): the
     // signal lands while it is filled or at the hook before the journal;
     // either way nothing has changed yet.
     assert!(wait_until(Duration::from_secs(60), || {
         !names_with(&data, ".restore-staging-").is_empty()
     }));
-    signal(&child, nix::sys::signal::Signal::SIGTERM);
-    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
-    let stderr = stderr_of(&mut child);
-    assert_eq!(status.code(), Some(143), "{stderr}");
-    assert!(stderr.contains("SIGTERM"), "{stderr}");
+    interrupt(&mut child, nix::sys::signal::Signal::SIGTERM)
+        .assert()
+        .code(143)
+        .stderr(contains("SIGTERM"));
     assert!(names_with(&data, ".restore-staging-").is_empty());
     assert!(!data.join("restore.journal").exists());
     assert_eq!(
@@ -389,15 +419,14 @@ fn sigterm_during_restore_staging_removes_staging_and_exits_143() {
 fn sighup_during_drill_removes_its_scratch_directory() {
     let (_d, Installed { root, .. }) = Install::sandbox(9).create_temp();
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = crate::common::talos_std(&root)
-        .env("TMPDIR", tmp.path())
-        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
-        .args(["drill"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        &root,
+        &[
+            ("TMPDIR", tmp.path().to_str().unwrap()),
+            ("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1"),
+        ],
+        &["drill"],
+    );
     // Waiting inside the drill's backup, in its scratch directory.
     let in_backup = || {
         names_with(tmp.path(), "talos-drill-").iter().any(|d| {
@@ -406,14 +435,10 @@ fn sighup_during_drill_removes_its_scratch_directory() {
         })
     };
     assert!(wait_until(Duration::from_secs(30), in_backup));
-    signal(&child, nix::sys::signal::Signal::SIGHUP);
-    let status = wait_child(&mut child, Duration::from_secs(60)).expect("ended");
-    let stderr = stderr_of(&mut child);
-    assert_eq!(status.code(), Some(129), "{stderr}");
-    assert!(
-        names_with(tmp.path(), "talos-drill-").is_empty(),
-        "{stderr}"
-    );
+    interrupt(&mut child, nix::sys::signal::Signal::SIGHUP)
+        .assert()
+        .code(129);
+    assert!(names_with(tmp.path(), "talos-drill-").is_empty());
 }
 
 #[test]
@@ -424,21 +449,10 @@ fn sighup_during_drill_removes_its_scratch_directory() {
 fn after_kill_9_leftovers_are_reported_and_removed() {
     let (_d, Installed { root, .. }) = Install::sandbox(10).create_temp();
     let bdir = root.join("var/backups/talos");
-    let mut child = crate::common::talos_std(&root)
-        .env("TALOS_TEST_WAIT_SIGNAL_BACKUP", "1")
-        .args(["backup", "create"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(wait_until(Duration::from_secs(30), || !names_with(
-        &bdir,
-        ".tmp-backup-"
-    )
-    .is_empty()));
-    signal(&child, nix::sys::signal::Signal::SIGKILL);
-    wait_child(&mut child, Duration::from_secs(30)).expect("killed");
+    let mut child = backup_waiting_for_a_signal(&root);
+    interrupt(&mut child, nix::sys::signal::Signal::SIGKILL)
+        .assert()
+        .interrupted();
     let left = names_with(&bdir, ".tmp-backup-");
     assert_eq!(left.len(), 1);
 
@@ -447,24 +461,19 @@ fn after_kill_9_leftovers_are_reported_and_removed() {
     assert_eq!(doc["found"][0]["operation"], "backup");
     assert_eq!(doc["found"][0]["in_use"], false);
     assert!(doc["found"][0]["bytes"].as_u64().unwrap() > 0);
-    let (_, stdout, _) = run(talos_at(&root).args(["doctor"]));
-    assert!(
-        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
-        "{stdout}"
-    );
-    let (_, stdout, _) = run(talos_at(&root).args(["status"]));
-    assert!(
-        stdout.contains(&left[0]) && stdout.contains("repair leftovers"),
-        "{stdout}"
-    );
+    for command in ["doctor", "status"] {
+        talos_at(&root)
+            .arg(command)
+            .assert()
+            .stdout(contains(&left[0]).and(contains("repair leftovers")));
+    }
 
     // The next backup removes it and says so.
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stderr.contains(&left[0]) && stderr.contains("interrupted backup"),
-        "{stderr}"
-    );
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .success()
+        .stderr(contains(&left[0]).and(contains("interrupted backup")));
     assert!(names_with(&bdir, ".tmp-backup-").is_empty());
 }
 
@@ -488,20 +497,26 @@ fn a_torn_last_audit_record_is_repaired_and_backups_go_on() {
     bytes.extend_from_slice(torn);
     std::fs::write(&last, &bytes).unwrap();
 
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 3, "{stderr}");
-    assert!(stderr.contains("talos repair audit"), "{stderr}");
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .code(3)
+        .stderr(contains("talos repair audit"));
 
     let doc = common::json_ok(talos_at(&root).args(["--json", "--yes", "repair", "audit"]));
     let evidence = doc["repaired"]["evidence"].as_str().unwrap();
     assert_eq!(std::fs::read(evidence).unwrap(), torn);
     let now = std::fs::read(&last).unwrap();
     assert!(now.starts_with(&whole) && now.ends_with(b"\n"));
-    let (code, _, stderr) = run(talos_at(&root).args(["audit", "verify-chain"]));
-    assert_eq!(code, 0, "{stderr}");
+    talos_at(&root)
+        .args(["audit", "verify-chain"])
+        .assert()
+        .success();
     assert_eq!(audit_actions(&root).last().unwrap(), "repair");
-    let (code, _, stderr) = run(talos_at(&root).args(["backup", "create"]));
-    assert_eq!(code, 0, "{stderr}");
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .success();
     // Nothing left to repair.
     let doc = common::json_ok(talos_at(&root).args(["--json", "--yes", "repair", "audit"]));
     assert!(doc["torn"].is_null(), "{doc}");
