@@ -3,12 +3,31 @@
 
 use crate::common;
 use crate::common::install::Install;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::common::sim::Sim;
 use crate::common::{free_port, json_ok, talos_at};
 use serde_json::Value;
+
+/// A new `Install::minimal()` installation (the temp dir is its root).
+fn minimal() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    Install::minimal().create(dir.path());
+    dir
+}
+
+/// `minimal()` with a talos-sim daemon on it that polls for SIGNAL_PANIC
+/// every second, started with `extra` arguments.
+fn minimal_with_sim(extra: &[&str]) -> (tempfile::TempDir, Sim) {
+    let dir = minimal();
+    let mut args = vec!["--signal-poll", "1"];
+    args.extend_from_slice(extra);
+    let sim = Sim::start(dir.path(), &args);
+    (dir, sim)
+}
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -48,8 +67,10 @@ fn audit_actions(root: &Path) -> Vec<Value> {
     out
 }
 
-fn panic_json(root: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
-    panic_json_env(root, url, extra, &[])
+/// `talos --url URL --json --yes panic --reason "test panic" EXTRA...`:
+/// asserts it exits `code` and returns its report.
+fn panic_json(root: &Path, url: &str, extra: &[&str], code: i32) -> Value {
+    panic_json_env(root, url, extra, &[], code)
 }
 
 fn panic_json_env(
@@ -57,8 +78,9 @@ fn panic_json_env(
     url: &str,
     extra: &[&str],
     env: &[(&str, &str)],
-) -> (i32, Value, String) {
-    let out = talos_at(root)
+    code: i32,
+) -> Value {
+    let assert = talos_at(root)
         .envs(env.iter().copied())
         .args([
             "--url",
@@ -71,20 +93,10 @@ fn panic_json_env(
         ])
         .args(extra)
         .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (
-        out.status.code().unwrap_or(-1),
-        doc,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .assert()
+        .code(code);
+    serde_json::from_slice(&assert.get_output().stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{assert}"))
 }
 
 fn outcomes(doc: &Value) -> Vec<String> {
@@ -113,14 +125,12 @@ fn dead_url() -> String {
 
 #[test]
 fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     write_queue(root, r#"{"tasks":[{"id":"a"},{"id":"b"}]}"#);
     let mut sim = Sim::start(root, &["--signal-poll", "1"]);
 
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &[]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &sim.url.clone(), &[], 0);
     assert_eq!(
         outcomes(&doc),
         [
@@ -162,27 +172,21 @@ fn responsive_daemon_stops_through_the_api_and_recover_refuses_while_one_runs() 
 
     // A daemon running again: recover refuses to write under it.
     let _again = Sim::start(root, &["--signal-poll", "1"]);
-    let out = talos_at(root)
+    talos_at(root)
         .args(["--yes", "recover"])
         .timeout(Duration::from_secs(20))
         .assert()
         .code(4)
-        .get_output()
-        .clone();
-
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the daemon is running"));
+        .stderr(contains("the daemon is running"));
 }
 
 #[test]
 fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&["--fault", "hang"]);
     let root = dir.path();
-    Install::minimal().create(root);
-    let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
     // --online allows only the API, which does not answer: exit 5, and
     // nothing else was tried.
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--online", "--timeout", "1"]);
-    assert_eq!(code, 5, "{doc}\n{stderr}");
+    let doc = panic_json(root, &sim.url.clone(), &["--online", "--timeout", "1"], 5);
     assert_eq!(
         outcomes(&doc),
         [
@@ -194,12 +198,12 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
     );
     assert!(sim.is_running());
 
-    let (code, doc, stderr) = panic_json(
+    let doc = panic_json(
         root,
         &sim.url.clone(),
         &["--timeout", "1", "--signal-wait", "2", "--grace", "10"],
+        0,
     );
-    assert_eq!(code, 0, "{doc}\n{stderr}");
     assert_eq!(
         outcomes(&doc),
         [
@@ -224,12 +228,9 @@ fn hung_daemon_is_stopped_by_sigterm_after_the_signal_file_goes_unanswered() {
 
 #[test]
 fn signal_file_stops_the_daemon_when_the_api_is_not_used() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&[]);
     let root = dir.path();
-    Install::minimal().create(root);
-    let mut sim = Sim::start(root, &["--signal-poll", "1"]);
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--offline"]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &sim.url.clone(), &["--offline"], 0);
     assert_eq!(
         outcomes(&doc),
         [
@@ -249,26 +250,14 @@ fn signal_file_stops_the_daemon_when_the_api_is_not_used() {
 
 #[test]
 fn daemon_ignoring_sigterm_is_killed_after_the_grace() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&["--fault", "hang", "--fault", "ignore-sigterm"]);
     let root = dir.path();
-    Install::minimal().create(root);
-    let mut sim = Sim::start(
-        root,
-        &[
-            "--signal-poll",
-            "1",
-            "--fault",
-            "hang",
-            "--fault",
-            "ignore-sigterm",
-        ],
-    );
-    let (code, doc, stderr) = panic_json(
+    let doc = panic_json(
         root,
         &sim.url.clone(),
         &["--timeout", "1", "--signal-wait", "1", "--grace", "2"],
+        0,
     );
-    assert_eq!(code, 0, "{doc}\n{stderr}");
     assert_eq!(
         outcomes(&doc),
         [
@@ -292,9 +281,8 @@ fn daemon_ignoring_sigterm_is_killed_after_the_grace() {
 
 #[test]
 fn dead_daemon_without_pid_file_refuses_then_preserves_with_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     write_queue(root, "[1,2,3]");
     let url = dead_url();
 
@@ -305,18 +293,16 @@ fn dead_daemon_without_pid_file_refuses_then_preserves_with_force() {
         .assert()
         .code(4);
     // No PID file and no --force: refused, nothing written.
-    let out = talos_at(root)
+    talos_at(root)
         .args(["--url", &url, "--yes", "panic", "--reason", "x"])
         .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+        .assert()
+        .code(4)
+        .stderr(contains("--force"));
     assert!(!data_dir(root).join("emergency_state.json").exists());
     assert!(preserves(root).is_empty());
 
-    let (code, doc, stderr) = panic_json(root, &url, &["--force"]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &url, &["--force"], 0);
     assert_eq!(doc["escalation"]["already_stopped"], true);
     assert_eq!(doc["escalation"]["method"], "none");
     let st = read_json(&data_dir(root).join("emergency_state.json"));
@@ -326,7 +312,7 @@ fn dead_daemon_without_pid_file_refuses_then_preserves_with_force() {
     assert_eq!(doc["state"]["task_count"], 3);
 
     // The human report says the daemon was not running.
-    let out = talos_at(root)
+    talos_at(root)
         .args([
             "--url",
             &url,
@@ -338,10 +324,9 @@ fn dead_daemon_without_pid_file_refuses_then_preserves_with_force() {
             "--no-state",
         ])
         .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("the daemon was not running"));
+        .assert()
+        .code(0)
+        .stdout(contains("the daemon was not running"));
     assert_eq!(preserves(root).len(), 1, "--no-state writes no preserve");
 }
 
@@ -356,9 +341,8 @@ impl Drop for Sleeper {
 
 #[test]
 fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     let mut sleeper = Sleeper(
         std::process::Command::new("sleep")
             .arg("120")
@@ -368,7 +352,7 @@ fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
     let pid_file = root.join("var/run/talos/orchestrator.pid");
     std::fs::write(&pid_file, format!("{}\n", sleeper.0.id())).unwrap();
 
-    let out = talos_at(root)
+    talos_at(root)
         .args([
             "--url",
             &dead_url(),
@@ -380,13 +364,13 @@ fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
             "1",
         ])
         .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("stale"), "{stdout}");
-    assert!(stdout.contains("belongs to another program"), "{stdout}");
-    assert!(stdout.contains("will not be signalled"), "{stdout}");
+        .assert()
+        .code(0)
+        .stdout(
+            contains("stale")
+                .and(contains("belongs to another program"))
+                .and(contains("will not be signalled")),
+        );
     // The pause IS the check: a wrongly sent signal would have killed it
     // by now (the command has exited; there is no condition to wait on).
     std::thread::sleep(Duration::from_millis(200));
@@ -402,9 +386,8 @@ fn pid_file_naming_an_unrelated_process_never_gets_it_signalled() {
 
 #[test]
 fn at_most_ten_preserves_are_kept() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     let pdir = data_dir(root).join("emergency_preserves");
     std::fs::create_dir_all(&pdir).unwrap();
     for i in 0..11 {
@@ -414,8 +397,7 @@ fn at_most_ten_preserves_are_kept() {
         )
         .unwrap();
     }
-    let (code, doc, stderr) = panic_json(root, &dead_url(), &["--force"]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &dead_url(), &["--force"], 0);
     let left = preserves(root);
     assert_eq!(left.len(), 10, "{left:?}");
     assert_eq!(left[0], "emergency_20200101_000002.tar.gz");
@@ -426,13 +408,11 @@ fn at_most_ten_preserves_are_kept() {
 
 #[test]
 fn recover_puts_back_the_task_queue_of_the_preserve() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     let queue = r#"{"tasks":[{"id":"t1"},{"id":"t2"}]}"#;
     write_queue(root, queue);
-    let (code, _, stderr) = panic_json(root, &dead_url(), &["--force"]);
-    assert_eq!(code, 0, "{stderr}");
+    panic_json(root, &dead_url(), &["--force"], 0);
     write_queue(root, r#"{"tasks":[]}"#);
     let queue_path = data_dir(root).join("state/task_queue.json");
 
@@ -449,16 +429,16 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
     assert!(status(root).contains("method"));
 
     // Dry run: the plan, and nothing changes.
-    let out = talos_at(root)
+    talos_at(root)
         .args(["recover", "--dry-run"])
         .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("overwrite"), "{stdout}");
-    assert!(stdout.contains("2 task(s)"), "{stdout}");
-    assert!(stdout.contains("test panic"), "{stdout}");
+        .assert()
+        .code(0)
+        .stdout(
+            contains("overwrite")
+                .and(contains("2 task(s)"))
+                .and(contains("test panic")),
+        );
     assert_eq!(
         std::fs::read_to_string(&queue_path).unwrap(),
         r#"{"tasks":[]}"#
@@ -502,13 +482,10 @@ fn recover_puts_back_the_task_queue_of_the_preserve() {
 
 #[test]
 fn without_a_pid_file_force_still_stops_a_daemon_through_the_api() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&[]);
     let root = dir.path();
-    Install::minimal().create(root);
-    let mut sim = Sim::start(root, &["--signal-poll", "1"]);
     std::fs::remove_file(sim.pid_file()).unwrap();
-    let (code, doc, stderr) = panic_json(root, &sim.url.clone(), &["--force"]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &sim.url.clone(), &["--force"], 0);
     assert_eq!(doc["pid_file"]["state"], "no_pid_file");
     assert_eq!(doc["escalation"]["method"], "api");
     assert_eq!(doc["escalation"]["rungs"][2]["outcome"], "skipped");
@@ -517,18 +494,16 @@ fn without_a_pid_file_force_still_stops_a_daemon_through_the_api() {
 
 #[test]
 fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&["--fault", "hang"]);
     let root = dir.path();
-    Install::minimal().create(root);
-    let mut sim = Sim::start(root, &["--signal-poll", "1", "--fault", "hang"]);
     std::fs::remove_file(sim.pid_file()).unwrap();
-    let (code, doc, stderr) = panic_json(
+    // Alive (its port accepts, never answers) but unverifiable: exit 4.
+    let doc = panic_json(
         root,
         &sim.url.clone(),
         &["--force", "--timeout", "1", "--signal-wait", "1"],
+        4,
     );
-    // Alive (its port accepts, never answers) but unverifiable: exit 4.
-    assert_eq!(code, 4, "{doc}\n{stderr}");
     assert_eq!(doc["escalation"]["stopped"], false);
     assert_eq!(
         outcomes(&doc),
@@ -549,15 +524,13 @@ fn hung_daemon_without_a_pid_file_is_never_signalled_and_panic_refuses() {
 
 #[test]
 fn a_broken_audit_chain_does_not_stop_the_panic() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     // AUDIT_DIR is a file: no record can be appended.
     let audit = root.join("var/log/talos/audit");
     std::fs::remove_dir_all(&audit).unwrap();
     std::fs::write(&audit, b"not a directory").unwrap();
-    let (code, doc, stderr) = panic_json(root, &dead_url(), &["--force"]);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json(root, &dead_url(), &["--force"], 0);
     assert!(doc["audit_seq"].is_null());
     let warnings = doc["warnings"].to_string();
     assert!(warnings.contains("audit chain"), "{warnings}");
@@ -566,9 +539,8 @@ fn a_broken_audit_chain_does_not_stop_the_panic() {
 
 #[test]
 fn a_second_panic_or_recover_while_one_runs_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = minimal();
     let root = dir.path();
-    Install::minimal().create(root);
     // Hold the lock a running panic holds.
     let lock = std::fs::OpenOptions::new()
         .create(true)
@@ -577,7 +549,7 @@ fn a_second_panic_or_recover_while_one_runs_is_refused() {
         .open(data_dir(root).join(".emergency.lock"))
         .unwrap();
     lock.lock().unwrap();
-    let out = talos_at(root)
+    talos_at(root)
         .args([
             "--url",
             &dead_url(),
@@ -588,10 +560,9 @@ fn a_second_panic_or_recover_while_one_runs_is_refused() {
             "--force",
         ])
         .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("another panic or recover"));
+        .assert()
+        .code(4)
+        .stderr(contains("another panic or recover"));
     assert!(!data_dir(root).join("emergency_state.json").exists());
     drop(lock);
 }
@@ -650,16 +621,13 @@ fn recover_without_a_preserve_marks_the_record_recovered() {
 /// signals, and the report says which way the stop went.
 #[test]
 fn a_rejected_token_is_reported_in_the_api_rung_never_silently() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut sim) = minimal_with_sim(&[]);
     let root = dir.path();
-    crate::common::install::Install::minimal().create(root);
-    let mut sim = Sim::start(root, &["--signal-poll", "1"]);
     // talos presents another token than the daemon's.
     let wrong = [("TALOS_TOKEN", "not-the-right-token-42")];
 
-    let (code, doc, stderr) = panic_json_env(root, &sim.url.clone(), &["--online"], &wrong);
     // The daemon answered and still runs after the only allowed rung.
-    assert_eq!(code, 1, "{doc}\n{stderr}");
+    let doc = panic_json_env(root, &sim.url.clone(), &["--online"], &wrong, 1);
     assert_eq!(
         outcomes(&doc),
         [
@@ -677,8 +645,7 @@ fn a_rejected_token_is_reported_in_the_api_rung_never_silently() {
     );
     assert!(sim.is_running());
 
-    let (code, doc, stderr) = panic_json_env(root, &sim.url.clone(), &[], &wrong);
-    assert_eq!(code, 0, "{doc}\n{stderr}");
+    let doc = panic_json_env(root, &sim.url.clone(), &[], &wrong, 0);
     assert_eq!(
         outcomes(&doc),
         [
