@@ -7,11 +7,35 @@
 
 use crate::common;
 use crate::common::install::{Install, Installed};
-use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 
 use std::path::{Path, PathBuf};
 
 use crate::common::{json_ok, talos_at};
+
+/// A bare host: an empty directory DIR/NAME, no installation in it.
+fn bare(dir: &Path, name: &str) -> PathBuf {
+    let root = dir.join(name);
+    std::fs::create_dir(&root).unwrap();
+    root
+}
+
+/// `talos --root TARGET restore --repo REPO --host HOST latest --new-host
+/// --yes --identity KEY`, to be asserted.
+fn restore_latest(target: &Path, repo: &Path, host: &str, key: &Path) -> assert_cmd::Command {
+    let mut cmd = talos_at(target);
+    cmd.args([
+        "restore",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--host",
+        host,
+        "latest",
+    ])
+    .args(["--new-host", "--yes", "--identity", key.to_str().unwrap()]);
+    cmd
+}
 
 /// A fresh age key pair: (identity file, recipient).
 fn keypair(dir: &Path, name: &str) -> (PathBuf, String) {
@@ -141,21 +165,10 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
     assert_eq!(v["ok"], true);
 
     // A bare host: an empty root, no installation, no local backup.
-    let root_b = dir.path().join("bare");
-    std::fs::create_dir(&root_b).unwrap();
-    let out = talos_at(&root_b)
-        .args([
-            "restore",
-            "--repo",
-            repo.to_str().unwrap(),
-            "--host",
-            "host-a",
-            "latest",
-        ])
-        .args(["--new-host", "--yes", "--identity", key.to_str().unwrap()])
-        .output()
-        .unwrap();
-    out.clone().assert().success();
+    let root_b = bare(dir.path(), "bare");
+    restore_latest(&root_b, &repo, "host-a", &key)
+        .assert()
+        .success();
     let a = talos::install::Layout::new(&root_a);
     let b = talos::install::Layout::new(&root_b);
     assert_eq!(
@@ -163,15 +176,13 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         common::tree_hash(&b.state_dir)
     );
     assert_eq!(sha256_file(&a.config_file), sha256_file(&b.config_file));
-    let out = talos_at(&root_b)
+    talos_at(&root_b)
         .args(["audit", "verify-chain"])
-        .output()
-        .unwrap();
-    out.clone().assert().success();
+        .assert()
+        .success();
 
     // The drill from the repository on another bare host.
-    let root_c = dir.path().join("bare2");
-    std::fs::create_dir(&root_c).unwrap();
+    let root_c = bare(dir.path(), "bare2");
     let d = json_ok(talos_at(&root_c).args([
         "--json",
         "drill",
@@ -203,7 +214,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         .assert()
         .success();
 
-    let out = talos_at(&root_c)
+    talos_at(&root_c)
         .args([
             "backup",
             "verify",
@@ -212,10 +223,9 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
             "--host",
             "host-a",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--identity"));
+        .assert()
+        .code(2)
+        .stderr(contains("--identity"));
 }
 
 #[test]
@@ -263,23 +273,11 @@ fn bad_ciphertext_wrong_identity_and_sha_mismatch_exit_3_and_write_nothing() {
         ("mismatch", key.as_path(), "sha256"),
     ];
     for (host, id, says) in cases {
-        let target = dir.path().join(format!("target-{host}"));
-        std::fs::create_dir(&target).unwrap();
-        let out = talos_at(&target)
-            .args([
-                "restore",
-                "--repo",
-                repo.to_str().unwrap(),
-                "--host",
-                host,
-                "latest",
-            ])
-            .args(["--new-host", "--yes", "--identity", id.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(3), "{host}: {stderr}");
-        assert!(stderr.contains(says), "{host}: {stderr}");
+        let target = bare(dir.path(), &format!("target-{host}"));
+        restore_latest(&target, &repo, host, id)
+            .assert()
+            .code(3)
+            .stderr(contains(says));
         assert!(
             std::fs::read_dir(&target).unwrap().next().is_none(),
             "{host}: something was written into the target root"
@@ -327,17 +325,16 @@ fn keep_prunes_that_hosts_objects_and_leftovers_are_cleaned() {
     // Another host's backups are not touched.
     assert_eq!(objects(&repo, "other").len(), 1);
     // A missing repository directory is an error with a hint, not "no backups".
-    let out = talos_at(&root_a)
+    talos_at(&root_a)
         .args([
             "backup",
             "list",
             "--repo",
             dir.path().join("nope").to_str().unwrap(),
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("mounted"));
+        .assert()
+        .code(1)
+        .stderr(contains("mounted"));
 }
 
 fn age_cli() -> &'static str {
@@ -436,8 +433,7 @@ fn interop_with_the_age_command_line_tool_both_ways() {
             .arg(&key),
     );
     assert_eq!(v["ok"], true);
-    let target = dir.path().join("restored");
-    std::fs::create_dir(&target).unwrap();
+    let target = bare(dir.path(), "restored");
     talos_at(&target)
         .arg("restore")
         .arg(&by_cli)
@@ -469,19 +465,13 @@ fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
     );
     assert_eq!(v["path"], url.as_str(), "{v}");
     assert_eq!(v["repo"]["url"], url.as_str(), "{v}");
-    let out = talos_at(&root_a)
+    talos_at(&root_a)
         .args(["backup", "verify"])
         .args(repo_args)
         .args(id_args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains(&url), "{stdout}");
-    assert!(
-        !stdout.contains("talos-repo-"),
-        "staging path shown: {stdout}"
-    );
+        .assert()
+        .success()
+        .stdout(contains(&url).and(contains("talos-repo-").not()));
 
     // restore --repo --verify-only, and a real restore on a bare host.
     let v = json_ok(
@@ -491,8 +481,7 @@ fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
             .args(id_args),
     );
     assert_eq!(v["path"], url.as_str(), "{v}");
-    let root_b = dir.path().join("bare");
-    std::fs::create_dir(&root_b).unwrap();
+    let root_b = bare(dir.path(), "bare");
     let r = json_ok(
         talos_at(&root_b)
             .args(["--json", "restore", "--new-host", "--yes"])
@@ -502,21 +491,14 @@ fn repo_reports_name_the_object_and_encrypted_local_backups_count() {
     assert_eq!(r["archive"], url.as_str(), "{r}");
     assert_eq!(r["outcome"]["archive"], url.as_str(), "{r}");
     assert_eq!(r["repo"]["url"], url.as_str(), "{r}");
-    let root_c = dir.path().join("bare2");
-    std::fs::create_dir(&root_c).unwrap();
-    let out = talos_at(&root_c)
+    let root_c = bare(dir.path(), "bare2");
+    talos_at(&root_c)
         .args(["restore", "--new-host", "--yes"])
         .args(repo_args)
         .args(id_args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains(&format!("from {url} into")), "{stdout}");
-    assert!(
-        !stdout.contains("talos-repo-"),
-        "staging path shown: {stdout}"
-    );
+        .assert()
+        .success()
+        .stdout(contains(format!("from {url} into")).and(contains("talos-repo-").not()));
 
     // drill --repo names the object too, in its report and its history.
     let d = json_ok(
