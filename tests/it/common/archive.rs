@@ -6,6 +6,15 @@ use std::path::{Path, PathBuf};
 
 use talos::install::Layout;
 
+/// Asserts that a run was killed by SIGKILL, as a `TALOS_TEST_CRASH_AT`
+/// crash point does (no exit code), showing the run if not.
+pub fn killed_at_crash_point(run: assert_cmd::assert::Assert) -> assert_cmd::assert::Assert {
+    use std::os::unix::process::ExitStatusExt;
+    let run = run.interrupted();
+    assert_eq!(run.get_output().status.signal(), Some(9), "{run}");
+    run
+}
+
 /// Tree hashes of the component directories that a restore owns (config
 /// without ssl, ssl, state, db, custom, audit), keyed by component.
 pub fn components(layout: &Layout) -> BTreeMap<String, BTreeMap<String, String>> {

@@ -57,14 +57,8 @@ pub fn talos_std(root: &Path) -> std::process::Command {
 /// returns stdout parsed as one JSON document.
 pub fn json_ok(cmd: &mut Command) -> serde_json::Value {
     let assert = cmd.assert().success();
-    let out = assert.get_output();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    serde_json::from_slice(&assert.get_output().stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{assert}"))
 }
 
 /// A map from relative path to (kind, mode, sha256) for every entry under

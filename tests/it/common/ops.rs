@@ -7,6 +7,8 @@
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
+
+use assert_cmd::assert::{Assert, OutputAssertExt};
 use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
@@ -215,6 +217,15 @@ pub fn run_printed(cmd: &str) -> std::process::Output {
         .unwrap()
 }
 
+/// `run_printed`, asserted to succeed (assert_cmd shows the command and its
+/// output when it does not).
+pub fn run_printed_ok(cmd: &str) -> Assert {
+    run_printed(cmd)
+        .assert()
+        .append_context("printed command", cmd.to_string())
+        .success()
+}
+
 /// `talos [GLOBAL...] doctor [--deep]` twice, `--json` and human: (exit
 /// code, document, screen). `--deep` goes after the command, every other
 /// argument before it.
@@ -224,15 +235,9 @@ pub fn doctor(root: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
         .args(&global)
         .args(["doctor", "--json"])
         .args(&own)
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+        .assert();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout)
+        .unwrap_or_else(|e| panic!("doctor --json is not JSON ({e}):\n{out}"));
     let human = crate::common::talos_at(root)
         .args(&global)
         .arg("doctor")
@@ -240,7 +245,7 @@ pub fn doctor(root: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
         .output()
         .unwrap();
     (
-        out.status.code().unwrap(),
+        out.get_output().status.code().unwrap(),
         doc,
         String::from_utf8_lossy(&human.stdout).into_owned(),
     )
@@ -261,14 +266,8 @@ pub fn health_json(root: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let out = crate::common::talos_at(root)
         .args(extra)
         .args(["health", "--json"])
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "health --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), doc)
+        .assert();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout)
+        .unwrap_or_else(|e| panic!("health --json is not JSON ({e}):\n{out}"));
+    (out.get_output().status.code().unwrap(), doc)
 }
