@@ -5,6 +5,8 @@
 use crate::common;
 use crate::common::install::{Install, Installed};
 use crate::common::{talos, talos_at};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -33,28 +35,20 @@ fn global_flags_have_their_own_heading() {
 #[test]
 fn panic_without_a_terminal_suggests_its_dry_run() {
     let (_g, Installed { root, .. }) = Install::sandbox(3).create_temp();
-    let out = talos_at(&root)
+    // panic's refusal offers its plan.
+    talos_at(&root)
         .args(["panic", "--reason", "test", "--force"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let err = text(&out.stderr);
-    assert!(err.contains("--yes"), "{err}");
-    assert!(
-        err.contains("--dry-run"),
-        "panic's refusal offers its plan: {err}"
-    );
+        .assert()
+        .code(4)
+        .stderr(contains("--yes").and(contains("--dry-run")));
     // ... and that --dry-run exists: it shows the plan, acts on nothing.
     let panic_log = root.join("var/log/talos/panic.log");
     let log_before = std::fs::read(&panic_log).ok();
-    let plan = talos_at(&root)
+    talos_at(&root)
         .args(["panic", "--reason", "test", "--force", "--dry-run"])
-        .output()
-        .unwrap();
-    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
-    let screen = text(&plan.stdout);
-    assert!(screen.contains("SIGNAL_PANIC"), "{screen}");
-    assert!(screen.contains("Dry run: nothing was done"), "{screen}");
+        .assert()
+        .code(0)
+        .stdout(contains("SIGNAL_PANIC").and(contains("Dry run: nothing was done")));
     assert!(!root.join("var/lib/talos/SIGNAL_PANIC").exists());
     assert!(!root.join("var/lib/talos/emergency_state.json").exists());
     assert_eq!(
@@ -70,42 +64,39 @@ fn panic_without_a_terminal_suggests_its_dry_run() {
         "--partial",
         "config",
     ]));
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["restore", doc["path"].as_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("--dry-run"));
+        .assert()
+        .code(4)
+        .stderr(contains("--dry-run"));
 }
 
 #[test]
 fn quiet_silences_the_success_line() {
     let (_g, Installed { root, .. }) = Install::sandbox(4).create_temp();
-    let out = talos_at(&root)
+    // -q prints nothing on success.
+    talos_at(&root)
         .args(["-q", "backup", "create", "--partial", "config"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "", "-q prints nothing on success");
-    let out = talos_at(&root)
+        .assert()
+        .code(0)
+        .stdout("");
+    talos_at(&root)
         .args(["backup", "create", "--partial", "config"])
-        .output()
-        .unwrap();
-    assert!(text(&out.stdout).contains("backup written:"));
+        .assert()
+        .stdout(contains("backup written:"));
 }
 
 #[test]
 fn an_empty_log_query_says_so_on_stderr() {
     let (_g, Installed { root, .. }) = Install::sandbox(5).create_temp();
-    let out = talos_at(&root)
+    talos_at(&root)
         .args(["log", "query", "--contains", "no-such-text-anywhere"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "");
-    assert!(text(&out.stderr).contains("no matching lines"));
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(contains("no matching lines"));
     // With --json stdout stays empty JSON lines; the note is on stderr only.
-    let out = talos_at(&root)
+    talos_at(&root)
         .args([
             "--json",
             "log",
@@ -113,9 +104,8 @@ fn an_empty_log_query_says_so_on_stderr() {
             "--contains",
             "no-such-text-anywhere",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(text(&out.stdout), "");
+        .assert()
+        .stdout("");
 }
 
 #[test]
@@ -177,19 +167,13 @@ fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
     let (_g, Installed { root, .. }) = Install::sandbox(7).create_temp();
     let dead = format!("http://127.0.0.1:{}", common::free_port());
     let quiet = |args: &[&str]| {
-        let out = talos_at(&root)
+        talos_at(&root)
             .args(["--url", &dead, "-q"])
             .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "-q {args:?}: {}",
-            text(&out.stderr)
-        );
-        assert_eq!(text(&out.stdout), "", "-q {args:?} printed on stdout");
-        assert_eq!(text(&out.stderr), "", "-q {args:?} printed on stderr");
+            .assert()
+            .code(0)
+            .stdout("")
+            .stderr("");
     };
     quiet(&["backup", "create", "--partial", "config,state"]);
     let backup = common::archive::newest_backup(&root.join("var/backups/talos"));
@@ -221,17 +205,13 @@ fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
         &["restore", backup],
         &["--online", "status"],
     ] {
-        let out = talos_at(&root)
+        // -q never hides the error.
+        talos_at(&root)
             .args(["--url", &dead, "-q"])
             .args(args)
-            .output()
-            .unwrap();
-        assert_ne!(out.status.code(), Some(0), "{args:?}");
-        assert!(
-            text(&out.stderr).contains("error"),
-            "-q {args:?} hid the error: {}",
-            text(&out.stderr)
-        );
+            .assert()
+            .failure()
+            .stderr(contains("error"));
     }
 }
 
@@ -242,22 +222,12 @@ fn quiet_leaves_every_successful_command_silent_and_never_hides_an_error() {
 fn recover_with_nothing_to_put_back_says_so_without_asking() {
     let (_g, Installed { root, .. }) = Install::sandbox(8).create_temp();
     let dead = format!("http://127.0.0.1:{}", common::free_port());
-    let run = |args: &[&str]| {
-        talos_at(&root)
-            .args(["--url", &dead])
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let out = run(&["--yes", "panic", "--reason", "test", "--force"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = run(&["--yes", "recover"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = run(&["recover"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let screen = text(&out.stdout);
-    assert!(screen.contains("nothing to do"), "{screen}");
-    assert!(!screen.contains("0 file(s)"), "{screen}");
+    let run = |args: &[&str]| talos_at(&root).args(["--url", &dead]).args(args).assert();
+    run(&["--yes", "panic", "--reason", "test", "--force"]).code(0);
+    run(&["--yes", "recover"]).code(0);
+    run(&["recover"])
+        .code(0)
+        .stdout(contains("nothing to do").and(contains("0 file(s)").not()));
     let doc = common::json_ok(talos_at(&root).args(["--url", &dead, "--json", "recover"]));
     assert_eq!(doc["nothing_to_do"], true);
     assert_eq!(doc["files_written"], serde_json::Value::Null);
@@ -270,14 +240,15 @@ fn recover_with_nothing_to_put_back_says_so_without_asking() {
 fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
     use std::io::{Read, Write};
     use std::time::Duration;
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no `script` (util-linux) to make a pty");
-        return;
-    }
+    // A terminal test cannot pass without a terminal: it fails when
+    // `script` is missing, like tests/it/terminal_screens.rs.
+    assert!(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "util-linux `script` is needed to make a pty for this test"
+    );
     let (_g, Installed { root, .. }) = Install::sandbox(9).create_temp();
     let doc = common::json_ok(talos_at(&root).args([
         "--json",
