@@ -2,7 +2,9 @@
 
 use crate::common;
 use crate::common::install::{Install, Installed};
-use assert_cmd::assert::OutputAssertExt;
+use assert_cmd::assert::{Assert, OutputAssertExt};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -32,13 +34,9 @@ fn manifest_of(file: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn restore(root: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
-    talos_at(root)
-        .arg("restore")
-        .arg(file)
-        .args(extra)
-        .output()
-        .unwrap()
+/// `talos --root ROOT restore FILE EXTRA...`, to be asserted.
+fn restore(root: &Path, file: &Path, extra: &[&str]) -> Assert {
+    talos_at(root).arg("restore").arg(file).args(extra).assert()
 }
 
 fn damage(layout: &Layout) {
@@ -56,9 +54,8 @@ fn backup_then_restore_round_trip_with_rollback() {
     let at_backup = comparable(&layout);
     damage(&layout);
     let damaged = comparable(&layout);
-    let out = restore(dir.path(), &file, &["--yes", "--json"]);
-    out.clone().assert().success();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = restore(dir.path(), &file, &["--yes", "--json"]).success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(doc["result"], "restored");
     assert_eq!(comparable(&layout), at_backup);
     // The database is the backup's copy.
@@ -94,13 +91,8 @@ fn backup_then_restore_round_trip_with_rollback() {
     // Restoring the rollback archive undoes the restore.
     let rollback = PathBuf::from(doc["outcome"]["rollback"].as_str().unwrap());
     assert!(rollback.starts_with(layout.rollback_dir()));
-    let out = restore(dir.path(), &rollback, &["--yes"]);
-    assert!(
-        out.status.code() == Some(1) || out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // (exit 1: the damaged config fails validation, as it should.)
+    restore(dir.path(), &rollback, &["--yes"]).code(predicates::iter::in_iter([0, 1]));
     assert_eq!(comparable(&layout), damaged);
 }
 
@@ -253,9 +245,8 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     let file = backup(dir.path());
     damage(&layout);
     let before = tree_hash(dir.path());
-    let out = restore(dir.path(), &file, &["--dry-run"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = restore(dir.path(), &file, &["--dry-run"]).success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
     assert_eq!(tree_hash(dir.path()), before, "dry run changed the tree");
     let line = |action: &str, p: &Path| {
         stdout
@@ -272,7 +263,7 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     assert!(stdout.contains("nothing was changed"));
     // JSON plan: one document.
     let out = restore(dir.path(), &file, &["--dry-run", "--json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let removed: Vec<&str> = doc["plan"]["changes"]
         .as_array()
         .unwrap()
@@ -319,8 +310,7 @@ fn partial_config_changes_nothing_outside_config_dir() {
     std::fs::write(layout.ssl_dir.join("ca.pem"), "new ca").unwrap();
     let before_outside = outside(dir.path(), &layout.config_dir);
     let ssl_before = tree_hash(&layout.ssl_dir);
-    let out = restore(dir.path(), &file, &["--yes", "--partial", "config"]);
-    out.clone().assert().success();
+    restore(dir.path(), &file, &["--yes", "--partial", "config"]).success();
     assert_eq!(outside(dir.path(), &layout.config_dir), before_outside);
     assert_eq!(
         tree_hash(&layout.ssl_dir),
@@ -344,8 +334,7 @@ fn a_symlink_planted_in_the_target_is_not_written_through() {
     // The state component replaced by a link pointing outside the root.
     std::fs::remove_dir_all(&layout.state_dir).unwrap();
     std::os::unix::fs::symlink(outside_dir.path(), &layout.state_dir).unwrap();
-    let out = restore(dir.path(), &file, &["--yes", "--partial", "state"]);
-    out.clone().assert().success();
+    restore(dir.path(), &file, &["--yes", "--partial", "state"]).success();
     assert_eq!(tree_hash(outside_dir.path()), outside_before);
     let meta = std::fs::symlink_metadata(&layout.state_dir).unwrap();
     assert!(meta.is_dir() && !meta.file_type().is_symlink());
@@ -357,9 +346,9 @@ fn a_symlink_planted_in_the_target_is_not_written_through() {
     std::os::unix::fs::symlink(log_outside.path().join("talos"), &layout.log_dir).unwrap();
     let before = tree_hash(log_outside.path());
     let root_before = tree_hash(dir.path());
-    let out = restore(dir.path(), &file, &["--yes"]);
-    out.clone().assert().code(4);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+    restore(dir.path(), &file, &["--yes"])
+        .code(4)
+        .stderr(contains("symbolic link"));
     assert_eq!(tree_hash(log_outside.path()), before);
     assert_eq!(tree_hash(dir.path()), root_before);
 }
@@ -371,28 +360,28 @@ fn refusals_leave_the_installation_unchanged() {
     damage(&layout);
     let before = tree_hash(dir.path());
     // No terminal and no --yes: exit 4.
-    let out = restore(dir.path(), &file, &[]);
-    assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    restore(dir.path(), &file, &[])
+        .code(4)
+        .stderr(contains("--yes"));
     // Another restore holds the lock: exit 4.
     {
         let _held = talos::archive::restore::lock(&layout).unwrap();
-        let out = restore(dir.path(), &file, &["--yes"]);
-        assert_eq!(out.status.code(), Some(4));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("another restore"));
+        restore(dir.path(), &file, &["--yes"])
+            .code(4)
+            .stderr(contains("another restore"));
     }
     // A verified daemon runs: exit 4, unless --stop-daemon.
     let mut daemon = common::fake_daemon();
     std::fs::write(&layout.pid_file, format!("{}\n", daemon.id())).unwrap();
     let before_daemon = tree_hash(dir.path());
-    let out = restore(dir.path(), &file, &["--yes"]);
-    out.clone().assert().code(4);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("daemon is running"));
+    restore(dir.path(), &file, &["--yes"])
+        .code(4)
+        .stderr(contains("daemon is running"));
     assert_eq!(tree_hash(dir.path()), before_daemon);
     let out = restore(dir.path(), &file, &["--yes", "--stop-daemon"]);
     let _ = daemon.kill();
     let status = daemon.wait().unwrap();
-    out.clone().assert().success();
+    out.success();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(15), "stopped with SIGTERM");
     drop(before);
@@ -424,19 +413,18 @@ fn stop_daemon_says_with_v_whether_it_signals_through_a_pidfd() {
         } else {
             cmd.env_remove("TALOS_TEST_NO_PIDFD");
         }
-        let out = cmd.output().unwrap();
+        let out = cmd.assert();
         let _ = daemon.kill();
         let status = daemon.wait().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
+        let out = out.success();
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(status.signal(), Some(15), "stopped with SIGTERM");
-        if !no_pidfd && !stderr.contains(expected) {
+        if no_pidfd {
+            out.stderr(contains(expected));
+        } else {
             // A kernel without pidfds (pre-5.3) takes the fallback anyway.
-            assert!(stderr.contains("kill(2)"), "{stderr}");
-            continue;
+            out.stderr(contains(expected).or(contains("kill(2)")));
         }
-        assert!(stderr.contains(expected), "{stderr}");
     }
 }
 
@@ -451,12 +439,8 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
     ] {
         std::fs::copy(backup(dir.path()), out_dir.join(n)).unwrap();
     }
-    let out = talos_at(dir.path())
-        .args(["backup", "create", "--keep", "2", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc =
+        common::json_ok(talos_at(dir.path()).args(["backup", "create", "--keep", "2", "--json"]));
     let names: Vec<String> = talos::archive::list_backups(&out_dir)
         .unwrap()
         .into_iter()
@@ -479,17 +463,15 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
     );
     // A lock file left by a dead process is taken over with a warning.
     std::fs::write(out_dir.join(".backup.lock"), "999999\n").unwrap();
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["backup", "create"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("took over the backup lock"));
-    let out = talos_at(dir.path())
+        .assert()
+        .success()
+        .stderr(contains("took over the backup lock"));
+    talos_at(dir.path())
         .args(["backup", "create"])
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("took over"));
+        .assert()
+        .stderr(contains("took over").not());
 }
 
 /// `--partial` is parsed by clap into components (docs/format.md): an
@@ -497,41 +479,33 @@ fn keep_prunes_old_backups_and_list_shows_newest_first() {
 #[test]
 fn partial_is_a_list_of_known_components() {
     let (dir, _) = Install::sample(0).create_temp();
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["backup", "create", "--partial", "config,bogus"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("unknown component `bogus`")
-            && err.contains("config,state,database,logs,custom,ssl"),
-        "{err}"
-    );
-    let out = talos_at(dir.path())
-        .args(["backup", "create", "--partial", "ssl,config,ssl", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .code(2)
+        .stderr(
+            contains("unknown component `bogus`")
+                .and(contains("config,state,database,logs,custom,ssl")),
+        );
+    let doc = common::json_ok(talos_at(dir.path()).args([
+        "backup",
+        "create",
+        "--partial",
+        "ssl,config,ssl",
+        "--json",
+    ]));
     assert_eq!(doc["components"], serde_json::json!(["config", "ssl"]));
     let file = doc["path"].as_str().unwrap();
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["restore", file, "--dry-run", "--partial", "database"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("component database is not in"));
-    let out = talos_at(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("component database is not in"));
+    talos_at(dir.path())
         .args(["restore", file, "--dry-run", "--partial", "cert"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown component `cert`"));
+        .assert()
+        .code(2)
+        .stderr(contains("unknown component `cert`"));
 }
 
 /// One listing orders backups everywhere, by the time in the name
@@ -636,10 +610,10 @@ fn two_restores_at_once_one_gets_exit_4() {
         "the first restore did not start"
     );
     let second = restore(dir.path(), &file, &["--yes"]);
-    let first = first.wait_with_output().unwrap();
-    first.clone().assert().success();
-    assert_eq!(second.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&second.stderr).contains("another restore is running"));
+    first.wait_with_output().unwrap().assert().success();
+    second
+        .code(4)
+        .stderr(contains("another restore is running"));
     assert!(!journal.exists());
 }
 
@@ -672,9 +646,9 @@ fn a_backup_whose_config_lacks_keys_is_refused_before_the_swap() {
     )
     .unwrap();
     let before = tree_hash(dir.path());
-    let out = restore(dir.path(), &file, &["--yes", "--partial", "config"]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("lacks the required key"));
+    restore(dir.path(), &file, &["--yes", "--partial", "config"])
+        .code(3)
+        .stderr(contains("lacks the required key"));
     assert_eq!(tree_hash(dir.path()), before);
 }
 
@@ -686,15 +660,14 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
     write_cert(&layout, -2);
     let file = backup(dir.path());
     write_cert(&layout, 30);
-    let out = restore(dir.path(), &file, &["--yes", "--partial", "ssl"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("validation failed"), "{stdout}");
-    assert!(stdout.contains("expired"), "{stdout}");
-    assert!(
-        stdout.contains("to undo this restore: talos restore"),
-        "{stdout}"
-    );
+    let out = restore(dir.path(), &file, &["--yes", "--partial", "ssl"])
+        .code(1)
+        .stdout(
+            contains("validation failed")
+                .and(contains("expired"))
+                .and(contains("to undo this restore: talos restore")),
+        );
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
     // The rollback command puts the good config back.
     let cmd = stdout
         .lines()
@@ -704,36 +677,30 @@ fn a_restore_that_fails_validation_exits_1_with_the_rollback_command() {
         })
         .unwrap();
     let rollback = cmd.split_whitespace().next().unwrap();
-    let out = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    out.clone().assert().success();
-    let out = talos_at(dir.path())
-        .args(["restore", "--dry-run"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    restore(dir.path(), Path::new(rollback), &["--yes"]).success();
+    restore(dir.path(), &file, &["--dry-run"]).success();
     // The rollback put the valid certificate back: a restore of it validates.
-    let after = restore(dir.path(), Path::new(rollback), &["--yes"]);
-    after.clone().assert().success();
+    restore(dir.path(), Path::new(rollback), &["--yes"]).success();
 }
 
 #[test]
 fn partial_backups_and_usage_errors() {
     let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
-    let out = talos_at(dir.path())
-        .args(["backup", "create", "--partial", "config,ssl", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = common::json_ok(talos_at(dir.path()).args([
+        "backup",
+        "create",
+        "--partial",
+        "config,ssl",
+        "--json",
+    ]));
     assert_eq!(doc["backup_type"], "partial");
     assert_eq!(doc["components"], serde_json::json!(["config", "ssl"]));
     let file = PathBuf::from(doc["path"].as_str().unwrap());
     // A component the archive does not hold: usage error, nothing changed.
     let before = tree_hash(dir.path());
-    let out = restore(dir.path(), &file, &["--yes", "--partial", "state"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not in"));
+    restore(dir.path(), &file, &["--yes", "--partial", "state"])
+        .code(2)
+        .stderr(contains("not in"));
     assert_eq!(tree_hash(dir.path()), before);
     // Unknown component names are usage errors too.
     talos_at(dir.path())
@@ -742,16 +709,14 @@ fn partial_backups_and_usage_errors() {
         .code(2);
     // No installation at the root: exit 1 with a hint.
     let empty = tempfile::tempdir().unwrap();
-    let out = talos_at(empty.path())
+    talos_at(empty.path())
         .args(["backup", "create"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no Talos installation"));
+        .assert()
+        .code(1)
+        .stderr(contains("no Talos installation"));
     // The partial archive restores only its components.
     std::fs::write(layout.ssl_dir.join("cert.pem"), "broken").unwrap();
-    let out = restore(dir.path(), &file, &["--yes"]);
-    out.clone().assert().success();
+    restore(dir.path(), &file, &["--yes"]).success();
     assert!(
         std::fs::read_to_string(layout.ssl_dir.join("cert.pem"))
             .unwrap()
