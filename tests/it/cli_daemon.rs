@@ -4,6 +4,8 @@
 use crate::common;
 use crate::common::install::Install;
 use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 use std::path::Path;
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
@@ -28,15 +30,10 @@ fn run(root: &Path, url: &str, args: &[&str]) -> (Output, Duration) {
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            "stdout is not one JSON document ({e}):\n{}",
+            out.clone().assert()
         )
     })
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A URL where nothing listens.
@@ -190,8 +187,7 @@ fn a_hung_daemon_is_answered_within_5_seconds_with_the_reason() {
     let (out, _) = run(root, &sim.url, &["--timeout", "1", "health", "--online"]);
     assert_eq!(out.status.code(), Some(5));
     let (out, _) = run(root, &sim.url, &["--timeout", "1", "restart"]);
-    assert_eq!(out.status.code(), Some(5));
-    assert!(stderr(&out).contains("talos panic"), "{}", stderr(&out));
+    out.assert().code(5).stderr(contains("talos panic"));
 
     let (out, _) = run(root, &sim.url, &["--timeout", "1", "status"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -259,9 +255,9 @@ fn breaker_reset_online_keeps_everything_else() {
     assert_eq!(doc["breakers"].as_array().unwrap().len(), 2);
 
     let (out, _) = run(root, &sim.url, &["breaker", "reset", "nope"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("llm_api, payments_api"), "{err}");
+    out.assert()
+        .code(2)
+        .stderr(contains("llm_api, payments_api"));
 
     let (out, _) = run(
         root,
@@ -411,10 +407,9 @@ fn https_with_a_private_ca() {
 
     // Without the CA the certificate is not trusted: a TLS error, exit 5.
     let (out, _) = run(&root, &sim.url, &["breaker", "list", "--online"]);
-    assert_eq!(out.status.code(), Some(5));
-    let err = stderr(&out);
-    assert!(err.contains("TLS"), "{err}");
-    assert!(err.contains("--cacert"), "{err}");
+    out.assert()
+        .code(5)
+        .stderr(contains("TLS").and(contains("--cacert")));
 }
 
 #[test]
@@ -424,31 +419,29 @@ fn a_wrong_token_gets_a_clear_401_message() {
     Install::minimal().create(root);
     let sim = Sim::start(root, &["--flaky", "none"]);
     let secret = "not-the-right-token-42";
-    let out = talos_at(root)
+    // No token is printed, on either stream.
+    let no_token = || contains(secret).or(contains(TOKEN)).not();
+    talos_at(root)
         .env("TALOS_TOKEN", secret)
         .args(["--url", &sim.url, "breaker", "reset", "payments_api"])
         .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert!(err.contains("the token was rejected"), "{err}");
-    assert!(err.contains("TALOS_TOKEN"), "{err}");
-    assert!(err.contains("secrets/admin_token"), "{err}");
-    let all = format!("{err}{}", String::from_utf8_lossy(&out.stdout));
-    assert!(
-        !all.contains(secret) && !all.contains(TOKEN),
-        "token printed"
-    );
+        .assert()
+        .code(1)
+        .stderr(
+            contains("the token was rejected")
+                .and(contains("TALOS_TOKEN"))
+                .and(contains("secrets/admin_token"))
+                .and(no_token()),
+        )
+        .stdout(no_token());
 
-    let out = talos_at(root)
+    talos_at(root)
         .env("TALOS_TOKEN", secret)
         .args(["--url", &sim.url, "restart"])
         .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("the token was rejected"));
+        .assert()
+        .code(1)
+        .stderr(contains("the token was rejected"));
 }
 
 #[test]
