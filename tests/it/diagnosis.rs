@@ -6,6 +6,8 @@ use crate::common;
 use crate::common::install::Install;
 use crate::ops::{doctor, findings};
 use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::Duration;
@@ -132,13 +134,8 @@ fn a_live_daemon_with_a_mismatched_process_match_is_not_stale() {
     // --fix leaves the PID file alone.
     let out = talos_at(dir.path())
         .args(["doctor", "--fix", "--yes"])
-        .output()
-        .unwrap();
-    assert!(
-        l.pid_file.exists(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+        .assert();
+    assert!(l.pid_file.exists(), "{out}");
     // Status does not say "start the daemon" either.
     let out = talos_at(dir.path())
         .args(["status", "--offline"])
@@ -166,15 +163,9 @@ fn a_stale_pid_file_is_fixed_by_the_printed_command() {
     // Without a terminal and without --yes, --fix refuses and changes nothing.
     talos_at(&root).args(["doctor", "--fix"]).assert().code(4);
     assert!(l.pid_file.exists());
-    let out = run_printed(&cmds[0]);
-    assert!(
-        !l.pid_file.exists(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("fixed remove the stale PID file"), "{text}");
+    let out = run_printed(&cmds[0]).assert();
+    assert!(!l.pid_file.exists(), "{out}");
+    out.stdout(contains("fixed remove the stale PID file"));
     // Recorded in the audit chain.
     let q = common::json_ok(talos_at(&root).args([
         "audit",
@@ -331,8 +322,7 @@ fn the_printed_checkpoint_carries_the_root() {
     assert_eq!(f.len(), 1, "{doc:#}");
     let cmds = talos_commands(f[0]["fix"].as_str().unwrap());
     assert!(cmds[0].contains("--root"), "{cmds:?}");
-    let out = run_printed(&cmds[0]);
-    out.clone().assert().success();
+    run_printed_ok(&cmds[0]);
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "database").is_empty(), "{doc:#}");
 }
@@ -426,8 +416,7 @@ fn a_breaker_open_long_past_its_cooldown_is_named_and_reset_clears_it() {
     let cmds = talos_commands(f[0]["fix"].as_str().unwrap());
     assert_eq!(cmds.len(), 1, "{doc:#}");
     assert!(cmds[0].contains("breaker reset llm_api"), "{doc:#}");
-    let out = run_printed(&cmds[0]);
-    assert!(out.status.success(), "{out:?}");
+    run_printed_ok(&cmds[0]);
     let (_, doc, _) = doctor(dir.path(), &[]);
     assert!(findings(&doc, "breakers").is_empty(), "{doc:#}");
 }
@@ -439,15 +428,9 @@ fn status(root: &Path, extra: &[&str]) -> (Value, String) {
     let out = talos_at(root)
         .args(extra)
         .args(["status", "--json"])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "status --json is not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+        .assert();
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout)
+        .unwrap_or_else(|e| panic!("status --json is not JSON ({e}):\n{out}"));
     let human = talos_at(root).args(extra).arg("status").output().unwrap();
     (doc, String::from_utf8_lossy(&human.stdout).into_owned())
 }
@@ -608,18 +591,14 @@ fn breaker_list_reports_a_401_and_does_not_read_the_file() {
     let dir = tempfile::tempdir().unwrap();
     Install::clean().create(dir.path());
     let (url, _t) = answer_401(4);
-    let out = talos_at(dir.path())
+    // A failure, but not "unreachable" (5); the file was not read as if
+    // the daemon were down.
+    talos_at(dir.path())
         .args(["--url", &url, "breaker", "list", "--json"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(0), "{err}");
-    assert_ne!(out.status.code(), Some(5), "not unreachable: {err}");
-    assert!(err.contains("401"), "{err}");
-    assert!(
-        !String::from_utf8_lossy(&out.stdout).contains("llm_api"),
-        "the file was read as if the daemon were down"
-    );
+        .assert()
+        .code(predicates::ord::ne(0).and(predicates::ord::ne(5)))
+        .stderr(contains("401"))
+        .stdout(contains("llm_api").not());
 }
 
 #[test]
@@ -628,12 +607,10 @@ fn breaker_reset_reports_a_401_and_leaves_the_file_alone() {
     let l = Install::clean().create(dir.path()).layout;
     let before = std::fs::read(l.breakers_file()).unwrap();
     let (url, _t) = answer_401(4);
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["--url", &url, "breaker", "reset", "llm_api"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("401"), "{err}");
+        .assert()
+        .code(1)
+        .stderr(contains("401"));
     assert_eq!(std::fs::read(l.breakers_file()).unwrap(), before);
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 use crate::common::mount::{Mount, can_mount, tmpfs};
 use crate::common::talos;
 use crate::fault_sweep::harmful;
-use crate::ops::{doctor, findings, run_printed, talos_commands};
+use crate::ops::{doctor, findings, run_printed_ok, talos_commands};
 
 /// Percent used of the file system holding `p`, as df says it.
 fn used_percent(p: &Path) -> u32 {
@@ -112,12 +112,7 @@ fn a_full_disk_is_named_and_the_printed_log_prune_clears_it() {
         "{commands:?}"
     );
     for cmd in &commands {
-        let out = run_printed(cmd);
-        assert!(
-            out.status.success(),
-            "{cmd}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_printed_ok(cmd);
     }
     assert!(
         used_percent(fs) < 80,

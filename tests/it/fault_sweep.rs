@@ -550,24 +550,17 @@ fn base(dir: &Path) -> PathBuf {
         "debug.log",
     ] {
         let p = l.log_dir.join(f);
-        let out = talos_at(&root)
+        talos_at(&root)
             .args(["repair", "jsonl", "--yes"])
             .arg(&p)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .assert()
+            .success();
         let _ = std::fs::remove_file(l.log_dir.join(format!("{f}.corrupt")));
     }
-    let out = talos_at(&root).args(["backup", "create"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    talos_at(&root)
+        .args(["backup", "create"])
+        .assert()
+        .success();
     let p = newest_backup(&l);
     let t = talos::archive::parse_backup_file_name(&p.file_name().unwrap().to_string_lossy())
         .unwrap()
@@ -590,14 +583,10 @@ fn copy_tree(from: &Path, to: &Path) {
 /// What the views say: (doctor --json, status --json, every output as text).
 fn views(root: &Path) -> (Value, Value, String) {
     let json = |cmd: &str| -> (Value, String) {
-        let out = talos_at(root).args([cmd, "--json"]).output().unwrap();
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{cmd} --json is not JSON ({e}): {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
+        let run = talos_at(root).args([cmd, "--json"]).assert();
+        let out = run.get_output();
+        let v = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{cmd} --json is not JSON ({e}):\n{run}"));
         (v, String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let (doctor, dj) = json("doctor");
@@ -682,13 +671,11 @@ fn one_fault(c: &Fault, root: &Path) -> Result<(), String> {
                 .into_iter()
                 .find(|q| q.contains(word))
                 .ok_or_else(|| format!("no `{word}` command in {fix}"))?;
-            let out = run_shell(&cmd);
-            if !out.status.success() {
-                return Err(format!(
-                    "`{cmd}` failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
+            use assert_cmd::assert::OutputAssertExt;
+            run_shell(&cmd)
+                .assert()
+                .try_success()
+                .map_err(|e| format!("`{cmd}` failed: {e}"))?;
         }
         Fix::Run(words) => {
             let cmds = talos_commands(&fix);
@@ -697,15 +684,11 @@ fn one_fault(c: &Fault, root: &Path) -> Result<(), String> {
                     .iter()
                     .find(|q| q.contains(&format!(" {word}")))
                     .ok_or_else(|| format!("no `talos ... {word}` in {fix}"))?;
-                let out = crate::ops::run_printed(cmd);
-                if !out.status.success() {
-                    return Err(format!(
-                        "`{cmd}` failed ({:?}): {}\n{}",
-                        out.status.code(),
-                        String::from_utf8_lossy(&out.stdout),
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
-                }
+                use assert_cmd::assert::OutputAssertExt;
+                crate::ops::run_printed(cmd)
+                    .assert()
+                    .try_success()
+                    .map_err(|e| format!("`{cmd}` failed: {e}"))?;
             }
         }
     }
@@ -845,12 +828,7 @@ fn a_hung_daemon_is_named_and_the_printed_panic_stops_it() {
         .into_iter()
         .find(|c| c.contains(" panic "))
         .unwrap_or_else(|| panic!("no panic in {fix}"));
-    let out = crate::ops::run_printed(&panic);
-    assert!(
-        out.status.success(),
-        "`{panic}`: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::ops::run_printed_ok(&panic);
     assert!(wait_for(Duration::from_secs(5), || !sim.is_running()));
     let doc: Value = serde_json::from_str(&status(false)).unwrap();
     let still = find(&doc["problems"], "daemon", "")
