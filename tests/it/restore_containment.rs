@@ -5,34 +5,26 @@
 use crate::common;
 use crate::common::install::{Install, Installed};
 use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::archive::{backup, backup_aside, copy_tree};
-use crate::common::talos_std;
+use crate::common::archive::{backup, backup_aside, copy_tree, killed_at_crash_point};
 use crate::common::tree_hash;
+use crate::common::{talos_at, talos_std};
 use talos::install::Layout;
 
 /// Runs a restore killed at crash point `n` (mid-swap), leaving a journal.
 fn interrupted_restore(root: &Path, archive: &Path, n: usize) {
-    use std::os::unix::process::ExitStatusExt;
-    let out = talos_std(root)
-        .env("TALOS_TEST_CRASH_AT", n.to_string())
-        .args(["restore", "--yes"])
-        .arg(archive)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.signal(),
-        Some(9),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    killed_at_crash_point(
+        talos_at(root)
+            .env("TALOS_TEST_CRASH_AT", n.to_string())
+            .args(["restore", "--yes"])
+            .arg(archive)
+            .assert(),
     );
     assert!(Layout::new(root).data_dir.join("restore.journal").exists());
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -52,21 +44,14 @@ fn a_copied_installation_does_not_act_on_the_original() {
     let original = tree_hash(dir.path());
     let copied = tree_hash(&copy);
     for flag in ["--abort", "--resume"] {
-        let out = talos_std(&copy)
+        talos_at(&copy)
             .args(["restore", flag, "--yes"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(3), "{flag}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("does not describe a restore of"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(
-            stderr(&out).contains("hint:") || stderr(&out).contains("Hint:"),
-            "{}",
-            stderr(&out)
-        );
+            .assert()
+            .code(3)
+            .stderr(
+                contains("does not describe a restore of")
+                    .and(contains("hint:").or(contains("Hint:"))),
+            );
         assert_eq!(
             tree_hash(dir.path()),
             original,
@@ -148,26 +133,20 @@ fn a_crafted_journal_never_deletes_outside_the_installation() {
         std::fs::write(&jpath, serde_json::to_vec(&j).unwrap()).unwrap();
         let inside = tree_hash(dir.path());
         for flag in ["--abort", "--resume"] {
-            let out = talos_std(dir.path())
+            talos_at(dir.path())
                 .args(["restore", flag, "--yes"])
-                .output()
-                .unwrap();
-            assert_eq!(
-                out.status.code(),
-                Some(3),
-                "{what} {flag}: {}",
-                stderr(&out)
-            );
+                .assert()
+                .append_context("journal", what)
+                .code(3);
             assert_eq!(tree_hash(victim.path()), victim_before, "{what} {flag}");
             assert_eq!(tree_hash(dir.path()), inside, "{what} {flag}");
         }
     }
     std::fs::write(&jpath, serde_json::to_vec(&orig).unwrap()).unwrap();
-    let out = talos_std(dir.path())
+    talos_at(dir.path())
         .args(["restore", "--abort", "--yes"])
-        .output()
-        .unwrap();
-    out.clone().assert().success();
+        .assert()
+        .success();
     assert_eq!(tree_hash(victim.path()), victim_before);
 }
 
@@ -186,15 +165,14 @@ fn a_relative_target_dir_is_journalled_absolute() {
     std::fs::create_dir(&here).unwrap();
     std::fs::create_dir(&elsewhere).unwrap();
     copy_tree(dir.path(), &here.join("target"));
-    use std::os::unix::process::ExitStatusExt;
-    let out = talos_std(dir.path())
-        .current_dir(&here)
-        .env("TALOS_TEST_CRASH_AT", "6")
-        .args(["restore", "--yes", "--target-dir", "target"])
-        .arg(&archive)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.signal(), Some(9), "{}", stderr(&out));
+    killed_at_crash_point(
+        talos_at(dir.path())
+            .current_dir(&here)
+            .env("TALOS_TEST_CRASH_AT", "6")
+            .args(["restore", "--yes", "--target-dir", "target"])
+            .arg(&archive)
+            .assert(),
+    );
     let jpath = here.join("target/var/lib/talos/restore.journal");
     let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&jpath).unwrap()).unwrap();
     for key in ["root", "staging"] {
@@ -414,22 +392,13 @@ fn content_is_checked_before_the_swap_and_by_backup_verify() {
             vec!["restore", "--verify-only"],
             vec!["restore", "--yes"],
         ] {
-            let out = talos_std(dir.path())
+            talos_at(dir.path())
                 .args(&args)
                 .arg(&bad)
-                .output()
-                .unwrap();
-            assert_eq!(
-                out.status.code(),
-                Some(3),
-                "{what} {args:?}: {}",
-                stderr(&out)
-            );
-            assert!(
-                stderr(&out).contains(name),
-                "{what} {args:?}: {}",
-                stderr(&out)
-            );
+                .assert()
+                .append_context("archive", what)
+                .code(3)
+                .stderr(contains(name));
             assert_eq!(
                 tree_hash(dir.path()),
                 before,
@@ -535,20 +504,26 @@ fn a_configured_backup_dir_never_leaves_the_root() {
             ),
         );
     std::fs::write(&layout.config_file, cfg).unwrap();
-    let out = talos_std(dir.path())
+    let out = talos_at(dir.path())
         .args(["config", "validate"])
-        .output()
-        .unwrap();
-    out.clone().assert().code(3);
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
-    assert!(text.contains("backup.dir"), "{text}");
+        .assert()
+        .code(3);
+    let o = out.get_output();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("backup.dir"), "{out}");
     for args in [
         vec!["backup", "create", "--keep", "1"],
         vec!["backup", "list"],
     ] {
-        let out = talos_std(dir.path()).args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("backup.dir"), "{}", stderr(&out));
+        talos_at(dir.path())
+            .args(&args)
+            .assert()
+            .code(3)
+            .stderr(contains("backup.dir"));
         assert_eq!(tree_hash(outside.path()), before, "{args:?}");
     }
     // A path that stays inside after normalisation is fine.
@@ -653,18 +628,13 @@ fn staging_never_fills_the_file_system() {
         let archive = keep.path().join(format!("big-{manifest_first}.tar.gz"));
         big_state_archive(&archive, manifest_first);
         let before = tree_hash(dir.path());
-        let out = talos_std(dir.path())
+        talos_at(dir.path())
             .args(["restore", "--yes"])
             .arg(&archive)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(3),
-            "manifest first {manifest_first}: {}",
-            stderr(&out)
-        );
-        assert!(stderr(&out).contains("disk space"), "{}", stderr(&out));
+            .assert()
+            .append_context("manifest first", manifest_first)
+            .code(3)
+            .stderr(contains("disk space"));
         assert_eq!(
             tree_hash(dir.path()),
             before,

@@ -10,13 +10,12 @@
 //! deterministically.
 
 use crate::common::install::{Install, Installed};
-use assert_cmd::assert::OutputAssertExt;
+use predicates::str::contains;
 use std::collections::BTreeMap;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 
-use crate::common::archive::{backup_aside, copy_tree, restore_state};
-use crate::common::talos_std;
+use crate::common::archive::{backup_aside, copy_tree, killed_at_crash_point, restore_state};
+use crate::common::talos_at;
 use talos::install::Layout;
 
 /// Crash points of a full restore: before the journal, journal, 10 renames
@@ -65,12 +64,11 @@ fn fixture() -> Fixture {
     let work = tempfile::tempdir().unwrap();
     let reference = work.path().join("ref");
     copy_tree(dir.path(), &reference);
-    let out = talos_std(&reference)
+    talos_at(&reference)
         .args(["restore", "--yes"])
         .arg(&archive)
-        .output()
-        .unwrap();
-    out.clone().assert().success();
+        .assert()
+        .success();
     let expected_restored = restore_state(&reference);
     assert_ne!(expected_pre, expected_restored);
     Fixture {
@@ -85,18 +83,13 @@ fn fixture() -> Fixture {
 fn crash_at(f: &Fixture, n: usize, work: &Path) -> PathBuf {
     let root = work.join(format!("root-{n}"));
     copy_tree(&f.template, &root);
-    let out = talos_std(&root)
-        .env("TALOS_TEST_CRASH_AT", n.to_string())
-        .args(["restore", "--yes"])
-        .arg(&f.archive)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.signal(),
-        Some(9),
-        "point {n} was not reached: {:?} {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
+    killed_at_crash_point(
+        talos_at(&root)
+            .env("TALOS_TEST_CRASH_AT", n.to_string())
+            .args(["restore", "--yes"])
+            .arg(&f.archive)
+            .assert()
+            .append_context("crash point", n),
     );
     root
 }
@@ -114,32 +107,26 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
         let journal = Layout::new(&root).data_dir.join("restore.journal");
         if journal.exists() {
             // The next restore sees the interrupted one and refuses.
-            let out = talos_std(&root)
+            talos_at(&root)
                 .args(["restore", "--yes"])
                 .arg(&f.archive)
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(4), "point {n}");
-            assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+                .assert()
+                .append_context("crash point", n)
+                .code(4)
+                .stderr(contains("--resume"));
             if n == 10 {
                 // `talos status` reports it too.
-                let out = talos_std(&root)
+                talos_at(&root)
                     .args(["status", "--offline"])
-                    .output()
-                    .unwrap();
-                let text = String::from_utf8_lossy(&out.stdout);
-                assert!(text.contains("restore.journal"), "{text}");
+                    .assert()
+                    .stdout(contains("restore.journal"));
             }
         }
-        let out = talos_std(&root)
+        talos_at(&root)
             .args(["restore", "--resume", "--yes"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "point {n}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .assert()
+            .append_context("crash point", n)
+            .success();
         let got = restore_state(&root);
         if n == 1 {
             // Killed before the journal: nothing had changed.
@@ -161,13 +148,12 @@ fn killed_at_every_point_then_resumed_equals_the_backup() {
     // One past the last point: the restore completes without a crash.
     let root = work.path().join("no-crash");
     copy_tree(&f.template, &root);
-    let out = talos_std(&root)
+    talos_at(&root)
         .env("TALOS_TEST_CRASH_AT", (POINTS + 1).to_string())
         .args(["restore", "--yes"])
         .arg(&f.archive)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .assert()
+        .success();
 }
 
 #[test]
@@ -180,27 +166,22 @@ fn killed_at_every_point_then_aborted_equals_the_pre_restore_tree() {
     let work = tempfile::tempdir().unwrap();
     for n in 1..=POINTS {
         let root = crash_at(&f, n, work.path());
-        let out = talos_std(&root)
+        let out = talos_at(&root)
             .args(["restore", "--abort", "--yes"])
-            .output()
-            .unwrap();
+            .assert()
+            .append_context("crash point", n);
         let got = restore_state(&root);
-        if out.status.code() == Some(4) {
+        if out.get_output().status.code() == Some(4) {
             // Past commit: abort refuses and names --resume; resume finishes.
             assert!(n >= POINTS - 2, "abort refused at point {n}");
-            assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
-            let out = talos_std(&root)
+            out.stderr(contains("--resume"));
+            talos_at(&root)
                 .args(["restore", "--resume"])
-                .output()
-                .unwrap();
-            assert!(out.status.success());
+                .assert()
+                .success();
             assert_eq!(restore_state(&root), f.expected_restored, "point {n}");
         } else {
-            assert!(
-                out.status.success(),
-                "point {n}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            out.success();
             assert_eq!(got, f.expected_pre, "point {n}");
         }
         let data = Layout::new(&root).data_dir;

@@ -16,13 +16,15 @@ use crate::common;
 use crate::common::install::{Install, Installed};
 use assert_cmd::assert::OutputAssertExt;
 use std::collections::BTreeMap;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::archive::{backup_aside, components, copy_tree, restore_state};
+use crate::common::archive::{
+    backup_aside, components, copy_tree, killed_at_crash_point, restore_state,
+};
 use crate::common::mount::{Mount, can_mount};
-use crate::common::talos_std;
+use crate::common::{talos_at, talos_std};
+use predicates::str::contains;
 use talos::install::Layout;
 
 /// Moves the content of `dir` onto a fresh tmpfs mounted on `dir`.
@@ -236,10 +238,10 @@ fn a_mount_point_inside_a_renamed_component_is_refused_cleanly() {
     let f = fixture();
     let _m = remount_on_tmpfs(&f.layout.ssl_dir);
     let before = components(&f.layout);
-    let out = restore(f.dir.path(), &f.archive, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("mount point"), "{stderr}");
+    restore(f.dir.path(), &f.archive, &[])
+        .assert()
+        .code(1)
+        .stderr(contains("mount point"));
     assert_eq!(components(&f.layout), before);
     assert!(!f.layout.data_dir.join("restore.journal").exists());
     assert!(staging_left(f.dir.path()).is_empty());
@@ -281,45 +283,37 @@ fn killed_at_every_point_on_several_file_systems_resume_or_abort_is_exact() {
                 remount_on_tmpfs(&root.join("opt")),
             ];
             let devs = (dev(&layout.config_dir), dev(&layout.custom_dir));
-            let out = talos_std(&root)
+            let run = talos_at(&root)
                 .env("TALOS_TEST_CRASH_AT", n.to_string())
                 .args(["restore", "--yes"])
                 .arg(&f.archive)
-                .output()
-                .unwrap();
-            if out.status.success() {
+                .assert()
+                .append_context("crash point", n);
+            if run.get_output().status.success() {
                 assert_eq!(restore_state(&root), f.backed_up, "uninterrupted");
                 finished = true;
             } else {
-                assert_eq!(
-                    out.status.signal(),
-                    Some(9),
-                    "point {n}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                let out = talos_std(&root)
+                killed_at_crash_point(run);
+                let out = talos_at(&root)
                     .args([
                         "restore",
                         if abort { "--abort" } else { "--resume" },
                         "--yes",
                     ])
-                    .output()
-                    .unwrap();
-                if abort && out.status.code() == Some(4) {
+                    .assert()
+                    .append_context("crash point", n)
+                    .append_context("abort", abort);
+                if abort && out.get_output().status.code() == Some(4) {
                     // Past commit: abort refuses and names --resume.
-                    assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
-                    let out = talos_std(&root)
+                    out.stderr(contains("--resume"));
+                    talos_at(&root)
                         .args(["restore", "--resume"])
-                        .output()
-                        .unwrap();
-                    assert!(out.status.success(), "point {n}");
+                        .assert()
+                        .append_context("crash point", n)
+                        .success();
                     assert_eq!(restore_state(&root), f.backed_up, "point {n} abort->resume");
                 } else {
-                    assert!(
-                        out.status.success(),
-                        "point {n} abort={abort}: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                    out.success();
                     let want = if abort || n == 1 { &pre } else { &f.backed_up };
                     assert_eq!(&restore_state(&root), want, "point {n} abort={abort}");
                 }
