@@ -25,11 +25,8 @@ fn run(root: &Path, url: &str, args: &[&str]) -> Output {
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
+        let run = assert_cmd::assert::OutputAssertExt::assert(out.clone());
+        panic!("not JSON ({e}):\n{run}")
     })
 }
 

@@ -485,21 +485,18 @@ fn code_contains_count_limit_and_malformed_report() {
 
     // Without a needle every line is read: every kind of malformed line is
     // counted on stderr, and stdout holds only records.
-    let out = talos_at(&fx.root)
+    let run = talos_at(&fx.root)
         .args(["log", "query", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    for kind in [
-        "invalid UTF-8",
-        "not a JSON object",
-        "half-written last line",
-        "longer than 1 MiB",
-    ] {
-        assert!(stderr.contains(kind), "{kind} missing from: {stderr}");
-    }
-    assert!(stderr.contains("skipped 9 malformed"), "{stderr}");
+        .assert()
+        .success()
+        .stderr(
+            predicates::str::contains("invalid UTF-8")
+                .and(predicates::str::contains("not a JSON object"))
+                .and(predicates::str::contains("half-written last line"))
+                .and(predicates::str::contains("longer than 1 MiB"))
+                .and(predicates::str::contains("skipped 9 malformed")),
+        );
+    let out = run.get_output();
     assert_eq!(
         parse_lines(&out.stdout).len(),
         reference(&fx, |_| true).len()
@@ -549,12 +546,10 @@ fn bad_filter_is_a_usage_error_with_jaqs_message() {
     let fx = fixture();
     let out = talos_at(&fx.root)
         .args(["log", "query", "--filter", ".level == (", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("expected"), "{stderr}");
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected"));
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(doc["error"]["kind"], "usage");
     talos_at(&fx.root)
         .args(["log", "query", "--filter", "nosuch(1)"])
@@ -589,12 +584,11 @@ fn corrupt_gzip_is_reported_and_the_rest_still_searched() {
     std::fs::write(&p, bytes).unwrap();
     let out = talos_at(&fx.root)
         .args(["log", "query", "--json", "--correlation-id", X])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "partial result");
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("debug.log.1.gz"), "{stderr}");
-    assert!(parse_lines(&out.stdout).len() > 200);
+        .assert()
+        .append_context("expected", "1: a partial result")
+        .code(1)
+        .stderr(predicates::str::contains("debug.log.1.gz"));
+    assert!(parse_lines(&out.get_output().stdout).len() > 200);
 }
 
 #[test]
@@ -829,8 +823,10 @@ fn broken_pipe_exits_quietly() {
     let mut buf = [0u8; 10];
     std::io::Read::read_exact(&mut stdout, &mut buf).unwrap();
     drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    child
+        .wait_with_output()
+        .unwrap()
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("panicked").not());
 }

@@ -3,6 +3,7 @@
 //! registered, and its function is called as bash calls it on Tab.
 
 use crate::common::install::{Install, Installed};
+use assert_cmd::assert::OutputAssertExt;
 use std::path::Path;
 
 use crate::common::{json_ok, talos, talos_at};
@@ -46,14 +47,10 @@ printf '%s\n' "${{COMPREPLY[@]}}"
         .env("PATH", path)
         .env("TALOS_ROOT", root)
         .output()
-        .expect("bash is needed for the completion tests");
-    assert!(
-        out.status.success(),
-        "bash exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+        .expect("bash is needed for the completion tests")
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout)
         .lines()
         .filter(|l| !l.is_empty())
         .map(str::to_string)

@@ -3,28 +3,21 @@
 use crate::common::archive::components;
 use crate::common::install::{Install, Installed};
 use crate::common::{talos, talos_at};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 
 #[test]
 fn drill_on_an_installation_passes_writes_junit_and_keeps_a_history() {
     let (dir, Installed { layout, .. }) = Install::sample(0).create_temp();
     let junit = dir.path().join("drill.xml");
     let before = components(&layout);
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .arg("drill")
         .arg("--junit")
         .arg(&junit)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("PASSED") && stdout.contains("RTO"),
-        "{stdout}"
-    );
+        .assert()
+        .success()
+        .stdout(contains("PASSED").and(contains("RTO")));
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), 6, "{xml}");
     assert!(xml.contains("failures=\"0\""));
@@ -44,18 +37,15 @@ fn drill_on_an_installation_passes_writes_junit_and_keeps_a_history() {
     after.remove("logs");
     b.remove("logs");
     assert_eq!(after, b);
-    let out = talos_at(dir.path())
-        .args(["drill", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = crate::common::json_ok(talos_at(dir.path()).args(["drill", "--json"]));
     assert_eq!(doc["drill"]["ok"], true);
     assert_eq!(doc["trend"]["drills"], 2);
     let history = std::fs::read_to_string(layout.data_dir.join("drill_history.jsonl")).unwrap();
     assert_eq!(history.lines().count(), 2);
-    let out = talos_at(dir.path()).arg("drill").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("RTO trend, last 3 drills"));
+    talos_at(dir.path())
+        .arg("drill")
+        .assert()
+        .stdout(contains("RTO trend, last 3 drills"));
 }
 
 #[test]

@@ -114,13 +114,11 @@ fn the_sample_tier2_and_tier3_lines_hold_one_trace_and_three_malformed_lines() {
         .arg(&t2)
         .arg(&t3)
         .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("3 malformed"));
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(doc["count"], 13);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("3 malformed"), "{stderr}");
 }
 
 #[test]

@@ -41,15 +41,10 @@ fn promtool_accepts(file: &Path) {
         .unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(&text).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "promtool rejects {}: {}{}\n{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&text)
-    );
+    assert_cmd::assert::OutputAssertExt::assert(child.wait_with_output().unwrap())
+        .append_context("promtool rejects", file.display().to_string())
+        .append_context("input", String::from_utf8_lossy(&text).into_owned())
+        .success();
 }
 
 /// The value of the sample of `name` (with `label` in its label set, if given).
@@ -67,9 +62,10 @@ fn sample(file: &Path, name: &str, label: Option<&str>) -> f64 {
 }
 
 fn json_run(root: &Path, args: &[&str]) -> (i32, Value) {
-    let out = talos_at(root).arg("--json").args(args).output().unwrap();
-    let doc = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let run = talos_at(root).arg("--json").args(args).assert();
+    let out = run.get_output();
+    let doc =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{run}"));
     (out.status.code().unwrap(), doc)
 }
 
@@ -191,17 +187,14 @@ fn the_documented_alert_rules_load() {
         return;
     }
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/monitoring-rules.yml");
-    let out = Command::new("promtool")
-        .args(["check", "rules"])
-        .arg(&rules)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_cmd::assert::OutputAssertExt::assert(
+        Command::new("promtool")
+            .args(["check", "rules"])
+            .arg(&rules)
+            .output()
+            .unwrap(),
+    )
+    .success();
     // The rules in docs/monitoring.md are the same text.
     let doc =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/monitoring.md"))

@@ -13,13 +13,8 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", out.clone().assert()))
 }
 
 fn audit_actions(root: &Path) -> Vec<String> {
@@ -116,14 +111,12 @@ fn repair_jsonl_refuses_the_audit_log() {
     // Also through a path with `..` in it.
     let sneaky = l.log_dir.join("audit/../audit/audit-000001.jsonl");
     for p in [&audit, &sneaky] {
-        let out = talos_at(dir.path())
+        talos_at(dir.path())
             .args(["repair", "jsonl", "--yes"])
             .arg(p)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(4));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("verify-chain"), "{err}");
+            .assert()
+            .code(4)
+            .stderr(predicates::str::contains("verify-chain"));
     }
     assert_eq!(tree_hash(&l.audit_dir), before);
 }

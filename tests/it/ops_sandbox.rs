@@ -11,14 +11,10 @@ use serde_json::Value;
 use talos::install::Layout;
 
 fn run_json(root: &Path, args: &[&str]) -> (i32, Value) {
-    let out = talos_at(root).args(args).arg("--json").output().unwrap();
-    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let run = talos_at(root).args(args).arg("--json").assert();
+    let out = run.get_output();
+    let doc =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{run}"));
     (out.status.code().unwrap(), doc)
 }
 

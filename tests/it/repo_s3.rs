@@ -6,6 +6,8 @@
 use crate::common;
 use crate::common::install::{Install, Installed};
 use assert_cmd::assert::OutputAssertExt;
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -181,13 +183,11 @@ fn s3_repository_end_to_end() {
     assert_eq!(d["drill"]["ok"], true, "{d}");
 
     // A missing bucket: exit 1, and the hint says so.
-    let out = talos_s3(&root_a, &ep)
+    talos_s3(&root_a, &ep)
         .args(["backup", "list", "--repo", "s3://no-such-bucket/x"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("does not exist"), "{stderr}");
+        .assert()
+        .code(1)
+        .stderr(contains("does not exist"));
 
     // kill -9 during an upload leaves no object with a final name; the
     // next backup aborts what it left.
@@ -251,30 +251,25 @@ fn wrong_credentials_say_what_to_check_and_never_print_the_secret() {
         .output()
         .unwrap();
     assert_no_secret(&out);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("InvalidAccessKeyId"), "{stderr}");
-    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+    out.assert()
+        .code(1)
+        .stderr(contains("InvalidAccessKeyId").and(contains("AWS_ACCESS_KEY_ID")));
 }
 
 #[test]
 fn unreachable_endpoint_and_missing_credentials_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let port = common::free_port();
-    let out = talos_s3(dir.path(), &format!("http://127.0.0.1:{port}"))
+    talos_s3(dir.path(), &format!("http://127.0.0.1:{port}"))
         .args(["backup", "list", "--repo", "s3://talos-backups/x"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot reach"), "{stderr}");
+        .assert()
+        .code(1)
+        .stderr(contains("cannot reach"));
     // No credentials anywhere (HOME has no ~/.aws).
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .env("HOME", dir.path())
         .args(["backup", "list", "--repo", "s3://talos-backups/x"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+        .assert()
+        .code(1)
+        .stderr(contains("AWS_ACCESS_KEY_ID"));
 }

@@ -179,12 +179,11 @@ fn refuses_a_non_empty_dir_unless_forced() {
     let out = talos()
         .args(["--json", "sandbox", "init"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let doc = json_of(&out);
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("--force"));
+    let doc = json_of(out.get_output());
     assert_eq!(doc["error"]["exit_code"], 4);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert!(!dir.path().join("etc").exists(), "nothing written");
 
     // --force makes the sandbox and leaves unrelated files alone; a second

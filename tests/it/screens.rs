@@ -270,13 +270,9 @@ fn json_keys_follow_the_conventions() {
     let s = Screens::new();
     let file = s.backup();
     let json = |args: &[&str]| -> serde_json::Value {
-        let out = s.talos().arg("--json").args(args).output().unwrap();
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "talos --json {args:?}: {e}\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })
+        let run = s.talos().arg("--json").args(args).assert();
+        serde_json::from_slice(&run.get_output().stdout)
+            .unwrap_or_else(|e| panic!("talos --json {args:?}: {e}\n{run}"))
     };
     let trace = "15faa0dd46b0b00f";
     let cases: Vec<(Vec<&str>, &[&str])> = vec![
@@ -328,14 +324,11 @@ fn an_unreadable_talos_now_is_warned_about_and_ignored() {
         .talos()
         .env("TALOS_NOW", "yesterday-ish")
         .args(["--json", "log", "query", "--count", "--since", "30m"])
-        .output()
-        .unwrap();
-    out.clone().assert().success();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("TALOS_NOW=yesterday-ish is not an RFC 3339 time"),
-        "{stderr}"
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "TALOS_NOW=yesterday-ish is not an RFC 3339 time",
+        ));
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(doc["count"], 0, "the real clock is months past the sandbox");
 }

@@ -96,10 +96,9 @@ fn columns_sets_the_width_and_tables_are_cut_with_an_ellipsis() {
     let out = talos_at(&root)
         .env("COLUMNS", "40")
         .args(["audit", "query"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let screen = text(&out.stdout);
+        .assert()
+        .code(0);
+    let screen = text(&out.get_output().stdout);
     assert!(screen.contains('…'), "a cut row ends with …:\n{screen}");
     for line in screen.lines() {
         assert!(line.chars().count() <= 40, "row wider than 40:\n{line}");
