@@ -317,17 +317,15 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
         seen.extend(bytes);
     }
     drop(stdin);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break Some(s);
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut status = None;
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    if !common::sim::wait_for(left, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    }) {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let screen = String::from_utf8_lossy(&seen).into_owned();
     assert!(quit, "Ctrl-C did not end talos: {screen:?}");
     assert_eq!(status.and_then(|s| s.code()), Some(130), "{screen:?}");
