@@ -105,10 +105,9 @@ fn a_changed_byte_is_a_hash_mismatch_at_its_line() {
 
     let out = talos_at(dir.path())
         .args(["audit", "verify-chain"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let text = String::from_utf8_lossy(&out.stdout);
+        .assert()
+        .code(3);
+    let text = String::from_utf8_lossy(&out.get_output().stdout);
     assert!(text.contains("AUDIT CHAIN BROKEN: hash mismatch"), "{text}");
     assert!(text.contains("audit-000001.jsonl line 7 (seq 7)"), "{text}");
     assert!(text.contains("what to do:"), "{text}");
@@ -173,11 +172,10 @@ fn anchors_from_the_command_line_catch_a_rewrite_and_a_cut_end() {
     assert_eq!(doc["first_error"]["kind"], "anchor_beyond_end");
     assert_eq!(doc["first_error"]["seq"], 9);
 
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["audit", "verify-chain", "--anchor", "nonsense"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
 }
 
 /// Rewrites the whole chain with one record changed and every hash
@@ -350,12 +348,11 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
 
     let out = talos_at(dir.path())
         .args(["audit", "root"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .assert()
+        .code(0);
     let root11 = hex(&mth(&leaves));
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        String::from_utf8_lossy(&out.get_output().stdout).trim(),
         format!("size=11:{root11}")
     );
     let out = talos_at(dir.path())
@@ -375,11 +372,10 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
     assert_eq!(code, 3);
     assert_eq!(doc["first_error"]["kind"], "anchor_mismatch");
 
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["audit", "root", "--size", "12"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
 
     for (seq, size) in [(1u64, 11u64), (6, 11), (11, 11), (3, 5), (5, 5)] {
         let out = talos_at(dir.path())
@@ -390,10 +386,9 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
                 "--size",
                 &size.to_string(),
             ])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        let proof = json_of(&out.stdout);
+            .assert()
+            .code(0);
+        let proof = json_of(&out.get_output().stdout);
         let d = &leaves[..size as usize];
         let m = seq as usize - 1;
         assert_eq!(proof["leaf_index"], m);
@@ -405,7 +400,7 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
         assert_eq!(proof["root"], root);
 
         let file = dir.path().join("proof.json");
-        std::fs::write(&file, &out.stdout).unwrap();
+        std::fs::write(&file, &out.get_output().stdout).unwrap();
         let ok = talos_at(dir.path())
             .args(["audit", "verify-proof", "--proof"])
             .arg(&file)
@@ -443,10 +438,9 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
             .args(["--json", "audit", "verify-proof", "--proof"])
             .arg(&file)
             .args(["--root-hash", &other])
-            .output()
-            .unwrap();
-        assert_eq!(bad.status.code(), Some(3));
-        assert_eq!(json_of(&bad.stdout)["ok"], false);
+            .assert()
+            .code(3);
+        assert_eq!(json_of(&bad.get_output().stdout)["ok"], false);
     }
 
     // A proof whose record was edited no longer verifies.
@@ -466,10 +460,9 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
         .args(["audit", "verify-proof", "--proof"])
         .arg(&file)
         .args(["--root-hash", &root11])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&bad.stdout).contains("PROOF INVALID"));
+        .assert()
+        .code(3);
+    assert!(String::from_utf8_lossy(&bad.get_output().stdout).contains("PROOF INVALID"));
 }
 
 #[test]
@@ -478,22 +471,19 @@ fn prove_and_root_refuse_a_damaged_chain() {
     let mut ls = lines(&layout);
     ls.remove(2);
     std::fs::write(audit_file(&layout, 1), ls.join("\n") + "\n").unwrap();
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["audit", "root"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let out = talos_at(dir.path())
+        .assert()
+        .code(3);
+    talos_at(dir.path())
         .args(["audit", "prove", "1", "--size", "4"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+        .assert()
+        .code(3);
     // Before the damage the chain is fine, so a smaller tree still works.
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["audit", "prove", "1", "--size", "2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -501,10 +491,9 @@ fn query_filters_by_action_time_and_last() {
     let (dir, _layout) = sandbox(12);
     let out = talos_at(dir.path())
         .args(["--json", "audit", "query", "--action", "breaker_reset"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(seqs(&json_of(&out.stdout)), vec![3, 6, 9, 12]);
+        .assert()
+        .code(0);
+    assert_eq!(seqs(&json_of(&out.get_output().stdout)), vec![3, 6, 9, 12]);
 
     let out = talos_at(dir.path())
         .args([
@@ -589,14 +578,13 @@ fn consistency_proofs_and_checkpoints() {
     // The auditor's checkpoint, saved off the host.
     let out = talos_at(dir.path())
         .args(["--json", "audit", "root"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let cp = json_of(&out.stdout);
+        .assert()
+        .code(0);
+    let cp = json_of(&out.get_output().stdout);
     assert_eq!(cp["size"], 7);
     assert!(cp["taken_at"].is_string());
     let checkpoint = dir.path().join("checkpoint.json");
-    std::fs::write(&checkpoint, &out.stdout).unwrap();
+    std::fs::write(&checkpoint, &out.get_output().stdout).unwrap();
     for i in 8..=13u64 {
         append_in(
             &layout.audit_dir,
@@ -657,16 +645,14 @@ fn consistency_proofs_and_checkpoints() {
         assert!(String::from_utf8_lossy(&bad.stdout).contains("NOT CONSISTENT"));
     }
     // Size 0 proves nothing and is refused.
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["audit", "prove", "--consistency", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = talos_at(dir.path())
+        .assert()
+        .code(2);
+    talos_at(dir.path())
         .args(["audit", "prove", "--consistency", "8", "5"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .assert()
+        .code(2);
 
     // Today's log extends the checkpoint (JSON or the size=N:ROOT line).
     let (code, doc) = verify_json(dir.path(), &["--checkpoint", checkpoint.to_str().unwrap()]);

@@ -299,19 +299,20 @@ fn backup_list_of_a_missing_directory_exits_1() {
     let o = talos_at(dir.path())
         .args(["backup", "list", "--json", "--dir"])
         .arg(&missing)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    assert!(json(&o.stdout).get("error").is_some());
+        .assert()
+        .code(1);
+    assert!(json(&o.get_output().stdout).get("error").is_some());
     // An existing empty directory: an empty list.
     let empty = tempfile::tempdir().unwrap();
     let o = talos_at(dir.path())
         .args(["backup", "list", "--json", "--dir"])
         .arg(empty.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(json(&o.stdout)["backups"], serde_json::json!([]));
+        .assert()
+        .code(0);
+    assert_eq!(
+        json(&o.get_output().stdout)["backups"],
+        serde_json::json!([])
+    );
 }
 
 // F-9: a deleted audit directory is not an empty chain.
@@ -379,10 +380,9 @@ fn verify_chain_with_the_audit_directory_missing() {
 fn completions_json_is_one_document() {
     let o = common::talos()
         .args(["completions", "bash", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    let doc = json(&o.stdout);
+        .assert()
+        .code(0);
+    let doc = json(&o.get_output().stdout);
     assert_eq!(doc["shell"], "bash");
     let plain = common::talos()
         .args(["completions", "bash"])

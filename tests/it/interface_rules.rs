@@ -50,10 +50,9 @@ fn usage_error_with_json_prints_one_error_document() {
     // Without --json a usage error leaves stdout empty.
     let out = talos_at(dir.path())
         .args(["breaker", "reset"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+        .assert()
+        .code(2);
+    assert!(out.get_output().stdout.is_empty());
 }
 
 fn panic_json(root: &Path, extra: &[&str]) -> Value {
@@ -281,10 +280,9 @@ fn recover_names_a_missing_archive() {
     let out = talos_at(dir.path())
         .args(["recover", "--yes", "--json"])
         .arg(&missing)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc = one_json_doc(&out.stdout);
+        .assert()
+        .code(1);
+    let doc = one_json_doc(&out.get_output().stdout);
     let msg = doc["error"]["message"].as_str().unwrap();
     assert!(msg.contains("no-such-preserve.tar.gz"), "{doc}");
 }
@@ -348,10 +346,9 @@ fn config_validate_checks_the_recognised_settings() {
     .unwrap();
     let out = talos_at(dir.path())
         .args(["config", "validate", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let doc = one_json_doc(&out.stdout);
+        .assert()
+        .code(3);
+    let doc = one_json_doc(&out.get_output().stdout);
     assert_eq!(doc["valid"], false, "{doc}");
     let problems: Vec<String> = doc["findings"]
         .as_array()
@@ -391,10 +388,10 @@ fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
         let out = talos_at(dir.path())
             .arg(format!("--timeout={t}"))
             .args(["status", "--json", "--offline"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "--timeout={t}");
-        let doc = one_json_doc(&out.stdout);
+            .assert()
+            .append_context("case", format!("--timeout={t}"))
+            .code(2);
+        let doc = one_json_doc(&out.get_output().stdout);
         assert_eq!(doc["error"]["kind"], "usage", "--timeout={t}: {doc}");
     }
     for w in ["-1", "0", "nan", "1e300"] {
@@ -402,10 +399,10 @@ fn bad_timeout_or_watch_is_a_usage_error_not_a_crash() {
             .args(["health", "--json", "--offline"])
             .arg(format!("--watch={w}"))
             .timeout(Duration::from_secs(20))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "--watch={w}");
-        one_json_doc(&out.stdout);
+            .assert()
+            .append_context("case", format!("--watch={w}"))
+            .code(2);
+        one_json_doc(&out.get_output().stdout);
     }
     talos_at(dir.path())
         .args(["--timeout", "0.5", "status", "--offline"])
@@ -423,10 +420,9 @@ fn status_names_a_waiting_signal_panic() {
     let status = |root: &Path| {
         let out = talos_at(root)
             .args(["status", "--json", "--offline"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        one_json_doc(&out.stdout)
+            .assert()
+            .code(0);
+        one_json_doc(&out.get_output().stdout)
     };
     let doc = status(dir.path());
     assert!(doc["recovery"]["signal_panic"].is_null(), "{doc}");

@@ -297,10 +297,9 @@ fn markdown_renders_every_section_and_escapes_pipes() {
     stage(&l);
     let out = talos_at(dir.path())
         .args(["incident", "report", "--since", "1h"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let md = String::from_utf8(out.stdout).unwrap();
+        .assert()
+        .code(0);
+    let md = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     for section in [
         "# Incident report",
         "## Summary",
@@ -336,12 +335,11 @@ fn markdown_renders_every_section_and_escapes_pipes() {
 
     // -o writes the same report atomically.
     let file = dir.path().join("postmortem.md");
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["incident", "report", "--since", "1h", "-o"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .assert()
+        .code(0);
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("## Timeline") && written.contains("Event loop blocked"));
     let json_file = dir.path().join("postmortem.json");
@@ -363,10 +361,9 @@ fn correlation_id_narrows_the_log_lines() {
     stage(&l);
     let out = talos_at(dir.path())
         .args(["incident", "report", "--json", "--correlation-id", CID])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .assert()
+        .code(0);
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     // The T007 line and its five children; not the memory warning.
     assert_eq!(doc["summary"]["tier2_lines"], 6);
     assert_eq!(doc["summary"]["by_code"]["T003"], 5);
@@ -379,10 +376,9 @@ fn empty_installation_still_reports() {
     let dir = tempfile::tempdir().unwrap();
     let out = talos_at(dir.path())
         .args(["incident", "report"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let md = String::from_utf8(out.stdout).unwrap();
+        .assert()
+        .code(0);
+    let md = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(md.contains("No events in the window"));
     talos_at(dir.path())
         .args(["incident", "report", "--since", "1h", "--until", "2h"])

@@ -53,21 +53,19 @@ fn repair_jsonl_keeps_the_original_and_drops_bad_lines() {
     let out = talos_at(dir.path())
         .args(["repair", "jsonl", "--dry-run", "--json"])
         .arg(&rot)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let doc = json(&out);
+        .assert()
+        .code(0);
+    let doc = json(out.get_output());
     assert_eq!(doc["dropped"], 2);
     assert_eq!(std::fs::read_to_string(&rot).unwrap(), original);
     assert!(!l.log_dir.join("orchestrator.log.1.corrupt").exists());
 
     // No terminal and no --yes: refused, nothing changed.
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["repair", "jsonl"])
         .arg(&rot)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
+        .assert()
+        .code(4);
     assert_eq!(std::fs::read_to_string(&rot).unwrap(), original);
 
     let doc = json_ok(
@@ -91,12 +89,11 @@ fn repair_jsonl_keeps_the_original_and_drops_bad_lines() {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut enc, format!("{good}garbage\n").as_bytes()).unwrap();
     std::fs::write(&gz, enc.finish().unwrap()).unwrap();
-    let out = talos_at(dir.path())
+    talos_at(dir.path())
         .args(["repair", "jsonl", "--yes"])
         .arg(&gz)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .assert()
+        .code(0);
     let text = String::from_utf8(talos::logfiles::read_maybe_gz(&gz).unwrap()).unwrap();
     assert_eq!(text, good);
 }
@@ -157,10 +154,9 @@ fn repair_config_puts_back_the_newest_valid_backup() {
 
     let out = talos_at(dir.path())
         .args(["repair", "config", "--dry-run", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let plan = &json(&out)["plan"];
+        .assert()
+        .code(0);
+    let plan = &json(out.get_output())["plan"];
     assert_eq!(plan["chosen"]["path"], newer_valid.to_str().unwrap());
     assert_eq!(plan["chosen"]["kind"], "config_backup");
     assert_eq!(std::fs::read_to_string(&l.config_file).unwrap(), broken);
@@ -250,10 +246,9 @@ fn db_check_and_checkpoint() {
     std::fs::write(&l.db, vec![0x33; 8192]).unwrap();
     let out = talos_at(dir.path())
         .args(["db", "check", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert_eq!(json(&out)["corrupt"], true);
+        .assert()
+        .code(3);
+    assert_eq!(json(out.get_output())["corrupt"], true);
 }
 
 fn sized(p: &Path, len: u64, age: Duration) {
@@ -317,10 +312,9 @@ fn log_prune_frees_what_it_says_and_never_touches_audit() {
 
     let out = talos_at(dir.path())
         .args(["log", "prune", "--dry-run", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let plan = json(&out);
+        .assert()
+        .code(0);
+    let plan = json(out.get_output());
     let want = (20 + 1 + 60 + 3 + 1 + 1 + 2 + 1) * MB;
     assert_eq!(plan["bytes_to_free"], want, "{plan:#}");
     assert_eq!(plan["bytes_freed"], 0);
