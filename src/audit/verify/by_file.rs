@@ -239,3 +239,98 @@ impl Run {
         Some(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Record, audit_file_name};
+
+    /// Records `first..=last` of a chain starting at genesis, as file text.
+    fn records(first: u64, last: u64) -> (String, Vec<Hash>) {
+        let mut prev = crate::audit::GENESIS_HASH.to_string();
+        let (mut text, mut hashes) = (String::new(), Vec::new());
+        for seq in 1..=last {
+            let actor = if seq % 2 == 0 {
+                "operator:root"
+            } else {
+                "orchestrator"
+            };
+            let line = Record::encode(
+                seq,
+                "2024-01-15T08:30:00.000Z",
+                actor,
+                "a",
+                &serde_json::json!({}),
+                &prev,
+            )
+            .unwrap();
+            prev = Record::parse(line.as_bytes()).unwrap().hash;
+            hashes.push(crate::audit::merkle::parse_hash(&prev).unwrap());
+            if seq >= first {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        (text, hashes)
+    }
+
+    #[test]
+    fn a_perfect_file_is_summarised_by_its_first_and_last_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(audit_file_name(2));
+        let (text, hashes) = records(5, 9);
+        std::fs::write(&path, &text).unwrap();
+        let anchors = [(6, hashes[5], "a"), (9, hashes[8], "b")];
+        for block in [1, 100, FILE_BLOCK] {
+            let s = summarize(&path, text.len() as u64, block, &anchors, &mut Vec::new());
+            assert_eq!(
+                s,
+                Some(Summary {
+                    lines: 5,
+                    first_seq: 5,
+                    first_prev: hashes[3],
+                    last_seq: 9,
+                    last_hash: hashes[8],
+                    operator_actions: 2,
+                }),
+                "block {block}"
+            );
+        }
+        // Only the bytes there at the snapshot are read.
+        let first_two = text.lines().take(2).map(|l| l.len() + 1).sum::<usize>();
+        let s = summarize(&path, first_two as u64, 100, &anchors, &mut Vec::new()).unwrap();
+        assert_eq!((s.lines, s.last_seq), (2, 6));
+    }
+
+    #[test]
+    fn anything_short_of_perfect_is_left_to_the_ordered_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(audit_file_name(1));
+        let (text, hashes) = records(1, 6);
+        let lines: Vec<&str> = text.lines().collect();
+        let joined = |l: &[&str]| l.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let wrong_anchor = [(3, hashes[0], "a")];
+        let cases: Vec<(&str, String, &[(u64, Hash, &str)])> = vec![
+            ("a line deleted", joined(&[lines[0], lines[2]]), &[]),
+            ("two lines swapped", joined(&[lines[1], lines[0]]), &[]),
+            ("a line repeated", joined(&[lines[0], lines[0]]), &[]),
+            ("not JSON", joined(&[lines[0], "{}"]), &[]),
+            ("a byte changed", text.replacen("\"a\"", "\"b\"", 1), &[]),
+            ("no newline at the end", text.trim_end().to_string(), &[]),
+            ("empty", String::new(), &[]),
+            ("an anchor that disagrees", text.clone(), &wrong_anchor),
+            (
+                "a line over 1 MiB",
+                format!("{text}{}\n", "x".repeat(MAX_LINE + 1)),
+                &[],
+            ),
+        ];
+        for (what, content, anchors) in cases {
+            std::fs::write(&path, &content).unwrap();
+            for block in [7, FILE_BLOCK] {
+                let s = summarize(&path, content.len() as u64, block, anchors, &mut Vec::new());
+                assert_eq!(s, None, "{what}, block {block}");
+            }
+        }
+    }
+}
