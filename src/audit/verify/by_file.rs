@@ -310,7 +310,8 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let joined = |l: &[&str]| l.iter().map(|l| format!("{l}\n")).collect::<String>();
         let wrong_anchor = [(3, hashes[0], "a")];
-        let cases: Vec<(&str, String, &[(u64, Hash, &str)])> = vec![
+        type Anchors<'a> = &'a [(u64, Hash, &'a str)];
+        let cases: Vec<(&str, String, Anchors<'_>)> = vec![
             ("a line deleted", joined(&[lines[0], lines[2]]), &[]),
             ("two lines swapped", joined(&[lines[1], lines[0]]), &[]),
             ("a line repeated", joined(&[lines[0], lines[0]]), &[]),
