@@ -175,6 +175,7 @@ pub fn from_database(db: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut unusable = 0usize;
+        let db_name = db.display().to_string();
         for row in rows {
             let (seq, hash) = row?;
             match (u64::try_from(seq), parse_hash(&hash)) {
@@ -183,7 +184,7 @@ pub fn from_database(db: &Path) -> (Vec<AnchorFrom>, Vec<String>) {
                         seq,
                         hash: super::record::hex(&h),
                     },
-                    source: format!("database audit_log row {seq} ({})", db.display()),
+                    source: format!("database audit_log row {seq} ({db_name})"),
                 }),
                 _ => unusable += 1,
             }

@@ -573,12 +573,18 @@ pub fn verify_inclusion_raw(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// An independent, deliberately naive RFC 6962 §2.1 / RFC 9162 §2.1.4
+/// implementation: MTH, PATH and SUBPROOF written straight from the
+/// recursive definitions over a slice of leaves, sharing no code with the
+/// streaming builders above. The unit tests and the integration tests check
+/// the builders and the CLI's output against it; never compiled into a
+/// release build.
+#[cfg(any(test, feature = "test-hooks"))]
+pub mod reference {
+    use sha2::{Digest, Sha256};
 
-    // An independent, deliberately naive RFC 6962 §2.1 implementation: MTH and
-    // PATH written straight from the recursive definitions over a Vec.
+    use super::Hash;
+
     fn sha(parts: &[&[u8]]) -> Hash {
         let mut h = Sha256::new();
         for p in parts {
@@ -586,28 +592,39 @@ mod tests {
         }
         h.finalize().into()
     }
-    fn mth(d: &[Vec<u8>]) -> Hash {
-        match d.len() {
-            0 => sha(&[]),
-            1 => sha(&[&[0], &d[0]]),
-            n => {
-                let mut k = 1;
-                while k * 2 < n {
-                    k *= 2;
-                }
-                sha(&[&[1], &mth(&d[..k]), &mth(&d[k..])])
-            }
-        }
-    }
-    fn path(m: usize, d: &[Vec<u8>]) -> Vec<Hash> {
-        let n = d.len();
-        if n <= 1 {
-            return vec![];
-        }
+
+    /// The largest power of two smaller than `n` (n > 1).
+    fn split(n: usize) -> usize {
         let mut k = 1;
         while k * 2 < n {
             k *= 2;
         }
+        k
+    }
+
+    /// The leaf hash of one entry: SHA-256(0x00 || entry).
+    pub fn leaf<T: AsRef<[u8]>>(entry: T) -> Hash {
+        sha(&[&[0], entry.as_ref()])
+    }
+
+    /// MTH(D[n]).
+    pub fn mth<T: AsRef<[u8]>>(d: &[T]) -> Hash {
+        match d.len() {
+            0 => sha(&[]),
+            1 => leaf(&d[0]),
+            n => {
+                let k = split(n);
+                sha(&[&[1], &mth(&d[..k]), &mth(&d[k..])])
+            }
+        }
+    }
+
+    /// PATH(m, D[n]): the inclusion proof of leaf `m`.
+    pub fn path<T: AsRef<[u8]>>(m: usize, d: &[T]) -> Vec<Hash> {
+        if d.len() <= 1 {
+            return vec![];
+        }
+        let k = split(d.len());
         if m < k {
             let mut p = path(m, &d[..k]);
             p.push(mth(&d[k..]));
@@ -618,21 +635,17 @@ mod tests {
             p
         }
     }
-    fn leaves(n: usize) -> Vec<Vec<u8>> {
-        (0..n).map(|i| format!("record {i}").into_bytes()).collect()
-    }
 
-    fn subproof(m: usize, d: &[Vec<u8>], b: bool) -> Vec<Hash> {
+    /// SUBPROOF(m, D[n], b): the consistency proof from the tree of the
+    /// first `m` leaves (`complete` is b, true at the top).
+    pub fn subproof<T: AsRef<[u8]>>(m: usize, d: &[T], complete: bool) -> Vec<Hash> {
         let n = d.len();
         if m == n {
-            return if b { vec![] } else { vec![mth(d)] };
+            return if complete { vec![] } else { vec![mth(d)] };
         }
-        let mut k = 1;
-        while k * 2 < n {
-            k *= 2;
-        }
+        let k = split(n);
         if m <= k {
-            let mut p = subproof(m, &d[..k], b);
+            let mut p = subproof(m, &d[..k], complete);
             p.push(mth(&d[k..]));
             p
         } else {
@@ -640,6 +653,17 @@ mod tests {
             p.push(mth(&d[..k]));
             p
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::reference::{mth, path, subproof};
+
+    fn leaves(n: usize) -> Vec<Vec<u8>> {
+        (0..n).map(|i| format!("record {i}").into_bytes()).collect()
     }
 
     #[test]

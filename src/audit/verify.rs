@@ -1,14 +1,22 @@
-//! Verification of the whole audit chain in one streaming pass: every
-//! record's own hash, JSON shape, `prev_hash` link and `seq` continuity across
-//! files, the numbering of the files, and anchors kept outside the log. The
-//! first bad record is classified and located by file, line and seq.
+//! Verification of the whole audit chain: every record's own hash, JSON
+//! shape, `prev_hash` link and `seq` continuity across files, the numbering
+//! of the files, and anchors kept outside the log. The first bad record is
+//! classified and located by file, line and seq.
 //!
-//! Memory is bounded by the block size (2 MiB, a few blocks in flight)
-//! whatever the log size; a line longer than 1 MiB is damage and is never
-//! held whole. A reader thread reads the next block while the current one is
-//! checked. Each record's hash is independent of the others, so a block's
-//! lines are split, hashed and parsed in parallel (rayon); only the link and
-//! seq checks, which need just the previous record, run in order.
+//! Two passes give the same findings. When no check needs the records in
+//! order (no tree, proof, limit or clock check), the files are first
+//! verified side by side, one thread per core ([`by_file`]), and linked from
+//! their first and last records. The ordered pass below takes over from the
+//! first file that is not perfect on its own or does not follow the one
+//! before it, and does everything else: it is the one that words findings.
+//!
+//! The ordered pass streams: memory is bounded by the block size (2 MiB, a
+//! few blocks in flight) whatever the log size; a line longer than 1 MiB is
+//! damage and is never held whole. A reader thread reads the next block
+//! while the current one is checked. Each record's hash is independent of
+//! the others, so a block's lines are split, hashed and parsed in parallel
+//! (rayon); only the link and seq checks, which need just the previous
+//! record, run in order.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -28,6 +36,8 @@ use super::merkle::{
 use super::record::{HASH_MARKER, hex};
 use super::{Head, audit_file_name, audit_files};
 use crate::error::{Context, Error, Result};
+
+mod by_file;
 
 /// Bytes read per block; lines of a block are checked in parallel. Small
 /// enough to stay in cache between the read and the checks.
@@ -232,8 +242,9 @@ pub struct VerifyOptions {
     /// Build a consistency proof from the tree of this many records to the
     /// tree of `limit` records.
     pub consistency: Option<u64>,
-    /// Bytes read per block [default: 8 MiB]; tests make it tiny to put
-    /// block boundaries everywhere.
+    /// Bytes read per block [default: 2 MiB in the ordered pass, 256 KiB
+    /// per thread when files are verified side by side]; tests make it tiny
+    /// to put block boundaries everywhere.
     pub block_size: Option<usize>,
     /// Progress for a bar on a terminal.
     pub progress: Option<Progress>,
@@ -328,20 +339,24 @@ pub fn verify_chain(audit_dir: &Path, anchors: &[Anchor]) -> Result<ChainReport>
 
 /// What one line says, worked out independently of the other lines.
 enum LineInfo {
-    Good {
-        seq: u64,
-        prev: Hash,
-        hash: Hash,
-        operator: bool,
-        leaf: Option<Hash>,
-        /// The record's time, when asked for and RFC 3339.
-        time: Option<jiff::Timestamp>,
-    },
+    Good(GoodLine),
     Bad {
         kind: ChainErrorKind,
         detail: String,
         found_seq: Option<u64>,
     },
+}
+
+/// A line that is a record on its own (shape, hash, JSON); whether it
+/// belongs where it is, the chain checks decide.
+struct GoodLine {
+    seq: u64,
+    prev: Hash,
+    hash: Hash,
+    operator: bool,
+    leaf: Option<Hash>,
+    /// The record's time, when asked for and RFC 3339.
+    time: Option<jiff::Timestamp>,
 }
 
 #[derive(Deserialize)]
@@ -500,14 +515,14 @@ fn analyze(line: &[u8], want: Want) -> LineInfo {
             found_seq: Some(fields.seq),
         };
     };
-    LineInfo::Good {
+    LineInfo::Good(GoodLine {
         seq: fields.seq,
         prev,
         hash: claimed,
         operator: fields.operator,
         leaf: want.leaf.then(|| merkle::leaf_hash(line)),
         time: fields.time,
-    }
+    })
 }
 
 /// What [`analyze`] works out beyond the chain's own fields.
@@ -611,17 +626,13 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// A string without escapes; its contents. The strings of a record are
-    /// short: a plain loop beats a SIMD search's setup.
+    /// A string without escapes; its contents.
     fn string(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'"' {
             return None;
         }
         let start = self.at + 1;
-        let len = self.s[start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')?;
-        let end = start + len;
+        let end = start + quote_or_backslash(&self.s[start..])?;
         if self.s[end] != b'"' {
             return None;
         }
@@ -745,12 +756,44 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// The first `"` or `\\` in `s`, eight bytes at a time. The strings of a
+/// record are short: a SIMD search's setup costs more than it saves, a
+/// byte loop twice as much as this.
+fn quote_or_backslash(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero: the lowest flagged byte is the first zero one
+    // (a borrow can only flag bytes above a zero byte).
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = s.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().ok()?);
+        let hits =
+            zero_bytes(x ^ (ONES * u64::from(b'"'))) | zero_bytes(x ^ (ONES * u64::from(b'\\')));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    s[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|i| at + i)
+}
+
 /// Where a line is, for messages.
 #[derive(Clone, Copy)]
 struct Loc<'a> {
     file: &'a Path,
     line: u64,
     offset: u64,
+}
+
+impl Loc<'_> {
+    /// `FILE:LINE`, as messages name a line.
+    fn at(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
 }
 
 struct Checker<'a> {
@@ -824,51 +867,66 @@ impl<'a> Checker<'a> {
         self.done = true;
     }
 
-    /// Checks one complete (newline-terminated) line against the chain so far.
+    /// Checks one complete (newline-terminated) line against the chain so
+    /// far: a record on its own, in sequence, linked to the one before it,
+    /// agreeing with the anchors; then it counts as verified.
     fn line(&mut self, bytes: &[u8], info: LineInfo, loc: Loc<'_>) {
-        let expected = self.next_seq;
-        let at = || format!("{}:{}", loc.file.display(), loc.line);
-        let (seq, prev, hash, operator, leaf, time) = match info {
+        let rec = match info {
             LineInfo::Bad {
                 kind,
                 detail,
                 found_seq,
-            } => {
-                let at = at();
-                let (message, fix) = match kind {
-                    ChainErrorKind::HashMismatch => (
-                        format!(
-                            "the record at {at} (seq {expected}) was changed after it was written: {detail}"
-                        ),
-                        format!(
-                            "treat this as tampering or disk corruption: {PRESERVE}; compare the file with \
-                             logs/audit/ in the newest backup (`talos backup list`) and open a security incident"
-                        ),
-                    ),
-                    _ => (
-                        format!(
-                            "line {at} (where seq {expected} belongs) is not an audit record: {detail}"
-                        ),
-                        format!(
-                            "{PRESERVE}; compare the file with logs/audit/ in the newest backup (`talos backup list`) \
-                             to see what the line held"
-                        ),
-                    ),
-                };
-                self.fail(kind, Some(loc), expected, found_seq, message, fix);
-                return;
-            }
-            LineInfo::Good {
-                seq,
-                prev,
-                hash,
-                operator,
-                leaf,
-                time,
-            } => (seq, prev, hash, operator, leaf, time),
+            } => return self.not_a_record(kind, &detail, found_seq, loc),
+            LineInfo::Good(rec) => rec,
         };
+        if self.out_of_sequence(&rec, loc)
+            || self.unlinked(&rec, loc)
+            || self.contradicts_record_anchor(&rec, loc)
+        {
+            return;
+        }
+        self.accept(bytes, rec, loc);
+    }
+
+    /// A line that is not a record, or not the record it was written as.
+    fn not_a_record(
+        &mut self,
+        kind: ChainErrorKind,
+        detail: &str,
+        found_seq: Option<u64>,
+        loc: Loc<'_>,
+    ) {
+        let expected = self.next_seq;
+        let at = loc.at();
+        let (message, fix) = match kind {
+            ChainErrorKind::HashMismatch => (
+                format!(
+                    "the record at {at} (seq {expected}) was changed after it was written: {detail}"
+                ),
+                format!(
+                    "treat this as tampering or disk corruption: {PRESERVE}; compare the file with \
+                     logs/audit/ in the newest backup (`talos backup list`) and open a security incident"
+                ),
+            ),
+            _ => (
+                format!(
+                    "line {at} (where seq {expected} belongs) is not an audit record: {detail}"
+                ),
+                format!(
+                    "{PRESERVE}; compare the file with logs/audit/ in the newest backup (`talos backup list`) \
+                     to see what the line held"
+                ),
+            ),
+        };
+        self.fail(kind, Some(loc), expected, found_seq, message, fix);
+    }
+
+    /// A seq that jumps forward (records missing) or goes back (a record
+    /// repeated or moved): fails and returns true.
+    fn out_of_sequence(&mut self, rec: &GoodLine, loc: Loc<'_>) -> bool {
+        let (seq, expected) = (rec.seq, self.next_seq);
         if seq > expected {
-            let at = at();
+            let at = loc.at();
             let missing = if seq == expected + 1 {
                 format!("record {expected} is missing")
             } else {
@@ -885,11 +943,11 @@ impl<'a> Checker<'a> {
                      are in logs/audit/ of a backup taken after they were written (`talos backup list`)"
                 ),
             );
-            return;
+            return true;
         }
         if seq < expected {
-            let at = at();
-            let what = if seq + 1 == expected && hash == self.prev_hash {
+            let at = loc.at();
+            let what = if seq + 1 == expected && rec.hash == self.prev_hash {
                 format!("record {seq} is repeated at {at}: the line is a copy of the one before it")
             } else if seq + 1 == expected {
                 format!(
@@ -913,32 +971,45 @@ impl<'a> Checker<'a> {
                      logs/audit/ in the newest backup (`talos backup list`)"
                 ),
             );
-            return;
+            return true;
         }
-        if prev != self.prev_hash {
-            let at = at();
-            let before = if expected == 1 {
-                "the first record must have 64 zeros".to_string()
-            } else {
-                format!("record {} has hash {}", expected - 1, hex(&self.prev_hash))
-            };
-            self.fail(
-                ChainErrorKind::BrokenLink,
-                Some(loc),
-                expected,
-                Some(seq),
-                format!(
-                    "record {seq} at {at} does not follow the record before it: its prev_hash is {}, but {before}",
-                    hex(&prev)
-                ),
-                format!(
-                    "a record was replaced, or this one was forged: {PRESERVE}; compare with logs/audit/ in the \
-                     newest backup (`talos backup list`) and open a security incident"
-                ),
-            );
-            return;
+        false
+    }
+
+    /// A `prev_hash` that is not the hash of the record before: fails and
+    /// returns true.
+    fn unlinked(&mut self, rec: &GoodLine, loc: Loc<'_>) -> bool {
+        if rec.prev == self.prev_hash {
+            return false;
         }
-        // Anchors are checked before the record counts as verified.
+        let (seq, expected) = (rec.seq, self.next_seq);
+        let at = loc.at();
+        let before = if expected == 1 {
+            "the first record must have 64 zeros".to_string()
+        } else {
+            format!("record {} has hash {}", expected - 1, hex(&self.prev_hash))
+        };
+        self.fail(
+            ChainErrorKind::BrokenLink,
+            Some(loc),
+            expected,
+            Some(seq),
+            format!(
+                "record {seq} at {at} does not follow the record before it: its prev_hash is {}, but {before}",
+                hex(&rec.prev)
+            ),
+            format!(
+                "a record was replaced, or this one was forged: {PRESERVE}; compare with logs/audit/ in the \
+                 newest backup (`talos backup list`) and open a security incident"
+            ),
+        );
+        true
+    }
+
+    /// Checks the record anchors at this seq, before the record counts as
+    /// verified: one that disagrees fails and returns true.
+    fn contradicts_record_anchor(&mut self, rec: &GoodLine, loc: Loc<'_>) -> bool {
+        let (seq, hash) = (rec.seq, rec.hash);
         while let Some(&(aseq, ahash, source)) = self.rec_anchors.get(self.rec_pos) {
             if aseq != seq {
                 break;
@@ -946,7 +1017,7 @@ impl<'a> Checker<'a> {
             self.rec_pos += 1;
             self.anchors_checked += 1;
             if ahash != hash {
-                let at = at();
+                let at = loc.at();
                 self.fail(
                     ChainErrorKind::AnchorMismatch,
                     Some(loc),
@@ -964,17 +1035,23 @@ impl<'a> Checker<'a> {
                          matches the anchor is the trustworthy copy"
                     ),
                 );
-                return;
+                return true;
             }
         }
-        // Accepted.
+        false
+    }
+
+    /// A record that passed every check: it extends the verified chain (and
+    /// the tree, the proofs and the clock checks).
+    fn accept(&mut self, bytes: &[u8], rec: GoodLine, loc: Loc<'_>) {
+        let seq = rec.seq;
         self.records += 1;
         self.next_seq += 1;
-        self.prev_hash = hash;
-        if operator {
+        self.prev_hash = rec.hash;
+        if rec.operator {
             self.operator_actions += 1;
         }
-        if let Some(leaf) = leaf {
+        if let Some(leaf) = rec.leaf {
             if let Some(t) = &mut self.tree {
                 t.push(leaf);
             }
@@ -989,7 +1066,7 @@ impl<'a> Checker<'a> {
             self.proof_record = Some(String::from_utf8_lossy(bytes).into_owned());
         }
         self.head = Some(seq);
-        if let (Some(limits), Some(found), Some(t)) = (self.opts.clock, &mut self.clock, time) {
+        if let (Some(limits), Some(found), Some(t)) = (self.opts.clock, &mut self.clock, rec.time) {
             found.record(limits, seq, t);
         }
         self.check_tree_anchors(Some(loc));
@@ -1039,7 +1116,7 @@ impl<'a> Checker<'a> {
         let file = loc.file.display().to_string();
         let complete = len == bytes.len() as u64
             && match analyze(bytes, Want::default()) {
-                LineInfo::Good { seq, prev, .. } => seq == expected && prev == self.prev_hash,
+                LineInfo::Good(r) => r.seq == expected && r.prev == self.prev_hash,
                 LineInfo::Bad { .. } => false,
             };
         if last_file {
@@ -1301,74 +1378,120 @@ struct Checked {
     end_loc: Option<(PathBuf, u64)>,
 }
 
-/// Runs the chain checks over what the reader hands on, file by file.
+/// Bytes read so far, told to the progress callback.
+struct Tally<'a> {
+    bytes_total: u64,
+    bytes_to_read: u64,
+    progress: Option<&'a Progress>,
+}
+
+impl Tally<'_> {
+    fn add(&mut self, read: u64) {
+        self.bytes_total += read;
+        if let Some(p) = self.progress {
+            p(self.bytes_total, self.bytes_to_read);
+        }
+    }
+}
+
+/// Runs the chain checks over what the reader hands on, file by file, from
+/// `files[start]` on (the files before it were verified already and
+/// `bytes_done` bytes read).
 fn check_files(
     c: &mut Checker<'_>,
     files: &[(u64, PathBuf, u64)],
+    start: usize,
+    bytes_done: u64,
     audit_dir: &Path,
     rx: Receiver<Chunk>,
     spare: Sender<Vec<u8>>,
 ) -> Result<Checked> {
-    let opts = c.opts;
     let mut warnings = Vec::new();
-    let mut bytes_total = 0u64;
     let mut end_loc: Option<(PathBuf, u64)> = None;
-    let bytes_to_read: u64 = files.iter().map(|f| f.2).sum();
-    let mut progress = |read: u64| {
-        bytes_total += read;
-        if let Some(p) = &opts.progress {
-            p(bytes_total, bytes_to_read);
-        }
-        bytes_total
+    let mut tally = Tally {
+        bytes_total: bytes_done,
+        bytes_to_read: files.iter().map(|f| f.2).sum(),
+        progress: c.opts.progress.as_ref(),
     };
-
-    'files: for (index, (number, path, _)) in files.iter().enumerate() {
-        if c.done {
+    for (index, (number, path, _)) in files.iter().enumerate().skip(start) {
+        if c.done || c.missing_file(index, *number, path, audit_dir) {
             break;
         }
         let last_file = index + 1 == files.len();
-        let expected_number = index as u64 + 1;
-        if *number != expected_number {
-            let missing = if *number == expected_number + 1 {
-                audit_file_name(expected_number)
-            } else {
-                format!(
-                    "{} to {}",
-                    audit_file_name(expected_number),
-                    audit_file_name(number - 1)
-                )
-            };
-            let after = if expected_number == 1 {
-                format!("the first audit file is {}", audit_file_name(*number))
-            } else {
-                format!(
-                    "{} follows {}",
-                    audit_file_name(*number),
-                    audit_file_name(expected_number - 1)
-                )
-            };
-            let seq = c.next_seq;
-            c.fail(
-                ChainErrorKind::MissingFile,
-                Some(Loc {
-                    file: path,
-                    line: 1,
-                    offset: 0,
-                }),
-                seq,
-                None,
-                format!(
-                    "{missing} is missing from {}: {after}, so the records from seq {seq} on may be gone",
-                    audit_dir.display()
-                ),
-                format!(
-                    "a file was removed or renamed: look for it (`ls -la {}`, logs/audit/ in the newest backup) \
-                     and put it back under its own name; never renumber the files",
-                    audit_dir.display()
-                ),
-            );
+        let Some(lines) = c.check_file(path, last_file, &rx, &spare, &mut tally)? else {
+            break;
+        };
+        if lines == 0 && !c.empty_file(path, last_file, &mut warnings) {
             break;
         }
+        end_loc = Some((path.clone(), lines + 1));
+    }
+    Ok(Checked {
+        warnings,
+        bytes_total: tally.bytes_total,
+        end_loc,
+    })
+}
+
+impl Checker<'_> {
+    /// The file at `index` must be number `index + 1`: a number skipped is a
+    /// file removed or renamed. Fails and returns true.
+    fn missing_file(&mut self, index: usize, number: u64, path: &Path, audit_dir: &Path) -> bool {
+        let expected_number = index as u64 + 1;
+        if number == expected_number {
+            return false;
+        }
+        let missing = if number == expected_number + 1 {
+            audit_file_name(expected_number)
+        } else {
+            format!(
+                "{} to {}",
+                audit_file_name(expected_number),
+                audit_file_name(number - 1)
+            )
+        };
+        let after = if expected_number == 1 {
+            format!("the first audit file is {}", audit_file_name(number))
+        } else {
+            format!(
+                "{} follows {}",
+                audit_file_name(number),
+                audit_file_name(expected_number - 1)
+            )
+        };
+        let seq = self.next_seq;
+        self.fail(
+            ChainErrorKind::MissingFile,
+            Some(Loc {
+                file: path,
+                line: 1,
+                offset: 0,
+            }),
+            seq,
+            None,
+            format!(
+                "{missing} is missing from {}: {after}, so the records from seq {seq} on may be gone",
+                audit_dir.display()
+            ),
+            format!(
+                "a file was removed or renamed: look for it (`ls -la {}`, logs/audit/ in the newest backup) \
+                 and put it back under its own name; never renumber the files",
+                audit_dir.display()
+            ),
+        );
+        true
+    }
+
+    /// Checks one file's lines as the reader hands them on: `Some(lines)`
+    /// when it ended cleanly, `None` when checking stopped in it.
+    fn check_file(
+        &mut self,
+        path: &Path,
+        last_file: bool,
+        rx: &Receiver<Chunk>,
+        spare: &Sender<Vec<u8>>,
+        tally: &mut Tally<'_>,
+    ) -> Result<Option<u64>> {
         let mut line_no = 0u64;
         loop {
             let chunk = rx.recv().map_err(|_| {
@@ -1383,44 +1506,26 @@ fn check_files(
                     read,
                     eof,
                 } => {
-                    progress(read);
-                    let lines = &buf[..complete];
-                    for piece in analyze_block(
-                        lines,
-                        Want {
-                            leaf: c.want_leaf,
-                            time: c.clock.is_some(),
-                        },
-                    ) {
-                        for (s, e, info) in piece {
-                            line_no += 1;
-                            let loc = Loc {
-                                file: path,
-                                line: line_no,
-                                offset: offset + s as u64,
-                            };
-                            c.line(&lines[s..e], info, loc);
-                            if c.done {
-                                break 'files;
-                            }
-                        }
+                    tally.add(read);
+                    if !self.check_block(&buf[..complete], offset, path, &mut line_no) {
+                        return Ok(None);
                     }
                     if !eof {
                         let _ = spare.send(buf);
                         continue;
                     }
                     let tail = &buf[complete..];
-                    if !tail.is_empty() {
-                        line_no += 1;
-                        let loc = Loc {
-                            file: path,
-                            line: line_no,
-                            offset: offset + complete as u64,
-                        };
-                        c.tail(tail, tail.len() as u64, loc, last_file);
-                        break 'files;
+                    if tail.is_empty() {
+                        return Ok(Some(line_no));
                     }
-                    break;
+                    line_no += 1;
+                    let loc = Loc {
+                        file: path,
+                        line: line_no,
+                        offset: offset + complete as u64,
+                    };
+                    self.tail(tail, tail.len() as u64, loc, last_file);
+                    return Ok(None);
                 }
                 Chunk::Overlong {
                     head,
@@ -1429,7 +1534,7 @@ fn check_files(
                     terminated,
                     read,
                 } => {
-                    progress(read);
+                    tally.add(read);
                     line_no += 1;
                     let loc = Loc {
                         file: path,
@@ -1437,50 +1542,73 @@ fn check_files(
                         offset,
                     };
                     if terminated {
-                        c.line(&[], overlong(&head, len), loc);
+                        self.line(&[], overlong(&head, len), loc);
                     } else {
-                        c.tail(&head, len, loc, last_file);
+                        self.tail(&head, len, loc, last_file);
                     }
-                    break 'files;
+                    return Ok(None);
                 }
             }
         }
-        if line_no == 0 {
-            if last_file {
-                warnings.push(format!(
-                    "{} is empty (an append was interrupted right after creating it, or it was emptied)",
-                    path.display()
-                ));
-            } else {
-                let seq = c.next_seq;
-                c.fail(
-                    ChainErrorKind::TruncatedFile,
-                    Some(Loc {
-                        file: path,
-                        line: 1,
-                        offset: 0,
-                    }),
-                    seq,
-                    None,
-                    format!(
-                        "{} is empty but it is not the last audit file: its records (from seq {seq}) are gone",
-                        path.display()
-                    ),
-                    format!(
-                        "{PRESERVE}; the complete file is in logs/audit/ of a backup taken after it was rotated \
-                         (`talos backup list`)"
-                    ),
-                );
-                break;
+    }
+
+    /// Checks whole lines starting at byte `offset` of `path` (each line
+    /// analysed in parallel, then checked in order); false when checking
+    /// stopped.
+    fn check_block(&mut self, lines: &[u8], offset: u64, path: &Path, line_no: &mut u64) -> bool {
+        let want = Want {
+            leaf: self.want_leaf,
+            time: self.clock.is_some(),
+        };
+        for piece in analyze_block(lines, want) {
+            for (s, e, info) in piece {
+                *line_no += 1;
+                let loc = Loc {
+                    file: path,
+                    line: *line_no,
+                    offset: offset + s as u64,
+                };
+                self.line(&lines[s..e], info, loc);
+                if self.done {
+                    return false;
+                }
             }
         }
-        end_loc = Some((path.clone(), line_no + 1));
+        true
     }
-    Ok(Checked {
-        warnings,
-        bytes_total,
-        end_loc,
-    })
+
+    /// A file without a line: a note when it is the last (an append was
+    /// interrupted right after creating it), damage otherwise (fails and
+    /// returns false).
+    fn empty_file(&mut self, path: &Path, last_file: bool, warnings: &mut Vec<String>) -> bool {
+        if last_file {
+            warnings.push(format!(
+                "{} is empty (an append was interrupted right after creating it, or it was emptied)",
+                path.display()
+            ));
+            return true;
+        }
+        let seq = self.next_seq;
+        self.fail(
+            ChainErrorKind::TruncatedFile,
+            Some(Loc {
+                file: path,
+                line: 1,
+                offset: 0,
+            }),
+            seq,
+            None,
+            format!(
+                "{} is empty but it is not the last audit file: its records (from seq {seq}) are gone",
+                path.display()
+            ),
+            format!(
+                "{PRESERVE}; the complete file is in logs/audit/ of a backup taken after it was rotated \
+                 (`talos backup list`)"
+            ),
+        );
+        false
+    }
 }
 
 /// Verifies the chain, with labelled anchors and options. `Err` only when a
@@ -1490,11 +1618,26 @@ pub fn verify_chain_with(
     anchors: &[AnchorFrom],
     opts: &VerifyOptions,
 ) -> Result<ChainReport> {
+    verify_files(audit_dir, anchors, opts, true)
+}
+
+/// [`verify_chain_with`]; `by_file` lets files be verified side by side
+/// when the options allow it (tests compare both ways).
+fn verify_files(
+    audit_dir: &Path,
+    anchors: &[AnchorFrom],
+    opts: &VerifyOptions,
+    by_file: bool,
+) -> Result<ChainReport> {
     let files = snapshot(audit_dir)?;
     let (rec_anchors, tree_anchors) = sorted_anchors(anchors);
     let mut c = Checker::new(opts, rec_anchors, tree_anchors);
     c.check_tree_anchors(None);
-    let checked = read_and_check(&mut c, &files, audit_dir, opts)?;
+    let checked = if by_file && c.files_stand_alone() {
+        by_file::verify(&mut c, &files, audit_dir)?
+    } else {
+        read_and_check(&mut c, &files, 0, 0, audit_dir)?
+    };
     let unchecked = c.anchors_beyond_end(&checked.end_loc);
     Ok(c.into_report(audit_dir, files.len(), checked, unchecked))
 }
@@ -1525,20 +1668,22 @@ fn sorted_anchors(anchors: &[AnchorFrom]) -> (Vec<(u64, Hash, &str)>, Vec<(u64, 
     (rec_anchors, tree_anchors)
 }
 
-/// Reads the files on one thread while this one checks them: the reader
-/// stops when checking does (`rx` dropped).
+/// Reads the files from `files[start]` on, on one thread, while this one
+/// checks them (`bytes_done` were read before): the reader stops when
+/// checking does (`rx` dropped).
 fn read_and_check(
     c: &mut Checker<'_>,
     files: &[(u64, PathBuf, u64)],
+    start: usize,
+    bytes_done: u64,
     audit_dir: &Path,
-    opts: &VerifyOptions,
 ) -> Result<Checked> {
-    let block = opts.block_size.unwrap_or(BLOCK).max(1);
+    let block = c.opts.block_size.unwrap_or(BLOCK).max(1);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let (spare_tx, spare_rx) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
-        let reader = s.spawn(|| read_files(files, block, tx, spare_rx));
-        let checked = check_files(c, files, audit_dir, rx, spare_tx);
+        let reader = s.spawn(|| read_files(&files[start..], block, tx, spare_rx));
+        let checked = check_files(c, files, start, bytes_done, audit_dir, rx, spare_tx);
         let _ = reader.join();
         checked
     })
@@ -1819,6 +1964,32 @@ mod tests {
     }
 
     #[test]
+    fn quote_or_backslash_finds_the_first_of_either() {
+        let naive = |s: &[u8]| s.iter().position(|&b| b == b'"' || b == b'\\');
+        let mut texts: Vec<Vec<u8>> = vec![b"".to_vec(), b"\"".to_vec(), b"\\".to_vec()];
+        for len in 0..40 {
+            for at in 0..len {
+                for c in [b'"', b'\\', 0x80, 0xff, 0x21, 0x5b, 0x5d] {
+                    let mut t: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    t[at] = c;
+                    if at + 3 < len {
+                        t[at + 3] = b'"';
+                    }
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(
+                quote_or_backslash(t),
+                naive(t),
+                "{:?}",
+                String::from_utf8_lossy(t)
+            );
+        }
+    }
+
+    #[test]
     fn lower_hex_decodes_lowercase_only() {
         let h = "0123456789abcdef".repeat(4);
         let d = lower_hex(h.as_bytes()).unwrap();
@@ -1933,6 +2104,203 @@ mod tests {
         let e = r.first_error.unwrap();
         assert_eq!(e.kind, ChainErrorKind::TruncatedFile);
         assert_eq!(e.seq, 1);
+    }
+
+    /// `n` records over files of `per_file` records; their hashes.
+    fn chain_in_files(dir: &Path, n: u64, per_file: u64) -> Vec<String> {
+        let mut prev = crate::audit::GENESIS_HASH.to_string();
+        let mut hashes = Vec::new();
+        let mut files: Vec<String> = Vec::new();
+        for seq in 1..=n {
+            let actor = if seq % 3 == 0 {
+                "operator:root"
+            } else {
+                "orchestrator"
+            };
+            let details = serde_json::json!({"n": seq, "x": [1, "two", null]});
+            let line = Record::encode(seq, "2024-01-15T08:30:00.000Z", actor, "a", &details, &prev)
+                .unwrap();
+            prev = Record::parse(line.as_bytes()).unwrap().hash;
+            hashes.push(prev.clone());
+            if (seq - 1) % per_file == 0 {
+                files.push(String::new());
+            }
+            let f = files.last_mut().unwrap();
+            f.push_str(&line);
+            f.push('\n');
+        }
+        for (i, text) in files.iter().enumerate() {
+            std::fs::write(dir.join(audit_file_name(i as u64 + 1)), text).unwrap();
+        }
+        hashes
+    }
+
+    /// Edits the lines of audit file `n`.
+    fn edit(dir: &Path, n: u64, f: impl FnOnce(&mut Vec<String>)) {
+        let path = dir.join(audit_file_name(n));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        f(&mut lines);
+        let mut out = lines.join("\n");
+        if !lines.is_empty() {
+            out.push('\n');
+        }
+        std::fs::write(path, out).unwrap();
+    }
+
+    fn report_of(
+        dir: &Path,
+        anchors: &[AnchorFrom],
+        block: Option<usize>,
+        by_file: bool,
+    ) -> String {
+        let opts = VerifyOptions {
+            block_size: block,
+            ..VerifyOptions::default()
+        };
+        let r = verify_files(dir, anchors, &opts, by_file).unwrap();
+        serde_json::to_string_pretty(&r).unwrap()
+    }
+
+    #[test]
+    fn files_verified_side_by_side_report_what_the_ordered_pass_reports() {
+        type Damage = fn(&Path, &[String]) -> Vec<AnchorFrom>;
+        fn anchor(seq: u64, hash: &str) -> Vec<AnchorFrom> {
+            vec![AnchorFrom {
+                anchor: Anchor::Record {
+                    seq,
+                    hash: hash.to_string(),
+                },
+                source: format!("anchor {seq}"),
+            }]
+        }
+        let cases: Vec<(&str, Damage)> = vec![
+            ("intact", |_, _| vec![]),
+            ("anchors that agree", |_, h| {
+                [
+                    anchor(1, &h[0]),
+                    anchor(7, &h[6]),
+                    anchor(7, &h[6]),
+                    anchor(25, &h[24]),
+                ]
+                .concat()
+            }),
+            ("an anchor that disagrees", |_, h| {
+                [anchor(4, &h[3]), anchor(12, &h[3])].concat()
+            }),
+            ("an anchor beyond the end", |_, _| {
+                anchor(40, &"ab".repeat(32))
+            }),
+            ("a line deleted inside a file", |d, _| {
+                edit(d, 2, |l| {
+                    l.remove(3);
+                });
+                vec![]
+            }),
+            ("a file's first line deleted", |d, _| {
+                edit(d, 3, |l| {
+                    l.remove(0);
+                });
+                vec![]
+            }),
+            ("the chain's first line deleted", |d, _| {
+                edit(d, 1, |l| {
+                    l.remove(0);
+                });
+                vec![]
+            }),
+            ("two lines swapped", |d, _| {
+                edit(d, 2, |l| l.swap(1, 2));
+                vec![]
+            }),
+            (
+                "a file's last line repeated at the next file's start",
+                |d, _| {
+                    let last = std::fs::read_to_string(d.join(audit_file_name(1)))
+                        .unwrap()
+                        .lines()
+                        .last()
+                        .unwrap()
+                        .to_string();
+                    edit(d, 2, |l| l.insert(0, last));
+                    vec![]
+                },
+            ),
+            ("a byte changed", |d, _| {
+                edit(d, 3, |l| l[2] = l[2].replace("\"a\"", "\"b\""));
+                vec![]
+            }),
+            ("a line that is not JSON", |d, _| {
+                edit(d, 1, |l| l[4] = "not json".into());
+                vec![]
+            }),
+            ("a line over 1 MiB", |d, _| {
+                edit(d, 2, |l| l[2] = "x".repeat(MAX_LINE + 10));
+                vec![]
+            }),
+            ("a file cut short", |d, _| {
+                let p = d.join(audit_file_name(2));
+                let len = std::fs::metadata(&p).unwrap().len();
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_len(len - 30)
+                    .unwrap();
+                vec![]
+            }),
+            ("a torn last line", |d, _| {
+                let p = d.join(audit_file_name(4));
+                let len = std::fs::metadata(&p).unwrap().len();
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_len(len - 30)
+                    .unwrap();
+                vec![]
+            }),
+            ("the last newline missing", |d, _| {
+                let p = d.join(audit_file_name(4));
+                let len = std::fs::metadata(&p).unwrap().len();
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .unwrap()
+                    .set_len(len - 1)
+                    .unwrap();
+                vec![]
+            }),
+            ("an empty file in the middle", |d, _| {
+                std::fs::write(d.join(audit_file_name(2)), "").unwrap();
+                vec![]
+            }),
+            ("an empty last file", |d, _| {
+                std::fs::write(d.join(audit_file_name(5)), "").unwrap();
+                vec![]
+            }),
+            ("a file missing", |d, _| {
+                std::fs::remove_file(d.join(audit_file_name(3))).unwrap();
+                vec![]
+            }),
+            ("the first file missing", |d, _| {
+                std::fs::remove_file(d.join(audit_file_name(1))).unwrap();
+                vec![]
+            }),
+        ];
+        for (what, damage) in cases {
+            for block in [None, Some(1), Some(150), Some(4096)] {
+                let dir = tempfile::tempdir().unwrap();
+                let hashes = chain_in_files(dir.path(), 30, 8);
+                let anchors = damage(dir.path(), &hashes);
+                let ordered = report_of(dir.path(), &anchors, block, false);
+                let side_by_side = report_of(dir.path(), &anchors, block, true);
+                assert_eq!(side_by_side, ordered, "{what}, block {block:?}");
+                if what == "intact" {
+                    assert!(ordered.contains("\"records\": 30"), "{ordered}");
+                }
+            }
+        }
     }
 
     #[test]

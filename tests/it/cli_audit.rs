@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::common::talos_at;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+// An independent RFC 6962 implementation (recursive MTH, PATH and
+// SUBPROOF), so the CLI's output is checked against the RFC, not against its
+// own code.
+use talos::audit::merkle::reference::{leaf, mth, path, subproof};
 use talos::audit::record::hex;
 use talos::audit::{Record, append_in};
 use talos::install::Layout;
@@ -298,48 +301,6 @@ fn the_database_audit_log_is_an_anchor() {
     assert_eq!(doc["first_error"]["seq"], 7);
 }
 
-// An independent RFC 6962 implementation (recursive MTH and PATH), so the
-// CLI's output is checked against the RFC, not against its own code.
-fn sha(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-    }
-    h.finalize().into()
-}
-fn split(n: usize) -> usize {
-    let mut k = 1;
-    while k * 2 < n {
-        k *= 2;
-    }
-    k
-}
-fn mth(d: &[&[u8]]) -> [u8; 32] {
-    match d.len() {
-        0 => sha(&[]),
-        1 => sha(&[&[0], d[0]]),
-        n => {
-            let k = split(n);
-            sha(&[&[1], &mth(&d[..k]), &mth(&d[k..])])
-        }
-    }
-}
-fn path(m: usize, d: &[&[u8]]) -> Vec<[u8; 32]> {
-    if d.len() <= 1 {
-        return vec![];
-    }
-    let k = split(d.len());
-    if m < k {
-        let mut p = path(m, &d[..k]);
-        p.push(mth(&d[k..]));
-        p
-    } else {
-        let mut p = path(m - k, &d[k..]);
-        p.push(mth(&d[..k]));
-        p
-    }
-}
-
 #[test]
 fn root_prove_and_verify_proof_follow_rfc6962() {
     let (dir, layout) = sandbox(11);
@@ -393,7 +354,7 @@ fn root_prove_and_verify_proof_follow_rfc6962() {
         let m = seq as usize - 1;
         assert_eq!(proof["leaf_index"], m);
         assert_eq!(proof["tree_size"], size);
-        assert_eq!(proof["leaf_hash"], hex(&sha(&[&[0], d[m]])));
+        assert_eq!(proof["leaf_hash"], hex(&leaf(d[m])));
         let expected: Vec<String> = path(m, d).iter().map(|h| hex(h)).collect();
         assert_eq!(proof["audit_path"], serde_json::json!(expected));
         let root = hex(&mth(d));
@@ -549,27 +510,6 @@ fn a_missing_file_in_the_numbering_is_named() {
             .unwrap()
             .contains("audit-000001.jsonl is missing")
     );
-}
-
-/// The consistency proof of the naive RFC 9162 §2.1.4.1 definition.
-fn subproof(m: usize, d: &[&[u8]], complete: bool) -> Vec<[u8; 32]> {
-    let n = d.len();
-    if m == n {
-        return if complete { vec![] } else { vec![mth(d)] };
-    }
-    let mut k = 1;
-    while k * 2 < n {
-        k *= 2;
-    }
-    if m <= k {
-        let mut p = subproof(m, &d[..k], complete);
-        p.push(mth(&d[k..]));
-        p
-    } else {
-        let mut p = subproof(m - k, &d[k..], false);
-        p.push(mth(&d[..k]));
-        p
-    }
 }
 
 #[test]
