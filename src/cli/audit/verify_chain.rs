@@ -218,12 +218,11 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
         "none given; a rewritten history cannot be told apart (see `talos audit verify-chain --help`)"
             .to_string()
     } else {
-        let sources: Vec<&str> = anchors.iter().map(|a| a.source.as_str()).collect();
         format!(
             "{} of {} checked ({})",
             r.anchors_checked,
             anchors.len(),
-            sources.join(", ")
+            anchor_sources(anchors)
         )
     };
     // With -q a verified chain prints nothing (its details go with the
@@ -248,4 +247,68 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
         ui.line(format!("  {} {w}", ui.yellow("note:")))?;
     }
     Ok(())
+}
+
+/// Where the anchors came from, in one line a terminal can show: a few are
+/// named one by one; many (a database holds one per audit_log row) are
+/// counted by kind, the operator's own `--anchor`/`--checkpoint` always named.
+fn anchor_sources(anchors: &[AnchorFrom]) -> String {
+    const NAMED: usize = 4;
+    if anchors.len() <= NAMED {
+        let sources: Vec<&str> = anchors.iter().map(|a| a.source.as_str()).collect();
+        return sources.join(", ");
+    }
+    let mut named = Vec::new();
+    let mut backups = 0usize;
+    let mut rows = 0usize;
+    for a in anchors {
+        if a.source.starts_with("backup ") {
+            backups += 1;
+        } else if a.source.starts_with("database audit_log row ") {
+            rows += 1;
+        } else {
+            named.push(a.source.clone());
+        }
+    }
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if backups > 0 {
+        named.push(plural(backups, "backup", "backups"));
+    }
+    if rows > 0 {
+        named.push(plural(rows, "database audit_log row", "database audit_log rows"));
+    }
+    named.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(source: &str) -> AnchorFrom {
+        AnchorFrom {
+            anchor: Anchor::TreeHead {
+                size: 1,
+                root: String::new(),
+            },
+            source: source.to_string(),
+        }
+    }
+
+    #[test]
+    fn many_anchors_are_counted_by_kind_in_one_short_line() {
+        let mut anchors = vec![from("--anchor 5:abc")];
+        anchors.extend((0..3).map(|i| from(&format!("backup backup_2026010{i}_000000.tar.gz"))));
+        anchors.extend((0..40_000).map(|i| from(&format!("database audit_log row {i} (talos.db)"))));
+        let line = anchor_sources(&anchors);
+        assert_eq!(line, "--anchor 5:abc, 3 backups, 40000 database audit_log rows");
+    }
+
+    #[test]
+    fn a_few_anchors_are_named_one_by_one() {
+        let anchors = vec![from("backup a.tar.gz"), from("database audit_log row 7 (talos.db)")];
+        assert_eq!(
+            anchor_sources(&anchors),
+            "backup a.tar.gz, database audit_log row 7 (talos.db)"
+        );
+    }
 }
