@@ -12,9 +12,13 @@
 //!
 //! A rotated file cannot change any more: its answer is remembered in a small
 //! cache file in DATA_DIR, keyed by the file's identity (device, inode), size
-//! and modification time, so a second run reads only the current files. A
-//! cache that is unreadable, corrupt, too large or a link is ignored (and a
-//! link is never written through).
+//! and modification time. A current file only grows: the answer for its
+//! prefix up to the last complete line is remembered too, keyed by its
+//! identity, with the prefix's length and SHA-256 digests of its first and
+//! last few KiB, so a second run reads only the bytes appended since (a file
+//! truncated and rewritten in place no longer matches the digests and is read
+//! whole). A cache that is unreadable, corrupt, too large or a link is
+//! ignored (and a link is never written through).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -42,7 +46,13 @@ pub const CACHE_MAX_BYTES: u64 = 1 << 20;
 const CACHE_MAX_ENTRIES: usize = 2000;
 /// Name of the cache file in DATA_DIR.
 pub const CACHE_NAME: &str = "log_check_cache.json";
-const CACHE_VERSION: u32 = 1;
+/// 2: `current`, the remembered prefixes of the current files.
+const CACHE_VERSION: u32 = 2;
+/// Bytes at each end of a remembered prefix whose digests must still match.
+const PREFIX_PROBE: u64 = 4096;
+/// How far back from the end a current file's last newline is looked for; a
+/// longer unfinished last line leaves the prefix where it was.
+const LAST_LINE_SEARCH: u64 = (MAX_LINE as u64) + (64 << 10);
 
 /// The thresholds of the clock checks.
 #[derive(Debug, Clone, Copy)]
@@ -91,18 +101,24 @@ pub fn check_files(files: &[LogFile], clock: Clock, cache: Option<&Path>) -> Vec
             out[i] = Some(c);
         }
     }
+    // Current files: where the scan starts (after the remembered prefix)
+    // and where the new prefix ends (the last complete line).
+    let resumes: Vec<Option<Resume>> = files
+        .iter()
+        .map(|f| resume(f, cache.map(|_| &old.current), clock))
+        .collect();
     let mut units = Vec::new();
     for (i, f) in files.iter().enumerate() {
         if out[i].is_some() {
             continue;
         }
-        if f.gzip || f.size <= SLICE {
-            units.push((i, 0, None));
-        } else {
-            let n = f.size.div_ceil(SLICE);
-            for k in 0..n {
-                units.push((i, k * SLICE, (k + 1 < n).then_some((k + 1) * SLICE)));
+        match &resumes[i] {
+            Some(r) => {
+                slices(i, r.from, r.upto, Some(r.upto), &mut units);
+                slices(i, r.upto, r.size, None, &mut units);
             }
+            None if f.gzip => units.push((i, 0, None)),
+            None => slices(i, 0, f.size, None, &mut units),
         }
     }
     // The biggest work first, so no core is left with one long gzip at the end.
@@ -111,16 +127,17 @@ pub fn check_files(files: &[LogFile], clock: Clock, cache: Option<&Path>) -> Vec
         let cost = if f.gzip {
             f.size.saturating_mul(6)
         } else {
-            end.unwrap_or(f.size) - start
+            end.unwrap_or(f.size).saturating_sub(start)
         };
         (std::cmp::Reverse(cost), i, start)
     });
-    let parts: Vec<(usize, u64, Part)> = units
+    let parts: Vec<(usize, u64, Option<u64>, Part)> = units
         .par_iter()
         .map(|&(i, start, end)| {
             (
                 i,
                 start,
+                end,
                 scan_part(&files[i], start, end, clock, None).unwrap_or_else(|e| Part {
                     error: Some(e.to_string()),
                     ..Part::default()
@@ -128,14 +145,43 @@ pub fn check_files(files: &[LogFile], clock: Clock, cache: Option<&Path>) -> Vec
             )
         })
         .collect();
-    let mut by_file: BTreeMap<usize, Vec<(u64, Part)>> = BTreeMap::new();
-    for (i, start, p) in parts {
-        by_file.entry(i).or_default().push((start, p));
+    let mut by_file: BTreeMap<usize, Vec<(u64, Option<u64>, Part)>> = BTreeMap::new();
+    for (i, start, end, p) in parts {
+        by_file.entry(i).or_default().push((start, end, p));
     }
     let mut changed = false;
-    for (i, mut ps) in by_file {
-        ps.sort_by_key(|(s, _)| *s);
-        let c = join(&files[i], ps, clock);
+    for i in 0..files.len() {
+        if out[i].is_some() {
+            continue;
+        }
+        // A current file with nothing new has no unit: its answer is the
+        // remembered prefix's.
+        let mut ps = by_file.remove(&i).unwrap_or_default();
+        ps.sort_by_key(|(s, _, _)| *s);
+        let f = &files[i];
+        let empty = FileCheck {
+            path: f.path.clone(),
+            ..FileCheck::default()
+        };
+        let c = match &resumes[i] {
+            Some(r) => {
+                let tail = ps.split_off(ps.partition_point(|(s, _, _)| *s < r.upto));
+                let mut prefix = join(f, r.base.clone().unwrap_or(empty), ps, clock);
+                // Remembered again only when it grew (or was not yet).
+                if r.id.is_some()
+                    && prefix.error.is_none()
+                    && r.upto > 0
+                    && (r.base.is_none() || r.upto > r.from)
+                    && let Some(p) = Prefix::make(f, r.upto, &prefix)
+                {
+                    old.current.insert(r.id.clone().unwrap_or_default(), p);
+                    changed = true;
+                }
+                prefix.cached = false;
+                join(f, prefix, tail, clock)
+            }
+            None => join(f, empty, ps, clock),
+        };
         if let Some(k) = &keys[i]
             && c.error.is_none()
         {
@@ -150,7 +196,18 @@ pub fn check_files(files: &[LogFile], clock: Clock, cache: Option<&Path>) -> Vec
         let before = old.entries.len();
         old.entries.retain(|k, _| live.contains(k));
         changed |= old.entries.len() != before;
-        if changed && old.entries.len() <= CACHE_MAX_ENTRIES {
+        let live: std::collections::BTreeSet<&String> = resumes
+            .iter()
+            .flatten()
+            .filter_map(|r| r.id.as_ref())
+            .collect();
+        let before = old.current.len();
+        old.current.retain(|k, _| live.contains(k));
+        changed |= old.current.len() != before;
+        if changed
+            && old.entries.len() <= CACHE_MAX_ENTRIES
+            && old.current.len() <= CACHE_MAX_ENTRIES
+        {
             write_cache(path, &old);
         }
     }
@@ -163,6 +220,97 @@ pub fn check_files(files: &[LogFile], clock: Clock, cache: Option<&Path>) -> Vec
             })
         })
         .collect()
+}
+
+/// The units of work `[from, to)` is cut into: slices of [`SLICE`] bytes,
+/// the last one ending at `last_end` (None: the end of the file). Nothing
+/// when the range is empty and does not run to the end of the file.
+fn slices(
+    i: usize,
+    from: u64,
+    to: u64,
+    last_end: Option<u64>,
+    units: &mut Vec<(usize, u64, Option<u64>)>,
+) {
+    if to <= from {
+        if last_end.is_none() && from == 0 {
+            // An empty file: one unit, as for any file.
+            units.push((i, 0, None));
+        }
+        return;
+    }
+    let n = (to - from).div_ceil(SLICE);
+    for k in 0..n {
+        let end = if k + 1 < n {
+            Some(from + (k + 1) * SLICE)
+        } else {
+            last_end
+        };
+        units.push((i, from + k * SLICE, end));
+    }
+}
+
+/// How a current (plain, not rotated) file is scanned: the remembered
+/// answer for `[0, from)` when its digests still match, then the bytes up
+/// to `upto` (the end of the last complete line: the prefix remembered
+/// next), then the unfinished last line, if any, which is counted this
+/// time but never remembered (its end is still being written).
+#[derive(Debug)]
+struct Resume {
+    /// The cache key (device and inode), None when there is no cache.
+    id: Option<String>,
+    from: u64,
+    base: Option<FileCheck>,
+    upto: u64,
+    size: u64,
+}
+
+fn resume(f: &LogFile, current: Option<&BTreeMap<String, Prefix>>, clock: Clock) -> Option<Resume> {
+    if f.rotation != 0 || f.gzip {
+        return None;
+    }
+    let m = std::fs::symlink_metadata(&f.path).ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    let size = m.len();
+    let id = current.map(|_| format!("{}:{}", m.dev(), m.ino()));
+    let remembered = current
+        .zip(id.as_ref())
+        .and_then(|(c, id)| c.get(id))
+        .and_then(|p| Some((p.offset, p.still_holds(f, size, clock)?)));
+    let (from, base) = match remembered {
+        Some((offset, check)) => (offset, Some(check)),
+        None => (0, None),
+    };
+    let upto = last_line_end(&f.path, from, size).unwrap_or(from);
+    Some(Resume {
+        id,
+        from,
+        base,
+        upto,
+        size,
+    })
+}
+
+/// The offset just past the last newline in `[from, size)` of a file, or
+/// `from` when there is none (in the last [`LAST_LINE_SEARCH`] bytes).
+fn last_line_end(path: &Path, from: u64, size: u64) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).ok()?;
+    let low = from.max(size.saturating_sub(LAST_LINE_SEARCH));
+    let mut buf = vec![0u8; 64 << 10];
+    let mut hi = size;
+    while hi > low {
+        let lo = hi.saturating_sub(buf.len() as u64).max(low);
+        let chunk = &mut buf[..(hi - lo) as usize];
+        file.read_exact_at(chunk, lo).ok()?;
+        if let Some(k) = memchr::memrchr(b'\n', chunk) {
+            return Some(lo + k as u64 + 1);
+        }
+        hi = lo;
+    }
+    Some(from)
 }
 
 /// The partial answer of one slice; line numbers relative to the slice.
@@ -262,20 +410,24 @@ fn scan_part(
     Ok(p)
 }
 
-/// Joins the slices of one file, in order.
-fn join(f: &LogFile, parts: Vec<(u64, Part)>, clock: Clock) -> FileCheck {
-    let mut c = FileCheck {
-        path: f.path.clone(),
-        ..FileCheck::default()
-    };
-    let mut max: Option<Timestamp> = None;
-    for (start, mut p) in parts {
+/// Joins the slices of one file, in order, after `c` (the answer for what
+/// comes before them: nothing, or a remembered prefix).
+fn join(
+    f: &LogFile,
+    mut c: FileCheck,
+    parts: Vec<(u64, Option<u64>, Part)>,
+    clock: Clock,
+) -> FileCheck {
+    if c.error.is_some() {
+        return c;
+    }
+    let mut max: Option<Timestamp> = c.max;
+    for (start, end, mut p) in parts {
         if p.minima_full
             && let Some(m) = max
         {
             // Too many minima were kept to trust them: scan the slice again
             // knowing the time before it.
-            let end = (start + SLICE < f.size).then_some(start + SLICE);
             if let Ok(again) = scan_part(f, start, end, clock, Some(m)) {
                 p = again;
             }
@@ -437,7 +589,68 @@ fn cache_key(f: &LogFile) -> Option<Key> {
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct CacheFile {
     version: u32,
+    /// Rotations, by identity, size and modification time.
     entries: BTreeMap<String, Entry>,
+    /// Current files, by identity (`device:inode`).
+    #[serde(default)]
+    current: BTreeMap<String, Prefix>,
+}
+
+/// The answer for the first `offset` bytes of a current file (whole lines),
+/// valid while those bytes are still there: the file is at least that long
+/// and the digests of the first and last [`PREFIX_PROBE`] bytes of the
+/// prefix match.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Prefix {
+    offset: u64,
+    /// SHA-256 (hex) of bytes `[0, min(offset, PREFIX_PROBE))`.
+    head: String,
+    /// SHA-256 (hex) of bytes `[offset - min(offset, PREFIX_PROBE), offset)`.
+    tail: String,
+    answer: Entry,
+}
+
+impl Prefix {
+    /// The prefix `[0, offset)` of `f` and its answer, or None when its ends
+    /// cannot be read.
+    fn make(f: &LogFile, offset: u64, answer: &FileCheck) -> Option<Prefix> {
+        let (head, tail) = probe_digests(&f.path, offset)?;
+        Some(Prefix {
+            offset,
+            head,
+            tail,
+            answer: Entry::from_check(answer),
+        })
+    }
+
+    /// The remembered answer, if the file (now `size` bytes) still begins
+    /// with the same prefix and the answer is plausible and still true now.
+    fn still_holds(&self, f: &LogFile, size: u64, clock: Clock) -> Option<FileCheck> {
+        if self.offset == 0 || self.offset > size || self.answer.lines > self.offset {
+            return None;
+        }
+        let (head, tail) = probe_digests(&f.path, self.offset)?;
+        if head != self.head || tail != self.tail {
+            return None;
+        }
+        self.answer.to_check(&f.path, clock)
+    }
+}
+
+/// Digests of the first and the last [`PREFIX_PROBE`] bytes of `[0, offset)`.
+fn probe_digests(path: &Path, offset: u64) -> Option<(String, String)> {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).ok()?;
+    let n = offset.min(PREFIX_PROBE);
+    let mut buf = vec![0u8; n as usize];
+    let digest = |at: u64, buf: &mut [u8]| -> Option<String> {
+        file.read_exact_at(buf, at).ok()?;
+        Some(crate::audit::record::hex(&Sha256::digest(&*buf)))
+    };
+    let head = digest(0, &mut buf)?;
+    let tail = digest(offset - n, &mut buf)?;
+    Some((head, tail))
 }
 
 /// Times as whole seconds and nanoseconds since the epoch.
@@ -479,6 +692,10 @@ impl Entry {
         if self.first_bad.len() > FIRST_BAD
             || self.malformed > self.lines
             || self.first_bad.len() as u64 > self.malformed
+            || self.first_bad.iter().any(|&n| n == 0 || n > self.lines)
+            || self
+                .backwards
+                .is_some_and(|(n, _, _)| n == 0 || n > self.lines)
         {
             return None;
         }
@@ -521,11 +738,15 @@ fn read_cache(path: &Path) -> CacheFile {
             return None;
         }
         let c: CacheFile = serde_json::from_slice(&bytes).ok()?;
-        (c.version == CACHE_VERSION && c.entries.len() <= CACHE_MAX_ENTRIES).then_some(c)
+        (c.version == CACHE_VERSION
+            && c.entries.len() <= CACHE_MAX_ENTRIES
+            && c.current.len() <= CACHE_MAX_ENTRIES)
+            .then_some(c)
     };
     read().unwrap_or(CacheFile {
         version: CACHE_VERSION,
         entries: BTreeMap::new(),
+        current: BTreeMap::new(),
     })
 }
 
@@ -546,6 +767,7 @@ fn write_cache(path: &Path, c: &CacheFile) {
     let Ok(bytes) = serde_json::to_vec(&CacheFile {
         version: CACHE_VERSION,
         entries: c.entries.clone(),
+        current: c.current.clone(),
     }) else {
         return;
     };
