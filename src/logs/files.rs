@@ -28,7 +28,7 @@ impl Tier {
     pub const ALL: [Tier; 2] = [Tier::Ops, Tier::Debug];
 
     /// The name of the current file.
-    pub fn base_name(self) -> &'static str {
+    pub const fn base_name(self) -> &'static str {
         match self {
             Tier::Ops => "orchestrator.log",
             Tier::Debug => "debug.log",
@@ -369,6 +369,21 @@ mod tests {
         );
         assert_eq!(Tier::classify("orchestrator.log."), None);
         assert_eq!(Tier::classify("orchestrator.log.0"), None);
+    }
+
+    #[test]
+    fn the_sandbox_writes_what_discovery_finds() {
+        use crate::sandbox::logs::{TIER2_FILES, TIER3_FILE};
+        let got: Vec<_> = TIER2_FILES.iter().map(|n| Tier::classify(n)).collect();
+        assert_eq!(
+            got,
+            [
+                Some((Tier::Ops, 2)),
+                Some((Tier::Ops, 1)),
+                Some((Tier::Ops, 0))
+            ]
+        );
+        assert_eq!(Tier::classify(TIER3_FILE), Some((Tier::Debug, 0)));
     }
 
     #[test]
