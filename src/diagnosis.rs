@@ -334,7 +334,7 @@ pub fn recent_errors(path: &Path, n: usize) -> Vec<Value> {
     let mut out = errors_in_tail(path, n);
     if out.len() < n
         && let Some(dir) = path.parent()
-        && let Ok(files) = crate::logfiles::tier_files(dir, crate::logfiles::Tier::Ops)
+        && let Ok(files) = crate::logs::tier_files(dir, crate::logs::Tier::Ops)
         && let Some(prev) = files.iter().find(|f| f.rotation == 1)
     {
         let mut older = if prev.gzip {

@@ -1,112 +1,26 @@
 //! Reading the evidence files that doctor, incident and the repairs share:
-//! Tier 2/3 logs with their rotations (plain or gzip), JSON lines, and the
-//! many timestamp shapes found in plain-text logs.
+//! lines of plain or gzip files, JSON lines, and the many timestamp shapes
+//! found in plain-text logs.
 //!
-//! Kept deliberately small: the log query engine lives in `logs` (the
-//! incident report searches through it). This is what the others need
-//! beyond it: every rotation with its size, `.N` and `.N.gz` alike (prune
-//! must see both), line numbers (doctor's evidence, repair's report), a
+//! Kept deliberately small: which files are Tier 2/3 logs is `logs::files`
+//! (the one `LogFile` and its listing), and the log query engine is `logs`
+//! (the incident report searches through it). This is what the others need
+//! beyond it: line numbers (doctor's evidence, repair's report), a
 //! streaming line reader, and the timestamp shapes of the plain-text logs.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::Timestamp;
 
 use crate::error::{Context, Result};
-use crate::install::Layout;
 
-/// Which tier a log file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    /// Tier 2, `orchestrator.log`.
-    Ops,
-    /// Tier 3, `debug.log`.
-    Debug,
-}
-
-impl Tier {
-    pub fn base_name(self) -> &'static str {
-        match self {
-            Tier::Ops => "orchestrator.log",
-            Tier::Debug => "debug.log",
-        }
-    }
-}
-
-/// One file of a tier: the current file (`rotation` 0) or a rotation
-/// (`orchestrator.log.N`, `orchestrator.log.N.gz`; 1 is the newest).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LogFile {
-    pub tier: Tier,
-    pub path: PathBuf,
-    pub rotation: u32,
-    pub gzip: bool,
-    pub size: u64,
-}
-
-/// `orchestrator.log.3` → 3, `orchestrator.log.3.gz` → 3 (gzip).
-pub fn parse_rotation(base: &str, name: &str) -> Option<(u32, bool)> {
-    let rest = name.strip_prefix(base)?.strip_prefix('.')?;
-    let (digits, gzip) = match rest.strip_suffix(".gz") {
-        Some(d) => (d, true),
-        None => (rest, false),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((digits.parse().ok()?, gzip))
-}
-
-/// Every file of a tier, the current one first, then rotations newest first.
-pub fn tier_files(log_dir: &Path, tier: Tier) -> Result<Vec<LogFile>> {
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(log_dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", log_dir.display())),
-    };
-    for entry in entries {
-        let entry = entry?;
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
-        };
-        let meta = match entry.metadata() {
-            Ok(m) if m.is_file() => m,
-            _ => continue,
-        };
-        let (rotation, gzip) = if name == tier.base_name() {
-            (0, false)
-        } else if let Some(r) = parse_rotation(tier.base_name(), &name) {
-            r
-        } else {
-            continue;
-        };
-        out.push(LogFile {
-            tier,
-            path: entry.path(),
-            rotation,
-            gzip,
-            size: meta.len(),
-        });
-    }
-    out.sort_by_key(|f| (f.rotation, f.gzip));
-    Ok(out)
-}
-
-/// Tier 2 then Tier 3 files.
-pub fn all_tier_files(layout: &Layout) -> Result<Vec<LogFile>> {
-    let mut v = tier_files(&layout.log_dir, Tier::Ops)?;
-    v.extend(tier_files(&layout.log_dir, Tier::Debug)?);
-    Ok(v)
-}
-
-/// The whole content of a file, gunzipped when its name ends in `.gz`
-/// (multi-member gzip, as `logrotate` and `pigz` may write).
+/// The whole content of a file, gunzipped when it starts with the gzip
+/// magic, whatever its name (multi-member gzip, as `logrotate` and `pigz`
+/// may write).
 pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if path.extension().is_some_and(|e| e == "gz") {
+    if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&raw[..])
             .read_to_end(&mut out)
@@ -135,18 +49,22 @@ pub fn is_json_object(line: &[u8]) -> bool {
 }
 
 /// Calls `each(line_number, line)` for every line of a file (1-based, without
-/// `\n` or a trailing `\r`), reading it as a stream (gunzipped when its
-/// name ends in `.gz`), so a file of any size takes little memory.
+/// `\n` or a trailing `\r`), reading it as a stream (gunzipped when it
+/// starts with the gzip magic, whatever its name), so a file of any size
+/// takes little memory.
 pub fn for_each_line(path: &Path, mut each: impl FnMut(usize, &[u8])) -> Result<()> {
     use std::io::BufRead;
     let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz") {
+    let mut plain = std::io::BufReader::with_capacity(1 << 16, f);
+    let gzip = crate::logs::files::starts_gzip(&mut plain)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader: Box<dyn BufRead> = if gzip {
         Box::new(std::io::BufReader::with_capacity(
             1 << 16,
-            flate2::read::MultiGzDecoder::new(f),
+            flate2::read::MultiGzDecoder::new(plain),
         ))
     } else {
-        Box::new(std::io::BufReader::with_capacity(1 << 16, f))
+        Box::new(plain)
     };
     let mut buf = Vec::with_capacity(4096);
     let mut n = 0;
@@ -295,26 +213,6 @@ pub fn parse_text_line(line: &str) -> Option<(Timestamp, Option<String>, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rotations() {
-        assert_eq!(
-            parse_rotation("orchestrator.log", "orchestrator.log.3"),
-            Some((3, false))
-        );
-        assert_eq!(
-            parse_rotation("orchestrator.log", "orchestrator.log.12.gz"),
-            Some((12, true))
-        );
-        assert_eq!(
-            parse_rotation("orchestrator.log", "orchestrator.log.corrupt"),
-            None
-        );
-        assert_eq!(
-            parse_rotation("orchestrator.log", "orchestrator.log."),
-            None
-        );
-    }
 
     #[test]
     fn timestamps_in_every_shape() {

@@ -9,7 +9,8 @@ use jiff::{SignedDuration, Timestamp};
 use super::fix::Action;
 use super::{Finding, Inputs, procs};
 use crate::db;
-use crate::logfiles::{self, Tier};
+use crate::logfiles;
+use crate::logs::Tier;
 use crate::process::{PidStatus, StaleReason};
 
 /// Thresholds (docs/format.md `health`, docs/runbook.md); disk and memory
@@ -943,9 +944,14 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 fn logs(i: &Inputs, out: &mut Vec<Finding>) {
     let mut files = Vec::new();
     for tier in [Tier::Ops, Tier::Debug] {
-        match logfiles::tier_files(&i.layout.log_dir, tier) {
+        match crate::logs::tier_files(&i.layout.log_dir, tier) {
             Ok(f) => files.extend(f),
-            Err(e) => out.push(could_not("jsonl", "the logs", e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => out.push(could_not(
+                "jsonl",
+                "the logs",
+                format!("cannot list {}", i.layout.log_dir.display()),
+            )),
         }
     }
     let clock = crate::logs::check::Clock {

@@ -318,15 +318,18 @@ fn read_tail(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 
 fn collect_logs(layout: &Layout, items: &mut Vec<Item>, skipped: &mut Vec<String>) {
     let mut files = Vec::new();
-    let log = layout.orchestrator_log();
-    let rot = PathBuf::from(format!("{}.1", log.display()));
-    let rot_gz = PathBuf::from(format!("{}.1.gz", log.display()));
-    for (path, whole) in [
-        (log, false),
-        (rot, false),
-        (rot_gz, true),
-        (layout.panic_log(), false),
-    ] {
+    // The current Tier 2 file and the newest rotation (`.1`, `.1.gz`): a
+    // compressed one is taken whole (its tail would not gunzip), whatever
+    // its name says.
+    let mut sources: Vec<(PathBuf, bool)> =
+        crate::logs::tier_files(&layout.log_dir, crate::logs::Tier::Ops)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.rotation <= 1)
+            .map(|f| (f.path, f.gzip))
+            .collect();
+    sources.push((layout.panic_log(), false));
+    for (path, whole) in sources {
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };

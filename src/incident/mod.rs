@@ -406,7 +406,7 @@ fn scan_tier2(
     mut on_kept: impl FnMut(Tier2),
 ) -> Result<(Tier2Scan, u64)> {
     use crate::logs;
-    let files: Vec<logs::LogFile> = match logs::discover(&layout.log_dir) {
+    let files: Vec<logs::LogFile> = match logs::search_order(&layout.log_dir) {
         Ok(f) => f
             .into_iter()
             .filter(|f| f.tier == Some(logs::Tier::Ops))

@@ -28,9 +28,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
+use super::files::LogFile;
 use super::record::Record;
 use super::scan::{BLOCK, MAX_LINE};
-use crate::logfiles::{LogFile, OVERLONG_LINE};
+use crate::logfiles::OVERLONG_LINE;
 
 /// Plain files larger than this are scanned in slices of this size.
 const SLICE: u64 = if cfg!(test) { 64 << 10 } else { 32 << 20 };
@@ -857,7 +858,7 @@ mod tests {
         text.push_str(&line("2024-02-01T00:00:00Z"));
         text.push_str("{\"half\": ");
         std::fs::write(&path, &text).unwrap();
-        let f = crate::logfiles::tier_files(dir.path(), crate::logfiles::Tier::Ops)
+        let f = crate::logs::tier_files(dir.path(), crate::logs::Tier::Ops)
             .unwrap()
             .remove(0);
         let got = check_files(std::slice::from_ref(&f), clock(), None).remove(0);

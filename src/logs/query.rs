@@ -148,6 +148,19 @@ impl Query {
     }
 }
 
+/// The levels of docs/format.md, in upper case (WARNING is how some writers
+/// spell WARN); `--level` takes them in any case.
+pub const LEVELS: [&str; 6] = ["ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"];
+
+/// The first item of a comma list (`error,warn`) that is not a level of
+/// [`LEVELS`] in any case, if any.
+pub fn unknown_level(text: &str) -> Option<&str> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .find(|part| !LEVELS.iter().any(|l| l.eq_ignore_ascii_case(part)))
+}
+
 /// Splits a comma list (`ERROR,warn`), dropping blanks.
 pub fn comma_list(items: &[String]) -> Vec<String> {
     items

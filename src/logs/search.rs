@@ -108,6 +108,17 @@ impl Summary {
     pub fn malformed_total(&self) -> u64 {
         self.malformed.values().sum()
     }
+
+    /// Failed when part of the input could not be read (the results are
+    /// incomplete), Ok otherwise: malformed lines and `--filter` errors are
+    /// findings about the lines, not a failure of the search.
+    pub fn exit_status(&self) -> crate::error::ExitStatus {
+        if self.unreadable.is_empty() {
+            crate::error::ExitStatus::Ok
+        } else {
+            crate::error::ExitStatus::Failed
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +253,7 @@ pub fn search(
 /// shrink under the map; a mapped slice is small, so the mapped pages
 /// counted in the resident set stay small too.
 fn plan(i: usize, f: &LogFile, query: &Query) -> std::io::Result<Vec<Unit>> {
-    let gzip = f.is_gzip()?;
+    let gzip = f.gzip;
     let meta = std::fs::metadata(&f.path)?;
     let size = meta.len();
     let map = !gzip
@@ -308,7 +319,7 @@ fn scan_unit(
         skip_first_partial: u.start > 0,
         end: u.end,
         // Only a current file can still be being written.
-        hold_tail: hold_tail && u.end.is_none() && !u.gzip && files[u.file].rotation.is_none(),
+        hold_tail: hold_tail && u.end.is_none() && !u.gzip && files[u.file].is_current(),
     };
     let timed = query.since.is_some() || query.until.is_some();
     let malformed = &mut out.malformed;

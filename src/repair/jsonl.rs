@@ -84,7 +84,9 @@ pub fn plan(path: &Path) -> Result<JsonlPlan> {
             path.display()
         )));
     }
-    let gzip = path.extension().is_some_and(|e| e == "gz");
+    // Written back as it was: gzip when the content is, whatever the name.
+    let gzip = crate::logs::files::is_gzip(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let (mut lines, mut kept, mut dropped, mut blank) = (0, 0, 0, 0);
     let mut dropped_lines = Vec::new();
     let read = logfiles::for_each_line(path, |n, line| {

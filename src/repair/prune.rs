@@ -19,9 +19,9 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Context, Result};
 use crate::install::Layout;
-use crate::logfiles::{self, Tier};
+use crate::logs::{self, Tier};
 
 /// Each tier's ring (docs/format.md: "50MB ring buffer").
 pub const RING_BYTES: u64 = 50 * 1024 * 1024;
@@ -100,8 +100,14 @@ pub fn plan(layout: &Layout, backup_dir: &Path) -> Result<PrunePlan> {
     let mut delete = Vec::new();
     let mut skipped = Vec::new();
     let mut tiers = Vec::new();
-    for tier in [Tier::Ops, Tier::Debug] {
-        let files = logfiles::tier_files(&layout.log_dir, tier)?;
+    for tier in Tier::ALL {
+        let files = match logs::tier_files(&layout.log_dir, tier) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot list {}", layout.log_dir.display()));
+            }
+        };
         let before: u64 = files.iter().map(|f| f.size).sum();
         let mut total = 0u64;
         let mut over = false;

@@ -206,13 +206,15 @@ pub struct LogStats {
     pub example_trace: Option<String>,
 }
 
-/// File names of the Tier 2 files, oldest first, and of Tier 3.
+/// File names of the Tier 2 files, oldest first, and of Tier 3 (names
+/// that `logs::tier_files` lists as rotations 2, 1, 0 and Tier 3's current
+/// file; a unit test there holds them to it).
 pub const TIER2_FILES: [&str; 3] = [
     "orchestrator.log.2.gz",
     "orchestrator.log.1",
     "orchestrator.log",
 ];
-pub const TIER3_FILE: &str = "debug.log";
+pub const TIER3_FILE: &str = crate::logs::Tier::Debug.base_name();
 pub const BLOCK_EVENTS_FILE: &str = "block_events.log";
 
 enum Sink {

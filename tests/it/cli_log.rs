@@ -830,3 +830,39 @@ fn broken_pipe_exits_quietly() {
         .code(0)
         .stderr(predicates::str::contains("panicked").not());
 }
+
+/// A link planted in var/log/talos under a log's name is neither listed nor
+/// followed; a rotation gzip'd without the `.gz` suffix is still read.
+#[test]
+fn planted_link_is_not_searched_and_misnamed_gzip_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let logs = root.join("var/log/talos");
+    std::fs::create_dir_all(&logs).unwrap();
+    let at = |ms: u64, what: &str| {
+        format!(
+            "{{\"timestamp\":\"{}\",\"level\":\"ERROR\",\"correlation_id\":\"{X}\",\"message\":\"{what}\"}}\n",
+            ts(ms)
+        )
+    };
+    std::fs::write(logs.join("orchestrator.log"), at(2_000, "current")).unwrap();
+    std::fs::write(
+        logs.join("orchestrator.log.1"),
+        gz(&[at(1_000, "misnamed gzip").as_bytes()]),
+    )
+    .unwrap();
+    let outside = root.join("outside.log");
+    std::fs::write(&outside, at(500, "through a link")).unwrap();
+    std::os::unix::fs::symlink(&outside, logs.join("orchestrator.log.2")).unwrap();
+    std::os::unix::fs::symlink(&outside, logs.join("debug.log")).unwrap();
+    let out = talos_at(root)
+        .args(["log", "query", "--json", "--correlation-id", X])
+        .output()
+        .unwrap();
+    out.clone().assert().success();
+    let got: Vec<String> = parse_lines(&out.stdout)
+        .iter()
+        .map(|v| v["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, ["misnamed gzip", "current"]);
+}

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{Ctx, ExitStatus};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::logs::{self, LogFile, Malformed, Summary};
 use crate::output::Ui;
 
@@ -32,45 +32,21 @@ pub fn run(ctx: &Ctx, cmd: LogCommand) -> Result<ExitStatus> {
     }
 }
 
-/// The files to search: the ones named, or every Tier 2/3 file of var/log/talos.
+/// The files to search: the ones named, or every Tier 2/3 file of
+/// var/log/talos (a note when there is none).
 fn files(ctx: &Ctx, named: &[PathBuf]) -> Result<Vec<LogFile>> {
-    if !named.is_empty() {
-        let mut out = Vec::new();
-        for p in named {
-            if !p.is_file() {
-                return Err(Error::failed(format!("no such log file: {}", p.display()))
-                    .hint("name an existing file, or leave FILE out to search every Tier 2/3 file of the log directory"));
-            }
-            out.push(LogFile::named(p));
-        }
-        return Ok(out);
-    }
     let dir = &ctx.layout.log_dir;
-    match logs::discover(dir) {
-        Ok(files) => {
-            if files.is_empty() {
-                ctx.ui
-                    .note(format!("no Tier 2/3 log files in {}", dir.display()));
-            }
-            Ok(files)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::failed(format!(
-            "the log directory {} does not exist",
-            dir.display()
-        ))
-        .hint(
-            "point --root at the installation (or set TALOS_ROOT), or name the log files to search",
-        )),
-        Err(e) => Err(
-            Error::failed(format!("cannot list the log directory {}", dir.display()))
-                .with_source(e),
-        ),
+    let files = logs::runbook::files_to_search(dir, named)?;
+    if named.is_empty() && files.is_empty() {
+        ctx.ui
+            .note(format!("no Tier 2/3 log files in {}", dir.display()));
     }
+    Ok(files)
 }
 
 /// Reports on stderr what the search skipped: malformed lines, files that
-/// could not be read, jq errors. Returns the exit code: 1 when part of the
-/// input could not be read, 0 otherwise.
+/// could not be read, jq errors. Returns the search's exit status (Failed
+/// when part of the input could not be read).
 fn report_skipped(ui: &Ui, summary: &Summary) -> ExitStatus {
     report_malformed(ui, &summary.malformed);
     if summary.filter_errors > 0 {
@@ -83,11 +59,7 @@ fn report_skipped(ui: &Ui, summary: &Summary) -> ExitStatus {
     for (path, why) in &summary.unreadable {
         ui.warn(format!("{}: {why}", path.display()));
     }
-    if summary.unreadable.is_empty() {
-        ExitStatus::Ok
-    } else {
-        ExitStatus::Failed
-    }
+    summary.exit_status()
 }
 
 fn report_malformed(ui: &Ui, malformed: &std::collections::BTreeMap<Malformed, u64>) {
@@ -150,6 +122,15 @@ fn level_style(ui: &Ui, level: &str) -> String {
     } else {
         ui.dim(&padded)
     }
+}
+
+/// Messages can hold newlines and terminal escapes; a record stays one line
+/// and cannot repaint the operator's terminal (the one rule for query,
+/// trace and stats).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// `145 ms`, `1.20 s`.

@@ -1,19 +1,18 @@
 //! `talos log query`: search the Tier 2/3 logs.
 
-use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
+use indicatif::ProgressBar;
 use jiff::Timestamp;
 
-use super::{Out, files, level_style, ms, report_malformed, report_skipped};
+use super::{Out, level_style, ms, one_line, report_malformed, report_skipped};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
-use crate::logs::follow::Follower;
 use crate::logs::jq::JqFilter;
-use crate::logs::query::comma_list;
-use crate::logs::{self, Match, Query, SearchOptions};
+use crate::logs::query::{comma_list, unknown_level};
+use crate::logs::runbook::{self, QueryEvent, QueryOptions};
+use crate::logs::{Match, Query};
 use crate::output::Ui;
 use crate::timespec::clap_time;
 
@@ -122,121 +121,84 @@ impl FilterArgs {
     }
 }
 
-/// How often `--follow` looks for new lines.
-const POLL: Duration = Duration::from_millis(250);
-
 pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<ExitStatus> {
-    let query = args.filters.to_query()?;
-    let files = files(ctx, &args.files)?;
-    let ui = &ctx.ui;
-    let opts = SearchOptions {
+    let opts = QueryOptions {
+        query: args.filters.to_query()?,
+        log_dir: ctx.layout.log_dir.clone(),
+        files: args.files,
         count_only: args.count,
         limit: args.limit,
-        hold_tail: args.follow,
+        follow: args.follow,
     };
+    let ui = &ctx.ui;
     let mut out = Out::new();
-    let mut write_err = None;
     let mut shown = 0usize;
     // A scan (a --filter reads every line) can take a while before the
     // first match: a spinner until then, cleared before any result.
-    let spinner = ui.spinner(&format!("searching {} file(s)", files.len()));
-    let summary = logs::search(&files, &query, &opts, |m| {
-        if shown == 0 {
-            spinner.finish_and_clear();
+    let mut spinner = None;
+    fn clear(spinner: &mut Option<ProgressBar>) {
+        if let Some(s) = spinner.take() {
+            s.finish_and_clear();
         }
-        shown += 1;
-        match print_match(ui, &mut out, &m) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                write_err = Some(e);
-                ControlFlow::Break(())
+    }
+    let report = runbook::query(&opts, |event| match event {
+        QueryEvent::NoLogFiles(dir) => {
+            ui.note(format!("no Tier 2/3 log files in {}", dir.display()));
+            Ok(())
+        }
+        QueryEvent::Searching(files) => {
+            spinner = Some(ui.spinner(&format!("searching {} file(s)", files.len())));
+            Ok(())
+        }
+        QueryEvent::Match(m) => {
+            clear(&mut spinner);
+            shown += 1;
+            print_match(ui, &mut out, &m)
+        }
+        QueryEvent::Searched(summary) => {
+            clear(&mut spinner);
+            if opts.count_only {
+                if ui.json {
+                    out.write(format!("{{\"count\":{}}}\n", summary.matched).as_bytes())?;
+                } else {
+                    out.write(format!("{}\n", summary.matched).as_bytes())?;
+                }
             }
+            out.flush()?;
+            if shown == 0 && !opts.count_only && !opts.follow {
+                // An empty stdout is the answer; stderr says it was not a failure.
+                ui.note("no matching lines");
+            }
+            report_skipped(ui, summary);
+            Ok(())
+        }
+        QueryEvent::Following(paths) => {
+            ui.note(format!(
+                "following {} (Ctrl-C to stop)",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            Ok(())
+        }
+        QueryEvent::Polled(poll) => {
+            out.flush()?;
+            report_malformed(ui, &poll.malformed);
+            for p in &poll.rotated {
+                ui.debug(format!(
+                    "{} was rotated or truncated; reading the new file",
+                    p.display()
+                ));
+            }
+            for (p, e) in &poll.errors {
+                ui.warn(format!("{}: {e}", p.display()));
+            }
+            Ok(())
         }
     })?;
-    spinner.finish_and_clear();
-    if let Some(e) = write_err {
-        return Err(e);
-    }
-    if args.count {
-        if ui.json {
-            out.write(format!("{{\"count\":{}}}\n", summary.matched).as_bytes())?;
-        } else {
-            out.write(format!("{}\n", summary.matched).as_bytes())?;
-        }
-    }
-    out.flush()?;
-    if shown == 0 && !args.count && !args.follow {
-        // An empty stdout is the answer; stderr says it was not a failure.
-        ui.note("no matching lines");
-    }
-    let exit = report_skipped(ui, &summary);
-    if !args.follow || args.limit.is_some_and(|l| shown >= l) {
-        return Ok(exit);
-    }
-    // Follow the files still being written: the current ones.
-    let targets: Vec<_> = if args.files.is_empty() {
-        let mut t: Vec<_> = files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.rotation.is_none())
-            .map(|(i, f)| (f.path.clone(), i, summary.ends[i]))
-            .collect();
-        for p in [ctx.layout.orchestrator_log(), ctx.layout.debug_log()] {
-            if !t.iter().any(|x| x.0 == p) {
-                t.push((p, files.len() + t.len(), None));
-            }
-        }
-        t
-    } else {
-        files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.is_gzip().unwrap_or(true))
-            .map(|(i, f)| (f.path.clone(), i, summary.ends[i]))
-            .collect()
-    };
-    ui.note(format!(
-        "following {} (Ctrl-C to stop)",
-        targets
-            .iter()
-            .map(|t| t.0.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    let mut follower = Follower::new(targets);
-    let mut remaining = args.limit.map(|l| l - shown);
-    loop {
-        let mut err = None;
-        let report = follower.poll(&query, |m| {
-            if err.is_some() || remaining == Some(0) {
-                return;
-            }
-            if let Err(e) = print_match(ui, &mut out, &m) {
-                err = Some(e);
-            }
-            if let Some(r) = &mut remaining {
-                *r -= 1;
-            }
-        });
-        if let Some(e) = err {
-            return Err(e);
-        }
-        out.flush()?;
-        report_malformed(ui, &report.malformed);
-        for p in &report.rotated {
-            ui.debug(format!(
-                "{} was rotated or truncated; reading the new file",
-                p.display()
-            ));
-        }
-        for (p, e) in &report.errors {
-            ui.warn(format!("{}: {e}", p.display()));
-        }
-        if remaining == Some(0) {
-            return Ok(exit);
-        }
-        std::thread::sleep(POLL);
-    }
+    Ok(report.exit)
 }
 
 /// One record: the original line with --json, else the fields that matter
@@ -270,25 +232,13 @@ fn print_match(ui: &Ui, out: &mut Out, m: &Match<'_>) -> Result<()> {
     out.write(line.as_bytes())
 }
 
-/// Messages can hold newlines and terminal escapes; a record stays one line
-/// and cannot repaint the operator's terminal.
-pub(crate) fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// The levels of docs/format.md. A mistyped level would otherwise match
-/// nothing and look like "no such lines" at 3 AM.
-const LEVELS: [&str; 6] = ["ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"];
-
+/// A mistyped level would otherwise match nothing and look like "no such
+/// lines" at 3 AM.
 fn level_list(text: &str) -> std::result::Result<String, String> {
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        if !LEVELS.iter().any(|l| l.eq_ignore_ascii_case(part)) {
-            return Err(format!(
-                "unknown level `{part}`: the levels are ERROR, WARN, INFO, DEBUG, TRACE"
-            ));
-        }
+    match unknown_level(text) {
+        Some(part) => Err(format!(
+            "unknown level `{part}`: the levels are ERROR, WARN, INFO, DEBUG, TRACE"
+        )),
+        None => Ok(text.to_string()),
     }
-    Ok(text.to_string())
 }

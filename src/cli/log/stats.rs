@@ -6,8 +6,7 @@ use clap::Args;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::query::one_line;
-use super::{files, ms, report_skipped};
+use super::{files, ms, one_line, report_skipped};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
 use crate::logs::stats::{Slow, Stats};

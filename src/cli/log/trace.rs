@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::query::one_line;
-use super::{files, level_style, ms, report_skipped};
+use super::{files, level_style, ms, one_line, report_skipped};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::{Error, Result};
 use crate::logs::trace::{self, Span, Step};
