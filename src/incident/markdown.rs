@@ -52,8 +52,21 @@ fn opt(s: &Option<String>) -> String {
 
 pub fn render(r: &Report) -> String {
     let mut m = String::new();
+    header(&mut m, r);
+    summary(&mut m, r);
+    timeline(&mut m, r);
+    error_codes(&mut m, r);
+    patterns(&mut m, r);
+    operator_actions(&mut m, r);
+    state_now(&mut m, r);
+    postmortem(&mut m, r);
+    evidence(&mut m, r);
+    m
+}
+
+/// The title and the table of what the report is about.
+fn header(m: &mut String, r: &Report) {
     let h = &r.header;
-    let s = &r.summary;
     let _ = writeln!(m, "# {}\n", text(&h.title));
     let _ = writeln!(m, "| | |\n|---|---|");
     let _ = writeln!(m, "| Host | {} |", text(&h.host));
@@ -80,7 +93,11 @@ pub fn render(r: &Report) -> String {
         m,
         "| Status | DRAFT: the sections at the end are for a person to write |\n"
     );
+}
 
+/// The figures of the window.
+fn summary(m: &mut String, r: &Report) {
+    let s = &r.summary;
     let _ = writeln!(m, "## Summary\n");
     let _ = writeln!(
         m,
@@ -156,7 +173,10 @@ pub fn render(r: &Report) -> String {
             super::MAX_TIMELINE
         );
     }
+}
 
+/// The timeline, similar consecutive events as one row.
+fn timeline(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Timeline\n");
     if r.timeline.is_empty() {
         let _ = writeln!(m, "No events in the window.\n");
@@ -220,7 +240,10 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// The error codes with their runbook response and procedures.
+fn error_codes(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Error codes\n");
     if r.error_codes.is_empty() {
         let _ = writeln!(m, "No error codes in the window.\n");
@@ -264,7 +287,10 @@ pub fn render(r: &Report) -> String {
             m.push('\n');
         }
     }
+}
 
+/// Errors and warnings grouped by message.
+fn patterns(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Patterns\n");
     if r.patterns.is_empty() {
         let _ = writeln!(m, "No errors or warnings to group.\n");
@@ -289,7 +315,10 @@ pub fn render(r: &Report) -> String {
         }
         m.push('\n');
     }
+}
 
+/// The operator actions of the audit chain.
+fn operator_actions(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Operator actions\n");
     if r.operator_actions.is_empty() {
         let _ = writeln!(
@@ -302,7 +331,10 @@ pub fn render(r: &Report) -> String {
         }
         m.push('\n');
     }
+}
 
+/// Health, breakers, pending recovery and doctor now.
+fn state_now(m: &mut String, r: &Report) {
     let st = &r.state_now;
     let _ = writeln!(m, "## State now\n");
     let _ = writeln!(m, "- Daemon: {}", text(&st.daemon));
@@ -372,7 +404,10 @@ pub fn render(r: &Report) -> String {
         }
     }
     m.push('\n');
+}
 
+/// The sections a person fills in.
+fn postmortem(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Postmortem (to fill in)\n");
     for f in &r.to_fill {
         let _ = writeln!(m, "### {}\n", f.section);
@@ -396,7 +431,10 @@ pub fn render(r: &Report) -> String {
             m.push('\n');
         }
     }
+}
 
+/// The files read.
+fn evidence(m: &mut String, r: &Report) {
     let _ = writeln!(m, "## Evidence read\n");
     for src in &r.sources {
         let _ = writeln!(
@@ -408,7 +446,6 @@ pub fn render(r: &Report) -> String {
             src.unreadable
         );
     }
-    m
 }
 
 #[cfg(test)]

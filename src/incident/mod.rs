@@ -15,11 +15,15 @@
 //! the span of those lines widened by 5 minutes on each side.
 
 pub mod codes;
+mod evidence;
 pub mod markdown;
 pub mod patterns;
+mod state;
+mod tier2;
+mod timeline;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use jiff::{SignedDuration, Timestamp};
@@ -30,8 +34,8 @@ use serde_json::Value;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::install::Layout;
-use crate::logfiles;
 use crate::timespec::format_ts;
+use evidence::Window;
 
 pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 pub const CORRELATION_PAD: SignedDuration = SignedDuration::from_mins(5);
@@ -267,364 +271,43 @@ pub fn breaker_transition(message: &str) -> Option<(String, String)> {
     Some((c[1].to_string(), to.to_string()))
 }
 
-/// A Tier 2 line worth a timeline entry (ERROR/WARN, or a breaker
-/// transition), copied out of the search's buffers.
-struct Tier2 {
-    at: Timestamp,
-    file: PathBuf,
-    offset: u64,
-    level: String,
-    component: Option<String>,
-    code: Option<String>,
-    message: String,
-    correlation_id: Option<String>,
-}
-
-/// What the Tier 2 lines of the window add up to.
-#[derive(Default)]
-struct Tier2Scan {
-    lines: usize,
-    no_time: usize,
-    levels: BTreeMap<String, usize>,
-    components: BTreeMap<String, usize>,
-    codes: BTreeMap<String, usize>,
-    code_times: BTreeMap<String, (Timestamp, Timestamp)>,
-    first: Option<Timestamp>,
-    last: Option<Timestamp>,
-    per_file: BTreeMap<usize, usize>,
-}
-
-/// The timeline as it is gathered: the summary's figures are taken from
-/// every event, the events themselves are kept up to [`MAX_TIMELINE`].
-struct Timeline {
-    cap: usize,
-    /// With the order they came in (equal times keep it).
-    events: Vec<(u64, Event)>,
-    seq: u64,
-    total: usize,
-    omitted: usize,
-    affected: std::collections::BTreeSet<String>,
-    first_error: Option<(Timestamp, u64, ErrorRef)>,
-    last_error: Option<(Timestamp, u64, ErrorRef)>,
-}
-
-impl Timeline {
-    fn new(cap: usize) -> Timeline {
-        Timeline {
-            cap,
-            events: Vec::new(),
-            seq: 0,
-            total: 0,
-            omitted: 0,
-            affected: Default::default(),
-            first_error: None,
-            last_error: None,
-        }
-    }
-
-    fn is_error(e: &Event) -> bool {
-        matches!(e.kind, "error" | "event_loop_block")
-            || (e.kind == "breaker_transition" && e.code.is_some())
-    }
-
-    fn is_problem(e: &Event) -> bool {
-        matches!(e.kind, "error" | "warning" | "event_loop_block" | "panic")
-            || (e.kind == "breaker_transition" && e.code.is_some())
-    }
-
-    fn push(&mut self, e: Event) {
-        let seq = self.seq;
-        self.seq += 1;
-        self.total += 1;
-        if Self::is_problem(&e)
-            && let Some(c) = &e.component
-        {
-            self.affected.insert(c.clone());
-        }
-        if Self::is_error(&e) {
-            let r = || ErrorRef {
-                timestamp: e.timestamp.clone(),
-                component: e.component.clone(),
-                code: e.code.clone(),
-                message: e.message.clone(),
-            };
-            if self
-                .first_error
-                .as_ref()
-                .is_none_or(|(t, s, _)| (e.at, seq) < (*t, *s))
-            {
-                self.first_error = Some((e.at, seq, r()));
-            }
-            if self
-                .last_error
-                .as_ref()
-                .is_none_or(|(t, s, _)| (e.at, seq) > (*t, *s))
-            {
-                self.last_error = Some((e.at, seq, r()));
-            }
-        }
-        self.events.push((seq, e));
-        if self.events.len() >= 2 * self.cap.max(1) {
-            self.shrink();
-        }
-    }
-
-    /// Keeps the `cap` most relevant, newest events.
-    fn shrink(&mut self) {
-        if self.events.len() <= self.cap {
-            return;
-        }
-        let relevant = |e: &Event| !matches!(e.kind, "warning" | "audit");
-        self.events
-            .sort_unstable_by_key(|(s, e)| std::cmp::Reverse((relevant(e), e.at, *s)));
-        self.omitted += self.events.len() - self.cap;
-        self.events.truncate(self.cap);
-    }
-
-    /// The kept events in time order; equal times keep the order they came in.
-    fn finish(&mut self) -> Vec<Event> {
-        self.shrink();
-        self.events.sort_unstable_by_key(|(s, e)| (e.at, *s));
-        std::mem::take(&mut self.events)
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect()
-    }
-}
-
-fn is_problem(level: &str) -> bool {
-    matches!(level, "ERROR" | "WARN" | "WARNING" | "CRITICAL" | "FATAL")
-}
-
-/// Searches the Tier 2 files (rotations and `.gz` included) with the log
-/// engine of `talos log query`: in parallel, merged in time order, counting
-/// malformed lines. Only the lines the timeline needs are copied.
-fn scan_tier2(
-    layout: &Layout,
-    query: &crate::logs::Query,
-    sources: &mut Vec<SourceRead>,
-    mut on_kept: impl FnMut(Tier2),
-) -> Result<(Tier2Scan, u64)> {
-    use crate::logs;
-    let files: Vec<logs::LogFile> = match logs::search_order(&layout.log_dir) {
-        Ok(f) => f
-            .into_iter()
-            .filter(|f| f.tier == Some(logs::Tier::Ops))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let mut acc = Tier2Scan::default();
-    let summary = logs::search(&files, query, &logs::SearchOptions::default(), |m| {
-        let Some(r) = m.record() else {
-            return std::ops::ControlFlow::Continue(());
-        };
-        let Some(at) = m.time else {
-            acc.no_time += 1;
-            return std::ops::ControlFlow::Continue(());
-        };
-        acc.lines += 1;
-        *acc.per_file.entry(m.file).or_default() += 1;
-        acc.first = acc.first.min(Some(at)).or(Some(at));
-        acc.last = acc.last.max(Some(at));
-        let level = r.level.as_deref().unwrap_or("?").to_uppercase();
-        *acc.levels.entry(level.clone()).or_default() += 1;
-        if let Some(c) = r.component.as_deref() {
-            *acc.components.entry(c.to_string()).or_default() += 1;
-        }
-        if let Some(c) = r.error_code.as_deref() {
-            *acc.codes.entry(c.to_string()).or_default() += 1;
-            let e = acc.code_times.entry(c.to_string()).or_insert((at, at));
-            e.0 = e.0.min(at);
-            e.1 = e.1.max(at);
-        }
-        let message = r.message.as_deref().unwrap_or("");
-        if is_problem(&level) || breaker_transition(message).is_some() {
-            on_kept(Tier2 {
-                at,
-                file: files[m.file].path.clone(),
-                offset: m.offset,
-                level,
-                component: r.component.as_deref().map(str::to_string),
-                code: r.error_code.as_deref().map(str::to_string),
-                message: message.to_string(),
-                correlation_id: r.correlation_id.as_deref().map(str::to_string),
-            });
-        }
-        std::ops::ControlFlow::Continue(())
-    })?;
-    for (i, f) in files.iter().enumerate() {
-        let n = acc.per_file.get(&i).copied().unwrap_or(0);
-        let unreadable = summary
-            .unreadable
-            .iter()
-            .filter(|(p, _)| *p == f.path)
-            .count();
-        sources.push(SourceRead {
-            file: f.path.clone(),
-            lines: n,
-            used: n,
-            unreadable,
-        });
-    }
-    Ok((acc, summary.malformed_total()))
-}
-
-/// Lines of a plain-text (or JSON-lines) log with their time, streamed
-/// (each line capped at 1 MiB, a longer one unreadable): `each` gets the
-/// line number, time, level, message and the line itself.
-fn read_text_log(
-    path: &Path,
-    sources: &mut Vec<SourceRead>,
-    mut each: impl FnMut(usize, Timestamp, Option<String>, String, &str),
-) {
-    let mut src = SourceRead {
-        file: path.to_path_buf(),
-        lines: 0,
-        used: 0,
-        unreadable: 0,
-    };
-    let mut seen = false;
-    let read = logfiles::for_each_line(path, |n, line| {
-        seen = true;
-        if line.trim_ascii().is_empty() {
-            return;
-        }
-        src.lines += 1;
-        match std::str::from_utf8(line)
-            .ok()
-            .and_then(|l| logfiles::parse_text_line(l).map(|p| (l, p)))
-        {
-            Some((l, (t, level, msg))) => {
-                src.used += 1;
-                each(n, t, level, msg, l);
-            }
-            None => src.unreadable += 1,
-        }
-    });
-    if read.is_ok() || seen {
-        sources.push(src);
-    }
-}
-
-/// A JSON-lines record without a `message` (talos's own restore.log:
-/// `{"timestamp", "action", "operator", "archive", ...}`) as one line of
-/// text: the action, then the other fields as `key=value`.
-fn json_summary(raw: &str) -> Option<String> {
-    let obj: serde_json::Map<String, Value> = serde_json::from_str(raw.trim()).ok()?;
-    if let Some(m) = obj.get("message").and_then(Value::as_str) {
-        return Some(m.to_string());
-    }
-    let head = ["action", "event", "event_type"]
-        .iter()
-        .find_map(|k| obj.get(*k).and_then(Value::as_str))
-        .unwrap_or("event");
-    let mut out = head.to_string();
-    for (k, v) in &obj {
-        if matches!(
-            k.as_str(),
-            "timestamp" | "ts" | "time" | "action" | "event" | "event_type" | "level"
-        ) || v.is_null()
-        {
-            continue;
-        }
-        let v = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        out.push_str(&format!(" {k}={v}"));
-    }
-    if out.chars().count() > 400 {
-        out = out.chars().take(400).collect::<String>() + "…";
-    }
-    Some(out)
-}
-
-/// One Tier 2 line worth an entry: into the timeline and the patterns.
-fn tier2_event(
-    l: Tier2,
-    timeline: &mut Timeline,
-    pattern_map: &mut BTreeMap<String, Pattern>,
-    pattern_order: &mut Vec<String>,
-    breaker_opens: &mut Vec<(String, Timestamp)>,
-) {
-    let transition = breaker_transition(&l.message);
-    let problem = is_problem(&l.level);
-    let kind = if let Some((name, to)) = &transition {
-        if to == "open" {
-            breaker_opens.push((name.clone(), l.at));
-        }
-        "breaker_transition"
-    } else if l.level == "ERROR" || l.level == "CRITICAL" || l.level == "FATAL" {
-        "error"
-    } else {
-        "warning"
-    };
-    timeline.push(Event {
-        timestamp: format_ts(l.at),
-        source: "tier2",
-        kind,
-        level: Some(l.level.clone()),
-        component: l.component.clone(),
-        code: l.code.clone(),
-        message: l.message.clone(),
-        correlation_id: l.correlation_id.clone(),
-        file: l.file.clone(),
-        line: None,
-        offset: Some(l.offset),
-        at: l.at,
-    });
-    if problem {
-        let key = patterns::normalise(&l.message);
-        let p = pattern_map.entry(key.clone()).or_insert_with(|| {
-            pattern_order.push(key.clone());
-            Pattern {
-                pattern: key.clone(),
-                count: 0,
-                levels: Vec::new(),
-                components: Vec::new(),
-                codes: Vec::new(),
-                first_seen: format_ts(l.at),
-                last_seen: format_ts(l.at),
-                example: l.message.clone(),
-            }
-        });
-        p.count += 1;
-        push_unique(&mut p.levels, &l.level);
-        if let Some(c) = &l.component {
-            push_unique(&mut p.components, c);
-        }
-        if let Some(c) = &l.code {
-            push_unique(&mut p.codes, c);
-        }
-        let ts = format_ts(l.at);
-        if ts < p.first_seen {
-            p.first_seen = ts.clone();
-        }
-        if ts > p.last_seen {
-            p.last_seen = ts;
-        }
-    }
-}
-
-fn in_window(t: Timestamp, since: Timestamp, until: Timestamp) -> bool {
-    t >= since && t <= until
-}
-
+/// Reads the evidence and the state now into a report. doctor's offline
+/// checks (all but its log scan: the logs are searched here) and the health
+/// checks run beside the reading of the evidence.
 pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
     let now = crate::clock::now();
-    // doctor's offline checks (all but its log scan: the logs are searched
-    // here) run beside the reading of the evidence.
-    let doctor = {
-        let (layout, settings) = (layout.clone(), settings.clone());
-        std::thread::spawn(move || doctor_lines(&layout, &settings))
-    };
-    let mut sources = Vec::new();
+    std::thread::scope(|s| {
+        let doctor = s.spawn(|| state::doctor_lines(layout, settings));
+        let health = s.spawn(|| state::health(layout, settings, now));
+        let evidence = gather(layout, opts, now);
+        let state_now = state::state_now(joined(health), &evidence.breakers, joined(doctor));
+        Ok(assemble(layout, opts, now, evidence, state_now))
+    })
+}
 
-    // The window. With a correlation id and no explicit window, the id's
-    // lines are taken whatever their time, and the window is their span.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// Everything read from the files of the window.
+struct Evidence {
+    window: Window,
+    tier2: tier2::Tier2,
+    implied: evidence::Implied,
+    audit: evidence::AuditSeen,
+    breakers: Vec<crate::breakers::Breaker>,
+    sources: Vec<SourceRead>,
+}
+
+/// The window, then each source in turn: Tier 2 first (its lines may set
+/// the window), then the others over the window.
+fn gather(layout: &Layout, opts: &Options, now: Timestamp) -> Evidence {
+    let mut sources = Vec::new();
+    // With a correlation id and no explicit window, the id's lines are
+    // taken whatever their time, and the window is their span.
     let explicit = opts.since.is_some() || opts.until.is_some();
-    let mut until = opts.until.unwrap_or(now);
-    let mut since = opts.since.unwrap_or_else(|| until - DEFAULT_WINDOW);
+    let until = opts.until.unwrap_or(now);
+    let since = opts.since.unwrap_or_else(|| until - DEFAULT_WINDOW);
     let by_id_only = opts.correlation_id.is_some() && !explicit;
     let query = crate::logs::Query {
         correlation_id: opts.correlation_id.clone(),
@@ -633,309 +316,55 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
         until: (!by_id_only).then(|| until + SignedDuration::from_millis(1)),
         ..Default::default()
     };
-    let mut timeline = Timeline::new(MAX_TIMELINE);
-    let mut pattern_map: BTreeMap<String, Pattern> = BTreeMap::new();
-    let mut pattern_order: Vec<String> = Vec::new();
-    let mut breaker_opens: Vec<(String, Timestamp)> = Vec::new();
-
-    let (t2, malformed) = scan_tier2(layout, &query, &mut sources, |l| {
-        tier2_event(
-            l,
-            &mut timeline,
-            &mut pattern_map,
-            &mut pattern_order,
-            &mut breaker_opens,
-        )
-    })?;
+    let skip_before = (!by_id_only).then_some(since);
+    let mut t2 = tier2::scan(&layout.log_dir, &query, skip_before, &mut sources);
+    let mut window = Window { since, until };
     if by_id_only && let (Some(first), Some(last)) = (t2.first, t2.last) {
-        since = first - CORRELATION_PAD;
-        until = last + CORRELATION_PAD;
+        window = Window {
+            since: first - CORRELATION_PAD,
+            until: last + CORRELATION_PAD,
+        };
     }
-
-    let by_code = t2.codes.clone();
-    let code_times = t2.code_times.clone();
-
-    // block_events.log
-    let mut implied: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let block_log = layout.block_events_log();
-    read_text_log(&block_log, &mut sources, |line, at, _, _, raw| {
-        if !in_window(at, since, until) {
-            return;
-        }
-        let v: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
-        let dur = v.get("block_duration_seconds").and_then(Value::as_f64);
-        let thr = v.get("threshold_seconds").and_then(Value::as_f64);
-        let mut message = match dur {
-            Some(d) => format!("Event loop blocked for {d} s"),
-            None => "Event loop blocked".to_string(),
-        };
-        if let Some(t) = thr {
-            message.push_str(&format!(" (threshold {t} s)"));
-        }
-        if let Some(tasks) = v.get("active_tasks").filter(|t| !t.is_null()) {
-            let t = tasks.to_string();
-            let t: String = t.chars().take(160).collect();
-            message.push_str(&format!("; active tasks: {t}"));
-        }
-        implied
-            .entry("T007".into())
-            .or_default()
-            .push(format!("block_events.log line {line}"));
-        timeline.push(Event {
-            timestamp: format_ts(at),
-            source: "block_events",
-            kind: "event_loop_block",
-            level: Some("CRITICAL".into()),
-            component: Some("watchdog".into()),
-            code: Some("T007".into()),
-            message,
-            correlation_id: None,
-            file: block_log.clone(),
-            line: Some(line),
-            offset: None,
-            at,
-        });
-    });
-
-    // panic.log and restore.log
-    for (path, source, kind) in [
-        (layout.panic_log(), "panic_log", "panic"),
-        (layout.restore_log(), "restore_log", "restore"),
-    ] {
-        read_text_log(&path, &mut sources, |line, at, level, msg, raw| {
-            if !in_window(at, since, until) {
-                return;
-            }
-            let msg = json_summary(raw).unwrap_or(msg);
-            timeline.push(Event {
-                timestamp: format_ts(at),
-                source,
-                kind,
-                level: level.map(|l| l.to_uppercase()),
-                component: None,
-                code: None,
-                message: msg,
-                correlation_id: None,
-                file: path.clone(),
-                line: Some(line),
-                offset: None,
-                at,
-            });
-        });
-    }
-
-    // The audit chain: every record in the window.
-    let mut operator_actions: Vec<Event> = Vec::new();
-    let mut operator_total = 0usize;
-    let mut other_audit = 0usize;
-    // One record at a time (the chain of a long-lived host holds millions,
-    // and a busy window too): only the events the timeline lists are kept.
-    let mut from_since = 0usize;
-    let _ = crate::audit::query::for_each_since(&layout.audit_dir, Some(since), |rec| {
-        match rec.timestamp.parse::<Timestamp>() {
-            Ok(t) if t >= since => from_since += 1,
-            _ => return,
-        }
-        let Some(at) = logfiles::parse_ts(&rec.timestamp) else {
-            return;
-        };
-        if !in_window(at, since, until) {
-            return;
-        }
-        // Breaker records: talos-sim's `circuit_breaker_transition`
-        // {name, from, to}, or `circuit_breaker_open` / `_close` {breaker}.
-        let is_transition = rec.action.starts_with("circuit_breaker");
-        let operator = rec.actor.starts_with("operator:");
-        let system = rec.actor.starts_with("system:") || rec.actor.starts_with("daemon");
-        if !(is_transition || operator || system) {
-            // Users' own actions (login, task_submit...) are counted, not listed.
-            other_audit += 1;
-            return;
-        }
-        let message = if is_transition {
-            let d = &rec.details;
-            let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
-            let name = s("name")
-                .or_else(|| s("breaker"))
-                .unwrap_or_else(|| "?".into());
-            let to = s("to").unwrap_or_else(|| {
-                match rec
-                    .action
-                    .trim_start_matches("circuit_breaker")
-                    .trim_start_matches('_')
-                {
-                    "open" | "opened" => "open".into(),
-                    "close" | "closed" => "closed".into(),
-                    "half_open" => "half_open".into(),
-                    other => other.to_string(),
-                }
-            });
-            if to == "open" {
-                breaker_opens.push((name.clone(), at));
-            }
-            let from = s("from").map(|f| format!("{f} ")).unwrap_or_default();
-            format!(
-                "Circuit breaker {name} {from}-> {to} (audit seq {}, {})",
-                rec.seq, rec.actor
-            )
-        } else {
-            let mut d = rec.details.to_string();
-            if d.chars().count() > 240 {
-                d = d.chars().take(240).collect::<String>() + "…";
-            }
-            format!("{} {} {d} (audit seq {})", rec.actor, rec.action, rec.seq)
-        };
-        let ev = Event {
-            timestamp: format_ts(at),
-            source: "audit",
-            kind: if is_transition {
-                "breaker_transition"
-            } else if operator {
-                "operator_action"
-            } else {
-                "audit"
-            },
-            level: None,
-            component: None,
-            code: None,
-            message,
-            correlation_id: None,
-            file: layout.audit_dir.clone(),
-            line: None,
-            offset: None,
-            at,
-        };
-        if operator {
-            operator_total += 1;
-            operator_actions.push(ev.clone());
-            if operator_actions.len() >= 2 * MAX_TIMELINE {
-                operator_actions.drain(..MAX_TIMELINE);
-            }
-        }
-        timeline.push(ev);
-    });
-    sources.push(SourceRead {
-        file: layout.audit_dir.clone(),
-        lines: from_since,
-        used: from_since,
-        unreadable: 0,
-    });
-
-    // circuit_breakers.json: an open breaker's opened_at, unless a logged
-    // transition already says so.
+    let mut implied = evidence::Implied::new();
+    let timeline = &mut t2.timeline;
+    evidence::block_events(layout, window, timeline, &mut implied, &mut sources);
+    evidence::panic_and_restore_logs(layout, window, timeline, &mut sources);
+    let audit = evidence::audit(
+        layout,
+        window,
+        timeline,
+        &mut t2.breaker_opens,
+        &mut sources,
+    );
     let breakers = crate::breakers::BreakerFile::load(&layout.breakers_file())
         .map(|f| f.list())
         .unwrap_or_default();
-    for b in &breakers {
-        if !b.is_open() {
-            continue;
-        }
-        implied
-            .entry("T010".into())
-            .or_default()
-            .push(format!("breaker {} is {}", b.name, b.state));
-        let Some(at) = b.opened_at.as_deref().and_then(logfiles::parse_ts) else {
-            continue;
-        };
-        if !in_window(at, since, until) {
-            continue;
-        }
-        let logged = breaker_opens.iter().any(|(n, t)| {
-            *n == b.name && t.duration_since(at).abs() <= SignedDuration::from_secs(2)
-        });
-        if logged {
-            continue;
-        }
-        timeline.push(Event {
-            timestamp: format_ts(at),
-            source: "breakers",
-            kind: "breaker_transition",
-            level: None,
-            component: None,
-            code: Some("T010".into()),
-            message: format!(
-                "Circuit breaker {} opened ({} failure(s); state now {})",
-                b.name,
-                b.failure_count
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "?".into()),
-                b.state
-            ),
-            correlation_id: None,
-            file: layout.breakers_file(),
-            line: None,
-            offset: None,
-            at,
-        });
+    let opens = &t2.breaker_opens;
+    evidence::breaker_file(layout, window, &breakers, opens, timeline, &mut implied);
+    Evidence {
+        window,
+        tier2: t2,
+        implied,
+        audit,
+        breakers,
+        sources,
     }
+}
 
+fn assemble(
+    layout: &Layout,
+    opts: &Options,
+    now: Timestamp,
+    mut ev: Evidence,
+    state_now: StateNow,
+) -> Report {
     // Time order; equal times keep source order (logs before the audit).
-    let events = timeline.finish();
-    let (timeline_events, timeline_omitted) = (timeline.total, timeline.omitted);
-    let first_error = timeline.first_error.take();
-    let last_error = timeline.last_error.take();
-    let affected: Vec<String> = std::mem::take(&mut timeline.affected).into_iter().collect();
-    operator_actions.sort_by_key(|e| e.at);
-    let operator_omitted = operator_actions.len().saturating_sub(MAX_TIMELINE);
-    operator_actions.drain(..operator_omitted);
-    let operator_omitted = operator_total - operator_actions.len();
-    let duration = match (&first_error, &last_error) {
-        (Some(a), Some(b)) => Some(b.0.duration_since(a.0).as_secs()),
-        _ => None,
-    };
-    let summary = Summary {
-        tier2_lines: t2.lines,
-        malformed_lines: malformed as usize,
-        by_level: t2.levels.clone(),
-        by_component: t2.components.clone(),
-        by_code: by_code.clone(),
-        affected_components: affected.clone(),
-        first_error: first_error.map(|e| e.2),
-        last_error: last_error.map(|e| e.2),
-        duration_ms: duration.map(|s| s * 1000),
-        duration: duration.map(crate::units::human_duration),
-        timeline_events,
-        timeline_omitted,
-        operator_actions: operator_total,
-        operator_actions_omitted: operator_omitted,
-        other_audit_records: other_audit,
-    };
-
-    // Error codes: counted in Tier 2, or implied by other evidence.
-    let mut all_codes: Vec<String> = by_code.keys().cloned().collect();
-    for c in implied.keys() {
-        push_unique(&mut all_codes, c);
-    }
-    all_codes.sort();
-    let error_codes = all_codes
-        .into_iter()
-        .map(|c| {
-            let info = codes::lookup(&c);
-            let times = code_times.get(&c);
-            CodeSeen {
-                count: by_code.get(&c).copied().unwrap_or(0),
-                implied_by: implied.get(&c).cloned().unwrap_or_default(),
-                first_seen: times.map(|t| format_ts(t.0)),
-                last_seen: times.map(|t| format_ts(t.1)),
-                description: info.as_ref().map(|i| i.description.to_string()),
-                response: info.as_ref().map(|i| i.response.to_string()),
-                procedure: info.as_ref().and_then(|i| i.procedure),
-                code: c,
-            }
-        })
-        .collect();
-
-    let mut patterns: Vec<Pattern> = pattern_order
-        .into_iter()
-        .filter_map(|k| pattern_map.remove(&k))
-        .collect();
-    patterns.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_seen.cmp(&b.first_seen)));
-
-    let doctor = doctor
-        .join()
-        .unwrap_or_else(|p| std::panic::resume_unwind(p));
-    let state_now = state_now(layout, settings, now, &breakers, doctor);
-    let to_fill = to_fill(&summary, &operator_actions, &state_now);
+    let timeline = ev.tier2.timeline.finish();
+    let summary = summary(&mut ev.tier2, &ev.audit);
+    let error_codes = error_codes(&ev.tier2, &ev.implied);
+    let patterns = ev.tier2.patterns();
+    let to_fill = to_fill(&summary, &ev.audit.operator_actions, &state_now);
+    let Window { since, until } = ev.window;
     let title = match &opts.correlation_id {
         Some(id) => format!("Incident report: correlation id {id}"),
         None => format!(
@@ -944,7 +373,7 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             format_ts(until)
         ),
     };
-    Ok(Report {
+    Report {
         header: Header {
             title,
             host: crate::fsutil::hostname(),
@@ -956,14 +385,68 @@ pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Rep
             talos_version: crate::VERSION.to_string(),
         },
         summary,
-        timeline: events,
+        timeline,
         error_codes,
         patterns,
-        operator_actions,
+        operator_actions: ev.audit.operator_actions,
         state_now,
         to_fill,
-        sources,
-    })
+        sources: ev.sources,
+    }
+}
+
+/// The summary's figures; call after the timeline is finished.
+fn summary(t2: &mut tier2::Tier2, audit: &evidence::AuditSeen) -> Summary {
+    let tl = &mut t2.timeline;
+    let first_error = tl.first_error.take();
+    let last_error = tl.last_error.take();
+    let duration = match (&first_error, &last_error) {
+        (Some(a), Some(b)) => Some(b.0.duration_since(a.0).as_secs()),
+        _ => None,
+    };
+    Summary {
+        tier2_lines: t2.lines,
+        malformed_lines: t2.malformed as usize,
+        by_level: t2.levels.clone(),
+        by_component: t2.components.clone(),
+        by_code: t2.codes.clone(),
+        affected_components: tl.affected.iter().cloned().collect(),
+        first_error: first_error.map(|e| e.2),
+        last_error: last_error.map(|e| e.2),
+        duration_ms: duration.map(|s| s * 1000),
+        duration: duration.map(crate::units::human_duration),
+        timeline_events: tl.total,
+        timeline_omitted: tl.omitted,
+        operator_actions: audit.operator_total,
+        operator_actions_omitted: audit.operator_total - audit.operator_actions.len(),
+        other_audit_records: audit.other,
+    }
+}
+
+/// Error codes: counted in Tier 2, or implied by other evidence.
+fn error_codes(t2: &tier2::Tier2, implied: &evidence::Implied) -> Vec<CodeSeen> {
+    let mut all_codes: Vec<String> = t2.codes.keys().cloned().collect();
+    for c in implied.keys() {
+        push_unique(&mut all_codes, c);
+    }
+    all_codes.sort();
+    all_codes
+        .into_iter()
+        .map(|c| {
+            let info = codes::lookup(&c);
+            let times = t2.code_times.get(&c);
+            CodeSeen {
+                count: t2.codes.get(&c).copied().unwrap_or(0),
+                implied_by: implied.get(&c).cloned().unwrap_or_default(),
+                first_seen: times.map(|t| format_ts(t.0)),
+                last_seen: times.map(|t| format_ts(t.1)),
+                description: info.as_ref().map(|i| i.description.to_string()),
+                response: info.as_ref().map(|i| i.response.to_string()),
+                procedure: info.as_ref().and_then(|i| i.procedure),
+                code: c,
+            }
+        })
+        .collect()
 }
 
 impl Report {
@@ -976,95 +459,6 @@ impl Report {
 fn push_unique(v: &mut Vec<String>, s: &str) {
     if !v.iter().any(|x| x == s) {
         v.push(s.to_string());
-    }
-}
-
-/// doctor's problems. The log lines are searched by the report; doctor need
-/// not read them again.
-fn doctor_lines(layout: &Layout, settings: &Settings) -> Vec<DoctorLine> {
-    crate::doctor::run_with(layout, settings, false)
-        .findings
-        .into_iter()
-        .filter(|f| f.is_problem())
-        .map(|f| DoctorLine {
-            severity: f.severity.label().to_lowercase(),
-            check: f.check.to_string(),
-            title: f.title,
-            fix: f.fix,
-        })
-        .collect()
-}
-
-fn state_now(
-    layout: &Layout,
-    settings: &Settings,
-    now: Timestamp,
-    breakers: &[crate::breakers::Breaker],
-    doctor: Vec<DoctorLine>,
-) -> StateNow {
-    use crate::health;
-    let mut checks = BTreeMap::new();
-    checks.insert(
-        "orchestrator".to_string(),
-        health::heartbeat_check(&layout.heartbeat(), now),
-    );
-    checks.insert(
-        "database".to_string(),
-        health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
-    );
-    let limits = health::Limits::from_config(layout);
-    checks.insert("memory".to_string(), health::memory_check_within(&limits));
-    checks.insert(
-        "disk".to_string(),
-        health::disk_check_within(&layout.data_dir, &limits),
-    );
-    checks.insert(
-        "certificate".to_string(),
-        health::certificate_check(&layout.ssl_dir.join("cert.pem"), now),
-    );
-    let overall = health::Overall::from_checks(checks.values());
-    // The report keeps the checks as their JSON (docs/format.md keys).
-    let checks: BTreeMap<String, Value> = checks
-        .into_iter()
-        .map(|(k, v)| (k, serde_json::to_value(v).unwrap_or(Value::Null)))
-        .collect();
-    let daemon =
-        match crate::process::check_pid_file(&layout.pid_file, &settings.process_match.value) {
-            Ok(crate::process::PidStatus::Verified { process, .. }) => {
-                format!("running (PID {})", process.pid)
-            }
-            Ok(crate::process::PidStatus::NoPidFile { .. }) => "down (no PID file)".into(),
-            Ok(crate::process::PidStatus::Stale { reason, .. }) => {
-                format!("down (stale PID file: {reason})")
-            }
-            Err(e) => format!("unknown ({e})"),
-        };
-    let pending_recovery = std::fs::read_to_string(layout.emergency_state())
-        .ok()
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
-        // A postmortem is widely shared: never copy the daemon's recovery token into it.
-        .map(|mut v| {
-            crate::emergency::state::redact_secrets(&mut v);
-            v
-        });
-    StateNow {
-        health: overall.as_str().to_string(),
-        health_checks: checks,
-        daemon,
-        open_breakers: breakers
-            .iter()
-            .filter(|b| b.is_open())
-            .map(|b| OpenBreaker {
-                name: b.name.clone(),
-                state: b.state.clone(),
-                failure_count: b.failure_count,
-                opened_at: b.opened_at.clone(),
-            })
-            .collect(),
-        pending_recovery,
-        unfinished_restore: layout.data_dir.join("restore.journal").exists(),
-        doctor,
     }
 }
 

@@ -509,6 +509,25 @@ pub fn fold<T: Send>(
     make: impl Fn() -> T + Sync,
     each: impl Fn(&mut T, &Record<'_>, Option<Timestamp>) + Sync,
 ) -> (Vec<T>, Summary) {
+    fold_at(files, query, make, |acc, rec, time, _| each(acc, rec, time))
+}
+
+/// Where a line folded by [`fold_at`] sits: the index of its file in the
+/// files searched and its offset there, the tie-break of the merge order
+/// (time, file, offset) for a caller that wants that order back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineAt {
+    pub file: usize,
+    pub offset: u64,
+}
+
+/// [`fold`], also telling `each` where each matching line sits.
+pub fn fold_at<T: Send>(
+    files: &[LogFile],
+    query: &Query,
+    make: impl Fn() -> T + Sync,
+    each: impl Fn(&mut T, &Record<'_>, Option<Timestamp>, LineAt) + Sync,
+) -> (Vec<T>, Summary) {
     let mut summary = Summary {
         files: files.len(),
         ends: vec![None; files.len()],
@@ -527,9 +546,13 @@ pub fn fold<T: Send>(
             let mut out = UnitOut::default();
             let mut acc = make();
             let mut n = 0u64;
-            scan_unit(u, files, query, false, &mut out, |rec, time, _| {
+            scan_unit(u, files, query, false, &mut out, |rec, time, line| {
                 n += 1;
-                each(&mut acc, rec, time);
+                let at = LineAt {
+                    file: u.file,
+                    offset: line.offset,
+                };
+                each(&mut acc, rec, time, at);
                 ControlFlow::Continue(())
             });
             out.matched = n;

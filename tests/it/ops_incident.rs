@@ -419,3 +419,73 @@ fn the_recovery_token_never_reaches_the_postmortem() {
         );
     }
 }
+
+/// A rotation last written before the window cannot hold a line of it, so
+/// it is not read (docs/ops.md, "Incident report"): a damaged old `.gz`
+/// is neither read nor reported as unreadable. The rotation written during
+/// the window is read, and a report by correlation id alone, which has no
+/// window, reads every file.
+#[test]
+fn a_rotation_that_ended_before_the_window_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = Install::clean().create(dir.path()).layout;
+    let now = Timestamp::now();
+    let ago = |mins: i64| now - SignedDuration::from_mins(mins);
+    let line = |at, msg| t2(at, "ERROR", "orchestrator", msg, CID, Some("T003"));
+    append(&l.orchestrator_log(), &line(ago(5), "current file"));
+    let recent = l.log_dir.join("orchestrator.log.1");
+    append(&recent, &line(ago(40), "recent rotation"));
+    let old = l.log_dir.join("orchestrator.log.2.gz");
+    std::fs::write(&old, b"\x1f\x8b\x08\x00 not really gzip").unwrap();
+    let three_days = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(three_days)
+        .unwrap();
+
+    let read = |doc: &Value| -> Vec<(String, u64)> {
+        doc["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let name = Path::new(s["file"].as_str().unwrap()).file_name().unwrap();
+                (
+                    name.to_string_lossy().into_owned(),
+                    s["unreadable"].as_u64().unwrap(),
+                )
+            })
+            .filter(|(n, _)| n.starts_with("orchestrator.log"))
+            .collect()
+    };
+    let doc = report_json(dir.path(), &[]);
+    assert_eq!(
+        doc["summary"]["by_level"]["ERROR"], 2,
+        "{:#}",
+        doc["summary"]
+    );
+    let files = read(&doc);
+    assert!(
+        !files.iter().any(|(n, _)| n == "orchestrator.log.2.gz"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&("orchestrator.log.1".into(), 0)),
+        "{files:?}"
+    );
+
+    let out = talos_at(dir.path())
+        .args(["incident", "report", "--json", "--correlation-id", CID])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        read(&doc).contains(&("orchestrator.log.2.gz".into(), 1)),
+        "{:?}",
+        read(&doc)
+    );
+}
