@@ -133,6 +133,21 @@ pub enum Placement {
     Contents(PathBuf),
 }
 
+/// The entries a component's staged copy will hold at its top, sorted:
+/// the first name of each of its files in the manifest (the plan is made
+/// before staging is filled).
+fn staged_names(manifest: &Manifest, c: Component) -> Vec<std::ffi::OsString> {
+    let prefix = format!("{}/", c.prefix());
+    manifest
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(&prefix)?.split('/').next())
+        .map(std::ffi::OsString::from)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Names in a directory (none when it does not exist), sorted.
 fn names(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
     let mut out = Vec::new();
@@ -163,6 +178,7 @@ fn names(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
 /// back inside the new config/ afterwards.
 pub fn moves_placed(
     layout: &Layout,
+    manifest: &Manifest,
     components: &[Component],
     main: &Path,
     place: &BTreeMap<Component, Placement>,
@@ -192,7 +208,7 @@ pub fn moves_placed(
                     }
                     out.push(mv(target.join(&n), staged_old(st, c).join(&n)));
                 }
-                for n in names(&staged_new(main, c))? {
+                for n in staged_names(manifest, c) {
                     out.push(mv(staged_new(st, c).join(&n), target.join(&n)));
                 }
             }
@@ -434,7 +450,7 @@ pub fn build_placed(
         components: components.to_vec(),
         counts,
         changes,
-        moves: moves_placed(layout, components, staging, place)?,
+        moves: moves_placed(layout, manifest, components, staging, place)?,
         staging: staging.to_path_buf(),
         aux,
         logs_staging,
