@@ -91,6 +91,29 @@ impl serde::Serialize for Component {
     }
 }
 
+/// Read from its name; an unknown name (a hostile or foreign archive, a
+/// journal edited by hand) is an error naming it and the known ones.
+impl<'de> serde::Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Component::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown component {name:?} (components are: {})",
+                COMPONENTS.join(",")
+            ))
+        })
+    }
+}
+
+/// Component names joined by commas (`config,state`), for messages.
+pub fn join_components(components: &[Component]) -> String {
+    components
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The component names, in archive order (for completion and messages).
 pub const COMPONENTS: [&str; 6] = {
     let mut names = [""; 6];
@@ -201,6 +224,12 @@ impl Layout {
     pub fn rollback_dir(&self) -> PathBuf {
         self.data_dir.join("restore_rollback")
     }
+    /// The journal of a restore under way or interrupted
+    /// (`archive::journal`); the shared installation lock refuses while it
+    /// is there (`locks::shared`).
+    pub fn restore_journal(&self) -> PathBuf {
+        self.data_dir.join("restore.journal")
+    }
 
     // LOG_DIR files.
     pub fn orchestrator_log(&self) -> PathBuf {
@@ -269,11 +298,6 @@ impl Layout {
     }
 }
 
-/// True when a component name is one of docs/format.md's.
-pub fn is_component(name: &str) -> bool {
-    Component::from_name(name).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +322,20 @@ mod tests {
             e.message
         );
         assert!(Component::named("bogus").is_err());
+        // serde reads the same names back; an unknown one is an error naming it.
+        for c in Component::ALL {
+            let back: Component = serde_json::from_value(serde_json::to_value(c).unwrap()).unwrap();
+            assert_eq!(back, c);
+        }
+        let e = serde_json::from_str::<Vec<Component>>(r#"["config","../etc"]"#).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown component \"../etc\""),
+            "{e}"
+        );
+        assert_eq!(
+            join_components(&[Component::Config, Component::Ssl]),
+            "config,ssl"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The installation's lock discipline, one place for every operation.
 //!
 //! A restore replaces whole component directories, so it takes an exclusive
-//! `flock` on the installation's root directory (`archive::restore::lock`).
+//! `flock` on the installation's root directory (the restore takes it).
 //! Everything that reads or changes the installation while relying on it
 //! staying whole — backup, panic's state preserve, recover, repair, log
 //! prune, a restore's dry run — takes a shared `flock` on the same
@@ -28,13 +28,24 @@ pub struct SharedLock {
 /// Takes the shared installation lock for `what` (e.g. "backup"), refusing
 /// while a restore runs or was interrupted. An installation root that does
 /// not exist yet has nothing to order against: no lock, no refusal.
+///
+/// An interrupted restore is known by its journal file alone
+/// (`Layout::restore_journal`): what it says is the restore's business
+/// (`archive::journal`), and this layer does not read it.
 pub fn shared(layout: &Layout, what: &str) -> Result<SharedLock> {
     let lock = shared_even_if_interrupted(layout, what)?;
-    crate::archive::restore::refuse_if_unfinished(layout).map_err(|e| {
-        let mut err = Error::refused(format!("{what} refused: {}", e.message));
-        err.hints = e.hints;
-        err
-    })?;
+    let journal = layout.restore_journal();
+    if std::fs::symlink_metadata(&journal).is_ok() {
+        let root = crate::install::root_flag(&layout.root);
+        return Err(Error::refused(format!(
+            "{what} refused: a restore of {} was interrupted ({} is there)",
+            layout.root.display(),
+            journal.display()
+        ))
+        .hint(format!(
+            "finish it with `talos restore --resume{root}` or put the previous state back with `talos restore --abort{root}`"
+        )));
+    }
     Ok(lock)
 }
 

@@ -494,7 +494,12 @@ pub fn create_encrypted(
         hostname: Some(crate::fsutil::hostname()),
         talos_version: Some(crate::VERSION.into()),
         backup_type: Some(if full { "full" } else { "partial" }.into()),
-        components: Some(components.clone()),
+        components: Some(
+            components
+                .iter()
+                .filter_map(|c| Component::from_name(c))
+                .collect(),
+        ),
         compressed: Some(true),
         encryption: Some(match &encryptor {
             Some(_) => serde_json::Value::String("age".into()),

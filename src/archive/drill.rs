@@ -180,6 +180,7 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
         new_host: true,
         record: false,
         rollback: false,
+        daemon: Default::default(),
     };
     let prepared = r.run("verify and stage", || {
         let p = restore::prepare(&target, &opts, &|_| {})?;
@@ -194,7 +195,10 @@ pub fn run(layout: &Layout, backup: Option<&Path>, scratch: &Path, sandbox: bool
     let outcome = match prepared {
         Some(p) => r.run("swap", || {
             let o = restore::execute(p, &opts)?;
-            let d = format!("{} swapped into a new root", o.components.join(","));
+            let d = format!(
+                "{} swapped into a new root",
+                crate::install::join_components(&o.components)
+            );
             Ok((o, d))
         }),
         None => r.run("swap", || Err(Error::failed("not staged"))),
@@ -300,8 +304,8 @@ fn compare(target: &Layout, v: &super::read::Verified) -> Result<usize> {
             _ => problems.push(format!("{} is missing", p.display())),
         }
     }
-    for c in &v.components {
-        let dir = target.component_dir(crate::install::Component::named(c)?);
+    for &c in &v.components {
+        let dir = target.component_dir(c);
         let mut stack = vec![dir.clone()];
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
@@ -309,7 +313,7 @@ fn compare(target: &Layout, v: &super::read::Verified) -> Result<usize> {
             };
             for e in entries.flatten() {
                 let p = e.path();
-                if c == "config" && p == target.ssl_dir {
+                if c == crate::install::Component::Config && p == target.ssl_dir {
                     continue;
                 }
                 match std::fs::symlink_metadata(&p) {

@@ -93,7 +93,7 @@ pub struct AuditHead {
 
 /// `metadata.json`. Only `backup_version` and `created_at` are required on
 /// reading, so an archive assembled by hand (GNU tar and sha256sum) restores.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Metadata {
     pub backup_version: String,
     pub created_at: String,
@@ -105,8 +105,9 @@ pub struct Metadata {
     pub talos_version: Option<String>,
     #[serde(default)]
     pub backup_type: Option<String>,
+    /// Typed on reading: an unknown name makes metadata.json invalid.
     #[serde(default)]
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<Component>>,
     #[serde(default)]
     pub compressed: Option<bool>,
     #[serde(default)]
@@ -136,13 +137,6 @@ impl Metadata {
             && t != "partial"
         {
             return Err(format!("backup_type is {t:?}, must be full or partial"));
-        }
-        if let Some(cs) = &self.components {
-            for c in cs {
-                if !COMPONENTS.contains(&c.as_str()) {
-                    return Err(format!("components lists unknown component {c:?}"));
-                }
-            }
         }
         // "age": the archive file was encrypted with age around this inner
         // .tar.gz; what is read here is the decrypted inner archive.
@@ -205,7 +199,7 @@ pub fn max_mode(path: &str, is_dir: bool) -> u32 {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub algorithm: String,
     pub files: Vec<ManifestFile>,
@@ -370,12 +364,11 @@ pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     hash_reader(std::fs::File::open(path)?)
 }
 
-/// The components an archive holds: metadata's list, in §4 order.
-pub fn ordered(components: &[String]) -> Vec<String> {
-    COMPONENTS
-        .iter()
-        .filter(|c| components.iter().any(|x| x == *c))
-        .map(|c| c.to_string())
+/// The components an archive holds: metadata's list, in §4 order, each once.
+pub fn ordered(components: &[Component]) -> Vec<Component> {
+    Component::ALL
+        .into_iter()
+        .filter(|c| components.contains(c))
         .collect()
 }
 

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::read::Verified;
-use super::{component_of, hash_file};
+use super::{Manifest, component_of, hash_file};
 use crate::error::{Context, Result};
 use crate::install::{Component, Layout};
 
@@ -33,10 +32,10 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FileChange {
     pub action: Action,
-    pub component: String,
+    pub component: Component,
     pub path: PathBuf,
     /// Why, when it is not plain content (a link replaced, a mode changed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,7 +49,7 @@ pub struct Move {
     pub to: PathBuf,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Counts {
     pub create: usize,
     pub overwrite: usize,
@@ -75,11 +74,15 @@ pub enum AuditChain {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What a restore will do. One function computes it
+/// (`archive::restore::plan`) from the archive's metadata.json and
+/// manifest.json and the installation as it is; `--dry-run` prints it, the
+/// real run shows it at its confirmation, executes it and reports it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Plan {
     pub archive: PathBuf,
     pub root: PathBuf,
-    pub components: Vec<String>,
+    pub components: Vec<Component>,
     pub counts: Counts,
     pub changes: Vec<FileChange>,
     pub moves: Vec<Move>,
@@ -102,25 +105,19 @@ pub struct AuxStaging {
     pub dir: PathBuf,
     /// Components staged here: their new content is copied in from
     /// DATA_DIR's staging before the first rename.
-    pub components: Vec<String>,
+    pub components: Vec<Component>,
     /// Of those, the mount points swapped by contents: their entries are
     /// moved aside into `old/<component>`, made with the mount point's mode.
-    pub contents: Vec<String>,
+    pub contents: Vec<Component>,
 }
 
 /// Staging layout: new content under `new/<archive path>`, the content it
 /// replaces under `old/<component>`.
-pub fn staged_new(staging: &Path, component: &str) -> PathBuf {
-    // Names come from a checked journal or archive; an unknown one stays a
-    // plain name inside staging.
-    let new = staging.join("new");
-    match Component::from_name(component) {
-        Some(c) => new.join(c.prefix()),
-        None => new.join(component),
-    }
+pub fn staged_new(staging: &Path, component: Component) -> PathBuf {
+    staging.join("new").join(component.prefix())
 }
-pub fn staged_old(staging: &Path, component: &str) -> PathBuf {
-    staging.join("old").join(component)
+pub fn staged_old(staging: &Path, component: Component) -> PathBuf {
+    staging.join("old").join(component.name())
 }
 
 /// Where a component is swapped (docs/backup.md, "Several file systems").
@@ -136,13 +133,19 @@ pub enum Placement {
     Contents(PathBuf),
 }
 
-/// The renames that swap `components` into place, every component staged
-/// in `staging`. SSL_DIR sits inside CONFIG_DIR, so restoring config moves
-/// the current ssl/ aside first and puts it (or the restored one) back
-/// inside the new config/ afterwards.
-pub fn moves(layout: &Layout, components: &[String], staging: &Path) -> Vec<Move> {
-    moves_placed(layout, components, staging, &BTreeMap::new())
-        .expect("without a contents swap nothing is listed")
+/// The entries a component's staged copy will hold at its top, sorted:
+/// the first name of each of its files in the manifest (the plan is made
+/// before staging is filled).
+fn staged_names(manifest: &Manifest, c: Component) -> Vec<std::ffi::OsString> {
+    let prefix = format!("{}/", c.prefix());
+    manifest
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(&prefix)?.split('/').next())
+        .map(std::ffi::OsString::from)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Names in a directory (none when it does not exist), sorted.
@@ -170,24 +173,28 @@ fn names(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
 /// renamed with `main`, DATA_DIR's staging). The new content of every
 /// component is extracted under `main`; a component placed in another
 /// staging directory gets a copy there before the first rename, under the
-/// same relative path.
+/// same relative path. SSL_DIR sits inside CONFIG_DIR, so restoring config
+/// moves the current ssl/ aside first and puts it (or the restored one)
+/// back inside the new config/ afterwards.
 pub fn moves_placed(
     layout: &Layout,
-    components: &[String],
+    manifest: &Manifest,
+    components: &[Component],
     main: &Path,
-    place: &BTreeMap<String, Placement>,
+    place: &BTreeMap<Component, Placement>,
 ) -> Result<Vec<Move>> {
-    let has = |c: &str| components.iter().any(|x| x == c);
-    let at = |c: &str| {
+    use Component::{Config, Ssl};
+    let has = |c: Component| components.contains(&c);
+    let at = |c: Component| {
         place
-            .get(c)
+            .get(&c)
             .cloned()
             .unwrap_or_else(|| Placement::Rename(main.to_path_buf()))
     };
     let mv = |from: PathBuf, to: PathBuf| Move { from, to };
     let mut out = Vec::new();
-    let swap = |out: &mut Vec<Move>, c: &str, p: &Placement, skip: &[&str]| -> Result<()> {
-        let target = layout.component_dir(Component::named(c)?);
+    let swap = |out: &mut Vec<Move>, c: Component, p: &Placement, skip: &[&str]| -> Result<()> {
+        let target = layout.component_dir(c);
         match p {
             Placement::Rename(st) => {
                 out.push(mv(target.clone(), staged_old(st, c)));
@@ -201,37 +208,42 @@ pub fn moves_placed(
                     }
                     out.push(mv(target.join(&n), staged_old(st, c).join(&n)));
                 }
-                for n in names(&staged_new(main, c))? {
+                for n in staged_names(manifest, c) {
                     out.push(mv(staged_new(st, c).join(&n), target.join(&n)));
                 }
             }
         }
         Ok(())
     };
-    if has("config") {
-        match at("config") {
+    if has(Config) {
+        match at(Config) {
             Placement::Rename(st) => {
-                out.push(mv(layout.ssl_dir.clone(), staged_old(&st, "ssl")));
-                out.push(mv(layout.config_dir.clone(), staged_old(&st, "config")));
-                out.push(mv(staged_new(&st, "config"), layout.config_dir.clone()));
-                if has("ssl") {
-                    out.push(mv(staged_new(&st, "ssl"), layout.ssl_dir.clone()));
+                out.push(mv(layout.ssl_dir.clone(), staged_old(&st, Ssl)));
+                out.push(mv(layout.config_dir.clone(), staged_old(&st, Config)));
+                out.push(mv(staged_new(&st, Config), layout.config_dir.clone()));
+                if has(Ssl) {
+                    out.push(mv(staged_new(&st, Ssl), layout.ssl_dir.clone()));
                 } else {
-                    out.push(mv(staged_old(&st, "ssl"), layout.ssl_dir.clone()));
+                    out.push(mv(staged_old(&st, Ssl), layout.ssl_dir.clone()));
                 }
             }
             p @ Placement::Contents(_) => {
                 // ssl/ stays where it is unless it is restored too.
-                swap(&mut out, "config", &p, &["ssl"])?;
-                if has("ssl") {
-                    swap(&mut out, "ssl", &at("ssl"), &[])?;
+                swap(&mut out, Config, &p, &["ssl"])?;
+                if has(Ssl) {
+                    swap(&mut out, Ssl, &at(Ssl), &[])?;
                 }
             }
         }
-    } else if has("ssl") {
-        swap(&mut out, "ssl", &at("ssl"), &[])?;
+    } else if has(Ssl) {
+        swap(&mut out, Ssl, &at(Ssl), &[])?;
     }
-    for c in ["state", "database", "logs", "custom"] {
+    for c in [
+        Component::State,
+        Component::Database,
+        Component::Logs,
+        Component::Custom,
+    ] {
         if has(c) {
             swap(&mut out, c, &at(c), &[])?;
         }
@@ -292,22 +304,21 @@ fn current_files(dir: &Path, exclude_top: &[&str]) -> Result<(BTreeMap<String, P
     Ok((files, others))
 }
 
-/// Per-file changes of restoring `components` of `verified` into `layout`.
+/// Per-file changes of restoring `components` of an archive with this
+/// `manifest` into `layout`.
 pub fn changes(
     layout: &Layout,
-    verified: &Verified,
-    components: &[String],
+    manifest: &Manifest,
+    components: &[Component],
 ) -> Result<Vec<FileChange>> {
     let mut out = Vec::new();
-    for comp in components {
-        let kind = Component::named(comp)?;
-        let target = layout.component_dir(kind);
-        let prefix = kind.prefix();
-        let want: BTreeMap<String, &super::ManifestFile> = verified
-            .manifest
+    for &comp in components {
+        let target = layout.component_dir(comp);
+        let prefix = comp.prefix();
+        let want: BTreeMap<String, &super::ManifestFile> = manifest
             .files
             .iter()
-            .filter(|f| component_of(&f.path).ok().flatten() == Some(comp.as_str()))
+            .filter(|f| component_of(&f.path).ok().flatten() == Some(comp.name()))
             .map(|f| {
                 let rel = f.path[prefix.len()..].trim_start_matches('/').to_string();
                 (rel, f)
@@ -319,19 +330,23 @@ pub fn changes(
         let (have, others) = if link {
             out.push(FileChange {
                 action: Action::Remove,
-                component: comp.clone(),
+                component: comp,
                 path: target.clone(),
                 note: Some("not a directory (a link is replaced, never followed)".into()),
             });
             (BTreeMap::new(), Vec::new())
         } else {
-            let exclude: &[&str] = if comp == "config" { &["ssl"] } else { &[] };
+            let exclude: &[&str] = if comp == Component::Config {
+                &["ssl"]
+            } else {
+                &[]
+            };
             current_files(&target, exclude)?
         };
         for (path, kind) in others {
             out.push(FileChange {
                 action: Action::Remove,
-                component: comp.clone(),
+                component: comp,
                 path,
                 note: Some(format!("{kind}, not in a backup")),
             });
@@ -386,7 +401,7 @@ pub fn changes(
             };
             out.push(FileChange {
                 action,
-                component: comp.clone(),
+                component: comp,
                 path,
                 note,
             });
@@ -394,13 +409,13 @@ pub fn changes(
         for (rel, p) in &have {
             // AUDIT_DIR/.lock is an empty lock file, never archived; the next
             // append makes it again.
-            if comp == "logs" && rel == ".lock" {
+            if comp == Component::Logs && rel == ".lock" {
                 continue;
             }
             if !want.contains_key(rel) {
                 out.push(FileChange {
                     action: Action::Remove,
-                    component: comp.clone(),
+                    component: comp,
                     path: p.clone(),
                     note: None,
                 });
@@ -411,45 +426,31 @@ pub fn changes(
     Ok(out)
 }
 
-pub fn build(
-    layout: &Layout,
-    verified: &Verified,
-    components: &[String],
-    staging: &Path,
-) -> Result<Plan> {
-    build_placed(
-        layout,
-        verified,
-        components,
-        staging,
-        &BTreeMap::new(),
-        Vec::new(),
-    )
-}
-
-/// `build` with components placed on their own file systems
-/// (`moves_placed`).
+/// The plan of restoring `components` of `archive` (described by its
+/// `manifest`) into `layout`, staged in `staging` and, for components on
+/// other file systems, where `place` says (`moves_placed`).
 pub fn build_placed(
     layout: &Layout,
-    verified: &Verified,
-    components: &[String],
+    archive: &Path,
+    manifest: &Manifest,
+    components: &[Component],
     staging: &Path,
-    place: &BTreeMap<String, Placement>,
+    place: &BTreeMap<Component, Placement>,
     aux: Vec<AuxStaging>,
 ) -> Result<Plan> {
-    let changes = changes(layout, verified, components)?;
+    let changes = changes(layout, manifest, components)?;
     let counts = count(&changes);
-    let logs_staging = match place.get("logs") {
+    let logs_staging = match place.get(&Component::Logs) {
         Some(Placement::Rename(st) | Placement::Contents(st)) => st.clone(),
         None => staging.to_path_buf(),
     };
     Ok(Plan {
-        archive: verified.path.clone(),
+        archive: archive.to_path_buf(),
         root: layout.root.clone(),
         components: components.to_vec(),
         counts,
         changes,
-        moves: moves_placed(layout, components, staging, place)?,
+        moves: moves_placed(layout, manifest, components, staging, place)?,
         staging: staging.to_path_buf(),
         aux,
         logs_staging,
@@ -471,12 +472,15 @@ fn count(changes: &[FileChange]) -> Counts {
 }
 
 /// Decides what happens to the audit chain in place when `logs` is
-/// restored. `staged` is the backup's AUDIT_DIR (already verified to end at
-/// `head`), when it has been extracted.
+/// restored, from the backup's `head` (metadata.json's `audit_head`) and
+/// whether its chain is empty (`backup_empty`, from manifest.json) and the
+/// chain in place: a decision made before the archive is read, so that the
+/// plan `--dry-run` shows is the one the restore executes. The restore then
+/// checks the backup's chain it staged against `head`.
 pub fn decide_audit(
     layout: &Layout,
     head: Option<&super::AuditHead>,
-    staged: Option<&Path>,
+    backup_empty: bool,
     evidence: PathBuf,
 ) -> Result<AuditChain> {
     use crate::audit::verify::{Anchor, verify_chain};
@@ -496,16 +500,16 @@ pub fn decide_audit(
             evidence: Some(evidence),
         });
     }
-    let Some(live_head) = plain.head.clone() else {
+    if plain.head.is_none() {
         return Ok(AuditChain::Replace {
             reason: "the audit chain in place is empty".into(),
             evidence: None,
         });
-    };
+    }
     let Some(head) = head else {
-        // The backup's chain is empty (or the archive names no head and
-        // holds no records): anything in place extends it.
-        if staged.is_some_and(|s| verify_chain(s, &[]).is_ok_and(|r| r.ok && r.records == 0)) {
+        // The backup's chain is empty (the archive names no head and holds
+        // no records): anything in place extends it.
+        if backup_empty {
             return Ok(AuditChain::Keep {
                 newer: plain.records,
             });
@@ -524,22 +528,10 @@ pub fn decide_audit(
             newer: plain.records.saturating_sub(head.seq),
         });
     }
-    // Shorter than the backup's and a prefix of it: the backup's extends it.
-    if let Some(s) = staged {
-        let back = Anchor::Record {
-            seq: live_head.seq,
-            hash: live_head.hash.clone(),
-        };
-        if verify_chain(s, &[back])?.ok {
-            return Ok(AuditChain::Replace {
-                reason: format!(
-                    "the audit chain in place ({} records) is a prefix of the backup's ({})",
-                    plain.records, head.seq
-                ),
-                evidence: None,
-            });
-        }
-    }
+    // Shorter than the backup's, or another chain: telling a prefix of the
+    // backup's chain from a fork would need the backup's records, which are
+    // read only after the plan is made; the chain in place is kept as
+    // evidence either way (docs/backup.md "The audit chain").
     Ok(AuditChain::Replace {
         reason: format!(
             "the audit chain in place ({} records) does not hold the backup's head (seq {})",
@@ -557,8 +549,8 @@ impl Plan {
         match &decision {
             AuditChain::Keep { .. } => {
                 let live = &layout.audit_dir;
-                let staged_new = staged_new(&self.logs_staging, "logs");
-                let staged_old = staged_old(&self.logs_staging, "logs");
+                let staged_new = staged_new(&self.logs_staging, Component::Logs);
+                let staged_old = staged_old(&self.logs_staging, Component::Logs);
                 self.moves.retain(|m| {
                     !(m.from.starts_with(live)
                         || m.to.starts_with(live)
@@ -567,17 +559,17 @@ impl Plan {
                 });
                 // Nothing of logs is staged beside the chain then.
                 for a in &mut self.aux {
-                    a.components.retain(|c| c != "logs");
-                    a.contents.retain(|c| c != "logs");
+                    a.components.retain(|&c| c != Component::Logs);
+                    a.contents.retain(|&c| c != Component::Logs);
                 }
                 self.aux.retain(|a| !a.components.is_empty());
-                self.changes.retain(|c| c.component != "logs");
+                self.changes.retain(|c| c.component != Component::Logs);
                 self.counts = count(&self.changes);
             }
             AuditChain::Replace {
                 evidence: Some(to), ..
             } => self.moves.push(Move {
-                from: staged_old(&self.logs_staging, "logs"),
+                from: staged_old(&self.logs_staging, Component::Logs),
                 to: to.clone(),
             }),
             AuditChain::Replace { .. } => {}

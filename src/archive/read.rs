@@ -31,6 +31,7 @@ use super::{
 };
 use crate::audit::record::hex;
 use crate::error::{Context, Error, Result};
+use crate::install::Component;
 
 /// Expanded bytes allowed before the manifest says how much to expect.
 pub const PRE_MANIFEST_CAP: u64 = 64 * 1024 * 1024 * 1024;
@@ -45,7 +46,7 @@ pub struct ReadOptions<'a> {
     /// archive's own paths, e.g. `<dir>/config/config.yaml`).
     pub extract_to: Option<&'a Path>,
     /// Components to write (None: all). Every entry is verified regardless.
-    pub components: Option<&'a [String]>,
+    pub components: Option<&'a [Component]>,
     /// Called with compressed bytes read so far.
     pub progress: &'a dyn Fn(u64),
 }
@@ -57,7 +58,7 @@ pub struct Verified {
     #[serde(skip)]
     pub manifest: Manifest,
     /// Components the archive holds, in §4 order.
-    pub components: Vec<String>,
+    pub components: Vec<Component>,
     pub files: usize,
     pub bytes: u64,
     pub compressed_size: u64,
@@ -69,6 +70,18 @@ pub struct Verified {
     /// against its checksum). `manifest` above holds the component files only.
     #[serde(skip)]
     pub metadata_listed: bool,
+}
+
+impl Verified {
+    /// What the archive's head would have said: a plan made from a verified
+    /// archive is the plan its head gives.
+    pub fn head(&self) -> Head {
+        Head {
+            metadata: self.metadata.clone(),
+            manifest: self.manifest.clone(),
+            components: self.components.clone(),
+        }
+    }
 }
 
 /// An expansion beyond the limit, told apart from a corrupt stream.
@@ -192,7 +205,7 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
     let mut entry_components: HashSet<&'static str> = HashSet::new();
     let selected = |comp: &str| {
         opts.components
-            .is_none_or(|cs| cs.iter().any(|c| c == comp))
+            .is_none_or(|cs| cs.iter().any(|c| c.name() == comp))
     };
 
     let entries = ar
@@ -250,8 +263,8 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
 
         // A component file: never a component's root itself (`state`,
         // `logs`, `logs/audit`, `database` are directories).
-        let Some(comp) = comp
-            .filter(|c| crate::install::Component::from_name(c).is_none_or(|k| k.prefix() != path))
+        let Some(comp) =
+            comp.filter(|c| Component::from_name(c).is_none_or(|k| k.prefix() != path))
         else {
             return Err(integrity(
                 archive,
@@ -299,6 +312,77 @@ pub fn read_archive(archive: &Path, opts: &ReadOptions) -> Result<Verified> {
         duration_ms: started.elapsed().as_millis() as u64,
         dirs,
         metadata_listed,
+    })
+}
+
+/// metadata.json and manifest.json read from the start of an archive, where
+/// `backup create` writes them (docs/format.md): what a restore plans from
+/// before it reads the rest, so the archive is read once. Nothing here is
+/// trusted: the full verification reads the same documents again in its one
+/// pass and the restore refuses when they differ from these.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub metadata: Metadata,
+    /// Without metadata.json's own entry, like [`Verified::manifest`].
+    pub manifest: Manifest,
+    /// metadata.json's components, in §4 order.
+    pub components: Vec<Component>,
+}
+
+/// Entries looked at for the head: the two documents, maybe after the
+/// archive root `./`.
+const HEAD_ENTRIES: usize = 4;
+
+/// The archive's [`Head`]. None when the two documents are not its first
+/// entries, do not parse or pass their checks, or metadata.json names no
+/// components (an archive assembled by hand): a restore then plans from the
+/// verified archive instead, and a broken archive is reported by the
+/// verification with its exact fault.
+pub fn read_head(archive: &Path) -> Option<Head> {
+    let mut ar = super::open_head(archive).ok()?;
+    let mut metadata: Option<Metadata> = None;
+    let mut manifest: Option<Manifest> = None;
+    for entry in ar.entries().ok()?.take(HEAD_ENTRIES) {
+        let mut entry = entry.ok()?;
+        let raw = entry.path_bytes().into_owned();
+        let name = std::str::from_utf8(&raw).ok()?;
+        let Some(path) = normalise_entry_name(name) else {
+            continue;
+        };
+        let kind = entry.header().entry_type();
+        if !matches!(kind, tar::EntryType::Regular | tar::EntryType::Continuous) {
+            return None;
+        }
+        let size = entry.size();
+        if size > MAX_JSON {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        (&mut entry).take(MAX_JSON).read_to_end(&mut bytes).ok()?;
+        match path {
+            METADATA if metadata.is_none() => {
+                let m: Metadata = serde_json::from_slice(&bytes).ok()?;
+                m.check().ok()?;
+                metadata = Some(m);
+            }
+            MANIFEST if manifest.is_none() => {
+                let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+                m.check().ok()?;
+                manifest = Some(m);
+            }
+            _ => return None,
+        }
+        if metadata.is_some() && manifest.is_some() {
+            break;
+        }
+    }
+    let (metadata, mut manifest) = (metadata?, manifest?);
+    manifest.files.retain(|f| f.path != METADATA);
+    let components = super::ordered(metadata.components.as_deref()?);
+    Some(Head {
+        metadata,
+        manifest,
+        components,
     })
 }
 
@@ -456,7 +540,7 @@ struct Complete {
     metadata: Metadata,
     manifest: Manifest,
     metadata_listed: bool,
-    components: Vec<String>,
+    components: Vec<Component>,
 }
 
 /// After the last entry: metadata.json and manifest.json present, every
@@ -516,7 +600,7 @@ fn check_complete(
     let components = match &metadata.components {
         Some(cs) => {
             for c in entry_components {
-                if !cs.iter().any(|x| x == c) {
+                if !cs.iter().any(|x| x.name() == *c) {
                     return Err(integrity(
                         archive,
                         format!(
@@ -530,7 +614,7 @@ fn check_complete(
         None => super::ordered(
             &entry_components
                 .iter()
-                .map(|s| s.to_string())
+                .filter_map(|s| Component::from_name(s))
                 .collect::<Vec<_>>(),
         ),
     };
@@ -792,7 +876,7 @@ fn finish_extraction(
         }
     }
     // Every selected component has a root in staging, even when empty.
-    for c in crate::install::Component::ALL {
+    for c in Component::ALL {
         if selected(c.name()) {
             let root = dir.join(c.prefix());
             if !root.exists() {

@@ -1,5 +1,9 @@
-//! The restore engine: verify into staging, save what will be replaced,
-//! swap each component into place by rename under a journal, validate.
+//! The restore engine, one operation ([`run`]): plan from the archive's
+//! metadata.json and manifest.json ([`plan`], the value `--dry-run` shows),
+//! verify into staging in one pass, swap each component into place by
+//! rename under a journal, save what was replaced, validate, record.
+//! `--resume` and `--abort` ([`resume`], [`abort`]) finish or undo one
+//! that was interrupted.
 //!
 //! Safety rules, in order:
 //! 1. One restore per installation: an exclusive `flock` on the installation
@@ -27,7 +31,7 @@ use serde::Serialize;
 
 use super::journal::{self, Journal, State};
 use super::plan::{self, AuxStaging, Placement, Plan};
-use super::read::{ReadOptions, Verified, read_archive};
+use super::read::{Head, ReadOptions, Verified, read_archive};
 use super::validate::{self, Report};
 use crate::error::{Context, Error, ExitStatus, Result};
 use crate::install::{Component, Layout};
@@ -65,6 +69,27 @@ fn crash_point() {
 
 #[cfg(not(feature = "test-hooks"))]
 fn crash_point() {}
+
+/// Test-only: with `TALOS_TEST_PAUSE_AFTER_HEAD=PATH`, once the archive's
+/// head is read (the plan is made from it), creates `PATH.waiting` and
+/// waits, at most 60 s, for PATH to exist: a test changes the archive
+/// between the plan and the full read. Compiled only with `test-hooks`.
+#[cfg(feature = "test-hooks")]
+fn pause_after_head() {
+    let Some(go) = std::env::var_os("TALOS_TEST_PAUSE_AFTER_HEAD").map(PathBuf::from) else {
+        return;
+    };
+    let mut waiting = go.clone().into_os_string();
+    waiting.push(".waiting");
+    let _ = std::fs::write(&waiting, b"");
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while !go.exists() && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn pause_after_head() {}
 
 /// The exclusive restore lock: a `flock` on the installation's root
 /// directory, held until dropped.
@@ -240,6 +265,15 @@ pub fn remove_stale_staging(layout: &Layout) -> Vec<PathBuf> {
     out
 }
 
+/// How a restore treats a running daemon ([`check_daemon`]).
+#[derive(Debug, Clone, Default)]
+pub struct DaemonCheck {
+    /// `orchestrator.process_match`: how the daemon's process is recognised.
+    pub process_match: String,
+    /// `--stop-daemon`: stop a verified daemon instead of refusing.
+    pub stop: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct RestoreOptions {
     pub archive: PathBuf,
@@ -249,6 +283,163 @@ pub struct RestoreOptions {
     pub record: bool,
     /// Save the replaced content first (false only for a scratch root).
     pub rollback: bool,
+    /// The daemon check of [`run`] (the drill's scratch root has no daemon).
+    pub daemon: DaemonCheck,
+}
+
+/// What a restore tells its caller while it runs.
+pub enum Event<'a> {
+    /// A staging directory left by a restore killed before it changed
+    /// anything was removed.
+    StaleStagingRemoved(&'a Path),
+    /// The daemon is being stopped (`--stop-daemon`).
+    Daemon(DaemonEvent),
+    /// Compressed bytes of the archive read so far, of `total`.
+    Verifying { read: u64, total: u64 },
+    /// The archive is verified and staged and the plan made: next is the
+    /// confirmation.
+    Verified,
+    /// The swap begins: the replaced content is moved aside, then saved to
+    /// `rollback_dir`.
+    Swapping { rollback_dir: &'a Path },
+}
+
+/// A restore that ran: the plan it showed and executed, what it did about
+/// the daemon, and its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    pub plan: Plan,
+    pub daemon: DaemonStop,
+    pub outcome: Outcome,
+}
+
+impl Restored {
+    pub fn exit_status(&self) -> ExitStatus {
+        self.outcome.exit_status()
+    }
+}
+
+/// A restore as one operation (docs/backup.md "Restore"): refuse while
+/// another restore runs or one was interrupted, check the daemon (stopping
+/// it with `--stop-daemon`), plan from the archive's metadata.json and
+/// manifest.json while the archive is verified into staging in its one
+/// pass, ask `confirm` with the plan (false: refused, nothing changed),
+/// check the daemon again, then swap, write the rollback archive, validate
+/// and record in restore.log and the audit chain.
+pub fn run(
+    layout: &Layout,
+    opts: &RestoreOptions,
+    confirm: &mut dyn FnMut(&Plan) -> Result<bool>,
+    on: &dyn Fn(Event),
+) -> Result<Restored> {
+    let layout = &canonical_layout(layout)?;
+    // Fail fast on what would refuse later anyway.
+    check_not_busy(layout)?;
+    // Ctrl-C / SIGTERM before the swap: staging removed, locks released;
+    // once the journal exists the swap is finished with --resume/--abort.
+    let _scope = crate::interrupt::Scope::enter();
+    let on_daemon = |e| on(Event::Daemon(e));
+    let mut daemon = check_daemon(
+        layout,
+        &opts.daemon.process_match,
+        opts.daemon.stop,
+        &on_daemon,
+    )?;
+    let total = std::fs::metadata(&opts.archive)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let prepared = prepare(layout, opts, &|read| on(Event::Verifying { read, total }))?;
+    for s in &prepared.stale_removed {
+        on(Event::StaleStagingRemoved(s));
+    }
+    on(Event::Verified);
+    if !confirm(&prepared.plan)? {
+        return Err(Error::refused(
+            "declined at the confirmation prompt; nothing was changed",
+        ));
+    }
+    // The daemon may have been started while we verified.
+    daemon.merge(check_daemon(
+        layout,
+        &opts.daemon.process_match,
+        opts.daemon.stop,
+        &on_daemon,
+    )?);
+    on(Event::Swapping {
+        rollback_dir: &layout.rollback_dir(),
+    });
+    let plan = prepared.plan.clone();
+    let outcome = execute(prepared, opts)?;
+    Ok(Restored {
+        plan,
+        daemon,
+        outcome,
+    })
+}
+
+/// A staging directory in DATA_DIR (mode 0700), removed when dropped
+/// unless kept.
+struct StagingDir {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl StagingDir {
+    /// Makes `path`, which must not exist.
+    fn create(path: PathBuf) -> Result<StagingDir> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .with_context(|| format!("cannot create a staging directory {}", path.display()))?;
+        Ok(StagingDir { path, armed: true })
+    }
+
+    /// Renames it to `to` (which must not exist).
+    fn rename(&mut self, to: PathBuf) -> Result<()> {
+        nix::fcntl::renameat2(
+            nix::fcntl::AT_FDCWD,
+            &self.path,
+            nix::fcntl::AT_FDCWD,
+            &to,
+            nix::fcntl::RenameFlags::RENAME_NOREPLACE,
+        )
+        .map_err(|e| {
+            Error::failed(format!(
+                "cannot rename {} to {}",
+                self.path.display(),
+                to.display()
+            ))
+            .with_source(e)
+        })?;
+        self.path = to;
+        Ok(())
+    }
+
+    fn keep(mut self) -> PathBuf {
+        self.armed = false;
+        self.path.clone()
+    }
+}
+
+impl Drop for StagingDir {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// The staging directory of a restore of the archive with this manifest:
+/// named after its digest, so the plan `--dry-run` shows names the very
+/// directories the real run renames from and to.
+pub fn staging_dir(layout: &Layout, manifest: &super::Manifest) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(manifest).unwrap_or_default();
+    let digest = crate::audit::record::hex(&Sha256::digest(&bytes));
+    layout
+        .data_dir
+        .join(format!("{STAGING_PREFIX}{}", &digest[..12]))
 }
 
 /// A verified archive staged and planned, ready to swap.
@@ -258,9 +449,9 @@ pub struct Prepared {
     pub verified: Verified,
     pub plan: Plan,
     pub stale_removed: Vec<PathBuf>,
-    /// How long verifying and staging took (part of the RTO).
+    /// How long planning, verifying and staging took (part of the RTO).
     pub prepare_ms: u64,
-    staging: Option<tempfile::TempDir>,
+    staging: Option<StagingDir>,
     created_data_dir: bool,
     _lock: RestoreLock,
 }
@@ -275,51 +466,162 @@ impl Drop for Prepared {
     fn drop(&mut self) {
         // Not executed (declined, failed): leave the tree as it was.
         if let Some(s) = self.staging.take() {
-            let _ = s.close();
+            drop(s);
             if self.created_data_dir {
-                let _ = std::fs::remove_dir(self.verified_data_dir());
+                let _ = std::fs::remove_dir(&self.layout.data_dir);
             }
         }
-    }
-}
-
-impl Prepared {
-    fn verified_data_dir(&self) -> PathBuf {
-        self.plan
-            .staging
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
     }
 }
 
 /// Components to restore: the `--partial` list (each must be in the
 /// archive) or all of the archive's.
 pub fn choose_components(
-    verified: &Verified,
+    archive: &Path,
+    held: &[Component],
     partial: Option<&[Component]>,
-) -> Result<Vec<String>> {
+) -> Result<Vec<Component>> {
     match partial {
-        None => Ok(verified.components.clone()),
+        None => Ok(held.to_vec()),
         Some(list) => {
             for c in list {
-                if !verified.components.iter().any(|x| x == c.name()) {
+                if !held.contains(c) {
                     return Err(Error::usage(format!(
                         "component {c} is not in {} (it holds: {})",
-                        verified.path.display(),
-                        verified.components.join(",")
+                        archive.display(),
+                        crate::install::join_components(held)
                     ))
                     .hint("pick components the backup holds, or another backup"));
                 }
             }
-            let names: Vec<String> = list.iter().map(|c| c.name().to_string()).collect();
-            Ok(super::ordered(&names))
+            Ok(super::ordered(list))
         }
     }
 }
 
+/// THE plan of restoring `archive` into `layout`, from what is cheap: the
+/// archive's metadata.json and manifest.json (`head`) and the installation
+/// as it is (per file: create, overwrite, unchanged, remove; the renames of
+/// the swap; the audit chain decision). `--dry-run` prints it; the real run
+/// shows it at its confirmation and executes it once the archive, verified
+/// in full, proved to hold what `head` says.
+pub fn plan(
+    layout: &Layout,
+    archive: &Path,
+    head: &Head,
+    partial: Option<&[Component]>,
+) -> Result<Plan> {
+    let comps = choose_components(archive, &head.components, partial)?;
+    let staging = staging_dir(layout, &head.manifest);
+    let (place, aux) = place_components(layout, &comps, &staging)?;
+    let mut plan = plan::build_placed(
+        layout,
+        archive,
+        &head.manifest,
+        &comps,
+        &staging,
+        &place,
+        aux,
+    )?;
+    if comps.contains(&Component::Logs) {
+        let decision = plan::decide_audit(
+            layout,
+            head.metadata.audit_head.as_ref(),
+            backup_chain_empty(&head.manifest),
+            evidence_path(layout),
+        )?;
+        if plan.logs_staging != staging
+            && matches!(
+                decision,
+                plan::AuditChain::Replace {
+                    evidence: Some(_),
+                    ..
+                }
+            )
+        {
+            return Err(Error::failed(format!(
+                "the audit chain in {} must be kept as evidence in {}, but it is on another file system",
+                layout.audit_dir.display(),
+                layout.rollback_dir().display()
+            ))
+            .hint(format!(
+                "nothing was changed; copy {} somewhere safe, then restore with `--partial` without logs, or into --target-dir",
+                layout.audit_dir.display()
+            )));
+        }
+        plan.set_audit(layout, decision);
+    }
+    for m in &plan.moves {
+        super::check_no_symlink_ancestors(&layout.root, &m.from)?;
+        super::check_no_symlink_ancestors(&layout.root, &m.to)?;
+    }
+    Ok(plan)
+}
+
+/// True when the backup's audit chain holds no record: no non-empty
+/// `audit-*.jsonl` in its manifest.
+fn backup_chain_empty(manifest: &super::Manifest) -> bool {
+    !manifest.files.iter().any(|f| {
+        f.size > 0
+            && f.path
+                .strip_prefix("logs/audit/")
+                .is_some_and(|n| n.starts_with("audit-"))
+    })
+}
+
+/// The archive read in full must hold what its head said: the plan was
+/// made from the head. They differ only when the file changed between the
+/// two reads.
+fn check_agrees(archive: &Path, head: &Head, v: &Verified) -> Result<()> {
+    if head.metadata == v.metadata && head.manifest == v.manifest && head.components == v.components
+    {
+        return Ok(());
+    }
+    Err(Error::integrity(format!(
+        "{}: the archive read in full does not hold what the metadata.json and manifest.json at its start say, which the plan was made from (the file changed while it was read?)",
+        archive.display()
+    ))
+    .hint("nothing was changed; run the restore again to plan from the archive as it is now, or use another backup"))
+}
+
+/// Verifies the archive (`verify`) while the plan is made from its head on
+/// another thread; plans from the verified archive when it has no usable
+/// head. Errors of the verification come first.
+fn verify_and_plan(
+    layout: &Layout,
+    archive: &Path,
+    partial: Option<&[Component]>,
+    head: Option<&Head>,
+    verify: &mut dyn FnMut() -> Result<Verified>,
+) -> Result<(Verified, Plan)> {
+    if let Some(h) = head {
+        // A --partial component the archive lacks: said before reading it.
+        choose_components(archive, &h.components, partial)?;
+    }
+    let (verified, planned) = std::thread::scope(|s| {
+        let planning = head.map(|h| s.spawn(move || plan(layout, archive, h, partial)));
+        let verified = verify();
+        let planned = planning.map(|t| {
+            t.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (verified, planned)
+    });
+    let verified = verified?;
+    let plan = match (head, planned) {
+        (Some(h), Some(p)) => {
+            check_agrees(archive, h, &verified)?;
+            p?
+        }
+        _ => plan(layout, archive, &verified.head(), partial)?,
+    };
+    Ok((verified, plan))
+}
+
 /// Step 1 (no change outside staging): lock, check for an unfinished
-/// restore, verify and extract into staging, plan.
+/// restore, then verify and extract the archive into staging while the
+/// plan is made from its head ([`plan`]); the content checks on the staged
+/// copy.
 pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<Prepared> {
     let prepare_started = Instant::now();
     let lock = lock(layout)?;
@@ -347,41 +649,56 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
     if created_data_dir {
         crate::fsutil::create_dir_mode(&layout.data_dir, crate::install::DATA_DIR_MODE)?;
     }
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .permissions(std::fs::Permissions::from_mode(0o700))
-        .tempdir_in(&layout.data_dir)
-        .with_context(|| {
-            format!(
-                "cannot create a staging directory in {}",
-                layout.data_dir.display()
-            )
-        })?;
-    let new_dir = staging.path().join("new");
+    let head = super::read::read_head(&opts.archive);
+    pause_after_head();
+    // Named after the manifest when the head gives it; otherwise renamed
+    // so once the verified manifest does.
+    let staging = StagingDir::create(match &head {
+        Some(h) => staging_dir(layout, &h.manifest),
+        None => layout
+            .data_dir
+            .join(format!("{STAGING_PREFIX}unplanned-{}", std::process::id())),
+    });
+    let mut staging = match staging {
+        Ok(s) => s,
+        Err(e) => {
+            if created_data_dir {
+                let _ = std::fs::remove_dir(&layout.data_dir);
+            }
+            return Err(e);
+        }
+    };
     let result = (|| {
+        let new_dir = staging.path.join("new");
         std::fs::create_dir(&new_dir)
             .with_context(|| format!("cannot create {}", new_dir.display()))?;
-        std::fs::create_dir(staging.path().join("old"))
-            .with_context(|| format!("cannot create {}", staging.path().display()))?;
-        let components: Option<Vec<String>> = opts
-            .components
-            .as_ref()
-            .map(|l| l.iter().map(|c| c.name().to_string()).collect());
-        let verified = read_archive(
+        std::fs::create_dir(staging.path.join("old"))
+            .with_context(|| format!("cannot create {}", staging.path.display()))?;
+        let (verified, plan) = verify_and_plan(
+            layout,
             &opts.archive,
-            &ReadOptions {
-                extract_to: Some(&new_dir),
-                components: components.as_deref(),
-                progress,
+            opts.components.as_deref(),
+            head.as_ref(),
+            &mut || {
+                read_archive(
+                    &opts.archive,
+                    &ReadOptions {
+                        extract_to: Some(&new_dir),
+                        components: opts.components.as_deref(),
+                        progress,
+                    },
+                )
             },
         )?;
-        let comps = choose_components(&verified, opts.components.as_deref())?;
+        if staging.path != plan.staging {
+            staging.rename(plan.staging.clone())?;
+        }
+        let new_dir = staging.path.join("new");
+        let comps = &plan.components;
         // Every component directory (also one whose content stays, like a
         // kept audit chain) and the restore log: never through a link.
-        for c in &comps {
-            if let Some(d) = layout.component_dir_named(c) {
-                super::check_no_symlink_ancestors(&layout.root, &d)?;
-            }
+        for &c in comps {
+            super::check_no_symlink_ancestors(&layout.root, &layout.component_dir(c))?;
         }
         if opts.record {
             super::check_no_symlink_ancestors(&layout.root, &layout.restore_log())?;
@@ -389,57 +706,10 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
         // Everything checkable is checked here, on the staged copy, before
         // the first rename. An undo (this installation's own rollback
         // archive) puts back what was there, damaged or not.
-        // The content checks (database integrity, audit chain) and the plan
-        // (hashing the current files) read different trees: both at once.
-        let own = is_own_rollback(layout, &opts.archive);
-        let (checked, planned) = rayon::join(
-            || {
-                if own {
-                    Ok(())
-                } else {
-                    content_checks(&verified, &new_dir, &comps)
-                }
-            },
-            || -> Result<Plan> {
-                let (place, aux) = place_components(layout, &comps, staging.path())?;
-                check_aux_space(&aux, staging.path())?;
-                plan::build_placed(layout, &verified, &comps, staging.path(), &place, aux)
-            },
-        );
-        checked?;
-        let mut plan = planned?;
-        if comps.iter().any(|c| c == "logs") {
-            let decision = plan::decide_audit(
-                layout,
-                verified.metadata.audit_head.as_ref(),
-                Some(&new_dir.join(Component::Logs.prefix())),
-                evidence_path(layout),
-            )?;
-            if plan.logs_staging != staging.path()
-                && matches!(
-                    decision,
-                    plan::AuditChain::Replace {
-                        evidence: Some(_),
-                        ..
-                    }
-                )
-            {
-                return Err(Error::failed(format!(
-                    "the audit chain in {} must be kept as evidence in {}, but it is on another file system",
-                    layout.audit_dir.display(),
-                    layout.rollback_dir().display()
-                ))
-                .hint(format!(
-                    "nothing was changed; copy {} somewhere safe, then restore with `--partial` without logs, or into --target-dir",
-                    layout.audit_dir.display()
-                )));
-            }
-            plan.set_audit(layout, decision);
+        if !is_own_rollback(layout, &opts.archive) {
+            content_checks(&verified, &new_dir, comps)?;
         }
-        for m in &plan.moves {
-            super::check_no_symlink_ancestors(&layout.root, &m.from)?;
-            super::check_no_symlink_ancestors(&layout.root, &m.to)?;
-        }
+        check_aux_space(&plan.aux, &staging.path)?;
         Ok((verified, plan))
     })();
     match result {
@@ -454,7 +724,7 @@ pub fn prepare(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -
             _lock: lock,
         }),
         Err(e) => {
-            let _ = staging.close();
+            drop(staging);
             if created_data_dir {
                 let _ = std::fs::remove_dir(&layout.data_dir);
             }
@@ -480,19 +750,27 @@ fn is_own_rollback(layout: &Layout, archive: &Path) -> bool {
 
 /// Where a replaced audit chain that failed verification (or diverged from
 /// the backup's) is kept as evidence.
+/// Named from the clock when the plan is made (`-2`, `-3`, ... when that
+/// name is taken), so the plan names it before the restore runs.
 fn evidence_path(layout: &Layout) -> PathBuf {
     let now = crate::clock::now();
-    layout.rollback_dir().join(format!(
-        "audit-replaced-{}-{}",
+    let base = format!(
+        "audit-replaced-{}",
         now.to_zoned(jiff::tz::TimeZone::UTC)
-            .strftime("%Y%m%d_%H%M%S"),
-        std::process::id()
-    ))
+            .strftime("%Y%m%d_%H%M%S")
+    );
+    let mut path = layout.rollback_dir().join(&base);
+    let mut n = 1;
+    while std::fs::symlink_metadata(&path).is_ok() {
+        n += 1;
+        path = layout.rollback_dir().join(format!("{base}-{n}"));
+    }
+    path
 }
 
 /// The content checks of `validate::check_staged`, as an integrity error
 /// naming every failure.
-fn content_checks(verified: &Verified, new_dir: &Path, comps: &[String]) -> Result<()> {
+fn content_checks(verified: &Verified, new_dir: &Path, comps: &[Component]) -> Result<()> {
     let failed = validate::check_staged(new_dir, comps, verified.metadata.audit_head.as_ref());
     if failed.is_empty() {
         return Ok(());
@@ -519,22 +797,25 @@ fn content_checks(verified: &Verified, new_dir: &Path, comps: &[String]) -> Resu
 /// changes.
 fn place_components(
     layout: &Layout,
-    comps: &[String],
+    comps: &[Component],
     main: &Path,
-) -> Result<(BTreeMap<String, Placement>, Vec<AuxStaging>)> {
+) -> Result<(BTreeMap<Component, Placement>, Vec<AuxStaging>)> {
     let dev_of = |p: &Path| std::fs::symlink_metadata(p).ok().map(|m| m.dev());
     let nearest = |p: &Path| -> Option<(PathBuf, u64)> {
         p.ancestors()
             .find_map(|a| dev_of(a).map(|d| (a.to_path_buf(), d)))
     };
-    let main_dev = std::fs::metadata(main)
-        .with_context(|| format!("cannot read {}", main.display()))?
-        .dev();
-    let name = main.file_name().expect("a staging directory has a name");
+    // The staging directory may not exist yet (a plan is made before it
+    // is, and by --dry-run): it is made in DATA_DIR, on the file system of
+    // its nearest existing ancestor.
+    let main_dev = nearest(main)
+        .map(|(_, d)| d)
+        .ok_or_else(|| Error::failed(format!("cannot read {}", main.display())))?;
+    let name = main.file_name().unwrap_or_default();
     let mut place = BTreeMap::new();
     let mut aux: Vec<AuxStaging> = Vec::new();
     for c in super::ordered(comps) {
-        let dir = layout.component_dir(Component::named(&c)?);
+        let dir = layout.component_dir(c);
         let meta = std::fs::symlink_metadata(&dir).ok();
         let parent = dir.parent().unwrap_or(&layout.root);
         let dir_dev = meta.as_ref().filter(|m| m.is_dir()).map(|m| m.dev());
@@ -543,11 +824,11 @@ fn place_components(
             Some(d) if Some(d) != parent_dev => (dir.join(name), true),
             _ => {
                 let Some((anchor, d)) = nearest(parent) else {
-                    place.insert(c.clone(), Placement::Rename(main.to_path_buf()));
+                    place.insert(c, Placement::Rename(main.to_path_buf()));
                     continue;
                 };
                 if d == main_dev {
-                    place.insert(c.clone(), Placement::Rename(main.to_path_buf()));
+                    place.insert(c, Placement::Rename(main.to_path_buf()));
                     continue;
                 }
                 (anchor.join(name), false)
@@ -564,18 +845,18 @@ fn place_components(
                 aux.len() - 1
             }
         };
-        aux[i].components.push(c.clone());
+        aux[i].components.push(c);
         if contents {
-            aux[i].contents.push(c.clone());
-            place.insert(c.clone(), Placement::Contents(st));
+            aux[i].contents.push(c);
+            place.insert(c, Placement::Contents(st));
         } else {
-            place.insert(c.clone(), Placement::Rename(st));
+            place.insert(c, Placement::Rename(st));
         }
     }
     // Mount points inside a component: renaming (or moving the entries of)
     // the component would have to move them, which the kernel refuses.
-    for c in comps {
-        let dir = layout.component_dir(Component::named(c)?);
+    for &c in comps {
+        let dir = layout.component_dir(c);
         let Some(d) = std::fs::symlink_metadata(&dir)
             .ok()
             .filter(|m| m.is_dir())
@@ -583,8 +864,8 @@ fn place_components(
         else {
             continue;
         };
-        let config_by_contents =
-            c == "config" && matches!(place.get("config"), Some(Placement::Contents(_)));
+        let config_by_contents = c == Component::Config
+            && matches!(place.get(&Component::Config), Some(Placement::Contents(_)));
         for (sub, _) in layout.directories() {
             if !sub.starts_with(&dir) || sub == dir {
                 continue;
@@ -614,7 +895,7 @@ fn check_aux_space(aux: &[AuxStaging], main: &Path) -> Result<()> {
         let need: u64 = a
             .components
             .iter()
-            .map(|c| dir_size(&plan::staged_new(main, c)))
+            .map(|&c| dir_size(&plan::staged_new(main, c)))
             .sum();
         let Some(parent) = a.dir.parent() else {
             continue;
@@ -628,7 +909,7 @@ fn check_aux_space(aux: &[AuxStaging], main: &Path) -> Result<()> {
         {
             return Err(Error::failed(format!(
                 "not enough disk space to stage {} on the file system of {}: about {} needed, {} free",
-                a.components.join(","),
+                crate::install::join_components(&a.components),
                 parent.display(),
                 crate::units::human_bytes(need.saturating_add(margin)),
                 crate::units::human_bytes(free)
@@ -680,7 +961,7 @@ fn stage_aux(j: &Journal) -> Result<()> {
             std::fs::create_dir(a.dir.join(sub))
                 .with_context(|| format!("cannot create {}", a.dir.join(sub).display()))?;
         }
-        for c in &a.components {
+        for &c in &a.components {
             let to = plan::staged_new(&a.dir, c);
             if let Some(p) = to.parent() {
                 std::fs::create_dir_all(p)
@@ -694,8 +975,8 @@ fn stage_aux(j: &Journal) -> Result<()> {
         // A mount point swapped by contents: its entries are moved aside
         // into old/<component>, which carries the mount point's mode into
         // the rollback archive.
-        for c in &a.contents {
-            let dir = j_component_dir(j, c)?;
+        for &c in &a.contents {
+            let dir = Layout::new(&j.root).component_dir(c);
             let mode = std::fs::metadata(&dir)
                 .map(|m| m.mode() & 0o7777)
                 .unwrap_or(0o700);
@@ -712,10 +993,6 @@ fn stage_aux(j: &Journal) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn j_component_dir(j: &Journal, c: &str) -> Result<PathBuf> {
-    Ok(Layout::new(&j.root).component_dir(Component::named(c)?))
 }
 
 /// Removes every staging directory of a journal (DATA_DIR's and the
@@ -777,7 +1054,7 @@ fn apply_move(from: &Path, to: &Path) -> Result<()> {
 pub struct Outcome {
     pub archive: PathBuf,
     pub root: PathBuf,
-    pub components: Vec<String>,
+    pub components: Vec<Component>,
     pub rollback: Option<PathBuf>,
     pub validation: Report,
     pub new_host: Vec<String>,
@@ -849,7 +1126,7 @@ fn swap(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
         let estimate: u64 = plan
             .components
             .iter()
-            .filter_map(|c| layout.component_dir_named(c))
+            .map(|&c| layout.component_dir(c))
             .filter(|d| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
             .map(|d| dir_size(&d))
             .sum();
@@ -874,7 +1151,12 @@ fn swap(mut prepared: Prepared, opts: &RestoreOptions) -> Result<Outcome> {
     // Last point where an interruption leaves nothing to finish: past it the
     // journal makes the swap resumable (--resume / --abort).
     crate::interrupt::check()?;
-    let staging_dir = prepared.staging.take().expect("prepared staging").keep();
+    let Some(staging) = prepared.staging.take() else {
+        return Err(Error::failed(
+            "the prepared restore has no staging directory",
+        ));
+    };
+    let staging_dir = staging.keep();
     let j = Journal {
         version: 1,
         pid: std::process::id(),
@@ -999,13 +1281,9 @@ fn finish(layout: &Layout, mut j: Journal, started: Instant, resumed: bool) -> R
 /// moves from its directory (renamed whole, then maybe on to the evidence
 /// directory), or its `old/` directory when it was swapped by contents. A
 /// component the swap did not touch (a kept audit chain) is read in place.
-fn replaced_dir(layout: &Layout, j: &Journal, c: &str) -> Option<PathBuf> {
-    let dir = layout.component_dir_named(c)?;
-    if let Some(a) = j
-        .aux_staging
-        .iter()
-        .find(|a| a.contents.iter().any(|x| x == c))
-    {
+fn replaced_dir(layout: &Layout, j: &Journal, c: Component) -> Option<PathBuf> {
+    let dir = layout.component_dir(c);
+    if let Some(a) = j.aux_staging.iter().find(|a| a.contents.contains(&c)) {
         return Some(plan::staged_old(&a.dir, c));
     }
     let mut cur = dir.clone();
@@ -1018,7 +1296,7 @@ fn replaced_dir(layout: &Layout, j: &Journal, c: &str) -> Option<PathBuf> {
         return Some(cur);
     }
     // Not swapped: only a kept audit chain is still the old content.
-    let kept = c == "logs" && matches!(j.audit, Some(plan::AuditChain::Keep { .. }));
+    let kept = c == Component::Logs && matches!(j.audit, Some(plan::AuditChain::Keep { .. }));
     kept.then_some(dir)
 }
 
@@ -1027,11 +1305,11 @@ fn replaced_dir(layout: &Layout, j: &Journal, c: &str) -> Option<PathBuf> {
 /// None when nothing was there before the restore.
 fn write_rollback(layout: &Layout, j: &Journal) -> Result<Option<(PathBuf, Vec<PathBuf>)>> {
     let mut sources = BTreeMap::new();
-    for c in &j.components {
+    for &c in &j.components {
         if let Some(d) = replaced_dir(layout, j, c)
             && std::fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir())
         {
-            sources.insert(Component::named(c)?, d);
+            sources.insert(c, d);
         }
     }
     if sources.is_empty() {
@@ -1087,8 +1365,60 @@ fn record(layout: &Layout, action: &str, o: &Outcome) -> Result<()> {
     Ok(())
 }
 
-/// `--resume`: completes an interrupted restore from its journal.
-pub fn resume(layout: &Layout) -> Result<Option<Outcome>> {
+/// `--resume` as one operation: the daemon check, then the interrupted
+/// restore completed from its journal (None: there was none; the staging
+/// directories of restores killed before their journal are removed).
+pub struct Resumed {
+    pub daemon: DaemonStop,
+    pub outcome: Option<Outcome>,
+    pub removed_staging: Vec<PathBuf>,
+}
+
+impl Resumed {
+    pub fn exit_status(&self) -> ExitStatus {
+        self.outcome
+            .as_ref()
+            .map_or(ExitStatus::Ok, Outcome::exit_status)
+    }
+}
+
+pub fn resume(layout: &Layout, daemon: &DaemonCheck, on: &dyn Fn(Event)) -> Result<Resumed> {
+    let layout = &canonical_layout(layout)?;
+    let stop = check_daemon(layout, &daemon.process_match, daemon.stop, &|e| {
+        on(Event::Daemon(e))
+    })?;
+    let outcome = resume_journal(layout)?;
+    let removed_staging = match outcome {
+        Some(_) => Vec::new(),
+        None => remove_stale_staging(layout),
+    };
+    Ok(Resumed {
+        daemon: stop,
+        outcome,
+        removed_staging,
+    })
+}
+
+/// `--abort` as one operation: the daemon check, then the interrupted
+/// restore undone from its journal.
+pub struct AbortReport {
+    pub daemon: DaemonStop,
+    pub aborted: Aborted,
+}
+
+pub fn abort(layout: &Layout, daemon: &DaemonCheck, on: &dyn Fn(Event)) -> Result<AbortReport> {
+    let layout = &canonical_layout(layout)?;
+    let stop = check_daemon(layout, &daemon.process_match, daemon.stop, &|e| {
+        on(Event::Daemon(e))
+    })?;
+    Ok(AbortReport {
+        daemon: stop,
+        aborted: abort_journal(layout)?,
+    })
+}
+
+/// Completes an interrupted restore from its journal.
+fn resume_journal(layout: &Layout) -> Result<Option<Outcome>> {
     let layout = &canonical_layout(layout)?;
     let _lock = lock(layout)?;
     let Some(j) = journal::load(layout)? else {
@@ -1111,8 +1441,8 @@ pub struct Aborted {
     pub removed_staging: Vec<PathBuf>,
 }
 
-/// `--abort`: puts back the state before an interrupted restore.
-pub fn abort(layout: &Layout) -> Result<Aborted> {
+/// Puts back the state before an interrupted restore.
+fn abort_journal(layout: &Layout) -> Result<Aborted> {
     let layout = &canonical_layout(layout)?;
     let _lock = lock(layout)?;
     let Some(j) = journal::load(layout)? else {
@@ -1203,7 +1533,7 @@ fn dir_size(dir: &Path) -> u64 {
 
 /// Gives the restored components the modes of docs/format.md (and, on a new
 /// host, every directory of §1).
-fn fix_modes(layout: &Layout, components: &[String], new_host: bool) -> Result<()> {
+fn fix_modes(layout: &Layout, components: &[Component], new_host: bool) -> Result<()> {
     let roots = validate::restored_roots(layout, components);
     let ours = |p: &Path| new_host || roots.iter().any(|r| p.starts_with(r));
     for (dir, mode) in layout.directories() {
@@ -1221,7 +1551,10 @@ fn fix_modes(layout: &Layout, components: &[String], new_host: bool) -> Result<(
             Err(_) => {}
         }
     }
-    if (new_host || components.iter().any(|c| c == "state" || c == "database"))
+    if (new_host
+        || components
+            .iter()
+            .any(|&c| c == Component::State || c == Component::Database))
         && let Ok(m) = std::fs::symlink_metadata(&layout.data_dir)
         && m.is_dir()
     {
@@ -1315,7 +1648,12 @@ fn chown_tree(path: &Path, uid: nix::unistd::Uid, gid: nix::unistd::Gid) -> Resu
 
 /// Components whose content is checked beyond the manifest (and so are
 /// extracted to a private temporary copy by `verify_only`).
-const CONTENT_CHECKED: [&str; 4] = ["config", "database", "logs", "ssl"];
+const CONTENT_CHECKED: [Component; 4] = [
+    Component::Config,
+    Component::Database,
+    Component::Logs,
+    Component::Ssl,
+];
 
 /// Verification only: the whole archive against its manifest, then the
 /// content checks a restore runs before its swap, on a private temporary
@@ -1327,12 +1665,11 @@ pub fn verify_only(archive: &Path, progress: &dyn Fn(u64)) -> Result<Verified> {
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .context("cannot create a private temporary directory")?;
-    let checked: Vec<String> = CONTENT_CHECKED.iter().map(|c| c.to_string()).collect();
     let verified = read_archive(
         archive,
         &ReadOptions {
             extract_to: Some(tmp.path()),
-            components: Some(&checked),
+            components: Some(&CONTENT_CHECKED),
             progress,
         },
     )?;
@@ -1340,25 +1677,43 @@ pub fn verify_only(archive: &Path, progress: &dyn Fn(u64)) -> Result<Verified> {
     Ok(verified)
 }
 
-/// `--dry-run`: verify without writing, then plan against the current tree.
-pub fn dry_run(
-    layout: &Layout,
-    archive: &Path,
-    partial: Option<&[Component]>,
-    progress: &dyn Fn(u64),
-) -> Result<(Verified, Plan)> {
-    let verified = verify_only(archive, progress)?;
-    let comps = choose_components(&verified, partial)?;
-    let staging = layout.data_dir.join(format!("{STAGING_PREFIX}XXXXXX"));
-    let mut plan = plan::build(layout, &verified, &comps, &staging)?;
-    if comps.iter().any(|c| c == "logs") {
-        let decision = plan::decide_audit(
-            layout,
-            verified.metadata.audit_head.as_ref(),
-            None,
-            layout.rollback_dir().join("audit-replaced-TIMESTAMP"),
-        )?;
-        plan.set_audit(layout, decision);
-    }
-    Ok((verified, plan))
+/// What `--dry-run` found: the plan the restore would execute, the
+/// verified archive, and the PID of a running daemon (the restore would
+/// refuse without --stop-daemon).
+pub struct DryRun {
+    pub plan: Plan,
+    pub verified: Verified,
+    pub daemon: Option<u32>,
+}
+
+/// `--dry-run`: the same [`plan`] as the real run, made while the archive
+/// is verified (with the content checks) without writing anything. Refuses
+/// while a restore runs or was interrupted: a plan against a half-swapped
+/// tree would be wrong.
+pub fn dry_run(layout: &Layout, opts: &RestoreOptions, progress: &dyn Fn(u64)) -> Result<DryRun> {
+    let layout = &canonical_layout(layout)?;
+    let _install = crate::locks::shared(layout, "restore --dry-run")?;
+    refuse_if_unfinished(layout).map_err(|e| {
+        let mut err = Error::refused(format!("restore --dry-run refused: {}", e.message));
+        err.hints = e.hints;
+        err
+    })?;
+    let head = super::read::read_head(&opts.archive);
+    let (verified, plan) = verify_and_plan(
+        layout,
+        &opts.archive,
+        opts.components.as_deref(),
+        head.as_ref(),
+        &mut || verify_only(&opts.archive, progress),
+    )?;
+    let daemon = match crate::process::check_pid_file(&layout.pid_file, &opts.daemon.process_match)?
+    {
+        crate::process::PidStatus::Verified { process, .. } => Some(process.pid),
+        _ => None,
+    };
+    Ok(DryRun {
+        plan,
+        verified,
+        daemon,
+    })
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::install::Layout;
+use crate::install::{Component, Layout};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
@@ -34,10 +34,10 @@ fn check(name: &str, ok: bool, detail: impl Into<String>, fix: Option<String>) -
 }
 
 /// Paths inside the restored components (what a partial restore owns).
-pub fn restored_roots(layout: &Layout, components: &[String]) -> Vec<PathBuf> {
+pub fn restored_roots(layout: &Layout, components: &[Component]) -> Vec<PathBuf> {
     components
         .iter()
-        .filter_map(|c| layout.component_dir_named(c))
+        .map(|&c| layout.component_dir(c))
         .collect()
 }
 
@@ -254,10 +254,10 @@ pub fn wide_modes(dir: &Path) -> Vec<crate::config::Finding> {
 /// readable X.509 PEM. Returns the failed checks.
 pub fn check_staged(
     new: &Path,
-    components: &[String],
+    components: &[Component],
     audit_head: Option<&super::AuditHead>,
 ) -> Vec<Check> {
-    let has = |c: &str| components.iter().any(|x| x == c);
+    let has = |c: &str| components.iter().any(|x| x.name() == c);
     let mut failed = Vec::new();
     if has("config") {
         let cfg = new.join("config/config.yaml");
@@ -350,10 +350,10 @@ pub fn check_staged(
 /// or new-host restore). `expected_head` is the backup's `audit_head`.
 pub fn validate(
     layout: &Layout,
-    components: &[String],
+    components: &[Component],
     expected_head: Option<&super::AuditHead>,
 ) -> Report {
-    let has = |c: &str| components.iter().any(|x| x == c);
+    let has = |c: &str| components.iter().any(|x| x.name() == c);
     let roots = restored_roots(layout, components);
     let mut checks = Vec::new();
     if has("config") {

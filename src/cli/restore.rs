@@ -6,11 +6,12 @@ use clap::Args;
 
 use super::{Ctx, ExitStatus};
 use crate::archive::plan::{Action, AuditChain, Plan};
-use crate::archive::restore::{self, DaemonEvent, DaemonStop, Outcome, RestoreOptions};
+use crate::archive::restore::{
+    self, AbortReport, DaemonCheck, DaemonEvent, DaemonStop, Event, Outcome, RestoreOptions,
+};
 use crate::error::{Error, Result};
 use crate::install::{Component, Layout};
 use crate::output::{Ui, human_bytes};
-use crate::process::{PidStatus, check_pid_file};
 
 /// Restore a backup archive into the installation (docs/format.md).
 ///
@@ -111,13 +112,15 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         None => ctx.layout.clone(),
     })?;
     let ui = &ctx.ui;
-    if args.resume || args.abort {
-        let daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
-        return if args.resume {
-            run_resume(ctx, &layout, &daemon)
-        } else {
-            run_abort(ctx, &layout, &daemon)
-        };
+    let daemon = DaemonCheck {
+        process_match: ctx.settings.process_match.value.clone(),
+        stop: args.stop_daemon,
+    };
+    if args.resume {
+        return run_resume(ctx, &layout, &daemon);
+    }
+    if args.abort {
+        return run_abort(ctx, &layout, &daemon);
     }
     // From the repository, or decrypted, into a private staging directory
     // that lives until the restore returns.
@@ -125,35 +128,37 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
         .ok_or_else(|| {
             Error::usage("no archive given").hint("give FILE, or --repo URL [NAME|latest]")
         })?;
-    let file = fetched.path.clone();
-    let partial = super::distinct_components(args.partial);
     if args.verify_only {
         return super::backup::verify::verify_and_report(ctx, &fetched);
     }
-    let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let opts = RestoreOptions {
+        archive: fetched.path.clone(),
+        components: super::distinct_components(args.partial),
+        new_host: args.new_host,
+        record: true,
+        rollback: true,
+        daemon,
+    };
+    let len = std::fs::metadata(&opts.archive)
+        .map(|m| m.len())
+        .unwrap_or(0);
     if args.dry_run {
-        // A plan against a half-swapped tree would be wrong: refuse while a
-        // restore runs or was interrupted, naming --resume / --abort.
-        let _install = crate::locks::shared(&layout, "restore --dry-run")?;
         let bar = ui.progress(len, "verify");
-        let (v, plan) = restore::dry_run(&layout, &file, partial.as_deref(), &|n| {
-            crate::output::advance(&bar, n, len)
-        })?;
+        let d = restore::dry_run(&layout, &opts, &|n| crate::output::advance(&bar, n, len))?;
         bar.finish_and_clear();
-        let daemon = daemon_running(ctx, &layout)?;
         let doc = serde_json::json!({
             "dry_run": true,
             "access": "offline",
             "archive": fetched.source,
             "repo": fetched.doc(),
-            "created_at": v.metadata.created_at,
-            "daemon_running": daemon,
-            "daemon": DaemonStop { was_running: daemon.is_some(), stopped: false, pid: daemon },
-            "plan": plan,
+            "created_at": d.verified.metadata.created_at,
+            "daemon_running": d.daemon,
+            "daemon": DaemonStop { was_running: d.daemon.is_some(), stopped: false, pid: d.daemon },
+            "plan": d.plan,
         });
         ui.render(&doc, |ui| {
-            print_plan(ui, &plan, true)?;
-            if let Some(pid) = daemon {
+            print_plan(ui, &d.plan, true)?;
+            if let Some(pid) = d.daemon {
                 ui.line(format!(
                     "{} the daemon is running (PID {pid}): the restore would refuse without --stop-daemon",
                     ui.yellow("note:")
@@ -161,64 +166,61 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitStatus> {
             }
             ui.line(format!(
                 "dry run: the archive verified ({} files, {}); nothing was changed",
-                v.files,
-                human_bytes(v.bytes)
+                d.verified.files,
+                human_bytes(d.verified.bytes)
             ))
         })?;
         return Ok(ExitStatus::Ok);
     }
 
-    // A real restore. Fail fast on what would refuse later anyway.
-    restore::check_not_busy(&layout)?;
-    // Ctrl-C / SIGTERM before the swap: staging removed, locks released;
-    // once the journal exists the swap is finished with --resume/--abort.
-    let _scope = crate::interrupt::Scope::enter();
+    // Without a terminal and without --yes nobody can be asked: refuse
+    // before the archive is read.
     if !(ui.assume_yes || ui.stdin_tty && ui.stderr_tty) {
         ui.confirm("restore")?;
     }
-    let mut daemon = check_daemon(ctx, &layout, args.stop_daemon)?;
-    let opts = RestoreOptions {
-        archive: file.clone(),
-        components: partial,
-        new_host: args.new_host,
-        record: true,
-        rollback: true,
-    };
     let bar = ui.progress(len, "verify");
-    let prepared = restore::prepare(&layout, &opts, &|n| crate::output::advance(&bar, n, len))?;
-    bar.finish_and_clear();
-    for s in &prepared.stale_removed {
-        ui.note(format!(
+    // The rollback archive and the swap take a while on a big
+    // installation: a spinner on a terminal, the note elsewhere.
+    let spinner = std::cell::RefCell::new(None::<indicatif::ProgressBar>);
+    let on_event = |e: Event| match e {
+        Event::StaleStagingRemoved(s) => ui.note(format!(
             "removed {} left by a restore killed before it changed anything",
             s.display()
-        ));
+        )),
+        Event::Daemon(e) => daemon_note(ctx, e),
+        Event::Verifying { read, total } => crate::output::advance(&bar, read, total),
+        Event::Verified => bar.finish_and_clear(),
+        Event::Swapping { rollback_dir } => {
+            let what = format!(
+                "swapping in (the replaced content is moved aside, then saved to {})...",
+                rollback_dir.display()
+            );
+            let s = ui.spinner(&what);
+            if crate::output::phase_unsaid(&s) {
+                ui.note(&what);
+            }
+            *spinner.borrow_mut() = Some(s);
+        }
+    };
+    let mut confirm = |plan: &Plan| -> Result<bool> {
+        // The plan comes before the question; with -q --yes nobody is asked.
+        if !(ui.json || ui.quiet && ui.assume_yes) {
+            print_plan(ui, plan, ui.verbose > 0)?;
+        }
+        ui.confirm(&format!(
+            "Replace {} in {} with the backup's copy?",
+            crate::install::join_components(&plan.components),
+            plan.root.display()
+        ))?;
+        Ok(true)
+    };
+    let restored = restore::run(&layout, &opts, &mut confirm, &on_event);
+    bar.finish_and_clear();
+    if let Some(s) = spinner.borrow_mut().take() {
+        s.finish_and_clear();
     }
-    // The plan comes before the question; with -q --yes nobody is asked.
-    if !(ui.json || ui.quiet && ui.assume_yes) {
-        print_plan(ui, &prepared.plan, ui.verbose > 0)?;
-    }
-    ui.confirm(&format!(
-        "Replace {} in {} with the backup's copy?",
-        prepared.plan.components.join(", "),
-        layout.root.display()
-    ))?;
-    // The daemon may have been started while we verified.
-    daemon.merge(check_daemon(ctx, &layout, args.stop_daemon)?);
-    let what = format!(
-        "swapping in (the replaced content is moved aside, then saved to {})...",
-        layout.rollback_dir().display()
-    );
-    // The rollback archive and the swap take a while on a big installation:
-    // a spinner on a terminal, the note elsewhere.
-    let spinner = ui.spinner(&what);
-    if crate::output::phase_unsaid(&spinner) {
-        ui.note(&what);
-    }
-    let plan = prepared.plan.clone();
-    let outcome = restore::execute(prepared, &opts);
-    spinner.finish_and_clear();
-    let outcome = outcome?;
-    report(ctx, Some(&plan), &outcome, &daemon, Some(&fetched))
+    let r = restored?;
+    report(ctx, Some(&r.plan), &r.outcome, &r.daemon, Some(&fetched))
 }
 
 /// The human line saying which path the restore took.
@@ -256,6 +258,9 @@ fn report(
         "outcome": outcome,
         "undo": undo,
         "counts": plan.map(|p| &p.counts),
+        // The plan the restore showed and executed: the one --dry-run
+        // prints for the same archive and installation.
+        "plan": plan,
     });
     ui.render_success(&doc, o.validation.ok, |ui| {
         ui.line(daemon_line(daemon))?;
@@ -306,7 +311,7 @@ fn report(
             ui.done(format!(
                 "{} restored {} from {} into {}",
                 ui.green("done:"),
-                o.components.join(","),
+                crate::install::join_components(&o.components),
                 archive,
                 o.root.display()
             ))?;
@@ -340,7 +345,7 @@ fn print_plan(ui: &Ui, plan: &Plan, every_file: bool) -> Result<()> {
     let c = &plan.counts;
     ui.line(format!(
         "plan: restore {} into {}: {} create, {} overwrite, {} unchanged, {} remove",
-        plan.components.join(","),
+        crate::install::join_components(&plan.components),
         plan.root.display(),
         c.create,
         c.overwrite,
@@ -379,69 +384,60 @@ fn print_plan(ui: &Ui, plan: &Plan, every_file: bool) -> Result<()> {
     Ok(())
 }
 
-/// The PID of a verified running daemon, if any.
-fn daemon_running(ctx: &Ctx, layout: &Layout) -> Result<Option<u32>> {
-    let st = check_pid_file(&layout.pid_file, &ctx.settings.process_match.value)?;
-    Ok(match st {
-        PidStatus::Verified { process, .. } => Some(process.pid),
-        _ => None,
-    })
+/// What the daemon check says while it stops the daemon, as notes.
+fn daemon_note(ctx: &Ctx, e: DaemonEvent) {
+    match e {
+        DaemonEvent::Stopping { pid } => ctx
+            .ui
+            .note(format!("stopping the daemon (PID {pid}) with SIGTERM...")),
+        DaemonEvent::Signalling { pid, how } => ctx.ui.debug(format!("signalling PID {pid} {how}")),
+        DaemonEvent::Stopped => ctx.ui.note("the daemon stopped"),
+    }
 }
 
-/// The daemon check before a restore (`restore::check_daemon`), its
-/// progress as notes.
-fn check_daemon(ctx: &Ctx, layout: &Layout, stop: bool) -> Result<DaemonStop> {
-    restore::check_daemon(
-        layout,
-        &ctx.settings.process_match.value,
-        stop,
-        &|e| match e {
-            DaemonEvent::Stopping { pid } => ctx
-                .ui
-                .note(format!("stopping the daemon (PID {pid}) with SIGTERM...")),
-            DaemonEvent::Signalling { pid, how } => {
-                ctx.ui.debug(format!("signalling PID {pid} {how}"))
-            }
-            DaemonEvent::Stopped => ctx.ui.note("the daemon stopped"),
-        },
-    )
-}
-
-fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
-    match restore::resume(layout)? {
-        Some(o) => report(ctx, None, &o, daemon, None),
+fn run_resume(ctx: &Ctx, layout: &Layout, daemon: &DaemonCheck) -> Result<ExitStatus> {
+    let r = restore::resume(layout, daemon, &|e| {
+        if let Event::Daemon(e) = e {
+            daemon_note(ctx, e)
+        }
+    })?;
+    match &r.outcome {
+        Some(o) => report(ctx, None, o, &r.daemon, None),
         None => {
-            let removed = restore::remove_stale_staging(layout);
             let doc = serde_json::json!({
                 "result": "nothing_to_resume",
                 "access": "offline",
-                "daemon": daemon,
-                "removed_staging": removed,
+                "daemon": r.daemon,
+                "removed_staging": r.removed_staging,
             });
             ctx.ui.render(&doc, |ui| {
-                for r in &removed {
-                    ui.line(format!("removed leftover staging {}", r.display()))?;
+                for s in &r.removed_staging {
+                    ui.line(format!("removed leftover staging {}", s.display()))?;
                 }
                 ui.line(format!(
                     "no unfinished restore in {} (no {})",
                     layout.root.display(),
-                    crate::archive::journal::path(layout).display()
+                    layout.restore_journal().display()
                 ))
             })?;
-            Ok(ExitStatus::Ok)
+            Ok(r.exit_status())
         }
     }
 }
 
-fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonStop) -> Result<ExitStatus> {
-    let a = restore::abort(layout)?;
+fn run_abort(ctx: &Ctx, layout: &Layout, daemon: &DaemonCheck) -> Result<ExitStatus> {
+    let AbortReport { daemon, aborted: a } = restore::abort(layout, daemon, &|e| {
+        if let Event::Daemon(e) = e {
+            daemon_note(ctx, e)
+        }
+    })?;
     let mut doc = serde_json::to_value(&a)?;
     if let Some(m) = doc.as_object_mut() {
         m.insert("access".into(), "offline".into());
-        m.insert("daemon".into(), serde_json::to_value(daemon)?);
+        m.insert("daemon".into(), serde_json::to_value(&daemon)?);
     }
     ctx.ui.render(&doc, |ui| {
-        ui.line(daemon_line(daemon))?;
+        ui.line(daemon_line(&daemon))?;
         for r in &a.removed_staging {
             ui.line(format!("removed staging {}", r.display()))?;
         }

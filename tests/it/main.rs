@@ -46,6 +46,7 @@ mod repo_s3;
 mod restore_bad_archives;
 mod restore_containment;
 mod restore_crash;
+mod restore_plan;
 mod restore_xfs;
 mod sandbox;
 mod screens;

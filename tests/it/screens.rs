@@ -124,6 +124,9 @@ const FILTERS: &[(&str, &str)] = &[
         r#""$1": "[MS]""#,
     ),
     (r#""rto_ms": \[[^\]]*\]"#, r#""rto_ms": ["[MS]"]"#),
+    // A restore's staging directory is named after the archive's manifest,
+    // which holds the database snapshot's checksum.
+    (r"\.restore-staging-[0-9a-f]{12}", ".restore-staging-[ID]"),
     // Measured durations in human text.
     (r"answered in [0-9.]+ ms", "answered in [MS]"),
     (r"\b[0-9]+\.[0-9]{2} s\b", "[S]"),

@@ -149,7 +149,12 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<ExitStatus> {
             Ok((m, man)) => {
                 l.created_at = m.created_at.clone();
                 l.backup_type = m.backup_type.clone();
-                l.components = m.components.clone().unwrap_or_default();
+                l.components = m
+                    .components
+                    .iter()
+                    .flatten()
+                    .map(|c| c.name().to_string())
+                    .collect();
                 l.audit_head = m.audit_head.clone();
                 // Component files, as `backup create` and `verify` count them
                 // (newer manifests also list metadata.json).

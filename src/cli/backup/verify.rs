@@ -81,7 +81,7 @@ pub fn verify_and_report(ctx: &Ctx, fetched: &crate::cli::repo::Fetched) -> Resu
             fetched.source,
             v.files,
             human_bytes(v.bytes),
-            v.components.join(","),
+            crate::install::join_components(&v.components),
             v.metadata.created_at
         ))
     })?;
