@@ -605,28 +605,9 @@ fn walk_components(
     // so every anchor in the snapshot names a record inside the archived
     // chain, never one past its head.
     for &comp in wanted {
-        let dir = match opts.sources.get(&comp) {
-            Some(d) => d.clone(),
-            None => layout.component_dir(comp),
-        };
-        let meta = match std::fs::symlink_metadata(&dir) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                walk.skipped.push(Skipped {
-                    path: dir.clone(),
-                    reason: format!("component {comp}: directory does not exist"),
-                });
-                continue;
-            }
-            Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
-        };
-        if !meta.is_dir() {
-            walk.skipped.push(Skipped {
-                path: dir.clone(),
-                reason: format!("component {comp}: {}", kind_name(&meta)),
-            });
+        let Some((dir, meta)) = component_dir(layout, opts, comp, walk)? else {
             continue;
-        }
+        };
         components.push(comp.name().to_string());
         match comp {
             Component::Config => {
@@ -635,92 +616,9 @@ fn walk_components(
             }
             Component::Database => {
                 walk.dir("database", &meta);
-                let db = dir.join("talos.db");
-                match std::fs::symlink_metadata(&db) {
-                    Ok(m) if m.is_file() => {
-                        let snap = tmp.join("talos.db");
-                        let wal = dir.join("talos.db-wal");
-                        if opts.rescue && !wal.exists() {
-                            // Daemon down and no WAL: the file alone is the
-                            // whole database, and copying it leaves the
-                            // installation untouched (opening it with SQLite
-                            // would leave -wal/-shm files behind).
-                            std::fs::copy(&db, &snap)
-                                .with_context(|| format!("cannot copy {}", db.display()))?;
-                        } else if let Err(e) = snapshot_database(&db, &snap) {
-                            if !opts.rescue {
-                                return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
-                            }
-                            // The daemon is down (checked by the caller): the
-                            // file is not live, a plain copy is consistent.
-                            walk.skipped.push(Skipped {
-                                path: db.clone(),
-                                reason: format!(
-                                    "online backup failed ({e}); copied the file as it is"
-                                ),
-                            });
-                            std::fs::copy(&db, &snap)
-                                .with_context(|| format!("cannot copy {}", db.display()))?;
-                        }
-                        let smeta = std::fs::metadata(&snap)?;
-                        walk.items.push(Item::File(walk.files.len()));
-                        walk.files.push(FileItem {
-                            archive_path: "database/talos.db".into(),
-                            source: Source::Path(snap),
-                            mode: m.mode() & 0o7777,
-                            mtime: smeta.mtime().max(0) as u64,
-                            limit: None,
-                        });
-                    }
-                    Ok(m) => walk.skipped.push(Skipped {
-                        path: db.clone(),
-                        reason: kind_name(&m).into(),
-                    }),
-                    Err(_) => walk.skipped.push(Skipped {
-                        path: db.clone(),
-                        reason: "no database file".into(),
-                    }),
-                }
+                walk_database(opts, &dir, tmp, walk)?;
             }
-            Component::Logs => {
-                let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
-                walk.dir("logs", &log_meta);
-                walk.dir("logs/audit", &meta);
-                // Sizes and head under the audit lock: appends happen under
-                // it, so every size is at a record boundary and the head is
-                // the last archived record.
-                let _audit_lock = FileLock::exclusive_blocking(&layout.audit_lock())?;
-                let first = walk.files.len();
-                walk.tree(&dir, "logs/audit", &[".lock"])?;
-                for f in &mut walk.files[first..] {
-                    let Source::Path(p) = &f.source;
-                    f.limit = Some(std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0));
-                }
-                match crate::audit::head(&dir) {
-                    Ok(h) => {
-                        audit_head = h.map(|h| AuditHead {
-                            seq: h.seq,
-                            hash: h.hash,
-                        })
-                    }
-                    Err(e) if opts.rescue => walk.skipped.push(Skipped {
-                        path: dir.clone(),
-                        reason: format!("audit head unreadable ({}); archived as it is", e.message),
-                    }),
-                    Err(e) => {
-                        // The head's own hint names the fix when it knows
-                        // one (a torn last record: `talos repair audit`).
-                        let mut err = Error::integrity(format!(
-                            "cannot read the audit chain's head: {}",
-                            e.message
-                        ));
-                        err.hints = e.hints;
-                        return Err(err.hint(
-                            "run `talos audit verify-chain`; a backup records the head it saw",
-                        ));
-                    }
-                }
-            }
+            Component::Logs => audit_head = walk_audit_chain(layout, opts, &dir, &meta, walk)?,
             _ => {
                 walk.dir(comp.prefix(), &meta);
                 walk.tree(&dir, comp.prefix(), &[])?;
@@ -732,27 +630,166 @@ fn walk_components(
     // archive the chain: read it under the audit lock, after the database
     // snapshot as above. Null only when the chain is empty (or absent).
     if !wanted.contains(&Component::Logs) && layout.audit_dir.is_dir() {
-        let head = FileLock::exclusive_blocking(&layout.audit_lock())
-            .and_then(|_lock| crate::audit::head(&layout.audit_dir));
-        match head {
-            Ok(h) => {
-                audit_head = h.map(|h| AuditHead {
-                    seq: h.seq,
-                    hash: h.hash,
-                })
-            }
-            // The chain is not part of this backup: a damaged head does not
-            // stop a backup of the other components, it is reported.
-            Err(e) => walk.skipped.push(Skipped {
+        audit_head = head_of_unarchived_chain(layout, walk);
+    }
+    Ok((components, audit_head))
+}
+
+/// The directory a component is read from, when it is one; a missing
+/// directory or another kind of file is skipped (and reported), not fatal.
+fn component_dir(
+    layout: &Layout,
+    opts: &CreateOptions,
+    comp: Component,
+    walk: &mut Walk,
+) -> Result<Option<(PathBuf, std::fs::Metadata)>> {
+    let dir = match opts.sources.get(&comp) {
+        Some(d) => d.clone(),
+        None => layout.component_dir(comp),
+    };
+    let meta = match std::fs::symlink_metadata(&dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            walk.skipped.push(Skipped {
+                path: dir.clone(),
+                reason: format!("component {comp}: directory does not exist"),
+            });
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", dir.display()))),
+    };
+    if !meta.is_dir() {
+        walk.skipped.push(Skipped {
+            path: dir.clone(),
+            reason: format!("component {comp}: {}", kind_name(&meta)),
+        });
+        return Ok(None);
+    }
+    Ok(Some((dir, meta)))
+}
+
+/// The database component: talos.db snapshotted into `tmp` with SQLite's
+/// online backup API (in rescue mode, copied when that fails or when there
+/// is no WAL), never copied raw from a live daemon.
+fn walk_database(opts: &CreateOptions, dir: &Path, tmp: &Path, walk: &mut Walk) -> Result<()> {
+    let db = dir.join("talos.db");
+    let m = match std::fs::symlink_metadata(&db) {
+        Ok(m) if m.is_file() => m,
+        Ok(m) => {
+            walk.skipped.push(Skipped {
+                path: db.clone(),
+                reason: kind_name(&m).into(),
+            });
+            return Ok(());
+        }
+        Err(_) => {
+            walk.skipped.push(Skipped {
+                path: db.clone(),
+                reason: "no database file".into(),
+            });
+            return Ok(());
+        }
+    };
+    let snap = tmp.join("talos.db");
+    let wal = dir.join("talos.db-wal");
+    if opts.rescue && !wal.exists() {
+        // Daemon down and no WAL: the file alone is the whole database, and
+        // copying it leaves the installation untouched (opening it with
+        // SQLite would leave -wal/-shm files behind).
+        std::fs::copy(&db, &snap).with_context(|| format!("cannot copy {}", db.display()))?;
+    } else if let Err(e) = snapshot_database(&db, &snap) {
+        if !opts.rescue {
+            return Err(e.hint("the database may be damaged: `talos db check` tells; a backup never copies a live database file raw"));
+        }
+        // The daemon is down (checked by the caller): the file is not live,
+        // a plain copy is consistent.
+        walk.skipped.push(Skipped {
+            path: db.clone(),
+            reason: format!("online backup failed ({e}); copied the file as it is"),
+        });
+        std::fs::copy(&db, &snap).with_context(|| format!("cannot copy {}", db.display()))?;
+    }
+    let smeta = std::fs::metadata(&snap)?;
+    walk.items.push(Item::File(walk.files.len()));
+    walk.files.push(FileItem {
+        archive_path: "database/talos.db".into(),
+        source: Source::Path(snap),
+        mode: m.mode() & 0o7777,
+        mtime: smeta.mtime().max(0) as u64,
+        limit: None,
+    });
+    Ok(())
+}
+
+/// The logs component: the audit chain's files cut at their sizes and the
+/// head read, both under the audit lock. A head that cannot be read fails
+/// the backup (in rescue mode it is reported and the files archived as
+/// they are).
+fn walk_audit_chain(
+    layout: &Layout,
+    opts: &CreateOptions,
+    dir: &Path,
+    meta: &std::fs::Metadata,
+    walk: &mut Walk,
+) -> Result<Option<AuditHead>> {
+    let log_meta = std::fs::symlink_metadata(&layout.log_dir)?;
+    walk.dir("logs", &log_meta);
+    walk.dir("logs/audit", meta);
+    // Sizes and head under the audit lock: appends happen under it, so
+    // every size is at a record boundary and the head is the last archived
+    // record.
+    let _audit_lock = FileLock::exclusive_blocking(&layout.audit_lock())?;
+    let first = walk.files.len();
+    walk.tree(dir, "logs/audit", &[".lock"])?;
+    for f in &mut walk.files[first..] {
+        let Source::Path(p) = &f.source;
+        f.limit = Some(std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0));
+    }
+    match crate::audit::head(dir) {
+        Ok(h) => Ok(h.map(|h| AuditHead {
+            seq: h.seq,
+            hash: h.hash,
+        })),
+        Err(e) if opts.rescue => {
+            walk.skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("audit head unreadable ({}); archived as it is", e.message),
+            });
+            Ok(None)
+        }
+        Err(e) => {
+            // The head's own hint names the fix when it knows one (a torn
+            // last record: `talos repair audit`).
+            let mut err =
+                Error::integrity(format!("cannot read the audit chain's head: {}", e.message));
+            err.hints = e.hints;
+            Err(err.hint("run `talos audit verify-chain`; a backup records the head it saw"))
+        }
+    }
+}
+
+/// The chain head of a backup that does not archive the chain, read under
+/// the audit lock. The chain is not part of this backup: a damaged head
+/// does not stop a backup of the other components, it is reported.
+fn head_of_unarchived_chain(layout: &Layout, walk: &mut Walk) -> Option<AuditHead> {
+    let head = FileLock::exclusive_blocking(&layout.audit_lock())
+        .and_then(|_lock| crate::audit::head(&layout.audit_dir));
+    match head {
+        Ok(h) => h.map(|h| AuditHead {
+            seq: h.seq,
+            hash: h.hash,
+        }),
+        Err(e) => {
+            walk.skipped.push(Skipped {
                 path: layout.audit_dir.clone(),
                 reason: format!(
                     "audit head unreadable ({}); metadata.json has no audit_head — run `talos audit verify-chain`",
                     e.message
                 ),
-            }),
+            });
+            None
         }
     }
-    Ok((components, audit_head))
 }
 
 /// The output directory, made if missing (mode 0700). One inside the

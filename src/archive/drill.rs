@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::create::{CreateOptions, create};
 use super::restore::{self, RestoreOptions};
 use super::{hash_file, install_path, validate};
-use crate::error::{Error, ErrorKind, ExitStatus, Result};
+use crate::error::{Context, Error, ErrorKind, ExitStatus, Result};
 use crate::install::Layout;
+use crate::repo::transfer::{self, FetchedDoc, Source, TransferEvent};
 
 pub const HISTORY_FILE: &str = "drill_history.jsonl";
 
@@ -129,6 +130,214 @@ impl Runner {
             }
         }
     }
+}
+
+/// What the operator asked for.
+#[derive(Debug, Clone, Default)]
+pub struct DrillOptions {
+    /// The archive to drill (`--backup FILE`, or the newest in the
+    /// repository in effect); None: a fresh backup of the installation.
+    pub source: Option<Source>,
+    /// The age identity for an encrypted archive.
+    pub identity: Option<PathBuf>,
+}
+
+/// What `drill` tells its caller as it goes.
+#[derive(Debug)]
+pub enum DrillEvent<'a> {
+    /// What killed drills left was removed (one line each).
+    Removed(String),
+    /// There is no installation at `root`: the drill makes a fresh sandbox
+    /// at `sandbox` and drills that.
+    FreshSandbox { root: &'a Path, sandbox: &'a Path },
+    /// The steps begin (backup, verify and stage, swap, ...).
+    Drilling,
+    /// The steps ended.
+    Drilled,
+    /// Something went wrong that does not change the drill's result.
+    Warning(String),
+    /// Fetching the archive from the repository, or decrypting it.
+    Transfer(TransferEvent<'a>),
+}
+
+/// The whole story of one drill.
+#[derive(Debug)]
+pub struct DrillReport {
+    pub drill: Drill,
+    /// What was downloaded, when the archive came from a repository.
+    pub repo: Option<FetchedDoc>,
+    /// An installation was drilled (not a fresh sandbox): its history and
+    /// audit chain hold the drill.
+    pub installed: bool,
+    /// The history file the drill was appended to.
+    pub history: Option<PathBuf>,
+    pub trend: Option<Trend>,
+    /// The `drill` record in the audit chain.
+    pub audit_seq: Option<u64>,
+    pub exit: ExitStatus,
+}
+
+/// Runs `talos drill`: obtains the archive (or backs the installation up,
+/// or a fresh sandbox when there is none), drills it in a locked scratch
+/// directory, then appends the result to the installation's drill history
+/// and records it in the audit chain. An error means the drill could not
+/// run (or was interrupted); a failed step is in the report.
+pub fn drill(
+    layout: &Layout,
+    opts: &DrillOptions,
+    on_event: &mut dyn FnMut(DrillEvent<'_>),
+) -> Result<DrillReport> {
+    let fetched = opts
+        .source
+        .as_ref()
+        .map(|source| {
+            transfer::obtain(layout, source, opts.identity.as_deref(), &mut |ev| {
+                on_event(DrillEvent::Transfer(ev))
+            })
+        })
+        .transpose()?;
+    let backup = fetched.as_ref().map(|f| f.path.clone());
+    let installed = layout.config_file.exists() || layout.data_dir.exists();
+    // Scratch directories of drills that were killed (their lock is gone).
+    for line in
+        crate::leftovers::describe_removed(&crate::leftovers::remove_stale_of(layout, &[], "drill"))
+    {
+        on_event(DrillEvent::Removed(line));
+    }
+    // Backing up the live installation: ordered against restores.
+    let _install = if installed && backup.is_none() {
+        Some(crate::locks::shared(layout, "drill")?)
+    } else {
+        None
+    };
+    let _scope = crate::interrupt::Scope::enter();
+    let scratch = Scratch::new(layout)?;
+    let sandbox_root = scratch.dir.path().join("sandbox");
+    let source: Layout = if installed || backup.is_some() {
+        layout.clone()
+    } else {
+        on_event(DrillEvent::FreshSandbox {
+            root: &layout.root,
+            sandbox: &sandbox_root,
+        });
+        make_sandbox(&sandbox_root)?;
+        Layout::new(&sandbox_root)
+    };
+    let work = scratch.dir.path().join("work");
+    std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
+    on_event(DrillEvent::Drilling);
+    let mut d = run(
+        &source,
+        backup.as_deref(),
+        &work,
+        !installed && backup.is_none(),
+    );
+    on_event(DrillEvent::Drilled);
+    // Report, record and remember what the operator named (the repository
+    // object's URL, the file as given), not the staging copy that was read.
+    if let Some(f) = &fetched {
+        let staged = f.path.display().to_string();
+        for step in &mut d.steps {
+            step.detail = step.detail.replace(&staged, &f.source);
+        }
+        d.backup = Some(PathBuf::from(&f.source));
+    }
+    // Interrupted: the scratch directory goes with `scratch`, nothing is
+    // recorded for a drill that did not run to its end.
+    crate::interrupt::check()?;
+    let (history, trend, audit_seq) = if installed {
+        remember(layout, &d, on_event)
+    } else {
+        (None, None, None)
+    };
+    Ok(DrillReport {
+        exit: d.exit_status(),
+        drill: d,
+        repo: fetched.as_ref().and_then(|f| f.doc()),
+        installed,
+        history,
+        trend,
+        audit_seq,
+    })
+}
+
+/// The drill's private scratch directory, locked while the drill runs: a
+/// scratch directory whose lock is free belongs to a drill that died, and
+/// the next drill removes it (`crate::leftovers`). Removed when dropped.
+struct Scratch {
+    // Unlocked before the directory is removed (fields drop in order).
+    _lock: std::fs::File,
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new(layout: &Layout) -> Result<Scratch> {
+        let dir = tempfile::Builder::new()
+            .prefix(crate::leftovers::DRILL_PREFIX)
+            .tempdir()
+            .context("cannot create a scratch directory for the drill")?;
+        let lock =
+            std::fs::File::open(dir.path()).context("cannot open the drill's scratch directory")?;
+        lock.lock()
+            .context("cannot lock the drill's scratch directory")?;
+        std::fs::write(
+            dir.path().join(crate::leftovers::DRILL_OWNER),
+            crate::leftovers::owner_id(layout),
+        )
+        .context("cannot write the drill's scratch directory")?;
+        Ok(Scratch { _lock: lock, dir })
+    }
+}
+
+/// A small practice installation to drill on a host without one.
+fn make_sandbox(root: &Path) -> Result<()> {
+    crate::sandbox::init(
+        root,
+        &crate::sandbox::Options {
+            seed: 42,
+            scale: crate::sandbox::Scale::Small,
+            force: false,
+            now_ms: crate::clock::now().as_millisecond(),
+            operator: crate::audit::operator_actor(),
+        },
+        &|_| {},
+    )?;
+    Ok(())
+}
+
+/// Appends the drill to the history, reads the trend, records the drill in
+/// the audit chain; a failure of either write is a warning.
+fn remember(
+    layout: &Layout,
+    d: &Drill,
+    on_event: &mut dyn FnMut(DrillEvent<'_>),
+) -> (Option<PathBuf>, Option<Trend>, Option<u64>) {
+    let history = match append_history(layout, d) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            on_event(DrillEvent::Warning(format!(
+                "cannot append to the drill history: {}",
+                e.message
+            )));
+            None
+        }
+    };
+    let trend = trend(&read_history(layout, 10));
+    let audit_seq = match crate::audit::record_operator_action(
+        layout,
+        "drill",
+        serde_json::json!({"ok": d.ok, "rto_ms": d.rto_ms, "backup": d.backup}),
+    ) {
+        Ok(rec) => Some(rec.seq),
+        Err(e) => {
+            on_event(DrillEvent::Warning(format!(
+                "cannot record the drill in the audit chain: {}",
+                e.message
+            )));
+            None
+        }
+    };
+    (history, trend, audit_seq)
 }
 
 /// Runs the drill on `layout` (or, with `sandbox`, on the installation a

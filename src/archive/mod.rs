@@ -4,6 +4,7 @@
 //! `create`, verification in `read`, the restore plan in `plan`, the swap and
 //! its crash journal in `restore` and `journal`.
 
+pub mod backup;
 pub mod create;
 pub mod drill;
 pub mod journal;

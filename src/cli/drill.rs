@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::repo::TransferView;
 use super::{Ctx, ExitStatus};
-use crate::archive::drill::{self, Drill, Trend};
-use crate::error::{Context, Result};
-use crate::install::Layout;
+use crate::archive::drill::{self, Drill, DrillEvent, DrillOptions, Trend};
+use crate::error::Result;
+use crate::repo::transfer::Source;
 
 /// The CI restore drill: prove a backup restores, and time it.
 ///
@@ -80,143 +81,73 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<ExitStatus> {
 
 fn drill_run(
     ctx: &Ctx,
-    mut args: DrillArgs,
+    args: DrillArgs,
     repo: Option<&str>,
     written: &mut bool,
 ) -> Result<ExitStatus> {
     let ui = &ctx.ui;
     // --backup FILE wins; else the repository in effect (--repo,
     // TALOS_REPO, backup.repo); else a fresh backup as before.
-    let fetched = match &args.backup {
-        Some(b) => Some(super::repo::local(ctx, b, &args.identity)?),
-        None => super::repo::resolve(ctx, &args.repo, &args.identity, None)?,
+    let source = match &args.backup {
+        Some(b) => Some(Source::Local(b.clone())),
+        None => super::repo::source(ctx, &args.repo, None)?,
     };
-    if let Some(f) = &fetched {
-        args.backup = Some(f.path.clone());
-    }
-    let layout = &ctx.layout;
-    let installed = layout.config_file.exists() || layout.data_dir.exists();
-    // Scratch directories of drills that were killed (their lock is gone).
-    for line in
-        crate::leftovers::describe_removed(&crate::leftovers::remove_stale_of(layout, &[], "drill"))
-    {
-        ui.note(line);
-    }
-    // Backing up the live installation: ordered against restores.
-    let _install = if installed && args.backup.is_none() {
-        Some(crate::locks::shared(layout, "drill")?)
-    } else {
-        None
+    let opts = DrillOptions {
+        source,
+        identity: super::repo::identity_path(&args.identity),
     };
-    let _scope = crate::interrupt::Scope::enter();
-    let scratch = tempfile::Builder::new()
-        .prefix(crate::leftovers::DRILL_PREFIX)
-        .tempdir()
-        .context("cannot create a scratch directory for the drill")?;
-    // Held while the drill runs: a scratch directory whose lock is free
-    // belongs to a drill that died, and the next drill removes it.
-    let scratch_lock =
-        std::fs::File::open(scratch.path()).context("cannot open the drill's scratch directory")?;
-    scratch_lock
-        .lock()
-        .context("cannot lock the drill's scratch directory")?;
-    std::fs::write(
-        scratch.path().join(crate::leftovers::DRILL_OWNER),
-        crate::leftovers::owner_id(layout),
-    )
-    .context("cannot write the drill's scratch directory")?;
-    let sandbox_root = scratch.path().join("sandbox");
-    let source: Layout = if installed || args.backup.is_some() {
-        layout.clone()
-    } else {
-        ui.note(format!(
+    let mut transfer = TransferView::default();
+    let mut spinner = None;
+    let report = drill::drill(&ctx.layout, &opts, &mut |ev| match ev {
+        DrillEvent::Removed(line) => ui.note(line),
+        DrillEvent::FreshSandbox { root, sandbox } => ui.note(format!(
             "no installation at {}: drilling on a fresh sandbox in {}",
-            layout.root.display(),
-            sandbox_root.display()
-        ));
-        crate::sandbox::init(
-            &sandbox_root,
-            &crate::sandbox::Options {
-                seed: 42,
-                scale: crate::sandbox::Scale::Small,
-                force: false,
-                now_ms: crate::clock::now().as_millisecond(),
-                operator: crate::audit::operator_actor(),
-            },
-            &|_| {},
-        )?;
-        Layout::new(&sandbox_root)
-    };
-    let work = scratch.path().join("work");
-    std::fs::create_dir(&work).context("cannot create the drill's work directory")?;
-    let what = "drilling: backup, verify and stage, swap, validate, compare, audit chain...";
-    let spinner = ui.spinner(what);
-    if crate::output::phase_unsaid(&spinner) {
-        ui.note(what);
-    }
-    let mut d = drill::run(
-        &source,
-        args.backup.as_deref(),
-        &work,
-        !installed && args.backup.is_none(),
-    );
-    spinner.finish_and_clear();
-    // Report, record and remember what the operator named (the repository
-    // object's URL, the file as given), not the staging copy that was read.
-    if let Some(f) = &fetched {
-        let staged = f.path.display().to_string();
-        for step in &mut d.steps {
-            step.detail = step.detail.replace(&staged, &f.source);
+            root.display(),
+            sandbox.display()
+        )),
+        DrillEvent::Drilling => {
+            let what =
+                "drilling: backup, verify and stage, swap, validate, compare, audit chain...";
+            let s = ui.spinner(what);
+            if crate::output::phase_unsaid(&s) {
+                ui.note(what);
+            }
+            spinner = Some(s);
         }
-        d.backup = Some(PathBuf::from(&f.source));
-    }
-    // Interrupted: the scratch directory goes with `scratch`, nothing is
-    // recorded for a drill that did not run to its end.
-    crate::interrupt::check()?;
-    let mut history_file = None;
-    let mut trend = None;
-    if installed {
-        match drill::append_history(layout, &d) {
-            Ok(p) => history_file = Some(p),
-            Err(e) => ui.warn(format!("cannot append to the drill history: {}", e.message)),
+        DrillEvent::Drilled => {
+            if let Some(s) = spinner.take() {
+                s.finish_and_clear();
+            }
         }
-        trend = drill::trend(&drill::read_history(layout, 10));
-        if let Err(e) = crate::audit::record_operator_action(
-            layout,
-            "drill",
-            serde_json::json!({"ok": d.ok, "rto_ms": d.rto_ms, "backup": d.backup}),
-        ) {
-            ui.warn(format!(
-                "cannot record the drill in the audit chain: {}",
-                e.message
-            ));
-        }
-    }
+        DrillEvent::Warning(w) => ui.warn(w),
+        DrillEvent::Transfer(ev) => transfer.show(ui, ev),
+    })?;
+    let d = &report.drill;
     let m = crate::metrics::drill(d.ok, d.rto_ms as f64 / 1000.0, repo);
     let target = crate::cli::metrics_path(ctx, args.metrics_file.as_deref(), "drill");
     crate::cli::write_metrics(ctx, target.as_deref(), &m);
     *written = true;
     if let Some(path) = &args.junit {
-        crate::fsutil::write_atomic(path, drill::junit(&d).as_bytes(), 0o644)?;
+        crate::fsutil::write_atomic(path, drill::junit(d).as_bytes(), 0o644)?;
     }
     let doc = serde_json::json!({
-        "repo": fetched.as_ref().and_then(|f| f.doc()),
+        "repo": report.repo,
         "drill": d,
-        "history": history_file,
-        "trend": trend,
+        "history": report.history,
+        "trend": report.trend,
         "junit": args.junit,
     });
     ui.render(&doc, |ui| {
         human(
             ui,
-            &d,
-            trend.as_ref(),
-            installed,
-            history_file.as_deref(),
+            d,
+            report.trend.as_ref(),
+            report.installed,
+            report.history.as_deref(),
             args.junit.as_deref(),
         )
     })?;
-    Ok(d.exit_status())
+    Ok(report.exit)
 }
 
 fn secs(ms: u64) -> String {

@@ -66,8 +66,20 @@ fn shell_word(p: &Path) -> String {
 }
 
 fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
-    sandbox::check_target(&args.dir, args.force, &ctx.settings.process_match.value)?;
     let now = args.now.unwrap_or_else(crate::clock::now);
+    let summary = make(ctx, &args, now)?;
+    let next = next_commands(&args, now, &summary);
+    let mut doc = serde_json::to_value(&summary)?;
+    doc["paths"] = paths(&args.dir);
+    doc["next"] = next.clone().into();
+    ctx.ui
+        .render(&doc, |ui| human(ui, &args, &summary, &next))?;
+    Ok(ExitStatus::Ok)
+}
+
+/// Makes the sandbox, with a progress bar for a large one.
+fn make(ctx: &Ctx, args: &InitArgs, now: jiff::Timestamp) -> Result<sandbox::Summary> {
+    sandbox::check_target(&args.dir, args.force, &ctx.settings.process_match.value)?;
     let opts = Options {
         seed: args.seed,
         scale: args.scale,
@@ -89,14 +101,17 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
         crate::output::advance(&bar, bar.position() + n, LARGE_LOG_BYTES)
     });
     bar.finish_and_clear();
-    let summary = made.map_err(|e| {
+    made.map_err(|e| {
         e.hint(format!(
             "the sandbox in {} may be incomplete: run `talos sandbox init --force {}` again",
             args.dir.display(),
             args.dir.display()
         ))
-    })?;
+    })
+}
 
+/// The commands to try on the new sandbox.
+fn next_commands(args: &InitArgs, now: jiff::Timestamp, summary: &sandbox::Summary) -> Vec<String> {
     let root = shell_word(&args.dir);
     // A relative span counts back from the real clock, so a sandbox made
     // with a past --now gets an absolute time that finds its lines.
@@ -122,104 +137,115 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<ExitStatus> {
     if let Some(ex) = &summary.stories.example_trace {
         next.insert(4, format!("talos --root {root} log trace {ex}"));
     }
-    let l = crate::install::Layout::new(&args.dir);
-    let mut doc = serde_json::to_value(&summary)?;
-    doc["paths"] = serde_json::json!({
+    next
+}
+
+/// Where each part of the sandbox is (`--json` `paths`).
+fn paths(dir: &Path) -> serde_json::Value {
+    let l = crate::install::Layout::new(dir);
+    serde_json::json!({
         "config_file": l.config_file, "token_file": l.token_file, "ssl_dir": l.ssl_dir,
         "state_dir": l.state_dir, "db": l.db, "log_dir": l.log_dir, "audit_dir": l.audit_dir,
         "run_dir": l.run_dir, "custom_dir": l.custom_dir, "backup_dir": l.backup_dir,
-    });
-    doc["next"] = next.clone().into();
-    ctx.ui.render(&doc, |ui| {
-        let s = &summary;
+    })
+}
+
+fn human(
+    ui: &crate::output::Ui,
+    args: &InitArgs,
+    summary: &sandbox::Summary,
+    next: &[String],
+) -> Result<()> {
+    let s = summary;
+    ui.line(format!(
+        "{} sandbox at {} (seed {}, {}, now {})",
+        ui.green("made"),
+        args.dir.display(),
+        s.seed,
+        match s.scale {
+            Scale::Small => "small",
+            Scale::Large => "large",
+        },
+        s.created_at
+    ))?;
+    let malformed: u64 = s.logs.malformed.values().filter_map(|v| v.as_u64()).sum();
+    let rows = vec![
+        vec![
+            "config".to_string(),
+            format!(
+                "etc/talos/config.yaml (+ .backup), secrets/admin_token, ssl/ (valid until {})",
+                s.certificate.not_after_at
+            ),
+        ],
+        vec![
+            "state".to_string(),
+            format!(
+                "{} queued tasks, {} active sessions, breakers: {} open, {} closed",
+                s.state.queued_tasks,
+                s.state.active_sessions,
+                s.state.open_breakers.join(","),
+                s.state.closed_breakers.join(",")
+            ),
+        ],
+        vec![
+            "database".to_string(),
+            format!(
+                "{} tasks, {} sessions, {} audit anchors ({})",
+                s.database.tasks,
+                s.database.sessions,
+                s.database.audit_anchors,
+                human_bytes(s.database.bytes)
+            ),
+        ],
+        vec![
+            "logs".to_string(),
+            format!(
+                "{} traces: {} Tier 2 + {} Tier 3 lines ({}), {} malformed on purpose",
+                s.logs.traces,
+                s.logs.tier2_lines,
+                s.logs.tier3_lines,
+                human_bytes(s.logs.bytes),
+                malformed
+            ),
+        ],
+        vec![
+            "audit".to_string(),
+            format!(
+                "{} records in {} files, head {}:{}",
+                s.audit.records,
+                s.audit.files.len(),
+                s.audit.head.seq,
+                &s.audit.head.hash[..16]
+            ),
+        ],
+        vec![
+            "daemon".to_string(),
+            "not running (no PID file); state files are what a crash left".to_string(),
+        ],
+    ];
+    for r in rows {
+        ui.line(format!("  {:<9} {}", r[0], r[1]))?;
+    }
+    ui.line("")?;
+    ui.line(ui.bold("Stories to investigate:"))?;
+    let mut stories = vec![&s.stories.breaker_open, &s.stories.database_outage];
+    stories.extend(s.stories.event_loop_blocks.iter());
+    for st in stories {
         ui.line(format!(
-            "{} sandbox at {} (seed {}, {}, now {})",
-            ui.green("made"),
-            args.dir.display(),
-            s.seed,
-            match s.scale {
-                Scale::Small => "small",
-                Scale::Large => "large",
-            },
-            s.created_at
+            "  {}  {}  {}",
+            st.correlation_id, st.occurred_at, st.what
         ))?;
-        let malformed: u64 = s.logs.malformed.values().filter_map(|v| v.as_u64()).sum();
-        let rows = vec![
-            vec![
-                "config".to_string(),
-                format!(
-                    "etc/talos/config.yaml (+ .backup), secrets/admin_token, ssl/ (valid until {})",
-                    s.certificate.not_after_at
-                ),
-            ],
-            vec![
-                "state".to_string(),
-                format!(
-                    "{} queued tasks, {} active sessions, breakers: {} open, {} closed",
-                    s.state.queued_tasks,
-                    s.state.active_sessions,
-                    s.state.open_breakers.join(","),
-                    s.state.closed_breakers.join(",")
-                ),
-            ],
-            vec![
-                "database".to_string(),
-                format!(
-                    "{} tasks, {} sessions, {} audit anchors ({})",
-                    s.database.tasks,
-                    s.database.sessions,
-                    s.database.audit_anchors,
-                    human_bytes(s.database.bytes)
-                ),
-            ],
-            vec![
-                "logs".to_string(),
-                format!(
-                    "{} traces: {} Tier 2 + {} Tier 3 lines ({}), {} malformed on purpose",
-                    s.logs.traces,
-                    s.logs.tier2_lines,
-                    s.logs.tier3_lines,
-                    human_bytes(s.logs.bytes),
-                    malformed
-                ),
-            ],
-            vec![
-                "audit".to_string(),
-                format!(
-                    "{} records in {} files, head {}:{}",
-                    s.audit.records,
-                    s.audit.files.len(),
-                    s.audit.head.seq,
-                    &s.audit.head.hash[..16]
-                ),
-            ],
-            vec![
-                "daemon".to_string(),
-                "not running (no PID file); state files are what a crash left".to_string(),
-            ],
-        ];
-        for r in rows {
-            ui.line(format!("  {:<9} {}", r[0], r[1]))?;
-        }
-        ui.line("")?;
-        ui.line(ui.bold("Stories to investigate:"))?;
-        let mut stories = vec![&s.stories.breaker_open, &s.stories.database_outage];
-        stories.extend(s.stories.event_loop_blocks.iter());
-        for st in stories {
-            ui.line(format!("  {}  {}  {}", st.correlation_id, st.occurred_at, st.what))?;
-        }
-        ui.line("")?;
-        ui.line(ui.bold("Try next:"))?;
-        for n in &next {
-            ui.line(format!("  {n}"))?;
-        }
-        if args.now.is_some() && !crate::clock::is_fixed() {
-            ui.line(format!(
+    }
+    ui.line("")?;
+    ui.line(ui.bold("Try next:"))?;
+    for n in next {
+        ui.line(format!("  {n}"))?;
+    }
+    if args.now.is_some() && !crate::clock::is_fixed() {
+        ui.line(format!(
                 "  (the sandbox's clock is {}: `export TALOS_NOW={}` makes ages and relative times count from it)",
                 s.created_at, s.created_at
             ))?;
-        }
-        Ok(())
-    })?;
-    Ok(ExitStatus::Ok)
+    }
+    Ok(())
 }

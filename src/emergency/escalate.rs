@@ -295,229 +295,51 @@ pub fn run(
     };
 
     if !watch.alive_at_start() {
-        esc.already_stopped = true;
-        esc.stopped = true;
-        let why = match pid {
-            Some(p) => format!("PID {} had already exited", p.pid()),
-            None => "the daemon is not running (no verified PID, the API does not answer, no fresh heartbeat)".to_string(),
-        };
-        log.info(&format!("nothing to stop: {why}"));
-        for rung in Rung::ALL {
-            let r = RungReport {
-                rung,
-                outcome: Outcome::Skipped,
-                detail: "not needed: the daemon was not running".into(),
-                elapsed_ms: 0,
-            };
-            on_event(&Event::Finished(&r));
-            esc.rungs.push(r);
-        }
+        nothing_to_stop(pid, log, on_event, &mut esc);
         esc.elapsed_ms = started.elapsed().as_millis() as u64;
         return esc;
     }
 
-    let signal_body = signal_file_body(opts);
-    let signal_path = layout.signal_panic();
+    let signal = SignalFile {
+        path: layout.signal_panic(),
+        body: signal_file_body(opts),
+    };
     let mut refused: Option<String> = None;
 
     for rung in Rung::ALL {
         let t0 = Instant::now();
-        let report = |outcome: Outcome, detail: String| RungReport {
-            rung,
-            outcome,
-            detail,
-            elapsed_ms: t0.elapsed().as_millis() as u64,
-        };
         let r = if esc.stopped {
-            report(
+            rung_report(
+                rung,
+                t0,
                 Outcome::Skipped,
                 "not needed: the daemon had stopped".into(),
             )
         } else if opts.api_only && rung != Rung::Api {
-            report(
+            rung_report(
+                rung,
+                t0,
                 Outcome::Skipped,
                 "not tried: --online allows only the API".into(),
             )
         } else {
             match rung {
-                Rung::Api => {
-                    if let Some(why) = &opts.api_skip {
-                        report(Outcome::Skipped, why.clone())
-                    } else if watch.api.is_none() {
-                        report(Outcome::Skipped, "the API is not available".into())
-                    } else {
-                        on_event(&Event::Started {
-                            rung,
-                            waiting: Some(opts.api_wait),
-                        });
-                        log.info(&format!(
-                            "rung 1: POST /api/v1/emergency/panic (reason: {})",
-                            opts.reason
-                        ));
-                        let answer = watch
-                            .api
-                            .as_mut()
-                            .map(|a| a.request_panic(&opts.reason, opts.preserve_state))
-                            .unwrap_or_else(|| Err("the API is not available".into()));
-                        match answer {
-                            Err(why) => report(Outcome::Failed, why),
-                            Ok(summary) => {
-                                if watch.wait_gone(opts.api_wait, || None) {
-                                    report(
-                                        Outcome::Stopped,
-                                        format!(
-                                            "{summary}; the daemon exited after {}",
-                                            secs(t0.elapsed())
-                                        ),
-                                    )
-                                } else {
-                                    report(
-                                        Outcome::Failed,
-                                        format!(
-                                            "{summary}, but the daemon was still running after {}",
-                                            secs(opts.api_wait)
-                                        ),
-                                    )
-                                }
-                            }
-                        }
-                    }
-                }
-                Rung::SignalFile => {
-                    on_event(&Event::Started {
-                        rung,
-                        waiting: Some(opts.signal_wait),
-                    });
-                    log.info(&format!("rung 2: writing {}", signal_path.display()));
-                    match fsutil::write_atomic(
-                        &signal_path,
-                        &signal_body,
-                        crate::install::SECRET_FILE_MODE,
-                    ) {
-                        Err(e) => report(
-                            Outcome::Failed,
-                            format!("cannot write {}: {e}", signal_path.display()),
-                        ),
-                        Ok(()) => {
-                            esc.signal_file = SignalFileFate::LeftInPlace;
-                            let consumed = || !signal_path.exists();
-                            // The watchdog took the file: give it time to
-                            // finish preserving state and exit.
-                            let stopped = watch.wait_gone(opts.signal_wait, || {
-                                consumed().then_some(Duration::from_secs(10))
-                            });
-                            if consumed() {
-                                esc.signal_file = SignalFileFate::ConsumedByDaemon;
-                            }
-                            if stopped {
-                                report(
-                                    Outcome::Stopped,
-                                    format!(
-                                        "the daemon's watchdog acted on SIGNAL_PANIC; it exited after {}",
-                                        secs(t0.elapsed())
-                                    ),
-                                )
-                            } else if consumed() {
-                                report(
-                                    Outcome::Failed,
-                                    "the daemon took SIGNAL_PANIC but was still running".into(),
-                                )
-                            } else {
-                                report(
-                                    Outcome::Failed,
-                                    format!(
-                                        "SIGNAL_PANIC was not picked up within {}: the watchdog is not running",
-                                        secs(opts.signal_wait)
-                                    ),
-                                )
-                            }
-                        }
-                    }
-                }
+                Rung::Api => api_rung(&mut watch, opts, log, on_event, t0),
+                Rung::SignalFile => signal_file_rung(
+                    &mut watch,
+                    opts,
+                    &signal,
+                    &mut esc.signal_file,
+                    log,
+                    on_event,
+                    t0,
+                ),
                 Rung::Sigterm | Rung::Sigkill => {
-                    let (sig, wait) = if rung == Rung::Sigterm {
-                        (Signal::SIGTERM, opts.grace)
-                    } else {
-                        (Signal::SIGKILL, opts.kill_wait)
-                    };
-                    match (pid, &refused) {
-                        (None, _) => report(
-                            Outcome::Skipped,
-                            "no verified PID: talos signals only a process it has verified to be the orchestrator".into(),
-                        ),
-                        (Some(_), Some(why)) => report(Outcome::Skipped, why.clone()),
-                        (Some(p), None) => {
-                            on_event(&Event::Started {
-                                rung,
-                                waiting: Some(wait),
-                            });
-                            log.info(&format!(
-                                "rung {}: sending {sig} to verified PID {} {}",
-                                rung.number(),
-                                p.pid(),
-                                if p.via_pidfd() {
-                                    "through a pidfd"
-                                } else {
-                                    "with kill(2): this kernel has no pidfd"
-                                }
-                            ));
-                            match p.signal(sig) {
-                                Ok(false) => report(
-                                    Outcome::Stopped,
-                                    format!("PID {} had exited before {sig} was sent", p.pid()),
-                                ),
-                                Err(e) => {
-                                    if e.kind == ErrorKind::Refused {
-                                        refused = Some(e.message.clone());
-                                    }
-                                    report(Outcome::Failed, e.message)
-                                }
-                                Ok(true) => {
-                                    if watch.wait_gone(wait, || None) {
-                                        report(
-                                            Outcome::Stopped,
-                                            format!(
-                                                "PID {} exited {} after {sig}",
-                                                p.pid(),
-                                                secs(t0.elapsed())
-                                            ),
-                                        )
-                                    } else {
-                                        report(
-                                            Outcome::Failed,
-                                            format!(
-                                                "PID {} was still running {} after {sig}",
-                                                p.pid(),
-                                                secs(wait)
-                                            ),
-                                        )
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    signal_rung(rung, &mut watch, opts, &mut refused, log, on_event, t0)
                 }
             }
         };
-        match r.outcome {
-            Outcome::Stopped => {
-                log.info(&format!(
-                    "rung {} ({}) stopped the daemon: {}",
-                    rung.number(),
-                    rung.method().as_str(),
-                    r.detail
-                ));
-                esc.stopped = true;
-                esc.method = rung.method();
-            }
-            Outcome::Failed => log.warn(&format!(
-                "rung {} ({}) failed: {}",
-                rung.number(),
-                rung.method().as_str(),
-                r.detail
-            )),
-            Outcome::Skipped => {}
-        }
+        note_outcome(rung, &r, log, &mut esc);
         on_event(&Event::Finished(&r));
         esc.rungs.push(r);
     }
@@ -531,13 +353,257 @@ pub fn run(
         SignalFileFate::LeftInPlace | SignalFileFate::ConsumedByDaemon
     ) {
         esc.signal_file =
-            cleanup_signal_file(&signal_path, &signal_body, esc.stopped, esc.signal_file);
+            cleanup_signal_file(&signal.path, &signal.body, esc.stopped, esc.signal_file);
         if esc.signal_file == SignalFileFate::Removed {
             log.info("removed SIGNAL_PANIC after the stop");
         }
     }
     esc.elapsed_ms = started.elapsed().as_millis() as u64;
     esc
+}
+
+/// DATA_DIR/SIGNAL_PANIC and what this panic writes into it.
+struct SignalFile {
+    path: std::path::PathBuf,
+    body: Vec<u8>,
+}
+
+fn rung_report(rung: Rung, t0: Instant, outcome: Outcome, detail: String) -> RungReport {
+    RungReport {
+        rung,
+        outcome,
+        detail,
+        elapsed_ms: t0.elapsed().as_millis() as u64,
+    }
+}
+
+/// The daemon was not running when the panic began: every rung is skipped.
+fn nothing_to_stop(
+    pid: Option<&VerifiedPid>,
+    log: &mut PanicLog,
+    on_event: &mut dyn FnMut(&Event),
+    esc: &mut Escalation,
+) {
+    esc.already_stopped = true;
+    esc.stopped = true;
+    let why = match pid {
+        Some(p) => format!("PID {} had already exited", p.pid()),
+        None => "the daemon is not running (no verified PID, the API does not answer, no fresh heartbeat)".to_string(),
+    };
+    log.info(&format!("nothing to stop: {why}"));
+    for rung in Rung::ALL {
+        let r = RungReport {
+            rung,
+            outcome: Outcome::Skipped,
+            detail: "not needed: the daemon was not running".into(),
+            elapsed_ms: 0,
+        };
+        on_event(&Event::Finished(&r));
+        esc.rungs.push(r);
+    }
+}
+
+/// Rung 1: `POST /api/v1/emergency/panic`, then wait for the daemon to go.
+fn api_rung(
+    watch: &mut Watch<'_, '_>,
+    opts: &Options,
+    log: &mut PanicLog,
+    on_event: &mut dyn FnMut(&Event),
+    t0: Instant,
+) -> RungReport {
+    let report = |outcome, detail| rung_report(Rung::Api, t0, outcome, detail);
+    if let Some(why) = &opts.api_skip {
+        return report(Outcome::Skipped, why.clone());
+    }
+    if watch.api.is_none() {
+        return report(Outcome::Skipped, "the API is not available".into());
+    }
+    on_event(&Event::Started {
+        rung: Rung::Api,
+        waiting: Some(opts.api_wait),
+    });
+    log.info(&format!(
+        "rung 1: POST /api/v1/emergency/panic (reason: {})",
+        opts.reason
+    ));
+    let answer = watch
+        .api
+        .as_mut()
+        .map(|a| a.request_panic(&opts.reason, opts.preserve_state))
+        .unwrap_or_else(|| Err("the API is not available".into()));
+    match answer {
+        Err(why) => report(Outcome::Failed, why),
+        Ok(summary) => {
+            if watch.wait_gone(opts.api_wait, || None) {
+                report(
+                    Outcome::Stopped,
+                    format!("{summary}; the daemon exited after {}", secs(t0.elapsed())),
+                )
+            } else {
+                report(
+                    Outcome::Failed,
+                    format!(
+                        "{summary}, but the daemon was still running after {}",
+                        secs(opts.api_wait)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// Rung 2: write SIGNAL_PANIC and wait for the daemon's watchdog to act.
+fn signal_file_rung(
+    watch: &mut Watch<'_, '_>,
+    opts: &Options,
+    signal: &SignalFile,
+    fate: &mut SignalFileFate,
+    log: &mut PanicLog,
+    on_event: &mut dyn FnMut(&Event),
+    t0: Instant,
+) -> RungReport {
+    let report = |outcome, detail| rung_report(Rung::SignalFile, t0, outcome, detail);
+    on_event(&Event::Started {
+        rung: Rung::SignalFile,
+        waiting: Some(opts.signal_wait),
+    });
+    log.info(&format!("rung 2: writing {}", signal.path.display()));
+    if let Err(e) =
+        fsutil::write_atomic(&signal.path, &signal.body, crate::install::SECRET_FILE_MODE)
+    {
+        return report(
+            Outcome::Failed,
+            format!("cannot write {}: {e}", signal.path.display()),
+        );
+    }
+    *fate = SignalFileFate::LeftInPlace;
+    let consumed = || !signal.path.exists();
+    // The watchdog took the file: give it time to finish preserving state
+    // and exit.
+    let stopped = watch.wait_gone(opts.signal_wait, || {
+        consumed().then_some(Duration::from_secs(10))
+    });
+    if consumed() {
+        *fate = SignalFileFate::ConsumedByDaemon;
+    }
+    if stopped {
+        report(
+            Outcome::Stopped,
+            format!(
+                "the daemon's watchdog acted on SIGNAL_PANIC; it exited after {}",
+                secs(t0.elapsed())
+            ),
+        )
+    } else if consumed() {
+        report(
+            Outcome::Failed,
+            "the daemon took SIGNAL_PANIC but was still running".into(),
+        )
+    } else {
+        report(
+            Outcome::Failed,
+            format!(
+                "SIGNAL_PANIC was not picked up within {}: the watchdog is not running",
+                secs(opts.signal_wait)
+            ),
+        )
+    }
+}
+
+/// Rungs 3 and 4: SIGTERM (then the grace) or SIGKILL to the verified PID,
+/// never to a guess. A refusal to signal (`refused`) skips the next rung.
+fn signal_rung(
+    rung: Rung,
+    watch: &mut Watch<'_, '_>,
+    opts: &Options,
+    refused: &mut Option<String>,
+    log: &mut PanicLog,
+    on_event: &mut dyn FnMut(&Event),
+    t0: Instant,
+) -> RungReport {
+    let report = |outcome, detail| rung_report(rung, t0, outcome, detail);
+    let (sig, wait) = if rung == Rung::Sigterm {
+        (Signal::SIGTERM, opts.grace)
+    } else {
+        (Signal::SIGKILL, opts.kill_wait)
+    };
+    let p = match (watch.pid, &*refused) {
+        (None, _) => {
+            return report(
+                Outcome::Skipped,
+                "no verified PID: talos signals only a process it has verified to be the orchestrator".into(),
+            );
+        }
+        (Some(_), Some(why)) => return report(Outcome::Skipped, why.clone()),
+        (Some(p), None) => p,
+    };
+    on_event(&Event::Started {
+        rung,
+        waiting: Some(wait),
+    });
+    log.info(&format!(
+        "rung {}: sending {sig} to verified PID {} {}",
+        rung.number(),
+        p.pid(),
+        if p.via_pidfd() {
+            "through a pidfd"
+        } else {
+            "with kill(2): this kernel has no pidfd"
+        }
+    ));
+    match p.signal(sig) {
+        Ok(false) => report(
+            Outcome::Stopped,
+            format!("PID {} had exited before {sig} was sent", p.pid()),
+        ),
+        Err(e) => {
+            if e.kind == ErrorKind::Refused {
+                *refused = Some(e.message.clone());
+            }
+            report(Outcome::Failed, e.message)
+        }
+        Ok(true) => {
+            if watch.wait_gone(wait, || None) {
+                report(
+                    Outcome::Stopped,
+                    format!("PID {} exited {} after {sig}", p.pid(), secs(t0.elapsed())),
+                )
+            } else {
+                report(
+                    Outcome::Failed,
+                    format!(
+                        "PID {} was still running {} after {sig}",
+                        p.pid(),
+                        secs(wait)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// Logs a rung's outcome; the first rung that stopped the daemon is the
+/// escalation's method.
+fn note_outcome(rung: Rung, r: &RungReport, log: &mut PanicLog, esc: &mut Escalation) {
+    match r.outcome {
+        Outcome::Stopped => {
+            log.info(&format!(
+                "rung {} ({}) stopped the daemon: {}",
+                rung.number(),
+                rung.method().as_str(),
+                r.detail
+            ));
+            esc.stopped = true;
+            esc.method = rung.method();
+        }
+        Outcome::Failed => log.warn(&format!(
+            "rung {} ({}) failed: {}",
+            rung.number(),
+            rung.method().as_str(),
+            r.detail
+        )),
+        Outcome::Skipped => {}
+    }
 }
 
 fn cleanup_signal_file(

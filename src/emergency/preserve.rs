@@ -384,6 +384,38 @@ pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
     fsutil::real_dir_mode(&dir, 0o700)?;
     sweep_temp_files(&dir, std::time::Duration::from_secs(3600));
 
+    let (mut items, skipped, task_count) = collect_items(layout);
+    let files: Vec<FileEntry> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::File { name, data, .. } => Some(FileEntry {
+                path: name.clone(),
+                size: data.len() as u64,
+                sha256: hex(&Sha256::digest(data)),
+            }),
+            Item::Dir { .. } => None,
+        })
+        .collect();
+    items.push(metadata_item(req, task_count, &files)?);
+    let tmp = write_archive(&dir, &items)?;
+    let final_path = persist(&dir, tmp, req.now)?;
+    fsutil::sync_dir(&dir)?;
+    let size = std::fs::metadata(&final_path)?.len();
+    let pruned = prune(&dir, KEEP)?;
+    Ok(Created {
+        path: final_path,
+        size,
+        files,
+        task_count,
+        skipped,
+        pruned,
+    })
+}
+
+/// What goes into a preserve, in archive order: config (without secrets
+/// and certificates), state, the logs' tails, the task queue; with what
+/// could not be read, and the number of queued tasks.
+fn collect_items(layout: &Layout) -> (Vec<Item>, Vec<String>, Option<usize>) {
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     collect_tree(
@@ -412,18 +444,11 @@ pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
             Err(e) => skipped.push(format!("{}: {e}", layout.task_queue().display())),
         }
     }
+    (items, skipped, task_count)
+}
 
-    let files: Vec<FileEntry> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::File { name, data, .. } => Some(FileEntry {
-                path: name.clone(),
-                size: data.len() as u64,
-                sha256: hex(&Sha256::digest(data)),
-            }),
-            Item::Dir { .. } => None,
-        })
-        .collect();
+/// metadata.json: why, by whom, how, and every other file's checksum.
+fn metadata_item(req: &Request, task_count: Option<usize>, files: &[FileEntry]) -> Result<Item> {
     let metadata = json!({
         "timestamp": crate::timespec::format_ts(req.now),
         "reason": req.reason,
@@ -438,73 +463,72 @@ pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
     });
     let mut meta_bytes = serde_json::to_vec_pretty(&metadata)?;
     meta_bytes.push(b'\n');
-    let now_secs = req.now.as_second().max(0) as u64;
-    items.push(Item::File {
+    Ok(Item::File {
         name: "metadata.json".into(),
         mode: crate::install::SECRET_FILE_MODE,
-        mtime: now_secs,
+        mtime: req.now.as_second().max(0) as u64,
         data: meta_bytes,
-    });
+    })
+}
 
+/// The tar.gz of `items` in a temporary file in `dir`, synced.
+fn write_archive(dir: &Path, items: &[Item]) -> Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()
         .prefix(".emergency_")
         .suffix(".tmp")
-        .tempfile_in(&dir)
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    {
-        let file = tmp.as_file();
-        let gz = GzEncoder::new(BufWriter::new(file), Compression::default());
-        let mut tar = tar::Builder::new(gz);
-        for item in &items {
-            match item {
-                Item::Dir { name, mode, mtime } => {
-                    let mut h = header_for(tar::EntryType::Directory, *mode, *mtime, 0);
-                    tar.append_data(&mut h, format!("{name}/"), std::io::empty())
-                }
-                Item::File {
-                    name,
-                    mode,
-                    mtime,
-                    data,
-                } => {
-                    let mut h =
-                        header_for(tar::EntryType::Regular, *mode, *mtime, data.len() as u64);
-                    tar.append_data(&mut h, name, data.as_slice())
-                }
+    let file = tmp.as_file();
+    let gz = GzEncoder::new(BufWriter::new(file), Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for item in items {
+        match item {
+            Item::Dir { name, mode, mtime } => {
+                let mut h = header_for(tar::EntryType::Directory, *mode, *mtime, 0);
+                tar.append_data(&mut h, format!("{name}/"), std::io::empty())
             }
-            .with_context(|| format!("cannot write the preserve in {}", dir.display()))?;
+            Item::File {
+                name,
+                mode,
+                mtime,
+                data,
+            } => {
+                let mut h = header_for(tar::EntryType::Regular, *mode, *mtime, data.len() as u64);
+                tar.append_data(&mut h, name, data.as_slice())
+            }
         }
-        let gz = tar
-            .into_inner()
-            .context("cannot finish the preserve archive")?;
-        let mut buf = gz
-            .finish()
-            .context("cannot finish the preserve's gzip stream")?;
-        buf.flush().context("cannot write the preserve archive")?;
-        drop(buf);
-        file.sync_all()
-            .context("cannot sync the preserve archive")?;
+        .with_context(|| format!("cannot write the preserve in {}", dir.display()))?;
     }
+    let gz = tar
+        .into_inner()
+        .context("cannot finish the preserve archive")?;
+    let mut buf = gz
+        .finish()
+        .context("cannot finish the preserve's gzip stream")?;
+    buf.flush().context("cannot write the preserve archive")?;
+    drop(buf);
+    file.sync_all()
+        .context("cannot sync the preserve archive")?;
+    Ok(tmp)
+}
 
+/// Renames the archive to its final name, never over another preserve.
+fn persist(dir: &Path, tmp: tempfile::NamedTempFile, now: Timestamp) -> Result<PathBuf> {
     // Two panics in one second (or the daemon's own preserve) may want the
     // same name: take the next free second rather than overwrite.
     // A name never sorts before an existing preserve either (a clock set
     // back), or pruning would delete the new archive first.
-    let mut start = req.now;
-    if let Some(t) = list(&dir)?.pop().and_then(|l| name_time(&l.name))
+    let mut start = now;
+    if let Some(t) = list(dir)?.pop().and_then(|l| name_time(&l.name))
         && t >= start
     {
         start = t + jiff::SignedDuration::from_secs(1);
     }
     let mut tmp = tmp;
-    let mut final_path = PathBuf::new();
     for bump in 0..120 {
         let candidate = dir.join(file_name(start + jiff::SignedDuration::from_secs(bump)));
         match tmp.persist_noclobber(&candidate) {
-            Ok(_) => {
-                final_path = candidate;
-                break;
-            }
+            Ok(_) => return Ok(candidate),
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
             Err(e) => {
                 return Err(Error::failed(format!(
@@ -515,23 +539,10 @@ pub fn create(layout: &Layout, req: &Request) -> Result<Created> {
             }
         }
     }
-    if final_path.as_os_str().is_empty() {
-        return Err(Error::failed(format!(
-            "no free preserve name in {}",
-            dir.display()
-        )));
-    }
-    fsutil::sync_dir(&dir)?;
-    let size = std::fs::metadata(&final_path)?.len();
-    let pruned = prune(&dir, KEEP)?;
-    Ok(Created {
-        path: final_path,
-        size,
-        files,
-        task_count,
-        skipped,
-        pruned,
-    })
+    Err(Error::failed(format!(
+        "no free preserve name in {}",
+        dir.display()
+    )))
 }
 
 /// An archive checked and unpacked into a private staging directory.
@@ -582,13 +593,7 @@ fn clean_path(raw: &[u8]) -> std::result::Result<String, String> {
 /// directory (mode 0700, under the system temp dir) and checks every file
 /// against `metadata.json`'s list when it has one.
 pub fn unpack(archive: &Path) -> Result<Unpacked> {
-    let bad = |why: String| {
-        Error::integrity(format!(
-            "{} is not a safe emergency preserve: {why}",
-            archive.display()
-        ))
-        .hint("nothing was written; pick another preserve (`talos recover` lists them) or inspect it with `tar -tzvf`")
-    };
+    let bad = |why: String| not_safe(archive, why);
     let file = std::fs::File::open(archive).map_err(|e| {
         Error::failed(format!("cannot open {}", archive.display()))
             .with_source(e)
@@ -641,92 +646,12 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         if files.contains_key(&path) || dirs.contains(&path) {
             return Err(bad(format!("{path} appears twice")));
         }
-        if let Some(parent) = dest.parent() {
-            // A parent that exists as a file means a path collision.
-            if parent.is_file() {
-                return Err(bad(format!("{path} is inside a file")));
-            }
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest)
-            .with_context(|| format!("cannot stage {path}"))?;
-        let mut hasher = Sha256::new();
-        let mut size = 0u64;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = entry
-                .read(&mut buf)
-                .map_err(|e| bad(format!("{path} cannot be read ({e})")))?;
-            if n == 0 {
-                break;
-            }
-            size += n as u64;
-            total += n as u64;
-            if total > MAX_UNPACKED_BYTES {
-                return Err(bad(format!(
-                    "it unpacks to more than {}",
-                    crate::units::human_bytes(MAX_UNPACKED_BYTES)
-                )));
-            }
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n])?;
-        }
-        out.sync_all()?;
-        files.insert(
-            path.clone(),
-            (
-                FileEntry {
-                    path,
-                    size,
-                    sha256: hex(&hasher.finalize()),
-                },
-                mode,
-            ),
-        );
+        let entry = stage_file(&mut entry, path, &dest, &mut total, &bad)?;
+        files.insert(entry.path.clone(), (entry, mode));
     }
 
-    let meta_bytes = std::fs::read(staging.path().join("metadata.json"))
-        .map_err(|_| bad("it has no metadata.json".into()))?;
-    let metadata: Value = serde_json::from_slice(&meta_bytes)
-        .map_err(|e| bad(format!("metadata.json is not valid JSON ({e})")))?;
-    if !metadata.is_object() {
-        return Err(bad("metadata.json is not a JSON object".into()));
-    }
-    if let Some(listed) = metadata.get("files").and_then(Value::as_array) {
-        let mut expected = BTreeMap::new();
-        for f in listed {
-            let (Some(p), Some(size), Some(sum)) = (
-                f.get("path").and_then(Value::as_str),
-                f.get("size").and_then(Value::as_u64),
-                f.get("sha256").and_then(Value::as_str),
-            ) else {
-                return Err(bad("metadata.json has a malformed `files` entry".into()));
-            };
-            expected.insert(p.to_string(), (size, sum.to_string()));
-        }
-        for (path, (entry, _)) in &files {
-            if path == "metadata.json" {
-                continue;
-            }
-            match expected.remove(path) {
-                None => return Err(bad(format!("{path} is not listed in metadata.json"))),
-                Some((size, sum)) if size != entry.size || sum != entry.sha256 => {
-                    return Err(bad(format!(
-                        "{path} does not match its checksum in metadata.json: it was altered or damaged"
-                    )));
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(missing) = expected.keys().next() {
-            return Err(bad(format!(
-                "{missing} is listed in metadata.json but absent"
-            )));
-        }
-    }
+    let metadata = read_metadata(staging.path(), &bad)?;
+    check_listed(&metadata, &files, &bad)?;
     let task_count = ["task_queue.json", "state/task_queue.json"]
         .iter()
         .find(|p| files.contains_key(**p))
@@ -739,6 +664,120 @@ pub fn unpack(archive: &Path) -> Result<Unpacked> {
         files,
         task_count,
     })
+}
+
+/// The refusal of an unsafe archive (exit 3); nothing was written.
+fn not_safe(archive: &Path, why: String) -> Error {
+    Error::integrity(format!(
+        "{} is not a safe emergency preserve: {why}",
+        archive.display()
+    ))
+    .hint("nothing was written; pick another preserve (`talos recover` lists them) or inspect it with `tar -tzvf`")
+}
+
+/// Copies one regular entry to `dest` (a new file), hashing it and
+/// counting it against the archive's unpacked `total`.
+fn stage_file(
+    entry: &mut impl Read,
+    path: String,
+    dest: &Path,
+    total: &mut u64,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<FileEntry> {
+    if let Some(parent) = dest.parent() {
+        // A parent that exists as a file means a path collision.
+        if parent.is_file() {
+            return Err(bad(format!("{path} is inside a file")));
+        }
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .with_context(|| format!("cannot stage {path}"))?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = entry
+            .read(&mut buf)
+            .map_err(|e| bad(format!("{path} cannot be read ({e})")))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        *total += n as u64;
+        if *total > MAX_UNPACKED_BYTES {
+            return Err(bad(format!(
+                "it unpacks to more than {}",
+                crate::units::human_bytes(MAX_UNPACKED_BYTES)
+            )));
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    out.sync_all()?;
+    Ok(FileEntry {
+        path,
+        size,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+/// The staged metadata.json, which must be a JSON object.
+fn read_metadata(staging: &Path, bad: &dyn Fn(String) -> Error) -> Result<Value> {
+    let meta_bytes = std::fs::read(staging.join("metadata.json"))
+        .map_err(|_| bad("it has no metadata.json".into()))?;
+    let metadata: Value = serde_json::from_slice(&meta_bytes)
+        .map_err(|e| bad(format!("metadata.json is not valid JSON ({e})")))?;
+    if !metadata.is_object() {
+        return Err(bad("metadata.json is not a JSON object".into()));
+    }
+    Ok(metadata)
+}
+
+/// When metadata.json lists the files: every staged file is listed with
+/// its size and sha256, and every listed file is there.
+fn check_listed(
+    metadata: &Value,
+    files: &BTreeMap<String, (FileEntry, u32)>,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<()> {
+    let Some(listed) = metadata.get("files").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let mut expected = BTreeMap::new();
+    for f in listed {
+        let (Some(p), Some(size), Some(sum)) = (
+            f.get("path").and_then(Value::as_str),
+            f.get("size").and_then(Value::as_u64),
+            f.get("sha256").and_then(Value::as_str),
+        ) else {
+            return Err(bad("metadata.json has a malformed `files` entry".into()));
+        };
+        expected.insert(p.to_string(), (size, sum.to_string()));
+    }
+    for (path, (entry, _)) in files {
+        if path == "metadata.json" {
+            continue;
+        }
+        match expected.remove(path) {
+            None => return Err(bad(format!("{path} is not listed in metadata.json"))),
+            Some((size, sum)) if size != entry.size || sum != entry.sha256 => {
+                return Err(bad(format!(
+                    "{path} does not match its checksum in metadata.json: it was altered or damaged"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(missing) = expected.keys().next() {
+        return Err(bad(format!(
+            "{missing} is listed in metadata.json but absent"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

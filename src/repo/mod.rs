@@ -13,6 +13,7 @@
 pub mod crypt;
 pub mod dir;
 pub mod s3;
+pub mod transfer;
 
 use std::path::{Path, PathBuf};
 

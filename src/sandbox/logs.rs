@@ -708,8 +708,105 @@ impl<'a> Tb<'a> {
         });
     }
 
+    /// One task's trace: submitted, scheduled, executed (or deferred by
+    /// the open breaker, or timed out), persisted, maybe a follow-up. The
+    /// steps draw from the generator in this order; keep it (a seed makes
+    /// the same sandbox).
     fn task(&mut self, phase: Phase) {
         let start = self.t;
+        let cid = self.cid.clone();
+        let (id, kind, prio) = self.task_submitted();
+        let e1 = self.t;
+        let exec = Frame {
+            cid: &cid,
+            parent: None,
+            depth: 1,
+            component: "task_executor",
+            func: "execute_task",
+            line: 156,
+            file: "src/core/task_executor.py",
+        };
+        self.t3(
+            &exec,
+            "DEBUG",
+            "Entering task execution pipeline",
+            &[("task_id", V::S(&id)), ("task_type", V::S(kind))],
+            None,
+            None,
+        );
+        let mut row = TaskRow {
+            id: id.clone(),
+            kind,
+            status: "completed",
+            priority: prio,
+            correlation_id: cid.clone(),
+            created: start,
+            updated: start,
+        };
+        if phase == Phase::BreakerOpen {
+            self.task_deferred(&exec, e1, &id);
+            row.status = "pending";
+            row.updated = self.t;
+            self.out.tasks.push(row);
+            return;
+        }
+        let model = *self.rng.pick(&MODELS);
+        let c1 = self.child(&cid);
+        let llm = Frame {
+            cid: &c1,
+            parent: Some(&cid),
+            depth: 2,
+            component: "llm_client",
+            func: "complete",
+            line: 64,
+            file: "src/clients/llm_client.py",
+        };
+        self.adv(5, 40);
+        let e2 = self.t;
+        let prompt_tokens = self.rng.range(80, 4000);
+        self.t3(
+            &llm,
+            "DEBUG",
+            &format!("Calling LLM API model={model}"),
+            &[
+                ("model", V::S(model)),
+                ("max_tokens", V::I(1024)),
+                ("prompt_tokens", V::I(prompt_tokens)),
+            ],
+            None,
+            None,
+        );
+        if let Phase::Failure(k) = phase {
+            self.task_timed_out(&llm, &cid, e2, start, k);
+            row.status = "failed";
+            row.updated = self.t;
+            self.out.tasks.push(row);
+            return;
+        }
+        let tokens = self.llm_response(&llm, e2, kind, &id);
+        if self.rng.chance(0.6) {
+            self.persist_result(&cid, &id, tokens);
+        }
+        self.adv(1, 10);
+        self.t3(
+            &exec,
+            "DEBUG",
+            "Leaving task execution pipeline",
+            &[],
+            None,
+            Some(e1),
+        );
+        self.task_completed(start, &id);
+        row.updated = self.t;
+        // A follow-up with its own id, linked by parent_correlation_id.
+        if self.rng.chance(0.15) {
+            self.followup(&cid, &id, start);
+        }
+        self.out.tasks.push(row);
+    }
+
+    /// The web GUI accepts a task and the orchestrator schedules it.
+    fn task_submitted(&mut self) -> (String, &'static str, i64) {
         let id = format!("task_{:011x}{:03x}", self.t, self.rng.below(4096));
         let kind = *self.rng.pick(&TASK_TYPES);
         let prio = self.rng.range(1, 6);
@@ -750,134 +847,84 @@ impl<'a> Tb<'a> {
             None,
         );
         self.adv(2, 50);
-        let e1 = self.t;
-        let exec = Frame {
-            cid: &cid,
-            parent: None,
-            depth: 1,
-            component: "task_executor",
-            func: "execute_task",
-            line: 156,
-            file: "src/core/task_executor.py",
-        };
+        (id, kind, prio)
+    }
+
+    /// The breaker is open: the LLM call is short-circuited, the task waits.
+    fn task_deferred(&mut self, exec: &Frame, e1: i64, id: &str) {
+        self.adv(1, 4);
         self.t3(
-            &exec,
-            "DEBUG",
-            "Entering task execution pipeline",
-            &[("task_id", V::S(&id)), ("task_type", V::S(kind))],
+            exec,
+            "TRACE",
+            "llm_api call short-circuited: breaker open",
+            &[("breaker", V::S("llm_api")), ("state", V::S("open"))],
             None,
-            None,
+            Some(e1),
         );
-        let mut row = TaskRow {
-            id: id.clone(),
-            kind,
-            status: "completed",
-            priority: prio,
-            correlation_id: cid.clone(),
-            created: start,
-            updated: start,
-        };
-        if phase == Phase::BreakerOpen {
-            self.adv(1, 4);
-            self.t3(
-                &exec,
-                "TRACE",
-                "llm_api call short-circuited: breaker open",
-                &[("breaker", V::S("llm_api")), ("state", V::S("open"))],
-                None,
-                Some(e1),
-            );
-            self.t2(
-                "WARN",
-                "orchestrator",
-                &format!("Circuit breaker llm_api is open; task {id} deferred"),
-                None,
-                err("T010", "CircuitBreakerOpen", true),
-            );
-            row.status = "pending";
-            row.updated = self.t;
-            self.out.tasks.push(row);
+        self.t2(
+            "WARN",
+            "orchestrator",
+            &format!("Circuit breaker llm_api is open; task {id} deferred"),
+            None,
+            err("T010", "CircuitBreakerOpen", true),
+        );
+    }
+
+    /// The `k`th LLM failure in a row; the fifth opens the breaker.
+    fn task_timed_out(&mut self, llm: &Frame, cid: &str, e2: i64, start: i64, k: i64) {
+        self.adv(10_000, 10_100);
+        self.t3(
+            llm,
+            "TRACE",
+            "LLM API request timed out",
+            &[("timeout_ms", V::I(10_000)), ("attempt", V::I(1))],
+            None,
+            Some(e2),
+        );
+        self.t2(
+            "ERROR",
+            "orchestrator",
+            &format!("LLM API request timed out after 10000 ms (llm_api failure {k}/5)"),
+            Some((self.t - start) as f64),
+            err_st("T004", "TaskTimeoutError", true, ST_TIMEOUT),
+        );
+        if k != 5 {
             return;
         }
-        let model = *self.rng.pick(&MODELS);
-        let c1 = self.child(&cid);
-        let llm = Frame {
-            cid: &c1,
-            parent: Some(&cid),
-            depth: 2,
-            component: "llm_client",
-            func: "complete",
-            line: 64,
-            file: "src/clients/llm_client.py",
+        self.t = self.t.max(self.plan.breaker_open);
+        let br = Frame {
+            cid,
+            parent: None,
+            depth: 1,
+            component: "orchestrator",
+            func: "record_failure",
+            line: 311,
+            file: "src/core/circuit_breaker.py",
         };
-        self.adv(5, 40);
-        let e2 = self.t;
-        let prompt_tokens = self.rng.range(80, 4000);
         self.t3(
-            &llm,
+            &br,
             "DEBUG",
-            &format!("Calling LLM API model={model}"),
+            "breaker llm_api: closed -> open",
             &[
-                ("model", V::S(model)),
-                ("max_tokens", V::I(1024)),
-                ("prompt_tokens", V::I(prompt_tokens)),
+                ("failure_count", V::I(5)),
+                ("failure_threshold", V::I(5)),
+                ("recovery_timeout_s", V::I(60)),
             ],
             None,
             None,
         );
-        if let Phase::Failure(k) = phase {
-            self.adv(10_000, 10_100);
-            self.t3(
-                &llm,
-                "TRACE",
-                "LLM API request timed out",
-                &[("timeout_ms", V::I(10_000)), ("attempt", V::I(1))],
-                None,
-                Some(e2),
-            );
-            self.t2(
-                "ERROR",
-                "orchestrator",
-                &format!("LLM API request timed out after 10000 ms (llm_api failure {k}/5)"),
-                Some((self.t - start) as f64),
-                err_st("T004", "TaskTimeoutError", true, ST_TIMEOUT),
-            );
-            if k == 5 {
-                self.t = self.t.max(self.plan.breaker_open);
-                let br = Frame {
-                    cid: &cid,
-                    parent: None,
-                    depth: 1,
-                    component: "orchestrator",
-                    func: "record_failure",
-                    line: 311,
-                    file: "src/core/circuit_breaker.py",
-                };
-                self.t3(
-                    &br,
-                    "DEBUG",
-                    "breaker llm_api: closed -> open",
-                    &[
-                        ("failure_count", V::I(5)),
-                        ("failure_threshold", V::I(5)),
-                        ("recovery_timeout_s", V::I(60)),
-                    ],
-                    None,
-                    None,
-                );
-                self.t2(
-                    "ERROR",
-                    "orchestrator",
-                    "Circuit breaker llm_api opened after 5 consecutive failures",
-                    None,
-                    err("T010", "CircuitBreakerOpen", true),
-                );
-            }
-            row.status = "failed";
-            row.updated = self.t;
-            self.out.tasks.push(row);
-            return;
-        }
+        self.t2(
+            "ERROR",
+            "orchestrator",
+            "Circuit breaker llm_api opened after 5 consecutive failures",
+            None,
+            err("T010", "CircuitBreakerOpen", true),
+        );
+    }
+
+    /// The LLM answers after a latency with a long tail; returns the tokens
+    /// used.
+    fn llm_response(&mut self, llm: &Frame, e2: i64, kind: &str, id: &str) -> i64 {
         // A long tail of latencies, as LLM calls have.
         let lat = if self.rng.chance(0.08) {
             self.rng.range(3000, 9000)
@@ -893,7 +940,7 @@ impl<'a> Tb<'a> {
         let handle = Frame {
             func: "_handle_response",
             line: 89,
-            ..llm
+            ..*llm
         };
         self.t3(
             &handle,
@@ -906,57 +953,55 @@ impl<'a> Tb<'a> {
             Some(&resp),
             Some(e2),
         );
-        if self.rng.chance(0.6) {
-            let c2 = self.child(&cid);
-            let persist = Frame {
-                cid: &c2,
-                parent: Some(&cid),
-                depth: 2,
-                component: "state_manager",
-                func: "persist_result",
-                line: 203,
-                file: "src/core/state_manager.py",
-            };
-            self.adv(1, 6);
-            let e3 = self.t;
-            self.t3(
-                &persist,
-                "DEBUG",
-                "Persisting task result",
-                &[("task_id", V::S(&id)), ("bytes", V::I(tokens * 4))],
-                None,
-                None,
-            );
-            let c3 = self.child(&c2);
-            let write = Frame {
-                cid: &c3,
-                parent: Some(&c2),
-                depth: 3,
-                component: "state_manager",
-                func: "_sqlite_write",
-                line: 251,
-                file: "src/core/state_manager.py",
-            };
-            self.adv(1, 25);
-            let frames = self.rng.range(1, 9);
-            self.t3(
-                &write,
-                "TRACE",
-                "SQLite write committed",
-                &[("rows", V::I(1)), ("wal_frames", V::I(frames))],
-                None,
-                Some(e3),
-            );
-        }
-        self.adv(1, 10);
+        tokens
+    }
+
+    /// The state manager persists the result: a nested SQLite write.
+    fn persist_result(&mut self, cid: &str, id: &str, tokens: i64) {
+        let c2 = self.child(cid);
+        let persist = Frame {
+            cid: &c2,
+            parent: Some(cid),
+            depth: 2,
+            component: "state_manager",
+            func: "persist_result",
+            line: 203,
+            file: "src/core/state_manager.py",
+        };
+        self.adv(1, 6);
+        let e3 = self.t;
         self.t3(
-            &exec,
+            &persist,
             "DEBUG",
-            "Leaving task execution pipeline",
-            &[],
+            "Persisting task result",
+            &[("task_id", V::S(id)), ("bytes", V::I(tokens * 4))],
             None,
-            Some(e1),
+            None,
         );
+        let c3 = self.child(&c2);
+        let write = Frame {
+            cid: &c3,
+            parent: Some(&c2),
+            depth: 3,
+            component: "state_manager",
+            func: "_sqlite_write",
+            line: 251,
+            file: "src/core/state_manager.py",
+        };
+        self.adv(1, 25);
+        let frames = self.rng.range(1, 9);
+        self.t3(
+            &write,
+            "TRACE",
+            "SQLite write committed",
+            &[("rows", V::I(1)), ("wal_frames", V::I(frames))],
+            None,
+            Some(e3),
+        );
+    }
+
+    /// The orchestrator's summary: slow (sometimes warned), then completed.
+    fn task_completed(&mut self, start: i64, id: &str) {
         let dur = (self.t - start) as f64 + self.rng.dec1(0.0, 1.0);
         if dur > 3000.0 && self.rng.chance(0.5) {
             self.t2(
@@ -974,51 +1019,51 @@ impl<'a> Tb<'a> {
             Some(dur),
             None,
         );
-        row.updated = self.t;
-        // A follow-up with its own id, linked by parent_correlation_id.
-        if self.rng.chance(0.15) {
-            let c4 = self.rng.hex(16);
-            let spawn = Frame {
-                cid: &c4,
-                parent: Some(&cid),
-                depth: 1,
-                component: "orchestrator",
-                func: "spawn_followup",
-                line: 402,
-                file: "src/core/orchestrator.py",
-            };
-            self.adv(1, 20);
-            let e4 = self.t;
-            self.t3(
-                &spawn,
-                "DEBUG",
-                "Spawned follow-up indexing task",
-                &[("parent_task", V::S(&id))],
-                None,
-                None,
-            );
-            self.adv(40, 400);
-            let index = Frame {
-                depth: 2,
-                component: "task_executor",
-                func: "update_index",
-                line: 77,
-                file: "src/core/indexer.py",
-                ..spawn
-            };
-            self.t3(
-                &index,
-                "DEBUG",
-                "Index updated",
-                &[("documents", V::I(1))],
-                None,
-                Some(e4),
-            );
-            if self.plan.pid_at(start) == self.plan.last_pid() {
-                self.out.example = Some(cid.clone());
-            }
+    }
+
+    /// A follow-up indexing task with its own correlation id; the last
+    /// daemon's first one is the example trace.
+    fn followup(&mut self, cid: &str, id: &str, start: i64) {
+        let c4 = self.rng.hex(16);
+        let spawn = Frame {
+            cid: &c4,
+            parent: Some(cid),
+            depth: 1,
+            component: "orchestrator",
+            func: "spawn_followup",
+            line: 402,
+            file: "src/core/orchestrator.py",
+        };
+        self.adv(1, 20);
+        let e4 = self.t;
+        self.t3(
+            &spawn,
+            "DEBUG",
+            "Spawned follow-up indexing task",
+            &[("parent_task", V::S(id))],
+            None,
+            None,
+        );
+        self.adv(40, 400);
+        let index = Frame {
+            depth: 2,
+            component: "task_executor",
+            func: "update_index",
+            line: 77,
+            file: "src/core/indexer.py",
+            ..spawn
+        };
+        self.t3(
+            &index,
+            "DEBUG",
+            "Index updated",
+            &[("documents", V::I(1))],
+            None,
+            Some(e4),
+        );
+        if self.plan.pid_at(start) == self.plan.last_pid() {
+            self.out.example = Some(cid.to_string());
         }
-        self.out.tasks.push(row);
     }
 
     fn health(&mut self) {

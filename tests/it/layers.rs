@@ -250,3 +250,20 @@ fn the_api_client_and_liveness_do_not_import_upwards() {
         assert!(bad.is_empty(), "{bad:?} use {upper}");
     }
 }
+
+/// ARCHITECTURE.md, "Where side effects happen": every change is recorded
+/// in the audit chain by the domain operation that makes it, so a command
+/// file never writes an audit record itself (every caller of the operation
+/// gets the record, not only the command).
+#[test]
+fn command_files_never_write_audit_records() {
+    let mut cli = Vec::new();
+    rust_files(&src().join("cli"), &mut cli);
+    for write in ["record_operator_action", "audit::append"] {
+        let bad = mentioning(&cli, write);
+        assert!(
+            bad.is_empty(),
+            "{bad:?} call {write}: record in the domain operation"
+        );
+    }
+}

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::archive::create::{CreateOptions, create_encrypted};
+use crate::archive::backup::{self, BackupEvent, BackupOptions, BackupReport};
+use crate::cli::repo::TransferView;
 use crate::cli::{Ctx, ExitStatus};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::metrics;
 use crate::output::{human_bytes, human_duration};
 
@@ -79,10 +80,10 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<ExitStatus> {
     let result = create_backup(ctx, &args);
     if let Some(path) = &target {
         let m = match &result {
-            Ok(c) => metrics::backup(
+            Ok(r) => metrics::backup(
                 true,
-                c.duration_ms as f64 / 1000.0,
-                Some(c.size),
+                r.created.duration_ms as f64 / 1000.0,
+                Some(r.created.size),
                 Some(metrics::now_seconds()),
                 repo.as_deref(),
             ),
@@ -98,127 +99,61 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<ExitStatus> {
         };
         crate::cli::write_metrics(ctx, Some(path), &m);
     }
-    result.map(|_| ExitStatus::Ok)
+    result.map(|r| r.exit)
 }
 
-fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create::Created> {
-    let layout = &ctx.layout;
+fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<BackupReport> {
     let ui = &ctx.ui;
-    let components = crate::cli::distinct_components(args.partial.clone());
-    if !layout.config_dir.exists() && !layout.data_dir.exists() {
-        return Err(Error::failed(format!(
-            "no Talos installation at {}: neither {} nor {} exists",
-            layout.root.display(),
-            layout.config_dir.display(),
-            layout.data_dir.display()
-        ))
-        .hint("pass the installation's root with --root DIR (or TALOS_ROOT)"));
-    }
-    let output_dir = args
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| ctx.settings.backup_dir.value.clone());
-    if args.output_dir.is_none()
-        && let Some(problem) = &ctx.settings.backup_dir_problem
-    {
-        return Err(crate::error::Error::integrity(format!(
-            "config.yaml is invalid: {problem}"
-        ))
-        .hint("fix `backup.dir` in config.yaml (`talos config validate` shows it), or pass --output-dir"));
-    }
-    let keep = args
-        .keep
-        .map(|k| k as usize)
-        .or(ctx.settings.backup_keep.value)
-        .filter(|k| *k > 0);
-    // Ordered against restores (docs/ops.md, "Locks"): a backup never
-    // archives a half-swapped installation.
-    let _install = crate::locks::shared(layout, "backup")?;
-    // Ctrl-C / SIGTERM: the temporary archive is removed, locks released.
-    let _scope = crate::interrupt::Scope::enter();
-    for line in crate::leftovers::describe_removed(&crate::leftovers::remove_stale_of(
-        layout,
-        std::slice::from_ref(&output_dir),
-        "backup",
-    )) {
-        ui.note(line);
-    }
-    let repo_url = crate::cli::repo::repo_url(ctx, &args.repo)?;
-    let repo_host = crate::cli::repo::host(&args.repo)?;
-    let recipients = if args.encrypt_to.is_empty() {
-        ctx.settings.backup_encrypt_to.value.clone()
-    } else {
-        args.encrypt_to.clone()
+    let opts = BackupOptions {
+        output_dir: args.output_dir.clone(),
+        keep: args.keep.map(|k| k as usize),
+        components: crate::cli::distinct_components(args.partial.clone()),
+        repo: args.repo.repo.clone(),
+        host: args.repo.host.clone(),
+        encrypt_to: args.encrypt_to.clone(),
     };
-    let recipients = if recipients.is_empty() {
-        None
-    } else {
-        Some(crate::repo::crypt::parse_recipients(&recipients)?)
-    };
-    // A spinner while the database is snapshotted and the files hashed; a
-    // bar with an ETA once the bytes are being written.
-    let bar = ui.spinner("backup: snapshotting the database, checksumming files");
-    let created = create_encrypted(
-        layout,
-        &CreateOptions {
-            output_dir,
-            components,
-            keep,
-            rescue: false,
-            sources: Default::default(),
-        },
-        recipients.as_ref(),
-        &|done, total| {
-            if bar.length().is_none() {
-                bar.set_message("backup");
+    let mut bar = None;
+    let mut transfer = TransferView::default();
+    let report = backup::backup(&ctx.layout, &ctx.settings, &opts, &mut |ev| match ev {
+        BackupEvent::Removed(line) => ui.note(line),
+        // A spinner while the database is snapshotted and the files hashed;
+        // a bar with an ETA once the bytes are being written.
+        BackupEvent::Archiving => {
+            bar = Some(ui.spinner("backup: snapshotting the database, checksumming files"));
+        }
+        BackupEvent::Progress { done, total } => {
+            if let Some(bar) = &bar {
+                if bar.length().is_none() {
+                    bar.set_message("backup");
+                }
+                crate::output::advance(bar, done, total);
             }
-            crate::output::advance(&bar, done, total);
-        },
-    )?;
-    bar.finish_and_clear();
-    if let Some(pid) = created.lock_taken_over {
-        ui.warn(format!(
-            "took over the backup lock left by PID {pid}, which is no longer running"
-        ));
+        }
+        BackupEvent::Archived => {
+            if let Some(bar) = bar.take() {
+                bar.finish_and_clear();
+            }
+        }
+        BackupEvent::Warning(w) => ui.warn(w),
+        BackupEvent::Transfer(ev) => transfer.show(ui, ev),
+    })?;
+    render(ui, &report)?;
+    for p in &report.created.pruned {
+        ui.note(format!("pruned old backup {}", p.display()));
     }
-    for s in &created.skipped {
-        ui.warn(format!("skipped {}: {}", s.path.display(), s.reason));
-    }
-    if let Err(e) = crate::audit::record_operator_action(
-        layout,
-        "backup",
-        serde_json::json!({
-            "file": created.path,
-            "size": created.size,
-            "sha256": created.sha256,
-            "files": created.files,
-            "components": created.components,
-            "backup_type": created.backup_type,
-            "audit_head": created.audit_head,
-        }),
-    ) {
-        ui.warn(format!(
-            "the backup is written but its audit record failed: {}",
-            e.message
-        ));
-    }
-    let uploaded = match &repo_url {
-        Some(url) => Some(crate::cli::repo::upload(
-            ctx,
-            url,
-            &repo_host,
-            &created.path,
-            args.keep.map(|k| k as usize),
-        )?),
-        None => None,
-    };
-    let mut doc = serde_json::to_value(&created)?;
-    doc["encryption"] = if recipients.is_some() {
+    Ok(report)
+}
+
+fn render(ui: &crate::output::Ui, report: &BackupReport) -> Result<()> {
+    let created = &report.created;
+    let uploaded = &report.uploaded;
+    let mut doc = serde_json::to_value(created)?;
+    doc["encryption"] = if report.encrypted {
         "age".into()
     } else {
         serde_json::Value::Null
     };
-    doc["repo"] = serde_json::to_value(&uploaded)?;
+    doc["repo"] = serde_json::to_value(uploaded)?;
     ui.render(&doc, |ui| {
         ui.done(format!(
             "backup written: {} ({}, {} files, {})",
@@ -227,7 +162,7 @@ fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create:
             created.files,
             human_duration((created.duration_ms / 1000) as i64)
         ))?;
-        if let Some(u) = &uploaded {
+        if let Some(u) = uploaded {
             ui.line(format!(
                 "uploaded: {} ({}, sha256 {})",
                 u.url,
@@ -246,9 +181,5 @@ fn create_backup(ctx: &Ctx, args: &CreateArgs) -> Result<crate::archive::create:
             }
         }
         Ok(())
-    })?;
-    for p in &created.pruned {
-        ui.note(format!("pruned old backup {}", p.display()));
-    }
-    Ok(created)
+    })
 }
