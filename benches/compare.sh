@@ -209,7 +209,7 @@ XT=$WORK/xzf
 {
     echo '#!/usr/bin/env bash'
     echo 'set -eo pipefail'
-    echo "rm -f $(q "$RB")/backup_*.tar.gz"
+    echo "rm -f $(printf '%q' "$RB")/backup_*.tar.gz"
     echo "$(q "$TALOS") --root $(q "$ROOT") --json restore --yes $(q "$ARCHIVE") | jq -r .outcome.rto_ms >>$(q "$RES/restore-rto.txt")"
 } >"$WORK/restore_rto.sh"
 chmod +x "$WORK/restore_rto.sh"
