@@ -328,8 +328,9 @@ w("What an operator waits on during an incident, with `talos log stats` (one pas
   "line, on every core) and `talos status` measured in the same run as anchors. doctor reads every "
   "Tier 2/3 line too (malformed lines, the clock in the logs) besides its other checks; it remembers "
   "its answer for the rotated files (`DATA_DIR/log_check_cache.json`, keyed by file identity, size and "
-  "mtime): cold is without that cache (removed before each run), second run with it. The current "
-  "files are read every time. incident report searches the Tier 2 logs of the window and reads the "
+  "mtime) and how far it read the current files (device and inode, the offset, hashes of the bytes "
+  "before it): cold is without that cache (removed before each run), second run with it, reading "
+  "only what was appended. incident report searches the Tier 2 logs of the window and reads the "
   "audit chain, and runs doctor's offline checks beside that.")
 w("")
 rows = []

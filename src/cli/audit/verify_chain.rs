@@ -270,12 +270,17 @@ fn anchor_sources(anchors: &[AnchorFrom]) -> String {
             named.push(a.source.clone());
         }
     }
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if backups > 0 {
         named.push(plural(backups, "backup", "backups"));
     }
     if rows > 0 {
-        named.push(plural(rows, "database audit_log row", "database audit_log rows"));
+        named.push(plural(
+            rows,
+            "database audit_log row",
+            "database audit_log rows",
+        ));
     }
     named.join(", ")
 }
@@ -298,14 +303,21 @@ mod tests {
     fn many_anchors_are_counted_by_kind_in_one_short_line() {
         let mut anchors = vec![from("--anchor 5:abc")];
         anchors.extend((0..3).map(|i| from(&format!("backup backup_2026010{i}_000000.tar.gz"))));
-        anchors.extend((0..40_000).map(|i| from(&format!("database audit_log row {i} (talos.db)"))));
+        anchors
+            .extend((0..40_000).map(|i| from(&format!("database audit_log row {i} (talos.db)"))));
         let line = anchor_sources(&anchors);
-        assert_eq!(line, "--anchor 5:abc, 3 backups, 40000 database audit_log rows");
+        assert_eq!(
+            line,
+            "--anchor 5:abc, 3 backups, 40000 database audit_log rows"
+        );
     }
 
     #[test]
     fn a_few_anchors_are_named_one_by_one() {
-        let anchors = vec![from("backup a.tar.gz"), from("database audit_log row 7 (talos.db)")];
+        let anchors = vec![
+            from("backup a.tar.gz"),
+            from("database audit_log row 7 (talos.db)"),
+        ];
         assert_eq!(
             anchor_sources(&anchors),
             "backup a.tar.gz, database audit_log row 7 (talos.db)"
