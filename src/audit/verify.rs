@@ -2135,6 +2135,16 @@ mod tests {
         hashes
     }
 
+    /// Cuts the last `bytes` bytes off audit file `n`.
+    fn cut_short(dir: &Path, n: u64, bytes: u64) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join(audit_file_name(n)))
+            .unwrap();
+        let len = file.metadata().unwrap().len();
+        file.set_len(len - bytes).unwrap();
+    }
+
     /// Edits the lines of audit file `n`.
     fn edit(dir: &Path, n: u64, f: impl FnOnce(&mut Vec<String>)) {
         let path = dir.join(audit_file_name(n));
@@ -2239,36 +2249,15 @@ mod tests {
                 vec![]
             }),
             ("a file cut short", |d, _| {
-                let p = d.join(audit_file_name(2));
-                let len = std::fs::metadata(&p).unwrap().len();
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&p)
-                    .unwrap()
-                    .set_len(len - 30)
-                    .unwrap();
+                cut_short(d, 2, 30);
                 vec![]
             }),
             ("a torn last line", |d, _| {
-                let p = d.join(audit_file_name(4));
-                let len = std::fs::metadata(&p).unwrap().len();
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&p)
-                    .unwrap()
-                    .set_len(len - 30)
-                    .unwrap();
+                cut_short(d, 4, 30);
                 vec![]
             }),
             ("the last newline missing", |d, _| {
-                let p = d.join(audit_file_name(4));
-                let len = std::fs::metadata(&p).unwrap().len();
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&p)
-                    .unwrap()
-                    .set_len(len - 1)
-                    .unwrap();
+                cut_short(d, 4, 1);
                 vec![]
             }),
             ("an empty file in the middle", |d, _| {

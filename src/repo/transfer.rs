@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Object, Repo, RepoUrl, crypt};
+use super::{Object, Repo, RepoUrl, Uploaded, crypt};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::install::Layout;
@@ -301,12 +301,9 @@ fn fetch(
 #[derive(Debug, Serialize)]
 pub struct UploadReport {
     pub repo: String,
-    pub url: String,
-    pub key: String,
-    #[serde(rename = "size_bytes")]
-    pub size: u64,
-    pub sha256: String,
-    pub parts: u32,
+    /// Where it went (`url`, `key`, `size_bytes`, `sha256`, `parts`).
+    #[serde(flatten)]
+    pub uploaded: Uploaded,
     pub cleaned_partial: usize,
     pub pruned: Vec<String>,
 }
@@ -375,11 +372,7 @@ pub fn upload(
     }
     Ok(UploadReport {
         repo: repo.url(),
-        url: up.url,
-        key: up.key,
-        size: up.size,
-        sha256: up.sha256,
-        parts: up.parts,
+        uploaded: up,
         cleaned_partial: cleaned,
         pruned,
     })

@@ -1,6 +1,12 @@
 //! The black-box and property tests, one module per area, built as one
 //! test binary (one link of talos instead of one per file).
 
+// The crash and pause hooks these tests drive exist only with the feature.
+#[cfg(not(feature = "test-hooks"))]
+compile_error!(
+    "the integration tests need the test hooks: run `cargo test --release --features test-hooks` (see README)"
+);
+
 mod common;
 #[path = "common/ops.rs"]
 mod ops;

@@ -165,9 +165,9 @@ fn render(ui: &crate::output::Ui, report: &BackupReport) -> Result<()> {
         if let Some(u) = uploaded {
             ui.line(format!(
                 "uploaded: {} ({}, sha256 {})",
-                u.url,
-                human_bytes(u.size),
-                u.sha256
+                u.uploaded.url,
+                human_bytes(u.uploaded.size),
+                u.uploaded.sha256
             ))?;
             for p in &u.pruned {
                 ui.line(format!("pruned from the repository: {p}"))?;
