@@ -789,7 +789,16 @@ struct Loc<'a> {
     offset: u64,
 }
 
-impl Loc<'_> {
+impl<'a> Loc<'a> {
+    /// The first line of `file` (a file missing or empty as a whole).
+    fn start_of(file: &'a Path) -> Loc<'a> {
+        Loc {
+            file,
+            line: 1,
+            offset: 0,
+        }
+    }
+
     /// `FILE:LINE`, as messages name a line.
     fn at(&self) -> String {
         format!("{}:{}", self.file.display(), self.line)
@@ -1462,11 +1471,7 @@ impl Checker<'_> {
         let seq = self.next_seq;
         self.fail(
             ChainErrorKind::MissingFile,
-            Some(Loc {
-                file: path,
-                line: 1,
-                offset: 0,
-            }),
+            Some(Loc::start_of(path)),
             seq,
             None,
             format!(
@@ -1591,11 +1596,7 @@ impl Checker<'_> {
         let seq = self.next_seq;
         self.fail(
             ChainErrorKind::TruncatedFile,
-            Some(Loc {
-                file: path,
-                line: 1,
-                offset: 0,
-            }),
+            Some(Loc::start_of(path)),
             seq,
             None,
             format!(

@@ -57,15 +57,9 @@ fn panic_without_a_terminal_suggests_its_dry_run() {
         "the plan logs nothing"
     );
     // restore has one, and its refusal says so.
-    let doc = common::json_ok(talos_at(&root).args([
-        "--json",
-        "backup",
-        "create",
-        "--partial",
-        "config",
-    ]));
+    let backup = config_backup(&root);
     talos_at(&root)
-        .args(["restore", doc["path"].as_str().unwrap()])
+        .args(["restore", &backup])
         .assert()
         .code(4)
         .stderr(contains("--dry-run"));
@@ -250,13 +244,7 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
         "util-linux `script` is needed to make a pty for this test"
     );
     let (_g, Installed { root, .. }) = Install::sandbox(9).create_temp();
-    let doc = common::json_ok(talos_at(&root).args([
-        "--json",
-        "backup",
-        "create",
-        "--partial",
-        "config",
-    ]));
+    let backup = config_backup(&root);
     let config = root.join("etc/talos/config.yaml");
     std::fs::write(&config, "changed after the backup\n").unwrap();
     let talos = assert_cmd::cargo::cargo_bin("talos");
@@ -264,7 +252,7 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_changes_nothing() {
         "'{}' --root '{}' restore '{}' --partial config",
         talos.display(),
         root.display(),
-        doc["path"].as_str().unwrap()
+        backup
     );
     let mut child = std::process::Command::new("script")
         .args(["-qfec", &line, "/dev/null"])
@@ -398,4 +386,11 @@ fn log_query_json_prints_the_json_lines_its_help_promises() {
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["count"]);
     assert!(doc["count"].as_u64().unwrap() > 0);
+}
+
+/// A backup of the config alone (quick to make and to restore); its path.
+fn config_backup(root: &std::path::Path) -> String {
+    let doc =
+        common::json_ok(talos_at(root).args(["--json", "backup", "create", "--partial", "config"]));
+    doc["path"].as_str().unwrap().to_string()
 }

@@ -86,6 +86,19 @@ struct Case {
     fix: &'static str,
 }
 
+/// Appends a linked, hashed note to the audit chain, timed `at`: only its
+/// time can be wrong.
+fn note_at(l: &Layout, at: Timestamp) {
+    talos::audit::append_in(
+        &l.audit_dir,
+        "operator:test",
+        "note",
+        &serde_json::json!({}),
+        &at.to_string(),
+    )
+    .unwrap();
+}
+
 fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -122,15 +135,7 @@ fn cases() -> Vec<Case> {
             inject: |l| {
                 // Linked and hashed: only its time is wrong (read in the
                 // chain verification's own pass).
-                let at = Timestamp::now() + SignedDuration::from_hours(3);
-                talos::audit::append_in(
-                    &l.audit_dir,
-                    "operator:test",
-                    "note",
-                    &serde_json::json!({}),
-                    &at.to_string(),
-                )
-                .unwrap();
+                note_at(l, Timestamp::now() + SignedDuration::from_hours(3));
             },
             check: "clock",
             severity: "warn",
@@ -140,15 +145,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "clock: audit record times going backwards",
             inject: |l| {
-                let at = Timestamp::now() - SignedDuration::from_hours(400);
-                talos::audit::append_in(
-                    &l.audit_dir,
-                    "operator:test",
-                    "note",
-                    &serde_json::json!({}),
-                    &at.to_string(),
-                )
-                .unwrap();
+                note_at(l, Timestamp::now() - SignedDuration::from_hours(400));
             },
             check: "clock",
             severity: "warn",
