@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::anchors::{Anchors, DatabaseAnchors};
 use super::merkle::{
     self, ConsistencyBuilder, ConsistencyProof, Hash, InclusionProof, ProofBuilder, StreamingRoot,
 };
@@ -334,7 +335,11 @@ pub fn verify_chain(audit_dir: &Path, anchors: &[Anchor]) -> Result<ChainReport>
             source: format!("anchor #{}", i + 1),
         })
         .collect();
-    verify_chain_with(audit_dir, &labelled, &VerifyOptions::default())
+    verify_chain_with(
+        audit_dir,
+        &Anchors::named(labelled),
+        &VerifyOptions::default(),
+    )
 }
 
 /// What one line says, worked out independently of the other lines.
@@ -818,8 +823,8 @@ struct Checker<'a> {
     proof: Option<ProofBuilder>,
     consistency: Option<ConsistencyBuilder>,
     proof_record: Option<String>,
-    /// (seq, hash, source) sorted by seq; `rec_pos` is the next to check.
-    rec_anchors: Vec<(u64, Hash, &'a str)>,
+    /// Sorted by seq; `rec_pos` is the next to check.
+    rec_anchors: Vec<RecordAnchor<'a>>,
     rec_pos: usize,
     tree_anchors: Vec<(u64, Hash, &'a str)>,
     tree_pos: usize,
@@ -1023,6 +1028,7 @@ impl<'a> Checker<'a> {
             if aseq != seq {
                 break;
             }
+            let source = source.describe(aseq);
             self.rec_pos += 1;
             self.anchors_checked += 1;
             if ahash != hash {
@@ -1616,7 +1622,7 @@ impl Checker<'_> {
 /// file cannot be read; damage is reported in `ChainReport::first_error`.
 pub fn verify_chain_with(
     audit_dir: &Path,
-    anchors: &[AnchorFrom],
+    anchors: &Anchors,
     opts: &VerifyOptions,
 ) -> Result<ChainReport> {
     verify_files(audit_dir, anchors, opts, true)
@@ -1626,7 +1632,7 @@ pub fn verify_chain_with(
 /// when the options allow it (tests compare both ways).
 fn verify_files(
     audit_dir: &Path,
-    anchors: &[AnchorFrom],
+    anchors: &Anchors,
     opts: &VerifyOptions,
     by_file: bool,
 ) -> Result<ChainReport> {
@@ -1643,18 +1649,38 @@ fn verify_files(
     Ok(c.into_report(audit_dir, files.len(), checked, unchecked))
 }
 
-/// Record anchors `(seq, hash, source)` and tree anchors `(size, root,
-/// source)`, each sorted (an anchor whose hash is not 64 hex digits was
-/// refused when parsed and is skipped).
+/// Where a record anchor came from. A database's rows share its name,
+/// worded with the row's seq only when a finding needs it.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    Named(&'a str),
+    DatabaseRow(&'a DatabaseAnchors),
+}
+
+impl<'a> Source<'a> {
+    fn describe(self, seq: u64) -> Cow<'a, str> {
+        match self {
+            Source::Named(s) => Cow::Borrowed(s),
+            Source::DatabaseRow(d) => Cow::Owned(d.source(seq)),
+        }
+    }
+}
+
+/// `(seq, hash, source)`: record `seq` must have `hash`.
+type RecordAnchor<'a> = (u64, Hash, Source<'a>);
+
+/// Record anchors and tree anchors `(size, root, source)`, each sorted (an
+/// anchor whose hash is not 64 hex digits was refused when parsed and is
+/// skipped).
 #[allow(clippy::type_complexity)]
-fn sorted_anchors(anchors: &[AnchorFrom]) -> (Vec<(u64, Hash, &str)>, Vec<(u64, Hash, &str)>) {
-    let mut rec_anchors = Vec::new();
+fn sorted_anchors(anchors: &Anchors) -> (Vec<RecordAnchor<'_>>, Vec<(u64, Hash, &str)>) {
+    let mut rec_anchors = Vec::with_capacity(anchors.len());
     let mut tree_anchors = Vec::new();
-    for a in anchors {
+    for a in &anchors.named {
         match &a.anchor {
             Anchor::Record { seq, hash } => {
                 if let Some(h) = merkle::parse_hash(hash) {
-                    rec_anchors.push((*seq, h, a.source.as_str()));
+                    rec_anchors.push((*seq, h, Source::Named(a.source.as_str())));
                 }
             }
             Anchor::TreeHead { size, root } => {
@@ -1664,6 +1690,14 @@ fn sorted_anchors(anchors: &[AnchorFrom]) -> (Vec<(u64, Hash, &str)>, Vec<(u64, 
             }
         }
     }
+    if let Some(d) = &anchors.database {
+        rec_anchors.extend(
+            d.rows
+                .iter()
+                .map(|&(seq, h)| (seq, h, Source::DatabaseRow(d))),
+        );
+    }
+    // Stable, and linear on the database's rows (already in order).
     rec_anchors.sort_by_key(|a| a.0);
     tree_anchors.sort_by_key(|a| a.0);
     (rec_anchors, tree_anchors)
@@ -1693,7 +1727,7 @@ fn read_and_check(
 impl<'a> Checker<'a> {
     fn new(
         opts: &'a VerifyOptions,
-        rec_anchors: Vec<(u64, Hash, &'a str)>,
+        rec_anchors: Vec<RecordAnchor<'a>>,
         tree_anchors: Vec<(u64, Hash, &'a str)>,
     ) -> Checker<'a> {
         let want_tree = opts.tree_root || !tree_anchors.is_empty();
@@ -1748,12 +1782,12 @@ impl<'a> Checker<'a> {
             (Some(&(seq, hash, source)), _) => Some((
                 seq,
                 format!("record {seq} with hash {}", hex(&hash)),
-                source,
+                source.describe(seq),
             )),
             (None, Some(&(size, root, source))) => Some((
                 size,
                 format!("a tree of {size} records with root {}", hex(&root)),
-                source,
+                Cow::Borrowed(source),
             )),
             (None, None) => None,
         };
@@ -2052,7 +2086,7 @@ mod tests {
             block_size: Some(1000),
             ..VerifyOptions::default()
         };
-        let r = verify_chain_with(dir.path(), &[], &opts).unwrap();
+        let r = verify_chain_with(dir.path(), &Anchors::default(), &opts).unwrap();
         assert!(r.ok, "{:?}", r.first_error);
         assert_eq!(r.records, 4);
     }
@@ -2159,17 +2193,36 @@ mod tests {
         std::fs::write(path, out).unwrap();
     }
 
+    /// The report as JSON; `database` moves the record anchors into a
+    /// database's rows (the other source of anchors).
     fn report_of(
         dir: &Path,
         anchors: &[AnchorFrom],
         block: Option<usize>,
         by_file: bool,
+        database: bool,
     ) -> String {
         let opts = VerifyOptions {
             block_size: block,
             ..VerifyOptions::default()
         };
-        let r = verify_files(dir, anchors, &opts, by_file).unwrap();
+        let mut set = Anchors::named(anchors.to_vec());
+        if database {
+            let mut rows = Vec::new();
+            set.named.retain(|a| match &a.anchor {
+                Anchor::Record { seq, hash } => {
+                    rows.push((*seq, merkle::parse_hash(hash).unwrap()));
+                    false
+                }
+                Anchor::TreeHead { .. } => true,
+            });
+            rows.sort_by_key(|r| r.0);
+            set.database = Some(DatabaseAnchors {
+                path: "talos.db".into(),
+                rows,
+            });
+        }
+        let r = verify_files(dir, &set, &opts, by_file).unwrap();
         serde_json::to_string_pretty(&r).unwrap()
     }
 
@@ -2283,11 +2336,16 @@ mod tests {
                 let dir = tempfile::tempdir().unwrap();
                 let hashes = chain_in_files(dir.path(), 30, 8);
                 let anchors = damage(dir.path(), &hashes);
-                let ordered = report_of(dir.path(), &anchors, block, false);
-                let side_by_side = report_of(dir.path(), &anchors, block, true);
-                assert_eq!(side_by_side, ordered, "{what}, block {block:?}");
-                if what == "intact" {
-                    assert!(ordered.contains("\"records\": 30"), "{ordered}");
+                for database in [false, true] {
+                    let ordered = report_of(dir.path(), &anchors, block, false, database);
+                    let side_by_side = report_of(dir.path(), &anchors, block, true, database);
+                    assert_eq!(side_by_side, ordered, "{what}, block {block:?}");
+                    if what == "intact" {
+                        assert!(ordered.contains("\"records\": 30"), "{ordered}");
+                    }
+                    if database && ordered.contains("\"anchor_mismatch\"") {
+                        assert!(ordered.contains("database audit_log row"), "{ordered}");
+                    }
                 }
             }
         }
@@ -2318,7 +2376,7 @@ mod tests {
             tree_root: true,
             ..VerifyOptions::default()
         };
-        let r = verify_chain_with(dir.path(), &anchors, &opts).unwrap();
+        let r = verify_chain_with(dir.path(), &Anchors::named(anchors.to_vec()), &opts).unwrap();
         assert!(r.ok, "{:?}", r.first_error);
         assert_eq!(r.records, 5);
         assert_eq!(r.anchors_checked, 1);

@@ -4,20 +4,12 @@
 //! back from the newest backup.
 
 use super::{Finding, Inputs};
-use crate::audit::verify::Anchor;
 
 /// The newest seq the anchors outside the log know of.
 fn anchored_seq(i: &Inputs) -> u64 {
-    let (mut found, _) = crate::audit::anchors::from_backups(&i.settings.backup_dir.value);
-    found.extend(crate::audit::anchors::from_database(&i.layout.db).0);
-    found
-        .iter()
-        .map(|a| match &a.anchor {
-            Anchor::Record { seq, .. } => *seq,
-            Anchor::TreeHead { size, .. } => *size,
-        })
-        .max()
-        .unwrap_or(0)
+    crate::audit::anchors::external_anchors(&i.layout.db, &i.settings.backup_dir.value)
+        .0
+        .newest_seq()
 }
 
 /// True when the audit log is gone (this check reports it; the chain

@@ -455,8 +455,7 @@ fn audit_chain(i: &Inputs, out: &mut Vec<Finding>) {
     }
     // The same anchors `talos audit verify-chain` uses by default: each
     // backup's audit_head and the database's audit_log table.
-    let (mut found, _) = anchors::from_backups(&i.settings.backup_dir.value);
-    found.extend(anchors::from_database(&i.layout.db).0);
+    let (found, _) = anchors::external_anchors(&i.layout.db, &i.settings.backup_dir.value);
     // Timestamps of the chain (in the future, going back) are checked in
     // the same pass: the chain of a long-lived host holds millions of
     // records, read once. Like the log scan, this is doctor's, not

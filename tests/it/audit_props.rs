@@ -26,6 +26,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use talos::audit::anchors::Anchors;
 use talos::audit::record::Record;
 use talos::audit::{
     Anchor, AnchorFrom, ChainErrorKind, GENESIS_HASH, VerifyOptions, audit_file_name, verify_chain,
@@ -407,7 +408,7 @@ fn check(chain: &Chain, m: &Mutation, block: usize) -> Result<(), TestCaseError>
         anchor: head,
         source: "the original head".to_string(),
     }];
-    let report = verify_chain_with(dir.path(), &anchors, &opts).unwrap();
+    let report = verify_chain_with(dir.path(), &Anchors::named(anchors.to_vec()), &opts).unwrap();
     prop_assert!(!report.ok, "{m:?} went unnoticed");
     let err = report.first_error.clone().unwrap();
     prop_assert_eq!(err.seq, expect.seq, "{:?}: {}", m, err.message);
@@ -489,7 +490,7 @@ fn the_unmutated_chain_verifies() {
             tree_root: true,
             ..VerifyOptions::default()
         };
-        let r = verify_chain_with(dir.path(), &[], &opts).unwrap();
+        let r = verify_chain_with(dir.path(), &Anchors::default(), &opts).unwrap();
         assert!(r.ok, "block {block}: {:?}", r.first_error);
         assert_eq!(r.records, 120);
     }

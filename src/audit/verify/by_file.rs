@@ -16,7 +16,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use super::{Checked, Checker, Hash, LineInfo, MAX_LINE, Want, analyze, read_and_check};
+use super::{
+    Checked, Checker, Hash, LineInfo, MAX_LINE, RecordAnchor, Want, analyze, read_and_check,
+};
 use crate::error::Result;
 
 /// Bytes read at a time by each thread: small enough that a block is still
@@ -154,7 +156,7 @@ fn summarize(
     path: &Path,
     len: u64,
     block: usize,
-    anchors: &[(u64, Hash, &str)],
+    anchors: &[RecordAnchor<'_>],
     buf: &mut Vec<u8>,
 ) -> Option<Summary> {
     let mut file = File::open(path).ok()?.take(len);
@@ -200,7 +202,7 @@ struct Run {
 impl Run {
     /// One line: a record, the seq after the last, linked to it, agreeing
     /// with the anchors at its seq.
-    fn push(&mut self, line: &[u8], anchors: &[(u64, Hash, &str)]) -> Option<()> {
+    fn push(&mut self, line: &[u8], anchors: &[RecordAnchor<'_>]) -> Option<()> {
         let LineInfo::Good(rec) = analyze(line, Want::default()) else {
             return None;
         };
@@ -243,6 +245,7 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::verify::Source;
     use crate::audit::{Record, audit_file_name};
 
     /// Records `first..=last` of a chain starting at genesis, as file text.
@@ -280,7 +283,10 @@ mod tests {
         let path = dir.path().join(audit_file_name(2));
         let (text, hashes) = records(5, 9);
         std::fs::write(&path, &text).unwrap();
-        let anchors = [(6, hashes[5], "a"), (9, hashes[8], "b")];
+        let anchors = [
+            (6, hashes[5], Source::Named("a")),
+            (9, hashes[8], Source::Named("b")),
+        ];
         for block in [1, 100, FILE_BLOCK] {
             let s = summarize(&path, text.len() as u64, block, &anchors, &mut Vec::new());
             assert_eq!(
@@ -309,8 +315,8 @@ mod tests {
         let (text, hashes) = records(1, 6);
         let lines: Vec<&str> = text.lines().collect();
         let joined = |l: &[&str]| l.iter().map(|l| format!("{l}\n")).collect::<String>();
-        let wrong_anchor = [(3, hashes[0], "a")];
-        type Anchors<'a> = &'a [(u64, Hash, &'a str)];
+        let wrong_anchor = [(3, hashes[0], Source::Named("a"))];
+        type Anchors<'a> = &'a [RecordAnchor<'a>];
         let cases: Vec<(&str, String, Anchors<'_>)> = vec![
             ("a line deleted", joined(&[lines[0], lines[2]]), &[]),
             ("two lines swapped", joined(&[lines[1], lines[0]]), &[]),

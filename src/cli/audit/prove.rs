@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::super::{Ctx, ExitStatus};
+use crate::audit::anchors::Anchors;
 use crate::audit::{VerifyOptions, head, verify_chain_with};
 use crate::error::{Error, Result};
 
@@ -65,7 +66,7 @@ pub fn run(ctx: &Ctx, args: ProveArgs) -> Result<ExitStatus> {
         prove: Some(seq),
         ..VerifyOptions::default()
     };
-    let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
+    let report = verify_chain_with(&ctx.layout.audit_dir, &Anchors::default(), &opts)?;
     if let Some(e) = &report.first_error {
         return Err(super::damaged_chain(
             e,
@@ -105,7 +106,7 @@ fn consistency(ctx: &Ctx, old: u64, new: Option<u64>) -> Result<ExitStatus> {
         consistency: Some(old),
         ..VerifyOptions::default()
     };
-    let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
+    let report = verify_chain_with(&ctx.layout.audit_dir, &Anchors::default(), &opts)?;
     if let Some(e) = &report.first_error {
         return Err(super::damaged_chain(
             e,

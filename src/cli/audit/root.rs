@@ -4,6 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::super::{Ctx, ExitStatus};
+use crate::audit::anchors::Anchors;
 use crate::audit::{Head, VerifyOptions, verify_chain_with};
 use crate::error::{Error, Result};
 
@@ -42,7 +43,7 @@ pub fn run(ctx: &Ctx, args: RootArgs) -> Result<ExitStatus> {
         limit: args.size,
         ..VerifyOptions::default()
     };
-    let report = verify_chain_with(&ctx.layout.audit_dir, &[], &opts)?;
+    let report = verify_chain_with(&ctx.layout.audit_dir, &Anchors::default(), &opts)?;
     if let Some(e) = &report.first_error {
         return Err(super::damaged_chain(
             e,

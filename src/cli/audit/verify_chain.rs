@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::super::{Ctx, ExitStatus};
-use crate::audit::anchors::{external_anchors, read_checkpoint};
+use crate::audit::anchors::{Anchors, DatabaseAnchors, external_anchors, read_checkpoint};
 use crate::audit::{Anchor, AnchorFrom, ChainReport, VerifyOptions, verify_chain_with};
 use crate::error::{Error, Result};
 use crate::output::human_bytes;
@@ -72,7 +72,10 @@ fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
 struct VerifyOutput<'a> {
     #[serde(flatten)]
     report: &'a ChainReport,
+    /// Each named anchor (the operator's, each backup's).
     anchors: &'a [AnchorFrom],
+    /// The database's audit_log rows, counted.
+    database_anchors: &'a Option<DatabaseAnchors>,
     anchor_warnings: &'a [String],
 }
 
@@ -101,7 +104,7 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<ExitSt
         ))
         .hint("check --root (or TALOS_ROOT): it names the directory the installation is rooted at, / by default"));
     }
-    let mut anchors: Vec<AnchorFrom> = args
+    let mut named: Vec<AnchorFrom> = args
         .anchor
         .iter()
         .map(|a| AnchorFrom {
@@ -116,7 +119,7 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<ExitSt
             .as_deref()
             .map(|t| format!(" taken at {t}"))
             .unwrap_or_default();
-        anchors.push(AnchorFrom {
+        named.push(AnchorFrom {
             anchor: Anchor::TreeHead {
                 size: cp.size,
                 root: cp.root,
@@ -124,10 +127,12 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<ExitSt
             source: format!("the checkpoint {}{taken}", file.display()),
         });
     }
+    let mut anchors = Anchors::named(named);
     let mut anchor_warnings = Vec::new();
     if !args.no_external_anchors {
         let (found, warnings) = external_anchors(&ctx.layout.db, &ctx.settings.backup_dir.value);
-        anchors.extend(found);
+        anchors.named.extend(found.named);
+        anchors.database = found.database;
         anchor_warnings = warnings;
     }
     let bar = ctx.ui.progress(0, "verifying the audit chain");
@@ -157,7 +162,8 @@ fn verify(ctx: &Ctx, args: VerifyChainArgs, written: &mut bool) -> Result<ExitSt
     }
     let out = VerifyOutput {
         report: &report,
-        anchors: &anchors,
+        anchors: &anchors.named,
+        database_anchors: &anchors.database,
         anchor_warnings: &anchor_warnings,
     };
     ctx.ui.render(&out, |ui| human(ui, &report, &anchors))?;
@@ -172,7 +178,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Result<()> {
+fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &Anchors) -> Result<()> {
     if let Some(e) = &r.first_error {
         let at = match (&e.file, e.line) {
             (Some(f), Some(l)) => format!(" at {} line {l}", f.display()),
@@ -252,20 +258,21 @@ fn human(ui: &crate::output::Ui, r: &ChainReport, anchors: &[AnchorFrom]) -> Res
 /// Where the anchors came from, in one line a terminal can show: a few are
 /// named one by one; many (a database holds one per audit_log row) are
 /// counted by kind, the operator's own `--anchor`/`--checkpoint` always named.
-fn anchor_sources(anchors: &[AnchorFrom]) -> String {
+fn anchor_sources(anchors: &Anchors) -> String {
     const NAMED: usize = 4;
+    let rows = anchors.database.as_ref().map_or(&[][..], |d| &d.rows[..]);
     if anchors.len() <= NAMED {
-        let sources: Vec<&str> = anchors.iter().map(|a| a.source.as_str()).collect();
+        let mut sources: Vec<String> = anchors.named.iter().map(|a| a.source.clone()).collect();
+        if let Some(d) = &anchors.database {
+            sources.extend(rows.iter().map(|r| d.source(r.0)));
+        }
         return sources.join(", ");
     }
     let mut named = Vec::new();
     let mut backups = 0usize;
-    let mut rows = 0usize;
-    for a in anchors {
+    for a in &anchors.named {
         if a.source.starts_with("backup ") {
             backups += 1;
-        } else if a.source.starts_with("database audit_log row ") {
-            rows += 1;
         } else {
             named.push(a.source.clone());
         }
@@ -275,9 +282,9 @@ fn anchor_sources(anchors: &[AnchorFrom]) -> String {
     if backups > 0 {
         named.push(plural(backups, "backup", "backups"));
     }
-    if rows > 0 {
+    if !rows.is_empty() {
         named.push(plural(
-            rows,
+            rows.len(),
             "database audit_log row",
             "database audit_log rows",
         ));
@@ -299,12 +306,21 @@ mod tests {
         }
     }
 
+    fn database(rows: u64) -> Option<DatabaseAnchors> {
+        Some(DatabaseAnchors {
+            path: "talos.db".into(),
+            rows: (1..=rows).map(|seq| (seq * 25, [0; 32])).collect(),
+        })
+    }
+
     #[test]
     fn many_anchors_are_counted_by_kind_in_one_short_line() {
-        let mut anchors = vec![from("--anchor 5:abc")];
-        anchors.extend((0..3).map(|i| from(&format!("backup backup_2026010{i}_000000.tar.gz"))));
-        anchors
-            .extend((0..40_000).map(|i| from(&format!("database audit_log row {i} (talos.db)"))));
+        let mut named = vec![from("--anchor 5:abc")];
+        named.extend((0..3).map(|i| from(&format!("backup backup_2026010{i}_000000.tar.gz"))));
+        let anchors = Anchors {
+            named,
+            database: database(40_000),
+        };
         let line = anchor_sources(&anchors);
         assert_eq!(
             line,
@@ -314,13 +330,13 @@ mod tests {
 
     #[test]
     fn a_few_anchors_are_named_one_by_one() {
-        let anchors = vec![
-            from("backup a.tar.gz"),
-            from("database audit_log row 7 (talos.db)"),
-        ];
+        let anchors = Anchors {
+            named: vec![from("backup a.tar.gz")],
+            database: database(1),
+        };
         assert_eq!(
             anchor_sources(&anchors),
-            "backup a.tar.gz, database audit_log row 7 (talos.db)"
+            "backup a.tar.gz, database audit_log row 25 (talos.db)"
         );
     }
 }
