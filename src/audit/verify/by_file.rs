@@ -1,4 +1,5 @@
-//! The audit files verified side by side, one thread per core: each file is
+//! The audit files verified side by side, one thread per core: each file
+//! (cut into pieces of a few blocks, so the cores finish together) is
 //! checked on its own, as if the chain began at its first record, reading,
 //! hashing and parsing each line in one pass on the thread that reads it (no
 //! hand-off between threads, no per-line result kept). A file that is
@@ -12,7 +13,8 @@
 //! never judged here.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -94,16 +96,27 @@ pub(super) fn verify(
 }
 
 /// One summary per file (`None`: not perfect on its own, or not read
-/// because a file before it is not). Threads take the next file as they
-/// finish one.
+/// because a file before it is not). Files are cut into pieces of a few
+/// blocks so that the cores finish together whatever the files' sizes (one
+/// big file is verified on every core); threads take the next piece as they
+/// finish one, and a file's pieces are joined in order.
 fn summarize_all(
     c: &Checker<'_>,
     files: &[(u64, PathBuf, u64)],
     block: usize,
 ) -> Vec<Option<Summary>> {
+    let piece = (block as u64).saturating_mul(PIECE_BLOCKS);
+    let pieces: Vec<(usize, Range<u64>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, &(_, _, len))| {
+            let starts = (0..len.max(1)).step_by(usize::try_from(piece).unwrap_or(usize::MAX));
+            starts.map(move |start| (index, start..len.min(start.saturating_add(piece))))
+        })
+        .collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
-        .min(files.len());
+        .min(pieces.len());
     let next = AtomicUsize::new(0);
     let first_bad = AtomicUsize::new(usize::MAX);
     let bytes_read = AtomicU64::new(0);
@@ -114,80 +127,119 @@ fn summarize_all(
         let mut buf = Vec::new();
         let mut out = Vec::new();
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some((_, path, len)) = files.get(index) else {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some((index, range)) = pieces.get(n) else {
                 return out;
             };
             // The ordered pass reads everything from the first bad file on.
-            if index > first_bad.load(Ordering::Relaxed) {
+            if *index > first_bad.load(Ordering::Relaxed) {
                 continue;
             }
-            let summary = summarize(path, *len, block, anchors, &mut buf);
+            let (_, path, len) = &files[*index];
+            let summary = summarize(path, *len, range.clone(), block, anchors, &mut buf);
             if summary.is_none() {
-                first_bad.fetch_min(index, Ordering::Relaxed);
+                first_bad.fetch_min(*index, Ordering::Relaxed);
             } else if let Some(p) = progress {
+                let read = range.end - range.start;
                 p(
-                    bytes_read.fetch_add(*len, Ordering::Relaxed) + len,
+                    bytes_read.fetch_add(read, Ordering::Relaxed) + read,
                     bytes_to_read,
                 );
             }
-            out.push((index, summary));
+            out.push((n, summary));
         }
     };
-    let mut summaries = vec![None; files.len()];
+    let mut summaries = vec![None; pieces.len()];
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
         for w in workers {
             // A thread that panicked leaves its files to the ordered pass.
-            for (index, summary) in w.join().unwrap_or_default() {
-                summaries[index] = summary;
+            for (n, summary) in w.join().unwrap_or_default() {
+                summaries[n] = summary;
             }
         }
     });
-    summaries
+    let mut joined: Vec<Option<Summary>> = vec![None; files.len()];
+    for ((index, range), summary) in pieces.iter().zip(summaries) {
+        joined[*index] = if range.start == 0 {
+            summary
+        } else {
+            joined[*index].zip(summary).and_then(|(a, b)| a.then(b))
+        };
+    }
+    joined
 }
 
-/// Reads the first `len` bytes of `path` (its length at the snapshot) a
-/// block at a time into `buf` and checks every line on its own and against
-/// the line before it. `None` at the first thing that is not perfect,
-/// including a file that cannot be read, a line over [`MAX_LINE`], an
-/// unterminated end and an empty file.
+/// Pieces a file is cut into are this many read blocks: big enough that a
+/// record line (at most [`MAX_LINE`]) always starts in each one.
+const PIECE_BLOCKS: u64 = 8;
+
+impl Summary {
+    /// This summary and the next piece's, when it follows.
+    fn then(self, next: Summary) -> Option<Summary> {
+        (next.first_seq == self.last_seq + 1 && next.first_prev == self.last_hash).then_some(
+            Summary {
+                lines: self.lines + next.lines,
+                first_seq: self.first_seq,
+                first_prev: self.first_prev,
+                last_seq: next.last_seq,
+                last_hash: next.last_hash,
+                operator_actions: self.operator_actions + next.operator_actions,
+            },
+        )
+    }
+}
+
+/// Checks the lines of `path` that start in `piece` (the first `len`
+/// bytes are the file at the snapshot), read a block at a time into `buf`:
+/// every line on its own and against the line before it. `None` at the
+/// first thing that is not perfect, including a file that cannot be read, a
+/// line over [`MAX_LINE`], an unterminated end, an empty file, and a piece
+/// in which no line starts.
 fn summarize(
     path: &Path,
     len: u64,
+    piece: Range<u64>,
     block: usize,
     anchors: &[RecordAnchor<'_>],
     buf: &mut Vec<u8>,
 ) -> Option<Summary> {
-    let mut file = File::open(path).ok()?.take(len);
+    // After the first piece, read from the byte before it: the first
+    // newline read ends the line before the piece.
+    let mut skipping = piece.start > 0;
+    let mut pos = piece.start.saturating_sub(1);
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(pos)).ok()?;
+    let mut file = file.take(len.saturating_sub(pos));
     let mut run = Run::default();
     buf.clear();
     loop {
-        let carry = buf.len();
+        let scanned = buf.len();
         let n = Read::by_ref(&mut file)
             .take(block as u64)
             .read_to_end(buf)
             .ok()?;
         let eof = n < block;
-        let Some(i) = memchr::memrchr(b'\n', &buf[carry..]) else {
-            if eof && buf.is_empty() {
-                return run.summary;
-            }
-            if eof || buf.len() > MAX_LINE {
-                return None;
-            }
-            continue;
-        };
-        let complete = carry + i + 1;
         let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', &buf[..complete]) {
-            run.push(&buf[start..nl], anchors)?;
-            start = nl + 1;
+        for nl in memchr::memchr_iter(b'\n', &buf[scanned..]) {
+            let end = scanned + nl;
+            if skipping {
+                skipping = false;
+            } else if pos + start as u64 >= piece.end {
+                return run.summary; // the next piece's line
+            } else {
+                run.push(&buf[start..end], anchors)?;
+            }
+            start = end + 1;
         }
+        buf.drain(..start);
+        pos += start as u64;
         if eof {
-            return run.summary.filter(|_| complete == buf.len());
+            return run.summary.filter(|_| buf.is_empty() && !skipping);
         }
-        buf.drain(..complete);
+        if buf.len() > MAX_LINE + 1 {
+            return None;
+        }
     }
 }
 
@@ -288,7 +340,8 @@ mod tests {
             (9, hashes[8], Source::Named("b")),
         ];
         for block in [1, 100, FILE_BLOCK] {
-            let s = summarize(&path, text.len() as u64, block, &anchors, &mut Vec::new());
+            let len = text.len() as u64;
+            let s = summarize(&path, len, 0..len, block, &anchors, &mut Vec::new());
             assert_eq!(
                 s,
                 Some(Summary {
@@ -304,8 +357,37 @@ mod tests {
         }
         // Only the bytes there at the snapshot are read.
         let first_two = text.lines().take(2).map(|l| l.len() + 1).sum::<usize>();
-        let s = summarize(&path, first_two as u64, 100, &anchors, &mut Vec::new()).unwrap();
+        let len = first_two as u64;
+        let s = summarize(&path, len, 0..len, 100, &anchors, &mut Vec::new()).unwrap();
         assert_eq!((s.lines, s.last_seq), (2, 6));
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_joins_back_into_the_same_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(audit_file_name(1));
+        let (text, hashes) = records(1, 6);
+        std::fs::write(&path, &text).unwrap();
+        let len = text.len() as u64;
+        let anchors = [(4, hashes[3], Source::Named("a"))];
+        let whole = summarize(&path, len, 0..len, 64, &anchors, &mut Vec::new()).unwrap();
+        let last_line = text.trim_end().rfind('\n').unwrap() as u64 + 1;
+        for cut in 1..len {
+            for block in [1, 7, 64, 4096] {
+                let first = summarize(&path, len, 0..cut, block, &anchors, &mut Vec::new());
+                let second = summarize(&path, len, cut..len, block, &anchors, &mut Vec::new());
+                if cut > last_line {
+                    // No line starts after the cut: the ordered pass decides.
+                    assert_eq!(second, None, "cut {cut}");
+                    continue;
+                }
+                let joined = first.unwrap().then(second.unwrap());
+                assert_eq!(joined, Some(whole), "cut {cut}, block {block}");
+            }
+        }
+        // Pieces out of order do not join.
+        let second = summarize(&path, len, last_line..len, 64, &anchors, &mut Vec::new());
+        assert_eq!(second.unwrap().then(whole), None);
     }
 
     #[test]
@@ -335,7 +417,8 @@ mod tests {
         for (what, content, anchors) in cases {
             std::fs::write(&path, &content).unwrap();
             for block in [7, FILE_BLOCK] {
-                let s = summarize(&path, content.len() as u64, block, anchors, &mut Vec::new());
+                let len = content.len() as u64;
+                let s = summarize(&path, len, 0..len, block, anchors, &mut Vec::new());
                 assert_eq!(s, None, "{what}, block {block}");
             }
         }
