@@ -103,12 +103,15 @@ pub fn backup(
         on_event,
     )?;
     let audit_seq = record(layout, &created, on_event);
+    #[cfg(feature = "test-hooks")]
+    test_tamper_before_upload(&created.path);
     let uploaded = match &repo_url {
         Some(url) => Some(transfer::upload(
             layout,
             url,
             &repo_host,
             &created.path,
+            Some(&created.sha256),
             opts.keep,
             &mut |ev| on_event(BackupEvent::Transfer(ev)),
         )?),
@@ -121,6 +124,26 @@ pub fn backup(
         audit_seq,
         exit: ExitStatus::Ok,
     })
+}
+
+/// Test-only: with `TALOS_TEST_TAMPER_BEFORE_UPLOAD=1`, the written archive
+/// has its last byte flipped before the upload reads it (what a disk or
+/// another process could do), to show the upload checks what it sends.
+#[cfg(feature = "test-hooks")]
+fn test_tamper_before_upload(path: &std::path::Path) {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    if std::env::var("TALOS_TEST_TAMPER_BEFORE_UPLOAD").is_ok_and(|v| v == "1") {
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .expect("the archive");
+        let mut b = [0u8; 1];
+        f.seek(SeekFrom::End(-1)).unwrap();
+        f.read_exact(&mut b).unwrap();
+        f.seek(SeekFrom::End(-1)).unwrap();
+        f.write_all(&[b[0] ^ 0xff]).unwrap();
+    }
 }
 
 fn require_installation(layout: &Layout) -> Result<()> {

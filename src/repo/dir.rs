@@ -136,6 +136,7 @@ impl DirRepo {
         local: &Path,
         host: &str,
         name: &str,
+        sha256: Option<&str>,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Uploaded> {
         self.check_root()?;
@@ -158,6 +159,15 @@ impl DirRepo {
             let (sha, size) = copy_hashing(&src, &mut w, total, progress)
                 .with_context(|| format!("cannot copy {} to {}", local.display(), tmp.display()))?;
             drop(w);
+            if let Some(want) = sha256
+                && (want != sha || size != total)
+            {
+                return Err(Error::failed(format!(
+                    "the archive {} changed while it was copied (sha256 {sha}, expected {want}); the copy was removed",
+                    local.display()
+                ))
+                .hint("check the local archive (`talos backup verify FILE`) and run the backup again"));
+            }
             out.sync_all().context("cannot sync the copy")?;
             // Read back what the file system holds.
             let (back, back_len) = crate::archive::hash_file(&tmp)?;

@@ -198,11 +198,15 @@ impl Repo {
     }
 
     /// Uploads a finished archive as `host/name`; checks its sha256 after.
+    /// `sha256` is the archive's when the caller knows it (computed while
+    /// it was written): the bytes sent must hash to it, else the upload
+    /// fails and leaves nothing under the final name.
     pub fn upload(
         &self,
         local: &Path,
         host: &str,
         name: &str,
+        sha256: Option<&str>,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Uploaded> {
         check_host(host)?;
@@ -210,8 +214,8 @@ impl Repo {
             return Err(Error::failed(format!("{name:?} is not a backup name")));
         }
         match self {
-            Repo::Dir(d) => d.upload(local, host, name, progress),
-            Repo::S3(s) => s.upload(local, host, name, progress),
+            Repo::Dir(d) => d.upload(local, host, name, sha256, progress),
+            Repo::S3(s) => s.upload(local, host, name, sha256, progress),
         }
     }
 

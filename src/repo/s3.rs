@@ -1,23 +1,30 @@
 //! An S3 repository (AWS S3, MinIO, Ceph RGW): requests signed with AWS
 //! Signature Version 4 by `rusty-s3` (sans-IO, query-string signing) and
-//! sent one at a time with `ureq`, no async runtime.
+//! sent with `ureq` on plain threads, no async runtime.
 //!
 //! Uploads: one PUT for an archive up to `PART_SIZE`, else a multipart
-//! upload in parts of `PART_SIZE` (S3 wants at least 5 MiB but the last),
-//! each part read into one buffer, so memory stays at one part whatever the
-//! archive's size. Every request with a body carries `Content-Length` (a
-//! byte slice, never a streamed body: real S3 rejects chunked transfer
-//! encoding) and `Content-Type: application/octet-stream`. The archive's
-//! sha256, computed before the upload, is stored as the object's
-//! `x-amz-meta-sha256` (a signed header) and checked with a HEAD after; a
-//! failed multipart upload is aborted, so no object gets its final name.
-//! Downloads resume with `Range` requests after a broken connection and are
-//! checked against `x-amz-meta-sha256`.
+//! upload in parts of `PART_SIZE` (S3 wants at least 5 MiB but the last).
+//! The file is read once, in order, by one thread that hashes it and hands
+//! each part to one of `CONNECTIONS` senders, so memory stays at
+//! `CONNECTIONS` part buffers whatever the archive's size; a part that
+//! fails in a way that may pass (a broken connection, a 5xx) is sent again.
+//! Every request with a body carries `Content-Length` (a byte slice, never
+//! a streamed body: real S3 rejects chunked transfer encoding),
+//! `Content-Type: application/octet-stream` and `x-amz-checksum-crc32`,
+//! which S3 checks on arrival (the multipart upload is created with
+//! `x-amz-checksum-algorithm: CRC32`, as the AWS CLI does). The archive's
+//! sha256 (known from writing it, else computed first) is stored as the
+//! object's `x-amz-meta-sha256` (a signed header); the bytes sent must hash
+//! to it before the upload is completed, and a HEAD checks the object
+//! after. A failed multipart upload is aborted, so no object gets its final
+//! name. Downloads resume with `Range` requests after a broken connection
+//! and are checked against `x-amz-meta-sha256`.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
@@ -30,10 +37,20 @@ use crate::error::{Context, Error, Result};
 
 /// Size of each part of a multipart upload (S3's minimum is 5 MiB).
 pub const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Parts of one multipart upload sent at once, each on its own connection
+/// with its own part buffer.
+pub const CONNECTIONS: usize = 4;
 /// How long a signed request stays valid.
 const SIGN_FOR: Duration = Duration::from_secs(3600);
 const META_SHA: &str = "x-amz-meta-sha256";
+/// Per-part checksums S3 verifies on arrival (what the AWS CLI sends).
+const CHECKSUM_ALGORITHM: &str = "x-amz-checksum-algorithm";
+const CHECKSUM_CRC32: &str = "x-amz-checksum-crc32";
 const CONTENT_TYPE: &str = "application/octet-stream";
+/// S3's limit on the parts of one multipart upload.
+const MAX_PARTS: u64 = 10_000;
+/// Attempts for one part of an upload before the upload is aborted.
+const PART_TRIES: u32 = 3;
 /// Attempts for one download before giving up (each resumes with Range).
 const DOWNLOAD_TRIES: u32 = 5;
 
@@ -276,6 +293,7 @@ impl S3Repo {
             .timeout_recv_response(Some(Duration::from_secs(300)))
             .timeout_per_read(Some(Duration::from_secs(120)))
             .max_redirects(0)
+            .max_idle_connections_per_host(CONNECTIONS)
             .user_agent(format!("talos/{}", crate::VERSION))
             .build()
             .into();
@@ -350,6 +368,22 @@ impl S3Repo {
         body: Option<&[u8]>,
         ok: &[u16],
     ) -> Result<ureq::http::Response<ureq::Body>> {
+        self.try_send(what, method, url, headers, body, ok)
+            .map_err(|f| f.error)
+    }
+
+    /// `send`, saying whether the failure may pass when the request is
+    /// sent again: the connection failed or broke, or S3 answered 5xx
+    /// (500 InternalError, 503 SlowDown).
+    fn try_send(
+        &self,
+        what: &str,
+        method: rusty_s3::Method,
+        url: url::Url,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+        ok: &[u16],
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, SendFailure> {
         let u = url.as_str();
         let result = match method {
             rusty_s3::Method::Get | rusty_s3::Method::Head | rusty_s3::Method::Delete => {
@@ -375,7 +409,10 @@ impl S3Repo {
                 r.send(body.unwrap_or(&[]))
             }
         };
-        let mut resp = result.map_err(|e| self.net_error(what, e))?;
+        let mut resp = result.map_err(|e| SendFailure {
+            transient: !matches!(e, ureq::Error::HostNotFound),
+            error: self.net_error(what, e),
+        })?;
         let status = resp.status().as_u16();
         if ok.contains(&status) {
             return Ok(resp);
@@ -386,7 +423,10 @@ impl S3Repo {
             .limit(64 * 1024)
             .read_to_string()
             .unwrap_or_default();
-        Err(S3Error::parse(status, &text).into_error(what, &self.url(), self.bucket.name()))
+        Err(SendFailure {
+            transient: status >= 500,
+            error: S3Error::parse(status, &text).into_error(what, &self.url(), self.bucket.name()),
+        })
     }
 
     fn read_body(&self, what: &str, resp: ureq::http::Response<ureq::Body>) -> Result<String> {
@@ -480,32 +520,58 @@ impl S3Repo {
         Ok((len, sha))
     }
 
+    /// Uploads `local` as `host/name`. `sha256` is the archive's, when the
+    /// caller knows it (the backup computed it while writing the archive):
+    /// the file is then read once, and the bytes sent are hashed on the way
+    /// and must match it before the object is completed. Unknown, it is
+    /// computed first.
     pub fn upload(
         &self,
         local: &Path,
         host: &str,
         name: &str,
+        sha256: Option<&str>,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Uploaded> {
         let key = self.key(host, name);
         let url_shown = format!("s3://{}/{key}", self.bucket.name());
-        let (sha, size) = crate::archive::hash_file(local)
-            .with_context(|| format!("cannot read {}", local.display()))?;
+        let sha = match sha256 {
+            Some(s) => s.to_string(),
+            None => {
+                crate::archive::hash_file(local)
+                    .with_context(|| format!("cannot read {}", local.display()))?
+                    .0
+            }
+        };
         let mut file =
             File::open(local).with_context(|| format!("cannot open {}", local.display()))?;
+        let size = file.metadata()?.len();
         let what = format!("uploading {url_shown}");
         let parts = if size <= PART_SIZE as u64 {
             let mut body = Vec::with_capacity(size as usize);
             (&mut file).take(size).read_to_end(&mut body)?;
+            check_sent(
+                &what,
+                &hex(&Sha256::digest(&body)),
+                body.len() as u64,
+                &sha,
+                size,
+            )?;
+            let crc = crc32_b64(&body);
             let mut a = self.bucket.put_object(self.creds(), &key);
             a.headers_mut().insert("content-type", CONTENT_TYPE);
             a.headers_mut().insert(META_SHA, sha.clone());
+            a.headers_mut().insert(CHECKSUM_CRC32, crc.clone());
             let url = a.sign(SIGN_FOR);
             self.send(
                 &what,
                 rusty_s3::Method::Put,
                 url,
-                &[("Content-Type", CONTENT_TYPE), (META_SHA, &sha)],
+                &[
+                    ("Content-Type", CONTENT_TYPE),
+                    (META_SHA, &sha),
+                    (CHECKSUM_CRC32, &crc),
+                ],
                 Some(&body),
                 &[200],
             )?;
@@ -531,6 +597,12 @@ impl S3Repo {
         })
     }
 
+    /// A multipart upload: this thread reads the file once, in order,
+    /// hashing it, and hands each part to one of `CONNECTIONS` senders;
+    /// at most `CONNECTIONS` part buffers exist at once. Any error (a
+    /// part refused, the bytes read not hashing to `sha`, an interrupt)
+    /// stops the reading, waits for the parts in flight and aborts the
+    /// upload, so no object gets the final name.
     fn multipart(
         &self,
         key: &str,
@@ -540,15 +612,26 @@ impl S3Repo {
         sha: &str,
         progress: &dyn Fn(u64, u64),
     ) -> Result<u32> {
+        if size.div_ceil(PART_SIZE as u64) > MAX_PARTS {
+            return Err(Error::failed(format!(
+                "{what}: the archive has {size} bytes, more than S3's {MAX_PARTS} parts of {} MiB",
+                PART_SIZE >> 20
+            )));
+        }
         let mut a = self.bucket.create_multipart_upload(self.creds(), key);
         a.headers_mut().insert("content-type", CONTENT_TYPE);
         a.headers_mut().insert(META_SHA, sha.to_string());
+        a.headers_mut().insert(CHECKSUM_ALGORITHM, "CRC32");
         let url = a.sign(SIGN_FOR);
         let resp = self.send(
             what,
             rusty_s3::Method::Post,
             url,
-            &[("Content-Type", CONTENT_TYPE), (META_SHA, sha)],
+            &[
+                ("Content-Type", CONTENT_TYPE),
+                (META_SHA, sha),
+                (CHECKSUM_ALGORITHM, "CRC32"),
+            ],
             Some(&[]),
             &[200],
         )?;
@@ -560,87 +643,227 @@ impl S3Repo {
                 ))
             })?;
         let upload_id = created.upload_id().to_string();
-        let result = (|| -> Result<u32> {
-            let mut etags = Vec::new();
-            let mut buf = vec![0u8; PART_SIZE];
-            let mut sent = 0u64;
-            let mut number: u16 = 1;
-            loop {
-                let mut n = 0;
-                while n < PART_SIZE {
-                    let k = file.read(&mut buf[n..])?;
-                    if k == 0 {
-                        break;
-                    }
-                    n += k;
-                }
-                if n == 0 {
-                    break;
-                }
-                let url = self
-                    .bucket
-                    .upload_part(self.creds(), key, number, &upload_id)
-                    .sign(SIGN_FOR);
-                let resp = self.send(
-                    what,
-                    rusty_s3::Method::Put,
-                    url,
-                    &[("Content-Type", CONTENT_TYPE)],
-                    Some(&buf[..n]),
-                    &[200],
-                )?;
-                let etag = resp
-                    .headers()
-                    .get("etag")
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        Error::failed(format!("{what}: part {number} was stored without an ETag"))
-                    })?
-                    .to_string();
-                etags.push(etag);
-                sent += n as u64;
-                progress(sent, size);
-                number += 1;
-                if n < PART_SIZE {
-                    break;
-                }
-            }
-            if sent != size {
-                return Err(Error::failed(format!(
-                    "{what}: the archive changed while it was uploaded ({sent} of {size} bytes)"
-                )));
-            }
-            let c = self.bucket.complete_multipart_upload(
-                self.creds(),
-                key,
-                &upload_id,
-                etags.iter().map(String::as_str),
-            );
-            let url = c.sign(SIGN_FOR);
-            let body = c.body();
-            let resp = self.send(
-                what,
-                rusty_s3::Method::Post,
-                url,
-                &[],
-                Some(body.as_bytes()),
-                &[200],
-            )?;
-            // S3 can answer 200 and still fail the completion in the body.
-            let text = self.read_body(what, resp)?;
-            if text.contains("<Error>") {
-                return Err(S3Error::parse(500, &text).into_error(
-                    what,
-                    &self.url(),
-                    self.bucket.name(),
-                ));
-            }
-            Ok(etags.len() as u32)
-        })();
+        let result = self
+            .send_parts(key, what, &upload_id, file, size, sha, progress)
+            .and_then(|parts| {
+                self.complete(key, what, &upload_id, &parts)?;
+                Ok(parts.len() as u32)
+            });
         if result.is_err() {
             let _ = self.abort(key, &upload_id);
         }
         result
+    }
+
+    /// Sends the parts of `file`; returns what S3 needs to complete the
+    /// upload, in part order. Every sender has stopped when this returns,
+    /// error or not.
+    #[allow(clippy::too_many_arguments)]
+    fn send_parts(
+        &self,
+        key: &str,
+        what: &str,
+        upload_id: &str,
+        file: &mut File,
+        size: u64,
+        sha: &str,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<Vec<SentPart>> {
+        let (job_tx, job_rx) = mpsc::sync_channel::<Part>(0);
+        let job_rx = Mutex::new(job_rx);
+        let (done_tx, done_rx) = mpsc::channel::<(Part, Result<SentPart>)>();
+        std::thread::scope(|s| {
+            for _ in 0..CONNECTIONS {
+                let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+                s.spawn(move || {
+                    loop {
+                        let next = job_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok(part)) = next else { break };
+                        let r = self.send_part(key, what, upload_id, &part);
+                        if done_tx.send((part, r)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut sent_parts: Vec<SentPart> = Vec::new();
+            let mut free: Vec<Vec<u8>> = Vec::new();
+            let mut buffers = 0;
+            let mut in_flight = 0;
+            let mut hasher = Sha256::new();
+            let mut read = 0u64;
+            let mut sent = 0u64;
+            let mut number: u16 = 1;
+            let mut eof = false;
+            let mut failed: Option<Error> = None;
+            loop {
+                let may_read =
+                    !eof && failed.is_none() && (!free.is_empty() || buffers < CONNECTIONS);
+                if may_read {
+                    let mut buf = free.pop().unwrap_or_else(|| {
+                        buffers += 1;
+                        vec![0u8; PART_SIZE]
+                    });
+                    let n = match crate::interrupt::check()
+                        .and_then(|()| read_full(file, &mut buf).map_err(Error::from))
+                    {
+                        Ok(n) => n,
+                        Err(e) => {
+                            failed = Some(e);
+                            continue;
+                        }
+                    };
+                    if n == 0 {
+                        eof = true;
+                        continue;
+                    }
+                    hasher.update(&buf[..n]);
+                    read += n as u64;
+                    eof = n < PART_SIZE;
+                    let part = Part {
+                        number,
+                        buf,
+                        len: n,
+                    };
+                    number += 1;
+                    if job_tx.send(part).is_err() {
+                        failed = Some(Error::failed(format!("{what}: the part senders stopped")));
+                        continue;
+                    }
+                    in_flight += 1;
+                    continue;
+                }
+                if in_flight == 0 {
+                    break;
+                }
+                let Ok((part, r)) = done_rx.recv() else { break };
+                in_flight -= 1;
+                match r {
+                    Ok(p) => {
+                        sent += part.len as u64;
+                        progress(sent, size);
+                        sent_parts.push(p);
+                    }
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                    }
+                }
+                free.push(part.buf);
+            }
+            drop(job_tx);
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            check_sent(what, &hex(&hasher.finalize()), read, sha, size)?;
+            sent_parts.sort_by_key(|p| p.number);
+            Ok(sent_parts)
+        })
+    }
+
+    /// One part, with its CRC32 so that S3 checks it on arrival (as the
+    /// AWS CLI sends them): a part damaged in transit is refused.
+    /// A part that fails in a way that may pass (see `try_send`) is sent
+    /// again, up to `PART_TRIES` times in all.
+    fn send_part(&self, key: &str, what: &str, upload_id: &str, part: &Part) -> Result<SentPart> {
+        let body = &part.buf[..part.len];
+        let crc = crc32_b64(body);
+        let mut tries = 0;
+        let resp = loop {
+            tries += 1;
+            let mut a = self
+                .bucket
+                .upload_part(self.creds(), key, part.number, upload_id);
+            a.headers_mut().insert(CHECKSUM_CRC32, crc.clone());
+            let url = a.sign(SIGN_FOR);
+            match self.try_send(
+                what,
+                rusty_s3::Method::Put,
+                url,
+                &[("Content-Type", CONTENT_TYPE), (CHECKSUM_CRC32, &crc)],
+                Some(body),
+                &[200],
+            ) {
+                Ok(r) => break r,
+                Err(f)
+                    if f.transient
+                        && tries < PART_TRIES
+                        && crate::interrupt::received().is_none() =>
+                {
+                    std::thread::sleep(Duration::from_millis(500 * tries as u64));
+                }
+                Err(f) => {
+                    return Err(if tries > 1 {
+                        f.error.hint(format!(
+                            "part {} failed {tries} times; the upload was aborted",
+                            part.number
+                        ))
+                    } else {
+                        f.error
+                    });
+                }
+            }
+        };
+        let etag = resp
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                Error::failed(format!(
+                    "{what}: part {} was stored without an ETag",
+                    part.number
+                ))
+            })?
+            .to_string();
+        Ok(SentPart {
+            number: part.number,
+            etag,
+            crc32: crc,
+        })
+    }
+
+    fn complete(&self, key: &str, what: &str, upload_id: &str, parts: &[SentPart]) -> Result<()> {
+        let url = self
+            .bucket
+            .complete_multipart_upload(
+                self.creds(),
+                key,
+                upload_id,
+                parts.iter().map(|p| p.etag.as_str()),
+            )
+            .sign(SIGN_FOR);
+        // rusty-s3's body has no part checksums, which S3 wants when the
+        // upload was created with a checksum algorithm.
+        let mut body = String::from(
+            "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
+        );
+        for p in parts {
+            body.push_str(&format!(
+                "<Part><ETag>{}</ETag><PartNumber>{}</PartNumber><ChecksumCRC32>{}</ChecksumCRC32></Part>",
+                xml_escape(&p.etag),
+                p.number,
+                p.crc32
+            ));
+        }
+        body.push_str("</CompleteMultipartUpload>");
+        let resp = self.send(
+            what,
+            rusty_s3::Method::Post,
+            url,
+            &[],
+            Some(body.as_bytes()),
+            &[200],
+        )?;
+        // S3 can answer 200 and still fail the completion in the body.
+        let text = self.read_body(what, resp)?;
+        if text.contains("<Error>") {
+            return Err(S3Error::parse(500, &text).into_error(
+                what,
+                &self.url(),
+                self.bucket.name(),
+            ));
+        }
+        Ok(())
     }
 
     fn abort(&self, key: &str, upload_id: &str) -> Result<()> {
@@ -807,6 +1030,80 @@ impl S3Repo {
     }
 }
 
+/// A request that failed; `transient`: sending it again may succeed.
+struct SendFailure {
+    error: Error,
+    transient: bool,
+}
+
+/// One part of a multipart upload on its way to a sender.
+struct Part {
+    number: u16,
+    buf: Vec<u8>,
+    len: usize,
+}
+
+/// A part S3 has stored.
+struct SentPart {
+    number: u16,
+    etag: String,
+    /// Base64 of the big-endian CRC32, as S3 wants it.
+    crc32: String,
+}
+
+/// The `x-amz-checksum-crc32` value of `data`: base64 of its CRC32, big-endian.
+fn crc32_b64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = crc32fast::hash(data).to_be_bytes();
+    let n = u32::from_be_bytes(b);
+    // 4 bytes: 6 significant base64 digits (32 bits) and "==".
+    let mut out = String::with_capacity(8);
+    for i in 0..6 {
+        let shift = 26i32 - 6 * i;
+        let idx = if shift >= 0 {
+            (n >> shift) & 63
+        } else {
+            (n << -shift) & 63
+        };
+        out.push(ALPHABET[idx as usize] as char);
+    }
+    out.push_str("==");
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The bytes sent must be the archive whose sha256 is recorded with the
+/// object: anything else (the file changed or was cut since it was
+/// written) fails the upload before the object is completed.
+fn check_sent(what: &str, got_sha: &str, got_len: u64, sha: &str, size: u64) -> Result<()> {
+    if got_sha == sha && got_len == size {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "{what}: the archive changed while it was uploaded (read {got_len} of {size} bytes, sha256 {got_sha}, expected {sha}); the upload was aborted"
+    ))
+    .hint("nothing was stored under the backup's name; check the local archive (`talos backup verify FILE`) and run the backup again"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -837,6 +1134,15 @@ mod tests {
             url.as_str(),
             "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
         );
+    }
+
+    /// The value S3 and the AWS CLI compute: base64 of the big-endian
+    /// CRC32 (`python3 -c 'import zlib, base64; ...'` gives the same).
+    #[test]
+    fn crc32_header_values() {
+        assert_eq!(crc32_b64(b"hello world"), "DUoRhQ==");
+        assert_eq!(crc32_b64(b""), "AAAAAA==");
+        assert_eq!(crc32_b64(b"123456789"), "y/Q5Jg==");
     }
 
     #[test]

@@ -310,12 +310,14 @@ pub struct UploadReport {
 
 /// Uploads a finished local archive as `host`'s, then with `keep` prunes
 /// all but that host's newest `keep` backups in the repository; each
-/// upload and prune is recorded.
+/// upload and prune is recorded. `sha256` is the archive's as it was
+/// written (the upload then reads it only once, checking it on the way).
 pub fn upload(
     layout: &Layout,
     url: &RepoUrl,
     host: &str,
     local: &Path,
+    sha256: Option<&str>,
     keep: Option<usize>,
     on_event: &mut dyn FnMut(TransferEvent<'_>),
 ) -> Result<UploadReport> {
@@ -338,7 +340,7 @@ pub fn upload(
     };
     let len = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
     let res = phase(Phase::Upload, len, on_event, |progress| {
-        repo.upload(local, host, &name, progress)
+        repo.upload(local, host, &name, sha256, progress)
     });
     let up = match res {
         Ok(u) => u,

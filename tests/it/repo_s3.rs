@@ -242,7 +242,7 @@ fn wrong_credentials_say_what_to_check_and_never_print_the_secret() {
         1,
         Behaviour {
             deny: true,
-            stall_on: None,
+            ..Behaviour::default()
         },
     );
     let dir = tempfile::tempdir().unwrap();
@@ -272,4 +272,179 @@ fn unreachable_endpoint_and_missing_credentials_are_clear_errors() {
         .assert()
         .code(1)
         .stderr(contains("AWS_ACCESS_KEY_ID"));
+}
+
+/// A sandbox holding a random `mib` MiB file (gzip keeps its size), so its
+/// backup is a multipart upload of about `mib / 8` parts.
+fn sandbox_with_blob(seed: u64, mib: usize) -> (tempfile::TempDir, PathBuf) {
+    let (dir, Installed { root, .. }) = Install::sandbox(seed).now_real().create_temp();
+    let mut big = vec![0u8; mib * 1024 * 1024];
+    let mut x: u64 = 0x9e3779b97f4a7c15 ^ seed;
+    for b in big.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    std::fs::create_dir_all(root.join("opt/talos/custom/plugins")).unwrap();
+    std::fs::write(root.join("opt/talos/custom/plugins/blob.bin"), &big).unwrap();
+    (dir, root)
+}
+
+/// The `repo_upload` records of the installation's audit chain.
+fn repo_upload_records(root: &Path) -> Vec<serde_json::Value> {
+    let doc = json_ok(talos_at(root).args(["--json", "audit", "query", "--action", "repo_upload"]));
+    doc.as_array().cloned().expect("a list of records")
+}
+
+/// What is in the bucket under `prefix`: finished objects and unfinished
+/// multipart uploads, asked of moto directly.
+fn bucket_state(moto: &Moto, bucket: &str, prefix: &str) -> (String, String) {
+    (
+        moto.get(&format!("/{bucket}?list-type=2&prefix={prefix}")),
+        moto.get(&format!("/{bucket}?uploads")),
+    )
+}
+
+#[test]
+fn parts_go_out_side_by_side_each_with_its_crc32_and_the_object_is_the_archive() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket("talos-backups");
+    // S3 fails part 2 once (an InternalError, as S3 does now and then):
+    // the part is sent again and the upload completes.
+    let proxy = Proxy::start(
+        moto.port,
+        Behaviour {
+            fail_on: Some(("partNumber=2&".into(), 1)),
+            ..Behaviour::default()
+        },
+    );
+    let (dir, root) = sandbox_with_blob(31, 20);
+    let doc = json_ok(
+        talos_s3(&root, &proxy.endpoint())
+            .env("TALOS_BACKUP_LEVEL", "1")
+            .args([
+                "--json",
+                "backup",
+                "create",
+                "--repo",
+                "s3://talos-backups/p",
+            ])
+            .args(["--host", "host-p", "--output-dir"])
+            .arg(dir.path().join("out")),
+    );
+    let local = std::fs::read(doc["path"].as_str().unwrap()).unwrap();
+    let part = 8 * 1024 * 1024;
+    let parts = local.len().div_ceil(part);
+    assert!(parts >= 3, "{} bytes", local.len());
+    assert_eq!(doc["repo"]["parts"].as_u64(), Some(parts as u64), "{doc}");
+    // The object is the local archive, byte for byte.
+    let key = doc["repo"]["key"].as_str().unwrap();
+    assert!(
+        moto.object("talos-backups", key) == local,
+        "the object differs from the local archive"
+    );
+    // Every part carried the CRC32 of its bytes (S3 checks it on arrival),
+    // and the upload was created to say so.
+    let seen = proxy.seen();
+    let create = seen
+        .iter()
+        .find(|s| s.method == "POST" && s.target.contains("uploads"))
+        .expect("a CreateMultipartUpload");
+    assert_eq!(create.checksum_algorithm.as_deref(), Some("CRC32"));
+    for n in 1..=parts {
+        let sent: Vec<_> = seen
+            .iter()
+            .filter(|s| s.method == "PUT" && s.target.contains(&format!("partNumber={n}&")))
+            .collect();
+        assert_eq!(sent.len(), if n == 2 { 2 } else { 1 }, "part {n}: {sent:?}");
+        let bytes = &local[(n - 1) * part..(n * part).min(local.len())];
+        for s in sent {
+            assert_eq!(s.checksum_crc32.as_deref(), Some(s.body_crc32.as_str()));
+            assert_eq!(s.body_crc32, common::s3::crc32_b64(bytes), "part {n}");
+        }
+    }
+    let recs = repo_upload_records(&root);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["details"]["ok"], true);
+    assert_eq!(recs[0]["details"]["parts"].as_u64(), Some(parts as u64));
+}
+
+#[test]
+fn a_part_s3_keeps_refusing_aborts_the_upload_and_leaves_no_backup() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket("talos-backups");
+    let proxy = Proxy::start(
+        moto.port,
+        Behaviour {
+            fail_on: Some(("partNumber=2&".into(), usize::MAX)),
+            ..Behaviour::default()
+        },
+    );
+    let (dir, root) = sandbox_with_blob(32, 20);
+    let out_dir = dir.path().join("out");
+    let out = talos_s3(&root, &proxy.endpoint())
+        .env("TALOS_BACKUP_LEVEL", "1")
+        .args(["backup", "create", "--repo", "s3://talos-backups/p"])
+        .args(["--host", "host-f", "--output-dir"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_no_secret(&out);
+    out.clone()
+        .assert()
+        .code(1)
+        .stderr(contains("InternalError").and(contains("part 2 failed 3 times")));
+    // Sent three times, then given up.
+    let tries = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.method == "PUT" && s.target.contains("partNumber=2&"))
+        .count();
+    assert_eq!(tries, 3);
+    // Nothing a reader would take for a backup, and nothing unfinished.
+    let (objects, uploads) = bucket_state(&moto, "talos-backups", "p/host-f/");
+    assert!(!objects.contains("<Key>"), "{objects}");
+    assert!(!uploads.contains("<UploadId>"), "not aborted: {uploads}");
+    let list = json_ok(talos_s3(&root, &proxy.endpoint()).args([
+        "--json",
+        "backup",
+        "list",
+        "--repo",
+        "s3://talos-backups/p",
+        "--host",
+        "host-f",
+    ]));
+    assert_eq!(list["backups"].as_array().unwrap().len(), 0, "{list}");
+    // The local backup is written all the same, and the failure recorded.
+    let local: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("backup_"))
+        .collect();
+    assert_eq!(local.len(), 1);
+    let recs = repo_upload_records(&root);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["details"]["ok"], false);
+}
+
+#[test]
+fn an_archive_that_changed_before_its_upload_is_not_stored() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket("talos-backups");
+    let (dir, root) = sandbox_with_blob(33, 12);
+    // The archive is flipped on disk after it was written and hashed: the
+    // upload hashes what it reads and refuses to complete.
+    talos_s3(&root, &moto.endpoint())
+        .env("TALOS_BACKUP_LEVEL", "1")
+        .env("TALOS_TEST_TAMPER_BEFORE_UPLOAD", "1")
+        .args(["backup", "create", "--repo", "s3://talos-backups/p"])
+        .args(["--host", "host-t", "--output-dir"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1)
+        .stderr(contains("changed while it was uploaded"));
+    let (objects, uploads) = bucket_state(&moto, "talos-backups", "p/host-t/");
+    assert!(!objects.contains("<Key>"), "{objects}");
+    assert!(!uploads.contains("<UploadId>"), "not aborted: {uploads}");
 }

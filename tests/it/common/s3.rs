@@ -111,6 +111,49 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// The bytes of an object, fetched behind talos's back (unsigned).
+    pub fn object(&self, bucket: &str, key: &str) -> Vec<u8> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "GET /{bucket}/{key} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).unwrap();
+        let head_end = resp
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP answer")
+            + 4;
+        let head = String::from_utf8_lossy(&resp[..head_end]).into_owned();
+        assert!(head.starts_with("HTTP/1.1 200"), "GET {key}: {head}");
+        resp.split_off(head_end)
+    }
+}
+
+/// `x-amz-checksum-crc32` of `data`, computed the way S3 does.
+pub fn crc32_b64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = crc32fast::hash(data).to_be_bytes();
+    let mut out = String::new();
+    for chunk in [&b[0..3], &b[3..4]] {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &x)| acc | (x as u32) << (16 - 8 * i));
+        let digits = chunk.len() + 1;
+        for j in 0..digits {
+            out.push(ALPHABET[((n >> (18 - 6 * j)) & 63) as usize] as char);
+        }
+    }
+    out.push_str("==");
+    out
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         // Only the process this test started.
@@ -127,6 +170,12 @@ pub struct Seen {
     pub content_length: Option<u64>,
     pub chunked: bool,
     pub content_type: Option<String>,
+    /// `x-amz-checksum-crc32` and `x-amz-checksum-algorithm`, as sent.
+    pub checksum_crc32: Option<String>,
+    pub checksum_algorithm: Option<String>,
+    /// The CRC32 of the body that arrived, as S3 would check it (base64 of
+    /// the big-endian value).
+    pub body_crc32: String,
 }
 
 /// What the proxy does besides forwarding.
@@ -136,6 +185,9 @@ pub struct Behaviour {
     pub deny: bool,
     /// Hold (never answer) requests whose target contains this.
     pub stall_on: Option<String>,
+    /// Answer `500 InternalError` to the next N requests whose target
+    /// contains the text (what S3 does now and then).
+    pub fail_on: Option<(String, usize)>,
 }
 
 pub struct Proxy {
@@ -213,11 +265,15 @@ fn serve(
     let mut content_length = None;
     let mut chunked = false;
     let mut content_type = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_algorithm = None;
     let mut forward_head = format!("{method} {target} HTTP/1.1\r\n");
     for h in req.headers.iter() {
         let name = h.name.to_ascii_lowercase();
         let value = String::from_utf8_lossy(h.value).into_owned();
         match name.as_str() {
+            "x-amz-checksum-crc32" => checksum_crc32 = Some(value.clone()),
+            "x-amz-checksum-algorithm" => checksum_algorithm = Some(value.clone()),
             "content-length" => content_length = value.trim().parse().ok(),
             "transfer-encoding" => chunked |= value.to_ascii_lowercase().contains("chunked"),
             "content-type" => content_type = Some(value.clone()),
@@ -227,15 +283,19 @@ fn serve(
         forward_head.push_str(&format!("{}: {}\r\n", h.name, value));
     }
     forward_head.push_str("Connection: close\r\n\r\n");
-    seen.lock().unwrap().push(Seen {
+    let mut seen_entry = Seen {
         method: method.clone(),
         target: target.clone(),
         content_length,
         chunked,
         content_type,
-    });
+        checksum_crc32,
+        checksum_algorithm,
+        body_crc32: String::new(),
+    };
     let b = behaviour.lock().unwrap().clone();
     if b.deny {
+        seen.lock().unwrap().push(seen_entry);
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>";
         write!(
             client,
@@ -247,11 +307,13 @@ fn serve(
     if let Some(s) = &b.stall_on
         && target.contains(s.as_str())
     {
+        seen.lock().unwrap().push(seen_entry);
         stalled.store(true, Ordering::SeqCst);
         std::thread::sleep(Duration::from_secs(60));
         return Ok(());
     }
     if chunked {
+        seen.lock().unwrap().push(seen_entry);
         let body = "chunked transfer encoding is not accepted (real S3 rejects it)";
         write!(
             client,
@@ -268,6 +330,27 @@ fn serve(
             break;
         }
         body.extend_from_slice(&tmp[..n]);
+    }
+    seen_entry.body_crc32 = crc32_b64(&body);
+    seen.lock().unwrap().push(seen_entry);
+    let fail = {
+        let mut b = behaviour.lock().unwrap();
+        match &mut b.fail_on {
+            Some((s, n)) if *n > 0 && target.contains(s.as_str()) => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    };
+    if fail {
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>";
+        write!(
+            client,
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        return Ok(());
     }
     let mut up = TcpStream::connect(("127.0.0.1", upstream))?;
     up.set_read_timeout(Some(Duration::from_secs(60)))?;
