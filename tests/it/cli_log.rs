@@ -865,4 +865,16 @@ fn planted_link_is_not_searched_and_misnamed_gzip_is() {
         .map(|v| v["message"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(got, ["misnamed gzip", "current"]);
+    // Named on the command line, a link is the operator's choice: read.
+    let out = talos_at(root)
+        .args(["log", "query", "--json", "--correlation-id", X])
+        .arg(logs.join("debug.log"))
+        .output()
+        .unwrap();
+    out.clone().assert().success();
+    let got: Vec<String> = parse_lines(&out.stdout)
+        .iter()
+        .map(|v| v["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, ["through a link"]);
 }
