@@ -73,6 +73,53 @@ pub enum Origin {
     Named,
 }
 
+impl Origin {
+    /// Opens the file at `path` to read it. A named file is opened as
+    /// named. A discovered file is opened without following a link
+    /// (`O_NOFOLLOW`) nor waiting on a FIFO (`O_NONBLOCK`, which changes
+    /// nothing for a regular file), and the file opened must be a regular
+    /// file (the descriptor's own metadata): one swapped for anything else
+    /// since it was listed is refused with an error that says so, and never
+    /// read.
+    pub fn open(self, path: &Path) -> std::io::Result<std::fs::File> {
+        if self == Origin::Named {
+            return std::fs::File::open(path);
+        }
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                    swapped("a link")
+                } else {
+                    e
+                }
+            })?;
+        if !f.metadata()?.is_file() {
+            return Err(swapped("something that is not a regular file"));
+        }
+        Ok(f)
+    }
+
+    /// The metadata of the file at `path` by the rule of [`Origin::open`]:
+    /// a discovered file's own (a link is not followed), and only while it
+    /// is a regular file; a named file's as named.
+    pub fn metadata(self, path: &Path) -> std::io::Result<std::fs::Metadata> {
+        if self == Origin::Named {
+            return std::fs::metadata(path);
+        }
+        let m = std::fs::symlink_metadata(path)?;
+        if m.file_type().is_symlink() {
+            return Err(swapped("a link"));
+        }
+        if !m.is_file() {
+            return Err(swapped("something that is not a regular file"));
+        }
+        Ok(m)
+    }
+}
+
 /// One log file: found in LOG_DIR, or named by the operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LogFile {
@@ -117,49 +164,15 @@ impl LogFile {
         }
     }
 
-    /// Opens the file to read it: the one open of every search. A named
-    /// file is opened as named. A discovered file is opened without
-    /// following a link (`O_NOFOLLOW`) nor waiting on a FIFO (`O_NONBLOCK`,
-    /// which changes nothing for a regular file), and the file opened must
-    /// be a regular file (the descriptor's own metadata): one swapped for
-    /// anything else since it was listed is refused with an error that says
-    /// so, and never read.
+    /// Opens the file to read it ([`Origin::open`]): the one open of every
+    /// search and of `--follow`.
     pub fn open(&self) -> std::io::Result<std::fs::File> {
-        if self.origin == Origin::Named {
-            return std::fs::File::open(&self.path);
-        }
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
-            .open(&self.path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(nix::libc::ELOOP) {
-                    swapped("a link")
-                } else {
-                    e
-                }
-            })?;
-        if !f.metadata()?.is_file() {
-            return Err(swapped("something that is not a regular file"));
-        }
-        Ok(f)
+        self.origin.open(&self.path)
     }
 
-    /// The file's metadata, by the rule of [`LogFile::open`]: a discovered
-    /// file's own (a link is not followed) and only while it is a regular
-    /// file; a named file's as named.
+    /// The file's metadata by the same rule ([`Origin::metadata`]).
     pub fn metadata(&self) -> std::io::Result<std::fs::Metadata> {
-        if self.origin == Origin::Named {
-            return std::fs::metadata(&self.path);
-        }
-        let m = std::fs::symlink_metadata(&self.path)?;
-        if m.file_type().is_symlink() {
-            return Err(swapped("a link"));
-        }
-        if !m.is_file() {
-            return Err(swapped("something that is not a regular file"));
-        }
-        Ok(m)
+        self.origin.metadata(&self.path)
     }
 
     /// The current file of its tier (not a rotation).

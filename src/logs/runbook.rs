@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::files::{LogFile, Tier, search_order};
-use super::follow::{Follower, PollReport};
+use super::files::{LogFile, Origin, Tier, search_order};
+use super::follow::{Follower, PollReport, Start};
 use super::query::Query;
 use super::search::{Match, SearchOptions, Summary, search};
 use crate::error::{Error, ExitStatus, Result};
@@ -148,7 +148,7 @@ pub fn query(
         return Ok(report);
     }
     let targets = follow_targets(opts, &files, &report.summary);
-    let paths: Vec<PathBuf> = targets.iter().map(|t| t.0.clone()).collect();
+    let paths: Vec<PathBuf> = targets.iter().map(|t| t.path.clone()).collect();
     on_event(QueryEvent::Following(&paths))?;
     let mut follower = Follower::new(targets);
     loop {
@@ -175,32 +175,41 @@ pub fn query(
 }
 
 /// The files still being written, each with where the search stopped in
-/// it: of LOG_DIR, the current file of each tier (followed even when it
-/// does not exist yet); of the files named, every one but the compressed.
-fn follow_targets(
-    opts: &QueryOptions,
-    files: &[LogFile],
-    summary: &Summary,
-) -> Vec<(PathBuf, usize, Option<super::search::FileEnd>)> {
-    let ends = |i: usize| summary.ends.get(i).copied().flatten();
+/// it and whether it said it could not read it: of LOG_DIR, the current
+/// file of each tier (followed even when it does not exist yet); of the
+/// files named, every one but the compressed.
+fn follow_targets(opts: &QueryOptions, files: &[LogFile], summary: &Summary) -> Vec<Start> {
+    let start = |i: usize, f: &LogFile| Start {
+        path: f.path.clone(),
+        origin: f.origin,
+        index: i,
+        end: summary.ends.get(i).copied().flatten(),
+        reported_unreadable: summary.unreadable.iter().any(|(p, _)| *p == f.path),
+    };
     if !opts.files.is_empty() {
         return files
             .iter()
             .enumerate()
             .filter(|(_, f)| !f.gzip)
-            .map(|(i, f)| (f.path.clone(), i, ends(i)))
+            .map(|(i, f)| start(i, f))
             .collect();
     }
-    let mut t: Vec<_> = files
+    let mut t: Vec<Start> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| f.is_current())
-        .map(|(i, f)| (f.path.clone(), i, ends(i)))
+        .map(|(i, f)| start(i, f))
         .collect();
     for tier in Tier::ALL {
         let p = opts.log_dir.join(tier.base_name());
-        if !t.iter().any(|x| x.0 == p) {
-            t.push((p, files.len() + t.len(), None));
+        if !t.iter().any(|x| x.path == p) {
+            t.push(Start {
+                path: p,
+                origin: Origin::Discovered,
+                index: files.len() + t.len(),
+                end: None,
+                reported_unreadable: false,
+            });
         }
     }
     t
