@@ -83,6 +83,24 @@ pub fn check_within(db: &Path, busy: std::time::Duration) -> DbReport {
     check_with(db, busy, Pragma::Integrity)
 }
 
+/// Test hook: with `TALOS_TEST_SELF_CHECK_LOG=FILE` in the environment,
+/// every SQLite self-check talos runs (`quick_check` or `integrity_check`,
+/// by health or doctor) appends its name as one line to FILE, so a test
+/// can count them without timing anything. Nothing else sets it. Compiled
+/// only with the `test-hooks` feature (not in a release build).
+#[cfg(feature = "test-hooks")]
+pub fn test_note_self_check(pragma: &str) {
+    use std::io::Write;
+    if let Some(path) = std::env::var_os("TALOS_TEST_SELF_CHECK_LOG")
+        && let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+    {
+        let _ = writeln!(f, "{pragma}");
+    }
+}
+
 /// Which SQLite self-check to run. `quick_check` reads every page and
 /// checks each b-tree and record but not that the indexes match their
 /// tables: several times faster on a big database, and what doctor runs
@@ -131,6 +149,8 @@ pub fn check_with(db: &Path, busy: std::time::Duration, pragma: Pragma) -> DbRep
         report.journal_mode =
             Some(conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?);
         if pragma != Pragma::Skip {
+            #[cfg(feature = "test-hooks")]
+            test_note_self_check(pragma.name());
             let mut stmt = conn.prepare(&format!("PRAGMA {}", pragma.name()))?;
             report.integrity = stmt
                 .query_map([], |r| r.get::<_, String>(0))?

@@ -67,6 +67,7 @@ pub fn from_probe(
             live: Some(&live),
             health: Some(&health),
             deep,
+            database: None,
         },
     );
     Diagnosis {

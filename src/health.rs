@@ -458,6 +458,8 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
         )?;
         conn.busy_timeout(busy)?;
         if quick_check {
+            #[cfg(feature = "test-hooks")]
+            crate::db::test_note_self_check("quick_check");
             let mut stmt = conn.prepare("PRAGMA quick_check")?;
             let rows: Vec<String> = stmt
                 .query_map([], |r| r.get::<_, String>(0))?

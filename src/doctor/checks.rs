@@ -632,11 +632,15 @@ fn database(i: &Inputs, out: &mut Vec<Finding>) {
     } else {
         db::Pragma::Quick
     };
-    // The health report of the same run (offline) has just run quick_check
-    // on this database: a clean answer is not asked for twice (it reads the
-    // whole file, twice over). Anything else is asked again, for the rows.
+    // The health report of the same run (offline, or the incident report's
+    // "State now") has run quick_check on this database: a clean answer is
+    // not asked for twice (it reads the whole file, twice over). Anything
+    // else is asked again, for the rows.
     let known_ok = pragma == db::Pragma::Quick
-        && measured(i, "database").is_some_and(|c| {
+        && i.database
+            .map(|check| check())
+            .or_else(|| measured(i, "database"))
+            .is_some_and(|c| {
             matches!(&c.detail, crate::health::Detail::Database(d) if d.quick_check.as_deref() == Some("ok"))
         });
     let mut r = db::check_with(

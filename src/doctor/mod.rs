@@ -160,7 +160,15 @@ pub struct Inputs<'a> {
     /// The health report made from the same probe: its disk and memory
     /// measurements are the ones the findings grade. None: measure here.
     pub health: Option<&'a crate::health::Report>,
+    /// The health check of the database (with its quick_check) made by the
+    /// same run beside doctor (the incident report): asked for instead of
+    /// a quick_check of doctor's own; it may wait for the other thread.
+    pub database: Option<&'a DatabaseCheck<'a>>,
 }
+
+/// A way to get the health check of the database that another part of
+/// the same run makes ([`Options::database`]).
+pub type DatabaseCheck<'a> = dyn Fn() -> crate::health::Check + Sync + 'a;
 
 /// What to run: which checks, and the evidence gathered by the caller.
 #[derive(Default)]
@@ -170,6 +178,8 @@ pub struct Options<'a> {
     /// Verify the newest backup completely (`doctor --deep`).
     pub deep: bool,
     pub health: Option<&'a crate::health::Report>,
+    /// See [`Inputs::database`].
+    pub database: Option<&'a DatabaseCheck<'a>>,
 }
 
 /// The `talos` that the printed fixes start with: `talos`, plus `--root DIR`
@@ -257,9 +267,7 @@ pub fn run_with(layout: &Layout, settings: &Settings, scan_logs: bool) -> Report
         settings,
         &Options {
             skip_log_scan: !scan_logs,
-            live: None,
-            deep: false,
-            health: None,
+            ..Options::default()
         },
     )
 }
@@ -274,6 +282,7 @@ pub fn run_opts(layout: &Layout, settings: &Settings, opts: &Options) -> Report 
         live: opts.live,
         deep: opts.deep,
         health: opts.health,
+        database: opts.database,
     };
     // Not an installation: the only finding (every other would be noise
     // caused by this one).

@@ -276,9 +276,18 @@ pub fn breaker_transition(message: &str) -> Option<(String, String)> {
 /// checks run beside the reading of the evidence.
 pub fn build(layout: &Layout, settings: &Settings, opts: &Options) -> Result<Report> {
     let now = crate::clock::now();
+    // One PRAGMA quick_check for health and doctor (it reads the whole
+    // database): the first of the two to ask runs it, the other waits for
+    // its answer.
+    let database = std::sync::OnceLock::new();
+    let database_check = || {
+        database
+            .get_or_init(|| state::database_check(layout))
+            .clone()
+    };
     std::thread::scope(|s| {
-        let doctor = s.spawn(|| state::doctor_lines(layout, settings));
-        let health = s.spawn(|| state::health(layout, settings, now));
+        let doctor = s.spawn(|| state::doctor_lines(layout, settings, &database_check));
+        let health = s.spawn(|| state::health(layout, settings, now, &database_check));
         let evidence = gather(layout, opts, now);
         let state_now = state::state_now(joined(health), &evidence.breakers, joined(doctor));
         Ok(assemble(layout, opts, now, evidence, state_now))

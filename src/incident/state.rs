@@ -11,10 +11,25 @@ use super::{DoctorLine, OpenBreaker, StateNow};
 use crate::config::Settings;
 use crate::install::Layout;
 
+/// The health check of the database, with its quick_check: made once per
+/// report and handed to both health and doctor.
+pub(super) fn database_check(layout: &Layout) -> crate::health::Check {
+    crate::health::database_check(&layout.db, true, std::time::Duration::from_secs(2))
+}
+
 /// doctor's problems. The log lines are searched by the report; doctor need
-/// not read them again.
-pub(super) fn doctor_lines(layout: &Layout, settings: &Settings) -> Vec<DoctorLine> {
-    crate::doctor::run_with(layout, settings, false)
+/// not read them again, nor run its own quick_check (`database`).
+pub(super) fn doctor_lines(
+    layout: &Layout,
+    settings: &Settings,
+    database: &crate::doctor::DatabaseCheck<'_>,
+) -> Vec<DoctorLine> {
+    let opts = crate::doctor::Options {
+        skip_log_scan: true,
+        database: Some(database),
+        ..crate::doctor::Options::default()
+    };
+    crate::doctor::run_opts(layout, settings, &opts)
         .findings
         .into_iter()
         .filter(|f| f.is_problem())
@@ -36,17 +51,19 @@ pub(super) struct Health {
     unfinished_restore: bool,
 }
 
-pub(super) fn health(layout: &Layout, settings: &Settings, now: Timestamp) -> Health {
+pub(super) fn health(
+    layout: &Layout,
+    settings: &Settings,
+    now: Timestamp,
+    database: &crate::doctor::DatabaseCheck<'_>,
+) -> Health {
     use crate::health;
     let mut checks = BTreeMap::new();
     checks.insert(
         "orchestrator".to_string(),
         health::heartbeat_check(&layout.heartbeat(), now),
     );
-    checks.insert(
-        "database".to_string(),
-        health::database_check(&layout.db, true, std::time::Duration::from_secs(2)),
-    );
+    checks.insert("database".to_string(), database());
     let limits = health::Limits::from_config(layout);
     checks.insert("memory".to_string(), health::memory_check_within(&limits));
     checks.insert(

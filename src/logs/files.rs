@@ -60,10 +60,73 @@ impl Tier {
     }
 }
 
+/// How a file came to be read: listed by [`tier_files`], or named by the
+/// operator. It decides how the file is opened ([`LogFile::open`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Found in LOG_DIR: a file of the installation, which anyone who can
+    /// write there may have swapped since it was listed. Never read through
+    /// a link, and only while it is a regular file.
+    Discovered,
+    /// Named on the command line: opened as named, a link included (the
+    /// operator may name one on purpose).
+    Named,
+}
+
+impl Origin {
+    /// Opens the file at `path` to read it. A named file is opened as
+    /// named. A discovered file is opened without following a link
+    /// (`O_NOFOLLOW`) nor waiting on a FIFO (`O_NONBLOCK`, which changes
+    /// nothing for a regular file), and the file opened must be a regular
+    /// file (the descriptor's own metadata): one swapped for anything else
+    /// since it was listed is refused with an error that says so, and never
+    /// read.
+    pub fn open(self, path: &Path) -> std::io::Result<std::fs::File> {
+        if self == Origin::Named {
+            return std::fs::File::open(path);
+        }
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                    swapped("a link")
+                } else {
+                    e
+                }
+            })?;
+        if !f.metadata()?.is_file() {
+            return Err(swapped("something that is not a regular file"));
+        }
+        Ok(f)
+    }
+
+    /// The metadata of the file at `path` by the rule of [`Origin::open`]:
+    /// a discovered file's own (a link is not followed), and only while it
+    /// is a regular file; a named file's as named.
+    pub fn metadata(self, path: &Path) -> std::io::Result<std::fs::Metadata> {
+        if self == Origin::Named {
+            return std::fs::metadata(path);
+        }
+        let m = std::fs::symlink_metadata(path)?;
+        if m.file_type().is_symlink() {
+            return Err(swapped("a link"));
+        }
+        if !m.is_file() {
+            return Err(swapped("something that is not a regular file"));
+        }
+        Ok(m)
+    }
+}
+
 /// One log file: found in LOG_DIR, or named by the operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LogFile {
     pub path: PathBuf,
+    /// Listed by talos or named by the operator.
+    #[serde(skip)]
+    pub origin: Origin,
     /// None for a file named on the command line that is not a Tier 2/3 name
     /// (`panic.log`, a copy elsewhere).
     pub tier: Option<Tier>,
@@ -93,11 +156,23 @@ impl LogFile {
             .unwrap_or((false, 0));
         LogFile {
             path,
+            origin: Origin::Named,
             tier,
             rotation,
             gzip,
             size,
         }
+    }
+
+    /// Opens the file to read it ([`Origin::open`]): the one open of every
+    /// search and of `--follow`.
+    pub fn open(&self) -> std::io::Result<std::fs::File> {
+        self.origin.open(&self.path)
+    }
+
+    /// The file's metadata by the same rule ([`Origin::metadata`]).
+    pub fn metadata(&self) -> std::io::Result<std::fs::Metadata> {
+        self.origin.metadata(&self.path)
     }
 
     /// The current file of its tier (not a rotation).
@@ -109,6 +184,13 @@ impl LogFile {
     fn gz_name(&self) -> bool {
         self.path.extension().is_some_and(|e| e == "gz")
     }
+}
+
+/// A discovered file found to be `what` when it was to be read.
+fn swapped(what: &str) -> std::io::Error {
+    std::io::Error::other(format!(
+        "replaced by {what} since it was listed: not followed, skipped"
+    ))
 }
 
 /// True when the file at `path` starts with the gzip magic (`1f 8b`).
@@ -196,6 +278,7 @@ pub fn tier_files(log_dir: &Path, tier: Tier) -> std::io::Result<Vec<LogFile>> {
         };
         out.push(LogFile {
             path,
+            origin: Origin::Discovered,
             tier: Some(tier),
             rotation,
             gzip,

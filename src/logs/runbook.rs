@@ -8,10 +8,13 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::files::{LogFile, Tier, search_order};
-use super::follow::{Follower, PollReport};
+use super::files::{LogFile, Origin, Tier, search_order};
+use super::follow::{Follower, PollReport, Start};
 use super::query::Query;
+use super::record::Record;
 use super::search::{Match, SearchOptions, Summary, search};
+use super::stats::{Stats, StatsReport};
+use super::trace::Trace;
 use crate::error::{Error, ExitStatus, Result};
 
 /// How often `--follow` looks for new lines.
@@ -148,7 +151,7 @@ pub fn query(
         return Ok(report);
     }
     let targets = follow_targets(opts, &files, &report.summary);
-    let paths: Vec<PathBuf> = targets.iter().map(|t| t.0.clone()).collect();
+    let paths: Vec<PathBuf> = targets.iter().map(|t| t.path.clone()).collect();
     on_event(QueryEvent::Following(&paths))?;
     let mut follower = Follower::new(targets);
     loop {
@@ -174,33 +177,115 @@ pub fn query(
     }
 }
 
-/// The files still being written, each with where the search stopped in
-/// it: of LOG_DIR, the current file of each tier (followed even when it
-/// does not exist yet); of the files named, every one but the compressed.
-fn follow_targets(
-    opts: &QueryOptions,
+/// What `talos log trace ID` found.
+#[derive(Debug)]
+pub struct TraceReport {
+    pub id: String,
+    /// Files searched.
+    pub files: usize,
+    /// Malformed lines by kind and the files that could not be read.
+    pub summary: Summary,
+    /// The call tree; None when no line belongs to the id.
+    pub tree: Option<Trace>,
+}
+
+impl TraceReport {
+    /// Why a trace that found no line of its id fails, and what to try.
+    pub fn no_lines(&self) -> Error {
+        let id = &self.id;
+        Error::failed(format!(
+            "no log line belongs to correlation id {id} in {} file(s)",
+            self.files
+        ))
+        .hint(
+            "check the id (16 hex characters); older lines may have rotated out of the 50 MB ring",
+        )
+        .hint(format!(
+            "`talos log query --contains {id}` finds it in messages"
+        ))
+    }
+}
+
+/// `talos log trace`: every line of `id` in `files` (docs/format.md,
+/// "belongs to"), in time order, built into its call tree. Unreadable
+/// files do not stop it: they are in the report's summary.
+pub fn trace(files: &[LogFile], id: &str) -> Result<TraceReport> {
+    let query = Query {
+        correlation_id: Some(id.to_string()),
+        ..Query::default()
+    };
+    let mut records: Vec<Record<'static>> = Vec::new();
+    let summary = search(files, &query, &SearchOptions::default(), |m| {
+        if let Some(r) = m.record() {
+            records.push(r.into_owned());
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(TraceReport {
+        id: id.to_string(),
+        files: files.len(),
+        summary,
+        tree: (!records.is_empty()).then(|| super::trace::build(id, &records)),
+    })
+}
+
+/// `talos log stats`: the counts over the lines of `files` in
+/// `[since, until)`, folded on every core.
+pub fn stats(
     files: &[LogFile],
-    summary: &Summary,
-) -> Vec<(PathBuf, usize, Option<super::search::FileEnd>)> {
-    let ends = |i: usize| summary.ends.get(i).copied().flatten();
+    since: Option<jiff::Timestamp>,
+    until: Option<jiff::Timestamp>,
+) -> StatsReport {
+    let query = Query {
+        since,
+        until,
+        ..Query::default()
+    };
+    let (parts, summary) =
+        super::search::fold(files, &query, Stats::default, |s, r, t| s.add(r, t));
+    let mut stats = Stats::default();
+    for p in parts {
+        stats.merge(p);
+    }
+    StatsReport::new(files.len(), stats, summary)
+}
+
+/// The files still being written, each with where the search stopped in
+/// it and whether it said it could not read it: of LOG_DIR, the current
+/// file of each tier (followed even when it does not exist yet); of the
+/// files named, every one but the compressed.
+fn follow_targets(opts: &QueryOptions, files: &[LogFile], summary: &Summary) -> Vec<Start> {
+    let start = |i: usize, f: &LogFile| Start {
+        path: f.path.clone(),
+        origin: f.origin,
+        index: i,
+        end: summary.ends.get(i).copied().flatten(),
+        reported_unreadable: summary.unreadable.iter().any(|(p, _)| *p == f.path),
+    };
     if !opts.files.is_empty() {
         return files
             .iter()
             .enumerate()
             .filter(|(_, f)| !f.gzip)
-            .map(|(i, f)| (f.path.clone(), i, ends(i)))
+            .map(|(i, f)| start(i, f))
             .collect();
     }
-    let mut t: Vec<_> = files
+    let mut t: Vec<Start> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| f.is_current())
-        .map(|(i, f)| (f.path.clone(), i, ends(i)))
+        .map(|(i, f)| start(i, f))
         .collect();
     for tier in Tier::ALL {
         let p = opts.log_dir.join(tier.base_name());
-        if !t.iter().any(|x| x.0 == p) {
-            t.push((p, files.len() + t.len(), None));
+        if !t.iter().any(|x| x.path == p) {
+            t.push(Start {
+                path: p,
+                origin: Origin::Discovered,
+                index: files.len() + t.len(),
+                end: None,
+                reported_unreadable: false,
+            });
         }
     }
     t
@@ -297,6 +382,42 @@ mod tests {
         let (seen, report) = run(&opts);
         assert_eq!(seen, ["searching 2", "searched 2"]);
         assert_eq!(report.shown, 0);
+    }
+
+    /// trace and stats are values: the tree of one id (none for an id no
+    /// line belongs to, with the error that says so), and the counts.
+    #[test]
+    fn trace_and_stats_return_their_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let lines = line("2024-01-15T08:00:01.000Z", "ERROR", "a")
+            + &line("2024-01-15T08:00:02.000Z", "INFO", "a:child")
+            + &line("2024-01-15T09:30:00.000Z", "INFO", "b")
+            + "not json: a\n";
+        std::fs::write(d.join("orchestrator.log"), lines).unwrap();
+        let files = files_to_search(d, &[]).unwrap();
+
+        let t = trace(&files, "a").unwrap();
+        let tree = t.tree.as_ref().unwrap();
+        assert_eq!((t.files, tree.lines, tree.errors), (1, 2, 1));
+        assert_eq!(tree.root.children[0].correlation_id, "a:child");
+        assert_eq!(t.summary.malformed_total(), 1);
+        let none = trace(&files, "c").unwrap();
+        assert!(none.tree.is_none());
+        let err = none.no_lines().to_string();
+        assert!(
+            err.contains("no log line belongs to correlation id c in 1 file(s)"),
+            "{err}"
+        );
+
+        let s = stats(&files, None, None);
+        assert_eq!((s.files, s.lines, s.malformed), (1, 3, 1));
+        assert_eq!(s.by_level[0].name, "INFO");
+        assert_eq!(s.by_level[0].count, 2);
+        assert_eq!(s.errors_per_hour.len(), 1);
+        assert_eq!(s.hours.values().sum::<u64>(), 1);
+        let since = "2024-01-15T09:00:00Z".parse().ok();
+        assert_eq!(stats(&files, since, None).lines, 1);
     }
 
     #[test]

@@ -246,7 +246,6 @@ pub fn search(
     Ok(summary)
 }
 
-/// Cuts a file into units.
 /// Cuts a file into units. A file is memory-mapped (no copy, the fast path
 /// of a needle search) only when the query has a byte needle, so few pages
 /// are kept, and when nobody has written it for a while, so it cannot
@@ -254,7 +253,7 @@ pub fn search(
 /// counted in the resident set stay small too.
 fn plan(i: usize, f: &LogFile, query: &Query) -> std::io::Result<Vec<Unit>> {
     let gzip = f.gzip;
-    let meta = std::fs::metadata(&f.path)?;
+    let meta = f.metadata()?;
     let size = meta.len();
     let map = !gzip
         && query.needle().is_some()
@@ -296,7 +295,8 @@ fn scan_unit(
     mut on_match: impl FnMut(&Record<'_>, Option<Timestamp>, scan::Line<'_>) -> ControlFlow<()>,
 ) {
     let path = &files[u.file].path;
-    let file = match File::open(path) {
+    // A file listed in LOG_DIR is never read through a link (LogFile::open).
+    let file = match files[u.file].open() {
         Ok(f) => f,
         Err(e) => {
             out.error = Some((path.clone(), e.to_string()));
@@ -804,6 +804,68 @@ mod tests {
             assert!(got == want[..n], "limit {limit:?}");
             assert_eq!(summary.matched, n as u64);
         }
+    }
+
+    /// A file listed in LOG_DIR, then swapped for a link to a file outside
+    /// before the search reads it, is not read: the search (and the fold of
+    /// stats and incident) goes on and names it among the unreadable files.
+    /// The open refuses it too (a swap after the plan), and a FIFO swapped
+    /// in neither blocks the open nor is read. Named, a link is followed.
+    #[test]
+    fn a_listed_file_swapped_for_a_link_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let line = |what: &str| {
+            format!("{{\"timestamp\":\"2024-01-15T08:00:00Z\",\"message\":\"{what}\"}}\n")
+        };
+        std::fs::write(dir.path().join("orchestrator.log"), line("current")).unwrap();
+        let swapped = dir.path().join("orchestrator.log.1");
+        std::fs::write(&swapped, line("rotated")).unwrap();
+        let secret = outside.path().join("secret");
+        std::fs::write(&secret, line("outside")).unwrap();
+        let files = crate::logs::search_order(dir.path()).unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].path, swapped);
+        std::fs::remove_file(&swapped).unwrap();
+        std::os::unix::fs::symlink(&secret, &swapped).unwrap();
+
+        let mut got = Vec::new();
+        let summary = search(&files, &Query::default(), &SearchOptions::default(), |m| {
+            got.push(String::from_utf8_lossy(m.line).into_owned());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(got, [line("current").trim_end()]);
+        assert_eq!(summary.unreadable.len(), 1, "{:?}", summary.unreadable);
+        assert_eq!(summary.unreadable[0].0, swapped);
+        assert!(
+            summary.unreadable[0].1.contains("replaced by a link"),
+            "{:?}",
+            summary.unreadable
+        );
+        assert_eq!(summary.exit_status(), crate::error::ExitStatus::Failed);
+        let (parts, summary) = fold(&files, &Query::default(), || 0u64, |n, _, _| *n += 1);
+        assert_eq!(parts.iter().sum::<u64>(), 1);
+        assert_eq!(summary.unreadable.len(), 1);
+
+        let err = files[0].open().unwrap_err();
+        assert!(err.to_string().contains("replaced by a link"), "{err}");
+        std::fs::remove_file(&swapped).unwrap();
+        nix::unistd::mkfifo(&swapped, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let err = files[0].open().unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+
+        let link = dir.path().join("named.log");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let named = [LogFile::named(&link)];
+        let mut got = Vec::new();
+        let summary = search(&named, &Query::default(), &SearchOptions::default(), |m| {
+            got.push(String::from_utf8_lossy(m.line).into_owned());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(got, [line("outside").trim_end()]);
+        assert!(summary.unreadable.is_empty());
     }
 
     /// A needle search over settled (mapped, in small slices) files finds

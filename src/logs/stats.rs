@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::codes;
 use super::record::Record;
+use super::search::Summary;
 
 /// How many slow operations are kept.
 pub const SLOWEST: usize = 10;
@@ -108,6 +110,111 @@ impl Stats {
         self.slowest
             .sort_by(|a, b| b.duration_ms.total_cmp(&a.duration_ms));
         self.slowest.truncate(SLOWEST);
+    }
+}
+
+/// `talos log stats` as one value: the counts in the order they are shown
+/// (most first), the error codes with their runbook meaning, and what the
+/// search saw besides. Its JSON is `log stats --json` (docs/logs.md).
+#[derive(Debug, Serialize)]
+pub struct StatsReport {
+    pub files: usize,
+    pub lines: u64,
+    pub malformed: u64,
+    #[serde(rename = "first_at")]
+    pub first: Option<String>,
+    #[serde(rename = "last_at")]
+    pub last: Option<String>,
+    pub by_level: Vec<Count>,
+    pub by_component: Vec<Count>,
+    pub by_code: Vec<CodeCount>,
+    pub errors_per_hour: Vec<Hour>,
+    pub slowest: Vec<Slow>,
+    /// ERROR lines per hour keyed by the hour's start (seconds since the
+    /// epoch): `errors_per_hour` for a chart.
+    #[serde(skip)]
+    pub hours: BTreeMap<i64, u64>,
+    /// Malformed lines by kind and the files that could not be read.
+    #[serde(skip)]
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Count {
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CodeCount {
+    pub code: String,
+    pub count: u64,
+    /// docs/runbook.md: what the code means and the first response.
+    pub meaning: Option<&'static str>,
+    pub response: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Hour {
+    pub hour: String,
+    pub errors: u64,
+}
+
+impl StatsReport {
+    /// The report of `stats` counted over `files` files by a search that
+    /// saw `summary`.
+    pub fn new(files: usize, stats: Stats, summary: Summary) -> StatsReport {
+        let by_count = |m: &BTreeMap<String, u64>| {
+            let mut v: Vec<Count> = m
+                .iter()
+                .map(|(k, n)| Count {
+                    name: k.clone(),
+                    count: *n,
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+            v
+        };
+        let mut by_code: Vec<CodeCount> = stats
+            .by_code
+            .iter()
+            .map(|(k, n)| {
+                let m = codes::lookup(k);
+                CodeCount {
+                    code: k.clone(),
+                    count: *n,
+                    meaning: m.map(|m| m.0),
+                    response: m.map(|m| m.1),
+                }
+            })
+            .collect();
+        by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        let hour = |h: i64| {
+            Timestamp::from_second(h)
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+        };
+        StatsReport {
+            files,
+            lines: stats.lines,
+            malformed: summary.malformed_total(),
+            first: stats.first.map(crate::timespec::format_ts),
+            last: stats.last.map(crate::timespec::format_ts),
+            by_level: by_count(&stats.by_level),
+            by_component: by_count(&stats.by_component),
+            by_code,
+            errors_per_hour: stats
+                .errors_per_hour
+                .iter()
+                .map(|(h, n)| Hour {
+                    hour: hour(*h),
+                    errors: *n,
+                })
+                .collect(),
+            slowest: stats.slowest,
+            hours: stats.errors_per_hour,
+            summary,
+        }
     }
 }
 

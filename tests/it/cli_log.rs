@@ -810,6 +810,80 @@ fn follow_prints_new_lines_across_rotation_and_truncation() {
     assert!(child.0.try_wait().unwrap().is_none(), "still following");
 }
 
+/// `--follow` on a named file that turns unreadable (a socket at its name:
+/// unreadable even for root) says so once, not at every poll, then once
+/// more when it can be read again. Each line printed from the other file is
+/// a poll that also tried the unreadable one.
+#[test]
+fn follow_says_once_that_a_file_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    let rec = |n: u32| {
+        format!(
+            "{{\"timestamp\":\"2024-01-15T08:00:{n:02}.000Z\",\"correlation_id\":\"{X}\",\"n\":{n}}}\n"
+        )
+    };
+    std::fs::write(&a, rec(0)).unwrap();
+    std::fs::write(&b, "").unwrap();
+    let mut child = Child(
+        crate::common::talos_std(dir.path())
+            .args(["log", "query", "--follow", "--json", "--limit", "7"])
+            .args(["--correlation-id", X])
+            .arg(&a)
+            .arg(&b)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(stdout).lines() {
+            let Ok(l) = l else { break };
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let next = |want: u32| {
+        let got = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("line {want} not followed"));
+        let v: Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["n"], want, "{got}");
+    };
+    // The search is over (the files are resolved) once line 0 is out.
+    next(0);
+    std::fs::remove_file(&b).unwrap();
+    let socket = std::os::unix::net::UnixListener::bind(&b).unwrap();
+    for n in 1..=4 {
+        append(&a, &rec(n));
+        next(n);
+    }
+    drop(socket);
+    std::fs::remove_file(&b).unwrap();
+    append(&b, &rec(5));
+    next(5);
+    append(&a, &rec(6));
+    next(6);
+    // --limit 7 reached: talos ends by itself.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.0.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "follow did not stop at --limit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut stderr).unwrap();
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(&format!("{}:", b.display())))
+        .collect();
+    assert_eq!(said.len(), 2, "{stderr}");
+    assert!(said[0].contains("still following it"), "{stderr}");
+    assert!(said[1].contains("readable again"), "{stderr}");
+}
+
 #[test]
 fn broken_pipe_exits_quietly() {
     let fx = fixture();
@@ -865,4 +939,16 @@ fn planted_link_is_not_searched_and_misnamed_gzip_is() {
         .map(|v| v["message"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(got, ["misnamed gzip", "current"]);
+    // Named on the command line, a link is the operator's choice: read.
+    let out = talos_at(root)
+        .args(["log", "query", "--json", "--correlation-id", X])
+        .arg(logs.join("debug.log"))
+        .output()
+        .unwrap();
+    out.clone().assert().success();
+    let got: Vec<String> = parse_lines(&out.stdout)
+        .iter()
+        .map(|v| v["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, ["through a link"]);
 }

@@ -489,3 +489,47 @@ fn a_rotation_that_ended_before_the_window_is_not_read() {
         read(&doc)
     );
 }
+
+/// The report's "State now" (health) and doctor's database check share one
+/// PRAGMA quick_check (it reads the whole database), as status does: the
+/// test-hooks build writes a line per SQLite self-check to
+/// TALOS_TEST_SELF_CHECK_LOG. The shared answer is still shown.
+#[test]
+#[cfg_attr(
+    not(feature = "test-hooks"),
+    ignore = "needs the test-hooks feature: cargo test --release --features test-hooks"
+)]
+fn health_and_doctor_share_one_quick_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let counts = tempfile::tempdir().unwrap();
+    Install::clean().create(dir.path());
+    for (name, args) in [
+        ("incident", &["incident", "report", "--format", "json"][..]),
+        ("status", &["status", "--json"][..]),
+    ] {
+        let log = counts.path().join(name);
+        let out = talos_at(dir.path())
+            .env("TALOS_TEST_SELF_CHECK_LOG", &log)
+            .args(args)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            "quick_check\n",
+            "{name}"
+        );
+        if name == "incident" {
+            let db = &doc["state_now"]["health_checks"]["database"];
+            assert_eq!(db["quick_check"], "ok", "{db:#}");
+            assert!(
+                doc["state_now"]["doctor"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|d| d["check"] != "database"),
+                "{doc:#}"
+            );
+        }
+    }
+}

@@ -192,8 +192,16 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<ExitStatus> {
                     p.display()
                 ));
             }
+            // Said once each: a file that stays unreadable is retried
+            // quietly on every poll (docs/logs.md, "--follow").
             for (p, e) in &poll.errors {
-                ui.warn(format!("{}: {e}", p.display()));
+                ui.warn(format!(
+                    "{}: {e}; still following it (said again once it can be read)",
+                    p.display()
+                ));
+            }
+            for p in &poll.recovered {
+                ui.warn(format!("{}: readable again; following it", p.display()));
             }
             Ok(())
         }

@@ -4,15 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 use jiff::Timestamp;
-use serde::Serialize;
 
 use super::{files, ms, one_line, report_skipped};
 use crate::cli::{Ctx, ExitStatus};
 use crate::error::Result;
-use crate::logs::stats::{Slow, Stats};
-use crate::logs::{self, Query, codes};
+use crate::logs::runbook;
+use crate::logs::stats::StatsReport;
 use crate::output::{Ui, table};
-use crate::timespec::{clap_time, format_ts};
+use crate::timespec::clap_time;
 
 /// Counts by level, component and error code, errors per hour as a chart, and the slowest operations.
 ///
@@ -37,112 +36,17 @@ pub struct StatsArgs {
     pub files: Vec<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct Count {
-    name: String,
-    count: u64,
-}
-
-#[derive(Serialize)]
-struct CodeCount {
-    code: String,
-    count: u64,
-    meaning: Option<&'static str>,
-    response: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct Hour {
-    hour: String,
-    errors: u64,
-}
-
-#[derive(Serialize)]
-struct Report {
-    files: usize,
-    lines: u64,
-    malformed: u64,
-    #[serde(rename = "first_at")]
-    first: Option<String>,
-    #[serde(rename = "last_at")]
-    last: Option<String>,
-    by_level: Vec<Count>,
-    by_component: Vec<Count>,
-    by_code: Vec<CodeCount>,
-    errors_per_hour: Vec<Hour>,
-    slowest: Vec<Slow>,
-}
-
 /// Hours shown in the chart.
 const CHART_HOURS: i64 = 48;
 
 pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<ExitStatus> {
     let files = files(ctx, &args.files)?;
-    let query = Query {
-        since: args.since,
-        until: args.until,
-        ..Query::default()
-    };
-    let (parts, summary) =
-        logs::search::fold(&files, &query, Stats::default, |s, r, t| s.add(r, t));
-    let mut stats = Stats::default();
-    for p in parts {
-        stats.merge(p);
-    }
-    let by_count = |m: &std::collections::BTreeMap<String, u64>| {
-        let mut v: Vec<Count> = m
-            .iter()
-            .map(|(k, n)| Count {
-                name: k.clone(),
-                count: *n,
-            })
-            .collect();
-        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-        v
-    };
-    let mut by_code: Vec<CodeCount> = stats
-        .by_code
-        .iter()
-        .map(|(k, n)| {
-            let m = codes::lookup(k);
-            CodeCount {
-                code: k.clone(),
-                count: *n,
-                meaning: m.map(|m| m.0),
-                response: m.map(|m| m.1),
-            }
-        })
-        .collect();
-    by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
-    let hour = |h: i64| {
-        Timestamp::from_second(h)
-            .map(|t| t.to_string())
-            .unwrap_or_default()
-    };
-    let report = Report {
-        files: files.len(),
-        lines: stats.lines,
-        malformed: summary.malformed_total(),
-        first: stats.first.map(format_ts),
-        last: stats.last.map(format_ts),
-        by_level: by_count(&stats.by_level),
-        by_component: by_count(&stats.by_component),
-        by_code,
-        errors_per_hour: stats
-            .errors_per_hour
-            .iter()
-            .map(|(h, n)| Hour {
-                hour: hour(*h),
-                errors: *n,
-            })
-            .collect(),
-        slowest: stats.slowest.clone(),
-    };
-    ctx.ui.render(&report, |ui| human(ui, &report, &stats))?;
-    Ok(report_skipped(&ctx.ui, &summary))
+    let report = runbook::stats(&files, args.since, args.until);
+    ctx.ui.render(&report, |ui| human(ui, &report))?;
+    Ok(report_skipped(&ctx.ui, &report.summary))
 }
 
-fn human(ui: &Ui, r: &Report, stats: &Stats) -> Result<()> {
+fn human(ui: &Ui, r: &StatsReport) -> Result<()> {
     let span = match (&r.first, &r.last) {
         (Some(a), Some(b)) => format!(", {a} → {b}"),
         _ => String::new(),
@@ -185,10 +89,7 @@ fn human(ui: &Ui, r: &Report, stats: &Stats) -> Result<()> {
         .map(|c| vec![c.name.clone(), c.count.to_string()])
         .collect();
     ui.line(table(&["COMPONENT", "COUNT"], &rows))?;
-    if let (Some(&first), Some(&last)) = (
-        stats.errors_per_hour.keys().next(),
-        stats.errors_per_hour.keys().next_back(),
-    ) {
+    if let (Some(&first), Some(&last)) = (r.hours.keys().next(), r.hours.keys().next_back()) {
         ui.line("")?;
         let from = first.max(last - (CHART_HOURS - 1) * 3600);
         let note = if from > first {
@@ -197,8 +98,8 @@ fn human(ui: &Ui, r: &Report, stats: &Stats) -> Result<()> {
             String::new()
         };
         ui.line(ui.bold(&format!("Errors per hour{note}")))?;
-        let max = stats
-            .errors_per_hour
+        let max = r
+            .hours
             .range(from..)
             .map(|(_, n)| *n)
             .max()
@@ -206,7 +107,7 @@ fn human(ui: &Ui, r: &Report, stats: &Stats) -> Result<()> {
             .max(1);
         let mut h = from;
         while h <= last {
-            let n = stats.errors_per_hour.get(&h).copied().unwrap_or(0);
+            let n = r.hours.get(&h).copied().unwrap_or(0);
             let width = (n * 40).div_ceil(max) as usize;
             let label = Timestamp::from_second(h)
                 .map(|t| t.strftime("%Y-%m-%d %H:00").to_string())

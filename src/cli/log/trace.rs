@@ -6,9 +6,9 @@ use clap::Args;
 
 use super::{files, level_style, ms, one_line, report_skipped};
 use crate::cli::{Ctx, ExitStatus};
-use crate::error::{Error, Result};
-use crate::logs::trace::{self, Span, Step};
-use crate::logs::{self, Query, Record, SearchOptions};
+use crate::error::Result;
+use crate::logs::runbook;
+use crate::logs::trace::{Span, Step};
 use crate::output::Ui;
 
 /// Every line of one request as a call tree, with durations, the slowest step and the errors marked.
@@ -39,33 +39,13 @@ pub struct TraceArgs {
 pub fn run(ctx: &Ctx, args: TraceArgs) -> Result<ExitStatus> {
     let id = args.id.trim().to_string();
     let files = files(ctx, &args.files)?;
-    let query = Query {
-        correlation_id: Some(id.clone()),
-        ..Query::default()
+    let report = runbook::trace(&files, &id)?;
+    let Some(tree) = &report.tree else {
+        report_skipped(&ctx.ui, &report.summary);
+        return Err(report.no_lines());
     };
-    let mut records: Vec<Record<'static>> = Vec::new();
-    let summary = logs::search(&files, &query, &SearchOptions::default(), |m| {
-        if let Some(r) = m.record() {
-            records.push(r.into_owned());
-        }
-        std::ops::ControlFlow::Continue(())
-    })?;
-    if records.is_empty() {
-        report_skipped(&ctx.ui, &summary);
-        return Err(Error::failed(format!(
-            "no log line belongs to correlation id {id} in {} file(s)",
-            files.len()
-        ))
-        .hint(
-            "check the id (16 hex characters); older lines may have rotated out of the 50 MB ring",
-        )
-        .hint(format!(
-            "`talos log query --contains {id}` finds it in messages"
-        )));
-    }
-    let tree = trace::build(&id, &records);
     let ui = &ctx.ui;
-    ui.render(&tree, |ui| {
+    ui.render(tree, |ui| {
         let mut head = format!(
             "trace {}: {} line(s) in {} operation(s)",
             ui.bold(&tree.correlation_id),
@@ -101,7 +81,7 @@ pub fn run(ctx: &Ctx, args: TraceArgs) -> Result<ExitStatus> {
         ui.line("")?;
         span(ui, &tree.root, 0)
     })?;
-    Ok(report_skipped(ui, &summary))
+    Ok(report_skipped(ui, &report.summary))
 }
 
 fn span(ui: &Ui, s: &Span, level: usize) -> Result<()> {
