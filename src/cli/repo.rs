@@ -73,8 +73,16 @@ impl TransferView {
                     bar.finish_and_clear();
                 }
             }
-            TransferEvent::Downloaded { url, size, sha256 } => {
-                ui.note(format!("downloaded {url} ({size} bytes, sha256 {sha256})"));
+            TransferEvent::Downloaded {
+                url,
+                size,
+                sha256,
+                elapsed_ms,
+            } => {
+                ui.note(format!(
+                    "downloaded {url} ({size} bytes, sha256 {sha256}) in {:.1} s",
+                    elapsed_ms as f64 / 1000.0
+                ));
             }
             TransferEvent::Warning(w) => ui.warn(w),
         }

@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -80,6 +81,8 @@ pub enum TransferEvent<'a> {
         url: &'a str,
         size: u64,
         sha256: &'a str,
+        /// How long the download and its sha256 check took.
+        elapsed_ms: u64,
     },
     /// Something went wrong that does not stop the operation (an audit
     /// record, cleaning unfinished uploads).
@@ -93,6 +96,8 @@ pub struct Fetched {
     pub object: Option<Object>,
     pub sha256: Option<String>,
     pub encrypted: bool,
+    /// How long the download (with its sha256 check) took, when there was one.
+    pub download_ms: Option<u64>,
     /// What the operator named: the repository object's URL, or the local
     /// file as given (not the staging copy), for reports.
     pub source: String,
@@ -109,6 +114,8 @@ pub struct FetchedDoc {
     pub size: u64,
     pub sha256: Option<String>,
     pub encrypted: bool,
+    /// The download itself, sha256 check included (not the decryption).
+    pub download_ms: Option<u64>,
 }
 
 impl Fetched {
@@ -121,6 +128,7 @@ impl Fetched {
             size: o.size,
             sha256: self.sha256.clone(),
             encrypted: self.encrypted,
+            download_ms: self.download_ms,
         })
     }
 }
@@ -217,6 +225,7 @@ fn local(
             object: None,
             sha256: None,
             encrypted: false,
+            download_ms: None,
             source: absolute(file),
             _staging: None,
         });
@@ -232,6 +241,7 @@ fn local(
         object: None,
         sha256: None,
         encrypted: true,
+        download_ms: None,
         source: file.display().to_string(),
         _staging: Some(staging),
     })
@@ -251,6 +261,7 @@ fn fetch(
     let obj = repo.find(host, which)?;
     let staging = crypt::staging_dir()?;
     let raw = staging.path().join(format!(".download-{}", obj.name));
+    let started = Instant::now();
     let res = phase(Phase::Download, obj.size, on_event, |progress| {
         repo.download(&obj, &raw, progress)
     });
@@ -266,6 +277,7 @@ fn fetch(
             return Err(e);
         }
     };
+    let download_ms = millis(started);
     record(
         layout,
         "repo_download",
@@ -276,6 +288,7 @@ fn fetch(
         url: &obj.url,
         size: obj.size,
         sha256: &sha,
+        elapsed_ms: download_ms,
     });
     let encrypted = crypt::is_age(&raw);
     let path = if encrypted {
@@ -293,6 +306,7 @@ fn fetch(
         object: Some(obj),
         sha256: Some(sha),
         encrypted,
+        download_ms: Some(download_ms),
         _staging: Some(staging),
     })
 }
@@ -304,6 +318,9 @@ pub struct UploadReport {
     /// Where it went (`url`, `key`, `size_bytes`, `sha256`, `parts`).
     #[serde(flatten)]
     pub uploaded: Uploaded,
+    /// How long the upload took (sending, the sha256 check on the way, the
+    /// check of the stored object), not the pruning or the cleaning before.
+    pub upload_ms: u64,
     pub cleaned_partial: usize,
     pub pruned: Vec<String>,
 }
@@ -339,9 +356,11 @@ pub fn upload(
         }
     };
     let len = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
+    let started = Instant::now();
     let res = phase(Phase::Upload, len, on_event, |progress| {
         repo.upload(local, host, &name, sha256, progress)
     });
+    let upload_ms = millis(started);
     let up = match res {
         Ok(u) => u,
         Err(e) => {
@@ -375,7 +394,12 @@ pub fn upload(
     Ok(UploadReport {
         repo: repo.url(),
         uploaded: up,
+        upload_ms,
         cleaned_partial: cleaned,
         pruned,
     })
+}
+
+fn millis(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

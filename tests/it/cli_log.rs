@@ -727,6 +727,23 @@ fn stats_counts_codes_hours_and_slowest() {
 
 /// Kills the child on drop, so a failing test leaves nothing running.
 struct Child(std::process::Child);
+impl Child {
+    /// The child's stdout, line by line, from a reader thread (so a test
+    /// can wait for a line with a timeout).
+    fn stdout_lines(&mut self) -> mpsc::Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        let stdout = self.0.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+}
 impl Drop for Child {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -767,16 +784,7 @@ fn follow_prints_new_lines_across_rotation_and_truncation() {
             .spawn()
             .unwrap(),
     );
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.0.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for l in std::io::BufReader::new(stdout).lines() {
-            let Ok(l) = l else { break };
-            if tx.send(l).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = child.stdout_lines();
     let next = |want: u32| {
         let deadline = Instant::now() + Duration::from_secs(20);
         let got = rx
@@ -836,16 +844,7 @@ fn follow_says_once_that_a_file_is_unreadable() {
             .spawn()
             .unwrap(),
     );
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.0.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for l in std::io::BufReader::new(stdout).lines() {
-            let Ok(l) = l else { break };
-            if tx.send(l).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = child.stdout_lines();
     let next = |want: u32| {
         let got = rx
             .recv_timeout(Duration::from_secs(20))

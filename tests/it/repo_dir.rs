@@ -114,6 +114,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
         doc["repo"]["size_bytes"].as_u64().unwrap(),
         std::fs::metadata(&object).unwrap().len()
     );
+    assert!(doc["repo"]["upload_ms"].is_u64(), "no upload time: {doc}");
     // The local archive is the same encrypted file.
     let local = PathBuf::from(doc["path"].as_str().unwrap());
     assert!(local.to_string_lossy().ends_with(".tar.gz.age"));
@@ -195,6 +196,7 @@ fn encrypted_backup_to_a_directory_restores_on_a_bare_host_and_drills() {
     ]));
     assert_eq!(d["drill"]["ok"], true, "{d}");
     assert_eq!(d["repo"]["encrypted"], true);
+    assert!(d["repo"]["download_ms"].is_u64(), "no download time: {d}");
     assert!(
         std::fs::read_dir(&root_c).unwrap().next().is_none(),
         "the drill wrote into the bare root"

@@ -164,10 +164,11 @@ fn render(ui: &crate::output::Ui, report: &BackupReport) -> Result<()> {
         ))?;
         if let Some(u) = uploaded {
             ui.line(format!(
-                "uploaded: {} ({}, sha256 {})",
+                "uploaded: {} ({}, sha256 {}) in {:.1} s",
                 u.uploaded.url,
                 human_bytes(u.uploaded.size),
-                u.uploaded.sha256
+                u.uploaded.sha256,
+                u.upload_ms as f64 / 1000.0
             ))?;
             for p in &u.pruned {
                 ui.line(format!("pruned from the repository: {p}"))?;
