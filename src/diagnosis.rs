@@ -12,6 +12,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -50,7 +51,10 @@ pub fn diagnose(
     Ok(from_probe(settings, layout, live, scan_logs, deep))
 }
 
-/// Diagnoses from a probe already made.
+/// Diagnoses from a probe already made. The health report is made on a
+/// second thread while doctor runs the checks that do not need it (the
+/// audit chain's verification first): its database quick_check and the
+/// chain, the two long reads, then share the cores.
 pub fn from_probe(
     settings: &Settings,
     layout: &Layout,
@@ -58,23 +62,46 @@ pub fn from_probe(
     scan_logs: bool,
     deep: bool,
 ) -> Diagnosis {
-    let health = health::report(&live, layout);
-    let doctor = doctor::run_opts(
-        layout,
-        settings,
-        &doctor::Options {
-            skip_log_scan: !scan_logs,
-            live: Some(&live),
-            health: Some(&health),
-            deep,
-            database: None,
-        },
-    );
+    let made: OnceLock<Option<health::Report>> = OnceLock::new();
+    let doctor = std::thread::scope(|s| {
+        s.spawn(|| {
+            // Whatever happens on this thread, doctor never waits forever.
+            let _unblock = Unblock(&made);
+            let _ = made.set(Some(health::report(&live, layout)));
+        });
+        doctor::run_opts(
+            layout,
+            settings,
+            &doctor::Options {
+                skip_log_scan: !scan_logs,
+                live: Some(&live),
+                health: Some(doctor::HealthEvidence::Coming(&made)),
+                deep,
+                database: None,
+            },
+        )
+    });
+    // The thread has ended (the scope joined it, and would have passed a
+    // panic on): the report is there.
+    let health = made
+        .into_inner()
+        .flatten()
+        .unwrap_or_else(|| health::report(&live, layout));
     Diagnosis {
         access: Access::of(&live),
         live,
         health,
         doctor,
+    }
+}
+
+/// Sets the health report to "none" when the thread making it ends
+/// without one, so that nothing waits for it forever.
+struct Unblock<'a>(&'a OnceLock<Option<health::Report>>);
+
+impl Drop for Unblock<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
     }
 }
 

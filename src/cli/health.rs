@@ -14,7 +14,8 @@ use crate::output::Ui;
 /// Online through the daemon's GET /health when it answers; otherwise
 /// computed from the files (access: offline) with the thresholds of the
 /// runbook: PID file and heartbeat age (warn > 10 s, fail > 30 s), database
-/// (PRAGMA quick_check; response time warn > 100 ms, fail > 5 s), memory
+/// (response time of a ping warn > 100 ms, fail > 5 s; PRAGMA quick_check
+/// finds no damage), memory
 /// (warn > 70 %, fail > 90 %), disk of var/lib/talos (warn > 80 %, fail > 95 %),
 /// and the expiry of etc/talos/ssl/cert.pem (warn < 30 days, fail < 7).
 /// Either way it reads the daemon's start history: 3 starts within 10

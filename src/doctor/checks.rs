@@ -1356,7 +1356,7 @@ fn from_health(check: &'static str, v: &crate::health::Check, fix: &str) -> Opti
 /// A check the health report measured on this host (offline), so that
 /// doctor, status and health grade one measurement.
 fn measured(i: &Inputs, name: &str) -> Option<crate::health::Check> {
-    let h = i.health?;
+    let h = i.health()?;
     (h.access == crate::access::Access::Offline)
         .then(|| h.checks.get(name).cloned())
         .flatten()

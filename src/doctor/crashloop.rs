@@ -9,7 +9,7 @@ use crate::daemon::crashloop::{self, CRASH_LOOP_RECENT_SECS, CrashLoop};
 /// detected here when there is none.
 pub fn crash_loop(i: &Inputs, out: &mut Vec<Finding>) {
     let detected;
-    let found: Option<&CrashLoop> = match i.health {
+    let found: Option<&CrashLoop> = match i.health() {
         Some(h) => h.crash_loop.as_ref(),
         None => {
             detected = crashloop::detect(i.layout, i.now);

@@ -159,7 +159,8 @@ pub struct Inputs<'a> {
     pub deep: bool,
     /// The health report made from the same probe: its disk and memory
     /// measurements are the ones the findings grade. None: measure here.
-    pub health: Option<&'a crate::health::Report>,
+    /// Read it with [`Inputs::health`].
+    pub health: Option<HealthEvidence<'a>>,
     /// The health check of the database (with its quick_check) made by the
     /// same run beside doctor (the incident report): asked for instead of
     /// a quick_check of doctor's own; it may wait for the other thread.
@@ -170,6 +171,36 @@ pub struct Inputs<'a> {
 /// the same run makes ([`Options::database`]).
 pub type DatabaseCheck<'a> = dyn Fn() -> crate::health::Check + Sync + 'a;
 
+/// The health report of the same probe ([`Options::health`]): made
+/// already, or still being made on another thread while the checks that do
+/// not need it run (status and doctor make it beside the audit chain's
+/// verification, so that its database quick_check and the chain share the
+/// cores).
+#[derive(Clone, Copy)]
+pub enum HealthEvidence<'a> {
+    Made(&'a crate::health::Report),
+    /// Set by the thread that makes it; `None` if that thread failed.
+    Coming(&'a std::sync::OnceLock<Option<crate::health::Report>>),
+}
+
+impl<'a> HealthEvidence<'a> {
+    /// The report, waiting for it if it is still being made.
+    pub fn get(self) -> Option<&'a crate::health::Report> {
+        match self {
+            HealthEvidence::Made(r) => Some(r),
+            HealthEvidence::Coming(cell) => cell.wait().as_ref(),
+        }
+    }
+}
+
+impl<'a> Inputs<'a> {
+    /// The health report of the same probe, if the caller made one (may
+    /// wait for the thread making it).
+    pub fn health(&self) -> Option<&'a crate::health::Report> {
+        self.health.and_then(HealthEvidence::get)
+    }
+}
+
 /// What to run: which checks, and the evidence gathered by the caller.
 #[derive(Default)]
 pub struct Options<'a> {
@@ -177,7 +208,7 @@ pub struct Options<'a> {
     pub live: Option<&'a crate::daemon::Liveness>,
     /// Verify the newest backup completely (`doctor --deep`).
     pub deep: bool,
-    pub health: Option<&'a crate::health::Report>,
+    pub health: Option<HealthEvidence<'a>>,
     /// See [`Inputs::database`].
     pub database: Option<&'a DatabaseCheck<'a>>,
 }

@@ -120,7 +120,7 @@ impl Screens {
 const FILTERS: &[(&str, &str)] = &[
     // Measured durations in JSON.
     (
-        r#""(response_time_ms|elapsed_ms|rto_ms|total_ms|average_ms|min_ms|max_ms)": [0-9.]+"#,
+        r#""(response_time_ms|quick_check_ms|elapsed_ms|rto_ms|total_ms|average_ms|min_ms|max_ms)": [0-9.]+"#,
         r#""$1": "[MS]""#,
     ),
     (r#""rto_ms": \[[^\]]*\]"#, r#""rto_ms": ["[MS]"]"#),
