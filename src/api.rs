@@ -219,7 +219,7 @@ impl std::fmt::Debug for Client {
 }
 
 fn load_ca(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>, ApiError> {
-    let pem = std::fs::read(path).map_err(|e| {
+    let pem = crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE_CAP).map_err(|e| {
         ApiError::new(
             ApiErrorKind::Config,
             format!("cannot read the CA bundle {}: {e}", path.display()),

@@ -197,7 +197,7 @@ impl BreakerFile {
     /// Reads the file. Missing: exit 1 with a hint; not JSON or without a
     /// `breakers` object: exit 3 (a corrupt state file).
     pub fn load(path: &Path) -> Result<BreakerFile> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::fsutil::read_small_string(path, crate::fsutil::SMALL_FILE_CAP) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::failed(format!(

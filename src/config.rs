@@ -274,7 +274,7 @@ pub fn parse_config_text(text: &[u8]) -> std::result::Result<yaml_serde::Value, 
 pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut buf = Vec::new();
-    std::fs::File::open(path)?
+    crate::fsutil::open_regular(path)?
         .take(MAX_CONFIG_BYTES + 1)
         .read_to_end(&mut buf)?;
     Ok(buf)

@@ -56,7 +56,26 @@ pub fn wal_path(db: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// SQLite opens the database and its `-wal`, `-shm` and `-journal` files
+/// with a plain open(2), which waits for ever on a FIFO and reads a device
+/// behind a link: one planted there would hang talos. Checked before every
+/// connection talos opens; refused as SQLITE_CANTOPEN, with what was found.
+pub fn refuse_unless_regular(db: &Path) -> rusqlite::Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        crate::fsutil::regular_or_absent(Path::new(&p)).map_err(|e| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(e.to_string()),
+            )
+        })?;
+    }
+    Ok(())
+}
+
 fn open_read_only(db: &Path, busy: std::time::Duration) -> rusqlite::Result<Connection> {
+    refuse_unless_regular(db)?;
     let conn = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -243,14 +262,17 @@ pub fn checkpoint(db: &Path, mode: CheckpointMode) -> Result<CheckpointResult> {
     let wal_bytes_before = std::fs::metadata(wal_path(db))
         .map(|m| m.len())
         .unwrap_or(0);
-    let conn = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| {
-        Error::integrity(format!("cannot open {}: {e}", db.display()))
-            .hint("run `talos db check` to see whether the database is damaged")
-    })?;
+    let conn = refuse_unless_regular(db)
+        .and_then(|()| {
+            Connection::open_with_flags(
+                db,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        })
+        .map_err(|e| {
+            Error::integrity(format!("cannot open {}: {e}", db.display()))
+                .hint("run `talos db check` to see whether the database is damaged")
+        })?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let journal_mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))

@@ -276,7 +276,7 @@ pub fn recovery(settings: &Settings, layout: &Layout) -> RecoveryPart {
     let es = layout.emergency_state();
     // Pending only while `recovery_available` is not false: `talos recover`
     // sets it to false (and adds `recovered_at`) once the state is back.
-    let emergency_state = std::fs::read(&es)
+    let emergency_state = crate::fsutil::read_small(&es, crate::fsutil::SMALL_FILE_CAP)
         .ok()
         .map(|b| {
             serde_json::from_slice::<Value>(&b)
@@ -393,7 +393,7 @@ pub fn recent_errors(path: &Path, n: usize) -> Vec<Value> {
 
 /// The last `n` ERROR lines in the last 512 KiB of one plain file.
 fn errors_in_tail(path: &Path, n: usize) -> Vec<Value> {
-    let Ok(mut f) = std::fs::File::open(path) else {
+    let Ok(mut f) = crate::fsutil::open_regular(path) else {
         return Vec::new();
     };
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);

@@ -1,6 +1,9 @@
 //! File-system primitives every writer uses: atomic replacement (temp file,
 //! fsync, rename, fsync of the directory), advisory locks, and the one way to
-//! open a file talos owns under an installation (never through a link).
+//! open a file talos owns under an installation (never through a link);
+//! and the one way to read a file of an installation, which may be hostile
+//! (a FIFO, a link to a device, a file grown huge): `open_regular`,
+//! `read_small`.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -284,9 +287,124 @@ pub fn hostname() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// The most talos reads of a small file of an installation (state, PID,
+/// heartbeat, token, certificate, breakers, emergency state): far above
+/// any real one, low enough that a planted huge file costs nothing.
+pub const SMALL_FILE_CAP: u64 = 16 * 1024 * 1024;
+
+/// Opens a file of an installation to read it, whatever was planted there:
+/// never waits on a FIFO (`O_NONBLOCK`, which changes nothing for a regular
+/// file) and refuses what the descriptor shows is not a regular file (a
+/// FIFO, a socket, a device such as `/dev/zero` or a terminal behind a
+/// link, a directory), which could block or never end. A link to a
+/// regular file is read: reading is not writing, and callers cap reads.
+pub fn open_regular(path: impl AsRef<Path>) -> std::io::Result<File> {
+    let path = path.as_ref();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
+        .open(path)?;
+    let kind = f.metadata()?.file_type();
+    if kind.is_file() {
+        return Ok(f);
+    }
+    Err(not_regular(path, kind))
+}
+
+/// Checks that `path`, if it exists (a link followed), is a regular file,
+/// for a file another library opens with a plain open(2) (SQLite and its
+/// `-wal`): a FIFO there would block it for ever.
+pub fn regular_or_absent(path: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(not_regular(path, m.file_type())),
+        _ => Ok(()),
+    }
+}
+
+/// What a reader refuses to read, named.
+fn not_regular(path: &Path, kind: std::fs::FileType) -> std::io::Error {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "{} is {what}, not a regular file: not read (move it aside)",
+            path.display()
+        ),
+    )
+}
+
+/// Reads a small file of an installation whole ([`open_regular`]): at
+/// most `cap` bytes; a longer file is an error that says so, never a
+/// read without end.
+pub fn read_small(path: impl AsRef<Path>, cap: u64) -> std::io::Result<Vec<u8>> {
+    let path = path.as_ref();
+    let mut buf = Vec::new();
+    open_regular(path)?.take(cap + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > cap {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{} is larger than {} bytes: not read (is it the right file?)",
+                path.display(),
+                cap
+            ),
+        ));
+    }
+    Ok(buf)
+}
+
+/// [`read_small`] as UTF-8 text.
+pub fn read_small_string(path: impl AsRef<Path>, cap: u64) -> std::io::Result<String> {
+    let path = path.as_ref();
+    String::from_utf8(read_small(path, cap)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} is not UTF-8 text", path.display()),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_a_planted_fifo_device_or_huge_file_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("state.json");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        // Without O_NONBLOCK this open would wait for a writer forever.
+        let e = read_small(&fifo, SMALL_FILE_CAP).unwrap_err();
+        assert!(e.to_string().contains("is a FIFO"), "{e}");
+        let zero = dir.path().join("heartbeat");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let e = read_small_string(&zero, SMALL_FILE_CAP).unwrap_err();
+        assert!(e.to_string().contains("is a device"), "{e}");
+        let e = open_regular(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("is a directory"), "{e}");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 1025]).unwrap();
+        let e = read_small(&big, 1024).unwrap_err();
+        assert!(e.to_string().contains("larger than 1024 bytes"), "{e}");
+        assert_eq!(read_small(&big, 1025).unwrap().len(), 1025);
+        // A link to a regular file is read; a missing file stays NotFound.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&big, &link).unwrap();
+        assert_eq!(read_small(&link, 4096).unwrap().len(), 1025);
+        let missing = read_small(dir.path().join("nope"), 10).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    }
 
     #[test]
     fn atomic_write_sets_mode_and_replaces() {

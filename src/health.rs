@@ -461,6 +461,7 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
     let mut answered_ms = None;
     let mut quick_check_ms = None;
     let result = (|| -> rusqlite::Result<String> {
+        crate::db::refuse_unless_regular(db)?;
         let conn = rusqlite::Connection::open_with_flags(
             db,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -640,7 +641,7 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Check {
 /// Expiry of SSL_DIR/cert.pem (warn within 30 days, fail within 7 days or
 /// expired); `skip` when there is no certificate.
 pub fn certificate_check(cert: &Path, now: Timestamp) -> Check {
-    let pem = match std::fs::read(cert) {
+    let pem = match crate::fsutil::read_small(cert, crate::fsutil::SMALL_FILE_CAP) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Check::nothing(

@@ -8,28 +8,11 @@
 //! beyond it: line numbers (doctor's evidence, repair's report), a
 //! streaming line reader, and the timestamp shapes of the plain-text logs.
 
-use std::io::Read;
 use std::path::Path;
 
 use jiff::Timestamp;
 
 use crate::error::{Context, Result};
-
-/// The whole content of a file, gunzipped when it starts with the gzip
-/// magic, whatever its name (multi-member gzip, as `logrotate` and `pigz`
-/// may write).
-pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .with_context(|| format!("{} is not valid gzip", path.display()))?;
-        Ok(out)
-    } else {
-        Ok(raw)
-    }
-}
 
 /// Splits into lines (without `\n`, and without a trailing `\r`); the last
 /// line counts even without a newline.
@@ -54,7 +37,8 @@ pub fn is_json_object(line: &[u8]) -> bool {
 /// takes little memory.
 pub fn for_each_line(path: &Path, mut each: impl FnMut(usize, &[u8])) -> Result<()> {
     use std::io::BufRead;
-    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let f = crate::fsutil::open_regular(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut plain = std::io::BufReader::with_capacity(1 << 16, f);
     let gzip = crate::logs::files::starts_gzip(&mut plain)
         .with_context(|| format!("cannot read {}", path.display()))?;

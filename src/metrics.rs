@@ -119,7 +119,7 @@ pub fn now_seconds() -> f64 {
 pub fn previous_value(path: &Path, name: &str) -> Option<f64> {
     use std::io::Read;
     let mut text = String::new();
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .ok()?
         .take(1024 * 1024)
         .read_to_string(&mut text)

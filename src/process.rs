@@ -178,8 +178,8 @@ pub enum PidFileContent {
 pub fn read_pid_file(pid_file: &Path) -> PidFileContent {
     use std::io::Read;
     let mut buf = Vec::new();
-    let read =
-        std::fs::File::open(pid_file).and_then(|f| f.take(PID_FILE_READ_CAP).read_to_end(&mut buf));
+    let read = crate::fsutil::open_regular(pid_file)
+        .and_then(|f| f.take(PID_FILE_READ_CAP).read_to_end(&mut buf));
     match read {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return PidFileContent::Missing,
         Err(e) => return PidFileContent::Unverifiable(format!("cannot be read: {e}")),

@@ -218,6 +218,7 @@ pub fn snapshot_database(db: &Path, dest: &Path) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
     use rusqlite::{Connection, OpenFlags};
     let open = |flags| -> rusqlite::Result<Connection> {
+        crate::db::refuse_unless_regular(db)?;
         let c = Connection::open_with_flags(db, flags)?;
         c.busy_timeout(Duration::from_secs(10))?;
         Ok(c)

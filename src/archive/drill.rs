@@ -565,7 +565,7 @@ pub fn append_history(layout: &Layout, d: &Drill) -> Result<PathBuf> {
 /// The most recent `n` drills, oldest first (unreadable lines skipped).
 pub fn read_history(layout: &Layout, n: usize) -> Vec<HistoryEntry> {
     let path = layout.data_dir.join(HISTORY_FILE);
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::fsutil::read_small_string(path, crate::fsutil::SMALL_FILE_CAP) else {
         return Vec::new();
     };
     let all: Vec<HistoryEntry> = text

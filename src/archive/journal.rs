@@ -201,7 +201,7 @@ pub fn check(layout: &Layout, j: &Journal) -> std::result::Result<(), String> {
 }
 
 pub fn load_from(p: &Path) -> Result<Option<Journal>> {
-    let bytes = match std::fs::read(p) {
+    let bytes = match crate::fsutil::read_small(p, crate::fsutil::SMALL_FILE_CAP) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", p.display()))),

@@ -362,7 +362,7 @@ pub fn hash_reader(mut r: impl Read) -> std::io::Result<(String, u64)> {
 }
 
 pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    hash_reader(std::fs::File::open(path)?)
+    hash_reader(crate::fsutil::open_regular(path)?)
 }
 
 /// The components an archive holds: metadata's list, in §4 order, each once.

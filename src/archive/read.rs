@@ -389,7 +389,7 @@ pub fn read_head(archive: &Path) -> Option<Head> {
 /// Opens the archive, checking it is a non-empty gzip file; returns it
 /// (from its start) and its size.
 fn open_gzip(archive: &Path) -> Result<(File, u64)> {
-    let file = File::open(archive).map_err(|e| {
+    let file = crate::fsutil::open_regular(archive).map_err(|e| {
         Error::failed(format!("cannot open {}", archive.display()))
             .with_source(e)
             .hint("check the path; `talos backup list` shows the backups")
@@ -412,7 +412,7 @@ fn open_gzip(archive: &Path) -> Result<(File, u64)> {
             ));
         }
     }
-    let file = File::open(archive)?;
+    let file = crate::fsutil::open_regular(archive)?;
     Ok((file, compressed_size))
 }
 

@@ -60,6 +60,7 @@ pub fn check_database(db: &Path) -> Check {
             }
         }
         uri.push_str("?immutable=1");
+        crate::db::refuse_unless_regular(db).map_err(|e| format!("cannot open: {e}"))?;
         let c = Connection::open_with_flags(
             &uri,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
@@ -102,7 +103,7 @@ pub fn check_database(db: &Path) -> Check {
 
 pub fn check_certificate(ssl_dir: &Path) -> Check {
     let cert = ssl_dir.join("cert.pem");
-    let bytes = match std::fs::read(&cert) {
+    let bytes = match crate::fsutil::read_small(&cert, crate::fsutil::SMALL_FILE_CAP) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return check(
@@ -324,7 +325,7 @@ pub fn check_staged(
     if has("ssl") {
         let cert = new.join("ssl/cert.pem");
         if cert.exists() {
-            let parsed = std::fs::read(&cert)
+            let parsed = crate::fsutil::read_small(&cert, crate::fsutil::SMALL_FILE_CAP)
                 .map_err(|e| format!("cannot read: {e}"))
                 .and_then(|bytes| {
                     let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes)

@@ -273,10 +273,12 @@ pub fn from_database(db: &Path) -> (Option<DatabaseAnchors>, Vec<String>) {
     if !db.exists() {
         return (None, warnings);
     }
-    let conn = match rusqlite::Connection::open_with_flags(
-        db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) {
+    let conn = match crate::db::refuse_unless_regular(db).and_then(|()| {
+        rusqlite::Connection::open_with_flags(
+            db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }) {
         Ok(c) => c,
         Err(e) => {
             warnings.push(format!(
@@ -382,7 +384,7 @@ const CHECKPOINT_MAX_BYTES: u64 = 64 * 1024;
 /// without --json.
 pub fn read_checkpoint(path: &Path) -> Result<Checkpoint> {
     let mut text = String::new();
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .with_context(|| format!("cannot open the checkpoint {}", path.display()))?
         .take(CHECKPOINT_MAX_BYTES)
         .read_to_string(&mut text)

@@ -7,7 +7,6 @@ pub mod query;
 pub mod record;
 pub mod verify;
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -73,7 +72,8 @@ pub struct Head {
 
 /// Reads the last complete line of a file without reading the whole file.
 fn last_line(path: &Path) -> Result<Option<(Vec<u8>, bool)>> {
-    let mut f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut f = crate::fsutil::open_regular(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
     let len = f.metadata()?.len();
     if len == 0 {
         return Ok(None);

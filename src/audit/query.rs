@@ -99,7 +99,7 @@ pub fn for_each_since(
         files.drain(..first);
     }
     for (_, path) in files {
-        let file = std::fs::File::open(&path)
+        let file = crate::fsutil::open_regular(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         loop {
@@ -134,7 +134,7 @@ pub fn for_each_since(
 /// The time of the last intact record of a file, read from its last 64 KiB.
 fn last_time(path: &Path) -> Option<Timestamp> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).ok()?;
+    let mut f = crate::fsutil::open_regular(path).ok()?;
     let len = f.metadata().ok()?.len();
     let from = len.saturating_sub(64 << 10);
     f.seek(SeekFrom::Start(from)).ok()?;

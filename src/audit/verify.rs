@@ -20,7 +20,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -1196,7 +1195,7 @@ impl<'a> Checker<'a> {
 /// Verification never creates the lock file (the directory may be a restored
 /// copy or read-only).
 fn snapshot(audit_dir: &Path) -> Result<Vec<(u64, PathBuf, u64)>> {
-    let lock = File::open(audit_dir.join(".lock"))
+    let lock = crate::fsutil::open_regular(audit_dir.join(".lock"))
         .ok()
         .filter(|f| f.lock_shared().is_ok());
     let mut out = Vec::new();
@@ -1269,7 +1268,7 @@ fn read_file(
 ) -> Result<bool> {
     // Only the bytes that were there at the snapshot: a record being
     // appended meanwhile is not a torn line.
-    let mut file = File::open(path)
+    let mut file = crate::fsutil::open_regular(path)
         .with_context(|| format!("cannot open {}", path.display()))?
         .take(len);
     let mut fill = |buf: &mut Vec<u8>| -> Result<usize> {

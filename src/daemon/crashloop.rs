@@ -54,7 +54,7 @@ fn from_audit(layout: &Layout, since: Timestamp, out: &mut Vec<Start>) {
 }
 
 fn from_log(layout: &Layout, since: Timestamp, out: &mut Vec<Start>) {
-    let Ok(mut f) = std::fs::File::open(layout.orchestrator_log()) else {
+    let Ok(mut f) = crate::fsutil::open_regular(layout.orchestrator_log()) else {
         return;
     };
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);

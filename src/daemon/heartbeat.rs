@@ -45,13 +45,14 @@ pub fn heartbeat_fresh(age: f64) -> bool {
 
 /// Reads the heartbeat file: its timestamp and its age in seconds at `now`.
 pub fn read_heartbeat(path: &Path, now: Timestamp) -> Result<(Timestamp, f64), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            format!("no heartbeat file ({})", path.display())
-        } else {
-            format!("cannot read {}: {e}", path.display())
-        }
-    })?;
+    let text =
+        crate::fsutil::read_small_string(path, crate::fsutil::SMALL_FILE_CAP).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                format!("no heartbeat file ({})", path.display())
+            } else {
+                format!("cannot read {}: {e}", path.display())
+            }
+        })?;
     let ts: Timestamp = text.trim().parse().map_err(|e| {
         format!(
             "the heartbeat file does not hold a timestamp ({:?}): {e}",

@@ -14,7 +14,7 @@ use super::{Finding, Inputs};
 /// anywhere ends on compressed data instead, whose last four bytes pass
 /// this test once in 512.
 pub fn cheap_problem(path: &Path) -> Option<String> {
-    let mut f = match std::fs::File::open(path) {
+    let mut f = match crate::fsutil::open_regular(path) {
         Ok(f) => f,
         Err(e) => return Some(format!("cannot open it: {e}")),
     };

@@ -205,7 +205,8 @@ fn pid_and_processes(i: &Inputs, out: &mut Vec<Finding>) -> Vec<u32> {
                     .evidence("no heartbeat in the last 10 s and no API answer: the daemon is not running")
                     .path(&l.pid_file);
                 if matches!(reason, StaleReason::Dead | StaleReason::Unreadable { .. })
-                    && let Ok(content) = std::fs::read_to_string(&l.pid_file)
+                    && let Ok(content) =
+                        crate::fsutil::read_small_string(&l.pid_file, crate::fsutil::SMALL_FILE_CAP)
                 {
                     f = f
                         .fix("`talos doctor --fix` removes it (after checking again that its process is gone)")
@@ -291,7 +292,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
         return;
     }
     let hb = i.layout.heartbeat();
-    let Some(t) = std::fs::read_to_string(&hb)
+    let Some(t) = crate::fsutil::read_small_string(&hb, crate::fsutil::SMALL_FILE_CAP)
         .ok()
         .and_then(|s| logfiles::parse_ts(&s))
     else {
@@ -346,7 +347,7 @@ fn heartbeat(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
 
 fn restore_journal(i: &Inputs, out: &mut Vec<Finding>) {
     let j = i.layout.data_dir.join("restore.journal");
-    let Ok(text) = std::fs::read_to_string(&j) else {
+    let Ok(text) = crate::fsutil::read_small_string(&j, crate::fsutil::SMALL_FILE_CAP) else {
         return;
     };
     let mut f = Finding::fail(
@@ -392,7 +393,7 @@ fn newest_file(dir: &Path, want: impl Fn(&str) -> bool) -> Option<PathBuf> {
 
 fn emergency(i: &Inputs, running: bool, out: &mut Vec<Finding>) {
     let es = i.layout.emergency_state();
-    if let Ok(text) = std::fs::read_to_string(&es)
+    if let Ok(text) = crate::fsutil::read_small_string(&es, crate::fsutil::SMALL_FILE_CAP)
         && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
         && v.get("recovery_available").and_then(|x| x.as_bool()) == Some(true)
     {
@@ -743,7 +744,7 @@ fn state_json(i: &Inputs, out: &mut Vec<Finding>) {
     }
     files.sort();
     for f in files {
-        let problem = match std::fs::read(&f) {
+        let problem = match crate::fsutil::read_small(&f, crate::fsutil::SMALL_FILE_CAP) {
             Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
                 .err()
                 .map(|e| e.to_string()),
@@ -893,7 +894,7 @@ fn admin_token(i: &Inputs, out: &mut Vec<Finding>) {
         return;
     }
     let path = &i.layout.token_file;
-    let problem = match std::fs::read(path) {
+    let problem = match crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE_CAP) {
         Ok(b) if String::from_utf8_lossy(&b).trim().is_empty() => Some("it is empty".to_string()),
         Ok(_) => None,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -1041,7 +1042,7 @@ fn log_findings(c: &crate::logs::check::FileCheck, out: &mut Vec<Finding>) {
 
 fn heartbeat_and_block_clock(i: &Inputs, out: &mut Vec<Finding>) {
     let hb = i.layout.heartbeat();
-    if let Some(t) = std::fs::read_to_string(&hb)
+    if let Some(t) = crate::fsutil::read_small_string(&hb, crate::fsutil::SMALL_FILE_CAP)
         .ok()
         .and_then(|s| logfiles::parse_ts(&s))
         && t.duration_since(i.now).as_secs() > FUTURE_TOLERANCE_SECS
@@ -1170,7 +1171,8 @@ fn locks(i: &Inputs, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let text = crate::fsutil::read_small_string(e.path(), crate::fsutil::SMALL_FILE_CAP)
+                .unwrap_or_default();
             // A lock without a recorded PID is a plain flock target.
             let Some(pid) = lock_pid(&text) else { continue };
             if !pid_alive(pid) {
@@ -1226,10 +1228,13 @@ fn config(i: &Inputs, out: &mut Vec<Finding>) {
             .evidence(f.path.display().to_string())
             .path(&f.path)
             .fix(fix);
-        // A mode looser than the layout's: tightening it is safe.
-        if let Some((_, want)) = crate::config::required_modes(i.layout)
-            .into_iter()
-            .find(|(p, _)| *p == f.path)
+        // A mode looser than the layout's: tightening it is safe. Only the
+        // finding about the mode gets that fix (another about the same file,
+        // e.g. that it cannot be read, keeps its own).
+        if f.fix.starts_with("chmod ")
+            && let Some((_, want)) = crate::config::required_modes(i.layout)
+                .into_iter()
+                .find(|(p, _)| *p == f.path)
             && let Ok(meta) = std::fs::symlink_metadata(&f.path)
             && !meta.file_type().is_symlink()
         {
@@ -1251,7 +1256,7 @@ fn config(i: &Inputs, out: &mut Vec<Finding>) {
 fn certificate(i: &Inputs, out: &mut Vec<Finding>) {
     for name in ["cert.pem", "ca.pem"] {
         let path = i.layout.ssl_dir.join(name);
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = crate::fsutil::read_small(&path, crate::fsutil::SMALL_FILE_CAP) else {
             if name == "cert.pem" && i.settings.api_url.value.starts_with("https:") {
                 out.push(
                     Finding::warn(

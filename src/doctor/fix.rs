@@ -94,7 +94,7 @@ pub struct Applied {
 
 fn read_small(path: &Path) -> Option<String> {
     use std::io::Read;
-    let f = std::fs::File::open(path).ok()?;
+    let f = crate::fsutil::open_regular(path).ok()?;
     let mut s = String::new();
     f.take(4096).read_to_string(&mut s).ok()?;
     Some(s)

@@ -21,7 +21,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
 
 fn read_capped(p: &Path) -> std::io::Result<Vec<u8>> {
     let mut v = Vec::new();
-    std::fs::File::open(p)?
+    crate::fsutil::open_regular(p)?
         .take(MAX_PEM_BYTES)
         .read_to_end(&mut v)?;
     Ok(v)

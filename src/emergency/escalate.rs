@@ -612,7 +612,7 @@ fn cleanup_signal_file(
     stopped: bool,
     fate: SignalFileFate,
 ) -> SignalFileFate {
-    match std::fs::read(path) {
+    match crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE_CAP) {
         Err(_) => fate,
         Ok(content) if content != ours => SignalFileFate::ReplacedByOther,
         Ok(_) if !stopped => SignalFileFate::LeftInPlace,

@@ -519,7 +519,9 @@ fn daemon_record(layout: &Layout, started: jiff::Timestamp) -> Option<Value> {
             jiff::Timestamp::try_from(*t)
                 .is_ok_and(|t| t >= started - jiff::SignedDuration::from_secs(1))
         })
-        .and_then(|_| std::fs::read(layout.emergency_state()).ok())
+        .and_then(|_| {
+            crate::fsutil::read_small(layout.emergency_state(), crate::fsutil::SMALL_FILE_CAP).ok()
+        })
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
         .filter(Value::is_object)
 }

@@ -279,7 +279,7 @@ fn collect_tree(
         if meta.is_dir() {
             collect_tree(&path, &name, &[], items, skipped);
         } else if meta.is_file() {
-            match std::fs::read(&path) {
+            match crate::fsutil::read_small(&path, crate::fsutil::SMALL_FILE_CAP) {
                 Ok(data) => items.push(Item::File {
                     name,
                     mode: meta.permissions().mode() & 0o777,
@@ -300,7 +300,7 @@ fn collect_tree(
 
 /// The last `max` bytes of a file, starting at a line start.
 fn read_tail(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::fsutil::open_regular(path)?;
     let len = f.metadata()?.len();
     if len <= max {
         let mut buf = Vec::with_capacity(len as usize);
@@ -431,7 +431,7 @@ fn collect_items(layout: &Layout) -> (Vec<Item>, Vec<String>, Option<usize>) {
     if let Ok(meta) = std::fs::metadata(layout.task_queue())
         && meta.is_file()
     {
-        match std::fs::read(layout.task_queue()) {
+        match crate::fsutil::read_small(layout.task_queue(), crate::fsutil::SMALL_FILE_CAP) {
             Ok(data) => {
                 task_count = count_tasks(&data);
                 items.push(Item::File {
@@ -594,7 +594,7 @@ fn clean_path(raw: &[u8]) -> std::result::Result<String, String> {
 /// against `metadata.json`'s list when it has one.
 pub fn unpack(archive: &Path) -> Result<Unpacked> {
     let bad = |why: String| not_safe(archive, why);
-    let file = std::fs::File::open(archive).map_err(|e| {
+    let file = crate::fsutil::open_regular(archive).map_err(|e| {
         Error::failed(format!("cannot open {}", archive.display()))
             .with_source(e)
             .hint("`talos recover` without an argument uses the newest preserve")

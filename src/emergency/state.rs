@@ -103,7 +103,7 @@ pub fn redact_secrets(v: &mut Value) {
 }
 
 pub fn read(path: &Path) -> Result<Option<EmergencyState>> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE_CAP) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::from(e).hint(format!("cannot read {}", path.display()))),

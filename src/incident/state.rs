@@ -91,15 +91,16 @@ pub(super) fn health(
             }
             Err(e) => format!("unknown ({e})"),
         };
-    let pending_recovery = std::fs::read_to_string(layout.emergency_state())
-        .ok()
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
-        // A postmortem is widely shared: never copy the daemon's recovery token into it.
-        .map(|mut v| {
-            crate::emergency::state::redact_secrets(&mut v);
-            v
-        });
+    let pending_recovery =
+        crate::fsutil::read_small_string(layout.emergency_state(), crate::fsutil::SMALL_FILE_CAP)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .filter(|v| v.get("recovery_available").and_then(Value::as_bool) == Some(true))
+            // A postmortem is widely shared: never copy the daemon's recovery token into it.
+            .map(|mut v| {
+                crate::emergency::state::redact_secrets(&mut v);
+                v
+            });
     Health {
         health: overall.as_str().to_string(),
         checks,

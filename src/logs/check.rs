@@ -298,7 +298,7 @@ fn resume(f: &LogFile, current: Option<&BTreeMap<String, Prefix>>, clock: Clock)
 /// `from` when there is none (in the last [`LAST_LINE_SEARCH`] bytes).
 fn last_line_end(path: &Path, from: u64, size: u64) -> Option<u64> {
     use std::os::unix::fs::FileExt;
-    let file = std::fs::File::open(path).ok()?;
+    let file = crate::fsutil::open_regular(path).ok()?;
     let low = from.max(size.saturating_sub(LAST_LINE_SEARCH));
     let mut buf = vec![0u8; 64 << 10];
     let mut hi = size;
@@ -347,7 +347,7 @@ fn scan_part(
     clock: Clock,
     before: Option<Timestamp>,
 ) -> std::io::Result<Part> {
-    let mut file = std::fs::File::open(&f.path)?;
+    let mut file = crate::fsutil::open_regular(&f.path)?;
     let mut p = Part::default();
     let mut max = before;
     let mut on_line = |n: u64, line: &[u8]| {
@@ -642,7 +642,7 @@ impl Prefix {
 fn probe_digests(path: &Path, offset: u64) -> Option<(String, String)> {
     use sha2::{Digest, Sha256};
     use std::os::unix::fs::FileExt;
-    let file = std::fs::File::open(path).ok()?;
+    let file = crate::fsutil::open_regular(path).ok()?;
     let n = offset.min(PREFIX_PROBE);
     let mut buf = vec![0u8; n as usize];
     let digest = |at: u64, buf: &mut [u8]| -> Option<String> {

@@ -151,7 +151,7 @@ impl LogFile {
             .and_then(|n| n.to_str())
             .and_then(Tier::classify)
             .map_or((None, 0), |(t, r)| (Some(t), r));
-        let (gzip, size) = std::fs::File::open(&path)
+        let (gzip, size) = crate::fsutil::open_regular(&path)
             .and_then(|mut f| sniff(&mut f))
             .unwrap_or((false, 0));
         LogFile {
@@ -195,7 +195,7 @@ fn swapped(what: &str) -> std::io::Error {
 
 /// True when the file at `path` starts with the gzip magic (`1f 8b`).
 pub fn is_gzip(path: &Path) -> std::io::Result<bool> {
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::fsutil::open_regular(path)?;
     sniff(&mut f).map(|(gzip, _)| gzip)
 }
 

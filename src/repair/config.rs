@@ -270,7 +270,7 @@ pub fn archive_with_valid_config(dir: &Path) -> Option<ArchiveSuggestion> {
 }
 
 fn config_in_archive(archive: &Path) -> Option<String> {
-    let f = std::fs::File::open(archive).ok()?;
+    let f = crate::fsutil::open_regular(archive).ok()?;
     let mut tar = tar::Archive::new(flate2::read::MultiGzDecoder::new(f));
     for entry in tar.entries().ok()? {
         let mut entry = entry.ok()?;

@@ -178,7 +178,7 @@ fn rewrite(plan: &JsonlPlan) -> Result<()> {
         return Ok(());
     };
     fsutil::write_atomic_with(copy, plan.mode_bits, |w| {
-        let mut f = std::fs::File::open(&plan.path)?;
+        let mut f = crate::fsutil::open_regular(&plan.path)?;
         std::io::copy(&mut f, w)?;
         Ok(())
     })?;

@@ -81,7 +81,8 @@ pub fn decrypt_file(
     identities: &Identities,
     progress: &dyn Fn(u64, u64),
 ) -> Result<()> {
-    let f = std::fs::File::open(src).with_context(|| format!("cannot open {}", src.display()))?;
+    let f = crate::fsutil::open_regular(src)
+        .with_context(|| format!("cannot open {}", src.display()))?;
     let total = f.metadata()?.len();
     let counting = Counting {
         inner: f,

@@ -4,7 +4,6 @@
 //! same directory, synced and renamed, so an interrupted copy never leaves a
 //! final name; a later upload of the same host removes the leftovers.
 
-use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -144,7 +143,8 @@ impl DirRepo {
         if !dir.exists() {
             crate::fsutil::create_dir_mode(&dir, 0o700)?;
         }
-        let src = File::open(local).with_context(|| format!("cannot open {}", local.display()))?;
+        let src = crate::fsutil::open_regular(local)
+            .with_context(|| format!("cannot open {}", local.display()))?;
         let total = src.metadata()?.len();
         let tmp = dir.join(format!("{TMP_PREFIX}{name}-{}", std::process::id()));
         let out = std::fs::OpenOptions::new()
@@ -219,7 +219,8 @@ impl DirRepo {
         progress: &dyn Fn(u64, u64),
     ) -> Result<String> {
         let path = self.root.join(&obj.key);
-        let src = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        let src = crate::fsutil::open_regular(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
         let out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -228,7 +229,7 @@ impl DirRepo {
             .with_context(|| format!("cannot create {}", dest.display()))?;
         let (sha, _) = copy_hashing(&src, std::io::BufWriter::new(&out), obj.size, progress)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        match std::fs::read_to_string(sidecar(&path)) {
+        match crate::fsutil::read_small_string(sidecar(&path), crate::fsutil::SMALL_FILE_CAP) {
             Ok(text) => {
                 let want = text.split_whitespace().next().unwrap_or("");
                 if want != sha {

@@ -543,8 +543,8 @@ impl S3Repo {
                     .0
             }
         };
-        let mut file =
-            File::open(local).with_context(|| format!("cannot open {}", local.display()))?;
+        let mut file = crate::fsutil::open_regular(local)
+            .with_context(|| format!("cannot open {}", local.display()))?;
         let size = file.metadata()?.len();
         let what = format!("uploading {url_shown}");
         let parts = if size <= PART_SIZE as u64 {

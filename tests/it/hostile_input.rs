@@ -511,3 +511,88 @@ fn an_archive_whose_first_entry_inflates_past_the_cap_is_named_in_bounded_memory
         assert!(kb < 200 * 1024, "{args:?}: peak RSS {kb} KB");
     }
 }
+
+/// Each file the diagnosis commands read, replaced in turn by a FIFO
+/// (opening one waits for a writer for ever) and by a link to `/dev/zero`
+/// (reading it never ends): every command still finishes with an exit
+/// status, and one planted where a file is expected is named for what it
+/// is.
+#[test]
+fn a_fifo_or_a_device_planted_for_any_file_never_hangs_the_diagnosis() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template");
+    talos_at(dir.path())
+        .args(["-q", "sandbox", "init"])
+        .arg(&template)
+        .assert()
+        .success();
+    std::fs::create_dir_all(template.join("var/run/talos")).unwrap();
+    std::fs::write(template.join("var/run/talos/orchestrator.pid"), "4194300\n").unwrap();
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let files = [
+        "etc/talos/config.yaml",
+        "etc/talos/secrets/admin_token",
+        "etc/talos/ssl/cert.pem",
+        "var/run/talos/orchestrator.pid",
+        "var/lib/talos/state/heartbeat",
+        "var/lib/talos/state/circuit_breakers.json",
+        "var/lib/talos/state/task_queue.json",
+        "var/lib/talos/emergency_state.json",
+        "var/lib/talos/restore.journal",
+        "var/lib/talos/db/talos.db-wal",
+        "var/log/talos/orchestrator.log",
+        "var/log/talos/audit/audit-000001.jsonl",
+    ];
+    let commands: [&[&str]; 6] = [
+        &["status"],
+        &["health"],
+        &["doctor"],
+        &["incident", "report", "--since", "24h"],
+        &["audit", "verify-chain"],
+        &["breaker", "list"],
+    ];
+    for (i, file) in files.iter().enumerate() {
+        for planted in ["fifo", "device"] {
+            let root = dir.path().join(format!("{i}-{planted}"));
+            let copied = std::process::Command::new("cp")
+                .arg("-a")
+                .arg(&template)
+                .arg(&root)
+                .status()
+                .unwrap();
+            assert!(copied.success());
+            let path = root.join(file);
+            let _ = std::fs::remove_file(&path);
+            if planted == "fifo" {
+                nix::unistd::mkfifo(&path, nix::sys::stat::Mode::S_IRWXU).unwrap();
+            } else {
+                std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+            }
+            for args in commands {
+                let out = talos_at(&root)
+                    .args(["--url", &url])
+                    .args(args)
+                    .timeout(Duration::from_secs(30))
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.code().is_some(),
+                    "`talos {}` with {file} planted as a {planted} did not finish",
+                    args.join(" ")
+                );
+            }
+            if *file == "etc/talos/config.yaml" {
+                let a = talos_at(&root)
+                    .args(["--url", &url, "status"])
+                    .timeout(Duration::from_secs(30))
+                    .assert();
+                let what = if planted == "fifo" {
+                    "a FIFO"
+                } else {
+                    "a device"
+                };
+                says(&a, &format!("is {what}, not a regular file"));
+            }
+        }
+    }
+}

@@ -12,7 +12,6 @@
 //! reading the whole chain in order makes, worded the same, and damage is
 //! never judged here.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -208,7 +207,7 @@ fn summarize(
     // newline read ends the line before the piece.
     let mut skipping = piece.start > 0;
     let mut pos = piece.start.saturating_sub(1);
-    let mut file = File::open(path).ok()?;
+    let mut file = crate::fsutil::open_regular(path).ok()?;
     file.seek(SeekFrom::Start(pos)).ok()?;
     let mut file = file.take(len.saturating_sub(pos));
     let mut run = Run::default();
