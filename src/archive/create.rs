@@ -320,10 +320,13 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// Never through a link, and never waiting on a FIFO swapped in since the
+/// walk (`O_NONBLOCK` changes nothing for a regular file; the callers check
+/// that the descriptor is one).
 fn open_nofollow(path: &Path) -> std::io::Result<File> {
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(nix::libc::O_NOFOLLOW)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
         .open(path)
 }
 

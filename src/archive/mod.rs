@@ -545,7 +545,7 @@ pub fn open_head(
 ) -> std::io::Result<
     tar::Archive<ExpansionCap<flate2::read::MultiGzDecoder<std::io::BufReader<std::fs::File>>>>,
 > {
-    let f = std::fs::File::open(path)?;
+    let f = crate::fsutil::open_regular(path)?;
     let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(f));
     Ok(tar::Archive::new(ExpansionCap::new(gz, HEAD_EXPANSION_CAP)))
 }

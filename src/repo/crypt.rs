@@ -60,7 +60,7 @@ pub fn load_identities(path: &Path) -> Result<Identities> {
 /// Whether a file is age-encrypted (by its first bytes, not its name).
 pub fn is_age(path: &Path) -> bool {
     let mut buf = [0u8; 22];
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .and_then(|mut f| f.read_exact(&mut buf))
         .is_ok()
         && buf == MAGIC

@@ -595,4 +595,45 @@ fn a_fifo_or_a_device_planted_for_any_file_never_hangs_the_diagnosis() {
             }
         }
     }
+    // A FIFO where the newest backup should be: listed, never waited on.
+    let root = dir.path().join("backup-fifo");
+    assert!(
+        std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&template)
+            .arg(&root)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let backups = root.join("var/backups/talos");
+    std::fs::create_dir_all(&backups).unwrap();
+    let fifo = backups.join("backup_20991231_000000.tar.gz");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    for args in [
+        vec!["status".to_string()],
+        vec!["doctor".to_string()],
+        vec![
+            "backup".to_string(),
+            "verify".to_string(),
+            fifo.display().to_string(),
+        ],
+        vec![
+            "restore".to_string(),
+            "--dry-run".to_string(),
+            "latest".to_string(),
+        ],
+    ] {
+        let out = talos_at(&root)
+            .args(["--url", &url])
+            .args(&args)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some(),
+            "`talos {}` with a FIFO for the newest backup did not finish",
+            args.join(" ")
+        );
+    }
 }
