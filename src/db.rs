@@ -74,7 +74,9 @@ pub fn refuse_unless_regular(db: &Path) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn open_read_only(db: &Path, busy: std::time::Duration) -> rusqlite::Result<Connection> {
+/// A read-only connection to the database (checked first by
+/// [`refuse_unless_regular`]) that waits at most `busy` on a lock.
+pub fn open_read_only(db: &Path, busy: std::time::Duration) -> rusqlite::Result<Connection> {
     refuse_unless_regular(db)?;
     let conn = Connection::open_with_flags(
         db,

@@ -443,8 +443,9 @@ pub fn heartbeat_check(path: &Path, now: Timestamp) -> Check {
 
 /// The database check: opens the DB read-only, reads its schema and
 /// grades how long that took (warn > 100 ms, fail > 5 s), then with
-/// `quick_check` runs `PRAGMA quick_check` (damage fails the check). A busy database is waited on for at most `busy` before it
-/// counts as failed.
+/// `quick_check` runs `PRAGMA quick_check` (damage fails the check). A
+/// busy database is waited on for at most `busy` before it counts as
+/// failed.
 pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
     if !db.exists() {
         return Check::new(
@@ -461,12 +462,7 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
     let mut answered_ms = None;
     let mut quick_check_ms = None;
     let result = (|| -> rusqlite::Result<String> {
-        crate::db::refuse_unless_regular(db)?;
-        let conn = rusqlite::Connection::open_with_flags(
-            db,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(busy)?;
+        let conn = crate::db::open_read_only(db, busy)?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })?;
@@ -481,7 +477,7 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<_>>()?;
-        quick_check_ms = Some(round_tenth(checking.elapsed().as_secs_f64() * 1000.0));
+        quick_check_ms = Some(one_decimal(checking.elapsed().as_secs_f64() * 1000.0));
         Ok(rows.join("; "))
     })();
     // A failure counts all the time it took (a busy wait included).
@@ -489,7 +485,7 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
         Ok(_) => answered_ms.unwrap_or_default(),
         Err(_) => start.elapsed().as_secs_f64() * 1000.0,
     };
-    let ms_rounded = round_tenth(ms);
+    let ms_rounded = one_decimal(ms);
     match result {
         // Busy or locked: another process holds a lock. Slow, not damaged;
         // whether it lasts past the 5 s limit is not known yet.
@@ -544,9 +540,9 @@ pub fn database_check(db: &Path, quick_check: bool, busy: Duration) -> Check {
     }
 }
 
-/// Milliseconds to one decimal, as the reports keep them.
-fn round_tenth(ms: f64) -> f64 {
-    (ms * 10.0).round() / 10.0
+/// To one decimal, as the reports keep times and percentages.
+fn one_decimal(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 /// Memory in use on the host, graded by `limits`.
@@ -577,7 +573,7 @@ pub fn memory_check_within(limits: &Limits) -> Check {
         Detail::Memory(Memory {
             used_mb: mb(used),
             total_mb: mb(total),
-            percent: (percent * 10.0).round() / 10.0,
+            percent: one_decimal(percent),
         }),
     )
 }
@@ -614,7 +610,7 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Check {
                 used as f64 * 100.0 / usable as f64
             };
             let status = grade(percent, warn, fail);
-            let gb = |b: u64| ((b as f64 / 1e9) * 10.0).round() / 10.0;
+            let gb = |b: u64| one_decimal(b as f64 / 1e9);
             let message = match status {
                 CheckStatus::Pass => format!("disk {percent:.0}% used"),
                 _ => format!(
@@ -629,7 +625,7 @@ pub fn disk_check_within(dir: &Path, limits: &Limits) -> Check {
                     path: dir.display().to_string(),
                     used_gb: gb(used),
                     total_gb: gb(usable),
-                    percent: (percent * 10.0).round() / 10.0,
+                    percent: one_decimal(percent),
                     used_bytes: used,
                     total_bytes: usable,
                 }),

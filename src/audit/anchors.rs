@@ -273,12 +273,7 @@ pub fn from_database(db: &Path) -> (Option<DatabaseAnchors>, Vec<String>) {
     if !db.exists() {
         return (None, warnings);
     }
-    let conn = match crate::db::refuse_unless_regular(db).and_then(|()| {
-        rusqlite::Connection::open_with_flags(
-            db,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-    }) {
+    let conn = match crate::db::open_read_only(db, std::time::Duration::from_secs(2)) {
         Ok(c) => c,
         Err(e) => {
             warnings.push(format!(
@@ -288,7 +283,6 @@ pub fn from_database(db: &Path) -> (Option<DatabaseAnchors>, Vec<String>) {
             return (None, warnings);
         }
     };
-    let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
     let has_table: bool = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'",

@@ -277,7 +277,7 @@ fn fetch(
             return Err(e);
         }
     };
-    let download_ms = millis(started);
+    let download_ms = started.elapsed().as_millis() as u64;
     record(
         layout,
         "repo_download",
@@ -360,7 +360,7 @@ pub fn upload(
     let res = phase(Phase::Upload, len, on_event, |progress| {
         repo.upload(local, host, &name, sha256, progress)
     });
-    let upload_ms = millis(started);
+    let upload_ms = started.elapsed().as_millis() as u64;
     let up = match res {
         Ok(u) => u,
         Err(e) => {
@@ -398,8 +398,4 @@ pub fn upload(
         cleaned_partial: cleaned,
         pruned,
     })
-}
-
-fn millis(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
