@@ -300,15 +300,30 @@ pub const SMALL_FILE_CAP: u64 = 16 * 1024 * 1024;
 /// regular file is read: reading is not writing, and callers cap reads.
 pub fn open_regular(path: impl AsRef<Path>) -> std::io::Result<File> {
     let path = path.as_ref();
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
-        .open(path)?;
+    let f = open_to_read(path, 0)?;
     let kind = f.metadata()?.file_type();
     if kind.is_file() {
         return Ok(f);
     }
     Err(not_regular(path, kind))
+}
+
+/// Opens a file of an installation that talos listed itself, to read it:
+/// never through a link (`ELOOP`) and never waiting on a FIFO swapped in
+/// since (`O_NONBLOCK`). The caller checks that the descriptor is a
+/// regular file and says, in its own words, what it was swapped for.
+pub fn open_nofollow(path: &Path) -> std::io::Result<File> {
+    open_to_read(path, nix::libc::O_NOFOLLOW)
+}
+
+/// Opens `path` read-only with `O_NONBLOCK` and `flags` (std adds
+/// `O_CLOEXEC`): `O_NONBLOCK` changes nothing for a regular file, and keeps
+/// the open of a FIFO from waiting for a writer.
+fn open_to_read(path: &Path, flags: i32) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | flags)
+        .open(path)
 }
 
 /// Checks that `path`, if it exists (a link followed), is a regular file,

@@ -320,19 +320,9 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-/// Never through a link, and never waiting on a FIFO swapped in since the
-/// walk (`O_NONBLOCK` changes nothing for a regular file; the callers check
-/// that the descriptor is one).
-fn open_nofollow(path: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
-        .open(path)
-}
-
 fn hash_one(f: &FileItem, mem: &AtomicU64) -> std::io::Result<Hashed> {
     let Source::Path(path) = &f.source;
-    let file = open_nofollow(path)?;
+    let file = crate::fsutil::open_nofollow(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(std::io::Error::other("is no longer a regular file"));
@@ -997,7 +987,7 @@ fn write_tar(
                         .map_err(io)?;
                 } else {
                     let Source::Path(p) = &f.source;
-                    let file = open_nofollow(p)
+                    let file = crate::fsutil::open_nofollow(p)
                         .with_context(|| format!("cannot reopen {}", p.display()))?;
                     let mut r = HashingReader {
                         inner: file.take(hsh.size),

@@ -9,7 +9,6 @@
 //! log file of the installation and is never listed, nor followed.
 
 use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Which log a file holds. JSON spells it `ops` / `debug` (the `tier` of
@@ -85,17 +84,13 @@ impl Origin {
         if self == Origin::Named {
             return std::fs::File::open(path);
         }
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(nix::libc::ELOOP) {
-                    swapped("a link")
-                } else {
-                    e
-                }
-            })?;
+        let f = crate::fsutil::open_nofollow(path).map_err(|e| {
+            if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                swapped("a link")
+            } else {
+                e
+            }
+        })?;
         if !f.metadata()?.is_file() {
             return Err(swapped("something that is not a regular file"));
         }
@@ -254,10 +249,7 @@ pub fn tier_files(log_dir: &Path, tier: Tier) -> std::io::Result<Vec<LogFile>> {
             continue;
         }
         let path = entry.path();
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
-            .open(&path);
+        let opened = crate::fsutil::open_nofollow(&path);
         let (gzip, size) = match opened {
             Ok(mut f) => {
                 if !f.metadata()?.is_file() {
