@@ -85,8 +85,12 @@ pub fn notify(sig: i32) -> Action {
 }
 
 /// Shows the cursor again (a prompt or progress bar may have hidden it).
+/// Only on a terminal: a log file or a pipe gets no escape sequence.
 pub fn restore_terminal() {
-    let _ = console::Term::stderr().show_cursor();
+    let term = console::Term::stderr();
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
 }
 
 /// The signal received, if any.

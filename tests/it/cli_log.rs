@@ -883,6 +883,53 @@ fn follow_says_once_that_a_file_is_unreadable() {
     assert!(said[1].contains("readable again"), "{stderr}");
 }
 
+/// Ctrl-C (SIGINT) ends a follow with 130 and says so; stderr is a pipe
+/// here, so no terminal escape (showing the cursor again) is written into
+/// it, as it would be into a cron or CI log.
+#[test]
+fn sigint_ends_a_follow_with_130_and_no_escape_on_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.log");
+    std::fs::write(
+        &a,
+        format!(
+            "{{\"timestamp\":\"2024-01-15T08:00:00.000Z\",\"correlation_id\":\"{X}\",\"n\":0}}\n"
+        ),
+    )
+    .unwrap();
+    let mut child = Child(
+        crate::common::talos_std(dir.path())
+            .args(["log", "query", "--follow", "--json", "--correlation-id", X])
+            .arg(&a)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let rx = child.stdout_lines();
+    // Following once the first line is out.
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("the line before the follow");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.0.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "SIGINT did not end the follow");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("SIGINT"), "{stderr:?}");
+    assert!(!stderr.contains('\x1b'), "an escape on a pipe: {stderr:?}");
+}
+
 #[test]
 fn broken_pipe_exits_quietly() {
     let fx = fixture();
